@@ -1,9 +1,9 @@
 package io.mimiredge.rls.remotewrite;
 
 /**
- * A request body the scanner cannot accept. Checked: every caller must turn it into a decision
- * (400 for {@link Kind#BAD_BODY}, 413 for {@link Kind#DECODED_TOO_LARGE}) rather than let it
- * escape. Carries no bytes of the body.
+ * A request body the scanner cannot accept. Checked: every caller must turn it into a decision (400
+ * for {@link Kind#BAD_BODY}, 413 for {@link Kind#DECODED_TOO_LARGE}) rather than let it escape.
+ * Carries no bytes of the body.
  */
 public final class RemoteWriteException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -6,8 +6,8 @@ package io.mimiredge.rls.remotewrite;
  *
  * <p>Validation counts refer to the {@link ValidationLimits} the scan ran with. A series is
  * <em>invalid</em> when it violates at least one series limit; Mimir drops such a series and keeps
- * the rest of the request, so its samples, histograms and exemplars are {@link #droppedItems()}.
- * A metadata entry whose metric family name or unit is longer than {@code maxMetadataLength} is
+ * the rest of the request, so its samples, histograms and exemplars are {@link #droppedItems()}. A
+ * metadata entry whose metric family name or unit is longer than {@code maxMetadataLength} is
  * dropped too (an over-long help text is only truncated by Mimir, so it is not a violation).
  *
  * @param compressedBytes size of the snappy body
