@@ -31,6 +31,7 @@ public final class OverridesParser {
   private static final String EDGE_BLOCK = "edge_enforcement";
   // Runtime configs with thousands of tenants exceed SnakeYAML's 3 MB default.
   private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+  private static final int MAX_ALIASES = 1_000_000;
 
   private OverridesParser() {}
 
@@ -107,6 +108,9 @@ public final class OverridesParser {
   private static Value compose(Reader yaml, String what) throws LimitsParseException {
     LoaderOptions options = new LoaderOptions();
     options.setCodePointLimit(MAX_CODE_POINTS);
+    // Every tenant of a big file may merge a shared tier (`<<: *tier`). SnakeYAML caps aliases at
+    // 50 against "billion laughs"; the conversion here visits each node once, so aliases are cheap.
+    options.setMaxAliasesForCollections(MAX_ALIASES);
     try {
       Node node = new Yaml(options).compose(yaml);
       return Values.fromYaml(node);

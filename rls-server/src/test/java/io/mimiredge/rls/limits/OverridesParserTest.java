@@ -466,6 +466,29 @@ class OverridesParserTest {
   }
 
   @Test
+  void manyTenantsCanShareOneAnchor() throws Exception {
+    StringBuilder yaml = new StringBuilder("tier: &tier {ingestion_rate: 5}\noverrides:\n");
+    for (int i = 0; i < 500; i++) {
+      yaml.append("  t").append(i).append(": {<<: *tier, request_rate: ").append(i).append("}\n");
+    }
+    Overrides o = OverridesParser.parse(yaml.toString(), D);
+    assertThat(o.tenants()).hasSize(500);
+    assertThat(o.limitsFor("t499")).isEqualTo(D.withIngestionRate(5).withRequestRate(499));
+  }
+
+  @Test
+  void survivesRecursiveAliases() throws Exception {
+    String yaml =
+        """
+        loop: &loop {self: *loop, <<: *loop}
+        overrides:
+          tenant-a: {ingestion_rate: 1, unknown: *loop}
+        """;
+    assertThat(OverridesParser.parse(yaml, D).limitsFor("tenant-a"))
+        .isEqualTo(D.withIngestionRate(1));
+  }
+
+  @Test
   void parsesADefaultsBlockFromMaps() throws Exception {
     Map<String, Object> edge = new LinkedHashMap<>();
     edge.put("mode", "shadow");
