@@ -185,6 +185,11 @@ public final class Enforcer {
     return bodyProblem(orgId, reason, message);
   }
 
+  /** The tenant's limits as they apply now (its overrides over the defaults). */
+  public TenantLimits limitsFor(String tenant) {
+    return overrides.get().limitsFor(tenant);
+  }
+
   /** The tenant's ingestion bucket as it is now, for the admin API. */
   public Optional<BucketView> ingestionBucket(String tenant) {
     return buckets.view(ingestionKey(tenant));
