@@ -11,9 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -412,7 +414,7 @@ class WriteRequestScannerTest {
 
   @Test
   void randomBytesAreRefusedOrScannedNeverThrown() {
-    java.util.Random random = new java.util.Random(20260101);
+    Random random = new Random(20260101);
     for (int i = 0; i < 20_000; i++) {
       byte[] body = new byte[random.nextInt(200)];
       random.nextBytes(body);
@@ -428,7 +430,7 @@ class WriteRequestScannerTest {
 
   @Test
   void mutatedRealRequestsAreRefusedOrScannedAsTheReferenceDoes() throws Exception {
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     byte[] original = Fixtures.protobuf("249.bin"); // samples, exemplars, many label shapes
     ValidationLimits limits = new ValidationLimits(4, 8, 30, 10);
     int scanned = 0;
@@ -568,8 +570,7 @@ class WriteRequestScannerTest {
   /** Offsets at which the protobuf can be cut between two top-level fields. */
   private static boolean[] topLevelBoundaries(byte[] protobuf) throws Exception {
     boolean[] boundary = new boolean[protobuf.length + 1];
-    com.google.protobuf.CodedInputStream in =
-        com.google.protobuf.CodedInputStream.newInstance(protobuf);
+    CodedInputStream in = CodedInputStream.newInstance(protobuf);
     boundary[0] = true;
     while (!in.isAtEnd()) {
       in.skipField(in.readTag());
