@@ -20,7 +20,7 @@ public record Phase(Kind kind, int percent) implements Comparable<Phase> {
   public static final Phase MIRROR = new Phase(Kind.MIRROR, 0);
   public static final Phase FULL = new Phase(Kind.FULL, 100);
 
-  private static final Pattern CANARY = Pattern.compile("canary[ -_:]?(\\d{1,3})%?");
+  private static final Pattern CANARY = Pattern.compile("canary[-_ :]?(\\d{1,3})%?");
 
   public Phase {
     if (kind == null) {
