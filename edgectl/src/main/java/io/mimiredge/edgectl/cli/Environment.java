@@ -17,7 +17,7 @@ public record Environment(
     Map<String, String> env,
     Clock clock,
     Sleeper sleeper,
-    HttpClient http,
+    Supplier<HttpClient> httpClient,
     Supplier<KubernetesClient> kubernetes) {
 
   public static Environment system() {
@@ -25,8 +25,27 @@ public record Environment(
         System.getenv(),
         Clock.systemUTC(),
         Sleeper.REAL,
-        defaultHttp(),
+        memoize(Environment::defaultHttp),
         () -> new KubernetesClientBuilder().build());
+  }
+
+  /** The HTTP client, built on first use (the emergency path never builds one: startup time). */
+  public HttpClient http() {
+    return httpClient.get();
+  }
+
+  private static <T> Supplier<T> memoize(Supplier<T> s) {
+    return new Supplier<>() {
+      private T value;
+
+      @Override
+      public synchronized T get() {
+        if (value == null) {
+          value = s.get();
+        }
+        return value;
+      }
+    };
   }
 
   public static HttpClient defaultHttp() {
@@ -37,6 +56,6 @@ public record Environment(
   }
 
   public Environment withEnv(Map<String, String> e) {
-    return new Environment(e, clock, sleeper, http, kubernetes);
+    return new Environment(e, clock, sleeper, httpClient, kubernetes);
   }
 }

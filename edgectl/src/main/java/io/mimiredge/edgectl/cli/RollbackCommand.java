@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -81,7 +82,6 @@ final class RollbackCommand implements Callable<Integer> {
   private int emergency(PrintWriter out) {
     long start = root.env().clock().millis();
     Rollout rollout;
-    Optional<String> fallback = Optional.empty();
     Wiring w = null;
     try {
       w = root.wiring();
@@ -104,7 +104,7 @@ final class RollbackCommand implements Callable<Integer> {
                   + dir);
       rollout =
           Rollout.builder()
-              .target(LocalTarget.fromStateDir(dir, root.env().http(), root.env().clock()))
+              .target(LocalTarget.fromStateDir(dir, root.env().clock()))
               .renderer(
                   p -> {
                     throw new EdgectlException("no rendering in an emergency without a config");
@@ -113,20 +113,24 @@ final class RollbackCommand implements Callable<Integer> {
               .who(root.who())
               .out(out)
               .build();
-      return finish(out, rollout.emergency(Optional.empty(), scaleDown), start);
-    }
-    try {
-      fallback = Optional.of(w.render(Phase.DIRECT));
-    } catch (RuntimeException e) {
-      // the kept known-good file is what counts; a broken template must not stop this
+      return finish(out, rollout.emergency(Optional::empty, scaleDown), start);
     }
     EdgectlConfig c = w.config();
     Wiring wiring = w;
+    // Rendered only when the target kept no known-good direct file (never applied before).
+    Supplier<Optional<String>> fallback =
+        () -> {
+          try {
+            return Optional.of(wiring.render(Phase.DIRECT));
+          } catch (RuntimeException e) {
+            return Optional.empty();
+          }
+        };
+    // No RLS client: the emergency path talks to nothing but the target.
     rollout =
         Rollout.builder()
             .target(w.target())
             .renderer(wiring::render)
-            .rls(w.rls())
             .splitBy(c.splitBy())
             .clock(root.env().clock())
             .who(root.who())

@@ -61,7 +61,7 @@ final class Wiring {
     EdgectlConfig.Target t = config.target();
     Environment env = root.env();
     if (t.local() != null) {
-      target = LocalTarget.from(t.local(), config.nginx().listen(), env.http(), env.clock());
+      target = LocalTarget.from(t.local(), config.nginx().listen(), env.clock());
     } else if (t.kubernetes() != null) {
       target =
           KubernetesTarget.connect(

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The rollout rules: promote one rung (or to a named rung) only when the gates on the current rung
@@ -133,7 +134,7 @@ public final class Rollout {
    * Straight to direct from the kept known-good file: no gates, no RLS, no Prometheus. {@code
    * fallbackDirect} is used only if the target has never kept one.
    */
-  public Phase emergency(Optional<String> fallbackDirect, boolean scaleDown) {
+  public Phase emergency(Supplier<Optional<String>> fallbackDirect, boolean scaleDown) {
     Phase from;
     try {
       from = target.state().phase();

@@ -4,6 +4,7 @@ import io.mimiredge.edgectl.rollout.HistoryEntry;
 import io.mimiredge.edgectl.rollout.RolloutState;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where NGINX runs: a local process or a Kubernetes Deployment. A target validates, applies and
@@ -35,7 +36,8 @@ public interface Target {
    * Straight back to the known-good direct config kept at the last apply: no rendering, no gates,
    * nothing but the target itself. {@code directConfig} is used only when none was kept.
    */
-  void emergencyDirect(Optional<String> directConfig, RolloutState next, boolean scaleDown);
+  void emergencyDirect(
+      Supplier<Optional<String>> directConfig, RolloutState next, boolean scaleDown);
 
   /** The phase NGINX itself reports serving, when the target can ask it. */
   Optional<String> livePhase();

@@ -21,7 +21,7 @@ class CliTest {
 
   static Environment env() {
     return new Environment(
-        Map.of(), Clock.systemUTC(), Sleeper.REAL, Environment.defaultHttp(), () -> null);
+        Map.of(), Clock.systemUTC(), Sleeper.REAL, Environment::defaultHttp, () -> null);
   }
 
   Path config() throws IOException {

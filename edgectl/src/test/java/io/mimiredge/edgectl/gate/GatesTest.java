@@ -62,7 +62,7 @@ class GatesTest {
         Map.of("EDGECTL_USER", "op"),
         Clock.systemUTC(),
         Sleeper.REAL,
-        Environment.defaultHttp(),
+        Environment::defaultHttp,
         () -> null);
   }
 
@@ -179,6 +179,7 @@ class GatesTest {
       assertThat(r.code()).as(r.toString()).isEqualTo(3);
       assertThat(r.out()).contains("promoted mirror -> canary 10");
       assertThat(r.err()).contains("rolled back to mirror").contains("error-rate@rls=2.000%");
+      edge.nginx().awaitWorkers(1);
       assertThat(Traffic.push(edge.port, "t", "1", new byte[] {1}).phase()).isEqualTo("mirror");
       assertThat(edge.edgectl("history").out()).contains("watch-rollback").contains("rolled-back");
       assertThat(edge.rls.rollouts()).last().asString().contains("\"phase\":\"mirror\"");
@@ -192,6 +193,7 @@ class GatesTest {
       Cli.Run r = edge.edgectl("promote", "--watch", "500ms");
       assertThat(r.code()).as(r.toString()).isZero();
       assertThat(r.out()).contains("gates held on canary 10");
+      edge.nginx().awaitWorkers(1);
       assertThat(Traffic.push(edge.port, "t", "1", new byte[] {1}).phase()).isEqualTo("canary-10");
     }
   }

@@ -118,6 +118,7 @@ class LiveTrafficTest {
   static void promote(LocalEdge edge, String phase) {
     Cli.Run r = edge.edgectl("promote", "--to", phase);
     assertThat(r.code()).as(r.toString()).isZero();
+    edge.nginx().awaitWorkers(1);
     edge.resetCounts();
   }
 

@@ -93,7 +93,7 @@ public final class LocalEdge implements AutoCloseable {
             Map.of("EDGECTL_USER", "test-operator"),
             Clock.systemUTC(),
             Sleeper.REAL,
-            Environment.defaultHttp(),
+            Environment::defaultHttp,
             () -> {
               throw new IllegalStateException("no Kubernetes here");
             });

@@ -156,6 +156,23 @@ public final class Nginx implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * Waits until only {@code workers} worker processes remain: after a reload, old workers may still
+   * accept for a moment (until they handle their QUIT signal); tests that check which config served
+   * a request wait for them to go.
+   */
+  public void awaitWorkers(int workers) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (process.toHandle().children().count() > workers && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
   public String errorLog() {
     try {
       Path log = prefix.resolve("logs/error.log");

@@ -91,7 +91,7 @@ class KubernetesTargetTest {
         Map.of("EDGECTL_USER", "k8s-operator"),
         clock,
         d -> now.addAndGet(d.toMillis()),
-        Environment.defaultHttp(),
+        Environment::defaultHttp,
         () -> client);
   }
 
@@ -241,7 +241,7 @@ class KubernetesTargetTest {
     try (unreachable) {
       Environment e = env();
       Environment env =
-          new Environment(e.env(), e.clock(), e.sleeper(), e.http(), () -> unreachable);
+          new Environment(e.env(), e.clock(), e.sleeper(), e.httpClient(), () -> unreachable);
       Cli.Run r = Cli.run(env, "-c", config.toString(), "status");
       assertThat(r.code()).as(r.toString()).isEqualTo(4);
     }

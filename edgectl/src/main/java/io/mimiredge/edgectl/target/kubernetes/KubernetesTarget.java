@@ -159,18 +159,21 @@ public final class KubernetesTarget implements Target {
   }
 
   @Override
-  public void emergencyDirect(Optional<String> fallback, RolloutState next, boolean scaleDown) {
+  public void emergencyDirect(
+      Supplier<Optional<String>> fallback, RolloutState next, boolean scaleDown) {
     ConfigMap cm = configMap();
     String kept = cm == null || cm.getData() == null ? null : cm.getData().get(DIRECT_KEY);
     String direct =
         kept != null
             ? kept
-            : fallback.orElseThrow(
-                () ->
-                    new EdgectlException(
-                        "no known-good direct config in ConfigMap "
-                            + cfg.configMap()
-                            + " and no config to render one"));
+            : fallback
+                .get()
+                .orElseThrow(
+                    () ->
+                        new EdgectlException(
+                            "no known-good direct config in ConfigMap "
+                                + cfg.configMap()
+                                + " and no config to render one"));
     String from = state().phase().toString();
     Map<String, String> data = new LinkedHashMap<>();
     data.put(cfg.key(), direct);

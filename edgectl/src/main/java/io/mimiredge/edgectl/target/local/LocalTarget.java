@@ -9,10 +9,8 @@ import io.mimiredge.edgectl.rollout.RolloutState;
 import io.mimiredge.edgectl.target.Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -26,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A local NGINX: the config file is replaced atomically after {@code nginx -t}, NGINX reloads
@@ -37,13 +36,13 @@ import java.util.Optional;
 public final class LocalTarget implements Target {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+  private static final int CONFIRMATIONS = 3;
 
   private final Path config;
   private final Path stateDir;
   private final NginxCommand nginx;
   private final Map<String, Object> reach;
   private final String probeUrl;
-  private final HttpClient http;
   private final Clock clock;
 
   private LocalTarget(
@@ -52,19 +51,16 @@ public final class LocalTarget implements Target {
       NginxCommand nginx,
       Map<String, Object> reach,
       String probeUrl,
-      HttpClient http,
       Clock clock) {
     this.config = config;
     this.stateDir = stateDir;
     this.nginx = nginx;
     this.reach = reach;
     this.probeUrl = probeUrl;
-    this.http = http;
     this.clock = clock;
   }
 
-  public static LocalTarget from(
-      EdgectlConfig.Local c, String listen, HttpClient http, Clock clock) {
+  public static LocalTarget from(EdgectlConfig.Local c, String listen, Clock clock) {
     String probe = c.probeUrl() != null ? c.probeUrl() : defaultProbe(listen);
     Map<String, Object> reach = new LinkedHashMap<>();
     reach.put("config", Path.of(c.config()).toAbsolutePath().toString());
@@ -79,13 +75,12 @@ public final class LocalTarget implements Target {
         new NginxCommand(c.nginx(), c.prefix(), c.globals(), c.reloadCommand()),
         reach,
         probe,
-        http,
         clock);
   }
 
   /** The target as recorded at the last apply: what an emergency rollback uses without a config. */
   @SuppressWarnings("unchecked")
-  public static LocalTarget fromStateDir(Path stateDir, HttpClient http, Clock clock) {
+  public static LocalTarget fromStateDir(Path stateDir, Clock clock) {
     Path file = stateDir.resolve("target.json");
     Map<String, Object> m;
     try {
@@ -103,7 +98,7 @@ public final class LocalTarget implements Target {
             (String) m.get("globals"),
             (List<String>) m.get("reloadCommand"),
             (String) m.get("probeUrl"));
-    return from(c, "8080", http, clock);
+    return from(c, "8080", clock);
   }
 
   static String defaultProbe(String listen) {
@@ -204,18 +199,21 @@ public final class LocalTarget implements Target {
   }
 
   @Override
-  public void emergencyDirect(Optional<String> fallback, RolloutState next, boolean scaleDown) {
+  public void emergencyDirect(
+      Supplier<Optional<String>> fallbackSupplier, RolloutState next, boolean scaleDown) {
     Path kept = stateDir.resolve("direct.conf");
     try {
-      String direct;
-      if (Files.exists(kept)) {
-        direct = Files.readString(kept);
-      } else if (fallback.isPresent()) {
-        direct = fallback.get();
-      } else {
-        throw new EdgectlException(
-            "no known-good direct config at " + kept + " and no config to render one from");
-      }
+      String direct =
+          Files.exists(kept)
+              ? Files.readString(kept)
+              : fallbackSupplier
+                  .get()
+                  .orElseThrow(
+                      () ->
+                          new EdgectlException(
+                              "no known-good direct config at "
+                                  + kept
+                                  + " and no config to render one from"));
       String before = currentConfig();
       Files.createDirectories(stateDir);
       writeAtomically(stateDir.resolve("previous.conf"), before);
@@ -235,20 +233,25 @@ public final class LocalTarget implements Target {
     if (probeUrl == null || probeUrl.isBlank()) {
       return Optional.empty();
     }
+    // HttpURLConnection, not HttpClient: far less to load on the emergency path.
+    HttpURLConnection c = null;
     try {
-      HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create(probeUrl))
-                  .timeout(Duration.ofMillis(500))
-                  .GET()
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Optional.of(r.body().strip()) : Optional.empty();
-    } catch (IOException e) {
+      c = (HttpURLConnection) URI.create(probeUrl).toURL().openConnection();
+      c.setConnectTimeout(500);
+      c.setReadTimeout(500);
+      c.setUseCaches(false);
+      if (c.getResponseCode() != 200) {
+        return Optional.empty();
+      }
+      try (var in = c.getInputStream()) {
+        return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
+    } finally {
+      if (c != null) {
+        c.disconnect();
+      }
     }
   }
 
@@ -259,13 +262,17 @@ public final class LocalTarget implements Target {
     }
     long deadline = clock.millis() + CONFIRM_TIMEOUT.toMillis();
     Optional<String> live = Optional.empty();
+    // Right after a reload, old workers may still accept for a moment: the new phase must be
+    // seen several times in a row before it counts as serving.
+    int inARow = 0;
     while (clock.millis() < deadline) {
       live = livePhase();
-      if (live.isPresent() && live.get().equals(token)) {
+      inARow = live.isPresent() && live.get().equals(token) ? inARow + 1 : 0;
+      if (inARow >= CONFIRMATIONS) {
         return;
       }
       try {
-        Thread.sleep(10); // polling a local reload, not logic time
+        Thread.sleep(inARow == 0 ? 10 : 20); // polling a local reload, not logic time
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
