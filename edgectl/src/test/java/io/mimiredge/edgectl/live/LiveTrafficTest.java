@@ -29,6 +29,9 @@ class LiveTrafficTest {
   @Test
   void directSendsEverythingToTheDistributor() {
     try (LocalEdge edge = LocalEdge.start("direct")) {
+      Cli.Run validate = edge.edgectl("validate");
+      assertThat(validate.code()).as(validate.toString()).isZero();
+      assertThat(validate.out()).contains("full         ok (nginx -t)");
       send(edge, 50, 4, "direct");
       assertThat(edge.distributor.count()).isEqualTo(200);
       assertThat(edge.enforce.count()).isZero();
@@ -78,6 +81,15 @@ class LiveTrafficTest {
       assertThat(enforced.size() + direct.size()).isEqualTo(TENANTS);
       double share = (double) enforced.size() / TENANTS;
       assertThat(share).isCloseTo(percent / 100.0, within(0.05));
+      StringBuilder ids = new StringBuilder("[");
+      for (int t = 0; t < TENANTS; t++) {
+        ids.append(t == 0 ? "" : ",").append('"').append(tenant(t)).append('"');
+      }
+      edge.rls.tenants(ids.append(']').toString());
+      Cli.Run status = edge.edgectl("status", "--json");
+      assertThat(status.out())
+          .contains("\"tenantsEnforced\" : " + enforced.size() + ",")
+          .contains("\"nginxReports\" : \"canary-" + percent + "\"");
       // edgectl's own split_clients computation (used by `status`) agrees with NGINX per tenant
       for (int t = 0; t < TENANTS; t++) {
         String tenant = tenant(t);
