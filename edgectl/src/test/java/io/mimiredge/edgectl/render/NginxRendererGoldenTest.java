@@ -83,7 +83,11 @@ class NginxRendererGoldenTest {
     Path prefix = Nginx.newPrefix("golden");
     Path conf = prefix.resolve(name + ".conf");
     Files.writeString(conf, NginxRenderer.packaged().render(phase, settings));
-    assertThat(Nginx.test(prefix, conf)).as("nginx -t on " + name).isEmpty();
+    try {
+      assertThat(Nginx.test(prefix, conf)).as("nginx -t on " + name).isEmpty();
+    } finally {
+      Nginx.deletePrefix(prefix);
+    }
   }
 
   @Test

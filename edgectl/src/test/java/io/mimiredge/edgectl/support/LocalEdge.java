@@ -138,5 +138,6 @@ public final class LocalEdge implements AutoCloseable {
     distributor.close();
     enforce.close();
     rls.close();
+    Nginx.deletePrefix(prefix);
   }
 }

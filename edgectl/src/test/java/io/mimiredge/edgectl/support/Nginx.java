@@ -200,6 +200,15 @@ public final class Nginx implements AutoCloseable {
     }
   }
 
+  /** Removes a prefix directory made by {@link #newPrefix} (after its NGINX stopped). */
+  public static void deletePrefix(Path dir) {
+    try (var files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temp dir is harmless
+    }
+  }
+
   public static int freePort() {
     try (ServerSocket s = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
