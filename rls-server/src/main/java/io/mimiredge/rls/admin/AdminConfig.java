@@ -1,6 +1,7 @@
 package io.mimiredge.rls.admin;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.setup.AdminFactory;
 import io.dropwizard.validation.ValidationMethod;
 import io.mimiredge.rls.admin.denials.DenialLog;
 import io.mimiredge.rls.admin.rollout.Phase;
@@ -20,6 +21,21 @@ import java.util.function.LongSupplier;
  * rollout the RLS starts in. A validated Jackson bean; its {@code build...} methods return the
  * domain objects. Mutable while Jackson binds it, then only read.
  *
+ * <p>Dropwizard's {@code Configuration} already owns an {@code admin:} block ({@link AdminFactory}:
+ * {@code tasks}, {@code healthChecks}), so this class extends it: the one block holds both, and the
+ * configuration class binds it with
+ *
+ * <pre>{@code
+ * public RlsConfiguration() { setAdminFactory(new AdminConfig()); }
+ *
+ * @Override
+ * @JsonProperty("admin")
+ * @JsonDeserialize(as = AdminConfig.class)
+ * public void setAdminFactory(AdminFactory admin) { super.setAdminFactory(admin); }
+ *
+ * public AdminConfig getAdmin() { return (AdminConfig) getAdminFactory(); }
+ * }</pre>
+ *
  * <pre>{@code
  * admin:
  *   token: ${RLS_ADMIN_TOKEN}      # bearer token for changes; unset = changes refused (403)
@@ -32,7 +48,7 @@ import java.util.function.LongSupplier;
  *     splitBy: tenant              # tenant | request
  * }</pre>
  */
-public class AdminConfig {
+public class AdminConfig extends AdminFactory {
 
   /** The starting rollout. */
   public static class RolloutConfig {
@@ -188,6 +204,8 @@ public class AdminConfig {
         + maxTrackedTenants
         + ", topTenants="
         + topTenants
+        + ", "
+        + super.toString()
         + "}";
   }
 }
