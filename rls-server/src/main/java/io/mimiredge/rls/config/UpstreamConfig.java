@@ -35,7 +35,10 @@ public class UpstreamConfig {
   @MinDuration(value = 0, unit = TimeUnit.MILLISECONDS)
   private Duration healthCacheFor = Duration.seconds(5);
 
-  /** Base URL; the request's path ({@code /api/v1/push}) is appended. */
+  /**
+   * Base URL; the request's path ({@code /api/v1/push}) is appended. A URL with a path (e.g. a
+   * Prometheus receiver's {@code http://prometheus:9090/api/v1/write}) is used as it is.
+   */
   @JsonProperty
   public String getUrl() {
     return url;

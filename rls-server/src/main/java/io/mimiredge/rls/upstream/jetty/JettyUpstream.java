@@ -98,7 +98,7 @@ public final class JettyUpstream implements Upstream, Managed {
     }
     Request request =
         client
-            .newRequest(base.toString() + pathAndQuery)
+            .newRequest(target(pathAndQuery))
             .method(HttpMethod.POST)
             .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
             .headers(
@@ -125,6 +125,19 @@ public final class JettyUpstream implements Upstream, Managed {
     }
     return new UpstreamResponse(
         Outcome.RESPONSE, response.getStatus(), answer, response.getContent());
+  }
+
+  /**
+   * The base URL with the request's path appended, or, when the base URL has a path of its own
+   * (e.g. a Prometheus receiver's {@code /api/v1/write}), exactly that path.
+   */
+  String target(String pathAndQuery) {
+    String path = base.getRawPath();
+    if (path == null || path.isEmpty()) {
+      return base + pathAndQuery;
+    }
+    int q = pathAndQuery.indexOf('?');
+    return q < 0 ? base.toString() : base + pathAndQuery.substring(q);
   }
 
   private UpstreamResponse failure(Throwable cause) {
@@ -169,7 +182,10 @@ public final class JettyUpstream implements Upstream, Managed {
 
     private Builder() {}
 
-    /** Base URL, e.g. {@code http://distributor:8080}; request paths are appended. */
+    /**
+     * Base URL, e.g. {@code http://distributor:8080}, to which request paths are appended; a URL
+     * with a path ({@code http://prometheus:9090/api/v1/write}) is used as it is.
+     */
     public Builder baseUri(URI uri) {
       Objects.requireNonNull(uri, "uri");
       if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
