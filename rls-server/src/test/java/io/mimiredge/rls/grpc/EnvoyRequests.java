@@ -43,9 +43,7 @@ final class EnvoyRequests {
     try {
       JsonNode node = JSON.readTree(Files.readString(TestFixtures.dir().resolve(json)));
       Map<String, String> headers = new LinkedHashMap<>();
-      node.get("headers")
-          .fields()
-          .forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+      node.get("headers").properties().forEach(e -> headers.put(e.getKey(), e.getValue().asText()));
       return headers;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

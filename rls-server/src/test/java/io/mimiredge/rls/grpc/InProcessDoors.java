@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  * The gRPC doors on an in-process server with a direct executor, over an enforcer with a fake clock
  * and the given overrides, recording every decision.
  */
-final class InProcessDoors implements AutoCloseable {
+final class InProcessDoors {
   static final long MAX_REQUEST_BYTES = 50L << 20;
 
   /** One recorded decision. */
@@ -104,8 +104,7 @@ final class InProcessDoors implements AutoCloseable {
     return recorded.get(recorded.size() - 1);
   }
 
-  @Override
-  public void close() throws InterruptedException {
+  void close() throws InterruptedException {
     channel.shutdownNow();
     server.stop();
   }
