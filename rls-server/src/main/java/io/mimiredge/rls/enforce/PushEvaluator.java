@@ -58,6 +58,21 @@ public final class PushEvaluator {
     return enforcer.decide(orgId, stats);
   }
 
+  /**
+   * Decides a request of which only the start of the body arrived (Envoy's ext_authz with {@code
+   * allow_partial_message}, marked by {@code x-envoy-auth-partial-body: true}). A cut body cannot
+   * be scanned as if it were whole, and its items cannot be counted: the tenant is checked as
+   * usual, then the request is admitted as {@link Reason#PARTIAL_BODY}, consuming nothing, for
+   * Mimir to judge.
+   */
+  public Decision evaluatePartial(String orgId) {
+    Decision tenant = enforcer.checkTenant(orgId);
+    if (tenant.verdict() != Verdict.ALLOW || tenant.mode() == Mode.OFF) {
+      return tenant;
+    }
+    return Decision.partialBody(tenant.tenant(), tenant.mode());
+  }
+
   /** Decides a whole array; see {@link #evaluate(String, byte[], int, int)}. */
   public Decision evaluate(String orgId, byte[] body) {
     return evaluate(orgId, body, 0, body.length);
