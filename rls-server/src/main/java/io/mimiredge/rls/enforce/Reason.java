@@ -16,6 +16,8 @@ public enum Reason {
   BODY_TOO_LARGE("body_too_large", 413),
   DECODED_TOO_LARGE("decoded_too_large", 413),
   BAD_BODY("bad_body", 400),
+  /** A remote-write message the edge cannot count (remote write 2.0): 415, like a receiver. */
+  UNSUPPORTED_MESSAGE("unsupported_message", 415),
   REQUEST_RATE("request_rate", 429),
   INGESTION_RATE("ingestion_rate", 429),
   MAX_LABEL_NAMES_PER_SERIES("max_label_names_per_series", 400),

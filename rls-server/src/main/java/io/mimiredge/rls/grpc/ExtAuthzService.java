@@ -60,7 +60,9 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
       d = evaluator.evaluatePartial(orgId);
     } else {
       ByteString body = EnvoyMapping.body(http);
-      d = evaluator.evaluate(orgId, copy(body), 0, body.size());
+      d =
+          evaluator.evaluate(
+              orgId, EnvoyMapping.header(http, "content-type"), copy(body), 0, body.size());
     }
     recorder.record(Door.EXT_AUTHZ, d, nanoClock.getAsLong() - start);
     response.onNext(EnvoyMapping.checkResponse(d));

@@ -112,6 +112,25 @@ class ExtAuthzServiceTest {
   }
 
   @Test
+  void answers415ToRemoteWrite2WhichTheEdgeCannotCount() {
+    CheckResponse r =
+        check(
+            EnvoyRequests.fixture(
+                FIXTURE,
+                Map.of(
+                    "X-Scope-OrgID",
+                    "tenant-a",
+                    "Content-Type",
+                    "application/x-protobuf;proto=io.prometheus.write.v2.Request")));
+
+    assertThat(r.getDeniedResponse().getStatus().getCode())
+        .isEqualTo(StatusCode.UnsupportedMediaType);
+    assertThat(headers(r.getDeniedResponse().getHeadersList()))
+        .containsEntry("x-edge-enforcement-reason", "unsupported_message");
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
+  }
+
+  @Test
   void answers401WithoutATenant() {
     CheckResponse r = check(EnvoyRequests.fixture(FIXTURE, Map.of()));
 
