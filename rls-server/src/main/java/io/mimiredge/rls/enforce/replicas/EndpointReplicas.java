@@ -1,6 +1,5 @@
 package io.mimiredge.rls.enforce.replicas;
 
-import io.dropwizard.lifecycle.Managed;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,7 +10,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>RBAC: list and watch on {@code endpointslices} ({@code discovery.k8s.io}) in the namespace.
  * Thread-safe; {@link #getAsInt} reads one volatile field.
  */
-public final class EndpointReplicas implements IntSupplier, Managed {
+public final class EndpointReplicas implements ReplicaCount {
   private static final Logger LOG = LoggerFactory.getLogger(EndpointReplicas.class);
   private static final String SERVICE_LABEL = "kubernetes.io/service-name";
 
@@ -67,6 +65,7 @@ public final class EndpointReplicas implements IntSupplier, Managed {
   }
 
   /** Whether the count comes from the endpoints (rather than the fallback). */
+  @Override
   public boolean known() {
     return ready > 0;
   }

@@ -204,4 +204,49 @@ class ConfigMapLimitsSourceTest {
     create(rate("tenant-a", 1));
     assertThat(source.readNow()).isTrue();
   }
+
+  @Test
+  void theFactoryBuildsWithTheIssueDefaultsAndReportsHealthAndMode() throws Exception {
+    KubernetesLimitsFactory f =
+        io.dropwizard.jackson.Jackson.newObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            .readValue("pollInterval: 300ms\n", KubernetesLimitsFactory.class);
+    assertThat(f.getNamespace()).isEqualTo("mimir");
+    assertThat(f.getConfigMap()).isEqualTo("mimir-overrides");
+    assertThat(f.getKey()).isEqualTo("overrides.yaml");
+    source =
+        f.build(
+            client,
+            limits,
+            TenantLimits.MIMIR_DEFAULTS,
+            KubernetesLimitsFactory.reloadCounter(
+                io.prometheus.metrics.core.metrics.Counter.builder()
+                    .name("test_reload_total")
+                    .labelNames("result")
+                    .build()));
+    source.start();
+    var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+    KubernetesLimitsFactory.registerMetrics(registry, source);
+    var health = KubernetesLimitsFactory.healthCheck(source);
+    assertThat(health.execute().isHealthy()).isFalse();
+    assertThat(health.execute().getMessage()).contains("not found");
+
+    create(rate("tenant-a", 7));
+    await("loaded", () -> rateOf("tenant-a") == 7, WITHIN);
+    await("watching", () -> source.status().mode() == Mode.WATCH, Duration.ofSeconds(5));
+    assertThat(health.execute().isHealthy()).isTrue();
+    assertThat(health.execute().getMessage()).contains("mode WATCH");
+    var gauge =
+        (io.prometheus.metrics.model.snapshots.GaugeSnapshot)
+            registry.scrape().stream()
+                .filter(m -> m.getMetadata().getName().equals("rls_limits_source_mode"))
+                .findFirst()
+                .orElseThrow();
+    assertThat(gauge.getDataPoints())
+        .anySatisfy(
+            d -> {
+              assertThat(d.getLabels().get("mode")).isEqualTo("watch");
+              assertThat(d.getValue()).isEqualTo(1.0);
+            });
+  }
 }

@@ -72,12 +72,21 @@ final class MockKubernetes implements AutoCloseable {
   }
 
   /** Closes the open watches and refuses new ones (500) until {@link #healWatches}. */
-  void breakWatches() {
+  void breakWatches() throws InterruptedException {
     watchesBroken.set(true);
-    for (WebSocket ws : watches) {
-      ws.close(1011, "broken by the test");
+    // The client may see its watch start a moment before the server registers the socket.
+    long deadline = System.nanoTime() + 2_000_000_000L;
+    boolean closedOne = false;
+    while (!closedOne && System.nanoTime() < deadline) {
+      for (WebSocket ws : watches) {
+        ws.close(1011, "broken by the test");
+        watches.remove(ws);
+        closedOne = true;
+      }
+      if (!closedOne) {
+        Thread.sleep(10);
+      }
     }
-    watches.clear();
   }
 
   void healWatches() {
