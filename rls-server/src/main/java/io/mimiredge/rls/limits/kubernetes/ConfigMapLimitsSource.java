@@ -111,6 +111,7 @@ public final class ConfigMapLimitsSource implements Managed {
   private ScheduledExecutorService supervisor;
   private volatile Mode mode = Mode.STOPPED;
   private volatile boolean present;
+  private boolean everSeen;
   private volatile String staleReason;
   private volatile Instant lastChange;
   private Instant lastPoll;
@@ -293,6 +294,7 @@ public final class ConfigMapLimitsSource implements Managed {
     synchronized (lock) {
       boolean wasPresent = present;
       present = true;
+      everSeen = true;
       Map<String, String> data = cm.getData();
       String text = data == null ? null : data.get(key);
       if (text == null) {
@@ -352,7 +354,12 @@ public final class ConfigMapLimitsSource implements Managed {
       present = false;
       lastAppliedText = null;
       lastChange = at;
-      String why = "configmap deleted: " + namespace + "/" + name + "; last good limits kept";
+      String why =
+          (everSeen ? "configmap deleted: " : "configmap not found: ")
+              + namespace
+              + "/"
+              + name
+              + (limits.loaded() ? "; last good limits kept" : "; defaults apply");
       staleReason = why;
       limits.sourceFailed(why, at);
       listener.reloaded(false, at);
