@@ -9,13 +9,20 @@ import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
 import io.mimiredge.rls.admin.AdminApi;
 import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
+import io.mimiredge.rls.enforce.replicas.ReplicaCount;
+import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
 import io.mimiredge.rls.grpc.GrpcServer;
 import io.mimiredge.rls.health.LimitsHealthCheck;
 import io.mimiredge.rls.health.RlsHealth;
@@ -24,10 +31,13 @@ import io.mimiredge.rls.http.HealthResource;
 import io.mimiredge.rls.http.PushResource;
 import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.inspect.InspectCommand;
+import io.mimiredge.rls.internal.LazyKubernetesClient;
 import io.mimiredge.rls.internal.Periodic;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LimitsUnavailableException;
 import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
+import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import io.mimiredge.rls.metrics.RlsMetrics;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
@@ -41,6 +51,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import net.sourceforge.argparse4j.inf.Namespace;
 
@@ -101,20 +112,52 @@ public class RlsApplication extends Application<RlsConfiguration> {
         .lifecycle()
         .manage(new Periodic("top-tenants", HOUSEKEEPING, metrics::rotateTenants));
 
+    // Kubernetes, only when a part asks for it (ConfigMap limits, replica discovery).
+    LazyKubernetesClient kubernetes = new LazyKubernetesClient();
+    environment.lifecycle().manage(kubernetes);
+
     // Limits: the source loads at start (or the start fails) and keeps them current.
     LiveLimits limits = configuration.buildLiveLimits();
-    LimitsSource limitsSource = configuration.buildLimitsSource(limits, clock, metrics);
+    LimitsSource limitsSource = configuration.buildLimitsSource(limits, clock, metrics, kubernetes);
     environment.lifecycle().manage(limitsSource);
+    if (limitsSource instanceof ConfigMapLimitsSource configMap) {
+      KubernetesLimitsFactory.registerMetrics(registry, configMap);
+    }
 
-    // Enforcement, with in-memory buckets.
-    LocalBucketStore buckets = new LocalBucketStore(nanoClock);
-    environment
-        .lifecycle()
-        .manage(new Periodic("bucket-eviction", HOUSEKEEPING, buckets::evictFull));
+    // How many replicas share each tenant's rates (Mimir's global strategy).
+    ReplicaCount replicas = configuration.buildReplicaCount(kubernetes);
+    environment.lifecycle().manage(replicas);
+    ReplicasFactory.registerMetrics(registry, replicas);
+
+    // Buckets: in memory (each replica enforces its share), or shared in Redis (exact for the
+    // fleet, so the rate is not divided) with the local share as the fallback while it is down.
+    LocalBucketStore local = new LocalBucketStore(nanoClock);
+    environment.lifecycle().manage(new Periodic("bucket-eviction", HOUSEKEEPING, local::evictFull));
+    BucketStore buckets = local;
+    IntSupplier replicaShare = replicas;
+    if (configuration.getRedis() != null) {
+      RedisBucketStore redis = configuration.getRedis().buildRedisStore();
+      FailoverBucketStore store =
+          configuration.getRedis().build(redis, local, replicas, FailoverBucketStore.Listener.NONE);
+      environment.lifecycle().manage(store);
+      environment
+          .lifecycle()
+          .manage(
+              new Managed() {
+                @Override
+                public void stop() {
+                  redis.close();
+                }
+              });
+      RedisStoreFactory.registerMetrics(registry, store);
+      buckets = store;
+      replicaShare = () -> 1; // the Redis bucket is the whole fleet's; the fallback divides itself
+    }
     // A canary split by request shows this replica only part of each tenant's traffic: the
     // rollout state (set by edgectl) scales the rates by that fraction.
     RolloutState rollout = configuration.getAdmin().buildRolloutState(clock);
-    Enforcer enforcer = configuration.buildEnforcer(limits, buckets, rollout.fraction());
+    Enforcer enforcer =
+        configuration.buildEnforcer(limits, buckets, replicaShare, rollout.fraction());
     PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer);
     AdminApi admin =
         AdminApi.builder()
@@ -143,6 +186,14 @@ public class RlsApplication extends Application<RlsConfiguration> {
 
     // Health: /api/health and Dropwizard's health checks on the admin port.
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
+    if (buckets instanceof FailoverBucketStore store) {
+      health.stateStore(
+          () -> {
+            FailoverBucketStore.Status st = store.status();
+            return new RlsHealth.StateStore(
+                st.degraded() ? "local-fallback" : "redis", !st.degraded(), st.lastError());
+          });
+    }
     // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
     GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
     environment.lifecycle().manage(grpc);

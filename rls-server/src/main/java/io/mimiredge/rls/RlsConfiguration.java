@@ -13,6 +13,7 @@ import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
 import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.rls.admin.AdminConfig;
 import io.mimiredge.rls.config.EnforcementConfig;
 import io.mimiredge.rls.config.LimitsConfig;
@@ -23,6 +24,9 @@ import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
+import io.mimiredge.rls.enforce.replicas.ReplicaCount;
+import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
 import io.mimiredge.rls.grpc.GrpcConfig;
 import io.mimiredge.rls.grpc.GrpcServer;
 import io.mimiredge.rls.http.RequestIds;
@@ -46,7 +50,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The RLS configuration file ({@code server rls.yml}), validated at start. Every setting has a
@@ -72,6 +78,8 @@ public class RlsConfiguration extends Configuration {
   @Valid @NotNull private UpstreamConfig upstream = new UpstreamConfig();
   @Valid @NotNull private MetricsConfig metrics = new MetricsConfig();
   @Valid @NotNull private GrpcConfig grpc = new GrpcConfig();
+  @Valid private ReplicasFactory replicaDiscovery;
+  @Valid private RedisStoreFactory redis;
 
   public RlsConfiguration() {
     setAdminFactory(new AdminConfig());
@@ -178,6 +186,28 @@ public class RlsConfiguration extends Configuration {
     this.grpc = grpc;
   }
 
+  /** Optional: follow the RLS Service's ready endpoints for the replica count. */
+  @JsonProperty
+  public ReplicasFactory getReplicaDiscovery() {
+    return replicaDiscovery;
+  }
+
+  @JsonProperty
+  public void setReplicaDiscovery(ReplicasFactory replicaDiscovery) {
+    this.replicaDiscovery = replicaDiscovery;
+  }
+
+  /** Optional: exact fleet-wide buckets in Redis; absent: each replica enforces its share. */
+  @JsonProperty
+  public RedisStoreFactory getRedis() {
+    return redis;
+  }
+
+  @JsonProperty
+  public void setRedis(RedisStoreFactory redis) {
+    this.redis = redis;
+  }
+
   /** Envoy's doors (ext_authz, ratelimit, health), with the same tenant settings as HTTP's. */
   public GrpcServer buildGrpcServer(
       PushEvaluator evaluator, DecisionRecorder recorder, BooleanSupplier limitsLoaded) {
@@ -206,7 +236,26 @@ public class RlsConfiguration extends Configuration {
   }
 
   /** The configured limits file, hot reloaded; without one, the bundled example. */
-  public LimitsSource buildLimitsSource(LiveLimits live, Clock clock, ReloadListener listener) {
+  public LimitsSource buildLimitsSource(
+      LiveLimits live,
+      Clock clock,
+      ReloadListener listener,
+      Supplier<KubernetesClient> kubernetesClient) {
+    if (limits.getKubernetes() != null) {
+      return limits
+          .getKubernetes()
+          .build(
+              kubernetesClient.get(),
+              live,
+              limits.buildDefaults(),
+              (ok, at) -> {
+                if (ok) {
+                  listener.loaded(at, live.fromSource());
+                } else {
+                  listener.failed(at, List.of(String.valueOf(live.status().lastError())));
+                }
+              });
+    }
     return limits
         .buildFile()
         .<LimitsSource>map(
@@ -224,13 +273,26 @@ public class RlsConfiguration extends Configuration {
                     LimitsConfig.BUNDLED_RESOURCE, limits.buildDefaults(), live, clock, listener));
   }
 
+  /**
+   * How many RLS replicas share each tenant's rates: {@code replicas}, or — with {@code
+   * replicaDiscovery.service} — the ready endpoints of the RLS Service, following scaling.
+   */
+  public ReplicaCount buildReplicaCount(Supplier<KubernetesClient> kubernetesClient) {
+    ReplicasFactory f = replicaDiscovery == null ? new ReplicasFactory() : replicaDiscovery;
+    f.setCount(replicas);
+    return f.build(kubernetesClient);
+  }
+
   /** The enforcer for every door; {@code trafficFraction} is the rollout's share (1 without). */
   public Enforcer buildEnforcer(
-      LiveLimits live, BucketStore buckets, java.util.function.DoubleSupplier trafficFraction) {
+      LiveLimits live,
+      BucketStore buckets,
+      IntSupplier replicaShare,
+      java.util.function.DoubleSupplier trafficFraction) {
     return Enforcer.builder()
         .overrides(live)
         .buckets(buckets)
-        .replicas(replicas)
+        .replicas(replicaShare)
         .trafficFraction(trafficFraction)
         .defaultMode(enforcement.buildMode())
         .build();

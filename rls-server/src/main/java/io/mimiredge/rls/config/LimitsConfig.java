@@ -1,12 +1,16 @@
 package io.mimiredge.rls.config;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
 import io.mimiredge.rls.limits.LimitsParseException;
 import io.mimiredge.rls.limits.OverridesParser;
 import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -28,6 +32,28 @@ public class LimitsConfig {
 
   private Map<String, Object> defaults = Map.of();
   private TenantLimits parsedDefaults = TenantLimits.MIMIR_DEFAULTS;
+
+  @Valid private KubernetesLimitsFactory kubernetes;
+
+  /**
+   * Mimir's runtime overrides from a ConfigMap through the Kubernetes API (watched, polled while
+   * the watch is down) instead of a file; absent: the file (or the bundled example).
+   */
+  @JsonProperty
+  public KubernetesLimitsFactory getKubernetes() {
+    return kubernetes;
+  }
+
+  @JsonProperty
+  public void setKubernetes(KubernetesLimitsFactory kubernetes) {
+    this.kubernetes = kubernetes;
+  }
+
+  @ValidationMethod(message = "set limits.file or limits.kubernetes, not both")
+  @JsonIgnore
+  public boolean isOneSource() {
+    return file == null || kubernetes == null;
+  }
 
   /** Mimir runtime overrides YAML; absent: the bundled example. */
   @JsonProperty

@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The service's health as {@code /api/health} reports it: limits loaded and current, the upstream
@@ -45,6 +46,7 @@ public final class RlsHealth {
   private final LimitsSource source;
   private final UpstreamProbe upstream;
   private final Map<String, BooleanSupplier> serving = new ConcurrentHashMap<>();
+  private volatile Supplier<StateStore> stateStore = () -> new StateStore("local", true, null);
 
   public RlsHealth(LiveLimits limits, LimitsSource source, UpstreamProbe upstream) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -59,10 +61,18 @@ public final class RlsHealth {
   public void registerServing(String name, BooleanSupplier isServing) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(isServing, "isServing");
-    if (Set.of("status", "limits", "upstream").contains(name)) {
+    if (Set.of("status", "limits", "upstream", "stateStore").contains(name)) {
       throw new IllegalArgumentException("name " + name + " is taken");
     }
     serving.put(name, isServing);
+  }
+
+  /**
+   * Where the token buckets live, for the report: a store that has fallen back (Redis down, local
+   * share in force) makes the RLS degraded, never down — requests are still decided.
+   */
+  public void stateStore(Supplier<StateStore> store) {
+    this.stateStore = Objects.requireNonNull(store, "store");
   }
 
   /** The report now; the upstream check may be a few seconds old. */
@@ -85,15 +95,16 @@ public final class RlsHealth {
       allServing &= on;
       servers.put(e.getKey(), new Serving(on));
     }
+    StateStore store = stateStore.get();
     Status status;
     if (!s.loaded() || !allServing) {
       status = Status.DOWN;
-    } else if (s.degraded() || !u.reachable()) {
+    } else if (s.degraded() || !u.reachable() || !store.ok()) {
       status = Status.DEGRADED;
     } else {
       status = Status.OK;
     }
-    return new Report(status, l, up, servers);
+    return new Report(status, l, up, store, servers);
   }
 
   private static String iso(Instant i) {
@@ -101,11 +112,12 @@ public final class RlsHealth {
   }
 
   /** The {@code /api/health} document. */
-  @JsonPropertyOrder({"status", "limits", "upstream"})
+  @JsonPropertyOrder({"status", "limits", "upstream", "stateStore"})
   public record Report(
       @JsonProperty("status") Status status,
       @JsonProperty("limits") Limits limits,
       @JsonProperty("upstream") Upstream upstream,
+      @JsonProperty("stateStore") StateStore stateStore,
       @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Serving> servers) {
     /** HTTP 200 only when everything is fine. */
     public boolean healthy() {
@@ -125,6 +137,15 @@ public final class RlsHealth {
 
   /** Upstream part of the report. */
   public record Upstream(String url, boolean reachable, String checkedAt, String error) {}
+
+  /**
+   * Where the buckets live.
+   *
+   * @param store {@code local}, {@code redis}, or {@code local-fallback} while Redis is down
+   * @param ok false while a shared store has fallen back to the local share
+   * @param error the last error of the shared store, if any
+   */
+  public record StateStore(String store, boolean ok, String error) {}
 
   /** A registered server. */
   public record Serving(boolean serving) {}
