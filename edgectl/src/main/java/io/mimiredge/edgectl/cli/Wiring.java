@@ -76,7 +76,11 @@ final class Wiring {
     String url = config.rls().url();
     return url == null || url.isBlank()
         ? null
-        : new RlsClient(url, root.env().http(), HTTP_TIMEOUT);
+        : new RlsClient(
+            url,
+            root.env().http(),
+            HTTP_TIMEOUT,
+            root.env().env().get(config.rls().adminTokenEnv()));
   }
 
   GateChecker gates() {

@@ -32,7 +32,7 @@ public record EdgectlConfig(
     splitBy = splitBy == null ? SplitBy.TENANT : splitBy;
     bakeTime = bakeTime == null ? "5m" : bakeTime;
     Durations.parse(bakeTime);
-    rls = rls == null ? new Rls(null) : rls;
+    rls = rls == null ? new Rls(null, null) : rls;
     prometheus = prometheus == null ? new Prometheus(null) : prometheus;
     gates = gates == null ? new Gates(null, null, null, null, null, null, null, null) : gates;
     target = target == null ? new Target(null, null) : target;
@@ -121,8 +121,21 @@ public record EdgectlConfig(
     }
   }
 
-  /** The RLS HTTP API ({@code /api/health}, {@code /api/overview}, {@code /api/rollout}). */
-  public record Rls(String url) {}
+  /**
+   * The RLS HTTP API ({@code /api/health}, {@code /api/overview}, {@code /api/rollout}).
+   *
+   * @param url the RLS' HTTP base URL
+   * @param adminTokenEnv the environment variable holding the RLS admin token, sent as a bearer
+   *     token on {@code PUT /api/rollout} (default {@code EDGECTL_RLS_ADMIN_TOKEN}; a secret does
+   *     not belong in a config file)
+   */
+  public record Rls(String url, String adminTokenEnv) {
+    public static final String DEFAULT_TOKEN_ENV = "EDGECTL_RLS_ADMIN_TOKEN";
+
+    public Rls {
+      adminTokenEnv = adminTokenEnv == null ? DEFAULT_TOKEN_ENV : adminTokenEnv;
+    }
+  }
 
   /** Prometheus' HTTP API (instant queries). */
   public record Prometheus(String url) {}

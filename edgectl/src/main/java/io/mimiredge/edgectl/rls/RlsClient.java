@@ -25,12 +25,22 @@ public final class RlsClient {
   private final URI base;
   private final HttpClient http;
   private final Duration timeout;
+  private final String adminToken;
 
   public RlsClient(String baseUrl, HttpClient http, Duration timeout) {
+    this(baseUrl, http, timeout, null);
+  }
+
+  /**
+   * @param adminToken the RLS admin token, sent as a bearer token on changes; null for none (the
+   *     RLS then refuses {@code PUT /api/rollout})
+   */
+  public RlsClient(String baseUrl, HttpClient http, Duration timeout, String adminToken) {
     String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
     this.base = URI.create(b);
     this.http = http;
     this.timeout = timeout;
+    this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.strip();
   }
 
   public URI base() {
@@ -86,13 +96,24 @@ public final class RlsClient {
     body.put("phase", phase.kind().name().toLowerCase(java.util.Locale.ROOT));
     body.put("percent", phase.enforcedPercent());
     body.put("splitBy", splitBy.token());
-    HttpResponse<String> r =
-        send(
-            HttpRequest.newBuilder(uri("/api/rollout"))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    HttpRequest.Builder put =
+        HttpRequest.newBuilder(uri("/api/rollout"))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (adminToken != null) {
+      put.header("Authorization", "Bearer " + adminToken);
+    }
+    HttpResponse<String> r = send(put);
     if (r.statusCode() / 100 != 2) {
-      throw new IOException("PUT " + uri("/api/rollout") + " answered " + r.statusCode());
+      throw new IOException(
+          "PUT "
+              + uri("/api/rollout")
+              + " answered "
+              + r.statusCode()
+              + (r.statusCode() == 401 || r.statusCode() == 403
+                  ? " (set the RLS admin token in $"
+                      + "EDGECTL_RLS_ADMIN_TOKEN or rls.adminTokenEnv)"
+                  : ""));
     }
   }
 
