@@ -16,6 +16,7 @@ import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.grpc.GrpcServer;
 import io.mimiredge.rls.health.LimitsHealthCheck;
 import io.mimiredge.rls.health.RlsHealth;
 import io.mimiredge.rls.health.UpstreamHealthCheck;
@@ -142,7 +143,10 @@ public class RlsApplication extends Application<RlsConfiguration> {
 
     // Health: /api/health and Dropwizard's health checks on the admin port.
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
-    // gRPC wiring: manage the gRPC server and health.registerServing("grpc", its isServing).
+    // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
+    GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
+    environment.lifecycle().manage(grpc);
+    health.registerServing("grpc", grpc::serving);
     environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 

@@ -20,8 +20,11 @@ import io.mimiredge.rls.config.MetricsConfig;
 import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.config.UpstreamConfig;
 import io.mimiredge.rls.enforce.BucketStore;
+import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.grpc.GrpcConfig;
+import io.mimiredge.rls.grpc.GrpcServer;
 import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.http.TenantResolver;
 import io.mimiredge.rls.limits.LimitsSource;
@@ -42,6 +45,7 @@ import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -67,6 +71,7 @@ public class RlsConfiguration extends Configuration {
   @Valid @NotNull private EnforcementConfig enforcement = new EnforcementConfig();
   @Valid @NotNull private UpstreamConfig upstream = new UpstreamConfig();
   @Valid @NotNull private MetricsConfig metrics = new MetricsConfig();
+  @Valid @NotNull private GrpcConfig grpc = new GrpcConfig();
 
   public RlsConfiguration() {
     setAdminFactory(new AdminConfig());
@@ -161,6 +166,22 @@ public class RlsConfiguration extends Configuration {
   @JsonProperty
   public void setMetrics(MetricsConfig metrics) {
     this.metrics = metrics;
+  }
+
+  @JsonProperty
+  public GrpcConfig getGrpc() {
+    return grpc;
+  }
+
+  @JsonProperty
+  public void setGrpc(GrpcConfig grpc) {
+    this.grpc = grpc;
+  }
+
+  /** Envoy's doors (ext_authz, ratelimit, health), with the same tenant settings as HTTP's. */
+  public GrpcServer buildGrpcServer(
+      PushEvaluator evaluator, DecisionRecorder recorder, BooleanSupplier limitsLoaded) {
+    return grpc.build(evaluator, recorder, limitsLoaded, tenantHeader, tenantFrom);
   }
 
   /**

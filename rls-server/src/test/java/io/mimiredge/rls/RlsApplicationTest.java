@@ -46,6 +46,7 @@ class RlsApplicationTest {
           ingestion_rate: 0
       """;
 
+  private static final int GRPC_PORT = freePort();
   private static final String ADMIN_TOKEN = "app-test-admin-token-0123456789";
   private static final StubUpstream UPSTREAM = new StubUpstream(3000);
   private static final Path DIR = tempDir();
@@ -61,6 +62,9 @@ class RlsApplicationTest {
             level: WARN
           admin:
             token: %s
+          grpc:
+            bindHost: 127.0.0.1
+            port: %d
           limits:
             file: %s
             reloadInterval: 200ms
@@ -72,7 +76,7 @@ class RlsApplicationTest {
             timeout: 1s
             healthCacheFor: 0s
           """
-              .formatted(ADMIN_TOKEN, LIMITS, UPSTREAM.url()));
+              .formatted(ADMIN_TOKEN, GRPC_PORT, LIMITS, UPSTREAM.url()));
 
   static final DropwizardAppExtension<RlsConfiguration> APP =
       new DropwizardAppExtension<>(RlsApplication.class, CONFIG.toString());
@@ -85,6 +89,15 @@ class RlsApplicationTest {
   @AfterAll
   static void stopUpstream() {
     UPSTREAM.close();
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Path tempDir() {
@@ -354,6 +367,24 @@ class RlsApplicationTest {
     assertThat(rollout.get("phase").asText()).isEqualTo("canary");
     assertThat(rollout.get("percent").asInt()).isEqualTo(25);
     assertThat(rollout.get("fraction").asDouble()).isEqualTo(0.25);
+  }
+
+  @Test
+  @Order(14)
+  void envoysGrpcDoorsServeOnTheConfiguredPort() {
+    io.grpc.ManagedChannel channel =
+        io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+    try {
+      var health =
+          io.grpc.health.v1.HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+              .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+      assertThat(health.getStatus())
+          .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    } finally {
+      channel.shutdownNow();
+    }
+    assertThat(get("/api/health").body()).contains("\"grpc\"");
   }
 
   @Test

@@ -79,7 +79,7 @@ public final class TenantIds {
   }
 
   /** The ID as the message shows it: cut to the maximum length, unprintables as '?'. */
-  private static String shown(String id) {
+  static String shown(String id) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < Math.min(id.length(), MAX_LENGTH); i++) {
       char c = id.charAt(i);

@@ -183,7 +183,9 @@ public final class PushResource {
       return record(door, tooLarge(orgId, -1), start, null);
     }
     start = nanoClock.getAsLong(); // from the body in hand
-    Decision d = evaluator.evaluate(orgId, body.bytes(), 0, body.length());
+    Decision d =
+        evaluator.evaluate(
+            orgId, headers.getHeaderString("Content-Type"), body.bytes(), 0, body.length());
     return record(door, d, start, body);
   }
 

@@ -100,6 +100,7 @@ class RealPrometheusTest {
               adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
             logging:
               level: WARN
+            grpc: {bindHost: 127.0.0.1, port: 0}
             tenantFrom: basicAuthUser
             limits:
               file: %s

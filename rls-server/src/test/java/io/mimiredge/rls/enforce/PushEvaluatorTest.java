@@ -104,4 +104,26 @@ class PushEvaluatorTest {
     assertThat(d.mode()).isEqualTo(Mode.OFF);
     assertThat(d.stats()).isNull();
   }
+
+  @Test
+  void refusesRemoteWrite2WhichItCannotCountWith415() {
+    String v2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+
+    Decision d = evaluator.evaluate("tight", v2, body, 0, body.length);
+
+    assertThat(d.reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
+    assertThat(d.status()).isEqualTo(415);
+    assertThat(d.message()).contains("remote write 1.0").contains(v2);
+    assertThat(evaluator.evaluate(null, v2, body, 0, body.length).status()).isEqualTo(401);
+    assertThat(
+            evaluator
+                .evaluate(
+                    "tight",
+                    "application/x-protobuf;proto=prometheus.WriteRequest",
+                    body,
+                    0,
+                    body.length)
+                .verdict())
+        .isEqualTo(Verdict.ALLOW);
+  }
 }

@@ -191,6 +191,25 @@ class PushResourceTest {
   }
 
   @Test
+  void remoteWrite2IsRefusedWith415AndNotForwarded() {
+    Response r =
+        push(headerTenants, "/api/v1/push")
+            .header("X-Scope-OrgID", "t")
+            .post(
+                Entity.entity(
+                    BODY,
+                    new Variant(
+                        MediaType.valueOf(
+                            "application/x-protobuf;proto=io.prometheus.write.v2.Request"),
+                        (String) null,
+                        "snappy")));
+
+    assertThat(r.getStatus()).isEqualTo(415);
+    assertThat(r.getHeaderString(PushResource.REASON_HEADER)).isEqualTo("unsupported_message");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
   void missingTenantIs401AndNothingIsForwarded() {
     Response r = push(headerTenants, "/api/v1/push").post(protobuf(BODY));
 
