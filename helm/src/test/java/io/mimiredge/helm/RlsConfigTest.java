@@ -37,6 +37,12 @@ class RlsConfigTest {
         .isEqualTo(env.equals("dev") ? 10 * mib : 50 * mib);
     assertThat(c.getUpstream().getUrl())
         .isEqualTo("http://mimir-distributor.mimir.svc.cluster.local:8080");
+    // The gRPC doors Envoy calls: the port the Deployment's probes and Envoy's cluster use, and
+    // the domain and descriptor key Envoy's ratelimit filter sends.
+    assertThat(RlsApp.knows("grpc")).isTrue();
+    assertThat(c.getGrpc().getPort()).isEqualTo(9091);
+    assertThat(c.getGrpc().getRatelimit().getDomain()).isEqualTo("mimir_remote_write");
+    assertThat(c.getGrpc().getRatelimit().getDescriptorKey()).isEqualTo("tenant");
     assertThat(c.getReplicas())
         .isEqualTo(
             switch (env) {
