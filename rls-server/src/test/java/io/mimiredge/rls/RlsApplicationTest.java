@@ -271,6 +271,7 @@ class RlsApplicationTest {
         .contains("\"status\":\"degraded\"", "overrides.broken.ingestion_rate (line 11)");
     assertThat(get("/metrics").body()).contains("rls_limits_reload_total{result=\"error\"} 1.0");
     assertThat(push("/api/v1/push", "switch", BODY).statusCode()).isEqualTo(200); // last good
+    assertThat(get("/api/health/ready").statusCode()).as("still deciding: ready").isEqualTo(200);
 
     write(LIMITS, OVERRIDES);
     await("health ok again", () -> get("/api/health").statusCode() == 200);
@@ -401,5 +402,8 @@ class RlsApplicationTest {
     HttpResponse<String> health = get("/api/health");
     assertThat(health.statusCode()).isEqualTo(503);
     assertThat(health.body()).contains("\"reachable\":false");
+    // Degraded, not down: the replica still decides, so it stays ready (a distributor outage must
+    // not take every RLS replica out of service).
+    assertThat(get("/api/health/ready").statusCode()).isEqualTo(200);
   }
 }

@@ -1,0 +1,137 @@
+package io.mimiredge.helm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
+import io.envoyproxy.envoy.config.cluster.v3.Cluster;
+import io.envoyproxy.envoy.config.core.v3.SocketAddress;
+import io.envoyproxy.envoy.config.route.v3.Route;
+import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
+import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
+import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.mimiredge.helm.support.Charts;
+import io.mimiredge.helm.support.Envoy;
+import io.mimiredge.helm.support.Manifests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Envoy bootstrap, checked against Envoy's own protos. */
+class EnvoyConfigTest {
+  static final Path TEMPLATES = Charts.repoDir().resolve("templates/envoy");
+
+  /** templates/envoy/envoy.yaml is the chart's rendering with local-values.yaml, kept equal. */
+  static String renderLocalExample() {
+    String rendered =
+        Charts.render("envoy", Map.of(), TEMPLATES.resolve("local-values.yaml").toAbsolutePath());
+    return Manifests.load(rendered).configData("envoy", "envoy.yaml");
+  }
+
+  @Test
+  void localExampleIsTheChartsRendering() throws Exception {
+    String expected = renderLocalExample();
+    Path example = TEMPLATES.resolve("envoy.yaml");
+    if (Boolean.getBoolean("helm.envoy.update")) {
+      Files.writeString(example, expected);
+    }
+    assertThat(Files.readString(example))
+        .as("templates/envoy/envoy.yaml is stale: run with -Dhelm.envoy.update=true")
+        .isEqualTo(expected);
+  }
+
+  @Test
+  void localExampleParsesAsBootstrap() throws Exception {
+    Bootstrap b = Envoy.parse(Files.readString(TEMPLATES.resolve("envoy.yaml")));
+    assertThat(address(cluster(b, "rls"))).isEqualTo("127.0.0.1:9091");
+    assertThat(address(cluster(b, "mimir_distributor"))).isEqualTo("127.0.0.1:9009");
+    assertThat(b.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dev", "staging", "production"})
+  void renderedConfigMapIsAValidBootstrapWiredToTheRlsAndTheDistributor(String env) {
+    Bootstrap b =
+        Envoy.parse(
+            Manifests.load(Charts.renderEnvironment(env)).configData("envoy", "envoy.yaml"));
+
+    // Filter order: probes, then authorization with the body, then rate limit, then the router.
+    assertThat(Envoy.connectionManager(b).getHttpFiltersList())
+        .extracting(HttpFilter::getName)
+        .containsExactly(
+            "envoy.filters.http.health_check",
+            "envoy.filters.http.ext_authz",
+            "envoy.filters.http.ratelimit",
+            "envoy.filters.http.router");
+
+    ExtAuthz authz = Envoy.filter(b, ExtAuthz.class);
+    assertThat(authz.getWithRequestBody().getPackAsBytes()).isTrue();
+    assertThat(authz.getWithRequestBody().getAllowPartialMessage()).isFalse();
+    assertThat(authz.getTransportApiVersion().name()).isEqualTo("V3");
+    assertThat(authz.getGrpcService().getEnvoyGrpc().getClusterName()).isEqualTo("rls");
+    assertThat(authz.getGrpcService().getTimeout().getSeconds()).isEqualTo(1);
+
+    RateLimit rl = Envoy.filter(b, RateLimit.class);
+    assertThat(rl.getDomain()).isEqualTo("mimir_remote_write");
+    assertThat(rl.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName())
+        .isEqualTo("rls");
+    assertThat(rl.getRateLimitService().getTransportApiVersion().name()).isEqualTo("V3");
+
+    Route push = Envoy.connectionManager(b).getRouteConfig().getVirtualHosts(0).getRoutes(0);
+    assertThat(push.getMatch().getPath()).isEqualTo("/api/v1/push");
+    assertThat(push.getRoute().getCluster()).isEqualTo("mimir_distributor");
+    var action = push.getRoute().getRateLimits(0).getActions(0).getRequestHeaders();
+    assertThat(action.getHeaderName()).isEqualTo("x-scope-orgid");
+    assertThat(action.getDescriptorKey()).isEqualTo("tenant");
+
+    Cluster rls = cluster(b, "rls");
+    assertThat(address(rls)).isEqualTo("rls-headless.edge.svc.cluster.local:9091");
+    HttpProtocolOptions h2 =
+        Envoy.unpack(
+            rls.getTypedExtensionProtocolOptionsOrThrow(
+                "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"),
+            HttpProtocolOptions.class);
+    assertThat(h2.getExplicitHttpConfig().hasHttp2ProtocolOptions()).isTrue();
+    assertThat(rls.getHealthChecks(0).hasGrpcHealthCheck()).isTrue();
+    assertThat(address(cluster(b, "mimir_distributor")))
+        .isEqualTo("mimir-distributor.mimir.svc.cluster.local:8080");
+
+    // Admin on loopback only; the only other listener address is the traffic port.
+    assertThat(b.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
+    assertThat(b.getStaticResources().getListenersList()).hasSize(1);
+  }
+
+  @Test
+  void aMisspelledFieldFailsTheParse() throws Exception {
+    String good = Files.readString(TEMPLATES.resolve("envoy.yaml"));
+    assertThatThrownBy(() -> Envoy.parse(good.replace("pack_as_bytes:", "pack_as_byte:")))
+        .hasMessageContaining("pack_as_byte");
+    assertThatThrownBy(
+            () -> Envoy.parse(good.replace("failure_mode_allow: ", "failure_mode_allow: maybe-")))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Envoy.parse(good.replace("v3.ExtAuthz\n", "v3.ExtAuthzz\n")))
+        .hasMessageContaining("ExtAuthzz");
+  }
+
+  static Cluster cluster(Bootstrap b, String name) {
+    return b.getStaticResources().getClustersList().stream()
+        .filter(c -> c.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static String address(Cluster c) {
+    SocketAddress a =
+        c.getLoadAssignment()
+            .getEndpoints(0)
+            .getLbEndpoints(0)
+            .getEndpoint()
+            .getAddress()
+            .getSocketAddress();
+    return a.getAddress() + ":" + a.getPortValue();
+  }
+}
