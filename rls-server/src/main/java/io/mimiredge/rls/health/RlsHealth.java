@@ -17,8 +17,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The service's health as {@code /api/health} reports it: limits loaded and current, the upstream
- * reachable (a real TCP connect, reused for a few seconds), and any registered servers serving (the
- * gRPC server registers itself with {@link #registerServing}). Thread-safe.
+ * reachable (a real TCP connect, reused for a few seconds), the buckets' state store (registered
+ * with {@link #registerStateStore}), and any registered servers serving (the gRPC server registers
+ * itself with {@link #registerServing}). Thread-safe.
  */
 public final class RlsHealth {
   /** Overall status: {@code ok} only when everything is; {@code degraded} still enforces. */
@@ -45,6 +46,9 @@ public final class RlsHealth {
   private final LimitsSource source;
   private final UpstreamProbe upstream;
   private final Map<String, BooleanSupplier> serving = new ConcurrentHashMap<>();
+  private volatile StoreCheck stateStore;
+
+  private record StoreCheck(String type, boolean shared, BooleanSupplier reachable) {}
 
   public RlsHealth(LiveLimits limits, LimitsSource source, UpstreamProbe upstream) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -59,10 +63,24 @@ public final class RlsHealth {
   public void registerServing(String name, BooleanSupplier isServing) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(isServing, "isServing");
-    if (Set.of("status", "limits", "upstream").contains(name)) {
+    if (Set.of("status", "limits", "upstream", "stateStore").contains(name)) {
       throw new IllegalArgumentException("name " + name + " is taken");
     }
     serving.put(name, isServing);
+  }
+
+  /**
+   * Adds the token buckets' state store to the report: {@code "stateStore": {"type": ..., "shared":
+   * ..., "reachable": ...}}. An unreachable store degrades the status.
+   *
+   * @param type e.g. {@code local}
+   * @param shared whether every replica sees the same buckets
+   * @param reachable checks the store; called on every report, so it must be cheap or cached
+   */
+  public void registerStateStore(String type, boolean shared, BooleanSupplier reachable) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(reachable, "reachable");
+    stateStore = new StoreCheck(type, shared, reachable);
   }
 
   /** The report now; the upstream check may be a few seconds old. */
@@ -85,15 +103,18 @@ public final class RlsHealth {
       allServing &= on;
       servers.put(e.getKey(), new Serving(on));
     }
+    StoreCheck sc = stateStore;
+    StateStore store =
+        sc == null ? null : new StateStore(sc.type(), sc.shared(), sc.reachable().getAsBoolean());
     Status status;
     if (!s.loaded() || !allServing) {
       status = Status.DOWN;
-    } else if (s.degraded() || !u.reachable()) {
+    } else if (s.degraded() || !u.reachable() || (store != null && !store.reachable())) {
       status = Status.DEGRADED;
     } else {
       status = Status.OK;
     }
-    return new Report(status, l, up, servers);
+    return new Report(status, l, up, store, servers);
   }
 
   private static String iso(Instant i) {
@@ -101,11 +122,12 @@ public final class RlsHealth {
   }
 
   /** The {@code /api/health} document. */
-  @JsonPropertyOrder({"status", "limits", "upstream"})
+  @JsonPropertyOrder({"status", "limits", "upstream", "stateStore"})
   public record Report(
       @JsonProperty("status") Status status,
       @JsonProperty("limits") Limits limits,
       @JsonProperty("upstream") Upstream upstream,
+      @JsonProperty("stateStore") @JsonInclude(JsonInclude.Include.NON_NULL) StateStore stateStore,
       @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Serving> servers) {
     /** HTTP 200 only when everything is fine. */
     public boolean healthy() {
@@ -125,6 +147,9 @@ public final class RlsHealth {
 
   /** Upstream part of the report. */
   public record Upstream(String url, boolean reachable, String checkedAt, String error) {}
+
+  /** The state store part of the report; absent when none is registered. */
+  public record StateStore(String type, boolean shared, boolean reachable) {}
 
   /** A registered server. */
   public record Serving(boolean serving) {}
