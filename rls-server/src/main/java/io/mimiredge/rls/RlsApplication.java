@@ -28,6 +28,7 @@ import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LimitsUnavailableException;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.ui.UiServlet;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -142,6 +143,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
 
     // Health: /api/health and Dropwizard's health checks on the admin port.
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
+    health.registerStateStore("local", false, () -> true); // in this JVM's memory
     // gRPC wiring: manage the gRPC server and health.registerServing("grpc", its isServing).
     environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
@@ -158,6 +160,9 @@ public class RlsApplication extends Application<RlsConfiguration> {
                 evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
     environment.jersey().register(new HealthResource(health));
     admin.register(environment.jersey());
+
+    // The admin UI at /ui/ (and / redirects there), from the jar.
+    UiServlet.register(environment.servlets());
   }
 
   /** An operator's mistake (a bad configuration, missing limits) in one message, no stack trace. */
