@@ -7,7 +7,7 @@ export function TokenBox() {
   const [draft, setDraft] = useState('');
   if (token) {
     return (
-      <div className="token" aria-label="admin token">
+      <div className="token">
         <span className="badge ok">admin token set</span>
         <button type="button" onClick={() => setToken(null)}>
           Forget token
@@ -18,7 +18,7 @@ export function TokenBox() {
   return (
     <form
       className="token"
-      aria-label="admin token"
+     
       onSubmit={(e) => {
         e.preventDefault();
         setToken(draft);
