@@ -69,7 +69,11 @@ function Row({ t }: { t: TenantRow }) {
       <div className="cell" data-col="mode">
         <span className={`badge mode-${t.mode}`}>{t.mode}</span>
       </div>
-      <div className="cell num" data-col="limit">
+      <div
+        className="cell num"
+        data-col="limit"
+        title={`ingestion_rate ${t.ingestionRate}, ingestion_burst_size ${t.ingestionBurstSize}`}
+      >
         {f.limitValue(t.ingestionRate)} / {f.limitValue(t.ingestionBurstSize)}
       </div>
       <div className="cell num" data-col="items">

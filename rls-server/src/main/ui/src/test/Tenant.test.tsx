@@ -74,6 +74,22 @@ describe('Tenant', () => {
     expect(alert).toHaveTextContent('wrong bearer token');
   });
 
+  it('shows the API message of a 403 when the RLS has no token configured', async () => {
+    setToken('any-token');
+    mockApi({
+      '/api/tenants/tenant-a': { json: detail('tenant-a', { adminOverride: true }) },
+      'DELETE /api/tenants/tenant-a/limits': {
+        status: 403,
+        json: { code: 403, message: 'admin changes are disabled: no admin token is configured', problems: [] },
+      },
+    });
+    render(<Tenant id="tenant-a" />);
+    await userEvent.click(await screen.findByRole('button', { name: 'Clear admin override' }));
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Forbidden (403)');
+    expect(alert).toHaveTextContent('no admin token is configured');
+  });
+
   it('shows the API problems of a refused value', async () => {
     setToken('token-0123456789abcdef');
     mockApi({
