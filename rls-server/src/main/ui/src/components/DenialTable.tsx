@@ -11,6 +11,7 @@ export function DenialTable({
   showTenant?: boolean;
 }) {
   return (
+    <div className="table-wrap">
     <table className="table compact" data-testid="denials">
       <thead>
         <tr>
@@ -49,5 +50,6 @@ export function DenialTable({
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
