@@ -5,7 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real components the integration tests drive. Add to this list when a test needs a new one.
-PACKAGES=(maven openjdk-17-jdk-headless nginx prometheus redis-server)
+# chromium: the admin UI's browser test (UiEndToEndTest).
+PACKAGES=(maven openjdk-17-jdk-headless nginx prometheus redis-server chromium)
+# The admin UI builds with the machine's node and npm (Vite 7 needs Node 20.19 or newer). Only
+# when there is no node at all do we take Debian's (Debian 12 ships Node 18, too old for Vite 7:
+# the build then says so; install Node 20+ from elsewhere).
+if ! command -v node >/dev/null 2>&1; then
+  PACKAGES+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -26,6 +33,13 @@ if ((${#missing[@]})); then
     fi
   else
     echo "test.sh: no apt-get; please install ${missing[*]} yourself" >&2
+  fi
+fi
+
+if command -v node >/dev/null 2>&1; then
+  node_major=$(node -p 'process.versions.node.split(".")[0]')
+  if [ "$node_major" -lt 20 ]; then
+    echo "test.sh: node $(node --version) is too old for the admin UI's build (Vite 7 needs Node 20.19+)" >&2
   fi
 fi
 

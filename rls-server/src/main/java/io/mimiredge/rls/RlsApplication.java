@@ -39,6 +39,7 @@ import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.ui.UiServlet;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -187,12 +188,10 @@ public class RlsApplication extends Application<RlsConfiguration> {
     // Health: /api/health and Dropwizard's health checks on the admin port.
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
     if (buckets instanceof FailoverBucketStore store) {
-      health.stateStore(
-          () -> {
-            FailoverBucketStore.Status st = store.status();
-            return new RlsHealth.StateStore(
-                st.degraded() ? "local-fallback" : "redis", !st.degraded(), st.lastError());
-          });
+      // Redis down: the local share decides (degraded, never down) until Redis is back.
+      health.registerStateStore("redis", true, () -> !store.status().degraded());
+    } else {
+      health.registerStateStore("local", false, () -> true); // in this JVM's memory
     }
     // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
     GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
@@ -213,6 +212,9 @@ public class RlsApplication extends Application<RlsConfiguration> {
                 evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
     environment.jersey().register(new HealthResource(health));
     admin.register(environment.jersey());
+
+    // The admin UI at /ui/ (and / redirects there), from the jar.
+    UiServlet.register(environment.servlets());
   }
 
   /** An operator's mistake (a bad configuration, missing limits) in one message, no stack trace. */

@@ -21,7 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -386,6 +389,50 @@ class RlsApplicationTest {
       channel.shutdownNow();
     }
     assertThat(get("/api/health").body()).contains("\"grpc\"");
+  }
+
+  @Test
+  @Order(16)
+  void healthReportsTheLocalStateStore() throws IOException {
+    var store = JSON.readTree(get("/api/health").body()).get("stateStore");
+
+    assertThat(store.get("type").asText()).isEqualTo("local");
+    assertThat(store.get("shared").asBoolean()).isFalse();
+    assertThat(store.get("reachable").asBoolean()).isTrue();
+  }
+
+  @Test
+  @Order(15)
+  void rootRedirectsToTheAdminUiWhichLoadsWithItsAssets() {
+    Assumptions.assumeTrue(
+        RlsApplicationTest.class.getResource("/ui/index.html") != null,
+        "the admin UI is not built (mvn -Dui.skip)");
+    HttpResponse<String> root = get("/");
+    assertThat(root.statusCode()).isEqualTo(302);
+    assertThat(root.headers().firstValue("Location")).hasValueSatisfying(l -> l.endsWith("/ui/"));
+
+    HttpResponse<String> index = get("/ui/");
+    assertThat(index.statusCode()).isEqualTo(200);
+    assertThat(index.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(index.headers().firstValue("Cache-Control")).hasValue("no-cache");
+    assertThat(index.body()).contains("<div id=\"root\">");
+    Matcher script = Pattern.compile("src=\"(/ui/assets/[^\"]+\\.js)\"").matcher(index.body());
+    assertThat(script.find()).as("a script in %s", index.body()).isTrue();
+
+    HttpResponse<String> js = get(script.group(1));
+    assertThat(js.statusCode()).isEqualTo(200);
+    assertThat(js.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/javascript"));
+    assertThat(js.headers().firstValue("Cache-Control"))
+        .hasValueSatisfying(c -> assertThat(c).contains("immutable"));
+    assertThat(js.body()).contains("/api/overview");
+
+    // the app's own routes are the app; a missing file is not
+    assertThat(get("/ui/tenants/some.tenant").body()).isEqualTo(index.body());
+    assertThat(get("/ui/assets/missing.js").statusCode()).isEqualTo(404);
+    // Jersey still owns the rest of the port
+    assertThat(get("/api/overview").statusCode()).isEqualTo(200);
   }
 
   @Test

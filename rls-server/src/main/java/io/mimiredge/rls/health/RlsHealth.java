@@ -14,12 +14,12 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The service's health as {@code /api/health} reports it: limits loaded and current, the upstream
- * reachable (a real TCP connect, reused for a few seconds), and any registered servers serving (the
- * gRPC server registers itself with {@link #registerServing}). Thread-safe.
+ * reachable (a real TCP connect, reused for a few seconds), the buckets' state store (registered
+ * with {@link #registerStateStore}), and any registered servers serving (the gRPC server registers
+ * itself with {@link #registerServing}). Thread-safe.
  */
 public final class RlsHealth {
   /** Overall status: {@code ok} only when everything is; {@code degraded} still enforces. */
@@ -46,7 +46,9 @@ public final class RlsHealth {
   private final LimitsSource source;
   private final UpstreamProbe upstream;
   private final Map<String, BooleanSupplier> serving = new ConcurrentHashMap<>();
-  private volatile Supplier<StateStore> stateStore = () -> new StateStore("local", true, null);
+  private volatile StoreCheck stateStore;
+
+  private record StoreCheck(String type, boolean shared, BooleanSupplier reachable) {}
 
   public RlsHealth(LiveLimits limits, LimitsSource source, UpstreamProbe upstream) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -68,11 +70,17 @@ public final class RlsHealth {
   }
 
   /**
-   * Where the token buckets live, for the report: a store that has fallen back (Redis down, local
-   * share in force) makes the RLS degraded, never down — requests are still decided.
+   * Adds the token buckets' state store to the report: {@code "stateStore": {"type": ..., "shared":
+   * ..., "reachable": ...}}. An unreachable store degrades the status.
+   *
+   * @param type e.g. {@code local}
+   * @param shared whether every replica sees the same buckets
+   * @param reachable checks the store; called on every report, so it must be cheap or cached
    */
-  public void stateStore(Supplier<StateStore> store) {
-    this.stateStore = Objects.requireNonNull(store, "store");
+  public void registerStateStore(String type, boolean shared, BooleanSupplier reachable) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(reachable, "reachable");
+    stateStore = new StoreCheck(type, shared, reachable);
   }
 
   /** The report now; the upstream check may be a few seconds old. */
@@ -95,11 +103,13 @@ public final class RlsHealth {
       allServing &= on;
       servers.put(e.getKey(), new Serving(on));
     }
-    StateStore store = stateStore.get();
+    StoreCheck sc = stateStore;
+    StateStore store =
+        sc == null ? null : new StateStore(sc.type(), sc.shared(), sc.reachable().getAsBoolean());
     Status status;
     if (!s.loaded() || !allServing) {
       status = Status.DOWN;
-    } else if (s.degraded() || !u.reachable() || !store.ok()) {
+    } else if (s.degraded() || !u.reachable() || (store != null && !store.reachable())) {
       status = Status.DEGRADED;
     } else {
       status = Status.OK;
@@ -117,7 +127,7 @@ public final class RlsHealth {
       @JsonProperty("status") Status status,
       @JsonProperty("limits") Limits limits,
       @JsonProperty("upstream") Upstream upstream,
-      @JsonProperty("stateStore") StateStore stateStore,
+      @JsonProperty("stateStore") @JsonInclude(JsonInclude.Include.NON_NULL) StateStore stateStore,
       @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Serving> servers) {
     /** HTTP 200 only when everything is fine. */
     public boolean healthy() {
@@ -138,14 +148,8 @@ public final class RlsHealth {
   /** Upstream part of the report. */
   public record Upstream(String url, boolean reachable, String checkedAt, String error) {}
 
-  /**
-   * Where the buckets live.
-   *
-   * @param store {@code local}, {@code redis}, or {@code local-fallback} while Redis is down
-   * @param ok false while a shared store has fallen back to the local share
-   * @param error the last error of the shared store, if any
-   */
-  public record StateStore(String store, boolean ok, String error) {}
+  /** The state store part of the report; absent when none is registered. */
+  public record StateStore(String type, boolean shared, boolean reachable) {}
 
   /** A registered server. */
   public record Serving(boolean serving) {}
