@@ -3,6 +3,7 @@ package io.mimiredge.rls;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.mimiredge.rls.inspect.InspectCommand;
 
 /** The RLS: {@code server [rls.yml]} runs the service, {@code inspect} explains a captured body. */
 public class RlsApplication extends Application<RlsConfiguration> {
@@ -18,7 +19,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
 
   @Override
   public void initialize(Bootstrap<RlsConfiguration> bootstrap) {
-    // commands are added here as they land
+    bootstrap.addCommand(new InspectCommand());
   }
 
   @Override

@@ -1,0 +1,93 @@
+package io.mimiredge.rls.enforce;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * dskit's tenant-ID rules (tenant/tenant.go, user/id.go) for a write: at most 150 characters of
+ * {@code [a-zA-Z0-9!-_.*'()]}, not {@code .} or {@code ..}, and one tenant only ({@code a|b} is a
+ * multi-tenant read ID). Stateless.
+ */
+final class TenantIds {
+  static final int MAX_LENGTH = 150;
+  private static final boolean[] ALLOWED = new boolean[128];
+
+  static {
+    for (char c = 'a'; c <= 'z'; c++) {
+      ALLOWED[c] = true;
+    }
+    for (char c = 'A'; c <= 'Z'; c++) {
+      ALLOWED[c] = true;
+    }
+    for (char c = '0'; c <= '9'; c++) {
+      ALLOWED[c] = true;
+    }
+    for (char c : "!-_.*'()".toCharArray()) {
+      ALLOWED[c] = true;
+    }
+  }
+
+  /** The outcome: a tenant, or a reason and dskit's message. */
+  record Check(String tenant, Reason reason, String message) {
+    boolean valid() {
+      return reason == null;
+    }
+  }
+
+  private TenantIds() {}
+
+  static Check check(String orgId) {
+    if (orgId == null || orgId.isEmpty()) {
+      return new Check(null, Reason.MISSING_TENANT, "no org id");
+    }
+    if (orgId.indexOf('|') < 0) {
+      String problem = problem(orgId);
+      return problem == null
+          ? new Check(orgId, null, null)
+          : new Check(null, Reason.INVALID_TENANT, problem);
+    }
+    // dskit splits, checks each part, and refuses more than one distinct tenant on a write.
+    Set<String> distinct = new HashSet<>();
+    for (String part : orgId.split("\\|", -1)) {
+      String problem = part.isEmpty() ? "tenant ID is empty" : problem(part);
+      if (problem != null) {
+        return new Check(null, Reason.INVALID_TENANT, problem);
+      }
+      distinct.add(part);
+    }
+    return distinct.size() == 1
+        ? new Check(distinct.iterator().next(), null, null)
+        : new Check(null, Reason.INVALID_TENANT, "multiple org IDs present");
+  }
+
+  /** dskit's {@code ValidTenantID}, in its order: characters, then length, then dots. */
+  private static String problem(String id) {
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c >= 128 || !ALLOWED[c]) {
+        return "tenant ID '" + shown(id) + "' contains unsupported character '" + shown(c) + "'";
+      }
+    }
+    if (id.length() > MAX_LENGTH) {
+      return "tenant ID is too long: max " + MAX_LENGTH + " characters";
+    }
+    if (id.equals(".") || id.equals("..")) {
+      return "tenant ID is '.' or '..'";
+    }
+    return null;
+  }
+
+  /** The ID as the message shows it: cut to the maximum length, unprintables as '?'. */
+  private static String shown(String id) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(id.length(), MAX_LENGTH); i++) {
+      char c = id.charAt(i);
+      b.append(c >= 0x20 && c < 0x7f ? c : '?');
+    }
+    return id.length() > MAX_LENGTH ? b.append('…').toString() : b.toString();
+  }
+
+  private static String shown(char c) {
+    return c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\u%04x", (int) c);
+  }
+}

@@ -1,0 +1,166 @@
+package io.mimiredge.rls.enforce.local;
+
+import io.github.bucket4j.Bandwidth;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
+import io.github.bucket4j.TokensInheritanceStrategy;
+import io.github.bucket4j.local.LocalBucket;
+import io.mimiredge.rls.enforce.BucketSpec;
+import io.mimiredge.rls.enforce.BucketStore;
+import io.mimiredge.rls.enforce.BucketView;
+import io.mimiredge.rls.enforce.ConsumeResult;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * {@link BucketStore} in this process's memory: one lock-free bucket4j bucket per key. Thread-safe;
+ * consuming never locks, only creating a bucket or changing its spec does (briefly, for that key's
+ * hash bin).
+ */
+public final class LocalBucketStore implements BucketStore {
+  private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+  private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
+  private final TimeMeter timeMeter;
+
+  private record Entry(BucketSpec spec, LocalBucket bucket) {}
+
+  /**
+   * @param nanoClock monotonic nanoseconds, e.g. {@code System::nanoTime}; tests pass a fake
+   */
+  public LocalBucketStore(LongSupplier nanoClock) {
+    Objects.requireNonNull(nanoClock, "nanoClock");
+    this.timeMeter =
+        new TimeMeter() {
+          @Override
+          public long currentTimeNanos() {
+            return nanoClock.getAsLong();
+          }
+
+          @Override
+          public boolean isWallClockBased() {
+            return false;
+          }
+        };
+  }
+
+  @Override
+  public ConsumeResult tryConsume(String key, BucketSpec spec, long tokens) {
+    if (tokens < 0) {
+      throw new IllegalArgumentException("tokens must be >= 0, got " + tokens);
+    }
+    LocalBucket bucket = entry(key, spec).bucket();
+    if (tokens == 0 || tokens > spec.capacity()) { // bucket4j refuses 0; too many never fits
+      long available = bucket.getAvailableTokens();
+      return tokens == 0
+          ? new ConsumeResult(true, available, 0)
+          : new ConsumeResult(false, available, Long.MAX_VALUE);
+    }
+    ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(tokens);
+    return new ConsumeResult(
+        p.isConsumed(), p.getRemainingTokens(), p.isConsumed() ? 0 : p.getNanosToWaitForRefill());
+  }
+
+  @Override
+  public void refund(String key, BucketSpec spec, long tokens) {
+    if (tokens < 0) {
+      throw new IllegalArgumentException("tokens must be >= 0, got " + tokens);
+    }
+    if (tokens > 0 && buckets.containsKey(key)) {
+      entry(key, spec).bucket().addTokens(tokens); // capped at capacity by bucket4j
+    }
+  }
+
+  @Override
+  public Optional<BucketView> view(String key) {
+    Entry e = buckets.get(key);
+    return e == null
+        ? Optional.empty()
+        : Optional.of(new BucketView(key, e.spec(), e.bucket().getAvailableTokens()));
+  }
+
+  /** Buckets held. */
+  public int size() {
+    return buckets.size();
+  }
+
+  /**
+   * Forgets full buckets, which behave exactly like missing ones, so tenants that come and go do
+   * not grow the map forever. Call it now and then (e.g. every minute). A request racing the
+   * removal of its bucket may have its tokens forgotten; a bucket is only full after the tenant
+   * stayed idle for a whole burst, so the effect is at most one request's worth.
+   *
+   * @return buckets removed
+   */
+  public int evictFull() {
+    int removed = 0;
+    for (var it = buckets.entrySet().iterator(); it.hasNext(); ) {
+      Entry e = it.next().getValue();
+      if (e.bucket().getAvailableTokens() >= e.spec().capacity()) {
+        it.remove();
+        removed++;
+      }
+    }
+    return removed;
+  }
+
+  private Entry entry(String key, BucketSpec spec) {
+    Objects.requireNonNull(spec, "spec");
+    Entry e = buckets.get(key);
+    if (e != null && e.spec().equals(spec)) {
+      return e; // the hot path: no lock
+    }
+    return buckets.compute(
+        key,
+        (k, old) -> {
+          if (old == null) {
+            return new Entry(
+                spec,
+                Bucket.builder()
+                    .withCustomTimePrecision(timeMeter)
+                    .addLimit(bandwidth(spec))
+                    .build());
+          }
+          if (old.spec().equals(spec)) {
+            return old;
+          }
+          old.bucket()
+              .replaceConfiguration(
+                  BucketConfiguration.builder().addLimit(bandwidth(spec)).build(),
+                  TokensInheritanceStrategy.AS_IS);
+          return new Entry(spec, old.bucket());
+        });
+  }
+
+  /**
+   * bucket4j refills whole tokens per period, so a rate r/s becomes {@code round(r × P)} tokens
+   * every P seconds. P = 840 s when possible: 840 is divisible by 1–8, 10, 12, 14, 15, 20, 24, 28,
+   * 30, 35, 40 …, so rate ÷ replicas and canary fractions such as 10000/3 or ×0.25 come out exact;
+   * otherwise the error is at most half a token per period. Above ~12750/s, P shrinks so that
+   * {@code tokens × P} (in ns) stays within a long and bucket4j keeps its exact integer arithmetic
+   * (it falls back to doubles on overflow). Rates below one per second become one token every 1/r
+   * seconds, exact to the nanosecond.
+   */
+  static Bandwidth bandwidth(BucketSpec spec) {
+    double r = spec.ratePerSecond();
+    long tokens;
+    long periodNanos;
+    if (r >= 1) {
+      long periodSeconds = Math.max(1, Math.min(840, (long) Math.sqrt(9e9 / r)));
+      tokens = Math.max(1, Math.round(r * periodSeconds));
+      periodNanos = periodSeconds * NANOS_PER_SECOND;
+    } else {
+      tokens = 1;
+      periodNanos = Math.round(NANOS_PER_SECOND / r); // saturates at Long.MAX_VALUE
+    }
+    return Bandwidth.builder()
+        .capacity(spec.capacity())
+        .refillGreedy(tokens, Duration.ofNanos(periodNanos))
+        .build();
+  }
+}

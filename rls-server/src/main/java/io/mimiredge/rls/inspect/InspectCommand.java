@@ -1,0 +1,107 @@
+package io.mimiredge.rls.inspect;
+
+import io.dropwizard.core.cli.Command;
+import io.dropwizard.core.setup.Bootstrap;
+import io.mimiredge.rls.limits.LimitsParseException;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.OverridesParser;
+import io.mimiredge.rls.limits.TenantLimits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
+
+/**
+ * {@code inspect [--overrides FILE] [--tenant ID] BODY...}: what the RLS counts in captured
+ * remote-write bodies and, for a tenant, what it decides. Exits non-zero when a body or the
+ * overrides file cannot be read.
+ */
+public final class InspectCommand extends Command {
+  /** Mimir's default -distributor.max-recv-msg-size, which bounds the decoded request. */
+  static final int DEFAULT_MAX_DECODED_BYTES = 100 << 20;
+
+  static final long DEFAULT_MAX_REQUEST_BYTES = 50L << 20;
+
+  private final PrintStream out;
+
+  public InspectCommand() {
+    this(System.out);
+  }
+
+  InspectCommand(PrintStream out) {
+    super(
+        "inspect",
+        "Print, for each snappy remote-write body, what the RLS counts in it and, with --tenant,"
+            + " what it decides (one JSON line per body)");
+    this.out = out;
+  }
+
+  @Override
+  public void configure(Subparser subparser) {
+    subparser
+        .addArgument("--overrides")
+        .metavar("FILE")
+        .help(
+            "Mimir runtime overrides YAML (overrides: {tenant: {...}}); Mimir's defaults without");
+    subparser.addArgument("--tenant").metavar("ID").help("decide for this tenant (X-Scope-OrgID)");
+    subparser
+        .addArgument("--max-request-bytes")
+        .type(Long.class)
+        .setDefault(DEFAULT_MAX_REQUEST_BYTES)
+        .help("largest compressed body accepted (default 50 MiB)");
+    subparser
+        .addArgument("--max-decoded-bytes")
+        .type(Integer.class)
+        .setDefault(DEFAULT_MAX_DECODED_BYTES)
+        .help("largest decoded body accepted (default 100 MiB)");
+    subparser.addArgument("bodies").nargs("+").metavar("BODY").help("snappy-compressed bodies");
+  }
+
+  @Override
+  public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
+    Overrides overrides = loadOverrides(namespace.getString("overrides"));
+    List<Path> bodies = namespace.<String>getList("bodies").stream().map(Path::of).toList();
+    Inspector inspector =
+        new Inspector(
+            overrides,
+            namespace.getString("tenant"),
+            namespace.getLong("max_request_bytes"),
+            namespace.getInt("max_decoded_bytes"),
+            System::nanoTime);
+    int failed = inspector.inspect(bodies, out);
+    if (failed > 0) {
+      throw new InspectException(failed + " of " + bodies.size() + " bodies could not be read");
+    }
+  }
+
+  private static Overrides loadOverrides(String file) throws InspectException {
+    if (file == null) {
+      return Overrides.of(TenantLimits.MIMIR_DEFAULTS);
+    }
+    try (Reader reader = Files.newBufferedReader(Path.of(file))) {
+      return OverridesParser.parse(reader, TenantLimits.MIMIR_DEFAULTS);
+    } catch (IOException e) {
+      throw new InspectException("cannot read overrides " + file + ": " + e);
+    } catch (LimitsParseException e) {
+      throw new InspectException("overrides " + file + ": " + e.getMessage());
+    }
+  }
+
+  /** A failure to report as one line, without a stack trace. */
+  static final class InspectException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    InspectException(String message) {
+      super(message, null, false, false);
+    }
+
+    @Override
+    public String toString() {
+      return "inspect: " + getMessage(); // Dropwizard's CLI prints this on failure
+    }
+  }
+}

@@ -1,0 +1,144 @@
+package io.mimiredge.rls.inspect;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.Enforcer;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Answers "why was this request denied?" for captured remote-write bodies: one JSON line per body
+ * with what the RLS counts in it and, for a tenant, the decision its limits give on a full bucket.
+ * A body that cannot be read or decoded gives a JSON line with the error. Not thread-safe.
+ */
+public final class Inspector {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final Overrides overrides;
+  private final String tenant;
+  private final WriteRequestScanner scanner;
+  private final long maxRequestBytes;
+  private final LongSupplier nanoClock;
+
+  /**
+   * @param tenant the tenant to decide for, or null for statistics only
+   */
+  public Inspector(
+      Overrides overrides,
+      String tenant,
+      long maxRequestBytes,
+      int maxDecodedBytes,
+      LongSupplier nanoClock) {
+    this.overrides = Objects.requireNonNull(overrides, "overrides");
+    this.tenant = tenant;
+    this.scanner = new WriteRequestScanner(maxDecodedBytes);
+    this.maxRequestBytes = maxRequestBytes;
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+  }
+
+  /**
+   * Prints one JSON line per body to {@code out}.
+   *
+   * @return how many bodies could not be read or decoded
+   */
+  public int inspect(List<Path> bodies, PrintStream out) {
+    int failed = 0;
+    for (Path body : bodies) {
+      ObjectNode line = inspect(body);
+      if (line.has("error")) {
+        failed++;
+      }
+      out.println(line);
+    }
+    out.flush();
+    return failed;
+  }
+
+  /** The JSON line for one body. */
+  public ObjectNode inspect(Path body) {
+    ObjectNode line = JSON.createObjectNode().put("file", body.getFileName().toString());
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(body);
+    } catch (IOException e) {
+      line.putObject("error").put("reason", "unreadable").put("message", String.valueOf(e));
+      return line;
+    }
+    // Scanned with the tenant's validation limits (the defaults' without a tenant), so the
+    // violation counts say what this tenant's limits make of the body.
+    String limitsOf = tenant == null ? "" : tenant;
+    try {
+      WriteRequestStats stats =
+          scanner.scan(bytes, overrides.limitsFor(limitsOf).validationLimits());
+      putStats(line, stats);
+    } catch (RemoteWriteException e) {
+      line.putObject("error").put("reason", e.kind().reason()).put("message", e.getMessage());
+    }
+    if (tenant != null) {
+      putDecision(line, decide(bytes));
+    }
+    return line;
+  }
+
+  /** The decision on a fresh, full bucket, in enforce mode unless the tenant's overrides say. */
+  private Decision decide(byte[] bytes) {
+    Enforcer enforcer =
+        Enforcer.builder()
+            .overrides(overrides)
+            .buckets(new LocalBucketStore(nanoClock))
+            .defaultMode(Mode.ENFORCE)
+            .build();
+    return new PushEvaluator(enforcer, scanner, maxRequestBytes).evaluate(tenant, bytes);
+  }
+
+  private static void putStats(ObjectNode line, WriteRequestStats s) {
+    line.put("compressed_bytes", s.compressedBytes())
+        .put("uncompressed_bytes", s.uncompressedBytes())
+        .put("series", s.series())
+        .put("float_samples", s.floatSamples())
+        .put("histograms", s.histograms())
+        .put("exemplars", s.exemplars())
+        .put("metadata", s.metadata())
+        .put("max_labels_per_series", s.maxLabelsPerSeries())
+        .put("max_label_name_len", s.maxLabelNameLength())
+        .put("max_label_value_len", s.maxLabelValueLength())
+        .put("max_metadata_len", s.maxMetadataLength())
+        .put("items", s.items())
+        .put("valid_items", s.validItems());
+    line.putObject("violations")
+        .put("series_over_max_label_names", s.seriesOverMaxLabelNames())
+        .put("series_over_label_name_length", s.seriesOverLabelNameLength())
+        .put("series_over_label_value_length", s.seriesOverLabelValueLength())
+        .put("metadata_over_length", s.metadataOverLength())
+        .put("invalid_series", s.invalidSeries())
+        .put("dropped_items", s.droppedItems());
+  }
+
+  private static void putDecision(ObjectNode line, Decision d) {
+    ObjectNode node =
+        line.putObject("decision")
+            .put("tenant", d.tenant())
+            .put("verdict", d.verdict().label())
+            .put("reason", d.reason().label())
+            .put("status", d.status())
+            .put("mode", d.mode().yamlName())
+            .put("items", d.items())
+            .put("message", d.message());
+    if (d.retryAfter() != null) {
+      node.put("retry_after_seconds", d.retryAfter().toSeconds());
+    }
+  }
+}

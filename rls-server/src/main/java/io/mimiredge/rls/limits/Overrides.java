@@ -1,0 +1,98 @@
+package io.mimiredge.rls.limits;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Per-tenant limits resolved on top of defaults, remembering which keys each tenant set itself so
+ * an admin UI can show every limit's source. Immutable and so thread-safe; {@code withX} returns a
+ * copy.
+ *
+ * @param defaults limits of every tenant without overrides, and the base of those with
+ * @param tenants tenant id → its resolved limits and explicitly set keys, in file order
+ */
+public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
+
+  /** Where a tenant's limit comes from. */
+  public enum Source {
+    DEFAULT,
+    OVERRIDES
+  }
+
+  /**
+   * One tenant's entry.
+   *
+   * @param limits the defaults with the explicit keys applied
+   * @param explicit the keys the tenant's overrides set
+   */
+  public record Tenant(TenantLimits limits, Set<LimitKey> explicit) {
+    public Tenant {
+      Objects.requireNonNull(limits, "limits");
+      explicit =
+          explicit.isEmpty()
+              ? Collections.unmodifiableSet(EnumSet.noneOf(LimitKey.class))
+              : Collections.unmodifiableSet(EnumSet.copyOf(explicit));
+    }
+  }
+
+  public Overrides {
+    Objects.requireNonNull(defaults, "defaults");
+    tenants = Collections.unmodifiableMap(new LinkedHashMap<>(tenants));
+  }
+
+  /** No tenant overrides at all. */
+  public static Overrides of(TenantLimits defaults) {
+    return new Overrides(defaults, Map.of());
+  }
+
+  /** The tenant's limits, or the defaults when it has no overrides. */
+  public TenantLimits limitsFor(String tenant) {
+    Tenant t = tenants.get(tenant);
+    return t == null ? defaults : t.limits();
+  }
+
+  /** Whether the tenant's overrides set this key. */
+  public boolean isExplicit(String tenant, LimitKey key) {
+    Tenant t = tenants.get(tenant);
+    return t != null && t.explicit().contains(key);
+  }
+
+  /** Where the tenant's value for this key comes from. */
+  public Source source(String tenant, LimitKey key) {
+    return isExplicit(tenant, key) ? Source.OVERRIDES : Source.DEFAULT;
+  }
+
+  /**
+   * A copy where the tenant has these explicit settings (taken from {@code values}) on top of the
+   * defaults, e.g. for an admin-API change; an empty set removes the tenant's overrides.
+   */
+  public Overrides withTenant(String tenant, TenantLimits values, Set<LimitKey> explicit) {
+    Map<String, Tenant> copy = new LinkedHashMap<>(tenants);
+    if (explicit.isEmpty()) {
+      copy.remove(tenant);
+    } else {
+      copy.put(tenant, new Tenant(resolve(defaults, values, explicit), explicit));
+    }
+    return new Overrides(defaults, copy);
+  }
+
+  /** A copy with new defaults, every tenant's explicit keys applied again on top. */
+  public Overrides withDefaults(TenantLimits newDefaults) {
+    Map<String, Tenant> copy = new LinkedHashMap<>();
+    tenants.forEach(
+        (id, t) ->
+            copy.put(id, new Tenant(resolve(newDefaults, t.limits(), t.explicit()), t.explicit())));
+    return new Overrides(newDefaults, copy);
+  }
+
+  private static TenantLimits resolve(
+      TenantLimits base, TenantLimits values, Set<LimitKey> explicit) {
+    TenantLimits.Builder b = base.toBuilder();
+    explicit.forEach(k -> k.copy(values, b));
+    return b.build();
+  }
+}

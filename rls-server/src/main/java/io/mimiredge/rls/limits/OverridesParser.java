@@ -1,0 +1,302 @@
+package io.mimiredge.rls.limits;
+
+import io.mimiredge.rls.limits.internal.Value;
+import io.mimiredge.rls.limits.internal.Values;
+import java.io.Reader;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads limits written with Mimir's runtime-config keys: the {@code overrides:} section of Mimir's
+ * runtime YAML (every other top-level key is Mimir's business and ignored), and a defaults block
+ * with the same keys. Unknown keys are ignored at every level, so one ConfigMap serves Mimir and
+ * the edge. Anchors, aliases and merge keys work. Any bad value fails the whole parse, listing
+ * every problem. Stateless and thread-safe.
+ */
+public final class OverridesParser {
+  private static final String EDGE_BLOCK = "edge_enforcement";
+  // Runtime configs with thousands of tenants exceed SnakeYAML's 3 MB default.
+  private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
+  private static final int MAX_ALIASES = 1_000_000;
+
+  private OverridesParser() {}
+
+  /** Parses a runtime config; an empty file or {@code overrides:} without tenants = none. */
+  public static Overrides parse(String yaml, TenantLimits defaults) throws LimitsParseException {
+    return parse(new StringReader(yaml), defaults);
+  }
+
+  /** Parses a runtime config; an empty file or {@code overrides:} without tenants = none. */
+  public static Overrides parse(Reader yaml, TenantLimits defaults) throws LimitsParseException {
+    Objects.requireNonNull(defaults, "defaults");
+    Value root = compose(yaml, "runtime config");
+    List<String> errors = new ArrayList<>();
+    Map<String, Overrides.Tenant> tenants = new LinkedHashMap<>();
+    if (root instanceof Value.Mapping top) {
+      top.problems().stream()
+          .filter(p -> p.key().equals("overrides"))
+          .forEach(p -> errors.add(at("overrides", p.line()) + p.message()));
+      Value.Entry overrides = top.entries().get("overrides");
+      Value section = overrides == null ? null : overrides.value();
+      if (section instanceof Value.Mapping byTenant) {
+        problems(byTenant, "overrides", errors);
+        byTenant
+            .entries()
+            .forEach(
+                (tenant, e) -> {
+                  Overrides.Tenant t = tenant(tenant, e, defaults, errors);
+                  if (t != null) {
+                    tenants.put(tenant, t);
+                  }
+                });
+      } else if (section != null && !isNull(section)) {
+        errors.add(
+            at("overrides", overrides.line())
+                + "expected a mapping of tenant IDs to limits, got "
+                + section.describe());
+      }
+    } else if (!isNull(root)) {
+      errors.add(at("runtime config", root.line()) + "expected a mapping, got " + root.describe());
+    }
+    if (!errors.isEmpty()) {
+      throw new LimitsParseException(errors);
+    }
+    return new Overrides(defaults, tenants);
+  }
+
+  /** Parses a defaults block (a mapping of Mimir keys) from YAML, over Mimir's defaults. */
+  public static TenantLimits parseDefaults(Reader yaml) throws LimitsParseException {
+    return defaults(compose(yaml, "defaults"));
+  }
+
+  /**
+   * Parses a defaults block already read into Java maps (e.g. by Jackson from the service
+   * configuration), over Mimir's defaults; errors carry no line numbers.
+   */
+  public static TenantLimits parseDefaults(Map<String, ?> block) throws LimitsParseException {
+    return defaults(Values.fromJava(block));
+  }
+
+  private static TenantLimits defaults(Value v) throws LimitsParseException {
+    List<String> errors = new ArrayList<>();
+    TenantLimits.Builder b = TenantLimits.builder();
+    if (v instanceof Value.Mapping m) {
+      apply(m, "defaults", "", b, EnumSet.noneOf(LimitKey.class), errors);
+    } else if (!isNull(v)) {
+      errors.add(at("defaults", v.line()) + "expected a mapping, got " + v.describe());
+    }
+    if (!errors.isEmpty()) {
+      throw new LimitsParseException(errors);
+    }
+    return b.build();
+  }
+
+  private static Value compose(Reader yaml, String what) throws LimitsParseException {
+    LoaderOptions options = new LoaderOptions();
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    // Every tenant of a big file may merge a shared tier (`<<: *tier`). SnakeYAML caps aliases at
+    // 50 against "billion laughs"; the conversion here visits each node once, so aliases are cheap.
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    try {
+      Node node = new Yaml(options).compose(yaml);
+      return Values.fromYaml(node);
+    } catch (MarkedYAMLException e) {
+      int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+      throw new LimitsParseException(List.of(at(what, line) + "not valid YAML: " + e.getProblem()));
+    } catch (YAMLException e) {
+      throw new LimitsParseException(List.of(what + ": not valid YAML: " + e.getMessage()));
+    }
+  }
+
+  private static Overrides.Tenant tenant(
+      String tenant, Value.Entry e, TenantLimits defaults, List<String> errors) {
+    String path = "overrides." + tenant;
+    if (isNull(e.value())) {
+      return null; // Mimir falls back to the defaults for a tenant without limits
+    }
+    if (!(e.value() instanceof Value.Mapping m)) {
+      errors.add(at(path, e.line()) + "expected a mapping of limits, got " + e.value().describe());
+      return null;
+    }
+    TenantLimits.Builder b = defaults.toBuilder();
+    Set<LimitKey> explicit = EnumSet.noneOf(LimitKey.class);
+    int before = errors.size();
+    apply(m, path, "", b, explicit, errors);
+    if (errors.size() > before || explicit.isEmpty()) {
+      return null;
+    }
+    return new Overrides.Tenant(b.build(), explicit);
+  }
+
+  /** Applies every known key of {@code m}; {@code prefix} is "" or "edge_enforcement.". */
+  private static void apply(
+      Value.Mapping m,
+      String path,
+      String prefix,
+      TenantLimits.Builder b,
+      Set<LimitKey> explicit,
+      List<String> errors) {
+    problems(m, path, errors);
+    m.entries()
+        .forEach(
+            (name, e) -> {
+              String keyPath = path + "." + name;
+              LimitKey key = LimitKey.fromYamlPath(prefix + name).orElse(null);
+              if (key != null) {
+                if (!isNull(e.value()) && set(key, e, keyPath, b, errors)) {
+                  explicit.add(key);
+                }
+              } else if (prefix.isEmpty() && name.equals(EDGE_BLOCK)) {
+                if (e.value() instanceof Value.Mapping edge) {
+                  apply(edge, keyPath, EDGE_BLOCK + ".", b, explicit, errors);
+                } else if (!isNull(e.value())) {
+                  errors.add(
+                      at(keyPath, e.line())
+                          + "expected a mapping with mode and validation, got "
+                          + e.value().describe());
+                }
+              }
+              // anything else is one of Mimir's many other limits
+            });
+  }
+
+  /** Parses and sets one value; false (with an error recorded) when it is unusable. */
+  private static boolean set(
+      LimitKey key, Value.Entry e, String path, TenantLimits.Builder b, List<String> errors) {
+    Value v = e.value();
+    String problem =
+        switch (key) {
+          case INGESTION_RATE, INGESTION_BURST_FACTOR, REQUEST_RATE -> {
+            BigDecimal n = number(v);
+            if (n == null) {
+              yield nonFinite(v)
+                  ? "expected a finite non-negative number, got " + v.describe()
+                  : "expected a non-negative number, got " + v.describe();
+            }
+            double d = n.doubleValue();
+            if (n.signum() < 0 || Double.isInfinite(d)) {
+              yield (n.signum() < 0
+                      ? "expected a non-negative number, got "
+                      : "expected a finite non-negative number, got ")
+                  + v.describe();
+            }
+            switch (key) {
+              case INGESTION_RATE -> b.ingestionRate(d);
+              case INGESTION_BURST_FACTOR -> b.ingestionBurstFactor(d);
+              default -> b.requestRate(d);
+            }
+            yield null;
+          }
+          case MODE -> {
+            Mode mode = scalarText(v) == null ? null : Mode.fromYaml(scalarText(v)).orElse(null);
+            if (mode == null) {
+              yield "expected one of enforce, shadow, off, got " + v.describe();
+            }
+            b.mode(mode);
+            yield null;
+          }
+          case VALIDATION -> {
+            ValidationPolicy p =
+                scalarText(v) == null
+                    ? null
+                    : ValidationPolicy.fromYaml(scalarText(v)).orElse(null);
+            if (p == null) {
+              yield "expected one of forward, deny, got " + v.describe();
+            }
+            b.validation(p);
+            yield null;
+          }
+          default -> {
+            BigDecimal n = number(v);
+            if (n == null || n.signum() < 0 || !isIntegral(n)) {
+              yield "expected a non-negative integer, got " + v.describe();
+            }
+            if (n.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+              yield "expected a non-negative integer up to "
+                  + Integer.MAX_VALUE
+                  + ", got "
+                  + v.describe();
+            }
+            int i = n.intValueExact();
+            switch (key) {
+              case INGESTION_BURST_SIZE -> b.ingestionBurstSize(i);
+              case REQUEST_BURST_SIZE -> b.requestBurstSize(i);
+              case MAX_LABEL_NAMES_PER_SERIES -> b.maxLabelNamesPerSeries(i);
+              case MAX_LABEL_NAME_LENGTH -> b.maxLabelNameLength(i);
+              case MAX_LABEL_VALUE_LENGTH -> b.maxLabelValueLength(i);
+              default -> b.maxMetadataLength(i);
+            }
+            yield null;
+          }
+        };
+    if (problem != null) {
+      errors.add(at(path, e.line()) + problem);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * The number a YAML int or float scalar holds, or null when it is not one. A quoted {@code "10"}
+   * is a string, which Mimir's decoder refuses for a number too.
+   */
+  private static BigDecimal number(Value v) {
+    if (!(v instanceof Value.Scalar s)
+        || (s.kind() != Value.Kind.INT && s.kind() != Value.Kind.FLOAT)) {
+      return null;
+    }
+    String t = s.text().replace("_", "").toLowerCase(Locale.ROOT);
+    try {
+      boolean negative = t.startsWith("-");
+      String digits = t.startsWith("-") || t.startsWith("+") ? t.substring(1) : t;
+      if (digits.startsWith("0x") || digits.startsWith("0o") || digits.startsWith("0b")) {
+        int radix = digits.charAt(1) == 'x' ? 16 : digits.charAt(1) == 'o' ? 8 : 2;
+        BigInteger i = new BigInteger(digits.substring(2), radix);
+        return new BigDecimal(negative ? i.negate() : i);
+      }
+      return new BigDecimal(t);
+    } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+      return null; // .inf, .nan, sexagesimal 1:30 ...
+    }
+  }
+
+  private static boolean nonFinite(Value v) {
+    return v instanceof Value.Scalar s
+        && s.kind() == Value.Kind.FLOAT
+        && s.text().toLowerCase(Locale.ROOT).matches("[-+]?(\\.inf|\\.nan|infinity|nan)");
+  }
+
+  private static boolean isIntegral(BigDecimal n) {
+    return n.signum() == 0 || n.stripTrailingZeros().scale() <= 0;
+  }
+
+  private static String scalarText(Value v) {
+    return v instanceof Value.Scalar s && s.kind() != Value.Kind.NULL ? s.text() : null;
+  }
+
+  private static boolean isNull(Value v) {
+    return v == null || (v instanceof Value.Scalar s && s.kind() == Value.Kind.NULL);
+  }
+
+  private static void problems(Value.Mapping m, String path, List<String> errors) {
+    m.problems().forEach(p -> errors.add(at(path + "." + p.key(), p.line()) + p.message()));
+  }
+
+  private static String at(String path, int line) {
+    return line > 0 ? path + " (line " + line + "): " : path + ": ";
+  }
+}

@@ -1,0 +1,646 @@
+package io.mimiredge.rls.enforce;
+
+import static io.mimiredge.rls.enforce.Verdict.ALLOW;
+import static io.mimiredge.rls.enforce.Verdict.DENY;
+import static io.mimiredge.rls.enforce.Verdict.SHADOW_DENY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.limits.LimitKey;
+import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.limits.ValidationPolicy;
+import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class EnforcerTest {
+  private static final String T = "tenant-a";
+  private static final TenantLimits D = TenantLimits.MIMIR_DEFAULTS;
+
+  private final AtomicLong nanos = new AtomicLong(5_000_000_000L);
+  private final LocalBucketStore store = new LocalBucketStore(nanos::get);
+
+  private void advanceMillis(long ms) {
+    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(ms));
+  }
+
+  private Enforcer enforcer(TenantLimits defaults) {
+    return Enforcer.builder().overrides(Overrides.of(defaults)).buckets(store).build();
+  }
+
+  /** A valid request with this many float samples. */
+  static WriteRequestStats samples(long n) {
+    return stats(n, 0, 0, 0, 0, 0, 0);
+  }
+
+  /** A request of 10 series × 10 samples with violations; each invalid series drops 10 items. */
+  static WriteRequestStats stats(
+      long samples,
+      long overLabelNames,
+      long overNameLength,
+      long overValueLength,
+      long metadataOver,
+      long invalidSeries,
+      long dropped) {
+    return new WriteRequestStats(
+        1000,
+        5000,
+        10,
+        samples,
+        0,
+        0,
+        0,
+        35,
+        2000,
+        5000,
+        2048,
+        overLabelNames,
+        overNameLength,
+        overValueLength,
+        metadataOver,
+        invalidSeries,
+        dropped);
+  }
+
+  /** One step of a scenario: wait, push, expect. */
+  record Step(
+      long waitMillis, long items, Verdict verdict, Long retryAfterSeconds, String message) {
+    static Step ok(long waitMillis, long items) {
+      return new Step(waitMillis, items, ALLOW, null, null);
+    }
+
+    static Step denied(long waitMillis, long items, Long retryAfterSeconds, String message) {
+      return new Step(waitMillis, items, DENY, retryAfterSeconds, message);
+    }
+  }
+
+  static Stream<Arguments> ingestionScenarios() {
+    String rate10burst5 = MimirMessages.ingestionRateLimited(10, 5);
+    return Stream.of(
+        arguments(
+            "Mimir's test: 10/s shared by 2 replicas, burst 5 undivided",
+            D.withIngestionRate(10).withIngestionBurstSize(5),
+            2,
+            1.0,
+            List.of(
+                Step.ok(0, 2),
+                Step.ok(0, 1),
+                Step.denied(0, 3, 1L, rate10burst5),
+                Step.ok(0, 2),
+                Step.denied(0, 1, 1L, rate10burst5),
+                Step.ok(200, 1))), // 5/s locally: one item per 200 ms
+        arguments(
+            "more than the burst never fits: burst-size message, no Retry-After, nothing consumed",
+            D.withIngestionRate(10).withIngestionBurstSize(5),
+            1,
+            1.0,
+            List.of(
+                Step.denied(0, 6, null, MimirMessages.ingestionBurstSizeLimited(5, 6)),
+                Step.ok(0, 5))),
+        arguments(
+            "rate 0 denies everything, whatever the burst",
+            D.withIngestionRate(0),
+            1,
+            1.0,
+            List.of(
+                Step.denied(0, 1, null, MimirMessages.ingestionRateLimited(0, 200_000)),
+                Step.denied(60_000, 1, null, null))),
+        arguments(
+            "burst 0 denies everything with the burst-size message",
+            D.withIngestionBurstSize(0),
+            1,
+            1.0,
+            List.of(Step.denied(0, 1, null, MimirMessages.ingestionBurstSizeLimited(0, 1)))),
+        arguments(
+            "refill over time, capped at the burst",
+            D.withIngestionRate(100).withIngestionBurstSize(100),
+            1,
+            1.0,
+            List.of(
+                Step.ok(0, 100),
+                Step.denied(0, 1, 1L, null),
+                Step.ok(500, 50),
+                Step.denied(0, 1, 1L, null),
+                Step.ok(60_000, 100),
+                Step.denied(0, 1, 1L, null))),
+        arguments(
+            "Retry-After is the wait rounded up to whole seconds",
+            D.withIngestionRate(1).withIngestionBurstSize(10),
+            1,
+            1.0,
+            List.of(
+                Step.ok(0, 10),
+                Step.denied(0, 3, 3L, null),
+                Step.denied(0, 10, 10L, null),
+                Step.denied(2500, 3, 1L, null),
+                Step.ok(500, 3))),
+        arguments(
+            "10000/s over 3 replicas: 10000 items every 3 s, burst undivided",
+            D,
+            3,
+            1.0,
+            List.of(
+                Step.ok(0, 200_000),
+                Step.denied(0, 1, 1L, MimirMessages.ingestionRateLimited(10_000, 200_000)),
+                Step.ok(3000, 10_000),
+                Step.denied(0, 1, 1L, null))),
+        arguments(
+            "canary fraction 0.5 and 2 replicas: 100/s becomes 25/s, burst undivided",
+            D.withIngestionRate(100).withIngestionBurstSize(100),
+            2,
+            0.5,
+            List.of(
+                Step.ok(0, 100),
+                Step.ok(1000, 25),
+                Step.denied(0, 1, 1L, null),
+                Step.denied(0, 50, 2L, null),
+                Step.ok(2000, 50))),
+        arguments(
+            "burst factor multiplies the local rate: 1000/s, 2 replicas, factor 3 -> burst 1500",
+            D.withIngestionRate(1000).withIngestionBurstFactor(3),
+            2,
+            1.0,
+            List.of(
+                Step.ok(0, 1500),
+                Step.denied(0, 1, 1L, MimirMessages.ingestionRateLimited(1000, 3000)),
+                Step.denied(
+                    10_000, 1501, null, MimirMessages.ingestionBurstSizeLimited(1500, 1501)),
+                Step.ok(0, 1500))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("ingestionScenarios")
+  void ingestionRateFollowsMimir(
+      String name, TenantLimits limits, int replicas, double fraction, List<Step> steps) {
+    Enforcer e =
+        Enforcer.builder()
+            .overrides(Overrides.of(limits))
+            .buckets(store)
+            .replicas(replicas)
+            .trafficFraction(fraction)
+            .build();
+    for (int i = 0; i < steps.size(); i++) {
+      Step s = steps.get(i);
+      advanceMillis(s.waitMillis());
+      Decision d = e.decide(T, samples(s.items()));
+      String step = "step " + i + " " + s;
+      assertThat(d.verdict()).as(step).isEqualTo(s.verdict());
+      assertThat(d.items()).as(step).isEqualTo(s.items());
+      assertThat(d.retryAfter())
+          .as(step)
+          .isEqualTo(
+              s.retryAfterSeconds() == null ? null : Duration.ofSeconds(s.retryAfterSeconds()));
+      if (s.verdict() == DENY) {
+        assertThat(d.reason()).as(step).isEqualTo(Reason.INGESTION_RATE);
+        assertThat(d.status()).isEqualTo(429);
+        assertThat(d.allowed()).isFalse();
+        if (s.message() != null) {
+          assertThat(d.message()).as(step).isEqualTo(s.message());
+        }
+      } else {
+        assertThat(d.reason()).isEqualTo(Reason.ALLOWED);
+        assertThat(d.status()).isEqualTo(200);
+        assertThat(d.message()).isEmpty();
+      }
+      assertThat(d.tenant()).isEqualTo(T);
+      assertThat(d.mode()).isEqualTo(Mode.ENFORCE);
+    }
+  }
+
+  @Test
+  void shadowEvaluatesExactlyLikeEnforce() {
+    AtomicLong shadowNanos = new AtomicLong(nanos.get());
+    LocalBucketStore shadowStore = new LocalBucketStore(shadowNanos::get);
+    TenantLimits limits =
+        D.withIngestionRate(50)
+            .withIngestionBurstSize(200)
+            .withRequestRate(2)
+            .withRequestBurstSize(3);
+    Enforcer enforce = Enforcer.builder().overrides(Overrides.of(limits)).buckets(store).build();
+    Enforcer shadow =
+        Enforcer.builder()
+            .overrides(Overrides.of(limits))
+            .buckets(shadowStore)
+            .defaultMode(Mode.SHADOW)
+            .build();
+    Random random = new Random(42);
+    int shadowDenials = 0;
+    for (int i = 0; i < 500; i++) {
+      long wait = random.nextInt(400);
+      long items = random.nextInt(120);
+      nanos.addAndGet(wait * 1_000_000);
+      shadowNanos.addAndGet(wait * 1_000_000);
+      Decision a = enforce.decide(T, samples(items));
+      Decision b = shadow.decide(T, samples(items));
+      assertThat(b.verdict()).isEqualTo(a.verdict() == DENY ? SHADOW_DENY : ALLOW);
+      assertThat(b.allowed()).isTrue();
+      assertThat(b.reason()).isEqualTo(a.reason());
+      assertThat(b.status()).isEqualTo(a.status());
+      assertThat(b.message()).isEqualTo(a.message());
+      assertThat(b.retryAfter()).isEqualTo(a.retryAfter());
+      assertThat(b.mode()).isEqualTo(Mode.SHADOW);
+      assertThat(shadowStore.view(Enforcer.ingestionKey(T)).map(BucketView::availableTokens))
+          .isEqualTo(store.view(Enforcer.ingestionKey(T)).map(BucketView::availableTokens));
+      assertThat(shadowStore.view(Enforcer.requestKey(T)).map(BucketView::availableTokens))
+          .isEqualTo(store.view(Enforcer.requestKey(T)).map(BucketView::availableTokens));
+      shadowDenials += b.verdict() == SHADOW_DENY ? 1 : 0;
+    }
+    assertThat(shadowDenials).isGreaterThan(50); // the sequence exercised both limits
+  }
+
+  @Test
+  void ingestionDenialGivesTheRequestTokenBack() {
+    Enforcer e =
+        enforcer(
+            D.withIngestionRate(1)
+                .withIngestionBurstSize(10)
+                .withRequestRate(1)
+                .withRequestBurstSize(2));
+    assertThat(e.decide(T, samples(8)).verdict()).isEqualTo(ALLOW);
+    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(1);
+
+    Decision tooMany = e.decide(T, samples(5));
+    assertThat(tooMany.reason()).isEqualTo(Reason.INGESTION_RATE);
+    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(1); // refunded
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isEqualTo(2);
+
+    assertThat(e.decide(T, samples(2)).verdict()).isEqualTo(ALLOW);
+    Decision requests = e.decide(T, samples(0));
+    assertThat(requests.reason()).isEqualTo(Reason.REQUEST_RATE);
+    assertThat(requests.status()).isEqualTo(429);
+    assertThat(requests.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(requests.message()).isEqualTo(MimirMessages.requestRateLimited(1, 2));
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isZero();
+
+    advanceMillis(1000);
+    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+  }
+
+  @Test
+  void requestRateZeroMeansNoRequestLimit() {
+    Enforcer e = enforcer(D);
+    for (int i = 0; i < 1000; i++) {
+      assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+    }
+    assertThat(e.requestBucket(T)).isEmpty();
+  }
+
+  @Test
+  void requestBurstZeroMeansUnboundedBurstAsMimir() {
+    Enforcer e = enforcer(D.withRequestRate(1));
+    for (int i = 0; i < 1000; i++) {
+      assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+    }
+  }
+
+  @Test
+  void requestRateIsSharedByReplicas() {
+    Enforcer e =
+        Enforcer.builder()
+            .overrides(Overrides.of(D.withRequestRate(4).withRequestBurstSize(1)))
+            .buckets(store)
+            .replicas(() -> 2)
+            .build();
+    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+    advanceMillis(499);
+    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(DENY);
+    advanceMillis(1);
+    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+  }
+
+  @Test
+  void limitsChangedAtRuntimeKeepTheTokens() {
+    AtomicReference<Overrides> current =
+        new AtomicReference<>(Overrides.of(D.withIngestionRate(1).withIngestionBurstSize(100)));
+    Enforcer e = Enforcer.builder().overrides(current::get).buckets(store).build();
+    assertThat(e.decide(T, samples(60)).verdict()).isEqualTo(ALLOW);
+
+    current.set(current.get().withDefaults(D.withIngestionRate(1).withIngestionBurstSize(200)));
+    assertThat(e.decide(T, samples(41)).verdict()).isEqualTo(DENY); // 40 left, not a fresh 200
+    assertThat(e.ingestionBucket(T).orElseThrow().spec()).isEqualTo(new BucketSpec(200, 1));
+    assertThat(e.decide(T, samples(140)).message())
+        .isEqualTo(MimirMessages.ingestionRateLimited(1, 200));
+
+    current.set(current.get().withDefaults(D.withIngestionRate(1).withIngestionBurstSize(20)));
+    assertThat(e.decide(T, samples(0)).verdict()).isEqualTo(ALLOW);
+    assertThat(e.ingestionBucket(T)).map(BucketView::availableTokens).contains(40L);
+    assertThat(e.decide(T, samples(21)).verdict()).isEqualTo(DENY); // burst-size now
+    assertThat(e.decide(T, samples(20)).verdict()).isEqualTo(ALLOW); // capped at the new burst
+  }
+
+  @Test
+  void offModeAdmitsWithoutEvaluatingOrConsuming() {
+    TenantLimits limits =
+        D.withIngestionRate(0).withRequestRate(1).withValidation(ValidationPolicy.DENY);
+    Overrides o =
+        Overrides.of(limits).withTenant(T, limits.withMode(Mode.OFF), Set.of(LimitKey.MODE));
+    Enforcer e = Enforcer.builder().overrides(o).buckets(store).build();
+    WriteRequestStats bad = stats(100, 3, 0, 0, 0, 3, 30);
+    Decision d = e.decide(T, bad);
+    assertThat(d.verdict()).isEqualTo(ALLOW);
+    assertThat(d.mode()).isEqualTo(Mode.OFF);
+    assertThat(d.items()).isEqualTo(70);
+    assertThat(e.decideRequestOnly(T, 5).verdict()).isEqualTo(ALLOW);
+    assertThat(e.badBody(T, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "x")))
+        .extracting(Decision::verdict)
+        .isEqualTo(ALLOW);
+    assertThat(e.bodyTooLarge(T, 100, 10).verdict()).isEqualTo(ALLOW);
+    assertThat(store.size()).isZero();
+    assertThat(e.decide("tenant-b", samples(1)).verdict()).isEqualTo(DENY); // others enforced
+  }
+
+  static Stream<Arguments> validationCases() {
+    return Stream.of(
+        arguments(
+            "too many labels",
+            stats(100, 2, 1, 1, 1, 2, 20),
+            Reason.MAX_LABEL_NAMES_PER_SERIES,
+            MimirMessages.tooManyLabels(35, 30)),
+        arguments(
+            "label name too long",
+            stats(100, 0, 1, 1, 0, 1, 10),
+            Reason.LABEL_NAME_TOO_LONG,
+            MimirMessages.labelNameTooLong(2000, 1024)),
+        arguments(
+            "label value too long",
+            stats(100, 0, 0, 4, 0, 4, 40),
+            Reason.LABEL_VALUE_TOO_LONG,
+            MimirMessages.labelValueTooLong(5000, 2048)),
+        arguments(
+            "metadata too long",
+            stats(100, 0, 0, 0, 1, 0, 1),
+            Reason.METADATA_TOO_LONG,
+            MimirMessages.metadataTooLong(1024)));
+  }
+
+  @ParameterizedTest(name = "deny policy: {0}")
+  @MethodSource("validationCases")
+  void denyPolicyRefusesTheFirstViolatedLimit(
+      String name, WriteRequestStats stats, Reason reason, String message) {
+    Enforcer e = enforcer(D.withValidation(ValidationPolicy.DENY).withRequestRate(1));
+    Decision d = e.decide(T, stats);
+    assertThat(d.verdict()).isEqualTo(DENY);
+    assertThat(d.reason()).isEqualTo(reason);
+    assertThat(d.status()).isEqualTo(400);
+    assertThat(d.message()).isEqualTo(message);
+    assertThat(d.retryAfter()).isNull();
+    assertThat(d.stats()).isSameAs(stats);
+    assertThat(store.size()).isZero(); // refused before any bucket
+  }
+
+  @ParameterizedTest(name = "forward policy: {0}")
+  @MethodSource("validationCases")
+  void forwardPolicyAdmitsAndCountsOnlyValidItems(
+      String name, WriteRequestStats stats, Reason reason, String message) {
+    Enforcer e = enforcer(D.withIngestionBurstSize(1000));
+    Decision d = e.decide(T, stats);
+    assertThat(d.verdict()).isEqualTo(ALLOW);
+    assertThat(d.items()).isEqualTo(stats.validItems());
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens())
+        .isEqualTo(1000 - stats.validItems());
+  }
+
+  @Test
+  void validationDenialInShadowModeIsAShadowDenial() {
+    Enforcer e =
+        Enforcer.builder()
+            .overrides(Overrides.of(D.withValidation(ValidationPolicy.DENY)))
+            .buckets(store)
+            .defaultMode(Mode.SHADOW)
+            .build();
+    Decision d = e.decide(T, stats(100, 1, 0, 0, 0, 1, 10));
+    assertThat(d.verdict()).isEqualTo(SHADOW_DENY);
+    assertThat(d.status()).isEqualTo(400);
+    assertThat(d.allowed()).isTrue();
+    assertThat(store.size()).isZero(); // consumed nothing, like the denial it stands for
+  }
+
+  static Stream<Arguments> tenantHeaders() {
+    return Stream.of(
+        arguments(null, Reason.MISSING_TENANT, 401, "no org id"),
+        arguments("", Reason.MISSING_TENANT, 401, "no org id"),
+        arguments("a|b", Reason.INVALID_TENANT, 400, "multiple org IDs present"),
+        arguments("..", Reason.INVALID_TENANT, 400, "tenant ID is '.' or '..'"),
+        arguments(
+            "x".repeat(151),
+            Reason.INVALID_TENANT,
+            400,
+            "tenant ID is too long: max 150 characters"));
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("tenantHeaders")
+  void refusesMissingAndInvalidTenants(String orgId, Reason reason, int status, String message) {
+    Enforcer e = enforcer(D);
+    for (Decision d :
+        List.of(e.checkTenant(orgId), e.decide(orgId, samples(1)), e.decideRequestOnly(orgId, 1))) {
+      assertThat(d.verdict()).isEqualTo(DENY);
+      assertThat(d.reason()).isEqualTo(reason);
+      assertThat(d.status()).isEqualTo(status);
+      assertThat(d.message()).isEqualTo(message);
+      assertThat(d.tenant()).isNull();
+    }
+    assertThat(store.size()).isZero();
+  }
+
+  @Test
+  void checkTenantAllowsAValidTenantAndNamesIt() {
+    Decision d = enforcer(D).checkTenant(T);
+    assertThat(d.verdict()).isEqualTo(ALLOW);
+    assertThat(d.tenant()).isEqualTo(T);
+    assertThat(d.stats()).isNull();
+  }
+
+  @Test
+  void shadowModeNeverBlocksAnything() {
+    Enforcer e =
+        Enforcer.builder()
+            .overrides(Overrides.of(D.withIngestionRate(0)))
+            .buckets(store)
+            .defaultMode(Mode.SHADOW)
+            .build();
+    List<Decision> all =
+        List.of(
+            e.checkTenant(null),
+            e.checkTenant("a b"),
+            e.decide(T, samples(1)),
+            e.bodyTooLarge(T, 100, 10),
+            e.decodedTooLarge(T, 100, 10),
+            e.badBody(T, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad")));
+    assertThat(all).allSatisfy(d -> assertThat(d.verdict()).isEqualTo(SHADOW_DENY));
+    assertThat(all).extracting(Decision::status).containsExactly(401, 400, 429, 413, 413, 400);
+  }
+
+  @Test
+  void bodyProblemsMapToMimirsStatusesAndWording() {
+    Enforcer e = enforcer(D);
+    Decision big = e.bodyTooLarge(T, 60_000_000, 52_428_800);
+    assertThat(big.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.message())
+        .startsWith(
+            "the incoming push request has been rejected because its message size of 60000000"
+                + " bytes (compressed) is larger than the allowed limit of 52428800 bytes"
+                + " (err-mimir-distributor-max-write-message-size)");
+    assertThat(e.decodedTooLarge(T, 900, 500).message()).contains("900 bytes (uncompressed)");
+
+    Decision bad =
+        e.badBody(
+            T,
+            new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "snappy: corrupt input"));
+    assertThat(bad.reason()).isEqualTo(Reason.BAD_BODY);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.message()).isEqualTo("snappy: corrupt input");
+    assertThat(bad.reason().label()).isEqualTo(RemoteWriteException.Kind.BAD_BODY.reason());
+
+    Decision decoded =
+        e.badBody(
+            T, new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "too big"));
+    assertThat(decoded.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
+    assertThat(decoded.status()).isEqualTo(413);
+    assertThat(decoded.reason().label())
+        .isEqualTo(RemoteWriteException.Kind.DECODED_TOO_LARGE.reason());
+
+    assertThat(e.bodyTooLarge("not valid!?", 1, 0).tenant()).isNull();
+  }
+
+  @Test
+  void requestOnlyChecksUseHits() {
+    Enforcer e = enforcer(D.withRequestRate(10).withRequestBurstSize(10).withIngestionRate(0));
+    assertThat(e.decideRequestOnly(T, 6).verdict()).isEqualTo(ALLOW); // ingestion not consulted
+    assertThat(e.decideRequestOnly(T, 0).items()).isEqualTo(1); // 0 means 1
+    Decision d = e.decideRequestOnly(T, 4);
+    assertThat(d.verdict()).isEqualTo(DENY);
+    assertThat(d.reason()).isEqualTo(Reason.REQUEST_RATE);
+    assertThat(d.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(d.items()).isEqualTo(4);
+    Decision never = e.decideRequestOnly(T, 11);
+    assertThat(never.verdict()).isEqualTo(DENY);
+    assertThat(never.retryAfter()).isNull();
+    assertThat(enforcer(D).decideRequestOnly(T, 1000).verdict()).isEqualTo(ALLOW); // no limit
+  }
+
+  @Test
+  void modePrecedenceIsTenantThenDefaultModeThenDefaults() {
+    TenantLimits defaults = D.withMode(Mode.SHADOW);
+    Overrides o =
+        Overrides.of(defaults)
+            .withTenant("enforced", defaults.withMode(Mode.ENFORCE), Set.of(LimitKey.MODE))
+            .withTenant("other", defaults.withRequestRate(1), Set.of(LimitKey.REQUEST_RATE));
+    Enforcer plain = Enforcer.builder().overrides(o).buckets(store).build();
+    assertThat(plain.modeFor("enforced")).isEqualTo(Mode.ENFORCE);
+    assertThat(plain.modeFor("other")).isEqualTo(Mode.SHADOW);
+    assertThat(plain.modeFor("unknown")).isEqualTo(Mode.SHADOW);
+    Enforcer off = Enforcer.builder().overrides(o).buckets(store).defaultMode(Mode.OFF).build();
+    assertThat(off.modeFor("enforced")).isEqualTo(Mode.ENFORCE);
+    assertThat(off.modeFor("other")).isEqualTo(Mode.OFF);
+    assertThat(off.checkTenant(null).verdict()).isEqualTo(ALLOW);
+  }
+
+  @Test
+  void nonsenseFromTheReplicaAndFractionSourcesIsIgnored() {
+    Enforcer e =
+        Enforcer.builder()
+            .overrides(Overrides.of(D.withIngestionRate(10).withIngestionBurstSize(10)))
+            .buckets(store)
+            .replicas(() -> 0)
+            .trafficFraction(() -> Double.NaN)
+            .build();
+    assertThat(e.decide(T, samples(10)).verdict()).isEqualTo(ALLOW);
+    advanceMillis(1000);
+    assertThat(e.decide(T, samples(10)).verdict()).isEqualTo(ALLOW); // full rate: 10/s
+  }
+
+  @Test
+  void builderRefusesBadSettings() {
+    assertThatThrownBy(() -> Enforcer.builder().buckets(store).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("overrides is required");
+    assertThatThrownBy(() -> Enforcer.builder().overrides(Overrides.of(D)).build())
+        .hasMessage("buckets is required");
+    assertThatThrownBy(() -> Enforcer.builder().replicas(0))
+        .hasMessage("replicas must be >= 1, got 0");
+    assertThatThrownBy(() -> Enforcer.builder().trafficFraction(0))
+        .hasMessage("trafficFraction must be in (0, 1], got 0.0");
+    assertThatThrownBy(() -> Enforcer.builder().trafficFraction(1.5))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void concurrentPushesNeverExceedBurstPlusRateTimesElapsed() throws Exception {
+    long burst = 5000;
+    double rate = 1000;
+    Enforcer e =
+        enforcer(
+            D.withIngestionRate(rate)
+                .withIngestionBurstSize((int) burst)
+                .withRequestRate(400)
+                .withRequestBurstSize(50));
+    long start = nanos.get();
+    int threads = 8;
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong admitted = new AtomicLong();
+    AtomicInteger requests = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      long seed = t;
+      workers.add(
+          pool.submit(
+              () -> {
+                Random r = new Random(seed);
+                go.await();
+                while (!stop.get()) {
+                  long items = 1 + r.nextInt(40);
+                  Decision d = e.decide(T, samples(items));
+                  requests.incrementAndGet();
+                  if (d.verdict() == ALLOW) {
+                    admitted.addAndGet(items);
+                  }
+                }
+                return null;
+              }));
+    }
+    go.countDown();
+    for (int ms = 0; ms < 2000; ms++) {
+      advanceMillis(1);
+      if (ms % 50 == 0) {
+        Thread.sleep(1);
+      }
+    }
+    stop.set(true);
+    for (Future<?> f : workers) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    double elapsed = (nanos.get() - start) / 1e9;
+    assertThat(requests.get()).isGreaterThan(100);
+    assertThat((double) admitted.get()).isLessThanOrEqualTo(burst + rate * elapsed);
+    // tokens never leak: what is left plus what was admitted never exceeds what was available
+    long left = e.ingestionBucket(T).orElseThrow().availableTokens();
+    assertThat(admitted.get() + left).isLessThanOrEqualTo((long) (burst + rate * elapsed));
+  }
+}

@@ -1,0 +1,562 @@
+package io.mimiredge.rls.limits;
+
+import static io.mimiredge.rls.limits.LimitKey.INGESTION_BURST_FACTOR;
+import static io.mimiredge.rls.limits.LimitKey.INGESTION_BURST_SIZE;
+import static io.mimiredge.rls.limits.LimitKey.INGESTION_RATE;
+import static io.mimiredge.rls.limits.LimitKey.MAX_LABEL_NAMES_PER_SERIES;
+import static io.mimiredge.rls.limits.LimitKey.MAX_LABEL_NAME_LENGTH;
+import static io.mimiredge.rls.limits.LimitKey.MAX_LABEL_VALUE_LENGTH;
+import static io.mimiredge.rls.limits.LimitKey.MAX_METADATA_LENGTH;
+import static io.mimiredge.rls.limits.LimitKey.MODE;
+import static io.mimiredge.rls.limits.LimitKey.REQUEST_BURST_SIZE;
+import static io.mimiredge.rls.limits.LimitKey.REQUEST_RATE;
+import static io.mimiredge.rls.limits.LimitKey.VALIDATION;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class OverridesParserTest {
+  private static final TenantLimits D = TenantLimits.MIMIR_DEFAULTS;
+
+  static Stream<Arguments> goodFiles() {
+    return Stream.of(
+        arguments(
+            "every key",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: 2500.5
+                ingestion_burst_size: 50000
+                ingestion_burst_factor: 2
+                request_rate: 10
+                request_burst_size: 20
+                max_label_names_per_series: 40
+                max_label_name_length: 200
+                max_label_value_length: 4096
+                max_metadata_length: 512
+                edge_enforcement:
+                  mode: shadow
+                  validation: deny
+            """,
+            new TenantLimits(
+                2500.5, 50000, 2, 10, 20, 40, 200, 4096, 512, Mode.SHADOW, ValidationPolicy.DENY),
+            Set.of(LimitKey.values())),
+        arguments(
+            "one key, rest from defaults",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: 500
+            """,
+            D.withIngestionRate(500),
+            Set.of(INGESTION_RATE)),
+        arguments(
+            "integers written as floats, underscores, hex",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: 1_000
+                ingestion_burst_size: 2.0e5
+                max_label_names_per_series: 0x20
+            """,
+            D.withIngestionRate(1000)
+                .withIngestionBurstSize(200_000)
+                .withMaxLabelNamesPerSeries(32),
+            Set.of(INGESTION_RATE, INGESTION_BURST_SIZE, MAX_LABEL_NAMES_PER_SERIES)),
+        arguments(
+            "unquoted off is a YAML 1.1 boolean, still a mode",
+            """
+            overrides:
+              tenant-a:
+                edge_enforcement: {mode: off}
+            """,
+            D.withMode(Mode.OFF),
+            Set.of(MODE)),
+        arguments(
+            "mode and policy ignore case",
+            """
+            overrides:
+              tenant-a:
+                edge_enforcement: {mode: Shadow, validation: DENY}
+            """,
+            D.withMode(Mode.SHADOW).withValidation(ValidationPolicy.DENY),
+            Set.of(MODE, VALIDATION)),
+        arguments(
+            "null values leave the defaults",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate:
+                request_rate: ~
+                max_metadata_length: 100
+                edge_enforcement:
+            """,
+            D.withMaxMetadataLength(100),
+            Set.of(MAX_METADATA_LENGTH)),
+        arguments(
+            "unknown keys at every level",
+            """
+            whatever: {a: 1}
+            overrides:
+              tenant-a:
+                max_global_series_per_user: 1000
+                ruler_max_rules_per_rule_group: [1, 2]
+                request_rate: 5
+                edge_enforcement:
+                  mode: enforce
+                  future_setting: fancy
+            """,
+            D.withRequestRate(5),
+            Set.of(REQUEST_RATE, MODE)),
+        arguments(
+            "merge key with explicit keys winning",
+            """
+            base: &base
+              ingestion_rate: 100
+              ingestion_burst_size: 1000
+              max_label_name_length: 64
+            overrides:
+              tenant-a:
+                <<: *base
+                ingestion_rate: 300
+            """,
+            D.withIngestionRate(300).withIngestionBurstSize(1000).withMaxLabelNameLength(64),
+            Set.of(INGESTION_RATE, INGESTION_BURST_SIZE, MAX_LABEL_NAME_LENGTH)),
+        arguments(
+            "merge of a list: earlier mappings win",
+            """
+            a: &a {ingestion_rate: 1, max_label_value_length: 10}
+            b: &b {ingestion_rate: 2, request_rate: 3}
+            overrides:
+              tenant-a:
+                <<: [*a, *b]
+            """,
+            D.withIngestionRate(1).withMaxLabelValueLength(10).withRequestRate(3),
+            Set.of(INGESTION_RATE, MAX_LABEL_VALUE_LENGTH, REQUEST_RATE)),
+        arguments(
+            "nested merge and an aliased edge block",
+            """
+            edge: &shadowed {mode: shadow}
+            base: &base
+              request_burst_size: 7
+              edge_enforcement: *shadowed
+            tier: &tier
+              <<: *base
+              ingestion_burst_factor: 1.5
+            overrides:
+              tenant-a:
+                <<: *tier
+            """,
+            D.withRequestBurstSize(7).withIngestionBurstFactor(1.5).withMode(Mode.SHADOW),
+            Set.of(REQUEST_BURST_SIZE, INGESTION_BURST_FACTOR, MODE)),
+        arguments(
+            "a whole tenant aliased",
+            """
+            overrides:
+              tenant-b: &same {ingestion_rate: 42}
+              tenant-a: *same
+            """,
+            D.withIngestionRate(42),
+            Set.of(INGESTION_RATE)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("goodFiles")
+  void parsesGoodFiles(String name, String yaml, TenantLimits expected, Set<LimitKey> explicit)
+      throws Exception {
+    Overrides o = OverridesParser.parse(yaml, D);
+    assertThat(o.limitsFor("tenant-a")).isEqualTo(expected);
+    assertThat(o.tenants().get("tenant-a").explicit()).isEqualTo(explicit);
+    for (LimitKey k : LimitKey.values()) {
+      assertThat(o.source("tenant-a", k))
+          .as(k.yamlPath())
+          .isEqualTo(explicit.contains(k) ? Overrides.Source.OVERRIDES : Overrides.Source.DEFAULT);
+    }
+    assertThat(o.limitsFor("someone-else")).isEqualTo(D);
+  }
+
+  static Stream<Arguments> badFiles() {
+    return Stream.of(
+        arguments(
+            "a string for a rate",
+            """
+            overrides:
+              tenant-a:
+                max_label_name_length: 100
+                ingestion_rate: fast
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_rate (line 4): expected a non-negative number, got"
+                    + " \"fast\"")),
+        arguments(
+            "a quoted number is a string",
+            """
+            overrides:
+              tenant-a:
+                request_rate: "10"
+            """,
+            List.of(
+                "overrides.tenant-a.request_rate (line 3): expected a non-negative number, got"
+                    + " \"10\"")),
+        arguments(
+            "negative rate",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: -1.5
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_rate (line 3): expected a non-negative number, got"
+                    + " -1.5")),
+        arguments(
+            "infinity and NaN",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: .inf
+                ingestion_burst_factor: .NaN
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_rate (line 3): expected a finite non-negative number,"
+                    + " got .inf",
+                "overrides.tenant-a.ingestion_burst_factor (line 4): expected a finite non-negative"
+                    + " number, got .NaN")),
+        arguments(
+            "a list for a number",
+            """
+            overrides:
+              tenant-a:
+                ingestion_burst_size: [1, 2]
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_burst_size (line 3): expected a non-negative"
+                    + " integer, got a list")),
+        arguments(
+            "a fraction for an integer",
+            """
+            overrides:
+              tenant-a:
+                max_label_names_per_series: 30.5
+            """,
+            List.of(
+                "overrides.tenant-a.max_label_names_per_series (line 3): expected a non-negative"
+                    + " integer, got 30.5")),
+        arguments(
+            "negative integer",
+            """
+            overrides:
+              tenant-a:
+                request_burst_size: -3
+            """,
+            List.of(
+                "overrides.tenant-a.request_burst_size (line 3): expected a non-negative integer,"
+                    + " got -3")),
+        arguments(
+            "integer too large",
+            """
+            overrides:
+              tenant-a:
+                ingestion_burst_size: 3000000000
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_burst_size (line 3): expected a non-negative integer"
+                    + " up to 2147483647, got 3000000000")),
+        arguments(
+            "a boolean for an integer",
+            """
+            overrides:
+              tenant-a:
+                max_metadata_length: true
+            """,
+            List.of(
+                "overrides.tenant-a.max_metadata_length (line 3): expected a non-negative"
+                    + " integer, got true")),
+        arguments(
+            "unknown mode and policy",
+            """
+            overrides:
+              tenant-a:
+                edge_enforcement:
+                  mode: aggressive
+                  validation: [deny]
+            """,
+            List.of(
+                "overrides.tenant-a.edge_enforcement.mode (line 4): expected one of enforce,"
+                    + " shadow, off, got \"aggressive\"",
+                "overrides.tenant-a.edge_enforcement.validation (line 5): expected one of"
+                    + " forward, deny, got a list")),
+        arguments(
+            "edge block not a mapping",
+            """
+            overrides:
+              tenant-a:
+                edge_enforcement: shadow
+            """,
+            List.of(
+                "overrides.tenant-a.edge_enforcement (line 3): expected a mapping with mode and"
+                    + " validation, got \"shadow\"")),
+        arguments(
+            "tenant not a mapping",
+            """
+            overrides:
+              tenant-a: 1000
+            """,
+            List.of("overrides.tenant-a (line 2): expected a mapping of limits, got 1000")),
+        arguments(
+            "overrides not a mapping",
+            """
+            overrides:
+              - tenant-a
+            """,
+            List.of("overrides (line 1): expected a mapping of tenant IDs to limits, got a list")),
+        arguments(
+            "document not a mapping",
+            "just text\n",
+            List.of("runtime config (line 1): expected a mapping, got \"just text\"")),
+        arguments(
+            "duplicate tenant and duplicate key",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: 1
+                ingestion_rate: 2
+              tenant-a:
+                request_rate: 1
+            """,
+            List.of(
+                "overrides.tenant-a (line 5): duplicate key, already defined at line 2",
+                "overrides.tenant-a.ingestion_rate (line 4): duplicate key, already defined at"
+                    + " line 3")),
+        arguments(
+            "errors of several tenants are all reported",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: lots
+              tenant-b:
+                ingestion_rate: 10
+              tenant-c:
+                max_label_value_length: -1
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_rate (line 3): expected a non-negative number, got"
+                    + " \"lots\"",
+                "overrides.tenant-c.max_label_value_length (line 7): expected a non-negative"
+                    + " integer, got -1")),
+        arguments(
+            "bad value reached through a merge key",
+            """
+            base: &base {ingestion_rate: many}
+            overrides:
+              tenant-a:
+                <<: *base
+            """,
+            List.of(
+                "overrides.tenant-a.ingestion_rate (line 1): expected a non-negative number, got"
+                    + " \"many\"")),
+        arguments(
+            "not YAML at all",
+            """
+            overrides:
+              tenant-a:
+                ingestion_rate: 1
+               request_rate: [2
+            """,
+            List.of("runtime config (line 4): not valid YAML: ")),
+        arguments(
+            "unknown alias",
+            """
+            overrides:
+              tenant-a: *nowhere
+            """,
+            List.of("runtime config (line 2): not valid YAML: found undefined alias nowhere")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("badFiles")
+  void refusesBadFilesListingEveryProblem(String name, String yaml, List<String> expected) {
+    assertThatThrownBy(() -> OverridesParser.parse(yaml, D))
+        .isInstanceOfSatisfying(
+            LimitsParseException.class,
+            e -> {
+              assertThat(e.problems()).hasSameSizeAs(expected);
+              for (int i = 0; i < expected.size(); i++) {
+                assertThat(e.problems().get(i)).startsWith(expected.get(i));
+              }
+              assertThat(e.getMessage()).isEqualTo(String.join("\n", e.problems()));
+            });
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "# only a comment\n",
+        "overrides:\n",
+        "overrides: ~\n",
+        "overrides: {}\n",
+        "multi_kv_config: {primary: consul}\n",
+        "overrides:\n  tenant-a:\n  tenant-b: ~\n",
+        "overrides:\n  tenant-a: {max_global_series_per_user: 10}\n"
+      })
+  void emptyOrIrrelevantFilesMeanNoOverrides(String yaml) throws Exception {
+    Overrides o = OverridesParser.parse(yaml, D);
+    assertThat(o.tenants()).isEmpty();
+    assertThat(o.limitsFor("tenant-a")).isEqualTo(D);
+  }
+
+  @Test
+  void tenantsResolveOnTheGivenDefaults() throws Exception {
+    TenantLimits defaults = D.withIngestionRate(50).withMode(Mode.SHADOW);
+    Overrides o = OverridesParser.parse("overrides: {tenant-a: {request_rate: 1}}", defaults);
+    assertThat(o.limitsFor("tenant-a")).isEqualTo(defaults.withRequestRate(1));
+    assertThat(o.limitsFor("other")).isEqualTo(defaults);
+    assertThat(o.defaults()).isEqualTo(defaults);
+  }
+
+  @Test
+  void readsARealisticMimirRuntimeConfig() throws Exception {
+    Overrides o;
+    try (Reader r = resource("mimir-runtime.yaml")) {
+      o = OverridesParser.parse(r, D);
+    }
+    assertThat(o.tenants().keySet())
+        .containsExactly("team-payments", "team-search", "anonymous"); // file order
+    assertThat(o.limitsFor("team-payments"))
+        .isEqualTo(
+            D.withIngestionRate(350_000)
+                .withIngestionBurstSize(3_500_000)
+                .withMaxLabelNamesPerSeries(40)
+                .withMode(Mode.SHADOW));
+    assertThat(o.limitsFor("team-search"))
+        .isEqualTo(
+            D.withIngestionRate(25_000)
+                .withIngestionBurstSize(500_000)
+                .withRequestRate(50)
+                .withRequestBurstSize(100)
+                .withMaxLabelValueLength(4096)
+                .withMode(Mode.ENFORCE)
+                .withValidation(ValidationPolicy.DENY));
+    assertThat(o.limitsFor("anonymous"))
+        .isEqualTo(
+            D.withIngestionRate(1000)
+                .withIngestionBurstFactor(3)
+                .withMaxMetadataLength(512)
+                .withMaxLabelNameLength(256));
+    assertThat(o.limitsFor("12345")).isEqualTo(D);
+    assertThat(o.limitsFor("tenant-with-no-limits")).isEqualTo(D);
+    assertThat(o.source("team-search", VALIDATION)).isEqualTo(Overrides.Source.OVERRIDES);
+    assertThat(o.source("team-search", MAX_LABEL_NAME_LENGTH)).isEqualTo(Overrides.Source.DEFAULT);
+  }
+
+  @Test
+  void manyTenantsCanShareOneAnchor() throws Exception {
+    StringBuilder yaml = new StringBuilder("tier: &tier {ingestion_rate: 5}\noverrides:\n");
+    for (int i = 0; i < 500; i++) {
+      yaml.append("  t").append(i).append(": {<<: *tier, request_rate: ").append(i).append("}\n");
+    }
+    Overrides o = OverridesParser.parse(yaml.toString(), D);
+    assertThat(o.tenants()).hasSize(500);
+    assertThat(o.limitsFor("t499")).isEqualTo(D.withIngestionRate(5).withRequestRate(499));
+  }
+
+  @Test
+  void survivesRecursiveAliases() throws Exception {
+    String yaml =
+        """
+        loop: &loop {self: *loop, <<: *loop}
+        overrides:
+          tenant-a: {ingestion_rate: 1, unknown: *loop}
+        """;
+    assertThat(OverridesParser.parse(yaml, D).limitsFor("tenant-a"))
+        .isEqualTo(D.withIngestionRate(1));
+  }
+
+  @Test
+  void parsesADefaultsBlockFromMaps() throws Exception {
+    Map<String, Object> edge = new LinkedHashMap<>();
+    edge.put("mode", "shadow");
+    edge.put("ignored", 1);
+    Map<String, Object> block = new LinkedHashMap<>();
+    block.put("ingestion_rate", 20000);
+    block.put("ingestion_burst_size", 400000L);
+    block.put("request_rate", 2.5);
+    block.put("max_global_series_per_user", 1);
+    block.put("edge_enforcement", edge);
+    assertThat(OverridesParser.parseDefaults(block))
+        .isEqualTo(
+            D.withIngestionRate(20000)
+                .withIngestionBurstSize(400_000)
+                .withRequestRate(2.5)
+                .withMode(Mode.SHADOW));
+    assertThat(OverridesParser.parseDefaults(Map.of())).isEqualTo(D);
+  }
+
+  @Test
+  void refusesBadDefaultsWithoutLineNumbersFromMaps() {
+    Map<String, Object> block = new LinkedHashMap<>();
+    block.put("ingestion_rate", Double.NaN);
+    block.put("max_label_name_length", "long");
+    block.put("edge_enforcement", Map.of("validation", "maybe"));
+    assertThatThrownBy(() -> OverridesParser.parseDefaults(block))
+        .isInstanceOfSatisfying(
+            LimitsParseException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "defaults.ingestion_rate: expected a finite non-negative number, got NaN",
+                        "defaults.max_label_name_length: expected a non-negative integer, got"
+                            + " \"long\"",
+                        "defaults.edge_enforcement.validation: expected one of forward, deny, got"
+                            + " \"maybe\""));
+  }
+
+  @Test
+  void parsesADefaultsBlockFromYaml() throws Exception {
+    String yaml =
+        """
+        ingestion_rate: 1e4
+        edge_enforcement: {validation: deny}
+        """;
+    assertThat(OverridesParser.parseDefaults(new StringReader(yaml)))
+        .isEqualTo(D.withValidation(ValidationPolicy.DENY));
+    assertThatThrownBy(() -> OverridesParser.parseDefaults(new StringReader("request_rate: x")))
+        .hasMessage("defaults.request_rate (line 1): expected a non-negative number, got \"x\"");
+  }
+
+  @Test
+  void overridesCanBeChangedAsValues() throws Exception {
+    Overrides o = OverridesParser.parse("overrides: {tenant-a: {ingestion_rate: 5}}", D);
+    Overrides changed =
+        o.withTenant("tenant-b", D.withRequestRate(9), Set.of(REQUEST_RATE))
+            .withDefaults(D.withMaxLabelNameLength(10));
+    assertThat(changed.limitsFor("tenant-a"))
+        .isEqualTo(D.withIngestionRate(5).withMaxLabelNameLength(10));
+    assertThat(changed.limitsFor("tenant-b"))
+        .isEqualTo(D.withRequestRate(9).withMaxLabelNameLength(10));
+    assertThat(changed.withTenant("tenant-a", D, Set.of()).tenants()).containsOnlyKeys("tenant-b");
+    assertThat(o.tenants()).containsOnlyKeys("tenant-a"); // the original is untouched
+  }
+
+  private static Reader resource(String name) {
+    return new InputStreamReader(
+        Objects.requireNonNull(OverridesParserTest.class.getResourceAsStream("/limits/" + name)),
+        StandardCharsets.UTF_8);
+  }
+}
