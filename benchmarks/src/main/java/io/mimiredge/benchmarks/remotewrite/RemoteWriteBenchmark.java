@@ -2,6 +2,10 @@ package io.mimiredge.benchmarks.remotewrite;
 
 import com.google.protobuf.CodedInputStream;
 import io.mimiredge.benchmarks.prompb.WriteRequest;
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.ValidationLimits;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,10 +18,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One remote-write request per operation, through each stage of the RLS's path, and through the
- * naive path for comparison. Every case decodes the same snappy bodies ({@link RequestBodies}).
+ * naive path for comparison. Every case takes the same snappy bodies ({@link RequestBodies}).
  *
- * <p>Run all cases by hand (from the repository root, after {@code mvn package}): {@code java -jar
- * benchmarks/target/benchmarks.jar -prof gc}.
+ * <p>All cases by hand, from the repository root after {@code mvn package}: {@code java -jar
+ * benchmarks/target/benchmarks.jar -prof gc}; {@code benchmarks/gate} runs the CI subset.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -28,15 +32,39 @@ import org.openjdk.jmh.annotations.Warmup;
     jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class RemoteWriteBenchmark {
 
-  /** The floor: snappy block decoding alone. */
+  /** The floor: the scanner's snappy block decode alone, into its reused buffer. */
   @Benchmark
-  public int snappyDecode(RequestBodies requests, NaiveDecoder decoder) throws IOException {
-    return decoder.decode(requests.next());
+  public int snappyDecode(RequestBodies requests, Scanning scanning) throws RemoteWriteException {
+    byte[] body = requests.next();
+    return scanning.scanner().decode(body, 0, body.length);
+  }
+
+  /** The scanner: decode, then walk the protobuf wire format, counting and validating. */
+  @Benchmark
+  public WriteRequestStats decodeAndScan(RequestBodies requests, Scanning scanning)
+      throws RemoteWriteException {
+    byte[] body = requests.next();
+    return scanning.scanner().scan(body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS);
   }
 
   /**
-   * What a naive implementation does: snappy decode, then build the whole request with
-   * protobuf-java's generated classes (every label a String).
+   * The whole decision of one push as every door makes it, for a tenant whose buckets never run
+   * dry: tenant check, decode, scan with the tenant's limits, request and ingestion buckets.
+   */
+  @Benchmark
+  public Decision decodeScanAndDecide(RequestBodies requests, Enforcement enforcement) {
+    return enforcement.evaluator().evaluate(Enforcement.GENEROUS, requests.next());
+  }
+
+  /** The same for a tenant whose ingestion bucket is empty: the rate-limit denial path. */
+  @Benchmark
+  public Decision decodeScanAndDeny(RequestBodies requests, Enforcement enforcement) {
+    return enforcement.evaluator().evaluate(Enforcement.EXHAUSTED, requests.next());
+  }
+
+  /**
+   * What a naive implementation does: snappy decode (snappy-java, into a reused buffer), then build
+   * the whole request with protobuf-java's generated classes (every label a String).
    */
   @Benchmark
   public WriteRequest decodeAndFullParse(RequestBodies requests, NaiveDecoder decoder)

@@ -61,6 +61,11 @@ public class RequestBodies {
     return body;
   }
 
+  /** Starts the round robin again at the first body (for tests). */
+  void rewind() {
+    next = 0;
+  }
+
   /** The largest decoded (protobuf) size among the bodies. */
   public int maxDecodedBytes() {
     return maxDecodedBytes;
