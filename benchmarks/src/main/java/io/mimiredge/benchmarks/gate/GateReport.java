@@ -176,7 +176,7 @@ public final class GateReport {
             "%.2f",
             Bound.atMost(1.3),
             Bound.atMost(2),
-            "time(decode + scan) / time(decode)",
+            "time(decode + scan) / time(decode), median iterations",
             missing(scanVsDecode, SCAN + " and " + DECODE + " avgt")),
         new Figure(
             "full_parse_vs_scan",
@@ -184,7 +184,7 @@ public final class GateReport {
             "%.2f",
             Bound.atLeast(3),
             null,
-            "time(decode + protobuf-java parse) / time(decode + scan)",
+            "time(decode + protobuf-java parse) / time(decode + scan), median iterations",
             missing(parseVsScan, FULL_PARSE + " and " + SCAN + " avgt")),
         new Figure(
             "alloc_bytes_per_request",
@@ -212,7 +212,7 @@ public final class GateReport {
     if (numerator.isEmpty() || denominator.isEmpty()) {
       return Double.NaN;
     }
-    return numerator.get().scoreMillis() / denominator.get().scoreMillis();
+    return numerator.get().medianMillis() / denominator.get().medianMillis();
   }
 
   private static Optional<JmhResult> find(List<JmhResult> results, String method, String mode) {

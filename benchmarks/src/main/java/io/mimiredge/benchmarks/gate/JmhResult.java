@@ -55,6 +55,15 @@ public record JmhResult(
     return toMillis(score, scoreUnit);
   }
 
+  /**
+   * The median measurement iteration in milliseconds per operation (JMH's {@code "50.0"} percentile
+   * of an {@code avgt} result), or the score when JMH gave none. Less swayed than the mean by an
+   * iteration that shared the cores with someone else's build.
+   */
+  public double medianMillis() {
+    return percentileMillis("50.0").orElse(scoreMillis());
+  }
+
   /** A percentile (JMH key such as {@code "99.0"}) in milliseconds, if this run sampled them. */
   public OptionalDouble percentileMillis(String key) {
     Double value = percentiles.get(key);
