@@ -224,7 +224,7 @@ public final class GateReport {
   }
 
   private static void printTable(List<JmhResult> results, PrintStream out) {
-    out.println("== JMH results ==");
+    out.println("== JMH results (p50 of an avgt run: its median iteration) ==");
     out.printf(
         Locale.ROOT,
         "%-40s %-6s %-9s %12s %10s %-6s %12s %10s %10s %10s%n",
@@ -241,7 +241,7 @@ public final class GateReport {
     List<JmhResult> sorted = new ArrayList<>(results);
     sorted.sort(
         Comparator.comparing(JmhResult::mode)
-            .thenComparing(r -> r.params().getOrDefault("request", ""))
+            .thenComparingInt(GateReport::requestOrder)
             .thenComparing(JmhResult::shortName));
     for (JmhResult r : sorted) {
       out.printf(
@@ -262,8 +262,19 @@ public final class GateReport {
     }
   }
 
+  /** Fixtures first, then the generated sizes from small to large. */
+  private static int requestOrder(JmhResult r) {
+    String request = r.params().getOrDefault("request", "");
+    try {
+      return Integer.parseInt(request);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** p50 of any mode (of an avgt run: the median iteration); higher ones of sample runs only. */
   private static String percentile(JmhResult r, String key) {
-    if (!r.mode().equals("sample")) {
+    if (!key.equals("50.0") && !r.mode().equals("sample")) {
       return "";
     }
     Double value = r.percentiles().get(key);
