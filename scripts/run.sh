@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# Build rls-server and run it on the embedded default.
-# For now (until the service lands) this inspects the bundled real remote-write requests:
-# what the RLS counts in each and what it decides for a tenant with the example overrides.
+# Build rls-server and run it on the embedded default: the bundled example overrides, in-memory
+# state, upstream http://127.0.0.1:9009, HTTP on 8080 (/api/v1/push, /shadow/api/v1/push,
+# /api/health, /metrics) and admin on 8081. Pass a configuration file to use it instead
+# (see rls-server/rls.example.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -DskipTests -pl rls-server -am package
-exec java -jar rls-server/target/rls-server.jar inspect \
-  --overrides rls-server/src/main/resources/example-overrides.yaml \
-  --tenant tenant-a "${@:-testdata/remote-write/000.bin}"
+exec java -jar rls-server/target/rls-server.jar server "$@"

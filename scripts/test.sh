@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real components the integration tests drive. Add to this list when a test needs a new one.
-PACKAGES=(maven openjdk-17-jdk-headless)
+PACKAGES=(maven openjdk-17-jdk-headless nginx prometheus redis-server)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,12 +1,63 @@
 package io.mimiredge.rls;
 
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.Managed;
+import io.mimiredge.rls.admin.AdminApi;
+import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.enforce.BucketStore;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.Enforcer;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
+import io.mimiredge.rls.enforce.replicas.ReplicaCount;
+import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
+import io.mimiredge.rls.grpc.GrpcServer;
+import io.mimiredge.rls.health.LimitsHealthCheck;
+import io.mimiredge.rls.health.RlsHealth;
+import io.mimiredge.rls.health.UpstreamHealthCheck;
+import io.mimiredge.rls.http.HealthResource;
+import io.mimiredge.rls.http.PushResource;
+import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.inspect.InspectCommand;
+import io.mimiredge.rls.internal.LazyKubernetesClient;
+import io.mimiredge.rls.internal.Periodic;
+import io.mimiredge.rls.limits.LimitsSource;
+import io.mimiredge.rls.limits.LimitsUnavailableException;
+import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
+import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
+import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.upstream.UpstreamObserver;
+import io.mimiredge.rls.upstream.UpstreamProbe;
+import io.mimiredge.rls.upstream.UpstreamResponse;
+import io.mimiredge.rls.upstream.jetty.JettyUpstream;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.servlet.DispatcherType;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
+import net.sourceforge.argparse4j.inf.Namespace;
 
 /** The RLS: {@code server [rls.yml]} runs the service, {@code inspect} explains a captured body. */
 public class RlsApplication extends Application<RlsConfiguration> {
+  private static final Duration HOUSEKEEPING = Duration.ofMinutes(1);
 
   public static void main(String[] args) throws Exception {
     new RlsApplication().run(args);
@@ -18,12 +69,162 @@ public class RlsApplication extends Application<RlsConfiguration> {
   }
 
   @Override
+  protected void addDefaultCommands(Bootstrap<RlsConfiguration> bootstrap) {
+    bootstrap.addCommand(
+        new ServerCommand<>(this) {
+          @Override
+          public void onError(Cli cli, Namespace namespace, Throwable e) {
+            explain(cli, namespace, e, () -> super.onError(cli, namespace, e));
+          }
+        });
+    bootstrap.addCommand(
+        new CheckCommand<>(this) {
+          @Override
+          public void onError(Cli cli, Namespace namespace, Throwable e) {
+            explain(cli, namespace, e, () -> super.onError(cli, namespace, e));
+          }
+        });
+  }
+
+  @Override
   public void initialize(Bootstrap<RlsConfiguration> bootstrap) {
+    // ${VAR} and ${VAR:-default} in rls.yml, e.g. admin.token: ${RLS_ADMIN_TOKEN:-}
+    bootstrap.setConfigurationSourceProvider(
+        new SubstitutingSourceProvider(
+            bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
     bootstrap.addCommand(new InspectCommand());
   }
 
   @Override
   public void run(RlsConfiguration configuration, Environment environment) {
-    // Wiring only; the service's parts are added here as they land.
+    Clock clock = Clock.systemUTC();
+    LongSupplier nanoClock = System::nanoTime;
+
+    // Metrics: /metrics on the application port, for NGINX's and Prometheus' scrapes.
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    RlsMetrics metrics = new RlsMetrics(registry, configuration.getMetrics().getTopTenants());
+    environment
+        .servlets()
+        .addServlet("prometheus-metrics", new PrometheusMetricsServlet(registry))
+        .addMapping("/metrics");
+    environment
+        .lifecycle()
+        .manage(new Periodic("top-tenants", HOUSEKEEPING, metrics::rotateTenants));
+
+    // Kubernetes, only when a part asks for it (ConfigMap limits, replica discovery).
+    LazyKubernetesClient kubernetes = new LazyKubernetesClient();
+    environment.lifecycle().manage(kubernetes);
+
+    // Limits: the source loads at start (or the start fails) and keeps them current.
+    LiveLimits limits = configuration.buildLiveLimits();
+    LimitsSource limitsSource = configuration.buildLimitsSource(limits, clock, metrics, kubernetes);
+    environment.lifecycle().manage(limitsSource);
+    if (limitsSource instanceof ConfigMapLimitsSource configMap) {
+      KubernetesLimitsFactory.registerMetrics(registry, configMap);
+    }
+
+    // How many replicas share each tenant's rates (Mimir's global strategy).
+    ReplicaCount replicas = configuration.buildReplicaCount(kubernetes);
+    environment.lifecycle().manage(replicas);
+    ReplicasFactory.registerMetrics(registry, replicas);
+
+    // Buckets: in memory (each replica enforces its share), or shared in Redis (exact for the
+    // fleet, so the rate is not divided) with the local share as the fallback while it is down.
+    LocalBucketStore local = new LocalBucketStore(nanoClock);
+    environment.lifecycle().manage(new Periodic("bucket-eviction", HOUSEKEEPING, local::evictFull));
+    BucketStore buckets = local;
+    IntSupplier replicaShare = replicas;
+    if (configuration.getRedis() != null) {
+      RedisBucketStore redis = configuration.getRedis().buildRedisStore();
+      FailoverBucketStore store =
+          configuration.getRedis().build(redis, local, replicas, FailoverBucketStore.Listener.NONE);
+      environment.lifecycle().manage(store);
+      environment
+          .lifecycle()
+          .manage(
+              new Managed() {
+                @Override
+                public void stop() {
+                  redis.close();
+                }
+              });
+      RedisStoreFactory.registerMetrics(registry, store);
+      buckets = store;
+      replicaShare = () -> 1; // the Redis bucket is the whole fleet's; the fallback divides itself
+    }
+    // A canary split by request shows this replica only part of each tenant's traffic: the
+    // rollout state (set by edgectl) scales the rates by that fraction.
+    RolloutState rollout = configuration.getAdmin().buildRolloutState(clock);
+    Enforcer enforcer =
+        configuration.buildEnforcer(limits, buckets, replicaShare, rollout.fraction());
+    PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer);
+    AdminApi admin =
+        AdminApi.builder()
+            .config(configuration.getAdmin())
+            .limits(limits)
+            .enforcer(enforcer)
+            .rollout(rollout)
+            .defaultMode(configuration.getEnforcement().buildMode())
+            .clock(clock)
+            .nanoTime(nanoClock)
+            .build();
+    DecisionRecorder recorder = metrics.andThen(admin.recorder());
+
+    // Upstream: the distributor that admitted pushes go to.
+    // The edge's own failures (502/504 it answers itself) are the error rate edgectl gates on.
+    UpstreamObserver upstreamObserver =
+        (outcome, status, nanos) -> {
+          metrics.exchanged(outcome, status, nanos);
+          if (outcome != UpstreamResponse.Outcome.RESPONSE) {
+            admin.traffic().recordError(Door.HTTP_PUSH);
+          }
+        };
+    JettyUpstream upstream = configuration.buildUpstream(upstreamObserver, nanoClock);
+    environment.lifecycle().manage(upstream);
+    UpstreamProbe probe = configuration.buildUpstreamProbe(clock);
+
+    // Health: /api/health and Dropwizard's health checks on the admin port.
+    RlsHealth health = new RlsHealth(limits, limitsSource, probe);
+    if (buckets instanceof FailoverBucketStore store) {
+      health.stateStore(
+          () -> {
+            FailoverBucketStore.Status st = store.status();
+            return new RlsHealth.StateStore(
+                st.degraded() ? "local-fallback" : "redis", !st.degraded(), st.lastError());
+          });
+    }
+    // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
+    GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
+    environment.lifecycle().manage(grpc);
+    health.registerServing("grpc", grpc::serving);
+    environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
+    environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
+
+    // HTTP doors.
+    environment
+        .servlets()
+        .addFilter("request-ids", new RequestIds())
+        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    environment
+        .jersey()
+        .register(
+            new PushResource(
+                evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
+    environment.jersey().register(new HealthResource(health));
+    admin.register(environment.jersey());
+  }
+
+  /** An operator's mistake (a bad configuration, missing limits) in one message, no stack trace. */
+  private static void explain(Cli cli, Namespace namespace, Throwable e, Runnable otherwise) {
+    PrintWriter err = cli.getStdErr();
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConfigurationException || t instanceof LimitsUnavailableException) {
+        err.println(t.getMessage());
+        err.flush();
+        return;
+      }
+    }
+    otherwise.run();
   }
 }

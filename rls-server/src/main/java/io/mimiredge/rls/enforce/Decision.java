@@ -10,7 +10,9 @@ import java.util.Optional;
  * The edge's answer for one request: a denial is a value, not an exception. Immutable.
  *
  * @param verdict allow, deny, or shadow_deny (which lets the request through)
- * @param reason why; {@link Reason#ALLOWED} exactly when the verdict is {@link Verdict#ALLOW}
+ * @param reason why; a reason that {@linkplain Reason#admits() admits} ({@link Reason#ALLOWED}, or
+ *     {@link Reason#PARTIAL_BODY} for a request admitted unjudged) exactly when the verdict is
+ *     {@link Verdict#ALLOW}
  * @param status HTTP status: 200 when allowed; for {@link Verdict#SHADOW_DENY} the status
  *     enforcement would have answered (for metrics and logs, never for the client)
  * @param message Mimir's wording, with its {@code err-mimir-*} id where Mimir has one; never
@@ -39,7 +41,7 @@ public record Decision(
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(message, "message");
     Objects.requireNonNull(mode, "mode");
-    if ((verdict == Verdict.ALLOW) != (reason == Reason.ALLOWED)) {
+    if ((verdict == Verdict.ALLOW) != reason.admits()) {
       throw new IllegalArgumentException("verdict " + verdict + " with reason " + reason);
     }
     if (retryAfter != null && retryAfter.isNegative()) {
@@ -69,6 +71,20 @@ public record Decision(
         mode,
         items,
         stats,
+        tenant);
+  }
+
+  /** Admitted unjudged: only part of the body was sent, so nothing was counted. */
+  static Decision partialBody(String tenant, Mode mode) {
+    return new Decision(
+        Verdict.ALLOW,
+        Reason.PARTIAL_BODY,
+        Reason.PARTIAL_BODY.status(),
+        "",
+        null,
+        mode,
+        0,
+        null,
         tenant);
   }
 

@@ -175,6 +175,20 @@ public final class Enforcer {
         MimirMessages.messageSizeTooLarge(decodedBytes, limitBytes, false));
   }
 
+  /**
+   * A push whose {@code Content-Type} names a message the edge cannot count (remote write 2.0):
+   * 415, so the sender can fall back to remote write 1.0.
+   */
+  public Decision unsupportedMessage(String orgId, String contentType) {
+    return bodyProblem(
+        orgId,
+        Reason.UNSUPPORTED_MESSAGE,
+        "the edge enforces remote write 1.0 (prometheus.WriteRequest) only; this request is"
+            + " Content-Type: "
+            + TenantIds.shown(String.valueOf(contentType))
+            + ". Configure the sender for remote write 1.0");
+  }
+
   /** A body the scanner refused: 400 for bad snappy or protobuf, 413 when it decodes too large. */
   public Decision badBody(String orgId, RemoteWriteException e) {
     Reason reason =

@@ -1,6 +1,7 @@
 package io.mimiredge.rls.enforce;
 
 import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.remotewrite.ContentTypes;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -56,6 +57,36 @@ public final class PushEvaluator {
       return enforcer.badBody(orgId, e);
     }
     return enforcer.decide(orgId, stats);
+  }
+
+  /**
+   * Decides a request of which only the start of the body arrived (Envoy's ext_authz with {@code
+   * allow_partial_message}, marked by {@code x-envoy-auth-partial-body: true}). A cut body cannot
+   * be scanned as if it were whole, and its items cannot be counted: the tenant is checked as
+   * usual, then the request is admitted as {@link Reason#PARTIAL_BODY}, consuming nothing, for
+   * Mimir to judge.
+   */
+  public Decision evaluatePartial(String orgId) {
+    Decision tenant = enforcer.checkTenant(orgId);
+    if (tenant.verdict() != Verdict.ALLOW || tenant.mode() == Mode.OFF) {
+      return tenant;
+    }
+    return Decision.partialBody(tenant.tenant(), tenant.mode());
+  }
+
+  /**
+   * Decides a push with its {@code Content-Type}: a remote write 2.0 message, which the scanner
+   * cannot count, is refused (415) before anything else; see {@link #evaluate(String, byte[], int,
+   * int)}.
+   */
+  public Decision evaluate(String orgId, String contentType, byte[] body, int offset, int length) {
+    if (ContentTypes.isUnsupportedProtobufMessage(contentType)) {
+      Decision tenant = enforcer.checkTenant(orgId);
+      return tenant.verdict() != Verdict.ALLOW || tenant.mode() == Mode.OFF
+          ? tenant
+          : enforcer.unsupportedMessage(orgId, contentType);
+    }
+    return evaluate(orgId, body, offset, length);
   }
 
   /** Decides a whole array; see {@link #evaluate(String, byte[], int, int)}. */

@@ -6,11 +6,18 @@ package io.mimiredge.rls.enforce;
  */
 public enum Reason {
   ALLOWED("allowed", 200),
+  /**
+   * Admitted without being judged: Envoy sent only the start of the body ({@code
+   * x-envoy-auth-partial-body: true}), which must never be scanned as if it were whole.
+   */
+  PARTIAL_BODY("partial_body", 200),
   MISSING_TENANT("missing_tenant", 401),
   INVALID_TENANT("invalid_tenant", 400),
   BODY_TOO_LARGE("body_too_large", 413),
   DECODED_TOO_LARGE("decoded_too_large", 413),
   BAD_BODY("bad_body", 400),
+  /** A remote-write message the edge cannot count (remote write 2.0): 415, like a receiver. */
+  UNSUPPORTED_MESSAGE("unsupported_message", 415),
   REQUEST_RATE("request_rate", 429),
   INGESTION_RATE("ingestion_rate", 429),
   MAX_LABEL_NAMES_PER_SERIES("max_label_names_per_series", 400),
@@ -31,8 +38,13 @@ public enum Reason {
     return label;
   }
 
-  /** HTTP status of a denial for this reason (200 for {@link #ALLOWED}). */
+  /** HTTP status of a denial for this reason (200 for the reasons that admit). */
   public int status() {
     return status;
+  }
+
+  /** Whether this is a reason to admit ({@link #ALLOWED}, {@link #PARTIAL_BODY}). */
+  public boolean admits() {
+    return this == ALLOWED || this == PARTIAL_BODY;
   }
 }

@@ -6,9 +6,10 @@ import java.util.Set;
 /**
  * dskit's tenant-ID rules (tenant/tenant.go, user/id.go) for a write: at most 150 characters of
  * {@code [a-zA-Z0-9!-_.*'()]}, not {@code .} or {@code ..}, and one tenant only ({@code a|b} is a
- * multi-tenant read ID). Stateless.
+ * multi-tenant read ID). Stateless. Public so the admin API checks tenant IDs in its paths by the
+ * same rules as the doors check the header.
  */
-final class TenantIds {
+public final class TenantIds {
   static final int MAX_LENGTH = 150;
   private static final boolean[] ALLOWED = new boolean[128];
 
@@ -28,15 +29,15 @@ final class TenantIds {
   }
 
   /** The outcome: a tenant, or a reason and dskit's message. */
-  record Check(String tenant, Reason reason, String message) {
-    boolean valid() {
+  public record Check(String tenant, Reason reason, String message) {
+    public boolean valid() {
       return reason == null;
     }
   }
 
   private TenantIds() {}
 
-  static Check check(String orgId) {
+  public static Check check(String orgId) {
     if (orgId == null || orgId.isEmpty()) {
       return new Check(null, Reason.MISSING_TENANT, "no org id");
     }
@@ -78,7 +79,7 @@ final class TenantIds {
   }
 
   /** The ID as the message shows it: cut to the maximum length, unprintables as '?'. */
-  private static String shown(String id) {
+  static String shown(String id) {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < Math.min(id.length(), MAX_LENGTH); i++) {
       char c = id.charAt(i);

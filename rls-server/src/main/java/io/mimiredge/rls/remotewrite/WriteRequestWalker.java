@@ -32,6 +32,17 @@ final class WriteRequestWalker {
   private static final int METADATA_FAMILY_NAME = 2;
   private static final int METADATA_HELP = 4;
   private static final int METADATA_UNIT = 5;
+  // names of the wire types 0-7, for error messages
+  private static final String[] WIRE_TYPES = {
+    "varint",
+    "fixed64",
+    "length-delimited",
+    "start-group",
+    "end-group",
+    "fixed32",
+    "invalid",
+    "invalid"
+  };
 
   /** Where the walk is, for error messages only. */
   private enum Place {
@@ -82,7 +93,7 @@ final class WriteRequestWalker {
     try {
       walker.request();
     } catch (IOException e) { // protobuf-java's InvalidProtocolBufferException: bad varint, etc.
-      throw walker.bad(e.getMessage());
+      throw walker.bad(firstSentence(e.getMessage()));
     }
     return walker.stats(compressedBytes);
   }
@@ -267,12 +278,27 @@ final class WriteRequestWalker {
   }
 
   private RemoteWriteException wrongWireType(int tag, String field, int expected) {
+    int actual = WireFormat.getTagWireType(tag);
     return bad(
         describe(tag, field)
             + " has wire type "
-            + WireFormat.getTagWireType(tag)
-            + ", expected "
-            + expected);
+            + actual
+            + " ("
+            + WIRE_TYPES[actual]
+            + "), expected "
+            + expected
+            + " ("
+            + WIRE_TYPES[expected]
+            + ")");
+  }
+
+  /** protobuf-java's messages run to several sentences of advice; the first says what happened. */
+  private static String firstSentence(String message) {
+    if (message == null) {
+      return "invalid protobuf";
+    }
+    int end = message.indexOf('.');
+    return end > 0 ? message.substring(0, end) : message;
   }
 
   private static String describe(int tag, String field) {

@@ -11,9 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -197,8 +199,11 @@ class WriteRequestScannerTest {
 
   static Stream<Arguments> malformed() {
     return Stream.of(
-        Arguments.of("truncated tag", bytes(0x0a, 0x00, 0x80), "at byte 2"),
-        Arguments.of("zero tag", bytes(0x00), "invalid tag"),
+        Arguments.of(
+            "truncated tag",
+            bytes(0x0a, 0x00, 0x80),
+            "ended unexpectedly in the middle of a field, at byte 2 of 3"),
+        Arguments.of("zero tag", bytes(0x00), "invalid tag (zero), at byte 0"),
         Arguments.of(
             "length past the end", bytes(0x0a, 0x05, 0x0a), "declares 5 bytes, only 1 left"),
         Arguments.of(
@@ -214,14 +219,27 @@ class WriteRequestScannerTest {
             "varint over 10 bytes",
             concat(bytes(0x10), filled(11, 0xff), bytes(0x01)),
             "malformed varint"),
-        Arguments.of("truncated varint field", bytes(0x10, 0xff), "at byte 0"),
-        Arguments.of("truncated fixed64", bytes(0x11, 1, 2, 3), "at byte 0"),
+        Arguments.of(
+            "truncated varint field",
+            bytes(0x10, 0xff),
+            "ended unexpectedly in the middle of a field, at byte 0"),
+        Arguments.of(
+            "truncated fixed64",
+            bytes(0x11, 1, 2, 3),
+            "ended unexpectedly in the middle of a field, at byte 0"),
         Arguments.of("wire type 6", bytes(0x16, 0x00), "invalid wire type 6"),
         Arguments.of("wire type 7", bytes(0x17, 0x00), "invalid wire type 7"),
         Arguments.of("end-group without start", bytes(0x14), "end-group tag without a start-group"),
-        Arguments.of("group that never closes", bytes(0x13, 0x08, 0x01), "at byte 0"),
-        Arguments.of("group closed by another field", bytes(0x13, 0x1c), "at byte 0"),
-        Arguments.of("groups nested too deep", filled(1000, 0x13), "nesting"),
+        Arguments.of(
+            "group that never closes",
+            bytes(0x13, 0x08, 0x01),
+            "end-group tag did not match expected tag, at byte 0"),
+        Arguments.of(
+            "group closed by another field",
+            bytes(0x13, 0x1c),
+            "end-group tag did not match expected tag, at byte 0"),
+        Arguments.of(
+            "groups nested too deep", filled(1000, 0x13), "too many levels of nesting, at byte 0"),
         Arguments.of(
             "label longer than its series",
             Proto.request(bytes(0x0a, 0x05, 0x0a, 0x01, 'a')),
@@ -249,7 +267,8 @@ class WriteRequestScannerTest {
 
     assertThat(e.getMessage())
         .isEqualTo(
-            "malformed WriteRequest: Label.name (field 1) has wire type 0, expected 2, at byte "
+            "malformed WriteRequest: Label.name (field 1) has wire type 0 (varint), expected 2"
+                + " (length-delimited), at byte "
                 + (badLabelAt + 2)
                 + " of "
                 + protobuf.length
@@ -395,7 +414,7 @@ class WriteRequestScannerTest {
 
   @Test
   void randomBytesAreRefusedOrScannedNeverThrown() {
-    java.util.Random random = new java.util.Random(20260101);
+    Random random = new Random(20260101);
     for (int i = 0; i < 20_000; i++) {
       byte[] body = new byte[random.nextInt(200)];
       random.nextBytes(body);
@@ -411,7 +430,7 @@ class WriteRequestScannerTest {
 
   @Test
   void mutatedRealRequestsAreRefusedOrScannedAsTheReferenceDoes() throws Exception {
-    java.util.Random random = new java.util.Random(42);
+    Random random = new Random(42);
     byte[] original = Fixtures.protobuf("249.bin"); // samples, exemplars, many label shapes
     ValidationLimits limits = new ValidationLimits(4, 8, 30, 10);
     int scanned = 0;
@@ -551,8 +570,7 @@ class WriteRequestScannerTest {
   /** Offsets at which the protobuf can be cut between two top-level fields. */
   private static boolean[] topLevelBoundaries(byte[] protobuf) throws Exception {
     boolean[] boundary = new boolean[protobuf.length + 1];
-    com.google.protobuf.CodedInputStream in =
-        com.google.protobuf.CodedInputStream.newInstance(protobuf);
+    CodedInputStream in = CodedInputStream.newInstance(protobuf);
     boundary[0] = true;
     while (!in.isAtEnd()) {
       in.skipField(in.readTag());

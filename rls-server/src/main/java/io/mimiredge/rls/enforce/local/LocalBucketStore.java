@@ -11,7 +11,7 @@ import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.ConsumeResult;
-import java.time.Duration;
+import io.mimiredge.rls.enforce.internal.Bandwidths;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,8 +23,6 @@ import java.util.function.LongSupplier;
  * hash bin).
  */
 public final class LocalBucketStore implements BucketStore {
-  private static final long NANOS_PER_SECOND = 1_000_000_000L;
-
   private final ConcurrentHashMap<String, Entry> buckets = new ConcurrentHashMap<>();
   private final TimeMeter timeMeter;
 
@@ -137,30 +135,8 @@ public final class LocalBucketStore implements BucketStore {
         });
   }
 
-  /**
-   * bucket4j refills whole tokens per period, so a rate r/s becomes {@code round(r × P)} tokens
-   * every P seconds. P = 840 s when possible: 840 is divisible by 1–8, 10, 12, 14, 15, 20, 24, 28,
-   * 30, 35, 40 …, so rate ÷ replicas and canary fractions such as 10000/3 or ×0.25 come out exact;
-   * otherwise the error is at most half a token per period. Above ~12750/s, P shrinks so that
-   * {@code tokens × P} (in ns) stays within a long and bucket4j keeps its exact integer arithmetic
-   * (it falls back to doubles on overflow). Rates below one per second become one token every 1/r
-   * seconds, exact to the nanosecond.
-   */
+  /** The bucket4j shape of a spec (see {@link Bandwidths#of}). */
   static Bandwidth bandwidth(BucketSpec spec) {
-    double r = spec.ratePerSecond();
-    long tokens;
-    long periodNanos;
-    if (r >= 1) {
-      long periodSeconds = Math.max(1, Math.min(840, (long) Math.sqrt(9e9 / r)));
-      tokens = Math.max(1, Math.round(r * periodSeconds));
-      periodNanos = periodSeconds * NANOS_PER_SECOND;
-    } else {
-      tokens = 1;
-      periodNanos = Math.round(NANOS_PER_SECOND / r); // saturates at Long.MAX_VALUE
-    }
-    return Bandwidth.builder()
-        .capacity(spec.capacity())
-        .refillGreedy(tokens, Duration.ofNanos(periodNanos))
-        .build();
+    return Bandwidths.of(spec);
   }
 }

@@ -1,0 +1,233 @@
+package io.mimiredge.edgectl.config;
+
+import io.mimiredge.edgectl.rollout.Ladder;
+import io.mimiredge.edgectl.rollout.SplitBy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code edgectl.yaml}: everything edgectl needs, in one file. Every section has defaults, so a
+ * config names only what differs; see {@code edgectl/edgectl.example.yaml}. Unknown keys are errors
+ * (a typo must not silently fall back to a default).
+ */
+public record EdgectlConfig(
+    Nginx nginx,
+    Upstreams upstreams,
+    Mirror mirror,
+    SplitBy splitBy,
+    List<String> ladder,
+    String bakeTime,
+    Rls rls,
+    Prometheus prometheus,
+    Gates gates,
+    Target target) {
+
+  public EdgectlConfig {
+    nginx = nginx == null ? new Nginx(null, null, null, null, null, null, null) : nginx;
+    if (upstreams == null) {
+      throw new IllegalArgumentException("upstreams: is required (at least upstreams.distributor)");
+    }
+    mirror = mirror == null ? new Mirror(null, null) : mirror;
+    splitBy = splitBy == null ? SplitBy.TENANT : splitBy;
+    bakeTime = bakeTime == null ? "5m" : bakeTime;
+    Durations.parse(bakeTime);
+    rls = rls == null ? new Rls(null, null) : rls;
+    prometheus = prometheus == null ? new Prometheus(null) : prometheus;
+    gates = gates == null ? new Gates(null, null, null, null, null, null, null, null) : gates;
+    target = target == null ? new Target(null, null) : target;
+    ladderValue(ladder); // validates
+  }
+
+  private static Ladder ladderValue(List<String> ladder) {
+    return Ladder.parse(ladder);
+  }
+
+  public Ladder ladderValue() {
+    return ladderValue(ladder);
+  }
+
+  public Duration bakeTimeValue() {
+    return Durations.parse(bakeTime);
+  }
+
+  /** The NGINX process and the server block edgectl renders. */
+  public record Nginx(
+      String listen,
+      String tenantHeader,
+      Long maxRequestBytes,
+      String workerProcesses,
+      String user,
+      String accessLog,
+      String tempDir) {
+    public Nginx {
+      listen = listen == null ? "8080" : listen;
+      tenantHeader = tenantHeader == null ? "X-Scope-OrgID" : tenantHeader;
+      if (!tenantHeader.matches("[A-Za-z0-9-]+")) {
+        throw new IllegalArgumentException(
+            "nginx.tenantHeader must be a plain header name, got '" + tenantHeader + "'");
+      }
+      // The RLS' default maxRequestBytes (50 MiB).
+      maxRequestBytes = maxRequestBytes == null ? 50L * 1024 * 1024 : maxRequestBytes;
+      if (maxRequestBytes <= 0) {
+        throw new IllegalArgumentException("nginx.maxRequestBytes must be > 0");
+      }
+      workerProcesses = workerProcesses == null ? "auto" : workerProcesses;
+      accessLog = accessLog == null ? "off" : accessLog;
+    }
+  }
+
+  /**
+   * Where traffic goes. {@code envoy}, when set, receives the enforced traffic instead of the RLS
+   * pass-through door.
+   */
+  public record Upstreams(
+      List<String> distributor,
+      List<String> rlsPassThrough,
+      List<String> rlsShadow,
+      List<String> envoy,
+      Integer keepalive) {
+    public Upstreams {
+      if (distributor == null || distributor.isEmpty()) {
+        throw new IllegalArgumentException(
+            "upstreams.distributor must list at least one host:port of the Mimir distributor");
+      }
+      distributor = List.copyOf(distributor);
+      rlsPassThrough = rlsPassThrough == null ? List.of() : List.copyOf(rlsPassThrough);
+      rlsShadow = rlsShadow == null ? rlsPassThrough : List.copyOf(rlsShadow);
+      envoy = envoy == null ? List.of() : List.copyOf(envoy);
+      keepalive = keepalive == null ? 32 : keepalive;
+      for (String s : concat(distributor, rlsPassThrough, rlsShadow, envoy)) {
+        if (!s.matches("[A-Za-z0-9_.:\\[\\]-]+( [a-z_=0-9]+)*")) {
+          throw new IllegalArgumentException(
+              "upstream server '" + s + "' is not host:port (optionally with NGINX parameters)");
+        }
+      }
+    }
+
+    private static List<String> concat(
+        List<String> a, List<String> b, List<String> c, List<String> d) {
+      return java.util.stream.Stream.of(a, b, c, d).flatMap(List::stream).toList();
+    }
+  }
+
+  /** The mirror location's timeouts: the most a slow shadow can cost a client connection. */
+  public record Mirror(String connectTimeout, String timeout) {
+    public Mirror {
+      connectTimeout = connectTimeout == null ? "100ms" : connectTimeout;
+      timeout = timeout == null ? "200ms" : timeout;
+      Durations.parse(connectTimeout);
+      Durations.parse(timeout);
+    }
+  }
+
+  /**
+   * The RLS HTTP API ({@code /api/health}, {@code /api/overview}, {@code /api/rollout}).
+   *
+   * @param url the RLS' HTTP base URL
+   * @param adminTokenEnv the environment variable holding the RLS admin token, sent as a bearer
+   *     token on {@code PUT /api/rollout} (default {@code EDGECTL_RLS_ADMIN_TOKEN}; a secret does
+   *     not belong in a config file)
+   */
+  public record Rls(String url, String adminTokenEnv) {
+    public static final String DEFAULT_TOKEN_ENV = "EDGECTL_RLS_ADMIN_TOKEN";
+
+    public Rls {
+      adminTokenEnv = adminTokenEnv == null ? DEFAULT_TOKEN_ENV : adminTokenEnv;
+    }
+  }
+
+  /** Prometheus' HTTP API (instant queries). */
+  public record Prometheus(String url) {}
+
+  /**
+   * Health gate thresholds and sources. {@code sources} defaults to every configured source ({@code
+   * rls} when {@code rls.url} is set, {@code prometheus} when {@code prometheus.url} is).
+   */
+  public record Gates(
+      String window,
+      Long minRequests,
+      Double maxErrorRate,
+      String maxAddedLatencyP99,
+      Double maxDenyRate,
+      String interval,
+      List<String> sources,
+      Map<String, String> queries) {
+    public Gates {
+      window = window == null ? "5m" : window;
+      Durations.parse(window);
+      minRequests = minRequests == null ? 100L : minRequests;
+      maxErrorRate = maxErrorRate == null ? 0.001 : maxErrorRate;
+      maxAddedLatencyP99 = maxAddedLatencyP99 == null ? "10ms" : maxAddedLatencyP99;
+      Durations.parse(maxAddedLatencyP99);
+      maxDenyRate = maxDenyRate == null ? 0.05 : maxDenyRate;
+      interval = interval == null ? "30s" : interval;
+      Durations.parse(interval);
+      sources = sources == null ? null : List.copyOf(sources);
+      queries = queries == null ? Map.of() : Map.copyOf(queries);
+      for (String k : queries.keySet()) {
+        if (!List.of("requests", "errorRate", "latencyP99Seconds", "denyRate").contains(k)) {
+          throw new IllegalArgumentException(
+              "gates.queries."
+                  + k
+                  + " is unknown; expected requests, errorRate, latencyP99Seconds or denyRate");
+        }
+      }
+    }
+  }
+
+  /** Exactly one of {@code local} or {@code kubernetes}. */
+  public record Target(Local local, Kubernetes kubernetes) {
+    public Target {
+      if (local != null && kubernetes != null) {
+        throw new IllegalArgumentException("target: set local or kubernetes, not both");
+      }
+    }
+  }
+
+  /**
+   * A local NGINX. {@code config} is the nginx.conf edgectl owns; {@code stateDir} holds the state,
+   * history, the previous file and the known-good direct file. {@code nginx} is the binary, {@code
+   * prefix} and {@code globals} are passed as {@code -p} and {@code -g} to {@code -t} and {@code -s
+   * reload} (so they find the running master's pid file).
+   */
+  public record Local(
+      String config,
+      String stateDir,
+      String nginx,
+      String prefix,
+      String globals,
+      List<String> reloadCommand,
+      String probeUrl) {
+    public Local {
+      if (config == null) {
+        throw new IllegalArgumentException("target.local.config (the nginx.conf path) is required");
+      }
+      stateDir = stateDir == null ? "/var/lib/edgectl" : stateDir;
+      nginx = nginx == null ? "nginx" : nginx;
+      reloadCommand = reloadCommand == null ? List.of() : List.copyOf(reloadCommand);
+    }
+  }
+
+  /** NGINX in Kubernetes: its ConfigMap and Deployment, and the enforcement Deployments. */
+  public record Kubernetes(
+      String namespace,
+      String configMap,
+      String key,
+      String deployment,
+      List<String> enforcementDeployments,
+      String readyTimeout) {
+    public Kubernetes {
+      namespace = namespace == null ? "default" : namespace;
+      if (configMap == null || deployment == null) {
+        throw new IllegalArgumentException(
+            "target.kubernetes needs configMap and deployment (the NGINX ConfigMap and Deployment)");
+      }
+      key = key == null ? "nginx.conf" : key;
+      enforcementDeployments =
+          enforcementDeployments == null ? List.of() : List.copyOf(enforcementDeployments);
+      readyTimeout = readyTimeout == null ? "2m" : readyTimeout;
+      Durations.parse(readyTimeout);
+    }
+  }
+}

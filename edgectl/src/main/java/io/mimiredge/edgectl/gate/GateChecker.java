@@ -1,0 +1,178 @@
+package io.mimiredge.edgectl.gate;
+
+import io.mimiredge.edgectl.config.Durations;
+import io.mimiredge.edgectl.rls.RlsClient;
+import io.mimiredge.edgectl.rollout.Phase;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Checks the gates of a rung. On {@code direct} the only gate is the shadow endpoint's health (the
+ * next rung, mirror, only copies traffic to it); on every other rung each source's readings meet
+ * each threshold. A source that cannot be read fails its gates: no data is not a pass. Thread-safe.
+ */
+public final class GateChecker {
+  private final List<GateSource> sources;
+  private final Thresholds thresholds;
+  private final RlsClient rls;
+  private final List<String> shadowServers;
+  private final int connectTimeoutMillis;
+
+  public GateChecker(
+      List<GateSource> sources, Thresholds thresholds, RlsClient rls, List<String> shadowServers) {
+    this.sources = List.copyOf(sources);
+    this.thresholds = thresholds;
+    this.rls = rls;
+    this.shadowServers = List.copyOf(shadowServers);
+    this.connectTimeoutMillis = 1000;
+  }
+
+  public Thresholds thresholds() {
+    return thresholds;
+  }
+
+  public GateReport check(Phase rung) {
+    return rung.kind() == Phase.Kind.DIRECT
+        ? new GateReport(rung.token(), shadowHealth())
+        : new GateReport(rung.token(), readings());
+  }
+
+  private List<GateResult> shadowHealth() {
+    List<GateResult> out = new ArrayList<>();
+    if (rls != null) {
+      String reading;
+      boolean ok;
+      try {
+        ok = rls.healthy();
+        reading = ok ? "healthy" : "unhealthy";
+      } catch (IOException e) {
+        ok = false;
+        reading = "unreachable (" + e.getClass().getSimpleName() + ")";
+      }
+      out.add(
+          new GateResult(
+              "shadow-health", "rls " + rls.base() + "/api/health", null, reading, "2xx", ok));
+    }
+    for (String server : shadowServers) {
+      String hostPort = server.split(" ")[0];
+      int colon = hostPort.lastIndexOf(':');
+      String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+      int port = colon > 0 ? Integer.parseInt(hostPort.substring(colon + 1)) : 80;
+      boolean ok;
+      String reading;
+      try (Socket s = new Socket()) {
+        s.connect(new InetSocketAddress(host, port), connectTimeoutMillis);
+        ok = true;
+        reading = "accepting";
+      } catch (IOException e) {
+        ok = false;
+        reading = "refused/unreachable";
+      }
+      out.add(new GateResult("shadow-upstream", hostPort, null, reading, "accepting TCP", ok));
+    }
+    if (out.isEmpty()) {
+      out.add(
+          new GateResult(
+              "shadow-health",
+              "none",
+              null,
+              "no rls.url and no shadow upstream",
+              "configured",
+              false));
+    }
+    return out;
+  }
+
+  private List<GateResult> readings() {
+    List<GateResult> out = new ArrayList<>();
+    if (sources.isEmpty()) {
+      out.add(
+          new GateResult(
+              "sources",
+              "none",
+              null,
+              "no gate source configured",
+              "rls.url or prometheus.url",
+              false));
+      return out;
+    }
+    String windowText = Durations.format(thresholds.window());
+    for (GateSource s : sources) {
+      Readings r;
+      try {
+        r = s.read(thresholds.window());
+      } catch (IOException | RuntimeException e) {
+        String why = "unreachable: " + e.getMessage();
+        out.add(
+            new GateResult(
+                "requests",
+                s.name(),
+                null,
+                why,
+                ">= " + thresholds.minRequests() + " in " + windowText,
+                false));
+        out.add(new GateResult("error-rate", s.name(), null, why, errorThreshold(), false));
+        out.add(
+            new GateResult("added-latency-p99", s.name(), null, why, latencyThreshold(), false));
+        out.add(new GateResult("deny-rate", s.name(), null, why, denyThreshold(), false));
+        continue;
+      }
+      out.add(
+          new GateResult(
+              "requests",
+              s.name(),
+              r.requests(),
+              r.requests() == null ? "no data" : String.format(Locale.ROOT, "%.0f", r.requests()),
+              ">= " + thresholds.minRequests() + " in " + windowText,
+              r.requests() != null && r.requests() >= thresholds.minRequests()));
+      out.add(
+          new GateResult(
+              "error-rate",
+              s.name(),
+              r.errorRate(),
+              percent(r.errorRate()),
+              errorThreshold(),
+              r.errorRate() != null && r.errorRate() < thresholds.maxErrorRate()));
+      double maxLatency = thresholds.maxAddedLatencyP99().toNanos() / 1e9;
+      out.add(
+          new GateResult(
+              "added-latency-p99",
+              s.name(),
+              r.latencyP99Seconds(),
+              r.latencyP99Seconds() == null
+                  ? "no data"
+                  : String.format(Locale.ROOT, "%.2fms", r.latencyP99Seconds() * 1000),
+              latencyThreshold(),
+              r.latencyP99Seconds() != null && r.latencyP99Seconds() < maxLatency));
+      out.add(
+          new GateResult(
+              "deny-rate",
+              s.name(),
+              r.denyRate(),
+              percent(r.denyRate()),
+              denyThreshold(),
+              r.denyRate() != null && r.denyRate() <= thresholds.maxDenyRate()));
+    }
+    return out;
+  }
+
+  private String errorThreshold() {
+    return "< " + String.format(Locale.ROOT, "%.3f%%", thresholds.maxErrorRate() * 100);
+  }
+
+  private String latencyThreshold() {
+    return "< " + Durations.format(thresholds.maxAddedLatencyP99());
+  }
+
+  private String denyThreshold() {
+    return "<= " + String.format(Locale.ROOT, "%.2f%%", thresholds.maxDenyRate() * 100);
+  }
+
+  private static String percent(Double fraction) {
+    return fraction == null ? "no data" : String.format(Locale.ROOT, "%.3f%%", fraction * 100);
+  }
+}

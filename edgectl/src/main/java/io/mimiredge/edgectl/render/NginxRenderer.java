@@ -1,0 +1,120 @@
+package io.mimiredge.edgectl.render;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import com.github.mustachejava.MustacheFactory;
+import io.mimiredge.edgectl.EdgectlException;
+import io.mimiredge.edgectl.config.Durations;
+import io.mimiredge.edgectl.rollout.Phase;
+import io.mimiredge.edgectl.rollout.SplitBy;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Renders one NGINX config per phase from the logic-less templates in {@code templates/nginx/}
+ * (packaged in the jar; a directory may override them). Thread-safe.
+ */
+public final class NginxRenderer {
+  /** Where the templates sit inside the jar. */
+  public static final String RESOURCE_ROOT = "templates/nginx";
+
+  private final MustacheFactory factory;
+
+  private NginxRenderer(MustacheFactory factory) {
+    this.factory = factory;
+  }
+
+  /** The templates packaged in the jar. */
+  public static NginxRenderer packaged() {
+    return new NginxRenderer(new RawMustacheFactory(RESOURCE_ROOT));
+  }
+
+  /** Templates from a directory (an operator's edited copy of {@code templates/nginx}). */
+  public static NginxRenderer fromDirectory(Path dir) {
+    if (!Files.isRegularFile(dir.resolve("direct.conf.mustache"))) {
+      throw new EdgectlException(
+          "template directory " + dir + " has no direct.conf.mustache (copy templates/nginx/)");
+    }
+    return new NginxRenderer(new RawMustacheFactory(dir.toFile()));
+  }
+
+  public String render(Phase phase, RenderSettings s) {
+    if (phase.kind() == Phase.Kind.MIRROR && s.shadow().isEmpty()) {
+      throw new EdgectlException(
+          "phase mirror needs upstreams.rlsShadow (or upstreams.rlsPassThrough) in the config");
+    }
+    if ((phase.kind() == Phase.Kind.CANARY || phase.kind() == Phase.Kind.FULL)
+        && s.enforce().isEmpty()) {
+      throw new EdgectlException(
+          "phase " + phase + " needs upstreams.rlsPassThrough or upstreams.envoy in the config");
+    }
+    Map<String, Object> model = new HashMap<>();
+    model.put("phaseToken", phase.token());
+    model.put("percent", phase.percent());
+    model.put("listen", s.listen());
+    model.put("tenantHeader", s.tenantHeader());
+    model.put("tenantHeaderVar", s.tenantHeader().toLowerCase(Locale.ROOT).replace('-', '_'));
+    model.put("maxRequestBytes", s.maxRequestBytes());
+    model.put("clientMaxBodySize", s.maxRequestBytes());
+    model.put("workerProcesses", s.workerProcesses());
+    model.put("user", s.user());
+    model.put("accessLog", "off".equals(s.accessLog()) ? "off" : s.accessLog() + " edge");
+    model.put("tempDir", s.tempDir());
+    model.put("distributorServers", s.distributor());
+    model.put("enforceServers", s.enforce());
+    model.put(
+        "enforceKind",
+        s.enforceIsEnvoy()
+            ? "Envoy (ext_authz + ratelimit against the RLS)"
+            : "the RLS pass-through door (POST /api/v1/push)");
+    model.put("shadowServers", s.shadow());
+    model.put("keepalive", s.keepalive());
+    model.put("mirrorConnectTimeout", Durations.format(s.mirrorConnectTimeout()));
+    model.put("mirrorTimeout", Durations.format(s.mirrorTimeout()));
+    boolean byTenant = s.splitBy() == SplitBy.TENANT;
+    model.put(
+        "splitKey", byTenant ? "${http_" + model.get("tenantHeaderVar") + "}" : "${request_id}");
+    model.put(
+        "splitDescription",
+        byTenant
+            ? "tenant (" + s.tenantHeader() + "): each tenant is wholly enforced or not"
+            : "request id: a tenant's requests are split, the RLS scales its limits");
+    String template = phase.kind().name().toLowerCase(Locale.ROOT) + ".conf.mustache";
+    Mustache m;
+    try {
+      m = factory.compile(template);
+    } catch (RuntimeException e) {
+      throw new EdgectlException(
+          "cannot load NGINX template " + template + ": " + e.getMessage(), e);
+    }
+    StringWriter out = new StringWriter();
+    m.execute(out, model);
+    return out.toString();
+  }
+
+  /** NGINX files are not HTML: placeholders are written as they are. */
+  private static final class RawMustacheFactory extends DefaultMustacheFactory {
+    RawMustacheFactory(String resourceRoot) {
+      super(resourceRoot);
+    }
+
+    RawMustacheFactory(java.io.File dir) {
+      super(dir);
+    }
+
+    @Override
+    public void encode(String value, Writer writer) {
+      try {
+        writer.write(value);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+}

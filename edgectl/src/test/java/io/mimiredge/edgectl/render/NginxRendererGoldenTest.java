@@ -1,0 +1,143 @@
+package io.mimiredge.edgectl.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mimiredge.edgectl.EdgectlException;
+import io.mimiredge.edgectl.rollout.Phase;
+import io.mimiredge.edgectl.rollout.SplitBy;
+import io.mimiredge.edgectl.support.Nginx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every phase rendered from the packaged templates equals its golden file exactly and passes the
+ * real {@code nginx -t}.
+ *
+ * <p>To regenerate the golden files after a deliberate template change, run {@code mvn -pl edgectl
+ * test -Dtest=NginxRendererGoldenTest -Dedgectl.golden.update=true} and review the diff of {@code
+ * edgectl/src/test/resources/golden/} before committing it.
+ */
+class NginxRendererGoldenTest {
+  static final RenderSettings SETTINGS =
+      RenderSettings.builder()
+          .listen("127.0.0.1:18080")
+          .workerProcesses("1")
+          .distributor(List.of("127.0.0.1:19001", "127.0.0.1:19002"))
+          .enforce(List.of("127.0.0.1:19101"), false)
+          .shadow(List.of("127.0.0.1:19102"))
+          .keepalive(16)
+          .mirrorConnectTimeout(Duration.ofMillis(100))
+          .mirrorTimeout(Duration.ofMillis(200))
+          .maxRequestBytes(50L * 1024 * 1024)
+          .build();
+
+  static Stream<Arguments> cases() {
+    RenderSettings byRequest = SETTINGS.toBuilder().splitBy(SplitBy.REQUEST).build();
+    RenderSettings envoy =
+        SETTINGS.toBuilder()
+            .enforce(List.of("127.0.0.1:19201"), true)
+            .accessLog("/var/log/nginx/edge.log")
+            .build();
+    return Stream.of(
+        Arguments.of("direct", Phase.DIRECT, SETTINGS),
+        Arguments.of("mirror", Phase.MIRROR, SETTINGS),
+        Arguments.of("canary-10", Phase.canary(10), SETTINGS),
+        Arguments.of("canary-25", Phase.canary(25), SETTINGS),
+        Arguments.of("canary-50", Phase.canary(50), SETTINGS),
+        Arguments.of("canary-75", Phase.canary(75), SETTINGS),
+        Arguments.of("canary-100", Phase.canary(100), SETTINGS),
+        Arguments.of("canary-25-by-request", Phase.canary(25), byRequest),
+        Arguments.of("full", Phase.FULL, SETTINGS),
+        Arguments.of("full-envoy", Phase.FULL, envoy));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void rendersGoldenFile(String name, Phase phase, RenderSettings settings) throws IOException {
+    String rendered = NginxRenderer.packaged().render(phase, settings);
+    Path golden =
+        Path.of(
+            System.getProperty("edgectl.golden.dir", "src/test/resources/golden"), name + ".conf");
+    if (Boolean.getBoolean("edgectl.golden.update")) {
+      Files.createDirectories(golden.getParent());
+      Files.writeString(golden, rendered);
+    }
+    assertThat(golden).as("golden file (regenerate: see class javadoc)").exists();
+    assertThat(rendered).isEqualTo(Files.readString(golden));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void goldenFilePassesNginxTest(String name, Phase phase, RenderSettings settings)
+      throws IOException {
+    Nginx.binaryOrSkip();
+    Path prefix = Nginx.newPrefix("golden");
+    Path conf = prefix.resolve(name + ".conf");
+    Files.writeString(conf, NginxRenderer.packaged().render(phase, settings));
+    try {
+      assertThat(Nginx.test(prefix, conf)).as("nginx -t on " + name).isEmpty();
+    } finally {
+      Nginx.deletePrefix(prefix);
+    }
+  }
+
+  @Test
+  void everyPhaseNamesItselfAndPassesTheTenantHeader() {
+    for (Phase p : List.of(Phase.DIRECT, Phase.MIRROR, Phase.canary(25), Phase.FULL)) {
+      String conf = NginxRenderer.packaged().render(p, SETTINGS);
+      assertThat(conf)
+          .contains("add_header X-Edge-Phase " + p.token() + " always;")
+          .contains("proxy_set_header X-Scope-OrgID $http_x_scope_orgid;")
+          .contains("keepalive 16;")
+          .contains("client_max_body_size 52428800;");
+    }
+  }
+
+  @Test
+  void directDoesNotNameTheRlsSoItWorksWhenTheRlsIsGone() {
+    String conf = NginxRenderer.packaged().render(Phase.DIRECT, SETTINGS);
+    assertThat(conf).doesNotContain("19101").doesNotContain("19102").doesNotContain("mirror ");
+  }
+
+  @Test
+  void mirrorNeverSendsTheCopyToTheDistributor() {
+    String conf = NginxRenderer.packaged().render(Phase.MIRROR, SETTINGS);
+    String shadowLocation = conf.substring(conf.indexOf("location = /_edge/shadow"));
+    assertThat(shadowLocation)
+        .contains("internal;")
+        .contains("proxy_pass http://rls_shadow/shadow/api/v1/push;")
+        .contains("proxy_next_upstream off;")
+        .contains("proxy_read_timeout 200ms;")
+        .doesNotContain("mimir_distributor");
+  }
+
+  @Test
+  void canarySplitsByTenantUnlessRequestIsChosen() {
+    assertThat(NginxRenderer.packaged().render(Phase.canary(10), SETTINGS))
+        .contains("split_clients \"${http_x_scope_orgid}\" $edge_route")
+        .contains("10%    enforce;");
+    assertThat(
+            NginxRenderer.packaged()
+                .render(Phase.canary(10), SETTINGS.toBuilder().splitBy(SplitBy.REQUEST).build()))
+        .contains("split_clients \"${request_id}\" $edge_route");
+  }
+
+  @Test
+  void refusesEnforcingPhasesWithoutAnEnforcementUpstream() {
+    RenderSettings none = SETTINGS.toBuilder().enforce(List.of(), false).shadow(List.of()).build();
+    assertThatThrownBy(() -> NginxRenderer.packaged().render(Phase.FULL, none))
+        .isInstanceOf(EdgectlException.class)
+        .hasMessageContaining("rlsPassThrough");
+    assertThatThrownBy(() -> NginxRenderer.packaged().render(Phase.MIRROR, none))
+        .hasMessageContaining("rlsShadow");
+  }
+}

@@ -1,0 +1,61 @@
+package io.mimiredge.rls.admin.resources;
+
+import io.mimiredge.rls.admin.stats.TrafficStats;
+import io.mimiredge.rls.enforce.Door;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /api/overview}: decisions over 1m, 5m and 1h, over all doors and per door; the default
+ * mode; the rollout; the busiest tenants. edgectl's gates read it. Thread-safe.
+ */
+@Path("/api/overview")
+@Produces(MediaType.APPLICATION_JSON)
+public final class OverviewResource {
+  private final AdminContext ctx;
+
+  public OverviewResource(AdminContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @GET
+  public Views.Overview overview() {
+    Map<String, Views.Window> windows = windows(null);
+    Map<String, Map<String, Views.Window>> doors = new LinkedHashMap<>();
+    for (Door d : Door.values()) {
+      doors.put(d.label(), windows(d));
+    }
+    return new Views.Overview(
+        Views.time(ctx.clock().instant()),
+        ctx.effectiveDefaultMode().yamlName(),
+        Views.RolloutView.of(ctx.rollout().get()),
+        windows,
+        doors,
+        new Views.TrackedTenants(ctx.traffic().trackedTenants(), ctx.traffic().maxTenants()),
+        ctx.traffic().topTenants(ctx.topTenants()).stream().map(Views.TenantRate::of).toList());
+  }
+
+  private Map<String, Views.Window> windows(Door door) {
+    Map<String, Views.Window> out = new LinkedHashMap<>();
+    for (Duration w : TrafficStats.WINDOWS) {
+      out.put(name(w), Views.Window.of(ctx.traffic().window(door, w)));
+    }
+    return out;
+  }
+
+  /** "1m", "5m", "1h": the names edgectl's gates.window uses. */
+  static String name(Duration d) {
+    if (d.toHours() > 0 && d.toMinutes() % 60 == 0) {
+      return d.toHours() + "h";
+    }
+    if (d.toMinutes() > 0 && d.toSeconds() % 60 == 0) {
+      return d.toMinutes() + "m";
+    }
+    return d.toSeconds() + "s";
+  }
+}

@@ -1,0 +1,146 @@
+package io.mimiredge.rls.admin.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.rls.admin.AdminChange;
+import io.mimiredge.rls.admin.rollout.Phase;
+import io.mimiredge.rls.admin.rollout.Rollout;
+import io.mimiredge.rls.admin.rollout.SplitBy;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code GET|PUT /api/rollout}: the rollout phase edgectl set, and the traffic fraction the limits
+ * are scaled by. PUT needs the bearer token. Thread-safe.
+ */
+@Path("/api/rollout")
+@Produces(MediaType.APPLICATION_JSON)
+public final class RolloutResource {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<String> FIELDS = Set.of("phase", "percent", "splitBy", "by");
+  private static final int MAX_BY = 100;
+
+  private final AdminContext ctx;
+
+  public RolloutResource(AdminContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @GET
+  public Views.RolloutView get() {
+    return Views.RolloutView.of(ctx.rollout().get());
+  }
+
+  /**
+   * Sets the rollout: {@code {"phase": "direct|mirror|canary|full", "percent": 0-100, "splitBy":
+   * "tenant|request", "by": "who (optional)"}}. Percent may be left out for direct, mirror (0) and
+   * full (100); splitBy defaults to tenant.
+   */
+  @PUT
+  @RequiresToken
+  @Consumes(MediaType.WILDCARD)
+  public Views.RolloutView put(
+      InputStream body, @Context HttpServletRequest request, @Context HttpHeaders headers) {
+    JsonNode n;
+    try {
+      byte[] bytes = body == null ? new byte[0] : body.readNBytes(LimitsBodies.MAX_BODY_BYTES + 1);
+      if (bytes.length > LimitsBodies.MAX_BODY_BYTES) {
+        throw new ProblemException(413, "body larger than " + LimitsBodies.MAX_BODY_BYTES);
+      }
+      n = bytes.length == 0 ? null : JSON.readTree(bytes);
+    } catch (IOException e) {
+      throw ProblemException.badRequest("body is not valid JSON: " + e.getMessage());
+    }
+    if (n == null || !n.isObject()) {
+      throw ProblemException.badRequest(
+          "expected a JSON object like {\"phase\": \"canary\", \"percent\": 25, \"splitBy\":"
+              + " \"tenant\"}");
+    }
+    List<String> problems = new ArrayList<>();
+    n.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!FIELDS.contains(f)) {
+                problems.add(f + ": unknown field; expected phase, percent, splitBy, by");
+              }
+            });
+    Phase phase = null;
+    JsonNode p = n.get("phase");
+    if (p == null || !p.isTextual()) {
+      problems.add("phase: required, one of direct, mirror, canary, full");
+    } else {
+      phase = Phase.parse(p.asText()).orElse(null);
+      if (phase == null) {
+        problems.add(
+            "phase: expected one of direct, mirror, canary, full, got '"
+                + Params.shown(p.asText())
+                + "'");
+      }
+    }
+    Integer percent = null;
+    JsonNode pc = n.get("percent");
+    if (pc != null && !pc.isNull()) {
+      if (pc.isIntegralNumber() && pc.canConvertToInt()) {
+        percent = pc.intValue();
+      } else {
+        problems.add("percent: expected a whole number from 0 to 100, got " + pc);
+      }
+    }
+    SplitBy splitBy = SplitBy.TENANT;
+    JsonNode s = n.get("splitBy");
+    if (s != null && !s.isNull()) {
+      splitBy = s.isTextual() ? SplitBy.parse(s.asText()).orElse(null) : null;
+      if (splitBy == null) {
+        problems.add("splitBy: expected tenant or request, got " + s);
+      }
+    }
+    JsonNode by = n.get("by");
+    if (by != null && !by.isNull() && !by.isTextual()) {
+      problems.add("by: expected a string");
+    }
+    if (phase != null && problems.isEmpty()) {
+      if (percent == null) {
+        percent = Rollout.defaultPercent(phase);
+      }
+      String problem =
+          percent == null
+              ? "phase canary needs percent between 1 and 100"
+              : Rollout.problem(phase, percent);
+      if (problem != null) {
+        problems.add("percent: " + problem);
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new ProblemException(400, "invalid rollout, nothing was changed", problems);
+    }
+    String who = Callers.describe(request, headers.getRequestHeaders());
+    String updatedBy =
+        by == null || by.isNull() || by.asText().isBlank()
+            ? who
+            : Params.shown(by.asText().substring(0, Math.min(MAX_BY, by.asText().length())))
+                + " from "
+                + who;
+    Rollout r = ctx.rollout().set(phase, percent, splitBy, updatedBy);
+    Map<String, String> values = new LinkedHashMap<>();
+    values.put("phase", r.phase().token());
+    values.put("percent", String.valueOf(r.percent()));
+    values.put("splitBy", r.splitBy().token());
+    values.put("fraction", String.valueOf(r.fraction()));
+    ctx.audit().changed(new AdminChange(r.updatedAt(), updatedBy, "set_rollout", null, values));
+    return Views.RolloutView.of(r);
+  }
+}

@@ -1,0 +1,201 @@
+package io.mimiredge.rls.admin.resources;
+
+import io.mimiredge.rls.admin.AdminChange;
+import io.mimiredge.rls.limits.LimitKey;
+import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.limits.ValidationPolicy;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code /api/tenants}: the tenants known, one tenant's limits with their sources, and the admin
+ * API's changes to a tenant (bearer token required; each change goes to the audit log).
+ * Thread-safe: reads take snapshots; writes go through {@code LiveLimits}, which serializes them.
+ */
+@Path("/api/tenants")
+@Produces(MediaType.APPLICATION_JSON)
+public final class TenantsResource {
+  static final int MAX_LIMIT = 10_000;
+
+  private static final Map<String, Comparator<Views.TenantRow>> SORTS = sorts();
+
+  private final AdminContext ctx;
+  private final TenantReports reports;
+
+  public TenantsResource(AdminContext ctx) {
+    this.ctx = ctx;
+    this.reports = new TenantReports(ctx);
+  }
+
+  /**
+   * Tenants known from the limits file, the admin overrides and the traffic seen.
+   *
+   * @param limit page size, 1–10000; absent = all
+   * @param offset tenants to skip (default 0)
+   * @param sort {@code id} (default), {@code requests}, {@code items}, {@code denials}, {@code
+   *     shadowDenials}, {@code lastSeen}, {@code fill} or {@code mode}; a leading {@code -} sorts
+   *     descending
+   * @param q only tenants whose ID contains this, ignoring case
+   */
+  @GET
+  public Views.TenantPage list(
+      @QueryParam("limit") String limit,
+      @QueryParam("offset") String offset,
+      @QueryParam("sort") String sort,
+      @QueryParam("q") String q) {
+    Integer pageSize =
+        limit == null || limit.isBlank() ? null : Params.intIn("limit", limit, 1, MAX_LIMIT);
+    int skip =
+        offset == null || offset.isBlank()
+            ? 0
+            : Params.intIn("offset", offset, 0, Integer.MAX_VALUE);
+    String sortBy = sort == null || sort.isBlank() ? "id" : sort.trim();
+    boolean descending = sortBy.startsWith("-");
+    Comparator<Views.TenantRow> order = SORTS.get(descending ? sortBy.substring(1) : sortBy);
+    if (order == null) {
+      throw ProblemException.badRequest(
+          "sort must be one of "
+              + String.join(", ", SORTS.keySet())
+              + " (a leading - sorts descending), got '"
+              + Params.shown(sortBy)
+              + "'");
+    }
+    if (descending) {
+      order = order.reversed();
+    }
+    String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
+    List<Views.TenantRow> rows =
+        reports.all().stream()
+            .filter(s -> needle == null || s.id().toLowerCase(Locale.ROOT).contains(needle))
+            .map(TenantReports.TenantRowSource::row)
+            .sorted(order.thenComparing(Views.TenantRow::id))
+            .toList();
+    int from = (int) Math.min(skip, rows.size());
+    int to = pageSize == null ? rows.size() : (int) Math.min((long) from + pageSize, rows.size());
+    return new Views.TenantPage(rows.size(), skip, pageSize, sortBy, rows.subList(from, to));
+  }
+
+  /** One tenant: every limit with its source, rates, bucket fill, recent denials. */
+  @GET
+  @Path("/{id}")
+  public Views.TenantDetail get(@PathParam("id") String id) {
+    return reports.detail(TenantReports.checkTenant(id, "tenant ID in path"));
+  }
+
+  /**
+   * Sets admin-API limits on top of the tenant's overrides: a JSON object of Mimir keys, checked
+   * like the limits file; on any problem nothing is applied. Merges with earlier admin values.
+   */
+  @PUT
+  @Path("/{id}/limits")
+  @RequiresToken
+  @Consumes(MediaType.WILDCARD)
+  public Views.TenantDetail putLimits(
+      @PathParam("id") String id,
+      InputStream body,
+      @Context HttpServletRequest request,
+      @Context HttpHeaders headers) {
+    String tenant = TenantReports.checkTenant(id, "tenant ID in path");
+    LimitsBodies.Change c = LimitsBodies.limits(body);
+    ctx.limits().setAdmin(tenant, c.values(), c.keys());
+    audit("set_limits", tenant, c, request, headers);
+    return reports.detail(tenant);
+  }
+
+  /** Sets the tenant's mode: {@code {"mode": "enforce|shadow|off"}}. */
+  @PUT
+  @Path("/{id}/mode")
+  @RequiresToken
+  @Consumes(MediaType.WILDCARD)
+  public Views.TenantDetail putMode(
+      @PathParam("id") String id,
+      InputStream body,
+      @Context HttpServletRequest request,
+      @Context HttpHeaders headers) {
+    String tenant = TenantReports.checkTenant(id, "tenant ID in path");
+    LimitsBodies.Change c = LimitsBodies.mode(body);
+    ctx.limits().setAdmin(tenant, c.values(), c.keys());
+    audit("set_mode", tenant, c, request, headers);
+    return reports.detail(tenant);
+  }
+
+  /** Removes the tenant's admin override (limits and mode), so its overrides apply again. */
+  @DELETE
+  @Path("/{id}/limits")
+  @RequiresToken
+  public Views.TenantDetail deleteLimits(
+      @PathParam("id") String id,
+      @Context HttpServletRequest request,
+      @Context HttpHeaders headers) {
+    String tenant = TenantReports.checkTenant(id, "tenant ID in path");
+    if (!ctx.limits().clearAdmin(tenant)) {
+      throw new ProblemException(404, "tenant " + tenant + " has no admin override");
+    }
+    ctx.audit()
+        .changed(
+            new AdminChange(
+                ctx.clock().instant(),
+                Callers.describe(request, headers.getRequestHeaders()),
+                "clear_limits",
+                tenant,
+                Map.of()));
+    return reports.detail(tenant);
+  }
+
+  private void audit(
+      String action,
+      String tenant,
+      LimitsBodies.Change c,
+      HttpServletRequest request,
+      HttpHeaders headers) {
+    Map<String, String> values = new LinkedHashMap<>();
+    for (LimitKey k : c.keys()) {
+      Object v = k.valueIn(c.values());
+      values.put(
+          k.yamlPath(),
+          v instanceof Mode m
+              ? m.yamlName()
+              : v instanceof ValidationPolicy p ? p.yamlName() : String.valueOf(v));
+    }
+    ctx.audit()
+        .changed(
+            new AdminChange(
+                ctx.clock().instant(),
+                Callers.describe(request, headers.getRequestHeaders()),
+                action,
+                tenant,
+                values));
+  }
+
+  private static Map<String, Comparator<Views.TenantRow>> sorts() {
+    Map<String, Comparator<Views.TenantRow>> m = new LinkedHashMap<>();
+    m.put("id", Comparator.comparing(Views.TenantRow::id));
+    m.put("requests", Comparator.comparingDouble(Views.TenantRow::requestsPerSecond));
+    m.put("items", Comparator.comparingDouble(Views.TenantRow::itemsPerSecond));
+    m.put("denials", Comparator.comparingLong(Views.TenantRow::denied5m));
+    m.put("shadowDenials", Comparator.comparingLong(Views.TenantRow::shadowDenied5m));
+    m.put(
+        "lastSeen",
+        Comparator.comparing(
+            Views.TenantRow::lastSeen, Comparator.nullsFirst(Comparator.<String>naturalOrder())));
+    m.put("fill", Comparator.comparingDouble(Views.TenantRow::ingestionBucketFillPercent));
+    m.put("mode", Comparator.comparing(Views.TenantRow::mode));
+    return m;
+  }
+}

@@ -1,0 +1,87 @@
+package io.mimiredge.rls.admin.resources;
+
+import jakarta.annotation.Priority;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lets a {@link RequiresToken} method run only with {@code Authorization: Bearer <admin.token>}:
+ * 401 without the header or with another token, 403 when no token is configured (changes are
+ * disabled). Runs before the body is read. Compares SHA-256 digests with {@link
+ * MessageDigest#isEqual}, so neither the token's content nor its length leaks through timing. Never
+ * logs a token. Thread-safe.
+ */
+@RequiresToken
+@Priority(Priorities.AUTHENTICATION)
+public final class TokenFilter implements ContainerRequestFilter {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenFilter.class);
+  private static final String BEARER = "bearer ";
+
+  private final byte[] tokenDigest;
+
+  @Context private HttpServletRequest servletRequest;
+
+  /**
+   * @param token the configured token; null or blank when none is configured
+   */
+  public TokenFilter(String token) {
+    this.tokenDigest = token == null || token.isBlank() ? null : sha256(token);
+  }
+
+  @Override
+  public void filter(ContainerRequestContext request) {
+    if (tokenDigest == null) {
+      request.abortWith(
+          ProblemMapper.response(
+              403,
+              "admin changes are disabled: no admin token is configured. Set admin.token in the"
+                  + " RLS configuration (at least 16 characters, e.g. from an environment"
+                  + " variable) and send it as 'Authorization: Bearer <token>'",
+              List.of()));
+      return;
+    }
+    String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    String problem;
+    if (header == null || header.isBlank()) {
+      problem = "missing bearer token";
+    } else if (!header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      problem = "Authorization is not a bearer token";
+    } else if (!MessageDigest.isEqual(
+        tokenDigest, sha256(header.substring(BEARER.length()).trim()))) {
+      problem = "wrong bearer token";
+    } else {
+      return;
+    }
+    LOG.warn(
+        "admin API: refused {} /{} from {}: {}",
+        request.getMethod(),
+        request.getUriInfo().getPath(),
+        Callers.describe(servletRequest, request.getHeaders()),
+        problem);
+    request.abortWith(
+        Response.fromResponse(
+                ProblemMapper.response(
+                    401, problem + ": send 'Authorization: Bearer <admin.token>'", List.of()))
+            .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rls-admin\"")
+            .build());
+  }
+
+  private static byte[] sha256(String s) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,326 @@
+package io.mimiredge.rls.admin.stats;
+
+import io.mimiredge.rls.admin.stats.internal.LatencyBuckets;
+import io.mimiredge.rls.admin.stats.internal.SlotRing;
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.Verdict;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * In-memory traffic statistics for the admin API, fed by the doors as a {@link DecisionRecorder}:
+ * per door and over all doors, decisions by verdict and reason, items, edge errors and decision
+ * latency over sliding windows (up to 5 minutes at one-second resolution, up to an hour at
+ * one-minute resolution); per tenant (at most {@code maxTenants}, the least recently seen evicted
+ * first) request and item rates over about a minute and denials over about 5 minutes.
+ *
+ * <p>Thread-safe. Recording is lock-free (atomic counters in per-second slots on rings) and
+ * allocates nothing, except the first time a tenant is seen.
+ */
+public final class TrafficStats implements DecisionRecorder {
+  /** The windows the admin API shows. */
+  public static final List<Duration> WINDOWS =
+      List.of(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofHours(1));
+
+  private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+  private static final long MINUTE = TimeUnit.MINUTES.toNanos(1);
+  private static final int FINE_SLOTS = 300; // 5 minutes of seconds
+  private static final int COARSE_SLOTS = 61; // an hour of minutes, and the current one
+  private static final Reason[] REASONS = Reason.values();
+  private static final Verdict[] VERDICTS = Verdict.values();
+  private static final int ITEMS = 0;
+  private static final int ERRORS = 1;
+  private static final int CELLS = 2; // then one counter per (verdict, reason)
+  private static final int LATENCY = CELLS + VERDICTS.length * REASONS.length;
+  private static final int WIDTH = LATENCY + LatencyBuckets.COUNT;
+
+  // Tenants: 10-second slots for rates over a minute, 30-second slots for denials over 5 minutes.
+  private static final long TENANT_RATE_SLOT = TimeUnit.SECONDS.toNanos(10);
+  private static final int TENANT_RATE_SLOTS = 6;
+  private static final long TENANT_DENIAL_SLOT = TimeUnit.SECONDS.toNanos(30);
+  private static final int TENANT_DENIAL_SLOTS = 10;
+
+  private final LongSupplier nanoTime;
+  private final InstantSource clock;
+  private final int maxTenants;
+  private final Series all = new Series();
+  private final Series[] byDoor = new Series[Door.values().length];
+  private final ConcurrentHashMap<String, TenantCounters> tenants = new ConcurrentHashMap<>();
+  private final Object evictionLock = new Object();
+
+  private TrafficStats(Builder b) {
+    this.nanoTime = b.nanoTime;
+    this.clock = b.clock;
+    this.maxTenants = b.maxTenants;
+    for (int i = 0; i < byDoor.length; i++) {
+      byDoor[i] = new Series();
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void record(Door door, Decision decision, long durationNanos) {
+    long now = nanoTime.getAsLong();
+    int cell = CELLS + decision.verdict().ordinal() * REASONS.length + decision.reason().ordinal();
+    int latency = LATENCY + LatencyBuckets.index(durationNanos);
+    long items = Math.max(0, decision.items());
+    all.record(now, cell, items, latency);
+    byDoor[door.ordinal()].record(now, cell, items, latency);
+    String tenant = decision.tenant();
+    if (tenant != null) {
+      tenant(tenant, now).record(now, decision.verdict(), items);
+    }
+  }
+
+  /**
+   * Counts a request that failed at the edge after or instead of its decision: upstream unreachable
+   * or timed out, an upstream 5xx, an internal error. Thread-safe, lock-free.
+   */
+  public void recordError(Door door) {
+    long now = nanoTime.getAsLong();
+    all.error(now);
+    byDoor[door.ordinal()].error(now);
+  }
+
+  /**
+   * Counts over the sliding window ending now: whole seconds up to 5 minutes, whole minutes up to
+   * an hour.
+   *
+   * @param door one door, or null for all doors
+   */
+  public WindowCounts window(Door door, Duration window) {
+    return (door == null ? all : byDoor[door.ordinal()]).window(nanoTime.getAsLong(), window);
+  }
+
+  /** Tenants tracked now. */
+  public int trackedTenants() {
+    return tenants.size();
+  }
+
+  /** The most that are tracked. */
+  public int maxTenants() {
+    return maxTenants;
+  }
+
+  /** A tenant's recent traffic, if it is tracked. */
+  public Optional<TenantTraffic> tenant(String tenant) {
+    TenantCounters c = tenants.get(tenant);
+    if (c == null) {
+      return Optional.empty();
+    }
+    long now = nanoTime.getAsLong();
+    return Optional.of(c.snapshot(tenant, now, clock.instant()));
+  }
+
+  /** Every tracked tenant's recent traffic, in no particular order. */
+  public List<TenantTraffic> tenants() {
+    long now = nanoTime.getAsLong();
+    Instant wall = clock.instant();
+    List<TenantTraffic> out = new ArrayList<>(tenants.size());
+    tenants.forEach((id, c) -> out.add(c.snapshot(id, now, wall)));
+    return out;
+  }
+
+  /** The {@code n} tenants sending the most items per second, most first. */
+  public List<TenantTraffic> topTenants(int n) {
+    return tenants().stream()
+        .sorted(
+            Comparator.comparingDouble(TenantTraffic::itemsPerSecond)
+                .thenComparingDouble(TenantTraffic::requestsPerSecond)
+                .reversed()
+                .thenComparing(TenantTraffic::tenant))
+        .limit(Math.max(0, n))
+        .toList();
+  }
+
+  private TenantCounters tenant(String tenant, long now) {
+    TenantCounters c = tenants.get(tenant);
+    if (c == null) {
+      c = tenants.computeIfAbsent(tenant, t -> new TenantCounters(now));
+      if (tenants.size() > maxTenants) {
+        evict();
+      }
+    }
+    return c;
+  }
+
+  /**
+   * Drops the least recently seen tenants down to 99 % of the bound, so that a stream of new
+   * tenants sorts the map once per hundred newcomers, not once each.
+   */
+  private void evict() {
+    synchronized (evictionLock) {
+      int excess = tenants.size() - maxTenants;
+      if (excess <= 0) {
+        return;
+      }
+      int drop = excess + Math.max(0, maxTenants / 100);
+      List<Map.Entry<String, Long>> seen = new ArrayList<>(tenants.size());
+      tenants.forEach((id, c) -> seen.add(Map.entry(id, c.lastSeenNanos)));
+      seen.sort(Map.Entry.comparingByValue());
+      for (int i = 0; i < Math.min(drop, seen.size() - 1); i++) {
+        tenants.remove(seen.get(i).getKey());
+      }
+    }
+  }
+
+  /** One door's counters (or all doors'): fine and coarse rings with the same layout. */
+  private static final class Series {
+    private final SlotRing fine = new SlotRing(SECOND, FINE_SLOTS, WIDTH);
+    private final SlotRing coarse = new SlotRing(MINUTE, COARSE_SLOTS, WIDTH);
+
+    void record(long now, int cell, long items, int latency) {
+      add(fine, fine.slotFor(now), cell, items, latency);
+      add(coarse, coarse.slotFor(now), cell, items, latency);
+    }
+
+    private static void add(SlotRing ring, int base, int cell, long items, int latency) {
+      ring.add(base, cell, 1);
+      if (items > 0) {
+        ring.add(base, ITEMS, items);
+      }
+      ring.add(base, latency, 1);
+    }
+
+    void error(long now) {
+      fine.add(now, ERRORS, 1);
+      coarse.add(now, ERRORS, 1);
+    }
+
+    WindowCounts window(long now, Duration window) {
+      long[] c = new long[WIDTH];
+      long nanos = window.toNanos();
+      if (nanos > 0 && nanos <= FINE_SLOTS * SECOND && nanos % SECOND == 0) {
+        fine.sumAll(now, (int) (nanos / SECOND), c);
+      } else if (nanos > 0 && nanos <= (COARSE_SLOTS - 1) * MINUTE && nanos % MINUTE == 0) {
+        coarse.sumAll(now, (int) (nanos / MINUTE), c);
+      } else {
+        throw new IllegalArgumentException(
+            "window must be whole seconds up to 5m or whole minutes up to 1h, got " + window);
+      }
+      long requests = 0;
+      long allowed = 0;
+      Map<Reason, Long> denied = new EnumMap<>(Reason.class);
+      Map<Reason, Long> shadow = new EnumMap<>(Reason.class);
+      for (Verdict v : VERDICTS) {
+        for (Reason r : REASONS) {
+          long n = c[CELLS + v.ordinal() * REASONS.length + r.ordinal()];
+          if (n == 0) {
+            continue;
+          }
+          requests += n;
+          switch (v) {
+            case ALLOW -> allowed += n;
+            case DENY -> denied.merge(r, n, Long::sum);
+            case SHADOW_DENY -> shadow.merge(r, n, Long::sum);
+          }
+        }
+      }
+      long[] latency = new long[LatencyBuckets.COUNT];
+      long latencyCount = 0;
+      for (int i = 0; i < latency.length; i++) {
+        latency[i] = c[LATENCY + i];
+        latencyCount += latency[i];
+      }
+      return new WindowCounts(
+          window,
+          requests,
+          allowed,
+          denied,
+          shadow,
+          c[ITEMS],
+          c[ERRORS],
+          latencyCount,
+          LatencyBuckets.quantile(latency, 0.50),
+          LatencyBuckets.quantile(latency, 0.99));
+    }
+  }
+
+  /** One tenant's counters. */
+  private static final class TenantCounters {
+    private final SlotRing rates = new SlotRing(TENANT_RATE_SLOT, TENANT_RATE_SLOTS + 1, 2);
+    private final SlotRing denials = new SlotRing(TENANT_DENIAL_SLOT, TENANT_DENIAL_SLOTS + 1, 2);
+    private volatile long lastSeenNanos;
+
+    TenantCounters(long now) {
+      lastSeenNanos = now;
+    }
+
+    void record(long now, Verdict verdict, long items) {
+      int base = rates.slotFor(now);
+      rates.add(base, 0, 1);
+      if (items > 0) {
+        rates.add(base, 1, items);
+      }
+      if (verdict != Verdict.ALLOW) {
+        denials.add(now, verdict == Verdict.DENY ? 0 : 1, 1);
+      }
+      if (now > lastSeenNanos) {
+        lastSeenNanos = now; // a racing older value may win; off by microseconds at worst
+      }
+    }
+
+    TenantTraffic snapshot(String tenant, long now, Instant wallNow) {
+      double span = rates.spanSeconds(now, TENANT_RATE_SLOTS);
+      long seen = lastSeenNanos;
+      return new TenantTraffic(
+          tenant,
+          rates.sum(now, TENANT_RATE_SLOTS, 0) / span,
+          rates.sum(now, TENANT_RATE_SLOTS, 1) / span,
+          denials.sum(now, TENANT_DENIAL_SLOTS, 0),
+          denials.sum(now, TENANT_DENIAL_SLOTS, 1),
+          wallNow.minusNanos(Math.max(0, now - seen)));
+    }
+  }
+
+  /** Builds {@link TrafficStats}; checks each setting at once. Not thread-safe. */
+  public static final class Builder {
+    private LongSupplier nanoTime = System::nanoTime;
+    private InstantSource clock = InstantSource.system();
+    private int maxTenants = 10_000;
+
+    private Builder() {}
+
+    /** Monotonic nanoseconds for the windows (default {@code System::nanoTime}). */
+    public Builder nanoTime(LongSupplier nanoTime) {
+      this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+      return this;
+    }
+
+    /** Wall clock for the tenants' last-seen times (default the system clock). */
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The most tenants tracked at once (default 10,000); the least recently seen go first. */
+    public Builder maxTenants(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxTenants must be >= 1, got " + n);
+      }
+      this.maxTenants = n;
+      return this;
+    }
+
+    public TrafficStats build() {
+      return new TrafficStats(this);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.mimiredge.rls.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.validation.MaxDataSize;
+import io.dropwizard.validation.MinDataSize;
+import io.mimiredge.rls.limits.Mode;
+import jakarta.validation.constraints.NotNull;
+
+/** {@code enforcement:} how requests are judged. */
+public class EnforcementConfig {
+  @NotNull private Mode mode = Mode.ENFORCE;
+
+  @NotNull
+  @MinDataSize(1)
+  @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
+  private DataSize maxRequestBytes = DataSize.mebibytes(50);
+
+  @NotNull
+  @MinDataSize(1)
+  @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
+  private DataSize maxDecodedBytes = DataSize.mebibytes(100);
+
+  /**
+   * The mode of tenants whose overrides set no {@code edge_enforcement.mode}: enforce or shadow
+   * (evaluate and count, never block).
+   */
+  @JsonProperty
+  public Mode getMode() {
+    return mode;
+  }
+
+  @JsonProperty
+  public void setMode(String mode) {
+    this.mode =
+        Mode.fromYaml(mode)
+            .filter(m -> m != Mode.OFF)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "enforcement.mode must be enforce or shadow, got '" + mode + "'"));
+  }
+
+  /** The largest compressed body accepted (413 above it); 50 MiB by default. */
+  @JsonProperty
+  public DataSize getMaxRequestBytes() {
+    return maxRequestBytes;
+  }
+
+  @JsonProperty
+  public void setMaxRequestBytes(DataSize maxRequestBytes) {
+    this.maxRequestBytes = maxRequestBytes;
+  }
+
+  /** The largest decoded body accepted; 100 MiB, Mimir's -distributor.max-recv-msg-size. */
+  @JsonProperty
+  public DataSize getMaxDecodedBytes() {
+    return maxDecodedBytes;
+  }
+
+  @JsonProperty
+  public void setMaxDecodedBytes(DataSize maxDecodedBytes) {
+    this.maxDecodedBytes = maxDecodedBytes;
+  }
+
+  public Mode buildMode() {
+    return mode;
+  }
+
+  public int buildMaxRequestBytes() {
+    return Math.toIntExact(maxRequestBytes.toBytes());
+  }
+
+  public int buildMaxDecodedBytes() {
+    return Math.toIntExact(maxDecodedBytes.toBytes());
+  }
+}

@@ -1,0 +1,37 @@
+package io.mimiredge.rls.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Where the tenant ID of an HTTP request comes from ({@code tenantFrom}). */
+public enum TenantFrom {
+  /** The tenant header ({@code tenantHeader}, X-Scope-OrgID by default), as Mimir reads it. */
+  HEADER("header"),
+  /**
+   * The user name of HTTP basic auth, the way Mimir's gateway maps it; the tenant header is then
+   * set on the forwarded request.
+   */
+  BASIC_AUTH_USER("basicAuthUser");
+
+  private final String yaml;
+
+  TenantFrom(String yaml) {
+    this.yaml = yaml;
+  }
+
+  @JsonValue
+  public String yaml() {
+    return yaml;
+  }
+
+  @JsonCreator
+  public static TenantFrom fromYaml(String text) {
+    for (TenantFrom t : values()) {
+      if (t.yaml.equalsIgnoreCase(text)) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException(
+        "tenantFrom must be header or basicAuthUser, got '" + text + "'");
+  }
+}

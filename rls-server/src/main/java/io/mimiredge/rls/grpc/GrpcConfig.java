@@ -1,0 +1,161 @@
+package io.mimiredge.rls.grpc;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MaxDuration;
+import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.PortRange;
+import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The {@code grpc:} section of the RLS configuration: where the gRPC doors for Envoy listen and how
+ * they read Envoy's requests. Every setting has a default.
+ *
+ * <pre>
+ * grpc:
+ *   port: 9091
+ *   bindHost: 0.0.0.0
+ *   messageOverhead: 1MiB           # room for headers on top of enforcement.maxRequestBytes
+ *   shutdownGrace: 10s
+ *   ratelimit:
+ *     domain: mimir_remote_write
+ *     descriptorKey: tenant
+ * </pre>
+ *
+ * A mutable Jackson bean, read once at start.
+ */
+public class GrpcConfig {
+
+  /** The {@code ratelimit:} subsection: what Envoy's rate-limit filter sends. */
+  public static class RateLimit {
+    @NotEmpty private String domain = "mimir_remote_write";
+
+    @NotEmpty private String descriptorKey = "tenant";
+
+    @JsonProperty
+    public String getDomain() {
+      return domain;
+    }
+
+    @JsonProperty
+    public void setDomain(String domain) {
+      this.domain = domain;
+    }
+
+    @JsonProperty
+    public String getDescriptorKey() {
+      return descriptorKey;
+    }
+
+    @JsonProperty
+    public void setDescriptorKey(String descriptorKey) {
+      this.descriptorKey = descriptorKey;
+    }
+  }
+
+  @PortRange(min = 0)
+  private int port = 9091;
+
+  @NotEmpty private String bindHost = "0.0.0.0";
+
+  @NotNull private DataSize messageOverhead = DataSize.mebibytes(1);
+
+  @NotNull
+  @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+  @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
+  private Duration shutdownGrace = Duration.seconds(10);
+
+  @Valid @NotNull private RateLimit ratelimit = new RateLimit();
+
+  /**
+   * The gRPC server, listening on {@code bindHost:port} once started.
+   *
+   * @param evaluator decides pushes; its {@code maxRequestBytes} sizes the largest message
+   * @param recorder receives every decision the doors make
+   * @param limitsLoaded whether the limits are loaded (health is SERVING only then), e.g. {@code
+   *     liveLimits::loaded}
+   * @param tenantHeader the tenant header (the RLS' top-level {@code tenantHeader}; any case)
+   * @param tenantFrom where the tenant comes from (the RLS' top-level {@code tenantFrom})
+   */
+  public GrpcServer build(
+      PushEvaluator evaluator,
+      DecisionRecorder recorder,
+      BooleanSupplier limitsLoaded,
+      String tenantHeader,
+      TenantFrom tenantFrom) {
+    return configure(GrpcServer.builder())
+        .tenantFrom(tenantFrom)
+        .tenantHeader(tenantHeader)
+        .bind(bindHost, port)
+        .evaluator(evaluator)
+        .recorder(recorder)
+        .limitsLoaded(limitsLoaded)
+        .build();
+  }
+
+  /** This configuration applied to a builder, minus the listening address. */
+  GrpcServer.Builder configure(GrpcServer.Builder b) {
+    return b.domain(ratelimit.getDomain())
+        .descriptorKey(ratelimit.getDescriptorKey())
+        .messageOverheadBytes(messageOverhead.toBytes())
+        .shutdownGrace(java.time.Duration.ofNanos(shutdownGrace.toNanoseconds()));
+  }
+
+  @JsonProperty
+  public int getPort() {
+    return port;
+  }
+
+  @JsonProperty
+  public void setPort(int port) {
+    this.port = port;
+  }
+
+  @JsonProperty
+  public String getBindHost() {
+    return bindHost;
+  }
+
+  @JsonProperty
+  public void setBindHost(String bindHost) {
+    this.bindHost = bindHost;
+  }
+
+  @JsonProperty
+  public DataSize getMessageOverhead() {
+    return messageOverhead;
+  }
+
+  @JsonProperty
+  public void setMessageOverhead(DataSize messageOverhead) {
+    this.messageOverhead = messageOverhead;
+  }
+
+  @JsonProperty
+  public Duration getShutdownGrace() {
+    return shutdownGrace;
+  }
+
+  @JsonProperty
+  public void setShutdownGrace(Duration shutdownGrace) {
+    this.shutdownGrace = shutdownGrace;
+  }
+
+  @JsonProperty
+  public RateLimit getRatelimit() {
+    return ratelimit;
+  }
+
+  @JsonProperty
+  public void setRatelimit(RateLimit ratelimit) {
+    this.ratelimit = ratelimit;
+  }
+}

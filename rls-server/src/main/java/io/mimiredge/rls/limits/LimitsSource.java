@@ -1,0 +1,21 @@
+package io.mimiredge.rls.limits;
+
+import io.dropwizard.lifecycle.Managed;
+import java.util.Optional;
+
+/**
+ * Where the overrides come from (a file, a ConfigMap mount, the bundled example). Started, it loads
+ * them into {@link LiveLimits} and keeps them current; a start that cannot load anything fails with
+ * {@link LimitsUnavailableException}. Implementations are thread-safe.
+ */
+public interface LimitsSource extends Managed {
+  /** Where the limits come from, for health, logs and the admin API. */
+  String location();
+
+  /**
+   * Exercises the source now (reads it again) for health checks.
+   *
+   * @return the problem, or empty when the source can be read and its last load succeeded
+   */
+  Optional<String> check();
+}

@@ -1,0 +1,505 @@
+package io.mimiredge.rls.limits.kubernetes;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.mimiredge.rls.limits.LimitsParseException;
+import io.mimiredge.rls.limits.LimitsSource;
+import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.OverridesParser;
+import io.mimiredge.rls.limits.TenantLimits;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code kubernetes} limits source: Mimir's runtime overrides from one key of one ConfigMap,
+ * applied to {@link LiveLimits}, inside each RLS replica (no extra hop, no fan-out).
+ *
+ * <p><b>Watch, then poll.</b> An informer watches that one ConfigMap (field selector on its name)
+ * with a periodic resync. While its watch is down — it broke, or it could not start (API server
+ * unreachable, RBAC missing) — the source polls the ConfigMap every {@code pollInterval} (default
+ * 30 s) until the informer, which keeps retrying with backoff, watches again. {@link #status()} and
+ * the {@code rls_limits_source_mode} gauge say which mode is active.
+ *
+ * <p><b>Applying.</b> Every version of the key is parsed whole and applied atomically to all
+ * tenants ({@link LiveLimits#sourceLoaded}). A version that does not parse, or a ConfigMap without
+ * the key, is refused: the last good limits stay, {@link LiveLimits#sourceFailed} records the
+ * parser's problems prefixed with the namespace, name and key (each problem names the tenant, the
+ * limit and the line), and a WARN log line says the same. A deleted ConfigMap also keeps the last
+ * good limits; they are then stale: the status says "configmap deleted" and the last success time
+ * stops moving until the ConfigMap is back. A resync or poll of unchanged content counts as a
+ * success (it confirms the limits are current).
+ *
+ * <p><b>Defaults</b> follow the issue: namespace {@code mimir}, ConfigMap {@code mimir-overrides},
+ * key {@code overrides.yaml}. Mimir's own Helm chart (mimir-distributed) renders its runtime config
+ * from {@code .Values.runtimeConfig} into the ConfigMap {@code <fullname>-runtime} (e.g. {@code
+ * mimir-runtime} for a release named {@code mimir}) under the key {@code runtime.yaml}, in the
+ * release's namespace; point the source there to share Mimir's overrides. RBAC: see {@code
+ * rls-server/KUBERNETES.md} (get, list and watch on that one ConfigMap).
+ *
+ * <p>Thread-safe; events, resyncs and polls are applied one at a time.
+ */
+public final class ConfigMapLimitsSource implements LimitsSource {
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigMapLimitsSource.class);
+
+  /** How the source learns about changes now. */
+  public enum Mode {
+    /** Not started, or stopped. */
+    STOPPED,
+    /** The informer's watch is up: changes arrive as events. */
+    WATCH,
+    /** The watch is down: the source reads the ConfigMap every poll interval. */
+    POLL
+  }
+
+  /** Told about every load, for metrics ({@code rls_limits_reload_total{result}}). */
+  public interface Listener {
+    /**
+     * @param ok whether the version read was applied
+     * @param at when
+     */
+    void reloaded(boolean ok, Instant at);
+
+    Listener NONE = (ok, at) -> {};
+  }
+
+  /**
+   * What the source is doing, for health and the admin API.
+   *
+   * @param mode how changes arrive now
+   * @param configMap {@code namespace/name}, key after a colon
+   * @param present whether the ConfigMap existed when last seen (false also before the first read)
+   * @param stale true when the limits in force no longer match the ConfigMap: it was deleted, lost
+   *     its key or its last version was refused
+   * @param message why it is stale ({@code configmap deleted}, the parse error), or null
+   * @param lastChange when the ConfigMap was last seen to change (or to be deleted); null before
+   */
+  public record Status(
+      Mode mode,
+      String configMap,
+      boolean present,
+      boolean stale,
+      String message,
+      Instant lastChange) {}
+
+  private final KubernetesClient client;
+  private final String namespace;
+  private final String name;
+  private final String key;
+  private final TenantLimits defaults;
+  private final LiveLimits limits;
+  private final Duration pollInterval;
+  private final Duration resyncPeriod;
+  private final Duration checkInterval;
+  private final Duration startTimeout;
+  private final Clock clock;
+  private final Listener listener;
+
+  private final Object lock = new Object();
+  private SharedIndexInformer<ConfigMap> informer;
+  private ScheduledExecutorService supervisor;
+  private volatile Mode mode = Mode.STOPPED;
+  private volatile boolean present;
+  private boolean everSeen;
+  private volatile String staleReason;
+  private volatile Instant lastChange;
+  private Instant lastPoll;
+  private String lastAppliedText;
+  private Overrides lastApplied;
+
+  private ConfigMapLimitsSource(Builder b) {
+    this.client = b.client;
+    this.namespace = b.namespace;
+    this.name = b.name;
+    this.key = b.key;
+    this.defaults = b.defaults;
+    this.limits = b.limits;
+    this.pollInterval = b.pollInterval;
+    this.resyncPeriod = b.resyncPeriod;
+    this.checkInterval = b.checkInterval;
+    this.startTimeout = b.startTimeout;
+    this.clock = b.clock;
+    this.listener = b.listener;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Status status() {
+    String why = staleReason;
+    return new Status(
+        mode, namespace + "/" + name + ":" + key, present, why != null, why, lastChange);
+  }
+
+  @Override
+  public String location() {
+    return "configmap " + namespace + "/" + name + " key " + key;
+  }
+
+  /**
+   * Reads the ConfigMap now (the API server and the RBAC for real) and reports what keeps the
+   * limits in force from following it: unreachable, deleted, or its last version refused.
+   */
+  @Override
+  public Optional<String> check() {
+    boolean exists;
+    try {
+      exists = readNow();
+    } catch (RuntimeException e) {
+      return Optional.of("cannot read " + location() + ": " + e.getMessage());
+    }
+    if (!exists) {
+      return Optional.of(location() + " not found; the last good limits stay in force");
+    }
+    String why = staleReason;
+    return why != null
+        ? Optional.of(location() + ": " + why)
+        : Optional.ofNullable(limits.status().lastError());
+  }
+
+  /**
+   * Reads the ConfigMap from the API server once, right now, without applying it: what a health
+   * check calls to exercise the API server and the RBAC for real.
+   *
+   * @return whether the ConfigMap exists
+   */
+  public boolean readNow() {
+    return client.configMaps().inNamespace(namespace).withName(name).get() != null;
+  }
+
+  /**
+   * Starts the informer and waits up to the start timeout for its first list and watch; if the
+   * watch is not up by then, polls at once and keeps polling until it is.
+   */
+  @Override
+  public void start() throws Exception {
+    synchronized (lock) {
+      if (supervisor != null) {
+        return;
+      }
+      supervisor =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "rls-limits-configmap");
+                t.setDaemon(true);
+                return t;
+              });
+      informer = newInformer();
+    }
+    try {
+      informer.start().toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+      LOG.warn(
+          "watch on configmap {}/{} not up after {}; polling every {} until it is",
+          namespace,
+          name,
+          startTimeout,
+          pollInterval);
+    }
+    supervise();
+    long ms = checkInterval.toMillis();
+    supervisor.scheduleWithFixedDelay(this::superviseQuietly, ms, ms, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void stop() {
+    synchronized (lock) {
+      if (supervisor != null) {
+        supervisor.shutdownNow();
+        supervisor = null;
+      }
+      if (informer != null) {
+        informer.stop();
+        informer = null;
+      }
+      mode = Mode.STOPPED;
+    }
+  }
+
+  private SharedIndexInformer<ConfigMap> newInformer() {
+    SharedIndexInformer<ConfigMap> i =
+        client
+            .configMaps()
+            .inNamespace(namespace)
+            .withName(name) // a field selector on metadata.name: this one ConfigMap only
+            .runnableInformer(resyncPeriod.toMillis());
+    // Keep retrying whatever the failure (the default gives up on some before the first sync):
+    // polling covers the gap.
+    i.exceptionHandler((started, t) -> true);
+    i.addEventHandler(
+        new ResourceEventHandler<>() {
+          @Override
+          public void onAdd(ConfigMap cm) {
+            apply(cm, "added");
+          }
+
+          @Override
+          public void onUpdate(ConfigMap before, ConfigMap after) {
+            apply(after, "updated");
+          }
+
+          @Override
+          public void onDelete(ConfigMap cm, boolean finalStateUnknown) {
+            deleted();
+          }
+        });
+    return i;
+  }
+
+  private void superviseQuietly() {
+    try {
+      supervise();
+    } catch (RuntimeException e) {
+      LOG.warn("configmap {}/{}: poll failed: {}", namespace, name, e.toString());
+    }
+  }
+
+  /** Every check interval: which mode, and a poll when it is due. */
+  private void supervise() {
+    boolean watching;
+    synchronized (lock) {
+      if (supervisor == null) {
+        return;
+      }
+      watching = informer != null && informer.isWatching();
+      Mode now = watching ? Mode.WATCH : Mode.POLL;
+      if (now != mode) {
+        if (now == Mode.POLL && mode == Mode.WATCH) {
+          LOG.warn(
+              "watch on configmap {}/{} is down; polling every {} until it is back",
+              namespace,
+              name,
+              pollInterval);
+        } else if (now == Mode.WATCH && mode == Mode.POLL) {
+          LOG.info("watch on configmap {}/{} is back", namespace, name);
+        }
+        mode = now;
+        if (now == Mode.POLL) {
+          lastPoll = null; // poll at once on entering poll mode
+        }
+      }
+    }
+    if (!watching) {
+      Instant now = clock.instant();
+      boolean due;
+      synchronized (lock) {
+        due = lastPoll == null || !now.isBefore(lastPoll.plus(pollInterval));
+        if (due) {
+          lastPoll = now;
+        }
+      }
+      if (due) {
+        poll();
+      }
+    }
+  }
+
+  private void poll() {
+    ConfigMap cm = client.configMaps().inNamespace(namespace).withName(name).get();
+    if (cm == null) {
+      deleted();
+    } else {
+      apply(cm, "polled");
+    }
+  }
+
+  private void apply(ConfigMap cm, String how) {
+    Instant at = clock.instant();
+    synchronized (lock) {
+      boolean wasPresent = present;
+      present = true;
+      everSeen = true;
+      Map<String, String> data = cm.getData();
+      String text = data == null ? null : data.get(key);
+      if (text == null) {
+        refuse("configmap " + namespace + "/" + name + " has no key " + key, at);
+        return;
+      }
+      if (text.equals(lastAppliedText) && wasPresent) {
+        limits.sourceLoaded(lastApplied, at); // unchanged: confirmed current
+        staleReason = null;
+        listener.reloaded(true, at);
+        return;
+      }
+      try {
+        Overrides parsed = OverridesParser.parse(text, defaults);
+        limits.sourceLoaded(parsed, at);
+        lastApplied = parsed;
+        lastAppliedText = text;
+        staleReason = null;
+        lastChange = at;
+        listener.reloaded(true, at);
+        LOG.info(
+            "limits {} from configmap {}/{} key {} ({} tenants)",
+            how,
+            namespace,
+            name,
+            key,
+            parsed.tenants().size());
+      } catch (LimitsParseException e) {
+        lastChange = at;
+        refuse(
+            "configmap "
+                + namespace
+                + "/"
+                + name
+                + " key "
+                + key
+                + ": "
+                + String.join("; ", e.problems()),
+            at);
+      }
+    }
+  }
+
+  private void refuse(String error, Instant at) {
+    staleReason = error;
+    limits.sourceFailed(error, at);
+    listener.reloaded(false, at);
+    LOG.warn("limits not applied, last good limits kept: {}", error);
+  }
+
+  private void deleted() {
+    Instant at = clock.instant();
+    synchronized (lock) {
+      if (!present && staleReason != null) {
+        return; // already known
+      }
+      present = false;
+      lastAppliedText = null;
+      lastChange = at;
+      String why =
+          (everSeen ? "configmap deleted: " : "configmap not found: ")
+              + namespace
+              + "/"
+              + name
+              + (limits.loaded() ? "; last good limits kept" : "; defaults apply");
+      staleReason = why;
+      limits.sourceFailed(why, at);
+      listener.reloaded(false, at);
+      LOG.warn("{}", why);
+    }
+  }
+
+  /** Builds a {@link ConfigMapLimitsSource}; checks each setting at once. Not thread-safe. */
+  public static final class Builder {
+    private KubernetesClient client;
+    private String namespace = "mimir";
+    private String name = "mimir-overrides";
+    private String key = "overrides.yaml";
+    private TenantLimits defaults = TenantLimits.MIMIR_DEFAULTS;
+    private LiveLimits limits;
+    private Duration pollInterval = Duration.ofSeconds(30);
+    private Duration resyncPeriod = Duration.ofMinutes(5);
+    private Duration checkInterval = Duration.ofSeconds(1);
+    private Duration startTimeout = Duration.ofSeconds(10);
+    private Clock clock = Clock.systemUTC();
+    private Listener listener = Listener.NONE;
+
+    private Builder() {}
+
+    public Builder client(KubernetesClient c) {
+      this.client = Objects.requireNonNull(c, "client");
+      return this;
+    }
+
+    public Builder namespace(String v) {
+      this.namespace = nonBlank(v, "namespace");
+      return this;
+    }
+
+    public Builder configMap(String v) {
+      this.name = nonBlank(v, "configMap");
+      return this;
+    }
+
+    public Builder key(String v) {
+      this.key = nonBlank(v, "key");
+      return this;
+    }
+
+    /** The limits of tenants the overrides do not name. */
+    public Builder defaults(TenantLimits v) {
+      this.defaults = Objects.requireNonNull(v, "defaults");
+      return this;
+    }
+
+    /** Where loads go. */
+    public Builder limits(LiveLimits v) {
+      this.limits = Objects.requireNonNull(v, "limits");
+      return this;
+    }
+
+    /** How often to read the ConfigMap while the watch is down (default 30 s). */
+    public Builder pollInterval(Duration d) {
+      this.pollInterval = positive(d, "pollInterval");
+      return this;
+    }
+
+    /** The informer's resync period (default 5 min): every resync re-confirms the limits. */
+    public Builder resyncPeriod(Duration d) {
+      this.resyncPeriod = positive(d, "resyncPeriod");
+      return this;
+    }
+
+    /** How often to check whether the watch is up (default 1 s). */
+    public Builder checkInterval(Duration d) {
+      this.checkInterval = positive(d, "checkInterval");
+      return this;
+    }
+
+    /** How long {@link #start} waits for the first list and watch (default 10 s). */
+    public Builder startTimeout(Duration d) {
+      this.startTimeout = positive(d, "startTimeout");
+      return this;
+    }
+
+    public Builder clock(Clock c) {
+      this.clock = Objects.requireNonNull(c, "clock");
+      return this;
+    }
+
+    public Builder listener(Listener l) {
+      this.listener = Objects.requireNonNull(l, "listener");
+      return this;
+    }
+
+    public ConfigMapLimitsSource build() {
+      if (client == null) {
+        throw new IllegalStateException("client is required");
+      }
+      if (limits == null) {
+        throw new IllegalStateException("limits is required");
+      }
+      return new ConfigMapLimitsSource(this);
+    }
+
+    private static String nonBlank(String v, String what) {
+      if (v == null || v.isBlank()) {
+        throw new IllegalArgumentException(what + " must not be blank");
+      }
+      return v;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.toMillis() < 1) {
+        throw new IllegalArgumentException(what + " must be >= 1ms, got " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package io.mimiredge.rls.limits.kubernetes;
+
+import com.codahale.metrics.health.HealthCheck;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.limits.TenantLimits;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The {@code kubernetes} limits source's settings: Mimir's runtime overrides from a ConfigMap.
+ *
+ * <pre>
+ * kubernetes:
+ *   namespace: mimir            # default mimir
+ *   configMap: mimir-overrides  # default; Mimir's Helm chart: &lt;release&gt;-mimir-runtime, or
+ *                               # mimir-runtime for a release named mimir
+ *   key: overrides.yaml         # default; Mimir's Helm chart: runtime.yaml
+ *   pollInterval: 30s           # while the watch is down
+ *   resyncPeriod: 5m
+ *   startTimeout: 10s           # wait at start for the first list and watch
+ * </pre>
+ */
+public class KubernetesLimitsFactory {
+  @NotEmpty private String namespace = "mimir";
+  @NotEmpty private String configMap = "mimir-overrides";
+  @NotEmpty private String key = "overrides.yaml";
+  @NotNull private Duration pollInterval = Duration.seconds(30);
+  @NotNull private Duration resyncPeriod = Duration.minutes(5);
+  @NotNull private Duration startTimeout = Duration.seconds(10);
+
+  /** The source; manage it ({@code environment.lifecycle().manage(source)}). */
+  public ConfigMapLimitsSource build(
+      KubernetesClient client,
+      LiveLimits limits,
+      TenantLimits defaults,
+      ConfigMapLimitsSource.Listener listener) {
+    return ConfigMapLimitsSource.builder()
+        .client(client)
+        .namespace(namespace)
+        .configMap(configMap)
+        .key(key)
+        .defaults(defaults)
+        .limits(limits)
+        .pollInterval(pollInterval.toJavaDuration())
+        .resyncPeriod(resyncPeriod.toJavaDuration())
+        .startTimeout(startTimeout.toJavaDuration())
+        .listener(listener)
+        .build();
+  }
+
+  /** {@code rls_limits_source_mode{mode="watch|poll"}}: 1 for the mode active now. */
+  public static void registerMetrics(PrometheusRegistry registry, ConfigMapLimitsSource source) {
+    GaugeWithCallback.builder()
+        .name("rls_limits_source_mode")
+        .help("How the kubernetes limits source learns about changes: watch, or poll while down")
+        .labelNames("mode")
+        .callback(
+            cb -> {
+              ConfigMapLimitsSource.Mode m = source.status().mode();
+              cb.call(m == ConfigMapLimitsSource.Mode.WATCH ? 1 : 0, "watch");
+              cb.call(m == ConfigMapLimitsSource.Mode.POLL ? 1 : 0, "poll");
+            })
+        .register(registry);
+  }
+
+  /**
+   * A listener counting loads into the service's {@code rls_limits_reload_total{result}} counter
+   * (label values {@code success} / {@code error}).
+   */
+  public static ConfigMapLimitsSource.Listener reloadCounter(Counter reloadTotal) {
+    return (ok, at) -> reloadTotal.labelValues(ok ? "success" : "error").inc();
+  }
+
+  /**
+   * A health check that reads the ConfigMap from the API server for real (reachability and RBAC),
+   * and reports the source's state: unhealthy when the API server does not answer, or when the
+   * limits in force are stale (ConfigMap deleted, key missing, last version refused); healthy with
+   * the mode otherwise (polling is degraded but working, and said so).
+   */
+  public static HealthCheck healthCheck(ConfigMapLimitsSource source) {
+    return new HealthCheck() {
+      @Override
+      protected Result check() {
+        ConfigMapLimitsSource.Status s = source.status();
+        boolean exists;
+        try {
+          exists = source.readNow();
+        } catch (RuntimeException e) {
+          return Result.unhealthy(
+              "cannot read configmap %s (mode %s): %s", s.configMap(), s.mode(), e.getMessage());
+        }
+        if (s.stale() || !exists) {
+          return Result.unhealthy(
+              "limits stale (mode %s): %s",
+              s.mode(),
+              s.message() == null ? "configmap " + s.configMap() + " not found" : s.message());
+        }
+        return Result.healthy(
+            "configmap %s, mode %s%s",
+            s.configMap(),
+            s.mode(),
+            s.mode() == ConfigMapLimitsSource.Mode.POLL ? " (watch down, polling)" : "");
+      }
+    };
+  }
+
+  @JsonProperty
+  public String getNamespace() {
+    return namespace;
+  }
+
+  @JsonProperty
+  public void setNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  @JsonProperty
+  public String getConfigMap() {
+    return configMap;
+  }
+
+  @JsonProperty
+  public void setConfigMap(String configMap) {
+    this.configMap = configMap;
+  }
+
+  @JsonProperty
+  public String getKey() {
+    return key;
+  }
+
+  @JsonProperty
+  public void setKey(String key) {
+    this.key = key;
+  }
+
+  @JsonProperty
+  public Duration getPollInterval() {
+    return pollInterval;
+  }
+
+  @JsonProperty
+  public void setPollInterval(Duration pollInterval) {
+    this.pollInterval = pollInterval;
+  }
+
+  @JsonProperty
+  public Duration getResyncPeriod() {
+    return resyncPeriod;
+  }
+
+  @JsonProperty
+  public void setResyncPeriod(Duration resyncPeriod) {
+    this.resyncPeriod = resyncPeriod;
+  }
+
+  @JsonProperty
+  public Duration getStartTimeout() {
+    return startTimeout;
+  }
+
+  @JsonProperty
+  public void setStartTimeout(Duration startTimeout) {
+    this.startTimeout = startTimeout;
+  }
+}

@@ -1,0 +1,228 @@
+package io.mimiredge.rls.metrics;
+
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.source.ReloadListener;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import io.mimiredge.rls.upstream.UpstreamObserver;
+import io.mimiredge.rls.upstream.UpstreamResponse;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The RLS's Prometheus metrics ({@code rls_*}), fed by the doors ({@link DecisionRecorder}), the
+ * limits source ({@link ReloadListener}) and the upstream client ({@link UpstreamObserver}). Label
+ * values are bounded: doors, verdicts, reasons, item kinds, status codes, and tenant names only for
+ * the busiest {@code topTenants} (others are {@code tenant="other"}). Never a label value or byte
+ * of a request body. Thread-safe.
+ */
+public final class RlsMetrics implements DecisionRecorder, ReloadListener, UpstreamObserver {
+  /** Decision latency buckets (seconds), dense below the 10 ms budget. */
+  private static final double[] CHECK_BUCKETS = {
+    0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1
+  };
+
+  private static final double[] BODY_BUCKETS = {
+    1 << 10, 4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20, 4 << 20, 16 << 20, 64 << 20
+  };
+
+  private static final double[] UPSTREAM_BUCKETS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30
+  };
+
+  private final PrometheusRegistry registry;
+  private final Counter decisions;
+  private final Histogram checkDuration;
+  private final Counter items;
+  private final Histogram bodyBytes;
+  private final Counter parseErrors;
+  private final Counter tenantDecisions;
+  private final Counter tenantItems;
+  private final Counter reloads;
+  private final Gauge lastSuccess;
+  private final Gauge tenantsWithOverrides;
+  private final Counter upstreamRequests;
+  private final Histogram upstreamDuration;
+  private final TopTenants topTenants;
+
+  /** Cached data points per (door, verdict, reason): the hot path does no map lookup. */
+  private final CounterDataPoint[][][] decisionPoints =
+      new CounterDataPoint[Door.values().length][Verdict.values().length][Reason.values().length];
+
+  /**
+   * @param registry where the metrics go (the one {@code /metrics} serves)
+   * @param topTenants how many tenants get their own {@code tenant} label
+   */
+  public RlsMetrics(PrometheusRegistry registry, int topTenants) {
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.topTenants = new TopTenants(topTenants);
+    decisions =
+        Counter.builder()
+            .name("rls_decisions_total")
+            .help("Decisions made, by door, decision (allow, deny, shadow_deny) and reason")
+            .labelNames("door", "decision", "reason")
+            .register(registry);
+    checkDuration =
+        Histogram.builder()
+            .name("rls_check_duration_seconds")
+            .help("Time from the body in hand to the decision, by door")
+            .labelNames("door")
+            .classicOnly()
+            .classicUpperBounds(CHECK_BUCKETS)
+            .register(registry);
+    items =
+        Counter.builder()
+            .name("rls_items_total")
+            .help(
+                "Items in decided requests, by kind (float_samples, histograms, exemplars,"
+                    + " metadata) and decision")
+            .labelNames("kind", "decision")
+            .register(registry);
+    bodyBytes =
+        Histogram.builder()
+            .name("rls_body_bytes")
+            .help("Compressed size of scanned push bodies, by door")
+            .labelNames("door")
+            .classicOnly()
+            .classicUpperBounds(BODY_BUCKETS)
+            .register(registry);
+    parseErrors =
+        Counter.builder()
+            .name("rls_parse_errors_total")
+            .help("Push bodies that are not valid snappy-compressed remote-write protobuf, by door")
+            .labelNames("door")
+            .register(registry);
+    tenantDecisions =
+        Counter.builder()
+            .name("rls_tenant_decisions_total")
+            .help("Decisions by tenant (the busiest tenants; the rest as tenant=\"other\")")
+            .labelNames("tenant", "decision")
+            .register(registry);
+    tenantItems =
+        Counter.builder()
+            .name("rls_tenant_items_total")
+            .help("Items by tenant (the busiest tenants; the rest as tenant=\"other\")")
+            .labelNames("tenant", "decision")
+            .register(registry);
+    reloads =
+        Counter.builder()
+            .name("rls_limits_reload_total")
+            .help("Loads of the limits source, by result (success, error)")
+            .labelNames("result")
+            .register(registry);
+    reloads.initLabelValues("success");
+    reloads.initLabelValues("error");
+    lastSuccess =
+        Gauge.builder()
+            .name("rls_limits_last_success_timestamp_seconds")
+            .help("When the limits in force were loaded (Unix time)")
+            .register(registry);
+    tenantsWithOverrides =
+        Gauge.builder()
+            .name("rls_limits_tenants")
+            .help("Tenants with overrides in the limits source")
+            .register(registry);
+    upstreamRequests =
+        Counter.builder()
+            .name("rls_upstream_requests_total")
+            .help(
+                "Pushes forwarded upstream, by the status the client got and outcome (response,"
+                    + " connect_error, timeout, error)")
+            .labelNames("code", "outcome")
+            .register(registry);
+    upstreamDuration =
+        Histogram.builder()
+            .name("rls_upstream_duration_seconds")
+            .help("Time from forwarding a push to the upstream's answer or the failure")
+            .labelNames("outcome")
+            .classicOnly()
+            .classicUpperBounds(UPSTREAM_BUCKETS)
+            .register(registry);
+  }
+
+  public PrometheusRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void record(Door door, Decision decision, long durationNanos) {
+    String verdict = decision.verdict().label();
+    decisionPoint(door, decision).inc();
+    checkDuration.labelValues(door.label()).observe(durationNanos / 1e9);
+    if (decision.reason() == Reason.BAD_BODY) {
+      parseErrors.labelValues(door.label()).inc();
+    }
+    WriteRequestStats s = decision.stats();
+    if (s != null) {
+      bodyBytes.labelValues(door.label()).observe(s.compressedBytes());
+      add(items, "float_samples", verdict, s.floatSamples());
+      add(items, "histograms", verdict, s.histograms());
+      add(items, "exemplars", verdict, s.exemplars());
+      add(items, "metadata", verdict, s.metadata());
+    }
+    if (decision.tenant() != null) {
+      String tenant = topTenants.label(decision.tenant(), decision.items() + 1);
+      tenantDecisions.labelValues(tenant, verdict).inc();
+      if (decision.items() > 0) {
+        tenantItems.labelValues(tenant, verdict).inc(decision.items());
+      }
+    }
+  }
+
+  private CounterDataPoint decisionPoint(Door door, Decision d) {
+    CounterDataPoint[] byReason = decisionPoints[door.ordinal()][d.verdict().ordinal()];
+    CounterDataPoint p = byReason[d.reason().ordinal()];
+    if (p == null) {
+      p = decisions.labelValues(door.label(), d.verdict().label(), d.reason().label());
+      byReason[d.reason().ordinal()] = p; // a benign race: labelValues returns the same point
+    }
+    return p;
+  }
+
+  private static void add(Counter c, String kind, String verdict, long n) {
+    if (n > 0) {
+      c.labelValues(kind, verdict).inc(n);
+    }
+  }
+
+  /**
+   * Re-picks the busiest tenants (call it periodically, e.g. every minute); the series of tenants
+   * that lost their own label are removed.
+   */
+  public void rotateTenants() {
+    for (String tenant : topTenants.rotate()) {
+      for (Verdict v : Verdict.values()) {
+        tenantDecisions.remove(tenant, v.label());
+        tenantItems.remove(tenant, v.label());
+      }
+    }
+  }
+
+  @Override
+  public void loaded(Instant at, Overrides overrides) {
+    reloads.labelValues("success").inc();
+    lastSuccess.set(at.toEpochMilli() / 1000.0);
+    tenantsWithOverrides.set(overrides.tenants().size());
+  }
+
+  @Override
+  public void failed(Instant at, List<String> problems) {
+    reloads.labelValues("error").inc();
+  }
+
+  @Override
+  public void exchanged(UpstreamResponse.Outcome outcome, int status, long durationNanos) {
+    upstreamRequests.labelValues(Integer.toString(status), outcome.label()).inc();
+    upstreamDuration.labelValues(outcome.label()).observe(durationNanos / 1e9);
+  }
+}

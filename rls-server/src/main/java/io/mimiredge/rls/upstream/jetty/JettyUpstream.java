@@ -1,0 +1,260 @@
+package io.mimiredge.rls.upstream.jetty;
+
+import io.dropwizard.lifecycle.Managed;
+import io.mimiredge.rls.upstream.Upstream;
+import io.mimiredge.rls.upstream.UpstreamObserver;
+import io.mimiredge.rls.upstream.UpstreamResponse;
+import io.mimiredge.rls.upstream.UpstreamResponse.Outcome;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.UnresolvedAddressException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.client.ByteBufferRequestContent;
+import org.eclipse.jetty.client.CompletableResponseListener;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * Forwards pushes with Jetty's HTTP client: pooled keep-alive connections, no content decoding (the
+ * answer is relayed as the upstream sent it), no added User-Agent or Accept-Encoding, no redirects.
+ * Managed: the client starts and stops with the server. Thread-safe.
+ */
+public final class JettyUpstream implements Upstream, Managed {
+  /** Mimir answers pushes with a line of text; anything near this size is not a push answer. */
+  private static final int MAX_RESPONSE_BYTES = 16 << 20;
+
+  private final URI base;
+  private final Duration timeout;
+  private final UpstreamObserver observer;
+  private final LongSupplier nanoClock;
+  private final HttpClient client;
+
+  private JettyUpstream(Builder b) {
+    this.base = b.base;
+    this.timeout = b.timeout;
+    this.observer = b.observer;
+    this.nanoClock = b.nanoClock;
+    QueuedThreadPool threads = new QueuedThreadPool(b.maxThreads);
+    threads.setName("upstream");
+    threads.setDaemon(true);
+    this.client = new HttpClient();
+    client.setExecutor(threads);
+    client.setName("upstream");
+    client.setConnectTimeout(b.connectTimeout.toMillis());
+    client.setIdleTimeout(b.idleTimeout.toMillis());
+    client.setMaxConnectionsPerDestination(b.maxConnections);
+    client.setMaxRequestsQueuedPerDestination(Math.max(1024, b.maxConnections * 4));
+    client.setFollowRedirects(false);
+    client.setUserAgentField(null);
+    client.getContentDecoderFactories().clear();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  @Override
+  public void start() throws Exception {
+    client.start();
+  }
+
+  @Override
+  public void stop() throws Exception {
+    client.stop();
+  }
+
+  @Override
+  public UpstreamResponse forward(
+      String pathAndQuery, List<Header> headers, byte[] body, int length) {
+    long start = nanoClock.getAsLong();
+    UpstreamResponse r = exchange(pathAndQuery, headers, body, length);
+    if (r.outcome() == Outcome.ERROR) {
+      // Most often a pooled keep-alive connection the distributor had already closed. Once more,
+      // on a fresh connection: a remote write sent twice is harmless (Mimir ignores the duplicate
+      // samples, and Prometheus itself retries any failed send).
+      r = exchange(pathAndQuery, headers, body, length);
+    }
+    observer.exchanged(r.outcome(), r.status(), nanoClock.getAsLong() - start);
+    return r;
+  }
+
+  private UpstreamResponse exchange(
+      String pathAndQuery, List<Header> headers, byte[] body, int length) {
+    String contentType = null;
+    for (Header h : headers) {
+      if (h.name().equalsIgnoreCase("Content-Type")) {
+        contentType = h.value();
+      }
+    }
+    Request request =
+        client
+            .newRequest(target(pathAndQuery))
+            .method(HttpMethod.POST)
+            .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+            .headers(
+                fields -> {
+                  fields.remove(HttpHeader.ACCEPT_ENCODING);
+                  for (Header h : headers) {
+                    fields.add(h.name(), h.value());
+                  }
+                })
+            .body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body, 0, length)));
+    ContentResponse response;
+    try {
+      response = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      request.abort(e);
+      return UpstreamResponse.failure(Outcome.ERROR, 502, "interrupted while forwarding\n");
+    } catch (ExecutionException e) {
+      return failure(e.getCause() == null ? e : e.getCause());
+    }
+    List<Header> answer = new ArrayList<>();
+    for (HttpField f : response.getHeaders()) {
+      answer.add(new Header(f.getName(), f.getValue()));
+    }
+    return new UpstreamResponse(
+        Outcome.RESPONSE, response.getStatus(), answer, response.getContent());
+  }
+
+  /**
+   * The base URL with the request's path appended, or, when the base URL has a path of its own
+   * (e.g. a Prometheus receiver's {@code /api/v1/write}), exactly that path.
+   */
+  String target(String pathAndQuery) {
+    String path = base.getRawPath();
+    if (path == null || path.isEmpty()) {
+      return base + pathAndQuery;
+    }
+    int q = pathAndQuery.indexOf('?');
+    return q < 0 ? base.toString() : base + pathAndQuery.substring(q);
+  }
+
+  private UpstreamResponse failure(Throwable cause) {
+    String target = base.getHost() + (base.getPort() > 0 ? ":" + base.getPort() : "");
+    if (cause instanceof TimeoutException || cause instanceof SocketTimeoutException) {
+      return UpstreamResponse.failure(
+          Outcome.TIMEOUT,
+          504,
+          "upstream "
+              + target
+              + " did not answer within "
+              + (cause instanceof SocketTimeoutException ? "the connect timeout" : timeout)
+              + "\n");
+    }
+    if (cause instanceof ConnectException
+        || cause instanceof UnknownHostException
+        || cause instanceof NoRouteToHostException
+        || cause instanceof UnresolvedAddressException) {
+      return UpstreamResponse.failure(
+          Outcome.CONNECT_ERROR,
+          502,
+          "upstream " + target + " is unreachable: " + describe(cause) + "\n");
+    }
+    return UpstreamResponse.failure(
+        Outcome.ERROR, 502, "upstream " + target + " failed: " + describe(cause) + "\n");
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    // Jetty's messages can be whole connection dumps: only a short one says something useful.
+    return message == null || message.length() > 160
+        ? t.getClass().getSimpleName()
+        : t.getClass().getSimpleName() + ": " + message;
+  }
+
+  /** Builds a {@link JettyUpstream}; checks each setting at once. Not thread-safe. */
+  public static final class Builder {
+    private URI base;
+    private Duration connectTimeout = Duration.ofSeconds(2);
+    private Duration timeout = Duration.ofSeconds(30);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private int maxConnections = 256;
+    private int maxThreads = 64;
+    private UpstreamObserver observer = UpstreamObserver.NONE;
+    private LongSupplier nanoClock = System::nanoTime;
+
+    private Builder() {}
+
+    /**
+     * Base URL, e.g. {@code http://distributor:8080}, to which request paths are appended; a URL
+     * with a path ({@code http://prometheus:9090/api/v1/write}) is used as it is.
+     */
+    public Builder baseUri(URI uri) {
+      Objects.requireNonNull(uri, "uri");
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
+        throw new IllegalArgumentException(
+            "upstream URL must be http(s)://host[:port], got " + uri);
+      }
+      String s = uri.toString();
+      this.base = URI.create(s.endsWith("/") ? s.substring(0, s.length() - 1) : s);
+      return this;
+    }
+
+    public Builder connectTimeout(Duration d) {
+      this.connectTimeout = positive(d, "connectTimeout");
+      return this;
+    }
+
+    /** The whole exchange. */
+    public Builder timeout(Duration d) {
+      this.timeout = positive(d, "timeout");
+      return this;
+    }
+
+    public Builder idleTimeout(Duration d) {
+      this.idleTimeout = positive(d, "idleTimeout");
+      return this;
+    }
+
+    public Builder maxConnections(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("maxConnections must be >= 1, got " + n);
+      }
+      this.maxConnections = n;
+      return this;
+    }
+
+    public Builder observer(UpstreamObserver o) {
+      this.observer = Objects.requireNonNull(o, "observer");
+      return this;
+    }
+
+    public Builder nanoClock(LongSupplier clock) {
+      this.nanoClock = Objects.requireNonNull(clock, "nanoClock");
+      return this;
+    }
+
+    public JettyUpstream build() {
+      if (base == null) {
+        throw new IllegalStateException("baseUri is required");
+      }
+      return new JettyUpstream(this);
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be > 0, got " + d);
+      }
+      return d;
+    }
+  }
+}

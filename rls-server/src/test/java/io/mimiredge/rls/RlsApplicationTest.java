@@ -1,0 +1,405 @@
+package io.mimiredge.rls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.mimiredge.rls.testing.StubUpstream;
+import io.mimiredge.rls.testing.TestFixtures;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The real application on random 127.0.0.1 ports, a temp overrides file and a stub upstream. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RlsApplicationTest {
+  private static final byte[] BODY = TestFixtures.body(TestFixtures.SMALL); // 500 samples
+  private static final String OVERRIDES =
+      """
+      overrides:
+        generous:
+          ingestion_rate: 1000000
+          ingestion_burst_size: 10000000
+        tight:
+          ingestion_rate: 1
+          ingestion_burst_size: 600
+        switch:
+          ingestion_rate: 0
+      """;
+
+  private static final int GRPC_PORT = freePort();
+  private static final String ADMIN_TOKEN = "app-test-admin-token-0123456789";
+  private static final StubUpstream UPSTREAM = new StubUpstream(3000);
+  private static final Path DIR = tempDir();
+  private static final Path LIMITS = write(DIR.resolve("overrides.yaml"), OVERRIDES);
+  private static final Path CONFIG =
+      write(
+          DIR.resolve("rls.yml"),
+          """
+          server:
+            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+          logging:
+            level: WARN
+          admin:
+            token: %s
+          grpc:
+            bindHost: 127.0.0.1
+            port: %d
+          limits:
+            file: %s
+            reloadInterval: 200ms
+          enforcement:
+            maxRequestBytes: 64KiB
+          upstream:
+            url: %s
+            connectTimeout: 500ms
+            timeout: 1s
+            healthCacheFor: 0s
+          """
+              .formatted(ADMIN_TOKEN, GRPC_PORT, LIMITS, UPSTREAM.url()));
+
+  static final DropwizardAppExtension<RlsConfiguration> APP =
+      new DropwizardAppExtension<>(RlsApplication.class, CONFIG.toString());
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @AfterAll
+  static void stopUpstream() {
+    UPSTREAM.close();
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("rls-app-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path write(Path file, String content) {
+    try {
+      return Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String url(String path) {
+    return "http://127.0.0.1:" + APP.getLocalPort() + path;
+  }
+
+  private static HttpResponse<String> push(String path, String tenant, byte[] body) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(url(path)))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Encoding", "snappy")
+            .header("Content-Type", "application/x-protobuf")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (tenant != null) {
+      b.header("X-Scope-OrgID", tenant);
+    }
+    return send(b.build());
+  }
+
+  private static HttpResponse<String> get(String path) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(10)).build());
+  }
+
+  private static HttpResponse<String> send(HttpRequest r) {
+    try {
+      return CLIENT.send(r, HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 10 s: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void healthIsOkWithLimitsLoadedAndUpstreamReachable() {
+    HttpResponse<String> r = get("/api/health");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains("\"status\":\"ok\"", "\"loaded\":true", "\"reachable\":true", LIMITS.toString());
+  }
+
+  @Test
+  @Order(2)
+  void forwardsAnAdmittedPushByteIdenticalWithTheTenantHeader() {
+    int before = UPSTREAM.received().size();
+
+    HttpResponse<String> r = push("/api/v1/push", "generous", BODY);
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("X-Stub")).hasValue("distributor");
+    assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
+    assertThat(UPSTREAM.received()).hasSize(before + 1);
+    StubUpstream.Received got = UPSTREAM.received().get(before);
+    assertThat(got.path()).isEqualTo("/api/v1/push");
+    assertThat(got.body()).isEqualTo(BODY);
+    assertThat(got.header("X-Scope-OrgID")).isEqualTo("generous");
+    assertThat(got.header("Content-Encoding")).isEqualTo("snappy");
+    assertThat(got.header("X-Request-Id")).isEqualTo(r.headers().firstValue("X-Request-Id").get());
+  }
+
+  @Test
+  @Order(3)
+  void tightTenantIsDeniedWith429AndRetryAfter() {
+    HttpResponse<String> first = push("/api/v1/push", "tight", BODY);
+    HttpResponse<String> second = push("/api/v1/push", "tight", BODY);
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(second.headers().firstValue("Retry-After")).isPresent();
+    assertThat(second.headers().firstValue("X-Edge-Enforcement-Reason")).hasValue("ingestion_rate");
+    assertThat(second.body()).contains("ingestion rate limit");
+  }
+
+  @Test
+  @Order(4)
+  void badBodyIs400AndMissingTenantIs401() {
+    assertThat(
+            push("/api/v1/push", "generous", "junk".getBytes(StandardCharsets.UTF_8)).statusCode())
+        .isEqualTo(400);
+    assertThat(push("/api/v1/push", null, BODY).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(5)
+  void oversizeIs413WithoutReadingTheBody() throws IOException {
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), APP.getLocalPort())) {
+      s.setSoTimeout(5000);
+      OutputStream out = s.getOutputStream();
+      // Declares 100 MiB and sends none of it: the answer must come anyway.
+      out.write(
+          ("POST /api/v1/push HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: generous\r\n"
+                  + "Content-Type: application/x-protobuf\r\nContent-Length: 104857600\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = s.getInputStream();
+      byte[] head = new byte[12];
+      int n = in.readNBytes(head, 0, head.length);
+      assertThat(new String(head, 0, n, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 413");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void shadowDoorAnswers204AndNeverForwards() {
+    int before = UPSTREAM.received().size();
+
+    assertThat(push("/shadow/api/v1/push", "generous", BODY).statusCode()).isEqualTo(204);
+    assertThat(push("/shadow/api/v1/push", "tight", BODY).statusCode()).isEqualTo(204);
+    assertThat(push("/shadow/api/v1/push", null, BODY).statusCode()).isEqualTo(204);
+    assertThat(push("/shadow/api/v1/push", "generous", new byte[] {1, 2, 3}).statusCode())
+        .isEqualTo(204);
+
+    assertThat(UPSTREAM.received()).hasSize(before);
+    assertThat(get("/metrics").body())
+        .contains(
+            "rls_decisions_total{decision=\"shadow_deny\",door=\"shadow\",reason=\"bad_body\"}");
+  }
+
+  @Test
+  @Order(7)
+  void slowUpstreamIs504() {
+    HttpResponse<String> r = push("/api/v1/push", StubUpstream.SLOW_TENANT, BODY);
+
+    assertThat(r.statusCode()).isEqualTo(504);
+    assertThat(r.body()).contains("did not answer within");
+  }
+
+  @Test
+  @Order(8)
+  void hotReloadAppliesAChangedFileAndKeepsTheLastGoodOnABrokenOne() throws Exception {
+    assertThat(push("/api/v1/push", "switch", BODY).statusCode()).isEqualTo(429);
+
+    write(LIMITS, OVERRIDES.replace("ingestion_rate: 0", "ingestion_rate: 100000"));
+    await("the new limits", () -> push("/api/v1/push", "switch", BODY).statusCode() == 200);
+
+    write(LIMITS, OVERRIDES + "  broken:\n    ingestion_rate: lots\n");
+    await("health degraded", () -> get("/api/health").statusCode() == 503);
+
+    assertThat(get("/api/health").body())
+        .contains("\"status\":\"degraded\"", "overrides.broken.ingestion_rate (line 11)");
+    assertThat(get("/metrics").body()).contains("rls_limits_reload_total{result=\"error\"} 1.0");
+    assertThat(push("/api/v1/push", "switch", BODY).statusCode()).isEqualTo(200); // last good
+
+    write(LIMITS, OVERRIDES);
+    await("health ok again", () -> get("/api/health").statusCode() == 200);
+  }
+
+  @Test
+  @Order(9)
+  void metricsHaveEveryName() {
+    HttpResponse<String> r = get("/metrics");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body())
+        .contains(
+            "rls_decisions_total{",
+            "rls_check_duration_seconds_bucket{door=\"http_push\"",
+            "rls_items_total{decision=\"allow\",kind=\"float_samples\"}",
+            "rls_body_bytes_bucket",
+            "rls_parse_errors_total{door=\"http_push\"} 1.0",
+            "rls_limits_reload_total{result=\"success\"}",
+            "rls_limits_last_success_timestamp_seconds ",
+            "rls_upstream_requests_total{code=\"200\",outcome=\"response\"}",
+            "rls_upstream_requests_total{code=\"504\",outcome=\"timeout\"} 1.0",
+            "rls_upstream_duration_seconds_bucket",
+            "rls_tenant_decisions_total{decision=\"deny\",tenant=\"tight\"}",
+            "jvm_memory_used_bytes");
+  }
+
+  @Test
+  @Order(11)
+  void overviewCountsWhatTheDoorsDecidedAndTheEdgesOwnFailures() throws IOException {
+    HttpResponse<String> r = get("/api/overview");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    var minute = JSON.readTree(r.body()).get("windows").get("1m");
+    assertThat(minute.get("requests").asLong()).isGreaterThanOrEqualTo(5);
+    assertThat(minute.get("denied").get("ingestion_rate").asLong()).isGreaterThanOrEqualTo(1);
+    assertThat(minute.get("errors").asLong())
+        .as("the 504 of the slow upstream")
+        .isGreaterThanOrEqualTo(1);
+    assertThat(minute.get("latency").get("p99Ms").asDouble()).isPositive();
+  }
+
+  @Test
+  @Order(12)
+  void aLimitChangedThroughTheAdminApiIsEnforcedByThePushDoor() throws IOException {
+    String tight = "{\"ingestion_burst_size\": 100}";
+    HttpRequest.Builder put =
+        HttpRequest.newBuilder(URI.create(url("/api/tenants/generous/limits")))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(tight));
+    assertThat(send(put.build()).statusCode()).as("no token").isEqualTo(401);
+
+    HttpResponse<String> changed =
+        send(put.header("Authorization", "Bearer " + ADMIN_TOKEN).build());
+    assertThat(changed.statusCode()).isEqualTo(200);
+    assertThat(
+            JSON.readTree(changed.body())
+                .get("limits")
+                .get("ingestion_burst_size")
+                .get("source")
+                .asText())
+        .isEqualTo("admin");
+
+    HttpResponse<String> denied = push("/api/v1/push", "generous", BODY);
+    assertThat(denied.statusCode()).isEqualTo(429);
+    assertThat(denied.body()).contains("burst size limit, set to 100");
+
+    HttpRequest delete =
+        HttpRequest.newBuilder(URI.create(url("/api/tenants/generous/limits")))
+            .timeout(Duration.ofSeconds(10))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .DELETE()
+            .build();
+    assertThat(send(delete).statusCode()).isEqualTo(200);
+    assertThat(push("/api/v1/push", "generous", BODY).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @Order(13)
+  void theRolloutEdgectlSetsIsReadBack() throws IOException {
+    HttpRequest put =
+        HttpRequest.newBuilder(URI.create(url("/api/rollout")))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"phase\":\"canary\",\"percent\":25,\"splitBy\":\"request\"}"))
+            .build();
+    assertThat(send(put).statusCode()).isEqualTo(200);
+
+    var rollout = JSON.readTree(get("/api/rollout").body());
+    assertThat(rollout.get("phase").asText()).isEqualTo("canary");
+    assertThat(rollout.get("percent").asInt()).isEqualTo(25);
+    assertThat(rollout.get("fraction").asDouble()).isEqualTo(0.25);
+  }
+
+  @Test
+  @Order(14)
+  void envoysGrpcDoorsServeOnTheConfiguredPort() {
+    io.grpc.ManagedChannel channel =
+        io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", GRPC_PORT).usePlaintext().build();
+    try {
+      var health =
+          io.grpc.health.v1.HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(5, java.util.concurrent.TimeUnit.SECONDS)
+              .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+      assertThat(health.getStatus())
+          .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    } finally {
+      channel.shutdownNow();
+    }
+    assertThat(get("/api/health").body()).contains("\"grpc\"");
+  }
+
+  @Test
+  @Order(20)
+  void upstreamDownIs502AndHealthSaysSo() {
+    UPSTREAM.close();
+
+    HttpResponse<String> r = push("/api/v1/push", "generous", BODY);
+
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("unreachable");
+    assertThat(get("/metrics").body())
+        .contains("rls_upstream_requests_total{code=\"502\",outcome=\"connect_error\"} 1.0");
+    HttpResponse<String> health = get("/api/health");
+    assertThat(health.statusCode()).isEqualTo(503);
+    assertThat(health.body()).contains("\"reachable\":false");
+  }
+}

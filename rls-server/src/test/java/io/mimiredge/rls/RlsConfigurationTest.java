@@ -1,0 +1,113 @@
+package io.mimiredge.rls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.limits.Mode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RlsConfigurationTest {
+  @TempDir Path dir;
+
+  private final YamlConfigurationFactory<RlsConfiguration> factory =
+      new YamlConfigurationFactory<>(
+          RlsConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+
+  private RlsConfiguration load(String yaml) throws Exception {
+    Path file = Files.writeString(dir.resolve("rls.yml"), yaml);
+    return factory.build(new FileConfigurationSourceProvider(), file.toString());
+  }
+
+  @Test
+  void noFileIsTheEmbeddedDefault() throws Exception {
+    RlsConfiguration c = factory.build();
+
+    assertThat(c.getTenantHeader()).isEqualTo("X-Scope-OrgID");
+    assertThat(c.getTenantFrom()).isEqualTo(TenantFrom.HEADER);
+    assertThat(c.getLimits().buildFile()).isEmpty();
+    assertThat(c.getUpstream().buildUri()).hasToString("http://127.0.0.1:9009");
+    assertThat(c.getEnforcement().buildMaxRequestBytes()).isEqualTo(50 << 20);
+    assertThat(c.getEnforcement().buildMaxDecodedBytes()).isEqualTo(100 << 20);
+    assertThat(c.getEnforcement().buildMode()).isEqualTo(Mode.ENFORCE);
+    assertThat(c.getAdmin().getToken()).isNull();
+  }
+
+  @Test
+  void theExampleFileIsValid() throws Exception {
+    RlsConfiguration c =
+        factory.build(new FileConfigurationSourceProvider(), Path.of("rls.example.yml").toString());
+
+    assertThat(c.getLimits().buildReloadInterval()).hasSeconds(10);
+  }
+
+  @Test
+  void readsEverySetting() throws Exception {
+    RlsConfiguration c =
+        load(
+            """
+            tenantHeader: X-Tenant
+            tenantFrom: basicAuthUser
+            replicas: 3
+            limits:
+              file: /etc/mimir/runtime.yaml
+              reloadInterval: 2s
+              defaults: {ingestion_rate: 500, edge_enforcement: {mode: shadow}}
+            enforcement: {mode: shadow, maxRequestBytes: 1MiB, maxDecodedBytes: 4MiB}
+            upstream: {url: "http://mimir:8080/", connectTimeout: 100ms, timeout: 3s, maxConnections: 8}
+            metrics: {topTenants: 5}
+            admin: {token: s3cret-s3cret-s3cret}
+            """);
+
+    assertThat(c.getTenantFrom()).isEqualTo(TenantFrom.BASIC_AUTH_USER);
+    assertThat(c.buildTenantResolver().setsTenantHeader()).isTrue();
+    assertThat(c.getLimits().buildFile()).hasValue(Path.of("/etc/mimir/runtime.yaml"));
+    assertThat(c.getLimits().buildDefaults().ingestionRate()).isEqualTo(500);
+    assertThat(c.getLimits().buildDefaults().mode()).isEqualTo(Mode.SHADOW);
+    assertThat(c.getEnforcement().buildMode()).isEqualTo(Mode.SHADOW);
+    assertThat(c.getEnforcement().buildMaxRequestBytes()).isEqualTo(1 << 20);
+    assertThat(c.getUpstream().buildUri()).hasToString("http://mimir:8080");
+    assertThat(c.getAdmin().getToken()).isEqualTo("s3cret-s3cret-s3cret");
+  }
+
+  @Test
+  void badValuesAreNamedInOneMessage() {
+    assertThatThrownBy(
+            () ->
+                load(
+                    """
+                    replicas: 0
+                    upstream: {url: "ftp://nope"}
+                    limits: {reloadInterval: 1ms}
+                    """))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("replicas must be greater than or equal to 1")
+        .hasMessageContaining("upstream.url must be an http:// or https:// URL")
+        .hasMessageContaining("limits.reloadInterval");
+  }
+
+  @Test
+  void badDefaultsNameTheKey() {
+    assertThatThrownBy(() -> load("limits: {defaults: {ingestion_rate: lots}}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("defaults.ingestion_rate");
+  }
+
+  @Test
+  void badEnumsSayWhatIsExpected() {
+    assertThatThrownBy(() -> load("tenantFrom: cookie"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("tenantFrom");
+    assertThatThrownBy(() -> load("enforcement: {mode: off}"))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageContaining("enforce or shadow");
+  }
+}

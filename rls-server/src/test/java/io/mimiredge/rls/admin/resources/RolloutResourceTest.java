@@ -1,0 +1,116 @@
+package io.mimiredge.rls.admin.resources;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.dropwizard.testing.junit5.ResourceExtension;
+import io.mimiredge.rls.admin.AdminChange;
+import io.mimiredge.rls.admin.rollout.Phase;
+import io.mimiredge.rls.enforce.Verdict;
+import jakarta.ws.rs.client.Entity;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(DropwizardExtensionsSupport.class)
+class RolloutResourceTest {
+  private final AdminFixture f = new AdminFixture(AdminFixture.TOKEN);
+
+  @SuppressWarnings("unused")
+  private final ResourceExtension resources = f.resources;
+
+  private JsonNode put(String body) {
+    try (Response r = f.authorized("/api/rollout").put(Entity.json(body))) {
+      assertThat(r.getStatus()).as(body).isEqualTo(200);
+      return r.readEntity(JsonNode.class);
+    }
+  }
+
+  @Test
+  void getShowsTheStartingRollout() {
+    JsonNode r = f.get("/api/rollout");
+    assertThat(r.get("phase").asText()).isEqualTo("direct");
+    assertThat(r.get("percent").asInt()).isZero();
+    assertThat(r.get("splitBy").asText()).isEqualTo("tenant");
+    assertThat(r.get("fraction").asDouble()).isEqualTo(1.0);
+    assertThat(r.get("updatedBy").asText()).isEqualTo("startup");
+  }
+
+  @Test
+  void putAsEdgectlSendsIt() {
+    f.time.advanceSeconds(30);
+    JsonNode r = put("{\"phase\": \"mirror\", \"percent\": 0, \"splitBy\": \"tenant\"}");
+    assertThat(r.get("phase").asText()).isEqualTo("mirror");
+    assertThat(r.get("updatedAt").asText()).isEqualTo("2025-01-31T12:00:30.000Z");
+    assertThat(f.get("/api/rollout").get("phase").asText()).isEqualTo("mirror");
+    assertThat(f.rollout.get().phase()).isEqualTo(Phase.MIRROR);
+    AdminChange c = f.changes.get(0);
+    assertThat(c.action()).isEqualTo("set_rollout");
+    assertThat(c.values()).containsEntry("phase", "mirror").containsEntry("percent", "0");
+  }
+
+  @Test
+  void aRequestSplitCanaryScalesTheEnforcedRates() throws Exception {
+    f.loadOverrides("overrides: {t1: {ingestion_rate: 1000, ingestion_burst_size: 100}}");
+    JsonNode r =
+        put(
+            "{\"phase\": \"canary\", \"percent\": 25, \"splitBy\": \"request\", \"by\": \"alice\"}");
+    assertThat(r.get("fraction").asDouble()).isEqualTo(0.25);
+    assertThat(r.get("updatedBy").asText()).startsWith("alice from ");
+    assertThat(f.push("t1", 10).verdict()).isEqualTo(Verdict.ALLOW);
+    // the bucket refills at 1000 × 0.25 per second
+    assertThat(f.get("/api/tenants/t1").at("/buckets/ingestion/ratePerSecond").asDouble())
+        .isEqualTo(250.0);
+
+    put("{\"phase\": \"canary\", \"percent\": 25, \"splitBy\": \"tenant\"}");
+    assertThat(f.push("t1", 10).verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(f.get("/api/tenants/t1").at("/buckets/ingestion/ratePerSecond").asDouble())
+        .isEqualTo(1000.0);
+    assertThat(f.get("/api/overview").at("/rollout/phase").asText()).isEqualTo("canary");
+  }
+
+  @Test
+  void percentDefaultsForPhasesThatImplyIt() {
+    assertThat(put("{\"phase\": \"full\"}").get("percent").asInt()).isEqualTo(100);
+    assertThat(put("{\"phase\": \"DIRECT\"}").get("percent").asInt()).isZero();
+    assertThat(put("{\"phase\": \"canary\", \"percent\": 10}").get("splitBy").asText())
+        .isEqualTo("tenant");
+  }
+
+  @Test
+  void badCombinationsAre400AndChangeNothing() {
+    for (String body :
+        List.of(
+            "{\"phase\": \"canary\"}",
+            "{\"phase\": \"canary\", \"percent\": 0}",
+            "{\"phase\": \"canary\", \"percent\": 101}",
+            "{\"phase\": \"canary\", \"percent\": 12.5}",
+            "{\"phase\": \"canary\", \"percent\": \"25\"}",
+            "{\"phase\": \"direct\", \"percent\": 10}",
+            "{\"phase\": \"full\", \"percent\": 50}",
+            "{\"phase\": \"sideways\"}",
+            "{\"percent\": 10}",
+            "{\"phase\": \"canary\", \"percent\": 10, \"splitBy\": \"header\"}",
+            "{\"phase\": \"full\", \"extra\": 1}",
+            "[]",
+            "not json",
+            "")) {
+      try (Response r = f.authorized("/api/rollout").put(Entity.json(body))) {
+        assertThat(r.getStatus()).as(body).isEqualTo(400);
+        assertThat(r.readEntity(JsonNode.class).get("message").asText()).as(body).isNotBlank();
+      }
+    }
+    assertThat(f.rollout.get().phase()).isEqualTo(Phase.DIRECT);
+    assertThat(f.changes).isEmpty();
+  }
+
+  @Test
+  void putNeedsTheToken() {
+    try (Response r = f.request("/api/rollout").put(Entity.json("{\"phase\": \"full\"}"))) {
+      assertThat(r.getStatus()).isEqualTo(401);
+    }
+    assertThat(f.rollout.get().phase()).isEqualTo(Phase.DIRECT);
+  }
+}

@@ -1,0 +1,129 @@
+package io.mimiredge.rls.enforce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.limits.OverridesParser;
+import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class PushEvaluatorTest {
+  private static final Path FIXTURES = Path.of(System.getProperty("fixtures.dir"));
+  private final AtomicLong nanos = new AtomicLong();
+  private PushEvaluator evaluator;
+  private byte[] body; // 500 series, 500 samples
+
+  @BeforeEach
+  void setUp() throws Exception {
+    body = Files.readAllBytes(FIXTURES.resolve("000.bin"));
+    Enforcer enforcer =
+        Enforcer.builder()
+            .overrides(
+                OverridesParser.parse(
+                    """
+                    overrides:
+                      tight: {ingestion_rate: 100, ingestion_burst_size: 600}
+                      quiet: {edge_enforcement: {mode: "off"}}
+                    """,
+                    TenantLimits.MIMIR_DEFAULTS))
+            .buckets(new LocalBucketStore(nanos::get))
+            .build();
+    // the 9380-byte fixture fits; 10,000 bytes of anything else do not
+    evaluator = new PushEvaluator(enforcer, new WriteRequestScanner(1 << 20), 10_000);
+  }
+
+  @Test
+  void admitsARealRequestAndCarriesWhatItCounted() {
+    Decision d = evaluator.evaluate("tight", body);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(d.items()).isEqualTo(500);
+    assertThat(d.stats().series()).isEqualTo(500);
+  }
+
+  @Test
+  void deniesTheSecondRequestOnceTheBurstIsSpent() {
+    evaluator.evaluate("tight", body);
+    Decision d = evaluator.evaluate("tight", body);
+
+    assertThat(d.verdict()).isEqualTo(Verdict.DENY);
+    assertThat(d.status()).isEqualTo(429);
+    assertThat(d.retryAfter()).isNotNull();
+
+    nanos.addAndGet(4_000_000_000L); // 400 more tokens: 100 left + 400 = 500
+    assertThat(evaluator.evaluate("tight", body).verdict()).isEqualTo(Verdict.ALLOW);
+  }
+
+  @Test
+  void refusesAnOversizedBodyBeforeLookingAtIt() {
+    Decision d = evaluator.evaluate("tight", new byte[10_001]);
+
+    assertThat(d.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(d.status()).isEqualTo(413);
+    assertThat(d.stats()).isNull();
+  }
+
+  @Test
+  void aCorruptBodyIsA400() {
+    byte[] truncated = java.util.Arrays.copyOf(body, body.length / 2);
+
+    Decision d = evaluator.evaluate("tight", truncated);
+
+    assertThat(d.reason()).isEqualTo(Reason.BAD_BODY);
+    assertThat(d.status()).isEqualTo(400);
+  }
+
+  @Test
+  void aSnappyBombIsRefusedAsTooLargeDecoded() {
+    byte[] bomb = {(byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, 0x0f, 0, 0}; // 4 GiB
+
+    Decision d = evaluator.evaluate("tight", bomb);
+
+    assertThat(d.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
+    assertThat(d.status()).isEqualTo(413);
+  }
+
+  @Test
+  void aMissingTenantIsA401WhateverTheBody() {
+    assertThat(evaluator.evaluate(null, new byte[3]).status()).isEqualTo(401);
+    assertThat(evaluator.evaluate("", body).reason()).isEqualTo(Reason.MISSING_TENANT);
+    assertThat(evaluator.evaluate("a/b", body).reason()).isEqualTo(Reason.INVALID_TENANT);
+  }
+
+  @Test
+  void anOffTenantIsAdmittedWithoutAScan() {
+    Decision d = evaluator.evaluate("quiet", new byte[] {1, 2, 3});
+
+    assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(d.mode()).isEqualTo(Mode.OFF);
+    assertThat(d.stats()).isNull();
+  }
+
+  @Test
+  void refusesRemoteWrite2WhichItCannotCountWith415() {
+    String v2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+
+    Decision d = evaluator.evaluate("tight", v2, body, 0, body.length);
+
+    assertThat(d.reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
+    assertThat(d.status()).isEqualTo(415);
+    assertThat(d.message()).contains("remote write 1.0").contains(v2);
+    assertThat(evaluator.evaluate(null, v2, body, 0, body.length).status()).isEqualTo(401);
+    assertThat(
+            evaluator
+                .evaluate(
+                    "tight",
+                    "application/x-protobuf;proto=prometheus.WriteRequest",
+                    body,
+                    0,
+                    body.length)
+                .verdict())
+        .isEqualTo(Verdict.ALLOW);
+  }
+}

@@ -1,0 +1,94 @@
+package io.mimiredge.rls.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.RateLimit;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.enforce.BucketSpec;
+import io.mimiredge.rls.enforce.BucketView;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class EnvoyMappingTest {
+
+  private static String basic(String credentials) {
+    return "Basic "
+        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void readsTheBasicAuthUserAsGoDoes() {
+    assertThat(EnvoyMapping.basicAuthUser(basic("tenant-a:secret"))).isEqualTo("tenant-a");
+    assertThat(EnvoyMapping.basicAuthUser(basic("tenant-a:pass:with:colons")))
+        .isEqualTo("tenant-a");
+    assertThat(EnvoyMapping.basicAuthUser(basic(":secret"))).isEmpty();
+    assertThat(EnvoyMapping.basicAuthUser("bAsIc " + basic("t:p").substring(6))).isEqualTo("t");
+    assertThat(EnvoyMapping.basicAuthUser(basic("no-colon"))).isNull();
+    assertThat(EnvoyMapping.basicAuthUser("Basic !!!not-base64")).isNull();
+    assertThat(EnvoyMapping.basicAuthUser("Bearer abc")).isNull();
+    assertThat(EnvoyMapping.basicAuthUser("Basic")).isNull();
+    assertThat(EnvoyMapping.basicAuthUser(null)).isNull();
+  }
+
+  @Test
+  void statesARateInTheShortestWholeUnit() {
+    assertThat(EnvoyMapping.rateLimit(10))
+        .extracting(RateLimit::getRequestsPerUnit, RateLimit::getUnit)
+        .containsExactly(10, RateLimit.Unit.SECOND);
+    assertThat(EnvoyMapping.rateLimit(0.5))
+        .extracting(RateLimit::getRequestsPerUnit, RateLimit::getUnit)
+        .containsExactly(30, RateLimit.Unit.MINUTE);
+    assertThat(EnvoyMapping.rateLimit(1.0 / 3))
+        .extracting(RateLimit::getRequestsPerUnit, RateLimit::getUnit)
+        .containsExactly(20, RateLimit.Unit.MINUTE);
+    assertThat(EnvoyMapping.rateLimit(1.0 / 3600))
+        .extracting(RateLimit::getRequestsPerUnit, RateLimit::getUnit)
+        .containsExactly(1, RateLimit.Unit.HOUR);
+    // never whole: the shortest unit with at least one request, rounded (8.57/min)
+    assertThat(EnvoyMapping.rateLimit(1.0 / 7))
+        .extracting(RateLimit::getRequestsPerUnit, RateLimit::getUnit)
+        .containsExactly(9, RateLimit.Unit.MINUTE);
+    assertThat(EnvoyMapping.rateLimit(1e-7))
+        .extracting(RateLimit::getRequestsPerUnit, RateLimit::getUnit)
+        .containsExactly(1, RateLimit.Unit.DAY);
+    assertThat(
+            Integer.toUnsignedLong(
+                EnvoyMapping.rateLimit(BucketSpec.MAX_RATE).getRequestsPerUnit()))
+        .isEqualTo(1_000_000_000L);
+  }
+
+  @Test
+  void resetIsTheTimeUntilTheBucketIsFull() {
+    assertThat(EnvoyMapping.nanosUntilFull(new BucketView("k", new BucketSpec(10, 2), 10)))
+        .isZero();
+    assertThat(EnvoyMapping.nanosUntilFull(new BucketView("k", new BucketSpec(10, 2), 7)))
+        .isEqualTo(1_500_000_000L);
+    assertThat(EnvoyMapping.nanosUntilFull(new BucketView("k", new BucketSpec(10, 2), -3)))
+        .isEqualTo(5_000_000_000L);
+  }
+
+  @Test
+  void mapsHttpStatusesToEnvoysEnum() {
+    assertThat(EnvoyMapping.statusCode(429)).isEqualTo(StatusCode.TooManyRequests);
+    assertThat(EnvoyMapping.statusCode(413)).isEqualTo(StatusCode.PayloadTooLarge);
+    assertThat(EnvoyMapping.statusCode(401)).isEqualTo(StatusCode.Unauthorized);
+    assertThat(EnvoyMapping.statusCode(400)).isEqualTo(StatusCode.BadRequest);
+    assertThat(EnvoyMapping.statusCode(299)).isEqualTo(StatusCode.Forbidden);
+    assertThat(EnvoyMapping.statusCode(0)).isEqualTo(StatusCode.Forbidden);
+  }
+
+  @Test
+  void lowerCasesTheTenantHeaderAndChecksItsSettings() {
+    assertThat(new EnvoyMapping(TenantFrom.HEADER, "X-Scope-OrgID", "tenant").tenantHeader())
+        .isEqualTo("x-scope-orgid");
+    assertThatThrownBy(() -> new EnvoyMapping(TenantFrom.HEADER, " ", "tenant"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("tenantHeader");
+    assertThatThrownBy(() -> new EnvoyMapping(TenantFrom.HEADER, "x", ""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("descriptorKey");
+  }
+}

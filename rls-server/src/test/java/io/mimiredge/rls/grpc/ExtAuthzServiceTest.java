@@ -1,0 +1,386 @@
+package io.mimiredge.rls.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
+import io.envoyproxy.envoy.config.core.v3.HeaderMap;
+import io.envoyproxy.envoy.config.core.v3.HeaderValue;
+import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
+import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.testing.TestFixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ExtAuthzServiceTest {
+  /** tenant-a: a burst of exactly one 500-sample fixture, refilled in 5 s. */
+  private static final String OVERRIDES =
+      """
+      overrides:
+        tenant-a:
+          ingestion_rate: 100
+          ingestion_burst_size: 500
+        tenant-shadow:
+          ingestion_rate: 100
+          ingestion_burst_size: 500
+          edge_enforcement:
+            mode: shadow
+      """;
+
+  private static final String FIXTURE = "000.bin"; // 500 series, 500 samples
+
+  private InProcessDoors doors = new InProcessDoors(OVERRIDES);
+
+  @AfterEach
+  void close() throws InterruptedException {
+    doors.close();
+  }
+
+  private CheckResponse check(CheckRequest r) {
+    return doors.authz().check(r);
+  }
+
+  private static CheckRequest fixtureFor(String tenant) {
+    return EnvoyRequests.fixture(FIXTURE, Map.of("X-Scope-OrgID", tenant));
+  }
+
+  private static Map<String, String> headers(List<HeaderValueOption> options) {
+    return options.stream()
+        .collect(
+            Collectors.toMap(
+                o -> o.getHeader().getKey(),
+                o -> o.getHeader().getValue(),
+                (a, b) -> a + "," + b,
+                LinkedHashMap::new));
+  }
+
+  @Test
+  void allowsAPushWithinTheLimits() {
+    CheckResponse r = check(fixtureFor("tenant-a"));
+
+    assertThat(r.getStatus().getCode()).isEqualTo(com.google.rpc.Code.OK_VALUE);
+    assertThat(r.hasDeniedResponse()).isFalse();
+    assertThat(r.getOkResponse().getResponseHeadersToAddList()).isEmpty();
+    InProcessDoors.Recorded rec = doors.last();
+    assertThat(rec.door()).isEqualTo(Door.EXT_AUTHZ);
+    assertThat(rec.decision().verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(rec.decision().tenant()).isEqualTo("tenant-a");
+    assertThat(rec.decision().items()).isEqualTo(500);
+    assertThat(rec.decision().stats().series()).isEqualTo(500);
+  }
+
+  @Test
+  void answers429WithRetryAfterOnceTheBurstIsSpent() {
+    check(fixtureFor("tenant-a"));
+
+    CheckResponse r = check(fixtureFor("tenant-a"));
+
+    assertThat(r.getStatus().getCode()).isNotEqualTo(com.google.rpc.Code.OK_VALUE);
+    assertThat(r.hasDeniedResponse()).isTrue();
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.TooManyRequests);
+    Map<String, String> h = headers(r.getDeniedResponse().getHeadersList());
+    assertThat(h)
+        .containsEntry("retry-after", "5")
+        .containsEntry("x-edge-enforcement-reason", "ingestion_rate");
+    assertThat(r.getDeniedResponse().getBody())
+        .contains("err-mimir-tenant-max-ingestion-rate")
+        .endsWith("\n");
+    assertThat(doors.last().decision().verdict()).isEqualTo(Verdict.DENY);
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.INGESTION_RATE);
+
+    doors.advanceSeconds(5);
+    assertThat(check(fixtureFor("tenant-a")).hasDeniedResponse()).isFalse();
+  }
+
+  @Test
+  void answers415ToRemoteWrite2WhichTheEdgeCannotCount() {
+    CheckResponse r =
+        check(
+            EnvoyRequests.fixture(
+                FIXTURE,
+                Map.of(
+                    "X-Scope-OrgID",
+                    "tenant-a",
+                    "Content-Type",
+                    "application/x-protobuf;proto=io.prometheus.write.v2.Request")));
+
+    assertThat(r.getDeniedResponse().getStatus().getCode())
+        .isEqualTo(StatusCode.UnsupportedMediaType);
+    assertThat(headers(r.getDeniedResponse().getHeadersList()))
+        .containsEntry("x-edge-enforcement-reason", "unsupported_message");
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
+  }
+
+  @Test
+  void answers401WithoutATenant() {
+    CheckResponse r = check(EnvoyRequests.fixture(FIXTURE, Map.of()));
+
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.Unauthorized);
+    assertThat(r.getDeniedResponse().getBody()).isEqualTo("no org id\n");
+    assertThat(headers(r.getDeniedResponse().getHeadersList()))
+        .containsEntry("x-edge-enforcement-reason", "missing_tenant")
+        .doesNotContainKey("retry-after");
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.MISSING_TENANT);
+  }
+
+  @Test
+  void answers400ForABodyThatIsNotRemoteWrite() {
+    byte[] junk = "this is not snappy".getBytes(StandardCharsets.US_ASCII);
+    CheckResponse r =
+        check(
+            EnvoyRequests.push(
+                EnvoyRequests.prometheusHeaders(junk.length, Map.of("X-Scope-OrgID", "tenant-a")),
+                ByteString.copyFrom(junk),
+                true));
+
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.BadRequest);
+    assertThat(headers(r.getDeniedResponse().getHeadersList()))
+        .containsEntry("x-edge-enforcement-reason", "bad_body");
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.BAD_BODY);
+  }
+
+  @Test
+  void answers413ForABodyOverMaxRequestBytes() throws InterruptedException {
+    doors.close();
+    doors = new InProcessDoors(OVERRIDES, b -> {}, 1000);
+    CheckResponse r = check(fixtureFor("tenant-a")); // 9380 bytes
+
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.PayloadTooLarge);
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+  }
+
+  @Test
+  void admitsAPartialBodyUnscannedAndCountsIt() {
+    byte[] whole = TestFixtures.body(FIXTURE);
+    ByteString cut = ByteString.copyFrom(whole, 0, 4096);
+    Map<String, String> h =
+        EnvoyRequests.prometheusHeaders(
+            whole.length, Map.of("X-Scope-OrgID", "tenant-a", "x-envoy-auth-partial-body", "true"));
+
+    CheckResponse r = check(EnvoyRequests.push(h, cut, true));
+
+    assertThat(r.getStatus().getCode()).isEqualTo(com.google.rpc.Code.OK_VALUE);
+    assertThat(r.hasDeniedResponse()).isFalse();
+    assertThat(headers(r.getOkResponse().getResponseHeadersToAddList()))
+        .containsEntry("x-edge-enforcement-reason", "partial_body");
+    InProcessDoors.Recorded rec = doors.last();
+    assertThat(rec.door()).isEqualTo(Door.EXT_AUTHZ);
+    assertThat(rec.decision().verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(rec.decision().reason()).isEqualTo(Reason.PARTIAL_BODY);
+    assertThat(rec.decision().items()).isZero();
+    // nothing was consumed: the whole burst is still there for a complete request
+    assertThat(check(fixtureFor("tenant-a")).hasDeniedResponse()).isFalse();
+    // and the same cut body without the header is judged as it is: corrupt
+    Map<String, String> plain =
+        EnvoyRequests.prometheusHeaders(whole.length, Map.of("X-Scope-OrgID", "tenant-a"));
+    assertThat(
+            check(EnvoyRequests.push(plain, cut, true)).getDeniedResponse().getStatus().getCode())
+        .isEqualTo(StatusCode.BadRequest);
+  }
+
+  @Test
+  void aPartialBodyStillNeedsATenant() {
+    Map<String, String> h =
+        EnvoyRequests.prometheusHeaders(10, Map.of("x-envoy-auth-partial-body", "true"));
+
+    CheckResponse r = check(EnvoyRequests.push(h, ByteString.copyFromUtf8("0123456789"), true));
+
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.Unauthorized);
+  }
+
+  @Test
+  void readsTheBodyStringWhenThereIsNoRawBody() throws IOException {
+    byte[] body = asciiRemoteWrite();
+    assertThat(new String(body, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8))
+        .isEqualTo(body);
+
+    CheckResponse r =
+        check(
+            EnvoyRequests.push(
+                EnvoyRequests.prometheusHeaders(body.length, Map.of("X-Scope-OrgID", "tenant-a")),
+                ByteString.copyFrom(body),
+                false));
+
+    assertThat(r.hasDeniedResponse()).isFalse();
+    assertThat(doors.last().decision().stats().series()).isEqualTo(1);
+    assertThat(doors.last().decision().items()).isEqualTo(1);
+  }
+
+  @Test
+  void takesTheTenantFromBasicAuthWhenConfigured() throws InterruptedException {
+    doors.close();
+    doors = new InProcessDoors(OVERRIDES, b -> b.tenantFrom(TenantFrom.BASIC_AUTH_USER));
+    String auth =
+        "Basic "
+            + Base64.getEncoder()
+                .encodeToString("tenant-a:s3cret".getBytes(StandardCharsets.UTF_8));
+
+    CheckResponse r =
+        check(
+            EnvoyRequests.fixture(
+                FIXTURE, Map.of("Authorization", auth, "X-Scope-OrgID", "someone-else")));
+
+    assertThat(r.hasDeniedResponse()).isFalse();
+    assertThat(doors.last().decision().tenant()).isEqualTo("tenant-a");
+    // the header does not count in this mode
+    CheckResponse none = check(fixtureFor("tenant-a"));
+    assertThat(none.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.Unauthorized);
+  }
+
+  @Test
+  void takesTheTenantFromAConfiguredHeader() throws InterruptedException {
+    doors.close();
+    doors = new InProcessDoors(OVERRIDES, b -> b.tenantHeader("X-Tenant"));
+
+    check(EnvoyRequests.fixture(FIXTURE, Map.of("X-Tenant", "tenant-a")));
+
+    assertThat(doors.last().decision().tenant()).isEqualTo("tenant-a");
+  }
+
+  @Test
+  void readsRawHeadersWhenEnvoySendsAHeaderMap() {
+    CheckRequest base = EnvoyRequests.fixture(FIXTURE, Map.of());
+    AttributeContext.HttpRequest http =
+        base.getAttributes().getRequest().getHttp().toBuilder()
+            .clearHeaders()
+            .setHeaderMap(
+                HeaderMap.newBuilder()
+                    .addHeaders(
+                        HeaderValue.newBuilder()
+                            .setKey("x-scope-orgid")
+                            .setRawValue(ByteString.copyFromUtf8("tenant-a"))))
+            .build();
+    CheckRequest r =
+        base.toBuilder()
+            .setAttributes(
+                base.getAttributes().toBuilder()
+                    .setRequest(base.getAttributes().getRequest().toBuilder().setHttp(http)))
+            .build();
+
+    assertThat(check(r).hasDeniedResponse()).isFalse();
+    assertThat(doors.last().decision().tenant()).isEqualTo("tenant-a");
+  }
+
+  @Test
+  void shadowModeAdmitsWhatItWouldDenyAndRecordsShadowDeny() {
+    check(fixtureFor("tenant-shadow"));
+
+    CheckResponse r = check(fixtureFor("tenant-shadow"));
+
+    assertThat(r.getStatus().getCode()).isEqualTo(com.google.rpc.Code.OK_VALUE);
+    assertThat(r.hasDeniedResponse()).isFalse();
+    assertThat(headers(r.getOkResponse().getResponseHeadersToAddList()))
+        .containsEntry("x-edge-enforcement-reason", "shadow_ingestion_rate");
+    assertThat(r.getOkResponse().getHeadersList()).isEmpty(); // nothing added towards Mimir
+    assertThat(doors.last().decision().verdict()).isEqualTo(Verdict.SHADOW_DENY);
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.INGESTION_RATE);
+  }
+
+  @Test
+  void aCheckRequestWithoutAnHttpRequestIsInvalidArgument() {
+    assertThatThrownBy(() -> check(CheckRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThatThrownBy(
+            () ->
+                check(
+                    CheckRequest.newBuilder()
+                        .setAttributes(
+                            AttributeContext.newBuilder()
+                                .setRequest(AttributeContext.Request.getDefaultInstance()))
+                        .build()))
+        .isInstanceOf(StatusRuntimeException.class)
+        .hasMessageContaining("INVALID_ARGUMENT");
+    assertThat(doors.recorded).isEmpty();
+  }
+
+  @Test
+  void recordsEveryDecisionWithItsDuration() {
+    check(fixtureFor("tenant-a"));
+    check(fixtureFor("tenant-a"));
+    check(EnvoyRequests.fixture(FIXTURE, Map.of()));
+
+    assertThat(doors.recorded)
+        .extracting(r -> r.decision().reason())
+        .containsExactly(Reason.ALLOWED, Reason.INGESTION_RATE, Reason.MISSING_TENANT);
+    assertThat(doors.recorded).allSatisfy(r -> assertThat(r.nanos()).isZero()); // fake clock
+  }
+
+  /**
+   * A remote-write body that is valid UTF-8, as only such a body can travel in the {@code body}
+   * string: one series with ASCII labels, one sample (value 0, timestamp 100), snappy-encoded with
+   * literals of at most 32 bytes (tag bytes below 0x80) and a one-byte length.
+   */
+  static byte[] asciiRemoteWrite() throws IOException {
+    ByteArrayOutputStream label1 = message(o -> strings(o, "__name__", "up"));
+    ByteArrayOutputStream label2 = message(o -> strings(o, "job", "envoy"));
+    ByteArrayOutputStream sample =
+        message(
+            o -> {
+              o.writeDouble(1, 0.0);
+              o.writeInt64(2, 100);
+            });
+    ByteArrayOutputStream series =
+        message(
+            o -> {
+              o.writeByteArray(1, label1.toByteArray());
+              o.writeByteArray(1, label2.toByteArray());
+              o.writeByteArray(2, sample.toByteArray());
+            });
+    byte[] proto = message(o -> o.writeByteArray(1, series.toByteArray())).toByteArray();
+    if (proto.length >= 128) {
+      throw new IllegalStateException("keep it under 128 bytes: " + proto.length);
+    }
+    ByteArrayOutputStream snappy = new ByteArrayOutputStream();
+    snappy.write(proto.length); // varint, one byte
+    for (int off = 0; off < proto.length; off += 32) {
+      int n = Math.min(32, proto.length - off);
+      snappy.write((n - 1) << 2); // literal tag
+      snappy.write(proto, off, n);
+    }
+    byte[] body = snappy.toByteArray();
+    for (byte b : body) {
+      if (b < 0) {
+        throw new IllegalStateException("not ASCII: " + Arrays.toString(body));
+      }
+    }
+    return body;
+  }
+
+  private interface Writer {
+    void write(CodedOutputStream o) throws IOException;
+  }
+
+  private static ByteArrayOutputStream message(Writer w) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream o = CodedOutputStream.newInstance(bytes);
+    w.write(o);
+    o.flush();
+    return bytes;
+  }
+
+  private static void strings(CodedOutputStream o, String name, String value) throws IOException {
+    o.writeString(1, name);
+    o.writeString(2, value);
+  }
+}

@@ -1,0 +1,218 @@
+package io.mimiredge.rls.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import io.dropwizard.util.DataSize;
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.envoyproxy.envoy.type.v3.StatusCode;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Enforcer;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The gRPC doors over a real Netty port on 127.0.0.1, built from the configuration bean. */
+class GrpcServerNettyTest {
+  private static final int MAX_REQUEST_BYTES = 5 << 20;
+  private static final int OVERHEAD_BYTES = 64 << 10;
+
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private GrpcServer server;
+  private ManagedChannel channel;
+
+  @AfterEach
+  void close() throws InterruptedException {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (server != null) {
+      server.stop();
+    }
+    executor.shutdownNow();
+  }
+
+  private GrpcServer start(DecisionRecorder recorder, String grace) throws Exception {
+    GrpcConfig config = new GrpcConfig();
+    config.setBindHost("127.0.0.1");
+    config.setPort(0);
+    config.setMessageOverhead(DataSize.kibibytes(OVERHEAD_BYTES >> 10));
+    config.setShutdownGrace(io.dropwizard.util.Duration.parse(grace));
+    Enforcer enforcer =
+        Enforcer.builder()
+            .overrides(Overrides.of(TenantLimits.MIMIR_DEFAULTS.withRequestRate(100)))
+            .buckets(new LocalBucketStore(System::nanoTime))
+            .build();
+    PushEvaluator evaluator =
+        new PushEvaluator(enforcer, new WriteRequestScanner(50 << 20), MAX_REQUEST_BYTES);
+    server = config.build(evaluator, recorder, () -> true, "X-Scope-OrgID", TenantFrom.HEADER);
+    server.start();
+    channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
+    return server;
+  }
+
+  private static CheckRequest randomBody(int bytes) {
+    byte[] body = new byte[bytes];
+    new Random(bytes).nextBytes(body);
+    return EnvoyRequests.push(
+        EnvoyRequests.prometheusHeaders(bytes, Map.of("X-Scope-OrgID", "tenant-a")),
+        ByteString.copyFrom(body),
+        true);
+  }
+
+  @Test
+  void servesEveryDoorOnOnePort() throws Exception {
+    start(DecisionRecorder.NONE, "1s");
+
+    assertThat(server.port()).isPositive();
+    assertThat(
+            HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(ServingStatus.SERVING);
+    CheckResponse check =
+        AuthorizationGrpc.newBlockingStub(channel)
+            .check(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a")));
+    assertThat(check.hasDeniedResponse()).isFalse();
+    RateLimitResponse rl =
+        RateLimitServiceGrpc.newBlockingStub(channel)
+            .shouldRateLimit(
+                EnvoyRequests.rateLimit(EnvoyRequests.DOMAIN, "tenant", "tenant-a", 1));
+    assertThat(rl.getOverallCode()).isEqualTo(RateLimitResponse.Code.OK);
+  }
+
+  @Test
+  void acceptsA5MiBBodyAndRefusesLargerMessagesWithResourceExhausted() throws Exception {
+    start(DecisionRecorder.NONE, "1s");
+    AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
+    assertThat(server.maxInboundMessageBytes()).isEqualTo(MAX_REQUEST_BYTES + OVERHEAD_BYTES);
+
+    // The whole 5 MiB arrives and is judged (random bytes: not remote write).
+    CheckResponse fits = stub.check(randomBody(MAX_REQUEST_BYTES));
+    assertThat(fits.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.BadRequest);
+    assertThat(fits.getDeniedResponse().getHeaders(1).getHeader().getValue())
+        .isEqualTo(Reason.BAD_BODY.label());
+
+    // Over maxRequestBytes but within the message overhead: the enforcer's 413.
+    CheckResponse tooLarge = stub.check(randomBody(MAX_REQUEST_BYTES + 1));
+    assertThat(tooLarge.getDeniedResponse().getStatus().getCode())
+        .isEqualTo(StatusCode.PayloadTooLarge);
+
+    // Over the message limit: refused by gRPC before anything is decided.
+    assertThatThrownBy(() -> stub.check(randomBody(MAX_REQUEST_BYTES + OVERHEAD_BYTES + 1)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED));
+  }
+
+  @Test
+  void stopLetsRunningCallsFinishAndRefusesNewOnes() throws Exception {
+    CountDownLatch inCall = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    start(
+        (door, d, n) -> {
+          inCall.countDown();
+          await(release);
+        },
+        "10s");
+    AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
+    CheckRequest push = EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a"));
+    Future<CheckResponse> running = executor.submit(() -> stub.check(push));
+    assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
+
+    Future<?> stopping = executor.submit(() -> stopQuietly(server));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (server.serving() && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertThat(server.serving()).isFalse();
+    assertThat(stopping.isDone()).isFalse(); // waiting for the running call
+
+    release.countDown();
+
+    assertThat(running.get(10, TimeUnit.SECONDS).hasDeniedResponse()).isFalse();
+    stopping.get(10, TimeUnit.SECONDS);
+    assertThatThrownBy(() -> stub.check(push))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+  }
+
+  @Test
+  void stopCancelsWhatIsStillRunningAfterTheGrace() throws Exception {
+    CountDownLatch inCall = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    start(
+        (door, d, n) -> {
+          inCall.countDown();
+          await(release);
+        },
+        "200ms");
+    AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Future<?> running =
+        executor.submit(
+            () -> {
+              try {
+                stub.check(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a")));
+              } catch (StatusRuntimeException e) {
+                failure.set(e);
+              }
+            });
+    assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
+
+    long start = System.nanoTime();
+    server.stop();
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    release.countDown();
+
+    running.get(10, TimeUnit.SECONDS);
+    assertThat(tookMs).isBetween(150L, 9_000L);
+    assertThat(failure.get()).isInstanceOf(StatusRuntimeException.class);
+    assertThat(((StatusRuntimeException) failure.get()).getStatus().getCode())
+        .isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Void stopQuietly(GrpcServer s) throws InterruptedException {
+    s.stop();
+    return null;
+  }
+}

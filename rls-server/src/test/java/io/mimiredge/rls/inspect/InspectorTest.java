@@ -1,0 +1,211 @@
+package io.mimiredge.rls.inspect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.util.JarLocation;
+import io.mimiredge.rls.RlsApplication;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.OverridesParser;
+import io.mimiredge.rls.limits.TenantLimits;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class InspectorTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path FIXTURES = Path.of(System.getProperty("fixtures.dir"));
+  private static final List<String> EXPECTED_FIELDS =
+      List.of(
+          "compressed_bytes",
+          "uncompressed_bytes",
+          "series",
+          "float_samples",
+          "histograms",
+          "exemplars",
+          "metadata",
+          "max_labels_per_series",
+          "max_label_name_len",
+          "max_label_value_len");
+
+  private static Inspector inspector(String overridesYaml, String tenant) throws Exception {
+    Overrides overrides = OverridesParser.parse(overridesYaml, TenantLimits.MIMIR_DEFAULTS);
+    return new Inspector(overrides, tenant, 50L << 20, 100 << 20, () -> 0L);
+  }
+
+  private static List<JsonNode> lines(String output) throws Exception {
+    List<JsonNode> lines = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      if (!line.isBlank()) {
+        lines.add(JSON.readTree(line));
+      }
+    }
+    return lines;
+  }
+
+  @Test
+  void printsEveryExpectedStatisticForEveryFixture() throws Exception {
+    List<JsonNode> expected;
+    try (Stream<String> s = Files.lines(FIXTURES.resolve("expected.jsonl"))) {
+      expected = s.filter(l -> !l.isBlank()).map(InspectorTest::json).toList();
+    }
+    List<Path> bodies =
+        expected.stream().map(e -> FIXTURES.resolve(e.get("file").asText())).toList();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int failed =
+        inspector("", null).inspect(bodies, new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertThat(failed).isZero();
+    List<JsonNode> lines = lines(out.toString(StandardCharsets.UTF_8));
+    assertThat(lines).hasSameSizeAs(expected);
+    for (int i = 0; i < lines.size(); i++) {
+      JsonNode line = lines.get(i);
+      JsonNode want = expected.get(i);
+      assertThat(line.get("file").asText()).isEqualTo(want.get("file").asText());
+      for (String field : EXPECTED_FIELDS) {
+        assertThat(line.get(field).asLong())
+            .as("%s %s", want.get("file").asText(), field)
+            .isEqualTo(want.get(field).asLong());
+      }
+      assertThat(line.has("decision")).isFalse();
+    }
+  }
+
+  @Test
+  void decidesForATenantWithItsOwnValidationLimits() throws Exception {
+    // 002.bin carries 3 series with 27 labels: over a limit of 20 they are invalid, and Mimir
+    // would drop them, so only the other 497 samples count against the ingestion limit.
+    Inspector inspector =
+        inspector(
+            "overrides: {t: {max_label_names_per_series: 20, ingestion_burst_size: 1000}}", "t");
+
+    JsonNode line = inspector.inspect(FIXTURES.resolve("002.bin"));
+
+    assertThat(line.get("violations").get("series_over_max_label_names").asLong()).isEqualTo(3);
+    assertThat(line.get("valid_items").asLong()).isEqualTo(497);
+    assertThat(line.get("decision").get("verdict").asText()).isEqualTo("allow");
+    assertThat(line.get("decision").get("items").asLong()).isEqualTo(497);
+  }
+
+  @Test
+  void explainsARequestLargerThanTheBurst() throws Exception {
+    JsonNode line =
+        inspector("overrides: {t: {ingestion_burst_size: 100}}", "t")
+            .inspect(FIXTURES.resolve("000.bin"));
+
+    JsonNode decision = line.get("decision");
+    assertThat(decision.get("verdict").asText()).isEqualTo("deny");
+    assertThat(decision.get("reason").asText()).isEqualTo("ingestion_rate");
+    assertThat(decision.get("status").asInt()).isEqualTo(429);
+    assertThat(decision.get("message").asText())
+        .contains("burst size limit, set to 100, with 500 items");
+    assertThat(decision.has("retry_after_seconds")).isFalse();
+  }
+
+  @Test
+  void validationDenyPolicyGivesA400() throws Exception {
+    JsonNode line =
+        inspector(
+                "overrides: {t: {max_label_value_length: 100, edge_enforcement: {validation: deny}}}",
+                "t")
+            .inspect(FIXTURES.resolve("002.bin"));
+
+    assertThat(line.get("decision").get("status").asInt()).isEqualTo(400);
+    assertThat(line.get("decision").get("reason").asText()).isEqualTo("label_value_too_long");
+    assertThat(line.get("decision").get("message").asText())
+        .contains("err-mimir-label-value-too-long");
+  }
+
+  @Test
+  void aBodyItCannotReadIsAJsonLineNotAStackTrace(@TempDir Path dir) throws Exception {
+    Path garbage = dir.resolve("garbage.bin");
+    Files.write(garbage, "definitely not snappy".getBytes(StandardCharsets.UTF_8));
+    Path missing = dir.resolve("missing.bin");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+    int failed =
+        inspector("", "t")
+            .inspect(List.of(garbage, missing), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertThat(failed).isEqualTo(2);
+    List<JsonNode> lines = lines(out.toString(StandardCharsets.UTF_8));
+    assertThat(lines.get(0).get("error").get("reason").asText()).isEqualTo("bad_body");
+    assertThat(lines.get(0).get("decision").get("status").asInt()).isEqualTo(400);
+    assertThat(lines.get(1).get("error").get("reason").asText()).isEqualTo("unreadable");
+  }
+
+  @Test
+  void runsAsTheJarsInspectCommand(@TempDir Path dir) throws Exception {
+    Path overrides = dir.resolve("overrides.yaml");
+    Files.writeString(overrides, "overrides:\n  t:\n    ingestion_burst_size: 10\n");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
+    Bootstrap<?> bootstrap = new Bootstrap<>(new RlsApplication());
+    bootstrap.addCommand(new InspectCommand(stdout));
+
+    Optional<Throwable> failure =
+        new Cli(
+                new JarLocation(RlsApplication.class),
+                bootstrap,
+                stdout,
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(
+                "inspect",
+                "--overrides",
+                overrides.toString(),
+                "--tenant",
+                "t",
+                FIXTURES.resolve("000.bin").toString());
+
+    assertThat(failure).isEmpty();
+    JsonNode line = lines(out.toString(StandardCharsets.UTF_8)).get(0);
+    assertThat(line.get("series").asLong()).isEqualTo(500);
+    assertThat(line.get("decision").get("status").asInt()).isEqualTo(429);
+  }
+
+  @Test
+  void aBrokenOverridesFileFailsTheCommandWithItsLine(@TempDir Path dir) throws Exception {
+    Path overrides = dir.resolve("overrides.yaml");
+    Files.writeString(overrides, "overrides:\n  t:\n    ingestion_rate: fast\n");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream stdout = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Bootstrap<?> bootstrap = new Bootstrap<>(new RlsApplication());
+    bootstrap.addCommand(new InspectCommand(stdout));
+
+    Optional<Throwable> failure =
+        new Cli(
+                new JarLocation(RlsApplication.class),
+                bootstrap,
+                stdout,
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(
+                "inspect",
+                "--overrides",
+                overrides.toString(),
+                FIXTURES.resolve("000.bin").toString());
+
+    assertThat(failure).isPresent();
+    assertThat(failure.get().getMessage()).contains("ingestion_rate").contains("line 3");
+  }
+
+  private static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
