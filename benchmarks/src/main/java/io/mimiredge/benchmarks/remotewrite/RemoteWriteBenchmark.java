@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * naive path for comparison. Every case takes the same snappy bodies ({@link RequestBodies}).
  *
  * <p>All cases by hand, from the repository root after {@code mvn package}: {@code java -jar
- * benchmarks/target/benchmarks.jar -prof gc}; {@code benchmarks/gate} runs the CI subset.
+ * benchmarks/target/benchmarks.jar RemoteWriteBenchmark -prof gc}; {@code benchmarks/gate} runs the
+ * CI subset.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
