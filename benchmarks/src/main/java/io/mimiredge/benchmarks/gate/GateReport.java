@@ -1,0 +1,289 @@
+package io.mimiredge.benchmarks.gate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Reads the JMH JSON results of {@code benchmarks/gate}, prints every result, then the figures with
+ * their goals, then — last — one {@code name value} line per figure. Exit code 0 when the CI gate
+ * holds, 1 when a figure breaks it, 2 when a result the gate needs is missing or unreadable.
+ *
+ * <p>Usage: {@code java -cp benchmarks.jar io.mimiredge.benchmarks.gate.GateReport RESULT.json...}
+ */
+public final class GateReport {
+
+  /** The request size the figures are taken at. */
+  static final String REQUEST = "2000";
+
+  static final String DECODE = "snappyDecode";
+  static final String SCAN = "decodeAndScan";
+  static final String FULL_PARSE = "decodeAndFullParse";
+  static final String DECIDE = "decodeScanAndDecide";
+
+  /** A limit a figure is compared with. */
+  record Bound(String operator, double limit) {
+    static Bound atMost(double limit) {
+      return new Bound("<=", limit);
+    }
+
+    static Bound atLeast(double limit) {
+      return new Bound(">=", limit);
+    }
+
+    boolean holds(double value) {
+      return operator.equals("<=") ? value <= limit : value >= limit;
+    }
+
+    @Override
+    public String toString() {
+      return operator + " " + number(limit);
+    }
+  }
+
+  /**
+   * One figure of the gate. {@code value} is NaN when a result it needs is missing ({@code missing}
+   * says which); {@code gate} is null for figures CI does not fail on.
+   */
+  record Figure(
+      String name,
+      double value,
+      String format,
+      Bound goal,
+      Bound gate,
+      String why,
+      String missing) {
+
+    boolean present() {
+      return !Double.isNaN(value);
+    }
+
+    boolean breaksGate() {
+      return gate != null && present() && !gate.holds(value);
+    }
+
+    String formatted() {
+      return present() ? String.format(Locale.ROOT, format, value) : "n/a";
+    }
+
+    String verdict() {
+      if (!present()) {
+        return "MISSING (" + missing + ")";
+      } else if (breaksGate()) {
+        return "GATE FAILED";
+      } else if (goal != null && !goal.holds(value)) {
+        return "misses goal";
+      }
+      return "meets goal";
+    }
+  }
+
+  private GateReport() {}
+
+  public static void main(String[] args) {
+    if (args.length == 0) {
+      System.err.println("usage: GateReport RESULT.json... (JMH -rf json result files)");
+      System.exit(2);
+    }
+    List<JmhResult> results = new ArrayList<>();
+    for (String arg : args) {
+      try {
+        results.addAll(JmhResult.read(Path.of(arg)));
+      } catch (IOException | RuntimeException e) {
+        System.err.println("gate: cannot read JMH results " + arg + ": " + e.getMessage());
+        System.exit(2);
+      }
+    }
+    System.exit(report(results, System.out));
+  }
+
+  /** Prints the report of {@code results} to {@code out}; returns the exit code. */
+  static int report(List<JmhResult> results, PrintStream out) {
+    printTable(results, out);
+    List<Figure> figures = figures(results);
+
+    out.println();
+    out.printf(
+        Locale.ROOT,
+        "== Figures at %s series (one run on shared cores: ratios are noisy) ==%n",
+        REQUEST);
+    for (Figure f : figures) {
+      out.printf(
+          Locale.ROOT,
+          "%-24s %10s   goal %-8s  CI gate %-6s  %-12s %s%n",
+          f.name(),
+          f.formatted(),
+          f.goal() == null ? "-" : f.goal(),
+          f.gate() == null ? "-" : f.gate(),
+          f.verdict(),
+          f.why());
+    }
+
+    int exit = 0;
+    for (Figure f : figures) {
+      if (f.gate() != null && !f.present()) {
+        out.printf("gate: FAILED: no value for %s (%s)%n", f.name(), f.missing());
+        exit = Math.max(exit, 2);
+      } else if (f.breaksGate()) {
+        out.printf(
+            Locale.ROOT,
+            "gate: FAILED: %s = %s, the CI gate is %s (%s)%n",
+            f.name(),
+            f.formatted(),
+            f.gate(),
+            f.why());
+        exit = Math.max(exit, 1);
+      }
+    }
+    if (exit == 0) {
+      out.println("gate: passed");
+    }
+
+    out.println();
+    for (Figure f : figures) {
+      out.println(f.name() + " " + f.formatted());
+    }
+    return exit;
+  }
+
+  static List<Figure> figures(List<JmhResult> results) {
+    Optional<JmhResult> decode = find(results, DECODE, "avgt");
+    Optional<JmhResult> scan = find(results, SCAN, "avgt");
+    Optional<JmhResult> parse = find(results, FULL_PARSE, "avgt");
+    Optional<JmhResult> decideAvg = find(results, DECIDE, "avgt");
+    Optional<JmhResult> decideSample = find(results, DECIDE, "sample");
+
+    double scanVsDecode = ratio(scan, decode);
+    double parseVsScan = ratio(parse, scan);
+    double alloc =
+        decideAvg.map(JmhResult::allocBytesPerOp).orElse(OptionalDouble.empty()).orElse(Double.NaN);
+    double p99 =
+        decideSample
+            .map(r -> r.percentileMillis("99.0"))
+            .orElse(OptionalDouble.empty())
+            .orElse(Double.NaN);
+
+    return List.of(
+        new Figure(
+            "scan_vs_decode",
+            scanVsDecode,
+            "%.2f",
+            Bound.atMost(1.3),
+            Bound.atMost(2),
+            "time(decode + scan) / time(decode), median iterations",
+            missing(scanVsDecode, SCAN + " and " + DECODE + " avgt")),
+        new Figure(
+            "full_parse_vs_scan",
+            parseVsScan,
+            "%.2f",
+            Bound.atLeast(3),
+            null,
+            "time(decode + protobuf-java parse) / time(decode + scan), median iterations",
+            missing(parseVsScan, FULL_PARSE + " and " + SCAN + " avgt")),
+        new Figure(
+            "alloc_bytes_per_request",
+            alloc,
+            "%.0f",
+            Bound.atMost(1024),
+            null,
+            "gc.alloc.rate.norm of decode + scan + decision, steady state",
+            missing(alloc, DECIDE + " avgt with -prof gc")),
+        new Figure(
+            "decide_p99_ms",
+            p99,
+            "%.3f",
+            null,
+            Bound.atMost(10),
+            "p99 of one decode + scan + decision, the latency budget",
+            missing(p99, DECIDE + " sample")));
+  }
+
+  private static String missing(double value, String what) {
+    return Double.isNaN(value) ? "no result for " + what + " at request=" + REQUEST : null;
+  }
+
+  private static double ratio(Optional<JmhResult> numerator, Optional<JmhResult> denominator) {
+    if (numerator.isEmpty() || denominator.isEmpty()) {
+      return Double.NaN;
+    }
+    return numerator.get().medianMillis() / denominator.get().medianMillis();
+  }
+
+  private static Optional<JmhResult> find(List<JmhResult> results, String method, String mode) {
+    return results.stream()
+        .filter(r -> r.method().equals(method))
+        .filter(r -> r.mode().equals(mode))
+        .filter(r -> REQUEST.equals(r.params().get("request")))
+        .findFirst();
+  }
+
+  private static void printTable(List<JmhResult> results, PrintStream out) {
+    out.println("== JMH results (p50 of an avgt run: its median iteration) ==");
+    out.printf(
+        Locale.ROOT,
+        "%-40s %-6s %-9s %12s %10s %-6s %12s %10s %10s %10s%n",
+        "Benchmark",
+        "Mode",
+        "request",
+        "Score",
+        "Error",
+        "Units",
+        "alloc B/op",
+        "p50",
+        "p99",
+        "p99.9");
+    List<JmhResult> sorted = new ArrayList<>(results);
+    sorted.sort(
+        Comparator.comparing(JmhResult::mode)
+            .thenComparingInt(GateReport::requestOrder)
+            .thenComparing(JmhResult::shortName));
+    for (JmhResult r : sorted) {
+      out.printf(
+          Locale.ROOT,
+          "%-40s %-6s %-9s %12.3f %10s %-6s %12s %10s %10s %10s%n",
+          r.shortName(),
+          r.mode(),
+          r.params().getOrDefault("request", ""),
+          r.score(),
+          Double.isNaN(r.scoreError()) ? "" : String.format(Locale.ROOT, "± %.3f", r.scoreError()),
+          r.scoreUnit(),
+          r.allocBytesPerOp().isPresent()
+              ? String.format(Locale.ROOT, "%.0f", r.allocBytesPerOp().getAsDouble())
+              : "",
+          percentile(r, "50.0"),
+          percentile(r, "99.0"),
+          percentile(r, "99.9"));
+    }
+  }
+
+  /** Fixtures first, then the generated sizes from small to large. */
+  private static int requestOrder(JmhResult r) {
+    String request = r.params().getOrDefault("request", "");
+    try {
+      return Integer.parseInt(request);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** p50 of any mode (of an avgt run: the median iteration); higher ones of sample runs only. */
+  private static String percentile(JmhResult r, String key) {
+    if (!key.equals("50.0") && !r.mode().equals("sample")) {
+      return "";
+    }
+    Double value = r.percentiles().get(key);
+    return value == null ? "" : String.format(Locale.ROOT, "%.3f", value);
+  }
+
+  private static String number(double value) {
+    return value == Math.rint(value)
+        ? Long.toString((long) value)
+        : String.format(Locale.ROOT, "%s", value);
+  }
+}

@@ -1,0 +1,76 @@
+package io.mimiredge.benchmarks.remotewrite;
+
+import com.google.protobuf.CodedInputStream;
+import io.mimiredge.benchmarks.prompb.WriteRequest;
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.ValidationLimits;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One remote-write request per operation, through each stage of the RLS's path, and through the
+ * naive path for comparison. Every case takes the same snappy bodies ({@link RequestBodies}).
+ *
+ * <p>All cases by hand, from the repository root after {@code mvn package}: {@code java -jar
+ * benchmarks/target/benchmarks.jar RemoteWriteBenchmark -prof gc}; {@code benchmarks/gate} runs the
+ * CI subset.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+public class RemoteWriteBenchmark {
+
+  /** The floor: the scanner's snappy block decode alone, into its reused buffer. */
+  @Benchmark
+  public int snappyDecode(RequestBodies requests, Scanning scanning) throws RemoteWriteException {
+    byte[] body = requests.next();
+    return scanning.scanner().decode(body, 0, body.length);
+  }
+
+  /** The scanner: decode, then walk the protobuf wire format, counting and validating. */
+  @Benchmark
+  public WriteRequestStats decodeAndScan(RequestBodies requests, Scanning scanning)
+      throws RemoteWriteException {
+    byte[] body = requests.next();
+    return scanning.scanner().scan(body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS);
+  }
+
+  /**
+   * The whole decision of one push as every door makes it, for a tenant whose buckets never run
+   * dry: tenant check, decode, scan with the tenant's limits, request and ingestion buckets.
+   */
+  @Benchmark
+  public Decision decodeScanAndDecide(RequestBodies requests, Enforcement enforcement) {
+    return enforcement.evaluator().evaluate(Enforcement.GENEROUS, requests.next());
+  }
+
+  /** The same for a tenant whose ingestion bucket is empty: the rate-limit denial path. */
+  @Benchmark
+  public Decision decodeScanAndDeny(RequestBodies requests, Enforcement enforcement) {
+    return enforcement.evaluator().evaluate(Enforcement.EXHAUSTED, requests.next());
+  }
+
+  /**
+   * What a naive implementation does: snappy decode (snappy-java, into a reused buffer), then build
+   * the whole request with protobuf-java's generated classes (every label a String).
+   */
+  @Benchmark
+  public WriteRequest decodeAndFullParse(RequestBodies requests, NaiveDecoder decoder)
+      throws IOException {
+    int length = decoder.decode(requests.next());
+    return WriteRequest.parseFrom(CodedInputStream.newInstance(decoder.buffer(), 0, length));
+  }
+}

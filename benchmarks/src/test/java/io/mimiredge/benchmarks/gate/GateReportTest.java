@@ -1,0 +1,185 @@
+package io.mimiredge.benchmarks.gate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GateReportTest {
+
+  private static final String PREFIX = "io.mimiredge.benchmarks.remotewrite.RemoteWriteBenchmark.";
+
+  @TempDir Path dir;
+
+  @Test
+  void printsTheFourFiguresLastAndPassesWithinTheBudget() throws IOException {
+    Report report =
+        report(
+            avgt("snappyDecode", "2000", 200, 1.1),
+            avgt("decodeAndScan", "2000", 230, 0),
+            avgt("decodeAndFullParse", "2000", 1380, 4_636_437),
+            avgt("decodeScanAndDecide", "2000", 240, 312.4),
+            avgt("decodeScanAndDecide", "500", 60, 312.4),
+            sample("decodeScanAndDecide", "2000", 0.25, 0.41));
+
+    assertThat(report.exit).isZero();
+    assertThat(report.lastLines(4))
+        .containsExactly(
+            "scan_vs_decode 1.15",
+            "full_parse_vs_scan 6.00",
+            "alloc_bytes_per_request 312",
+            "decide_p99_ms 0.410");
+    assertThat(report.output)
+        .contains("gate: passed")
+        .containsPattern("scan_vs_decode +1.15 +goal <= 1.3 +CI gate <= 2 +meets goal")
+        .containsPattern("full_parse_vs_scan +6.00 +goal >= 3 ")
+        .contains("RemoteWriteBenchmark.decodeAndFullParse")
+        .contains("4636437");
+  }
+
+  @Test
+  void failsWhenTheDecisionP99IsOverTenMilliseconds() throws IOException {
+    Report report =
+        report(
+            avgt("snappyDecode", "2000", 200, 0),
+            avgt("decodeAndScan", "2000", 230, 0),
+            avgt("decodeAndFullParse", "2000", 1380, 0),
+            avgt("decodeScanAndDecide", "2000", 240, 0),
+            sample("decodeScanAndDecide", "2000", 3, 12.5));
+
+    assertThat(report.exit).isEqualTo(1);
+    assertThat(report.output)
+        .contains("gate: FAILED: decide_p99_ms = 12.500, the CI gate is <= 10");
+    assertThat(report.lastLines(1)).containsExactly("decide_p99_ms 12.500");
+  }
+
+  @Test
+  void failsWhenScanningCostsMoreThanTwiceTheDecode() throws IOException {
+    Report report =
+        report(
+            avgt("snappyDecode", "2000", 100, 0),
+            avgt("decodeAndScan", "2000", 250, 0),
+            avgt("decodeAndFullParse", "2000", 500, 0),
+            avgt("decodeScanAndDecide", "2000", 260, 2048),
+            sample("decodeScanAndDecide", "2000", 0.3, 0.4));
+
+    assertThat(report.exit).isEqualTo(1);
+    assertThat(report.output)
+        .contains("gate: FAILED: scan_vs_decode = 2.50, the CI gate is <= 2")
+        .containsPattern("full_parse_vs_scan +2.00 .*misses goal")
+        .containsPattern("alloc_bytes_per_request +2048 .*misses goal");
+  }
+
+  @Test
+  void failsAndSaysWhatIsMissingWithoutTheDecisionResults() throws IOException {
+    Report report =
+        report(
+            avgt("snappyDecode", "2000", 200, 0),
+            avgt("decodeAndScan", "2000", 230, 0),
+            avgt("decodeAndFullParse", "2000", 1380, 0));
+
+    assertThat(report.exit).isEqualTo(2);
+    assertThat(report.output)
+        .contains("gate: FAILED: no value for decide_p99_ms")
+        .contains("no result for decodeScanAndDecide sample at request=2000");
+    assertThat(report.lastLines(4))
+        .containsExactly(
+            "scan_vs_decode 1.15",
+            "full_parse_vs_scan 6.00",
+            "alloc_bytes_per_request n/a",
+            "decide_p99_ms n/a");
+  }
+
+  @Test
+  void convertsSampleTimeUnitsToMilliseconds() throws IOException {
+    Path file = write("[" + sampleIn("decodeScanAndDecide", "2000", "ns/op", 2_500_000) + "]");
+
+    JmhResult result = JmhResult.read(file).get(0);
+
+    assertThat(result.percentileMillis("99.0")).hasValue(2.5);
+    assertThat(result.shortName()).isEqualTo("RemoteWriteBenchmark.decodeScanAndDecide");
+    assertThat(result.params()).containsEntry("request", "2000");
+  }
+
+  private record Report(int exit, String output) {
+    List<String> lastLines(int n) {
+      List<String> lines = output.lines().toList();
+      return lines.subList(lines.size() - n, lines.size());
+    }
+  }
+
+  private Report report(String... entries) throws IOException {
+    Path file = write("[" + String.join(",", entries) + "]");
+    List<JmhResult> results = new ArrayList<>(JmhResult.read(file));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int exit;
+    try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
+      exit = GateReport.report(results, out);
+    }
+    return new Report(exit, bytes.toString(StandardCharsets.UTF_8));
+  }
+
+  private Path write(String json) throws IOException {
+    Path file = Files.createTempFile(dir, "jmh", ".json");
+    Files.writeString(file, json);
+    return file;
+  }
+
+  /**
+   * A JMH avgt entry as {@code -rf json} writes it, with {@code -prof gc}: {@code us} is the median
+   * iteration (us/op); the mean is 1.5 times that, as after one slow iteration, so the tests show
+   * that the ratios use the median.
+   */
+  private static String avgt(String method, String request, double us, double allocNorm) {
+    return String.format(
+        Locale.ROOT,
+        """
+        {"jmhVersion":"1.37","benchmark":"%s%s","mode":"avgt","params":{"request":"%s"},
+         "primaryMetric":{"score":%s,"scoreError":"NaN","scorePercentiles":{"50.0":%s,"99.0":%s},
+                          "scoreUnit":"us/op","rawData":[[%s]]},
+         "secondaryMetrics":{"gc.alloc.rate":{"score":1.0,"scoreUnit":"MB/sec"},
+                             "gc.alloc.rate.norm":{"score":%s,"scoreUnit":"B/op"}}}
+        """,
+        PREFIX,
+        method,
+        request,
+        us * 1.5,
+        us,
+        us * 2,
+        us,
+        allocNorm);
+  }
+
+  /** A JMH sample entry with its mean and p99 in ms. */
+  private static String sample(String method, String request, double meanMs, double p99Ms) {
+    return sampleIn(method, request, "ms/op", p99Ms)
+        .replace("\"score\":0.5", "\"score\":" + meanMs);
+  }
+
+  private static String sampleIn(String method, String request, String unit, double p99) {
+    return String.format(
+        Locale.ROOT,
+        """
+        {"benchmark":"%s%s","mode":"sample","params":{"request":"%s"},
+         "primaryMetric":{"score":0.5,"scoreError":0.01,
+                          "scorePercentiles":{"50.0":0.2,"99.0":%s,"99.9":%s},
+                          "scoreUnit":"%s","rawDataHistogram":[]},
+         "secondaryMetrics":{}}
+        """,
+        PREFIX,
+        method,
+        request,
+        p99,
+        p99,
+        unit);
+  }
+}
