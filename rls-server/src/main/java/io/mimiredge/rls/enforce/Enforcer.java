@@ -275,16 +275,10 @@ public final class Enforcer {
       return null; // Mimir skips the ingestion limiter when nothing is left to write
     }
     double rate = limits.ingestionRate() * share;
-    // Mimir's message shows the configured (global) values, burst factor applied to the global
-    // rate.
-    long shownBurst =
-        limits.ingestionBurstFactor() > 0
-            ? (long) (limits.ingestionRate() * limits.ingestionBurstFactor())
-            : limits.ingestionBurstSize();
-    String rateMessage = MimirMessages.ingestionRateLimited(limits.ingestionRate(), shownBurst);
     if (rate == 0) {
       // Rate 0 admits nothing and never refills: no point in retrying.
-      return Decision.deny(Reason.INGESTION_RATE, rateMessage, null, mode, items, stats, tenant);
+      return Decision.deny(
+          Reason.INGESTION_RATE, ingestionRateMessage(limits), null, mode, items, stats, tenant);
     }
     int burst = limits.ingestionBurst(rate);
     if (items > burst) {
@@ -306,7 +300,25 @@ public final class Enforcer {
     return r.consumed()
         ? null
         : Decision.deny(
-            Reason.INGESTION_RATE, rateMessage, retryAfter(r), mode, items, stats, tenant);
+            Reason.INGESTION_RATE,
+            ingestionRateMessage(limits),
+            retryAfter(r),
+            mode,
+            items,
+            stats,
+            tenant);
+  }
+
+  /**
+   * Mimir's rate-limit message, with the configured (global) values and the burst factor applied to
+   * the global rate. Built only for a denial: the allowed path, nearly every request, needs none.
+   */
+  private static String ingestionRateMessage(TenantLimits limits) {
+    long shownBurst =
+        limits.ingestionBurstFactor() > 0
+            ? (long) (limits.ingestionRate() * limits.ingestionBurstFactor())
+            : limits.ingestionBurstSize();
+    return MimirMessages.ingestionRateLimited(limits.ingestionRate(), shownBurst);
   }
 
   private Decision requestDenial(
