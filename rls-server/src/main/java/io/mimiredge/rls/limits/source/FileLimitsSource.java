@@ -1,5 +1,6 @@
 package io.mimiredge.rls.limits.source;
 
+import io.mimiredge.rls.internal.Periodic;
 import io.mimiredge.rls.limits.LimitsParseException;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LimitsUnavailableException;
@@ -18,9 +19,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +42,7 @@ public final class FileLimitsSource implements LimitsSource {
   private final Duration interval;
   private final LimitsLoader loader;
   private final LiveLimits limits;
-  private ScheduledExecutorService executor;
+  private Periodic reloads;
 
   /** Hash of the content last parsed (good or bad); null forces the next poll to parse. */
   private byte[] lastHash;
@@ -92,27 +90,19 @@ public final class FileLimitsSource implements LimitsSource {
     }
     loader.apply(first);
     lastHash = sha256(content);
-    executor =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "limits-reload");
-              t.setDaemon(true);
-              return t;
-            });
-    long ms = interval.toMillis();
-    executor.scheduleWithFixedDelay(this::pollQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    reloads = new Periodic("limits-reload", interval, this::poll); // logs a failed run, goes on
+    reloads.start();
   }
 
   @Override
   public void stop() throws InterruptedException {
-    ScheduledExecutorService e;
+    Periodic p;
     synchronized (this) {
-      e = executor;
-      executor = null;
+      p = reloads;
+      reloads = null;
     }
-    if (e != null) {
-      e.shutdownNow();
-      e.awaitTermination(5, TimeUnit.SECONDS);
+    if (p != null) {
+      p.stop();
     }
   }
 
@@ -155,15 +145,6 @@ public final class FileLimitsSource implements LimitsSource {
       return Optional.of("limits not loaded from " + path);
     }
     return Optional.ofNullable(limits.status().lastError());
-  }
-
-  private void pollQuietly() {
-    try {
-      poll();
-    } catch (RuntimeException e) {
-      // Never let the schedule die: a later poll may succeed.
-      LOG.error("limits reload from {} failed unexpectedly", path, e);
-    }
   }
 
   private static String describe(IOException e) {
