@@ -45,6 +45,7 @@ import io.mimiredge.rls.upstream.UpstreamProbe;
 import io.mimiredge.rls.upstream.UpstreamResponse;
 import io.mimiredge.rls.upstream.jetty.JettyUpstream;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
@@ -104,6 +105,11 @@ public class RlsApplication extends Application<RlsConfiguration> {
     // Metrics: /metrics on the application port, for NGINX's and Prometheus' scrapes.
     PrometheusRegistry registry = new PrometheusRegistry();
     JvmMetrics.builder().register(registry);
+    // Jetty's own metrics (requests, responses by class, threads) from Dropwizard's registry.
+    DropwizardExports.builder()
+        .dropwizardRegistry(environment.metrics())
+        .metricFilter((name, metric) -> name.contains("jetty"))
+        .register(registry);
     RlsMetrics metrics = new RlsMetrics(registry, configuration.getMetrics().getTopTenants());
     environment
         .servlets()

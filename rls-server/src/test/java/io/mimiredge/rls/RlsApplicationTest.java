@@ -299,7 +299,9 @@ class RlsApplicationTest {
             "rls_upstream_requests_total{code=\"504\",outcome=\"timeout\"} 1.0",
             "rls_upstream_duration_seconds_bucket",
             "rls_tenant_decisions_total{decision=\"deny\",tenant=\"tight\"}",
-            "jvm_memory_used_bytes");
+            "jvm_memory_used_bytes",
+            "io_dropwizard_jetty_MutableServletContextHandler_requests",
+            "org_eclipse_jetty_util_thread_QueuedThreadPool_dw_utilization");
   }
 
   @Test
