@@ -1,0 +1,377 @@
+package io.mimiredge.benchmarks.load;
+
+import io.mimiredge.benchmarks.requests.Fixtures;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * An open-loop load generator for {@code /api/v1/push}: sends the captured Prometheus remote-write
+ * bodies ({@code testdata/remote-write/*.bin}, round robin) with Prometheus' headers at a fixed
+ * rate and prints the count, the errors by status, the achieved rate and the p50 / p99 / p999 / max
+ * latency.
+ *
+ * <p>Request {@code i} is due at {@code t0 + i / rate} whatever the earlier responses did, and its
+ * latency is measured from that intended time, not from when it actually went out: a slow server
+ * (or a full in-flight bound, which makes the scheduler wait) shows up as latency instead of as a
+ * lower rate (no coordinated omission). Requests due during the warmup are sent but not recorded.
+ * Percentiles are exact, from every recorded latency.
+ *
+ * <pre>
+ * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.load.LoadGen \
+ *   --url http://127.0.0.1:8080/api/v1/push --rate 1000 --duration 30s \
+ *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C]
+ * </pre>
+ *
+ * The last line printed is {@code RESULT key=value ...} for scripts (benchmarks/passthrough).
+ */
+public final class LoadGen {
+
+  /** The run's parameters. */
+  public record Options(
+      URI url,
+      double rate,
+      Duration duration,
+      Duration warmup,
+      List<String> tenants,
+      Path fixtures,
+      int connections,
+      Duration requestTimeout) {
+
+    public Options {
+      if (rate <= 0) {
+        throw new IllegalArgumentException("--rate must be positive");
+      }
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("--duration must be positive");
+      }
+      if (warmup.isNegative()) {
+        throw new IllegalArgumentException("--warmup must not be negative");
+      }
+      if (tenants.isEmpty()) {
+        throw new IllegalArgumentException("no tenants");
+      }
+      if (connections < 1) {
+        throw new IllegalArgumentException("--connections must be at least 1");
+      }
+    }
+  }
+
+  /**
+   * What a run measured after the warmup.
+   *
+   * @param count requests due in the measured window
+   * @param errors non-2xx responses by status, exceptions by class name, "timeout" for no answer
+   * @param latenciesNanos latencies of the answered 2xx requests, sorted
+   * @param seconds the measured window's length
+   */
+  public record Result(
+      long count, Map<String, Long> errors, long[] latenciesNanos, double seconds) {
+
+    public long errorCount() {
+      return errors.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Requests answered 2xx per second over the measured window. */
+    public double achievedRate() {
+      return latenciesNanos.length / seconds;
+    }
+
+    /** The {@code q}-quantile in milliseconds (nearest rank), NaN without latencies. */
+    public double percentileMillis(double q) {
+      return percentile(latenciesNanos, q) / 1e6;
+    }
+
+    public double maxMillis() {
+      return latenciesNanos.length == 0
+          ? Double.NaN
+          : latenciesNanos[latenciesNanos.length - 1] / 1e6;
+    }
+  }
+
+  private static final String USAGE =
+      "usage: LoadGen --url URL --rate N --duration 30s [--tenant T | --tenants N]"
+          + " [--fixtures DIR] [--warmup 5s] [--connections C]";
+
+  private LoadGen() {}
+
+  public static void main(String[] args) throws Exception {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("LoadGen: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    System.err.printf(
+        Locale.ROOT,
+        "LoadGen: %s at %.0f req/s for %ss after %ss warmup, %d tenant(s), %d connections%n",
+        options.url(),
+        options.rate(),
+        options.duration().toMillis() / 1000.0,
+        options.warmup().toMillis() / 1000.0,
+        options.tenants().size(),
+        options.connections());
+    Result result = run(options);
+    System.out.print(report(result));
+    System.exit(0);
+  }
+
+  /** The exact nearest-rank {@code q}-quantile of sorted values; NaN for none. */
+  public static double percentile(long[] sorted, double q) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.min(Math.max(rank, 1), sorted.length) - 1];
+  }
+
+  /** Human lines, then one {@code RESULT} line. */
+  public static String report(Result r) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "count       %d%n", r.count()));
+    out.append(String.format(Locale.ROOT, "errors      %d %s%n", r.errorCount(), r.errors()));
+    out.append(
+        String.format(Locale.ROOT, "rate        %.1f req/s answered 2xx%n", r.achievedRate()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "latency ms  p50 %.3f  p99 %.3f  p999 %.3f  max %.3f%n",
+            r.percentileMillis(0.5),
+            r.percentileMillis(0.99),
+            r.percentileMillis(0.999),
+            r.maxMillis()));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "RESULT count=%d errors=%d rate=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f%n",
+            r.count(),
+            r.errorCount(),
+            r.achievedRate(),
+            r.percentileMillis(0.5),
+            r.percentileMillis(0.99),
+            r.percentileMillis(0.999),
+            r.maxMillis()));
+    return out.toString();
+  }
+
+  /** One run: sends, waits for the last answers (up to the request timeout) and measures. */
+  public static Result run(Options o) throws Exception {
+    List<byte[]> bodies = bodies(o.fixtures());
+    long periodNanos = Math.round(1e9 / o.rate());
+    long warmupCount = (long) Math.ceil(o.warmup().toNanos() / (double) periodNanos);
+    long measuredCount = Math.max(1, o.duration().toNanos() / periodNanos);
+    long total = warmupCount + measuredCount;
+    if (measuredCount > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("too many requests for one run");
+    }
+    long[] latencies = new long[(int) measuredCount];
+    Arrays.fill(latencies, -1);
+    Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+    Semaphore inFlight = new Semaphore(o.connections());
+    AtomicInteger completed = new AtomicInteger();
+
+    ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("loadgen-http"));
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .executor(callbacks)
+            .build();
+    try {
+      long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+      for (long i = 0; i < total; i++) {
+        long intended = t0 + i * periodNanos;
+        long wait;
+        while ((wait = intended - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        inFlight.acquire(); // past the bound the schedule slips; the latency still counts from due
+        byte[] body = bodies.get((int) (i % bodies.size()));
+        String tenant = o.tenants().get((int) (i % o.tenants().size()));
+        HttpRequest request =
+            HttpRequest.newBuilder(o.url())
+                .timeout(o.requestTimeout())
+                .header("Content-Encoding", "snappy")
+                .header("Content-Type", "application/x-protobuf")
+                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                .header("User-Agent", "mimir-edge-loadgen")
+                .header("X-Scope-OrgID", tenant)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        final int slot = (int) (i - warmupCount); // negative: warmup, not recorded
+        client
+            .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+            .whenComplete(
+                (response, failure) -> {
+                  long latency = System.nanoTime() - intended;
+                  if (slot >= 0) {
+                    if (failure != null) {
+                      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                      count(errors, cause.getClass().getSimpleName());
+                    } else if (response.statusCode() / 100 != 2) {
+                      count(errors, String.valueOf(response.statusCode()));
+                    } else {
+                      latencies[slot] = latency;
+                    }
+                    completed.incrementAndGet();
+                  }
+                  inFlight.release(); // after the record: the final acquire then sees it
+                });
+      }
+      // The last answers: all permits back, or the request timeout (plus a little) has passed.
+      if (!inFlight.tryAcquire(
+          o.connections(), o.requestTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS)) {
+        System.err.println("LoadGen: gave up waiting for the last answers");
+      }
+    } finally {
+      callbacks.shutdownNow();
+    }
+    long answered = 0;
+    for (long l : latencies) {
+      if (l >= 0) {
+        answered++;
+      }
+    }
+    long[] sorted = new long[(int) answered];
+    int k = 0;
+    for (long l : latencies) {
+      if (l >= 0) {
+        sorted[k++] = l;
+      }
+    }
+    Arrays.sort(sorted);
+    Map<String, Long> errorCounts = new TreeMap<>();
+    errors.forEach((key, adder) -> errorCounts.put(key, adder.sum()));
+    long unanswered = measuredCount - completed.get();
+    if (unanswered > 0) {
+      errorCounts.merge("timeout", unanswered, Long::sum);
+    }
+    double seconds = measuredCount * periodNanos / 1e9;
+    return new Result(measuredCount, errorCounts, sorted, seconds);
+  }
+
+  private static void count(Map<String, LongAdder> errors, String key) {
+    errors.computeIfAbsent(key, k -> new LongAdder()).increment();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The {@code *.bin} bodies of {@code dir}, or of the default fixtures directory for null. */
+  static List<byte[]> bodies(Path dir) throws java.io.IOException {
+    if (dir == null) {
+      return Fixtures.bodies();
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      List<Path> files =
+          entries.filter(p -> p.getFileName().toString().endsWith(".bin")).sorted().toList();
+      if (files.isEmpty()) {
+        throw new IllegalArgumentException("no .bin files in " + dir);
+      }
+      List<byte[]> out = new ArrayList<>();
+      for (Path f : files) {
+        out.add(Files.readAllBytes(f));
+      }
+      return out;
+    }
+  }
+
+  /** Parses the command line (see the class comment). */
+  public static Options parse(String[] args) {
+    URI url = null;
+    Double rate = null;
+    Duration duration = null;
+    Duration warmup = Duration.ofSeconds(5);
+    String tenant = null;
+    Integer tenantCount = null;
+    Path fixtures = null;
+    int connections = 64;
+    for (int i = 0; i < args.length; i++) {
+      String flag = args[i];
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(flag + " needs a value");
+      }
+      String value = args[++i];
+      switch (flag) {
+        case "--url" -> url = URI.create(value);
+        case "--rate" -> rate = Double.parseDouble(value);
+        case "--duration" -> duration = parseDuration(value);
+        case "--warmup" -> warmup = parseDuration(value);
+        case "--tenant" -> tenant = value;
+        case "--tenants" -> tenantCount = Integer.parseInt(value);
+        case "--fixtures" -> fixtures = Path.of(value);
+        case "--connections" -> connections = Integer.parseInt(value);
+        default -> throw new IllegalArgumentException("unknown option " + flag);
+      }
+    }
+    if (url == null || rate == null || duration == null) {
+      throw new IllegalArgumentException("--url, --rate and --duration are required");
+    }
+    if (tenant != null && tenantCount != null) {
+      throw new IllegalArgumentException("--tenant and --tenants exclude each other");
+    }
+    List<String> tenants;
+    if (tenantCount != null) {
+      if (tenantCount < 1) {
+        throw new IllegalArgumentException("--tenants must be at least 1");
+      }
+      tenants = new ArrayList<>();
+      for (int t = 1; t <= tenantCount; t++) {
+        tenants.add("load-" + t);
+      }
+    } else {
+      tenants = List.of(tenant != null ? tenant : "load-1");
+    }
+    return new Options(
+        url, rate, duration, warmup, tenants, fixtures, connections, Duration.ofSeconds(10));
+  }
+
+  /** {@code 30s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */
+  static Duration parseDuration(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 1000));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(v.substring(0, v.length() - 1)) * 60_000));
+      }
+      return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a duration: " + value);
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package io.mimiredge.benchmarks.load;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LoadGenTest {
+
+  @Test
+  void percentilesAreNearestRank() {
+    long[] sorted = new long[1000];
+    for (int i = 0; i < sorted.length; i++) {
+      sorted[i] = i + 1;
+    }
+    assertThat(LoadGen.percentile(sorted, 0.5)).isEqualTo(500);
+    assertThat(LoadGen.percentile(sorted, 0.99)).isEqualTo(990);
+    assertThat(LoadGen.percentile(sorted, 0.999)).isEqualTo(999);
+    assertThat(LoadGen.percentile(sorted, 1.0)).isEqualTo(1000);
+    assertThat(LoadGen.percentile(new long[] {7}, 0.999)).isEqualTo(7);
+    assertThat(LoadGen.percentile(new long[0], 0.5)).isNaN();
+  }
+
+  @Test
+  void parsesTheCommandLine() {
+    LoadGen.Options o =
+        LoadGen.parse(
+            new String[] {
+              "--url", "http://127.0.0.1:1/api/v1/push", "--rate", "200", "--duration", "30s",
+              "--tenants", "3", "--warmup", "500ms", "--connections", "8"
+            });
+    assertThat(o.rate()).isEqualTo(200);
+    assertThat(o.duration()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(o.warmup()).isEqualTo(Duration.ofMillis(500));
+    assertThat(o.tenants()).containsExactly("load-1", "load-2", "load-3");
+    assertThat(o.connections()).isEqualTo(8);
+    assertThatThrownBy(() -> LoadGen.parse(new String[] {"--url", "http://x", "--rate", "1"}))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void sendsAtTheFixedRateAndEveryRequestIsAnswered() throws Exception {
+    try (StubUpstream stub = StubUpstream.start(0, 4)) {
+      LoadGen.Options o =
+          new LoadGen.Options(
+              URI.create("http://127.0.0.1:" + stub.port() + "/api/v1/push"),
+              100,
+              Duration.ofSeconds(2),
+              Duration.ofMillis(300),
+              List.of("load-1"),
+              null,
+              8,
+              Duration.ofSeconds(5));
+      long start = System.nanoTime();
+      LoadGen.Result r = LoadGen.run(o);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+
+      assertThat(r.count()).isEqualTo(200);
+      assertThat(r.errors()).isEmpty();
+      assertThat(r.latenciesNanos()).hasSize(200);
+      assertThat(r.achievedRate()).isBetween(95.0, 105.0);
+      // open loop: the run lasts the schedule (warmup + duration), not longer
+      assertThat(elapsed).isBetween(2.2, 4.5);
+      assertThat(r.percentileMillis(0.5)).isPositive().isLessThanOrEqualTo(r.maxMillis());
+      assertThat(LoadGen.report(r)).contains("RESULT count=200 errors=0");
+    }
+  }
+
+  @Test
+  void countsRefusedRequestsAsErrors() throws Exception {
+    int freePort;
+    try (StubUpstream stub = StubUpstream.start(0, 1)) {
+      freePort = stub.port();
+    }
+    LoadGen.Result r =
+        LoadGen.run(
+            new LoadGen.Options(
+                URI.create("http://127.0.0.1:" + freePort + "/api/v1/push"),
+                50,
+                Duration.ofMillis(400),
+                Duration.ZERO,
+                List.of("t"),
+                null,
+                4,
+                Duration.ofSeconds(2)));
+    assertThat(r.count()).isEqualTo(20);
+    assertThat(r.errorCount()).isEqualTo(20);
+    assertThat(r.latenciesNanos()).isEmpty();
+  }
+}
