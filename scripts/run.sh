@@ -5,5 +5,11 @@
 # (see rls-server/rls.example.yml).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -DskipTests -pl rls-server -am package
+ui=()
+if ! command -v npm >/dev/null 2>&1; then
+  # The admin UI needs Node 20+ and npm; without them the service runs without its UI.
+  echo "run.sh: no npm on this machine: building without the admin UI (scripts/test.sh installs it)" >&2
+  ui=(-Dui.skip)
+fi
+mvn -B -q -ntp -DskipTests "${ui[@]}" -pl rls-server -am package
 exec java -jar rls-server/target/rls-server.jar server "$@"
