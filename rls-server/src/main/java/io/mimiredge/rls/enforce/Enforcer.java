@@ -96,7 +96,18 @@ public final class Enforcer {
     if (!t.valid()) {
       return tenantless(o, t.reason(), t.message());
     }
-    String tenant = t.tenant();
+    return decideValid(o, t.tenant(), stats);
+  }
+
+  /**
+   * {@link #decide} for a tenant ID already checked by {@link #checkTenant} (the push pipeline
+   * checks it before scanning, and need not again).
+   */
+  Decision decideChecked(String tenant, WriteRequestStats stats) {
+    return decideValid(overrides.get(), tenant, Objects.requireNonNull(stats, "stats"));
+  }
+
+  private Decision decideValid(Overrides o, String tenant, WriteRequestStats stats) {
     TenantLimits limits = o.limitsFor(tenant);
     Mode mode = modeFor(o, tenant);
     long items = stats.validItems();

@@ -56,7 +56,7 @@ public final class PushEvaluator {
     } catch (RemoteWriteException e) {
       return enforcer.badBody(orgId, e);
     }
-    return enforcer.decide(orgId, stats);
+    return enforcer.decideChecked(tenant.tenant(), stats);
   }
 
   /**
