@@ -151,24 +151,16 @@ class InspectorTest {
     Path overrides = dir.resolve("overrides.yaml");
     Files.writeString(overrides, "overrides:\n  t:\n    ingestion_burst_size: 10\n");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
-    Bootstrap<?> bootstrap = new Bootstrap<>(new RlsApplication());
-    bootstrap.addCommand(new InspectCommand(stdout));
 
     Optional<Throwable> failure =
-        new Cli(
-                new JarLocation(RlsApplication.class),
-                bootstrap,
-                stdout,
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-            .run(
-                "inspect",
-                "--overrides",
-                overrides.toString(),
-                "--tenant",
-                "t",
-                FIXTURES.resolve("000.bin").toString());
+        runCli(
+            out,
+            "inspect",
+            "--overrides",
+            overrides.toString(),
+            "--tenant",
+            "t",
+            FIXTURES.resolve("000.bin").toString());
 
     assertThat(failure).isEmpty();
     JsonNode line = lines(out.toString(StandardCharsets.UTF_8)).get(0);
@@ -180,25 +172,27 @@ class InspectorTest {
   void aBrokenOverridesFileFailsTheCommandWithItsLine(@TempDir Path dir) throws Exception {
     Path overrides = dir.resolve("overrides.yaml");
     Files.writeString(overrides, "overrides:\n  t:\n    ingestion_rate: fast\n");
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream stdout = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-    Bootstrap<?> bootstrap = new Bootstrap<>(new RlsApplication());
-    bootstrap.addCommand(new InspectCommand(stdout));
 
     Optional<Throwable> failure =
-        new Cli(
-                new JarLocation(RlsApplication.class),
-                bootstrap,
-                stdout,
-                new PrintStream(err, true, StandardCharsets.UTF_8))
-            .run(
-                "inspect",
-                "--overrides",
-                overrides.toString(),
-                FIXTURES.resolve("000.bin").toString());
+        runCli(
+            new ByteArrayOutputStream(),
+            "inspect",
+            "--overrides",
+            overrides.toString(),
+            FIXTURES.resolve("000.bin").toString());
 
     assertThat(failure).isPresent();
     assertThat(failure.get().getMessage()).contains("ingestion_rate").contains("line 3");
+  }
+
+  /** Runs the jar's command line (Dropwizard's CLI, with inspect writing to {@code out}). */
+  private static Optional<Throwable> runCli(ByteArrayOutputStream out, String... args)
+      throws Exception {
+    PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
+    Bootstrap<?> bootstrap = new Bootstrap<>(new RlsApplication());
+    bootstrap.addCommand(new InspectCommand(stdout));
+    PrintStream stderr = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return new Cli(new JarLocation(RlsApplication.class), bootstrap, stdout, stderr).run(args);
   }
 
   private static JsonNode json(String line) {
