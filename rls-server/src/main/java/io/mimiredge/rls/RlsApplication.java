@@ -28,7 +28,7 @@ import io.mimiredge.rls.health.LimitsHealthCheck;
 import io.mimiredge.rls.health.RlsHealth;
 import io.mimiredge.rls.health.UpstreamHealthCheck;
 import io.mimiredge.rls.http.HealthResource;
-import io.mimiredge.rls.http.PushResource;
+import io.mimiredge.rls.http.PushServlet;
 import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.inspect.InspectCommand;
 import io.mimiredge.rls.internal.LazyKubernetesClient;
@@ -49,6 +49,8 @@ import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletRegistration;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -207,15 +209,20 @@ public class RlsApplication extends Application<RlsConfiguration> {
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 
     // HTTP doors.
-    environment
-        .servlets()
-        .addFilter("request-ids", new RequestIds())
-        .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
-    environment
-        .jersey()
-        .register(
-            new PushResource(
-                evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
+    FilterRegistration.Dynamic requestIds =
+        environment.servlets().addFilter("request-ids", new RequestIds());
+    requestIds.setAsyncSupported(true);
+    requestIds.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/*");
+    // The push doors are a plain async servlet (exact paths win over Jersey's /*): see PushServlet.
+    ServletRegistration.Dynamic push =
+        environment
+            .servlets()
+            .addServlet(
+                "push",
+                new PushServlet(
+                    evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
+    push.setAsyncSupported(true);
+    push.addMapping(PushServlet.PUSH_PATH, PushServlet.SHADOW_PATH);
     environment.jersey().register(new HealthResource(health));
     admin.register(environment.jersey());
 

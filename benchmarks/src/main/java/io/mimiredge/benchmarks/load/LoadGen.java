@@ -36,19 +36,25 @@ import java.util.stream.Stream;
  * lower rate (no coordinated omission). Requests due during the warmup are sent but not recorded.
  * Percentiles are exact, from every recorded latency.
  *
+ * <p>With several {@code --url}s, each target gets {@code --rate} requests/s, interleaved on one
+ * schedule (request {@code i} goes to target {@code i mod n}, the same body to each in turn), and
+ * each has its own in-flight bound and result: the targets are compared under the same machine
+ * noise, in one run, which is what a comparison on two shared cores needs.
+ *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.load.LoadGen \
- *   --url http://127.0.0.1:8080/api/v1/push --rate 1000 --duration 30s \
+ *   --url http://127.0.0.1:8080/api/v1/push [--url URL2 ...] --rate 1000 --duration 30s \
  *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C]
  * </pre>
  *
- * The last line printed is {@code RESULT key=value ...} for scripts (benchmarks/passthrough).
+ * Each target's last line is {@code RESULT url=U key=value ...} for scripts
+ * (benchmarks/passthrough).
  */
 public final class LoadGen {
 
   /** The run's parameters. */
   public record Options(
-      URI url,
+      List<URI> urls,
       double rate,
       Duration duration,
       Duration warmup,
@@ -58,6 +64,10 @@ public final class LoadGen {
       Duration requestTimeout) {
 
     public Options {
+      urls = List.copyOf(urls);
+      if (urls.isEmpty()) {
+        throw new IllegalArgumentException("--url is required");
+      }
       if (rate <= 0) {
         throw new IllegalArgumentException("--rate must be positive");
       }
@@ -77,15 +87,16 @@ public final class LoadGen {
   }
 
   /**
-   * What a run measured after the warmup.
+   * What a run measured after the warmup, for one target.
    *
+   * @param url the target
    * @param count requests due in the measured window
    * @param errors non-2xx responses by status, exceptions by class name, "timeout" for no answer
    * @param latenciesNanos latencies of the answered 2xx requests, sorted
    * @param seconds the measured window's length
    */
   public record Result(
-      long count, Map<String, Long> errors, long[] latenciesNanos, double seconds) {
+      URI url, long count, Map<String, Long> errors, long[] latenciesNanos, double seconds) {
 
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -109,7 +120,7 @@ public final class LoadGen {
   }
 
   private static final String USAGE =
-      "usage: LoadGen --url URL --rate N --duration 30s [--tenant T | --tenants N]"
+      "usage: LoadGen --url URL [--url URL2 ...] --rate N --duration 30s [--tenant T | --tenants N]"
           + " [--fixtures DIR] [--warmup 5s] [--connections C]";
 
   private LoadGen() {}
@@ -126,15 +137,17 @@ public final class LoadGen {
     }
     System.err.printf(
         Locale.ROOT,
-        "LoadGen: %s at %.0f req/s for %ss after %ss warmup, %d tenant(s), %d connections%n",
-        options.url(),
+        "LoadGen: %s at %.0f req/s each for %ss after %ss warmup, %d tenant(s), %d connections"
+            + " each%n",
+        options.urls(),
         options.rate(),
         options.duration().toMillis() / 1000.0,
         options.warmup().toMillis() / 1000.0,
         options.tenants().size(),
         options.connections());
-    Result result = run(options);
-    System.out.print(report(result));
+    for (Result result : runAll(options)) {
+      System.out.print(report(result));
+    }
     System.exit(0);
   }
 
@@ -150,6 +163,7 @@ public final class LoadGen {
   /** Human lines, then one {@code RESULT} line. */
   public static String report(Result r) {
     StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "url         %s%n", r.url()));
     out.append(String.format(Locale.ROOT, "count       %d%n", r.count()));
     out.append(String.format(Locale.ROOT, "errors      %d %s%n", r.errorCount(), r.errors()));
     out.append(
@@ -165,7 +179,9 @@ public final class LoadGen {
     out.append(
         String.format(
             Locale.ROOT,
-            "RESULT count=%d errors=%d rate=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f max_ms=%.3f%n",
+            "RESULT url=%s count=%d errors=%d rate=%.1f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
+                + " max_ms=%.3f%n",
+            r.url(),
             r.count(),
             r.errorCount(),
             r.achievedRate(),
@@ -176,21 +192,35 @@ public final class LoadGen {
     return out.toString();
   }
 
-  /** One run: sends, waits for the last answers (up to the request timeout) and measures. */
+  /** A one-target run (the first {@code --url}); see {@link #runAll}. */
   public static Result run(Options o) throws Exception {
+    return runAll(o).get(0);
+  }
+
+  /**
+   * One run: sends to every target, waits for the last answers (up to the request timeout) and
+   * measures; one result per target, in {@code --url} order.
+   */
+  public static List<Result> runAll(Options o) throws Exception {
     List<byte[]> bodies = bodies(o.fixtures());
-    long periodNanos = Math.round(1e9 / o.rate());
+    int targets = o.urls().size();
+    long periodNanos = Math.round(1e9 / o.rate()); // per target
     long warmupCount = (long) Math.ceil(o.warmup().toNanos() / (double) periodNanos);
     long measuredCount = Math.max(1, o.duration().toNanos() / periodNanos);
     long total = warmupCount + measuredCount;
     if (measuredCount > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("too many requests for one run");
     }
-    long[] latencies = new long[(int) measuredCount];
-    Arrays.fill(latencies, -1);
-    Map<String, LongAdder> errors = new ConcurrentHashMap<>();
-    Semaphore inFlight = new Semaphore(o.connections());
-    AtomicInteger completed = new AtomicInteger();
+    long[][] latencies = new long[targets][(int) measuredCount];
+    List<Map<String, LongAdder>> errors = new ArrayList<>();
+    Semaphore[] inFlight = new Semaphore[targets];
+    AtomicInteger[] completed = new AtomicInteger[targets];
+    for (int t = 0; t < targets; t++) {
+      Arrays.fill(latencies[t], -1);
+      errors.add(new ConcurrentHashMap<>());
+      inFlight[t] = new Semaphore(o.connections());
+      completed[t] = new AtomicInteger();
+    }
 
     ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("loadgen-http"));
     HttpClient client =
@@ -201,75 +231,77 @@ public final class LoadGen {
             .build();
     try {
       long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+      double step = periodNanos / (double) targets; // the targets' turns, evenly spaced
       for (long i = 0; i < total; i++) {
-        long intended = t0 + i * periodNanos;
-        long wait;
-        while ((wait = intended - System.nanoTime()) > 0) {
-          LockSupport.parkNanos(wait);
-        }
-        inFlight.acquire(); // past the bound the schedule slips; the latency still counts from due
         byte[] body = bodies.get((int) (i % bodies.size()));
         String tenant = o.tenants().get((int) (i % o.tenants().size()));
-        HttpRequest request =
-            HttpRequest.newBuilder(o.url())
-                .timeout(o.requestTimeout())
-                .header("Content-Encoding", "snappy")
-                .header("Content-Type", "application/x-protobuf")
-                .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                .header("User-Agent", "mimir-edge-loadgen")
-                .header("X-Scope-OrgID", tenant)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build();
         final int slot = (int) (i - warmupCount); // negative: warmup, not recorded
-        client
-            .sendAsync(request, HttpResponse.BodyHandlers.discarding())
-            .whenComplete(
-                (response, failure) -> {
-                  long latency = System.nanoTime() - intended;
-                  if (slot >= 0) {
-                    if (failure != null) {
-                      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                      count(errors, cause.getClass().getSimpleName());
-                    } else if (response.statusCode() / 100 != 2) {
-                      count(errors, String.valueOf(response.statusCode()));
-                    } else {
-                      latencies[slot] = latency;
+        for (int t = 0; t < targets; t++) {
+          long intended = t0 + i * periodNanos + Math.round(t * step);
+          long wait;
+          while ((wait = intended - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(wait);
+          }
+          // past the bound the schedule slips; the latency still counts from due
+          inFlight[t].acquire();
+          HttpRequest request =
+              HttpRequest.newBuilder(o.urls().get(t))
+                  .timeout(o.requestTimeout())
+                  .header("Content-Encoding", "snappy")
+                  .header("Content-Type", "application/x-protobuf")
+                  .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                  .header("User-Agent", "mimir-edge-loadgen")
+                  .header("X-Scope-OrgID", tenant)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build();
+          final long[] recorded = latencies[t];
+          final Map<String, LongAdder> failed = errors.get(t);
+          final AtomicInteger done = completed[t];
+          final Semaphore permits = inFlight[t];
+          client
+              .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+              .whenComplete(
+                  (response, failure) -> {
+                    long latency = System.nanoTime() - intended;
+                    if (slot >= 0) {
+                      if (failure != null) {
+                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                        count(failed, cause.getClass().getSimpleName());
+                      } else if (response.statusCode() / 100 != 2) {
+                        count(failed, String.valueOf(response.statusCode()));
+                      } else {
+                        recorded[slot] = latency;
+                      }
+                      done.incrementAndGet();
                     }
-                    completed.incrementAndGet();
-                  }
-                  inFlight.release(); // after the record: the final acquire then sees it
-                });
+                    permits.release(); // after the record: the final acquire then sees it
+                  });
+        }
       }
       // The last answers: all permits back, or the request timeout (plus a little) has passed.
-      if (!inFlight.tryAcquire(
-          o.connections(), o.requestTimeout().toMillis() + 2000, TimeUnit.MILLISECONDS)) {
-        System.err.println("LoadGen: gave up waiting for the last answers");
+      long deadline = System.nanoTime() + o.requestTimeout().toNanos() + 2_000_000_000L;
+      for (int t = 0; t < targets; t++) {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!inFlight[t].tryAcquire(o.connections(), left, TimeUnit.NANOSECONDS)) {
+          System.err.println("LoadGen: gave up waiting for the last answers of " + o.urls().get(t));
+        }
       }
     } finally {
       callbacks.shutdownNow();
     }
-    long answered = 0;
-    for (long l : latencies) {
-      if (l >= 0) {
-        answered++;
-      }
-    }
-    long[] sorted = new long[(int) answered];
-    int k = 0;
-    for (long l : latencies) {
-      if (l >= 0) {
-        sorted[k++] = l;
-      }
-    }
-    Arrays.sort(sorted);
-    Map<String, Long> errorCounts = new TreeMap<>();
-    errors.forEach((key, adder) -> errorCounts.put(key, adder.sum()));
-    long unanswered = measuredCount - completed.get();
-    if (unanswered > 0) {
-      errorCounts.merge("timeout", unanswered, Long::sum);
-    }
+    List<Result> results = new ArrayList<>();
     double seconds = measuredCount * periodNanos / 1e9;
-    return new Result(measuredCount, errorCounts, sorted, seconds);
+    for (int t = 0; t < targets; t++) {
+      long[] sorted = Arrays.stream(latencies[t]).filter(l -> l >= 0).sorted().toArray();
+      Map<String, Long> errorCounts = new TreeMap<>();
+      errors.get(t).forEach((key, adder) -> errorCounts.put(key, adder.sum()));
+      long unanswered = measuredCount - completed[t].get();
+      if (unanswered > 0) {
+        errorCounts.merge("timeout", unanswered, Long::sum);
+      }
+      results.add(new Result(o.urls().get(t), measuredCount, errorCounts, sorted, seconds));
+    }
+    return results;
   }
 
   private static void count(Map<String, LongAdder> errors, String key) {
@@ -306,7 +338,7 @@ public final class LoadGen {
 
   /** Parses the command line (see the class comment). */
   public static Options parse(String[] args) {
-    URI url = null;
+    List<URI> urls = new ArrayList<>();
     Double rate = null;
     Duration duration = null;
     Duration warmup = Duration.ofSeconds(5);
@@ -321,7 +353,7 @@ public final class LoadGen {
       }
       String value = args[++i];
       switch (flag) {
-        case "--url" -> url = URI.create(value);
+        case "--url" -> urls.add(URI.create(value));
         case "--rate" -> rate = Double.parseDouble(value);
         case "--duration" -> duration = parseDuration(value);
         case "--warmup" -> warmup = parseDuration(value);
@@ -332,7 +364,7 @@ public final class LoadGen {
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
-    if (url == null || rate == null || duration == null) {
+    if (urls.isEmpty() || rate == null || duration == null) {
       throw new IllegalArgumentException("--url, --rate and --duration are required");
     }
     if (tenant != null && tenantCount != null) {
@@ -351,7 +383,7 @@ public final class LoadGen {
       tenants = List.of(tenant != null ? tenant : "load-1");
     }
     return new Options(
-        url, rate, duration, warmup, tenants, fixtures, connections, Duration.ofSeconds(10));
+        urls, rate, duration, warmup, tenants, fixtures, connections, Duration.ofSeconds(10));
   }
 
   /** {@code 30s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */

@@ -39,6 +39,44 @@ class LoadGenTest {
     assertThat(o.connections()).isEqualTo(8);
     assertThatThrownBy(() -> LoadGen.parse(new String[] {"--url", "http://x", "--rate", "1"}))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThat(
+            LoadGen.parse(
+                    new String[] {
+                      "--url", "http://a/p", "--url", "http://b/p", "--rate", "1", "--duration", "1"
+                    })
+                .urls())
+        .containsExactly(URI.create("http://a/p"), URI.create("http://b/p"));
+  }
+
+  @Test
+  void severalTargetsEachGetTheRateAndTheirOwnResult() throws Exception {
+    int deadPort;
+    try (StubUpstream dead = StubUpstream.start(0, 1)) {
+      deadPort = dead.port();
+    }
+    try (StubUpstream stub = StubUpstream.start(0, 4)) {
+      URI live = URI.create("http://127.0.0.1:" + stub.port() + "/api/v1/push");
+      URI refused = URI.create("http://127.0.0.1:" + deadPort + "/api/v1/push");
+      List<LoadGen.Result> rs =
+          LoadGen.runAll(
+              new LoadGen.Options(
+                  List.of(live, refused),
+                  50,
+                  Duration.ofSeconds(1),
+                  Duration.ZERO,
+                  List.of("t"),
+                  null,
+                  4,
+                  Duration.ofSeconds(2)));
+
+      assertThat(rs).extracting(LoadGen.Result::url).containsExactly(live, refused);
+      assertThat(rs.get(0).count()).isEqualTo(50);
+      assertThat(rs.get(0).errors()).isEmpty();
+      assertThat(rs.get(0).latenciesNanos()).hasSize(50);
+      assertThat(rs.get(1).count()).isEqualTo(50);
+      assertThat(rs.get(1).errorCount()).isEqualTo(50);
+      assertThat(rs.get(1).latenciesNanos()).isEmpty();
+    }
   }
 
   @Test
@@ -46,7 +84,7 @@ class LoadGenTest {
     try (StubUpstream stub = StubUpstream.start(0, 4)) {
       LoadGen.Options o =
           new LoadGen.Options(
-              URI.create("http://127.0.0.1:" + stub.port() + "/api/v1/push"),
+              List.of(URI.create("http://127.0.0.1:" + stub.port() + "/api/v1/push")),
               100,
               Duration.ofSeconds(2),
               Duration.ofMillis(300),
@@ -65,7 +103,8 @@ class LoadGenTest {
       // open loop: the run lasts the schedule (warmup + duration), not longer
       assertThat(elapsed).isBetween(2.2, 4.5);
       assertThat(r.percentileMillis(0.5)).isPositive().isLessThanOrEqualTo(r.maxMillis());
-      assertThat(LoadGen.report(r)).contains("RESULT count=200 errors=0");
+      assertThat(LoadGen.report(r))
+          .contains("RESULT url=" + o.urls().get(0) + " count=200 errors=0");
     }
   }
 
@@ -78,7 +117,7 @@ class LoadGenTest {
     LoadGen.Result r =
         LoadGen.run(
             new LoadGen.Options(
-                URI.create("http://127.0.0.1:" + freePort + "/api/v1/push"),
+                List.of(URI.create("http://127.0.0.1:" + freePort + "/api/v1/push")),
                 50,
                 Duration.ofMillis(400),
                 Duration.ZERO,

@@ -16,24 +16,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.client.ByteBufferRequestContent;
 import org.eclipse.jetty.client.CompletableResponseListener;
-import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * Forwards pushes with Jetty's HTTP client: pooled keep-alive connections, no content decoding (the
- * answer is relayed as the upstream sent it), no added User-Agent or Accept-Encoding, no redirects.
- * Managed: the client starts and stops with the server. Thread-safe.
+ * Forwards pushes with Jetty's HTTP client, asynchronously: pooled keep-alive connections, no
+ * content decoding (the answer is relayed as the upstream sent it), no added User-Agent or
+ * Accept-Encoding, no redirects, no cookies. Managed: the client starts and stops with the server.
+ * Thread-safe.
  */
 public final class JettyUpstream implements Upstream, Managed {
   /** Mimir answers pushes with a line of text; anything near this size is not a push answer. */
@@ -63,6 +65,7 @@ public final class JettyUpstream implements Upstream, Managed {
     client.setFollowRedirects(false);
     client.setUserAgentField(null);
     client.getContentDecoderFactories().clear();
+    client.setHttpCookieStore(new HttpCookieStore.Empty()); // a relay keeps no cookies
   }
 
   public static Builder builder() {
@@ -80,21 +83,28 @@ public final class JettyUpstream implements Upstream, Managed {
   }
 
   @Override
-  public UpstreamResponse forward(
+  public CompletableFuture<UpstreamResponse> forwardAsync(
       String pathAndQuery, List<Header> headers, byte[] body, int length) {
     long start = nanoClock.getAsLong();
-    UpstreamResponse r = exchange(pathAndQuery, headers, body, length);
-    if (r.outcome() == Outcome.ERROR) {
-      // Most often a pooled keep-alive connection the distributor had already closed. Once more,
-      // on a fresh connection: a remote write sent twice is harmless (Mimir ignores the duplicate
-      // samples, and Prometheus itself retries any failed send).
-      r = exchange(pathAndQuery, headers, body, length);
-    }
-    observer.exchanged(r.outcome(), r.status(), nanoClock.getAsLong() - start);
-    return r;
+    return exchange(pathAndQuery, headers, body, length)
+        .thenCompose(
+            r ->
+                r.outcome() == Outcome.ERROR
+                    // Most often a pooled keep-alive connection the distributor had already
+                    // closed. Once more, on a fresh connection: a remote write sent twice is
+                    // harmless (Mimir ignores the duplicate samples, and Prometheus itself retries
+                    // any failed send).
+                    ? exchange(pathAndQuery, headers, body, length)
+                    : CompletableFuture.completedFuture(r))
+        .exceptionally(this::failure) // a bug of ours, not the upstream's: still an answer
+        .thenApply(
+            r -> {
+              observer.exchanged(r.outcome(), r.status(), nanoClock.getAsLong() - start);
+              return r;
+            });
   }
 
-  private UpstreamResponse exchange(
+  private CompletableFuture<UpstreamResponse> exchange(
       String pathAndQuery, List<Header> headers, byte[] body, int length) {
     String contentType = null;
     for (Header h : headers) {
@@ -102,35 +112,42 @@ public final class JettyUpstream implements Upstream, Managed {
         contentType = h.value();
       }
     }
-    Request request =
-        client
-            .newRequest(target(pathAndQuery))
-            .method(HttpMethod.POST)
-            .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-            .headers(
-                fields -> {
-                  fields.remove(HttpHeader.ACCEPT_ENCODING);
-                  for (Header h : headers) {
-                    fields.add(h.name(), h.value());
-                  }
-                })
-            .body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body, 0, length)));
-    ContentResponse response;
+    Request request;
     try {
-      response = new CompletableResponseListener(request, MAX_RESPONSE_BYTES).send().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      request.abort(e);
-      return UpstreamResponse.failure(Outcome.ERROR, 502, "interrupted while forwarding\n");
-    } catch (ExecutionException e) {
-      return failure(e.getCause() == null ? e : e.getCause());
+      request =
+          client
+              .newRequest(target(pathAndQuery))
+              .method(HttpMethod.POST)
+              .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .headers(
+                  fields -> {
+                    fields.remove(HttpHeader.ACCEPT_ENCODING);
+                    for (Header h : headers) {
+                      fields.add(h.name(), h.value());
+                    }
+                  })
+              .body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body, 0, length)));
+    } catch (RuntimeException e) { // e.g. a path the URI parser refuses
+      return CompletableFuture.completedFuture(failure(e));
     }
-    List<Header> answer = new ArrayList<>();
-    for (HttpField f : response.getHeaders()) {
-      answer.add(new Header(f.getName(), f.getValue()));
-    }
-    return new UpstreamResponse(
-        Outcome.RESPONSE, response.getStatus(), answer, response.getContent());
+    return new CompletableResponseListener(request, MAX_RESPONSE_BYTES)
+        .send()
+        .handle(
+            (response, failure) -> {
+              if (failure != null) {
+                Throwable cause = failure;
+                while (cause instanceof CompletionException && cause.getCause() != null) {
+                  cause = cause.getCause();
+                }
+                return failure(cause);
+              }
+              List<Header> answer = new ArrayList<>(response.getHeaders().size());
+              for (HttpField f : response.getHeaders()) {
+                answer.add(new Header(f.getName(), f.getValue()));
+              }
+              return new UpstreamResponse(
+                  Outcome.RESPONSE, response.getStatus(), answer, response.getContent());
+            });
   }
 
   /**

@@ -1,0 +1,363 @@
+package io.mimiredge.rls.http;
+
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.upstream.Upstream;
+import io.mimiredge.rls.upstream.Upstream.Header;
+import io.mimiredge.rls.upstream.UpstreamResponse;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The HTTP push doors NGINX calls, as one plain servlet (no JAX-RS: routing, injection and entity
+ * handling cost more CPU per push than the decision itself, see benchmarks/README.md).
+ *
+ * <ul>
+ *   <li>{@code POST /api/v1/push}: decide, then forward the body byte for byte with its end-to-end
+ *       headers to the upstream and relay its answer; a denial is answered here with the decision's
+ *       status, Mimir's message, {@code Retry-After} and {@code X-Edge-Enforcement-Reason}. The
+ *       forward is asynchronous: no request thread waits for the distributor.
+ *   <li>{@code POST /shadow/api/v1/push}: NGINX's mirror target. Decides exactly as the push door
+ *       (same buckets: during the mirror phase only the mirror sends traffic, and a would-be denial
+ *       consumes nothing), records every would-be denial as shadow_deny whatever the tenant's mode,
+ *       answers 204 at once and never forwards: NGINX holds the client's next request on the
+ *       connection until the mirror answers.
+ * </ul>
+ *
+ * <p>The body-size limit applies while reading: a declared length over it is refused unread, and no
+ * more than limit + 1 bytes are ever held. This door cannot pass on what it did not read, so an
+ * oversized body is refused with 413 in every mode (like NGINX's {@code client_max_body_size}).
+ *
+ * <p>Thread-safe. Must be registered with async support (and so must every filter before it).
+ */
+public final class PushServlet extends HttpServlet {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PushServlet.class);
+  static final String REASON_HEADER = "X-Edge-Enforcement-Reason";
+
+  /** The paths this servlet serves (exact servlet mappings, ahead of Jersey's {@code /*}). */
+  public static final String PUSH_PATH = "/api/v1/push";
+
+  public static final String SHADOW_PATH = "/shadow/api/v1/push";
+
+  /** Headers that describe one connection, not the message (RFC 9110 7.6.1), and framing. */
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "content-length",
+          "expect");
+
+  private static final Set<String> NOT_RELAYED =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "content-length",
+          "date",
+          "server");
+
+  private final transient PushEvaluator evaluator;
+  private final transient TenantResolver tenants;
+  private final transient Upstream upstream;
+  private final transient DecisionRecorder recorder;
+  private final transient LongSupplier nanoClock;
+
+  public PushServlet(
+      PushEvaluator evaluator,
+      TenantResolver tenants,
+      Upstream upstream,
+      DecisionRecorder recorder,
+      LongSupplier nanoClock) {
+    this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+    this.tenants = Objects.requireNonNull(tenants, "tenants");
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    this.recorder = Objects.requireNonNull(recorder, "recorder");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    if (evaluator.maxRequestBytes() > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "maxRequestBytes must fit an array, got " + evaluator.maxRequestBytes());
+    }
+  }
+
+  @Override
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    String path = request.getServletPath();
+    if (SHADOW_PATH.equals(path)) {
+      shadow(request, response);
+    } else if (PUSH_PATH.equals(path)) {
+      push(request, response);
+    } else {
+      response.sendError(HttpServletResponse.SC_NOT_FOUND);
+    }
+  }
+
+  private void push(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String orgId = tenants.resolve(request::getHeader);
+    Outcome o = decide(Door.HTTP_PUSH, orgId, request);
+    if (o.failure != null) {
+      text(response, 400, o.failure, null);
+      return;
+    }
+    Decision d = o.decision;
+    if (!d.allowed()) {
+      LOG.debug("denied: {} {}", d.reason().label(), d.status());
+      denial(response, d);
+      return;
+    }
+    String query = request.getQueryString();
+    String target = request.getRequestURI() + (query == null ? "" : "?" + query);
+    String requestId = MDC.get(RequestIds.MDC_REQUEST_ID);
+    AsyncContext async = request.startAsync();
+    async.setTimeout(0); // the upstream client's own timeout ends every exchange
+    upstream
+        .forwardAsync(
+            target,
+            forwardedHeaders(request, d.tenant(), requestId),
+            o.body.bytes(),
+            o.body.length())
+        .whenComplete(
+            (r, failure) -> {
+              // On the upstream client's thread: the request's log context goes with it.
+              MDC.put(RequestIds.MDC_REQUEST_ID, requestId);
+              if (d.tenant() != null) {
+                MDC.put(RequestIds.MDC_TENANT, d.tenant());
+              }
+              try {
+                answer((HttpServletResponse) async.getResponse(), r, failure);
+              } finally {
+                async.complete();
+                MDC.remove(RequestIds.MDC_REQUEST_ID);
+                MDC.remove(RequestIds.MDC_TENANT);
+              }
+            });
+  }
+
+  private void answer(HttpServletResponse response, UpstreamResponse r, Throwable failure) {
+    try {
+      if (failure != null) { // Upstream promises never to fail; a bug if it does
+        LOG.error("forwarding failed unexpectedly", failure);
+        text(response, 502, "forwarding failed: " + failure + "\n", "upstream_error");
+      } else if (r.outcome() != UpstreamResponse.Outcome.RESPONSE) {
+        LOG.warn(
+            "forwarding failed ({}): {}",
+            r.outcome().label(),
+            new String(r.body(), StandardCharsets.UTF_8).strip());
+        response.setStatus(r.status());
+        response.setContentType("text/plain");
+        response.setHeader(REASON_HEADER, "upstream_" + r.outcome().label());
+        write(response, r.body());
+      } else {
+        relay(response, r);
+      }
+    } catch (IOException | RuntimeException e) {
+      // Most often the client went away while the upstream answered: nothing left to tell it.
+      LOG.debug("could not relay the upstream's answer: {}", e.toString());
+    }
+  }
+
+  private void shadow(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    String orgId = tenants.resolve(request::getHeader);
+    Outcome o = decide(Door.SHADOW, orgId, request);
+    if (o.failure != null) {
+      text(response, 400, o.failure, null);
+      return;
+    }
+    response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+  }
+
+  /**
+   * What a door decided; {@code failure} (a message for a 400) when the request ended before a
+   * decision.
+   */
+  private record Outcome(Decision decision, BoundedBody body, String failure) {}
+
+  /** Reads and decides; records the decision (as the shadow door sees it for {@code SHADOW}). */
+  private Outcome decide(Door door, String orgId, HttpServletRequest request) {
+    long start = nanoClock.getAsLong();
+    Decision tenant = evaluator.enforcer().checkTenant(orgId);
+    if (tenant.tenant() != null) {
+      MDC.put(RequestIds.MDC_TENANT, tenant.tenant());
+    }
+    if (tenant.verdict() == Verdict.DENY) {
+      return record(door, tenant, start, null); // no point in reading the body
+    }
+    int max = (int) evaluator.maxRequestBytes();
+    long declared = request.getContentLengthLong();
+    if (declared > max) {
+      return record(door, tooLarge(orgId, declared), start, null); // refused unread
+    }
+    BoundedBody body;
+    try {
+      body = BoundedBody.read(request.getInputStream(), declared, max);
+    } catch (IOException e) {
+      LOG.info("could not read the request body: {}", e.toString());
+      return new Outcome(null, null, "could not read the request body\n");
+    }
+    if (body.tooLarge()) {
+      return record(door, tooLarge(orgId, -1), start, null);
+    }
+    start = nanoClock.getAsLong(); // from the body in hand
+    Decision d =
+        evaluator.evaluate(orgId, request.getContentType(), body.bytes(), 0, body.length());
+    return record(door, d, start, body);
+  }
+
+  private Outcome record(Door door, Decision d, long start, BoundedBody body) {
+    Decision recorded = door == Door.SHADOW ? asShadow(d) : d;
+    recorder.record(door, recorded, nanoClock.getAsLong() - start);
+    return new Outcome(recorded, body, null);
+  }
+
+  /** The mirror never blocks: a denial, whatever the tenant's own mode, is a shadow denial. */
+  static Decision asShadow(Decision d) {
+    if (d.verdict() != Verdict.DENY) {
+      return d;
+    }
+    return new Decision(
+        Verdict.SHADOW_DENY,
+        d.reason(),
+        d.status(),
+        d.message(),
+        d.retryAfter(),
+        Mode.SHADOW,
+        d.items(),
+        d.stats(),
+        d.tenant());
+  }
+
+  /** 413 in every mode: what was not read cannot be forwarded. */
+  private Decision tooLarge(String orgId, long bytes) {
+    long max = evaluator.maxRequestBytes();
+    Decision d = evaluator.enforcer().bodyTooLarge(orgId, bytes, max);
+    if (d.verdict() == Verdict.DENY) {
+      return d;
+    }
+    String message =
+        d.message().isEmpty()
+            ? "the request body is larger than the " + max + " bytes this edge accepts"
+            : d.message();
+    return new Decision(
+        Verdict.DENY,
+        Reason.BODY_TOO_LARGE,
+        Reason.BODY_TOO_LARGE.status(),
+        message,
+        null,
+        d.mode(),
+        0,
+        null,
+        d.tenant());
+  }
+
+  private static void denial(HttpServletResponse response, Decision d) throws IOException {
+    d.retryAfterIfAny()
+        .ifPresent(r -> response.setHeader("Retry-After", Long.toString(r.toSeconds())));
+    if (d.reason() == Reason.BODY_TOO_LARGE) {
+      response.setHeader("Connection", "close"); // the rest of the body is not worth reading
+    }
+    text(response, d.status(), d.message() + "\n", d.reason().label());
+  }
+
+  private static void text(HttpServletResponse response, int status, String body, String reason)
+      throws IOException {
+    response.setStatus(status);
+    response.setContentType("text/plain");
+    if (reason != null) {
+      response.setHeader(REASON_HEADER, reason);
+    }
+    write(response, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void write(HttpServletResponse response, byte[] body) throws IOException {
+    response.setContentLength(body.length);
+    if (body.length > 0) {
+      response.getOutputStream().write(body);
+    }
+  }
+
+  private List<Header> forwardedHeaders(
+      HttpServletRequest request, String tenant, String requestId) {
+    Set<String> named = connectionTokens(request);
+    List<Header> out = new ArrayList<>();
+    boolean hasRequestId = false;
+    for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
+      String name = names.nextElement();
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (NOT_FORWARDED.contains(lower) || named.contains(lower)) {
+        continue;
+      }
+      if (tenants.setsTenantHeader() && lower.equalsIgnoreCase(tenants.tenantHeader())) {
+        continue; // replaced by the basic-auth user below
+      }
+      hasRequestId |= lower.equals("x-request-id");
+      for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
+        out.add(new Header(name, values.nextElement()));
+      }
+    }
+    if (tenants.setsTenantHeader() && tenant != null) {
+      out.add(new Header(tenants.tenantHeader(), tenant));
+    }
+    if (!hasRequestId && requestId != null) {
+      out.add(new Header(RequestIds.HEADER, requestId));
+    }
+    return out;
+  }
+
+  private static Set<String> connectionTokens(HttpServletRequest request) {
+    Enumeration<String> values = request.getHeaders("Connection");
+    if (values == null || !values.hasMoreElements()) {
+      return Set.of();
+    }
+    Set<String> tokens = new HashSet<>();
+    while (values.hasMoreElements()) {
+      for (String t : values.nextElement().split(",")) {
+        tokens.add(t.strip().toLowerCase(Locale.ROOT));
+      }
+    }
+    return tokens;
+  }
+
+  private static void relay(HttpServletResponse response, UpstreamResponse r) throws IOException {
+    response.setStatus(r.status());
+    for (Header h : r.headers()) {
+      if (!NOT_RELAYED.contains(h.name().toLowerCase(Locale.ROOT))) {
+        response.addHeader(h.name(), h.value());
+      }
+    }
+    write(response, r.body());
+  }
+}

@@ -1,0 +1,430 @@
+package io.mimiredge.rls.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.Enforcer;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.limits.OverridesParser;
+import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.upstream.Upstream;
+import io.mimiredge.rls.upstream.UpstreamResponse;
+import jakarta.servlet.DispatcherType;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The push doors on a real Jetty (127.0.0.1, a free port), called over HTTP. */
+class PushServletTest {
+  private static final byte[] BODY = TestFixtures.body(TestFixtures.SMALL); // 500 samples
+  private static final int MAX_REQUEST_BYTES = 64 * 1024;
+  private static final String PROTOBUF = "application/x-protobuf";
+
+  /** What the fake upstream received. */
+  record Forwarded(String path, List<Upstream.Header> headers, byte[] body) {
+    String header(String name) {
+      return headers.stream()
+          .filter(h -> h.name().equalsIgnoreCase(name))
+          .map(Upstream.Header::value)
+          .findFirst()
+          .orElse(null);
+    }
+  }
+
+  static final List<Forwarded> forwarded = new CopyOnWriteArrayList<>();
+  static final List<Decision> shadowDecisions = new CopyOnWriteArrayList<>();
+  static final List<Decision> pushDecisions = new CopyOnWriteArrayList<>();
+  static volatile UpstreamResponse answer;
+
+  /** Runs the upstream's answer: later, on another thread, the way Jetty's client answers. */
+  static final Executor upstreamThread =
+      CompletableFuture.delayedExecutor(20, TimeUnit.MILLISECONDS);
+
+  static final AtomicLong nanos = new AtomicLong();
+
+  static final Upstream upstream =
+      (path, headers, body, length) -> {
+        forwarded.add(new Forwarded(path, headers, Arrays.copyOf(body, length)));
+        UpstreamResponse r = answer;
+        return CompletableFuture.supplyAsync(() -> r, upstreamThread);
+      };
+
+  static final DecisionRecorder recorder =
+      (door, decision, n) -> (door == Door.SHADOW ? shadowDecisions : pushDecisions).add(decision);
+
+  static PushEvaluator evaluator() {
+    try {
+      var overrides =
+          OverridesParser.parse(
+              """
+              overrides:
+                tight:
+                  ingestion_rate: 10
+                  ingestion_burst_size: 600
+                basic:
+                  ingestion_rate: 100000
+              """,
+              TenantLimits.MIMIR_DEFAULTS);
+      Enforcer enforcer =
+          Enforcer.builder().overrides(overrides).buckets(new LocalBucketStore(nanos::get)).build();
+      return new PushEvaluator(enforcer, new WriteRequestScanner(1 << 20), MAX_REQUEST_BYTES);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static Server server;
+  static URI headerTenants;
+  static URI basicAuthTenants;
+  static final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  /** Two contexts: tenants from the header, and from the basic-auth user. */
+  @BeforeAll
+  static void start() throws Exception {
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    var contexts = new org.eclipse.jetty.server.handler.ContextHandlerCollection();
+    contexts.addHandler(context("/header", TenantResolver.header("X-Scope-OrgID")));
+    contexts.addHandler(context("/basic", TenantResolver.basicAuthUser("X-Scope-OrgID")));
+    server.setHandler(contexts);
+    server.start();
+    String base = "http://127.0.0.1:" + connector.getLocalPort();
+    headerTenants = URI.create(base + "/header");
+    basicAuthTenants = URI.create(base + "/basic");
+  }
+
+  private static ServletContextHandler context(String path, TenantResolver tenants) {
+    ServletContextHandler context = new ServletContextHandler(path);
+    FilterHolder ids = new FilterHolder(new RequestIds());
+    ids.setAsyncSupported(true);
+    context.addFilter(ids, "/*", EnumSet.of(DispatcherType.REQUEST));
+    ServletHolder push =
+        new ServletHolder(new PushServlet(evaluator(), tenants, upstream, recorder, nanos::get));
+    push.setAsyncSupported(true);
+    context.addServlet(push, PushServlet.PUSH_PATH);
+    context.addServlet(push, PushServlet.SHADOW_PATH);
+    return context;
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    server.stop();
+  }
+
+  @BeforeEach
+  void reset() {
+    forwarded.clear();
+    shadowDecisions.clear();
+    pushDecisions.clear();
+    answer =
+        new UpstreamResponse(
+            UpstreamResponse.Outcome.RESPONSE,
+            200,
+            List.of(new Upstream.Header("X-Upstream", "yes")),
+            new byte[0]);
+    nanos.addAndGet(3_600_000_000_000L); // an hour later: every bucket full again
+  }
+
+  /** A Prometheus-like push of {@code body} to {@code base + path}; extra headers in pairs. */
+  private static HttpResponse<String> post(
+      URI base, String path, String contentType, byte[] body, String... headers) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Encoding", "snappy")
+            .header("Content-Type", contentType)
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .header("User-Agent", "Prometheus/2.42.0")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    try {
+      return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static HttpResponse<String> post(URI base, String path, byte[] body, String... headers) {
+    return post(base, path, PROTOBUF, body, headers);
+  }
+
+  private static String header(HttpResponse<?> r, String name) {
+    return r.headers().firstValue(name).orElse(null);
+  }
+
+  @Test
+  void forwardsAnAdmittedBodyByteForByteWithItsHeaders() {
+    HttpResponse<String> r =
+        post(headerTenants, "/api/v1/push?from=prometheus", BODY, "X-Scope-OrgID", "tenant-a");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(header(r, "X-Upstream")).isEqualTo("yes");
+    assertThat(header(r, RequestIds.HEADER)).isNotBlank();
+    assertThat(forwarded).hasSize(1);
+    Forwarded f = forwarded.get(0);
+    assertThat(f.path()).isEqualTo("/header/api/v1/push?from=prometheus");
+    assertThat(f.body()).isEqualTo(BODY);
+    assertThat(f.header("X-Scope-OrgID")).isEqualTo("tenant-a");
+    assertThat(f.header("Content-Encoding")).isEqualTo("snappy");
+    assertThat(f.header("Content-Type")).isEqualTo("application/x-protobuf");
+    assertThat(f.header("X-Prometheus-Remote-Write-Version")).isEqualTo("0.1.0");
+    assertThat(f.header("Content-Length")).isNull();
+    assertThat(f.header("Host")).isNull();
+    assertThat(f.header(RequestIds.HEADER)).isEqualTo(header(r, RequestIds.HEADER));
+    assertThat(pushDecisions)
+        .singleElement()
+        .extracting(Decision::verdict)
+        .isEqualTo(Verdict.ALLOW);
+  }
+
+  @Test
+  void relaysTheUpstreamsStatusAndBody() {
+    answer =
+        new UpstreamResponse(
+            UpstreamResponse.Outcome.RESPONSE,
+            500,
+            List.of(new Upstream.Header("Content-Type", "text/plain; charset=utf-8")),
+            "distributor says no\n".getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> r = post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "t");
+
+    assertThat(r.statusCode()).isEqualTo(500);
+    assertThat(r.body()).isEqualTo("distributor says no\n");
+    // Jetty writes the media type its own way: the same type, without the optional space
+    assertThat(header(r, "Content-Type")).isEqualTo("text/plain;charset=utf-8");
+  }
+
+  @Test
+  void upstreamFailureIsAnsweredWithItsStatusAndMessage() {
+    answer =
+        UpstreamResponse.failure(
+            UpstreamResponse.Outcome.CONNECT_ERROR, 502, "upstream x is unreachable\n");
+
+    HttpResponse<String> r = post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "t");
+
+    assertThat(r.statusCode()).isEqualTo(502);
+    assertThat(r.body()).contains("unreachable");
+    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("upstream_connect_error");
+  }
+
+  @Test
+  void remoteWrite2IsRefusedWith415AndNotForwarded() {
+    HttpResponse<String> r =
+        post(
+            headerTenants,
+            "/api/v1/push",
+            "application/x-protobuf;proto=io.prometheus.write.v2.Request",
+            BODY,
+            "X-Scope-OrgID",
+            "t");
+
+    assertThat(r.statusCode()).isEqualTo(415);
+    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("unsupported_message");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void missingTenantIs401AndNothingIsForwarded() {
+    HttpResponse<String> r = post(headerTenants, "/api/v1/push", BODY);
+
+    assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.body()).contains("no org id");
+    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("missing_tenant");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void badBodyIs400() {
+    HttpResponse<String> r =
+        post(
+            headerTenants,
+            "/api/v1/push",
+            "not snappy at all".getBytes(StandardCharsets.US_ASCII),
+            "X-Scope-OrgID",
+            "t");
+
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("bad_body");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void denialCarriesMimirsMessageRetryAfterAndReason() {
+    HttpResponse<String> first =
+        post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "tight");
+    HttpResponse<String> second =
+        post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "tight");
+
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(second.statusCode()).isEqualTo(429);
+    assertThat(Long.parseLong(header(second, "Retry-After"))).isPositive();
+    assertThat(header(second, PushServlet.REASON_HEADER)).isEqualTo("ingestion_rate");
+    assertThat(header(second, "Content-Type")).startsWith("text/plain");
+    assertThat(second.body()).contains("ingestion rate limit");
+    assertThat(forwarded).hasSize(1);
+  }
+
+  @Test
+  void oversizeBodyIs413() {
+    byte[] big = new byte[MAX_REQUEST_BYTES + 10];
+
+    HttpResponse<String> r = post(headerTenants, "/api/v1/push", big, "X-Scope-OrgID", "t");
+
+    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("body_too_large");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void basicAuthUserIsTheTenantAndIsPassedOnInTheTenantHeader() {
+    String auth =
+        "Basic "
+            + Base64.getEncoder().encodeToString("basic:secret".getBytes(StandardCharsets.UTF_8));
+
+    HttpResponse<String> r =
+        post(
+            basicAuthTenants,
+            "/api/v1/push",
+            BODY,
+            "Authorization",
+            auth,
+            "X-Scope-OrgID",
+            "someone-else");
+
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(forwarded)
+        .singleElement()
+        .extracting(f -> f.header("X-Scope-OrgID"))
+        .isEqualTo("basic");
+    assertThat(pushDecisions).singleElement().extracting(Decision::tenant).isEqualTo("basic");
+  }
+
+  @Test
+  void basicAuthWithoutUserIs401() {
+    HttpResponse<String> r = post(basicAuthTenants, "/api/v1/push", BODY);
+
+    assertThat(r.statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void mirrorNeverForwardsAndAnswers204() {
+    HttpResponse<String> r =
+        post(headerTenants, "/shadow/api/v1/push", BODY, "X-Scope-OrgID", "tenant-a");
+
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(forwarded).isEmpty();
+    assertThat(shadowDecisions)
+        .singleElement()
+        .extracting(Decision::verdict)
+        .isEqualTo(Verdict.ALLOW);
+  }
+
+  @Test
+  void mirrorRecordsWouldBeDenialsAsShadowDenyEvenForEnforcedTenants() {
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      statuses.add(
+          post(headerTenants, "/shadow/api/v1/push", BODY, "X-Scope-OrgID", "tight").statusCode());
+    }
+    statuses.add(post(headerTenants, "/shadow/api/v1/push", BODY).statusCode());
+    statuses.add(
+        post(
+                headerTenants,
+                "/shadow/api/v1/push",
+                "garbage".getBytes(StandardCharsets.US_ASCII),
+                "X-Scope-OrgID",
+                "t")
+            .statusCode());
+
+    assertThat(statuses).containsOnly(204);
+    assertThat(forwarded).isEmpty();
+    assertThat(shadowDecisions)
+        .extracting(Decision::verdict, Decision::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(Verdict.ALLOW, Reason.ALLOWED),
+            org.assertj.core.groups.Tuple.tuple(Verdict.SHADOW_DENY, Reason.INGESTION_RATE),
+            org.assertj.core.groups.Tuple.tuple(Verdict.SHADOW_DENY, Reason.MISSING_TENANT),
+            org.assertj.core.groups.Tuple.tuple(Verdict.SHADOW_DENY, Reason.BAD_BODY));
+  }
+
+  @Test
+  void mirrorConsumesTokensLikeEnforcement() {
+    post(headerTenants, "/shadow/api/v1/push", BODY, "X-Scope-OrgID", "tight");
+
+    HttpResponse<String> r = post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "tight");
+
+    assertThat(r.statusCode()).isEqualTo(429); // the mirror's request used the burst
+  }
+
+  @Test
+  void manyConcurrentPushesAreEachAnsweredWithTheirOwnUpstreamAnswer() throws Exception {
+    List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      pending.add(
+          client.sendAsync(
+              HttpRequest.newBuilder(URI.create(headerTenants + "/api/v1/push?n=" + i))
+                  .header("Content-Type", PROTOBUF)
+                  .header("Content-Encoding", "snappy")
+                  .header("X-Scope-OrgID", "t" + i)
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(BODY))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    for (CompletableFuture<HttpResponse<String>> f : pending) {
+      assertThat(f.get(20, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    }
+    assertThat(forwarded).hasSize(40);
+    for (Forwarded f : forwarded) {
+      String n = f.path().substring(f.path().indexOf("?n=") + 3);
+      assertThat(f.header("X-Scope-OrgID")).isEqualTo("t" + n);
+      assertThat(f.body()).isEqualTo(BODY);
+    }
+  }
+
+  @Test
+  void otherMethodsAre405() throws Exception {
+    HttpResponse<String> r =
+        client.send(
+            HttpRequest.newBuilder(URI.create(headerTenants + "/api/v1/push")).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(forwarded).isEmpty();
+    assertThat(pushDecisions).isEmpty();
+  }
+}
