@@ -1,6 +1,7 @@
 package io.mimiredge.benchmarks.load;
 
 import io.mimiredge.benchmarks.requests.Fixtures;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -147,6 +148,11 @@ public final class LoadGen {
         options.connections());
     for (Result result : runAll(options)) {
       System.out.print(report(result));
+    }
+    // What the generator itself took of the machine (it shares the cores with what it measures).
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      System.out.printf(Locale.ROOT, "CPU loadgen_cpu_s=%.2f%n", os.getProcessCpuTime() / 1e9);
     }
     System.exit(0);
   }
