@@ -55,6 +55,11 @@ public final class PushServlet extends HttpServlet {
   private static final Logger LOG = LoggerFactory.getLogger(PushServlet.class);
   static final String REASON_HEADER = "X-Edge-Enforcement-Reason";
 
+  /** How much of an oversized body's rest is read and dropped before answering 413. */
+  static final int DRAIN_BYTES = 1 << 20;
+
+  private static final String UNDRAINED = PushServlet.class.getName() + ".undrained";
+
   /** The paths this servlet serves (exact servlet mappings, ahead of Jersey's {@code /*}). */
   public static final String PUSH_PATH = "/api/v1/push";
 
@@ -136,7 +141,7 @@ public final class PushServlet extends HttpServlet {
     Decision d = o.decision;
     if (!d.allowed()) {
       LOG.debug("denied: {} {}", d.reason().label(), d.status());
-      denial(response, d);
+      denial(request, response, d);
       return;
     }
     String query = request.getQueryString();
@@ -197,7 +202,37 @@ public final class PushServlet extends HttpServlet {
       text(response, 400, o.failure, null);
       return;
     }
+    if (request.getAttribute(UNDRAINED) != null) {
+      response.setHeader("Connection", "close");
+    }
     response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+  }
+
+  /**
+   * After an oversized body: reads and drops up to {@link #DRAIN_BYTES} more of it (never held),
+   * when {@code worthTrying}. A body drained to its end keeps the connection; one that is not is
+   * marked {@link #UNDRAINED} and answered with {@code Connection: close}. Closing on unread bytes
+   * makes the kernel reset the connection, and the client can lose the answer with it, so a body
+   * just over the limit is drained and its client reliably gets its 413.
+   */
+  private static void drainOrClose(HttpServletRequest request, boolean worthTrying) {
+    if (worthTrying) {
+      byte[] sink = new byte[8192];
+      long left = DRAIN_BYTES;
+      try {
+        var in = request.getInputStream();
+        int n;
+        while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) >= 0) {
+          left -= n;
+        }
+        if (left > 0 || in.read() < 0) {
+          return; // the end of the body: the connection can stay
+        }
+      } catch (IOException e) {
+        LOG.debug("could not drain an oversized body: {}", e.toString());
+      }
+    }
+    request.setAttribute(UNDRAINED, Boolean.TRUE);
   }
 
   /**
@@ -219,7 +254,9 @@ public final class PushServlet extends HttpServlet {
     int max = (int) evaluator.maxRequestBytes();
     long declared = request.getContentLengthLong();
     if (declared > max) {
-      return record(door, tooLarge(orgId, declared), start, null); // refused unread
+      // refused unread (only a short rest is drained, so the client sees the 413)
+      drainOrClose(request, declared <= DRAIN_BYTES);
+      return record(door, tooLarge(orgId, declared), start, null);
     }
     BoundedBody body;
     try {
@@ -229,6 +266,7 @@ public final class PushServlet extends HttpServlet {
       return new Outcome(null, null, "could not read the request body\n");
     }
     if (body.tooLarge()) {
+      drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
       return record(door, tooLarge(orgId, -1), start, null);
     }
     start = nanoClock.getAsLong(); // from the body in hand
@@ -283,10 +321,11 @@ public final class PushServlet extends HttpServlet {
         d.tenant());
   }
 
-  private static void denial(HttpServletResponse response, Decision d) throws IOException {
+  private static void denial(HttpServletRequest request, HttpServletResponse response, Decision d)
+      throws IOException {
     d.retryAfterIfAny()
         .ifPresent(r -> response.setHeader("Retry-After", Long.toString(r.toSeconds())));
-    if (d.reason() == Reason.BODY_TOO_LARGE) {
+    if (d.reason() == Reason.BODY_TOO_LARGE && request.getAttribute(UNDRAINED) != null) {
       response.setHeader("Connection", "close"); // the rest of the body is not worth reading
     }
     text(response, d.status(), d.message() + "\n", d.reason().label());

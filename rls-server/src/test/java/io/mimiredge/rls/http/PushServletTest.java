@@ -307,6 +307,7 @@ class PushServletTest {
 
     assertThat(r.statusCode()).isEqualTo(413);
     assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("body_too_large");
+    assertThat(header(r, "Connection")).isNull(); // drained: the connection stays
     assertThat(forwarded).isEmpty();
   }
 
@@ -414,6 +415,30 @@ class PushServletTest {
       assertThat(f.header("X-Scope-OrgID")).isEqualTo("t" + n);
       assertThat(f.body()).isEqualTo(BODY);
     }
+  }
+
+  @Test
+  void oversizeChunkedBodyIs413AndTheConnectionServesTheNextPush() throws Exception {
+    byte[] big = new byte[MAX_REQUEST_BYTES * 2];
+    for (int i = 0; i < 3; i++) { // the drained rest leaves the connection usable for the next
+      HttpResponse<String> r =
+          client.send(
+              HttpRequest.newBuilder(URI.create(headerTenants + "/api/v1/push"))
+                  .header("Content-Type", PROTOBUF)
+                  .header("X-Scope-OrgID", "t")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream( // no length: chunked
+                          () -> new java.io.ByteArrayInputStream(big)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(r.statusCode()).isEqualTo(413);
+      assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("body_too_large");
+      assertThat(header(r, "Connection")).isNull();
+    }
+    assertThat(post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "t").statusCode())
+        .isEqualTo(200);
+    assertThat(forwarded).hasSize(1);
   }
 
   @Test
