@@ -65,35 +65,24 @@ public final class PushServlet extends HttpServlet {
 
   public static final String SHADOW_PATH = "/shadow/api/v1/push";
 
-  /** Headers that describe one connection, not the message (RFC 9110 7.6.1), and framing. */
-  private static final Set<String> NOT_FORWARDED =
-      Set.of(
+  /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
+  private static final List<String> HOP_BY_HOP =
+      List.of(
           "connection",
           "keep-alive",
           "proxy-authenticate",
-          "proxy-authorization",
           "proxy-connection",
           "te",
           "trailer",
           "transfer-encoding",
-          "upgrade",
-          "host",
-          "content-length",
-          "expect");
+          "upgrade");
 
-  private static final Set<String> NOT_RELAYED =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "content-length",
-          "date",
-          "server");
+  /** Not passed on upstream: hop-by-hop, the client's proxy credentials, and framing. */
+  private static final Set<String> NOT_FORWARDED =
+      hopByHopAnd("proxy-authorization", "host", "content-length", "expect");
+
+  /** Not relayed to the client: hop-by-hop, framing, and what Jetty sets itself. */
+  private static final Set<String> NOT_RELAYED = hopByHopAnd("content-length", "date", "server");
 
   private final transient PushEvaluator evaluator;
   private final transient TenantResolver tenants;
@@ -135,7 +124,7 @@ public final class PushServlet extends HttpServlet {
     String orgId = tenants.resolve(request::getHeader);
     Outcome o = decide(Door.HTTP_PUSH, orgId, request);
     if (o.failure != null) {
-      text(response, 400, o.failure, null);
+      text(response, 400, utf8(o.failure), null);
       return;
     }
     Decision d = o.decision;
@@ -176,16 +165,13 @@ public final class PushServlet extends HttpServlet {
     try {
       if (failure != null) { // Upstream promises never to fail; a bug if it does
         LOG.error("forwarding failed unexpectedly", failure);
-        text(response, 502, "forwarding failed: " + failure + "\n", "upstream_error");
+        text(response, 502, utf8("forwarding failed: " + failure + "\n"), "upstream_error");
       } else if (r.outcome() != UpstreamResponse.Outcome.RESPONSE) {
         LOG.warn(
             "forwarding failed ({}): {}",
             r.outcome().label(),
             new String(r.body(), StandardCharsets.UTF_8).strip());
-        response.setStatus(r.status());
-        response.setContentType("text/plain");
-        response.setHeader(REASON_HEADER, "upstream_" + r.outcome().label());
-        write(response, r.body());
+        text(response, r.status(), r.body(), "upstream_" + r.outcome().label());
       } else {
         relay(response, r);
       }
@@ -199,7 +185,7 @@ public final class PushServlet extends HttpServlet {
     String orgId = tenants.resolve(request::getHeader);
     Outcome o = decide(Door.SHADOW, orgId, request);
     if (o.failure != null) {
-      text(response, 400, o.failure, null);
+      text(response, 400, utf8(o.failure), null);
       return;
     }
     if (request.getAttribute(UNDRAINED) != null) {
@@ -328,17 +314,22 @@ public final class PushServlet extends HttpServlet {
     if (d.reason() == Reason.BODY_TOO_LARGE && request.getAttribute(UNDRAINED) != null) {
       response.setHeader("Connection", "close"); // the rest of the body is not worth reading
     }
-    text(response, d.status(), d.message() + "\n", d.reason().label());
+    text(response, d.status(), utf8(d.message() + "\n"), d.reason().label());
   }
 
-  private static void text(HttpServletResponse response, int status, String body, String reason)
+  /** A text/plain answer, with {@link #REASON_HEADER} when {@code reason} is not null. */
+  private static void text(HttpServletResponse response, int status, byte[] body, String reason)
       throws IOException {
     response.setStatus(status);
     response.setContentType("text/plain");
     if (reason != null) {
       response.setHeader(REASON_HEADER, reason);
     }
-    write(response, body.getBytes(StandardCharsets.UTF_8));
+    write(response, body);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   private static void write(HttpServletResponse response, byte[] body) throws IOException {
@@ -374,6 +365,12 @@ public final class PushServlet extends HttpServlet {
       out.add(new Header(RequestIds.HEADER, requestId));
     }
     return out;
+  }
+
+  private static Set<String> hopByHopAnd(String... more) {
+    Set<String> names = new HashSet<>(HOP_BY_HOP);
+    names.addAll(List.of(more));
+    return Set.copyOf(names);
   }
 
   private static Set<String> connectionTokens(HttpServletRequest request) {
