@@ -18,12 +18,6 @@ public interface Upstream {
   CompletableFuture<UpstreamResponse> forwardAsync(
       String pathAndQuery, List<Header> headers, byte[] body, int length);
 
-  /** {@link #forwardAsync} and wait for the answer. */
-  default UpstreamResponse forward(
-      String pathAndQuery, List<Header> headers, byte[] body, int length) {
-    return forwardAsync(pathAndQuery, headers, body, length).join();
-  }
-
   /** One HTTP header field. */
   record Header(String name, String value) {}
 }

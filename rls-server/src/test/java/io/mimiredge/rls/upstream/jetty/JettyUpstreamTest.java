@@ -79,8 +79,10 @@ class JettyUpstreamTest {
       try {
         byte[] body = {1, 2, 3};
         UpstreamResponse r =
-            upstream.forward(
-                "/api/v1/push", List.of(new Header("X-Scope-OrgID", "t")), body, body.length);
+            upstream
+                .forwardAsync(
+                    "/api/v1/push", List.of(new Header("X-Scope-OrgID", "t")), body, body.length)
+                .join();
 
         assertThat(r.outcome()).isEqualTo(UpstreamResponse.Outcome.RESPONSE);
         assertThat(r.status()).isEqualTo(204);
@@ -105,7 +107,7 @@ class JettyUpstreamTest {
             .build();
     upstream.start();
     try {
-      UpstreamResponse r = upstream.forward("/api/v1/push", List.of(), new byte[1], 1);
+      UpstreamResponse r = upstream.forwardAsync("/api/v1/push", List.of(), new byte[1], 1).join();
 
       assertThat(r.status()).isEqualTo(502);
       assertThat(r.outcome()).isEqualTo(UpstreamResponse.Outcome.CONNECT_ERROR);
