@@ -139,12 +139,7 @@ class GrpcServerNettyTest {
   void stopLetsRunningCallsFinishAndRefusesNewOnes() throws Exception {
     CountDownLatch inCall = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start(
-        (door, d, n) -> {
-          inCall.countDown();
-          await(release);
-        },
-        "10s");
+    startBlocking(inCall, release, "10s");
     AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
     CheckRequest push = EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a"));
     Future<CheckResponse> running = executor.submit(() -> stub.check(push));
@@ -172,12 +167,7 @@ class GrpcServerNettyTest {
   void stopCancelsWhatIsStillRunningAfterTheGrace() throws Exception {
     CountDownLatch inCall = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    start(
-        (door, d, n) -> {
-          inCall.countDown();
-          await(release);
-        },
-        "200ms");
+    startBlocking(inCall, release, "200ms");
     AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Future<?> running =
@@ -201,6 +191,17 @@ class GrpcServerNettyTest {
     assertThat(failure.get()).isInstanceOf(StatusRuntimeException.class);
     assertThat(((StatusRuntimeException) failure.get()).getStatus().getCode())
         .isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
+  }
+
+  /** Starts a server whose decisions signal {@code inCall}, then wait for {@code release}. */
+  private void startBlocking(CountDownLatch inCall, CountDownLatch release, String grace)
+      throws Exception {
+    start(
+        (door, d, n) -> {
+          inCall.countDown();
+          await(release);
+        },
+        grace);
   }
 
   private static void await(CountDownLatch latch) {
