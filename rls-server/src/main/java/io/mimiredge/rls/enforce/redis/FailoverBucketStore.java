@@ -1,5 +1,7 @@
 package io.mimiredge.rls.enforce.redis;
 
+import static io.mimiredge.rls.internal.Checks.atLeastOneMilli;
+
 import io.dropwizard.lifecycle.Managed;
 import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketStore;
@@ -271,11 +273,7 @@ public final class FailoverBucketStore implements BucketStore, Managed {
     }
 
     public Builder probeInterval(Duration d) {
-      Objects.requireNonNull(d, "probeInterval");
-      if (d.toMillis() < 1) {
-        throw new IllegalArgumentException("probeInterval must be >= 1ms, got " + d);
-      }
-      this.probeInterval = d;
+      this.probeInterval = atLeastOneMilli(d, "probeInterval");
       return this;
     }
 

@@ -1,5 +1,7 @@
 package io.mimiredge.rls.enforce.redis;
 
+import static io.mimiredge.rls.internal.Checks.positive;
+
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
@@ -337,14 +339,6 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
         throw new IllegalStateException("uri is required, e.g. redis://127.0.0.1:6379/0");
       }
       return new RedisBucketStore(this);
-    }
-
-    private static Duration positive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException(name + " must be > 0, got " + d);
-      }
-      return d;
     }
   }
 }

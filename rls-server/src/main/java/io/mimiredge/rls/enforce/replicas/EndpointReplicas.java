@@ -1,5 +1,7 @@
 package io.mimiredge.rls.enforce.replicas;
 
+import static io.mimiredge.rls.internal.Checks.nonBlank;
+
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -153,12 +155,5 @@ public final class EndpointReplicas implements ReplicaCount {
       }
     }
     return seen.size();
-  }
-
-  private static String nonBlank(String v, String what) {
-    if (v == null || v.isBlank()) {
-      throw new IllegalArgumentException(what + " must not be blank");
-    }
-    return v;
   }
 }

@@ -1,5 +1,8 @@
 package io.mimiredge.rls.limits.kubernetes;
 
+import static io.mimiredge.rls.internal.Checks.atLeastOneMilli;
+import static io.mimiredge.rls.internal.Checks.nonBlank;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -445,25 +448,25 @@ public final class ConfigMapLimitsSource implements LimitsSource {
 
     /** How often to read the ConfigMap while the watch is down (default 30 s). */
     public Builder pollInterval(Duration d) {
-      this.pollInterval = positive(d, "pollInterval");
+      this.pollInterval = atLeastOneMilli(d, "pollInterval");
       return this;
     }
 
     /** The informer's resync period (default 5 min): every resync re-confirms the limits. */
     public Builder resyncPeriod(Duration d) {
-      this.resyncPeriod = positive(d, "resyncPeriod");
+      this.resyncPeriod = atLeastOneMilli(d, "resyncPeriod");
       return this;
     }
 
     /** How often to check whether the watch is up (default 1 s). */
     public Builder checkInterval(Duration d) {
-      this.checkInterval = positive(d, "checkInterval");
+      this.checkInterval = atLeastOneMilli(d, "checkInterval");
       return this;
     }
 
     /** How long {@link #start} waits for the first list and watch (default 10 s). */
     public Builder startTimeout(Duration d) {
-      this.startTimeout = positive(d, "startTimeout");
+      this.startTimeout = atLeastOneMilli(d, "startTimeout");
       return this;
     }
 
@@ -485,21 +488,6 @@ public final class ConfigMapLimitsSource implements LimitsSource {
         throw new IllegalStateException("limits is required");
       }
       return new ConfigMapLimitsSource(this);
-    }
-
-    private static String nonBlank(String v, String what) {
-      if (v == null || v.isBlank()) {
-        throw new IllegalArgumentException(what + " must not be blank");
-      }
-      return v;
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.toMillis() < 1) {
-        throw new IllegalArgumentException(what + " must be >= 1ms, got " + d);
-      }
-      return d;
     }
   }
 }

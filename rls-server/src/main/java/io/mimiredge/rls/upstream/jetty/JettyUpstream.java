@@ -1,5 +1,7 @@
 package io.mimiredge.rls.upstream.jetty;
 
+import static io.mimiredge.rls.internal.Checks.positive;
+
 import io.dropwizard.lifecycle.Managed;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.UpstreamObserver;
@@ -264,14 +266,6 @@ public final class JettyUpstream implements Upstream, Managed {
         throw new IllegalStateException("baseUri is required");
       }
       return new JettyUpstream(this);
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(what + " must be > 0, got " + d);
-      }
-      return d;
     }
   }
 }
