@@ -24,6 +24,9 @@ import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
 import io.mimiredge.rls.enforce.replicas.ReplicaCount;
 import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
 import io.mimiredge.rls.grpc.GrpcServer;
+import io.mimiredge.rls.ha.HaTracker;
+import io.mimiredge.rls.ha.local.LocalHaTracker;
+import io.mimiredge.rls.ha.redis.RedisHaTracker;
 import io.mimiredge.rls.health.LimitsHealthCheck;
 import io.mimiredge.rls.health.RlsHealth;
 import io.mimiredge.rls.health.UpstreamHealthCheck;
@@ -144,6 +147,10 @@ public class RlsApplication extends Application<RlsConfiguration> {
     environment.lifecycle().manage(new Periodic("bucket-eviction", HOUSEKEEPING, local::evictFull));
     BucketStore buckets = local;
     IntSupplier replicaShare = replicas;
+    // HA elections: beside the buckets, in this process or (with Redis) shared by the fleet.
+    LocalHaTracker localHa = configuration.buildLocalHaTracker();
+    HaTracker ha = localHa;
+    Runnable haEviction = () -> localHa.evictIdle(clock.millis());
     if (configuration.getRedis() != null) {
       RedisBucketStore redis = configuration.getRedis().buildRedisStore();
       FailoverBucketStore store =
@@ -161,13 +168,17 @@ public class RlsApplication extends Application<RlsConfiguration> {
       RedisStoreFactory.registerMetrics(registry, store);
       buckets = store;
       replicaShare = () -> 1; // the Redis bucket is the whole fleet's; the fallback divides itself
+      RedisHaTracker sharedHa = configuration.buildRedisHaTracker(redis, store, localHa);
+      ha = sharedHa;
+      haEviction = () -> sharedHa.evictIdle(clock.millis());
     }
+    environment.lifecycle().manage(new Periodic("ha-eviction", HOUSEKEEPING, haEviction));
     // A canary split by request shows this replica only part of each tenant's traffic: the
     // rollout state (set by edgectl) scales the rates by that fraction.
     RolloutState rollout = configuration.getAdmin().buildRolloutState(clock);
     Enforcer enforcer =
-        configuration.buildEnforcer(limits, buckets, replicaShare, rollout.fraction());
-    PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer);
+        configuration.buildEnforcer(limits, buckets, ha, replicaShare, rollout.fraction());
+    PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer, clock::millis);
     AdminApi admin =
         AdminApi.builder()
             .config(configuration.getAdmin())

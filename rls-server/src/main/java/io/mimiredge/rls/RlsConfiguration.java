@@ -24,11 +24,16 @@ import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
 import io.mimiredge.rls.enforce.replicas.ReplicaCount;
 import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
 import io.mimiredge.rls.grpc.GrpcConfig;
 import io.mimiredge.rls.grpc.GrpcServer;
+import io.mimiredge.rls.ha.HaTracker;
+import io.mimiredge.rls.ha.local.LocalHaTracker;
+import io.mimiredge.rls.ha.redis.RedisHaTracker;
 import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.http.TenantResolver;
 import io.mimiredge.rls.limits.LimitsSource;
@@ -287,22 +292,39 @@ public class RlsConfiguration extends Configuration {
   public Enforcer buildEnforcer(
       LiveLimits live,
       BucketStore buckets,
+      HaTracker ha,
       IntSupplier replicaShare,
       java.util.function.DoubleSupplier trafficFraction) {
     return Enforcer.builder()
         .overrides(live)
         .buckets(buckets)
+        .haTracker(ha)
         .replicas(replicaShare)
         .trafficFraction(trafficFraction)
         .defaultMode(enforcement.buildMode())
         .build();
   }
 
-  public PushEvaluator buildPushEvaluator(Enforcer enforcer) {
+  /** HA elections in this process (each replica elects from what it sees). */
+  public LocalHaTracker buildLocalHaTracker() {
+    return new LocalHaTracker(enforcement.getMaxHaClusters());
+  }
+
+  /** HA elections shared in the buckets' Redis, with {@code local} deciding while it is down. */
+  public RedisHaTracker buildRedisHaTracker(
+      RedisBucketStore redisStore, FailoverBucketStore buckets, LocalHaTracker local) {
+    return new RedisHaTracker(redisStore, buckets, local, enforcement.getMaxHaClusters());
+  }
+
+  /**
+   * @param wallMillis the clock samples and HA elections are judged with (Unix ms)
+   */
+  public PushEvaluator buildPushEvaluator(Enforcer enforcer, LongSupplier wallMillis) {
     return new PushEvaluator(
         enforcer,
         new WriteRequestScanner(enforcement.buildMaxDecodedBytes()),
-        enforcement.buildMaxRequestBytes());
+        enforcement.buildMaxRequestBytes(),
+        wallMillis);
   }
 
   public TenantResolver buildTenantResolver() {

@@ -24,11 +24,11 @@ public class RedisStoreBenchmark {
 
   @Benchmark
   public Decision decideWithLocalStore(RedisStoreState s) {
-    return s.local.decide(RedisStoreState.TENANT, s.request);
+    return s.local.decide(RedisStoreState.TENANT, s.request, RedisStoreState.NOW_MILLIS);
   }
 
   @Benchmark
   public Decision decideWithRedisStore(RedisStoreState s) {
-    return s.redis.decide(RedisStoreState.TENANT, s.request);
+    return s.redis.decide(RedisStoreState.TENANT, s.request, RedisStoreState.NOW_MILLIS);
   }
 }

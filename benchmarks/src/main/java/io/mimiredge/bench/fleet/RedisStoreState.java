@@ -36,8 +36,10 @@ public class RedisStoreState {
   Enforcer redis;
 
   /** A 100-sample request. */
-  final WriteRequestStats request =
-      new WriteRequestStats(2000, 20000, 10, 100, 0, 0, 0, 8, 20, 40, 0, 0, 0, 0, 0, 0, 0);
+  /** The time decisions are made at: HA is off, so only its being fixed matters. */
+  static final long NOW_MILLIS = 1_795_400_000_000L;
+
+  final WriteRequestStats request = WriteRequestStats.ofValidSamples(2000, 20000, 10, 100);
 
   private Process server;
   private RedisBucketStore redisStore;
@@ -93,7 +95,7 @@ public class RedisStoreState {
             .build();
     failover.start();
     redis = Enforcer.builder().overrides(limits).buckets(failover).replicas(1).build();
-    if (!redis.decide(TENANT, request).allowed()
+    if (!redis.decide(TENANT, request, NOW_MILLIS).allowed()
         || failover.mode() != FailoverBucketStore.Mode.SHARED) {
       throw new IllegalStateException("redis store not in use: " + failover.status());
     }

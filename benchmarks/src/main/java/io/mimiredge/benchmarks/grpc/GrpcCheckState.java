@@ -83,7 +83,12 @@ public class GrpcCheckState {
             .overrides(Overrides.of(generous))
             .buckets(new LocalBucketStore(System::nanoTime))
             .build();
-    evaluator = new PushEvaluator(enforcer, new WriteRequestScanner(64 << 20), 50L << 20);
+    evaluator =
+        new PushEvaluator(
+            enforcer,
+            new WriteRequestScanner(64 << 20),
+            50L << 20,
+            () -> io.mimiredge.benchmarks.remotewrite.Scanning.NOW_MILLIS);
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder transport = InProcessServerBuilder.forName(name);
     if (serverExecutor.equals("direct")) {

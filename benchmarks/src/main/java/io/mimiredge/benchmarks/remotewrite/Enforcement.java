@@ -65,7 +65,9 @@ public class Enforcement {
             .replicas(1)
             .trafficFraction(1.0)
             .build();
-    evaluator = new PushEvaluator(enforcer, scanning.scanner(), MAX_REQUEST_BYTES);
+    evaluator =
+        new PushEvaluator(
+            enforcer, scanning.scanner(), MAX_REQUEST_BYTES, () -> Scanning.NOW_MILLIS);
   }
 
   /** Fails the run if the generous tenant's bucket ran low: its figures must be all allows. */

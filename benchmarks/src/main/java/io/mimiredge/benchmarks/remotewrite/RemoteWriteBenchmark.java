@@ -45,7 +45,9 @@ public class RemoteWriteBenchmark {
   public WriteRequestStats decodeAndScan(RequestBodies requests, Scanning scanning)
       throws RemoteWriteException {
     byte[] body = requests.next();
-    return scanning.scanner().scan(body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS);
+    return scanning
+        .scanner()
+        .scan(body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS, Scanning.NOW_MILLIS);
   }
 
   /**

@@ -16,6 +16,13 @@ public class Scanning {
   /** The service's default {@code maxDecodedBytes} (100 MiB), as {@code inspect} uses it. */
   public static final int MAX_DECODED_BYTES = 100 << 20;
 
+  /**
+   * The time requests are judged at: minutes after the captured requests' samples (Nov 2026; the
+   * generated ones are some hours older), so that every timestamp is inside Mimir's default grace
+   * periods.
+   */
+  public static final long NOW_MILLIS = 1_795_460_000_000L;
+
   private WriteRequestScanner scanner;
 
   @Setup(Level.Trial)

@@ -5,6 +5,8 @@ import io.dropwizard.util.DataSize;
 import io.dropwizard.validation.MaxDataSize;
 import io.dropwizard.validation.MinDataSize;
 import io.mimiredge.rls.limits.Mode;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /** {@code enforcement:} how requests are judged. */
@@ -20,6 +22,10 @@ public class EnforcementConfig {
   @MinDataSize(1)
   @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
   private DataSize maxDecodedBytes = DataSize.mebibytes(100);
+
+  @Min(1)
+  @Max(10_000_000)
+  private int maxHaClusters = 100_000;
 
   /**
    * The mode of tenants whose overrides set no {@code edge_enforcement.mode}: enforce or shadow
@@ -61,6 +67,20 @@ public class EnforcementConfig {
   @JsonProperty
   public void setMaxDecodedBytes(DataSize maxDecodedBytes) {
     this.maxDecodedBytes = maxDecodedBytes;
+  }
+
+  /**
+   * HA clusters whose election this replica keeps, over all tenants (each tenant is also held to
+   * its {@code ha_max_clusters}). A new cluster past it is counted as a non-HA request.
+   */
+  @JsonProperty
+  public int getMaxHaClusters() {
+    return maxHaClusters;
+  }
+
+  @JsonProperty
+  public void setMaxHaClusters(int maxHaClusters) {
+    this.maxHaClusters = maxHaClusters;
   }
 
   public Mode buildMode() {

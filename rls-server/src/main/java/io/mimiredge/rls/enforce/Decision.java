@@ -74,6 +74,20 @@ public record Decision(
         tenant);
   }
 
+  /** Admitted counting nothing: a replica of an HA pair that is not the elected one. */
+  static Decision haDeduped(String tenant, Mode mode, WriteRequestStats stats) {
+    return new Decision(
+        Verdict.ALLOW,
+        Reason.HA_DEDUPED,
+        Reason.HA_DEDUPED.status(),
+        "",
+        null,
+        mode,
+        0,
+        stats,
+        tenant);
+  }
+
   /** Admitted unjudged: only part of the body was sent, so nothing was counted. */
   static Decision partialBody(String tenant, Mode mode) {
     return new Decision(

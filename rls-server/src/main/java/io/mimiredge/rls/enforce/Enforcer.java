@@ -1,5 +1,7 @@
 package io.mimiredge.rls.enforce;
 
+import io.mimiredge.rls.ha.HaTracker;
+import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.limits.LimitKey;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.Overrides;
@@ -8,6 +10,7 @@ import io.mimiredge.rls.limits.ValidationPolicy;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
@@ -17,11 +20,15 @@ import java.util.function.Supplier;
 /**
  * Turns a remote-write request into a {@link Decision}, with Mimir's limits and semantics.
  *
- * <p>Order, as in Mimir's distributor: tenant ID; validation (only under a tenant's {@code deny}
- * policy; with {@code forward} Mimir drops the bad series itself); the request rate (one token);
- * the ingestion rate, over the items Mimir would count once the invalid series are dropped. The two
- * buckets are all-or-nothing together: when the ingestion bucket refuses, the request token goes
- * back. A refused request consumes nothing, exactly like golang.org/x/time/rate's {@code AllowN}.
+ * <p>Order, as in Mimir's distributor ({@code distributor.go}, {@code wrapPushWithMiddlewares}):
+ * the tenant ID ({@link #check}); the request rate, one token taken before the body is read and
+ * never given back ({@link #takeRequestToken}, {@code limitsMiddleware}); then, on the scanned body
+ * ({@link #decide(TenantSnapshot, WriteRequestStats, long)}): HA dedupe (a replica that is not the
+ * elected one is admitted counting nothing; a cluster over {@code ha_max_clusters} is refused),
+ * validation (only under a tenant's {@code deny} policy; with {@code forward} Mimir drops the bad
+ * series itself), and the ingestion rate over the items Mimir counts once it has dropped what is
+ * invalid. Each bucket is all-or-nothing: a request it refuses takes nothing from it, exactly like
+ * golang.org/x/time/rate's {@code AllowN}.
  *
  * <p>Each replica enforces {@code rate × trafficFraction / replicas} (Mimir's global strategy; when
  * a canary sends only a fraction of a tenant's requests through the edge, the rates shrink alike);
@@ -41,6 +48,7 @@ public final class Enforcer {
   private final IntSupplier replicas;
   private final DoubleSupplier trafficFraction;
   private final Mode defaultMode;
+  private final HaTracker ha;
 
   private Enforcer(Builder b) {
     this.overrides = b.overrides;
@@ -48,7 +56,11 @@ public final class Enforcer {
     this.replicas = b.replicas;
     this.trafficFraction = b.trafficFraction;
     this.defaultMode = b.defaultMode;
+    this.ha = b.ha != null ? b.ha : new LocalHaTracker(DEFAULT_HA_CLUSTERS);
   }
+
+  /** Clusters a default (local) HA tracker keeps, over all tenants. */
+  public static final int DEFAULT_HA_CLUSTERS = 100_000;
 
   public static Builder builder() {
     return new Builder();
@@ -74,68 +86,115 @@ public final class Enforcer {
   }
 
   /**
-   * Checks the tenant header value ({@code X-Scope-OrgID}) by dskit's rules: an {@link
-   * Verdict#ALLOW} decision naming the tenant, or a final denial (401 {@code no org id}, 400 for an
-   * invalid ID) that the door answers as it is; a {@link Verdict#SHADOW_DENY} lets the request
-   * through without further evaluation.
+   * Checks the tenant header value ({@code X-Scope-OrgID}) by dskit's rules and reads the tenant's
+   * mode and limits once: the snapshot the rest of the request is judged with, or a final decision
+   * (401 {@code no org id}, 400 for an invalid ID; in shadow mode a shadow denial, in off mode an
+   * admission, both let through unjudged).
    */
-  public Decision checkTenant(String orgId) {
+  public TenantCheck check(String orgId) {
     TenantIds.Check t = TenantIds.check(orgId);
     Overrides o = overrides.get();
     if (!t.valid()) {
-      return tenantless(o, t.reason(), t.message());
+      return new TenantCheck(null, tenantless(o, t.reason(), t.message()));
     }
-    return Decision.allow(t.tenant(), modeFor(o, t.tenant()), 0, null);
-  }
-
-  /** Decides a scanned push request. The tenant is checked again, so any header value will do. */
-  public Decision decide(String orgId, WriteRequestStats stats) {
-    Objects.requireNonNull(stats, "stats");
-    TenantIds.Check t = TenantIds.check(orgId);
-    Overrides o = overrides.get();
-    if (!t.valid()) {
-      return tenantless(o, t.reason(), t.message());
-    }
-    return decideValid(o, t.tenant(), stats);
+    Overrides.Tenant entry = o.entryFor(t.tenant());
+    return new TenantCheck(
+        new TenantSnapshot(t.tenant(), modeFor(o, t.tenant()), entry.limits(), entry.validation()),
+        null);
   }
 
   /**
-   * {@link #decide} for a tenant ID already checked by {@link #checkTenant} (the push pipeline
-   * checks it before scanning, and need not again).
+   * Takes the request's one request-rate token, as Mimir's {@code limitsMiddleware} does before it
+   * reads the body. Mimir never gives it back, whatever happens to the request later (a 400, an
+   * ingestion-rate 429, a deduplicated HA replica).
+   *
+   * @return the denial when the tenant is over its request rate; null when the request goes on
    */
-  Decision decideChecked(String tenant, WriteRequestStats stats) {
-    return decideValid(overrides.get(), tenant, Objects.requireNonNull(stats, "stats"));
+  public Decision takeRequestToken(TenantSnapshot t) {
+    if (t.mode() == Mode.OFF) {
+      return null;
+    }
+    BucketSpec spec = requestSpec(t.limits(), share());
+    if (spec == null) {
+      return null;
+    }
+    ConsumeResult r = buckets.tryConsume(requestKey(t.id()), spec, 1);
+    return r.consumed() ? null : requestDenial(t.id(), t.limits(), t.mode(), 0, null, r);
   }
 
-  private Decision decideValid(Overrides o, String tenant, WriteRequestStats stats) {
-    TenantLimits limits = o.limitsFor(tenant);
-    Mode mode = modeFor(o, tenant);
-    long items = stats.validItems();
+  /**
+   * Decides a scanned push whose request token {@link #takeRequestToken} took: HA dedupe,
+   * validation under a {@code deny} policy, then the ingestion rate over {@code stats.items()}.
+   *
+   * @param nowMillis wall-clock time (Unix ms) for the HA election
+   */
+  public Decision decide(TenantSnapshot t, WriteRequestStats stats, long nowMillis) {
+    Objects.requireNonNull(stats, "stats");
+    String tenant = t.id();
+    TenantLimits limits = t.limits();
+    Mode mode = t.mode();
     if (mode == Mode.OFF) {
-      return Decision.allow(tenant, mode, items, stats);
+      return Decision.allow(tenant, mode, stats.items(), stats);
     }
+    if (stats.ha()) {
+      // prePushHaDedupeMiddleware: after the request rate, before validation.
+      HaTracker.Result r =
+          ha.check(tenant, stats.haCluster(), stats.haReplica(), haSettings(limits), nowMillis);
+      if (r.verdict() == HaTracker.Verdict.NOT_ELECTED) {
+        return Decision.haDeduped(tenant, mode, stats);
+      }
+      if (r.verdict() == HaTracker.Verdict.TOO_MANY_CLUSTERS) {
+        return Decision.deny(
+            Reason.TOO_MANY_HA_CLUSTERS,
+            MimirMessages.tooManyHaClusters(limits.haMaxClusters()),
+            null,
+            mode,
+            0,
+            stats,
+            tenant);
+      }
+    }
+    long items = stats.items();
     if (limits.validation() == ValidationPolicy.DENY && stats.hasViolations()) {
-      Decision invalid = validation(tenant, limits, mode, stats);
-      if (invalid != null) {
-        return invalid;
-      }
+      return Decision.deny(
+          Reason.of(stats.firstViolation()),
+          MimirMessages.violation(stats.firstViolation(), stats.firstActual(), t.validation()),
+          null,
+          mode,
+          items,
+          stats,
+          tenant);
     }
-    double share = share();
-    BucketSpec requestSpec = requestSpec(limits, share);
-    if (requestSpec != null) {
-      ConsumeResult r = buckets.tryConsume(requestKey(tenant), requestSpec, 1);
-      if (!r.consumed()) {
-        return requestDenial(tenant, limits, mode, items, stats, r);
-      }
+    Decision ingestion = ingestion(tenant, limits, mode, share(), items, stats);
+    return ingestion != null ? ingestion : Decision.allow(tenant, mode, items, stats);
+  }
+
+  /**
+   * The whole decision for a scanned push in one call: {@link #check}, {@link #takeRequestToken},
+   * {@link #decide(TenantSnapshot, WriteRequestStats, long)}. The push doors make the three calls
+   * themselves (they take the token before scanning); this one is for callers that already have the
+   * statistics.
+   */
+  public Decision decide(String orgId, WriteRequestStats stats, long nowMillis) {
+    Objects.requireNonNull(stats, "stats");
+    TenantCheck c = check(orgId);
+    if (c.decision() != null) {
+      return c.decision();
     }
-    Decision ingestion = ingestion(tenant, limits, mode, share, items, stats);
-    if (ingestion != null) {
-      if (requestSpec != null) {
-        buckets.refund(requestKey(tenant), requestSpec, 1); // all-or-nothing across both buckets
-      }
-      return ingestion;
-    }
-    return Decision.allow(tenant, mode, items, stats);
+    Decision refused = takeRequestToken(c.tenant());
+    return refused != null ? refused : decide(c.tenant(), stats, nowMillis);
+  }
+
+  /** The tenant's HA clusters and their elected replicas, for the admin API. */
+  public List<HaTracker.Election> haElections(String tenant, long nowMillis) {
+    return ha.elections(tenant, nowMillis);
+  }
+
+  private static HaTracker.Settings haSettings(TenantLimits l) {
+    return new HaTracker.Settings(
+        l.haTrackerFailoverTimeout().toMillis(),
+        l.haTrackerUpdateTimeout().toMillis(),
+        l.haMaxClusters());
   }
 
   /**
@@ -167,32 +226,18 @@ public final class Enforcer {
    *
    * @param bodyBytes size of the compressed body; &lt;= 0 when unknown (left out of the message)
    */
-  public Decision bodyTooLarge(String orgId, long bodyBytes, long limitBytes) {
+  public Decision bodyTooLarge(TenantSnapshot t, long bodyBytes, long limitBytes) {
     return bodyProblem(
-        orgId,
-        Reason.BODY_TOO_LARGE,
-        MimirMessages.messageSizeTooLarge(bodyBytes, limitBytes, true));
-  }
-
-  /**
-   * A body whose snappy header declares more decoded bytes than the edge accepts (413).
-   *
-   * @param decodedBytes the declared decoded size; &lt;= 0 when unknown
-   */
-  public Decision decodedTooLarge(String orgId, long decodedBytes, long limitBytes) {
-    return bodyProblem(
-        orgId,
-        Reason.DECODED_TOO_LARGE,
-        MimirMessages.messageSizeTooLarge(decodedBytes, limitBytes, false));
+        t, Reason.BODY_TOO_LARGE, MimirMessages.messageSizeTooLarge(bodyBytes, limitBytes, true));
   }
 
   /**
    * A push whose {@code Content-Type} names a message the edge cannot count (remote write 2.0):
    * 415, so the sender can fall back to remote write 1.0.
    */
-  public Decision unsupportedMessage(String orgId, String contentType) {
+  public Decision unsupportedMessage(TenantSnapshot t, String contentType) {
     return bodyProblem(
-        orgId,
+        t,
         Reason.UNSUPPORTED_MESSAGE,
         "the edge enforces remote write 1.0 (prometheus.WriteRequest) only; this request is"
             + " Content-Type: "
@@ -201,13 +246,13 @@ public final class Enforcer {
   }
 
   /** A body the scanner refused: 400 for bad snappy or protobuf, 413 when it decodes too large. */
-  public Decision badBody(String orgId, RemoteWriteException e) {
+  public Decision badBody(TenantSnapshot t, RemoteWriteException e) {
     Reason reason =
         e.kind() == RemoteWriteException.Kind.DECODED_TOO_LARGE
             ? Reason.DECODED_TOO_LARGE
             : Reason.BAD_BODY;
     String message = e.getMessage() == null ? "bad remote-write body" : e.getMessage();
-    return bodyProblem(orgId, reason, message);
+    return bodyProblem(t, reason, message);
   }
 
   /** The tenant's limits as they apply now (its overrides over the defaults). */
@@ -225,13 +270,10 @@ public final class Enforcer {
     return buckets.view(requestKey(tenant));
   }
 
-  private Decision bodyProblem(String orgId, Reason reason, String message) {
-    TenantIds.Check t = TenantIds.check(orgId);
-    Overrides o = overrides.get();
-    Mode mode = t.valid() ? modeFor(o, t.tenant()) : tenantlessMode(o);
-    return mode == Mode.OFF
-        ? Decision.allow(t.tenant(), mode, 0, null)
-        : Decision.deny(reason, message, null, mode, 0, null, t.tenant());
+  private static Decision bodyProblem(TenantSnapshot t, Reason reason, String message) {
+    return t.mode() == Mode.OFF
+        ? Decision.allow(t.id(), t.mode(), 0, null)
+        : Decision.deny(reason, message, null, t.mode(), 0, null, t.id());
   }
 
   private Decision tenantless(Overrides o, Reason reason, String message) {
@@ -247,31 +289,6 @@ public final class Enforcer {
 
   private Mode modeFor(Overrides o, String tenant) {
     return o.isExplicit(tenant, LimitKey.MODE) ? o.limitsFor(tenant).mode() : tenantlessMode(o);
-  }
-
-  /** The first violated limit, in the order Mimir checks a series; null if none is set. */
-  private static Decision validation(
-      String tenant, TenantLimits limits, Mode mode, WriteRequestStats s) {
-    Reason reason;
-    String message;
-    if (s.seriesOverMaxLabelNames() > 0) {
-      reason = Reason.MAX_LABEL_NAMES_PER_SERIES;
-      message =
-          MimirMessages.tooManyLabels(s.maxLabelsPerSeries(), limits.maxLabelNamesPerSeries());
-    } else if (s.seriesOverLabelNameLength() > 0) {
-      reason = Reason.LABEL_NAME_TOO_LONG;
-      message = MimirMessages.labelNameTooLong(s.maxLabelNameLength(), limits.maxLabelNameLength());
-    } else if (s.seriesOverLabelValueLength() > 0) {
-      reason = Reason.LABEL_VALUE_TOO_LONG;
-      message =
-          MimirMessages.labelValueTooLong(s.maxLabelValueLength(), limits.maxLabelValueLength());
-    } else if (s.metadataOverLength() > 0) {
-      reason = Reason.METADATA_TOO_LONG;
-      message = MimirMessages.metadataTooLong(limits.maxMetadataLength());
-    } else {
-      return null;
-    }
-    return Decision.deny(reason, message, null, mode, s.validItems(), s, tenant);
   }
 
   /** The ingestion check; null when admitted (tokens taken). */
@@ -388,8 +405,15 @@ public final class Enforcer {
     private IntSupplier replicas = () -> 1;
     private DoubleSupplier trafficFraction = () -> 1.0;
     private Mode defaultMode;
+    private HaTracker ha;
 
     private Builder() {}
+
+    /** Where HA elections are kept (default: in this process, {@link #DEFAULT_HA_CLUSTERS}). */
+    public Builder haTracker(HaTracker tracker) {
+      this.ha = Objects.requireNonNull(tracker, "haTracker");
+      return this;
+    }
 
     /** Where the current limits come from; read once per decision, so they can change. */
     public Builder overrides(Supplier<Overrides> source) {

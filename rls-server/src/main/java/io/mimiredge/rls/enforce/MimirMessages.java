@@ -1,5 +1,7 @@
 package io.mimiredge.rls.enforce;
 
+import io.mimiredge.rls.remotewrite.ValidationLimits;
+import io.mimiredge.rls.remotewrite.Violation;
 import java.math.BigDecimal;
 
 /**
@@ -52,41 +54,115 @@ final class MimirMessages {
         "distributor.request-burst-size");
   }
 
-  static String tooManyLabels(long actual, long limit) {
+  /**
+   * The message of a validation error (validate.go's formats), for the violation Mimir meets first
+   * and the value that broke the limit. The series, label names and values Mimir quotes are left
+   * out.
+   */
+  static String violation(Violation v, long actual, ValidationLimits l) {
+    return switch (v) {
+      case MISSING_METRIC_NAME -> message("received series has no metric name", v);
+      case METRIC_NAME_INVALID -> message("received a series with invalid metric name", v);
+      case MAX_LABEL_NAMES_PER_SERIES ->
+          perTenant(
+              "received a series whose number of labels exceeds the limit (actual: "
+                  + actual
+                  + ", limit: "
+                  + l.maxLabelNamesPerSeries()
+                  + ")",
+              v.id(),
+              "validation.max-label-names-per-series");
+      case MAX_LABEL_NAMES_PER_INFO_SERIES ->
+          perTenant(
+              "received an info series whose number of labels exceeds the limit (actual: "
+                  + actual
+                  + ", limit: "
+                  + Math.max(l.maxLabelNamesPerSeries(), l.maxLabelNamesPerInfoSeries())
+                  + ")",
+              v.id(),
+              "validation.max-label-names-per-info-series");
+      case LABEL_INVALID -> message("received a series with an invalid label", v);
+      case LABEL_NAME_TOO_LONG ->
+          perTenant(
+              "received a series whose label name length of "
+                  + actual
+                  + " exceeds the limit of "
+                  + l.maxLabelNameLength(),
+              v.id(),
+              "validation.max-length-label-name");
+      case LABEL_VALUE_INVALID -> message("received a series with an invalid label value", v);
+      case LABEL_VALUE_TOO_LONG ->
+          perTenant(
+              "received a series whose label value length of "
+                  + actual
+                  + " exceeds the limit of "
+                  + l.maxLabelValueLength(),
+              v.id(),
+              "validation.max-length-label-value");
+      case DUPLICATE_LABEL_NAMES -> message("received a series with duplicate label name", v);
+      case TOO_FAR_IN_FUTURE ->
+          perTenant(
+              "received a sample whose timestamp is too far in the future, timestamp: " + actual,
+              v.id(),
+              "validation.create-grace-period");
+      case TOO_FAR_IN_PAST ->
+          perTenant(
+              "received a sample whose timestamp is too far in the past, timestamp: " + actual,
+              v.id(),
+              "validation.past-grace-period");
+      case INVALID_NATIVE_HISTOGRAM_SCHEMA ->
+          message("received a native histogram sample with an invalid schema: " + actual, v);
+      case MAX_NATIVE_HISTOGRAM_BUCKETS ->
+          message(
+              "received a native histogram sample with too many buckets, buckets: "
+                  + actual
+                  + ", limit: "
+                  + l.maxNativeHistogramBuckets(),
+              v);
+      case NOT_REDUCIBLE_NATIVE_HISTOGRAM ->
+          message(
+              "received a native histogram sample with too many buckets and cannot reduce,"
+                  + " buckets: "
+                  + actual
+                  + ", limit: "
+                  + l.maxNativeHistogramBuckets(),
+              v);
+      case NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE ->
+          // Mimir's id for this one (globalerror.NativeHistogramCustomBucketsNotReducible) was
+          // not in the sources read; its message is, so the message goes without an id.
+          "received a native histogram sample with more custom buckets than the limit, buckets: "
+              + actual
+              + ", limit: "
+              + l.maxNativeHistogramBuckets();
+      case METADATA_MISSING_METRIC_NAME ->
+          message("received a metric metadata with no metric name", v);
+      case METADATA_METRIC_NAME_TOO_LONG ->
+          perTenant(
+              "received a metric metadata whose metric name length exceeds the limit",
+              v.id(),
+              "validation.max-metadata-length");
+      case METADATA_UNIT_TOO_LONG ->
+          perTenant(
+              "received a metric metadata whose unit name length exceeds the limit",
+              v.id(),
+              "validation.max-metadata-length");
+    };
+  }
+
+  /** errors.go's {@code tooManyClustersMsgFormat}. */
+  static String tooManyHaClusters(int limit) {
     return perTenant(
-        "received a series whose number of labels exceeds the limit (actual: "
-            + actual
-            + ", limit: "
+        "the write request has been rejected because the maximum number of high-availability (HA)"
+            + " clusters has been reached for this tenant (limit: "
             + limit
             + ")",
-        "max-label-names-per-series",
-        "validation.max-label-names-per-series");
+        "tenant-too-many-ha-clusters",
+        "distributor.ha-tracker.max-clusters");
   }
 
-  static String labelNameTooLong(long actual, long limit) {
-    return perTenant(
-        "received a series whose label name length of " + actual + " exceeds the limit of " + limit,
-        "label-name-too-long",
-        "validation.max-length-label-name");
-  }
-
-  static String labelValueTooLong(long actual, long limit) {
-    return perTenant(
-        "received a series whose label value length of "
-            + actual
-            + " exceeds the limit of "
-            + limit,
-        "label-value-too-long",
-        "validation.max-length-label-value");
-  }
-
-  /** The scan does not tell a too-long metric name from a too-long unit; both ids are named. */
-  static String metadataTooLong(long limit) {
-    return "received a metric metadata whose metric name or unit length exceeds the limit of "
-        + limit
-        + " (err-mimir-metric-name-too-long, err-mimir-unit-too-long). To adjust the related"
-        + " per-tenant limit, configure -validation.max-metadata-length, or contact your service"
-        + " administrator.";
+  /** globalerror's {@code Message}: the text and the error id. */
+  private static String message(String msg, Violation v) {
+    return msg + " (err-mimir-" + v.id() + ")";
   }
 
   /**

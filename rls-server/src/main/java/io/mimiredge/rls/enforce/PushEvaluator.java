@@ -6,11 +6,14 @@ import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 
 /**
- * The whole decision for one remote-write body, the same for every door: tenant ID, body size, scan
- * (with the tenant's validation limits), then the {@link Enforcer}'s limits. Every outcome,
- * including a corrupt body, is a {@link Decision}.
+ * The whole decision for one remote-write body, the same for every door, in Mimir's order: the
+ * tenant (checked once, its limits read once: a {@link TenantSnapshot}), the body size, the
+ * request-rate token, the scan (with the tenant's validation limits and the time), then the {@link
+ * Enforcer}'s HA, validation and ingestion checks. Every outcome, including a corrupt body, is a
+ * {@link Decision}.
  *
  * <p>Thread-safe.
  */
@@ -18,13 +21,21 @@ public final class PushEvaluator {
   private final Enforcer enforcer;
   private final WriteRequestScanner scanner;
   private final long maxRequestBytes;
+  private final LongSupplier wallMillis;
 
   /**
    * @param maxRequestBytes the largest compressed body accepted (413 above it)
+   * @param wallMillis the wall clock in Unix milliseconds: sample timestamps are judged against it,
+   *     HA elections are made with it
    */
-  public PushEvaluator(Enforcer enforcer, WriteRequestScanner scanner, long maxRequestBytes) {
+  public PushEvaluator(
+      Enforcer enforcer,
+      WriteRequestScanner scanner,
+      long maxRequestBytes,
+      LongSupplier wallMillis) {
     this.enforcer = Objects.requireNonNull(enforcer, "enforcer");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
+    this.wallMillis = Objects.requireNonNull(wallMillis, "wallMillis");
     if (maxRequestBytes <= 0) {
       throw new IllegalArgumentException("maxRequestBytes must be > 0, got " + maxRequestBytes);
     }
@@ -39,24 +50,46 @@ public final class PushEvaluator {
     return maxRequestBytes;
   }
 
-  /** Decides {@code body[offset, offset + length)} sent with tenant header {@code orgId}. */
-  public Decision evaluate(String orgId, byte[] body, int offset, int length) {
-    Decision tenant = enforcer.checkTenant(orgId);
-    if (tenant.verdict() != Verdict.ALLOW || tenant.mode() == Mode.OFF) {
-      return tenant; // a bad tenant ends here; an "off" tenant is admitted without a scan
+  /**
+   * Decides {@code body[offset, offset + length)} for a tenant already checked ({@link
+   * Enforcer#check}), sent with {@code contentType} (null when absent).
+   */
+  public Decision evaluate(
+      TenantSnapshot tenant, String contentType, byte[] body, int offset, int length) {
+    if (tenant.mode() == Mode.OFF) {
+      return Decision.allow(tenant.id(), Mode.OFF, 0, null); // admitted without a scan
+    }
+    if (ContentTypes.isUnsupportedProtobufMessage(contentType)) {
+      return enforcer.unsupportedMessage(tenant, contentType);
     }
     if (length > maxRequestBytes) {
-      return enforcer.bodyTooLarge(orgId, length, maxRequestBytes);
+      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
     }
+    Decision overRate = enforcer.takeRequestToken(tenant);
+    if (overRate != null) {
+      return overRate; // refused before the body is read, as Mimir's limitsMiddleware
+    }
+    long now = wallMillis.getAsLong();
     WriteRequestStats stats;
     try {
-      stats =
-          scanner.scan(
-              body, offset, length, enforcer.limitsFor(tenant.tenant()).validationLimits());
+      stats = scanner.scan(body, offset, length, tenant.validation(), now);
     } catch (RemoteWriteException e) {
-      return enforcer.badBody(orgId, e);
+      return enforcer.badBody(tenant, e);
     }
-    return enforcer.decideChecked(tenant.tenant(), stats);
+    return enforcer.decide(tenant, stats, now);
+  }
+
+  /** Decides a push sent with tenant header {@code orgId}; see the other {@code evaluate}. */
+  public Decision evaluate(String orgId, String contentType, byte[] body, int offset, int length) {
+    TenantCheck c = enforcer.check(orgId);
+    return c.decision() != null
+        ? c.decision()
+        : evaluate(c.tenant(), contentType, body, offset, length);
+  }
+
+  /** Decides a whole array sent without a Content-Type. */
+  public Decision evaluate(String orgId, byte[] body) {
+    return evaluate(orgId, null, body, 0, body.length);
   }
 
   /**
@@ -67,30 +100,13 @@ public final class PushEvaluator {
    * Mimir to judge.
    */
   public Decision evaluatePartial(String orgId) {
-    Decision tenant = enforcer.checkTenant(orgId);
-    if (tenant.verdict() != Verdict.ALLOW || tenant.mode() == Mode.OFF) {
-      return tenant;
+    TenantCheck c = enforcer.check(orgId);
+    if (c.decision() != null) {
+      return c.decision();
     }
-    return Decision.partialBody(tenant.tenant(), tenant.mode());
-  }
-
-  /**
-   * Decides a push with its {@code Content-Type}: a remote write 2.0 message, which the scanner
-   * cannot count, is refused (415) before anything else; see {@link #evaluate(String, byte[], int,
-   * int)}.
-   */
-  public Decision evaluate(String orgId, String contentType, byte[] body, int offset, int length) {
-    if (ContentTypes.isUnsupportedProtobufMessage(contentType)) {
-      Decision tenant = enforcer.checkTenant(orgId);
-      return tenant.verdict() != Verdict.ALLOW || tenant.mode() == Mode.OFF
-          ? tenant
-          : enforcer.unsupportedMessage(orgId, contentType);
-    }
-    return evaluate(orgId, body, offset, length);
-  }
-
-  /** Decides a whole array; see {@link #evaluate(String, byte[], int, int)}. */
-  public Decision evaluate(String orgId, byte[] body) {
-    return evaluate(orgId, body, 0, body.length);
+    TenantSnapshot t = c.tenant();
+    return t.mode() == Mode.OFF
+        ? Decision.allow(t.id(), Mode.OFF, 0, null)
+        : Decision.partialBody(t.id(), t.mode());
   }
 }

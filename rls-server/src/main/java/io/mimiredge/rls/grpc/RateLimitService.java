@@ -72,10 +72,10 @@ final class RateLimitService extends RateLimitServiceGrpc.RateLimitServiceImplBa
         return;
       }
       long start = nanoClock.getAsLong();
-      Decision check = enforcer.checkTenant(tenant);
-      if (check.verdict() == Verdict.DENY) {
-        recorder.record(Door.RATELIMIT, check, nanoClock.getAsLong() - start);
-        invalid(response, "descriptor " + i + ": " + check.message());
+      Decision refused = enforcer.check(tenant).decision();
+      if (refused != null && refused.verdict() == Verdict.DENY) {
+        recorder.record(Door.RATELIMIT, refused, nanoClock.getAsLong() - start);
+        invalid(response, "descriptor " + i + ": " + refused.message());
         return;
       }
       tenants.add(tenant);

@@ -5,6 +5,8 @@ import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.TenantCheck;
+import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.upstream.Upstream;
@@ -230,19 +232,19 @@ public final class PushServlet extends HttpServlet {
   /** Reads and decides; records the decision (as the shadow door sees it for {@code SHADOW}). */
   private Outcome decide(Door door, String orgId, HttpServletRequest request) {
     long start = nanoClock.getAsLong();
-    Decision tenant = evaluator.enforcer().checkTenant(orgId);
-    if (tenant.tenant() != null) {
-      MDC.put(RequestIds.MDC_TENANT, tenant.tenant());
-    }
-    if (tenant.verdict() == Verdict.DENY) {
-      return record(door, tenant, start, null); // no point in reading the body
+    TenantCheck check = evaluator.enforcer().check(orgId); // once per request: see TenantSnapshot
+    TenantSnapshot tenant = check.tenant();
+    if (tenant != null) {
+      MDC.put(RequestIds.MDC_TENANT, tenant.id());
+    } else if (check.decision().verdict() == Verdict.DENY) {
+      return record(door, check.decision(), start, null); // no point in reading the body
     }
     int max = (int) evaluator.maxRequestBytes();
     long declared = request.getContentLengthLong();
     if (declared > max) {
       // refused unread (only a short rest is drained, so the client sees the 413)
       drainOrClose(request, declared <= DRAIN_BYTES);
-      return record(door, tooLarge(orgId, declared), start, null);
+      return record(door, tooLarge(check, declared), start, null);
     }
     BoundedBody body;
     try {
@@ -253,11 +255,14 @@ public final class PushServlet extends HttpServlet {
     }
     if (body.tooLarge()) {
       drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
-      return record(door, tooLarge(orgId, -1), start, null);
+      return record(door, tooLarge(check, -1), start, null);
+    }
+    if (tenant == null) {
+      return record(door, check.decision(), start, body); // let through unjudged
     }
     start = nanoClock.getAsLong(); // from the body in hand
     Decision d =
-        evaluator.evaluate(orgId, request.getContentType(), body.bytes(), 0, body.length());
+        evaluator.evaluate(tenant, request.getContentType(), body.bytes(), 0, body.length());
     return record(door, d, start, body);
   }
 
@@ -285,14 +290,17 @@ public final class PushServlet extends HttpServlet {
   }
 
   /** 413 in every mode: what was not read cannot be forwarded. */
-  private Decision tooLarge(String orgId, long bytes) {
+  private Decision tooLarge(TenantCheck check, long bytes) {
     long max = evaluator.maxRequestBytes();
-    Decision d = evaluator.enforcer().bodyTooLarge(orgId, bytes, max);
+    Decision d =
+        check.tenant() != null
+            ? evaluator.enforcer().bodyTooLarge(check.tenant(), bytes, max)
+            : check.decision();
     if (d.verdict() == Verdict.DENY) {
       return d;
     }
     String message =
-        d.message().isEmpty()
+        d.message().isEmpty() || d.reason() != Reason.BODY_TOO_LARGE
             ? "the request body is larger than the " + max + " bytes this edge accepts"
             : d.message();
     return new Decision(

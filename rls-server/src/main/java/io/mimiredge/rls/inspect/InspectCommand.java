@@ -16,9 +16,9 @@ import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 
 /**
- * {@code inspect [--overrides FILE] [--tenant ID] BODY...}: what the RLS counts in captured
- * remote-write bodies and, for a tenant, what it decides. Exits non-zero when a body or the
- * overrides file cannot be read.
+ * {@code inspect [--overrides FILE] [--tenant ID] [--now TIME] BODY...}: what the RLS counts in
+ * captured remote-write bodies and, for a tenant, what it decides. Exits non-zero when a body or
+ * the overrides file cannot be read.
  */
 public final class InspectCommand extends Command {
   /** Mimir's default -distributor.max-recv-msg-size, which bounds the decoded request. */
@@ -58,6 +58,13 @@ public final class InspectCommand extends Command {
         .type(Integer.class)
         .setDefault(DEFAULT_MAX_DECODED_BYTES)
         .help("largest decoded body accepted (default 100 MiB)");
+    subparser
+        .addArgument("--now")
+        .metavar("TIME")
+        .help(
+            "judge the bodies at this time (RFC 3339, e.g. 2026-11-20T10:00:00Z, or Unix ms);"
+                + " default: now. Sample timestamps too far in the future or past are relative to"
+                + " it");
     subparser.addArgument("bodies").nargs("+").metavar("BODY").help("snappy-compressed bodies");
   }
 
@@ -71,10 +78,25 @@ public final class InspectCommand extends Command {
             namespace.getString("tenant"),
             namespace.getLong("max_request_bytes"),
             namespace.getInt("max_decoded_bytes"),
-            System::nanoTime);
+            System::nanoTime,
+            now(namespace.getString("now")));
     int failed = inspector.inspect(bodies, out);
     if (failed > 0) {
       throw new InspectException(failed + " of " + bodies.size() + " bodies could not be read");
+    }
+  }
+
+  private static long now(String text) throws InspectException {
+    if (text == null) {
+      return System.currentTimeMillis();
+    }
+    try {
+      return text.chars().allMatch(Character::isDigit)
+          ? Long.parseLong(text)
+          : java.time.Instant.parse(text).toEpochMilli();
+    } catch (RuntimeException e) {
+      throw new InspectException(
+          "--now " + text + ": expected RFC 3339 (2026-11-20T10:00:00Z) or Unix milliseconds");
     }
   }
 

@@ -6,9 +6,12 @@ import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.ha.HaTracker;
+import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.io.IOException;
@@ -21,8 +24,10 @@ import java.util.function.LongSupplier;
 
 /**
  * Answers "why was this request denied?" for captured remote-write bodies: one JSON line per body
- * with what the RLS counts in it and, for a tenant, the decision its limits give on a full bucket.
- * A body that cannot be read or decoded gives a JSON line with the error. Not thread-safe.
+ * with what it holds, what Mimir counts of it and what it does not count and why, and, for a
+ * tenant, the decision its limits give on full buckets. The HA elections carry over from one body
+ * to the next (the first replica seen is elected), as they would for a sequence of pushes. A body
+ * that cannot be read or decoded gives a JSON line with the error. Not thread-safe.
  */
 public final class Inspector {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,21 +37,27 @@ public final class Inspector {
   private final WriteRequestScanner scanner;
   private final long maxRequestBytes;
   private final LongSupplier nanoClock;
+  private final long nowMillis;
+  private final HaTracker ha = new LocalHaTracker(Enforcer.DEFAULT_HA_CLUSTERS);
 
   /**
    * @param tenant the tenant to decide for, or null for statistics only
+   * @param nowMillis the time the bodies are judged at (Unix ms): timestamps too far in the future
+   *     or past are relative to it
    */
   public Inspector(
       Overrides overrides,
       String tenant,
       long maxRequestBytes,
       int maxDecodedBytes,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      long nowMillis) {
     this.overrides = Objects.requireNonNull(overrides, "overrides");
     this.tenant = tenant;
     this.scanner = new WriteRequestScanner(maxDecodedBytes);
     this.maxRequestBytes = maxRequestBytes;
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.nowMillis = nowMillis;
   }
 
   /**
@@ -77,12 +88,12 @@ public final class Inspector {
       line.putObject("error").put("reason", "unreadable").put("message", String.valueOf(e));
       return line;
     }
-    // Scanned with the tenant's validation limits (the defaults' without a tenant), so the
-    // violation counts say what this tenant's limits make of the body.
+    // Scanned with the tenant's limits (the defaults' without a tenant), so what is not counted
+    // is what this tenant's limits make of the body.
     String limitsOf = tenant == null ? "" : tenant;
     try {
       WriteRequestStats stats =
-          scanner.scan(bytes, overrides.limitsFor(limitsOf).validationLimits());
+          scanner.scan(bytes, overrides.entryFor(limitsOf).validation(), nowMillis);
       putStats(line, stats);
     } catch (RemoteWriteException e) {
       line.putObject("error").put("reason", e.kind().reason()).put("message", e.getMessage());
@@ -93,15 +104,17 @@ public final class Inspector {
     return line;
   }
 
-  /** The decision on a fresh, full bucket, in enforce mode unless the tenant's overrides say. */
+  /** The decision on fresh, full buckets, in enforce mode unless the tenant's overrides say. */
   private Decision decide(byte[] bytes) {
     Enforcer enforcer =
         Enforcer.builder()
             .overrides(overrides)
             .buckets(new LocalBucketStore(nanoClock))
+            .haTracker(ha)
             .defaultMode(Mode.ENFORCE)
             .build();
-    return new PushEvaluator(enforcer, scanner, maxRequestBytes).evaluate(tenant, bytes);
+    return new PushEvaluator(enforcer, scanner, maxRequestBytes, () -> nowMillis)
+        .evaluate(tenant, bytes);
   }
 
   private static void putStats(ObjectNode line, WriteRequestStats s) {
@@ -116,15 +129,34 @@ public final class Inspector {
         .put("max_label_name_len", s.maxLabelNameLength())
         .put("max_label_value_len", s.maxLabelValueLength())
         .put("max_metadata_len", s.maxMetadataLength())
-        .put("items", s.items())
-        .put("valid_items", s.validItems());
-    line.putObject("violations")
-        .put("series_over_max_label_names", s.seriesOverMaxLabelNames())
-        .put("series_over_label_name_length", s.seriesOverLabelNameLength())
-        .put("series_over_label_value_length", s.seriesOverLabelValueLength())
-        .put("metadata_over_length", s.metadataOverLength())
-        .put("invalid_series", s.invalidSeries())
-        .put("dropped_items", s.droppedItems());
+        .put("received_items", s.receivedItems())
+        .put("items", s.items());
+    ObjectNode counted =
+        line.putObject("counted")
+            .put("samples", s.validSamples())
+            .put("exemplars", s.validExemplars())
+            .put("metadata", s.validMetadata());
+    if (s.items() == 0 && s.receivedItems() > 0) {
+      counted.put("note", "no valid sample or metadata: Mimir skips the ingestion limit");
+    }
+    ObjectNode notCounted =
+        line.putObject("not_counted")
+            .put("invalid_series", s.invalidSeries())
+            .put("samples_of_invalid_series", s.droppedSamples())
+            .put("duplicate_samples", s.duplicateSamples())
+            .put("series_without_labels", s.removedSeries())
+            .put("exemplars_cleared", s.exemplarsCleared())
+            .put("exemplars_dropped", s.exemplarsDropped())
+            .put("invalid_metadata", s.invalidMetadata());
+    ObjectNode byReason = notCounted.putObject("by_reason");
+    s.violationsByLabel().forEach(byReason::put);
+    if (s.firstViolation() != null) {
+      Violation v = s.firstViolation();
+      notCounted.put("first_error", "err-mimir-" + v.id());
+    }
+    if (s.ha()) {
+      line.putObject("ha").put("cluster", s.haCluster()).put("replica", s.haReplica());
+    }
   }
 
   private static void putDecision(ObjectNode line, Decision d) {

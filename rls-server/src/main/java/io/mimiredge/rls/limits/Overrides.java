@@ -1,5 +1,6 @@
 package io.mimiredge.rls.limits;
 
+import io.mimiredge.rls.remotewrite.ValidationLimits;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -9,13 +10,15 @@ import java.util.Set;
 
 /**
  * Per-tenant limits resolved on top of defaults, remembering which keys each tenant set itself so
- * an admin UI can show every limit's source. Immutable and so thread-safe; {@code withX} returns a
- * copy.
+ * an admin UI can show every limit's source. Each entry keeps the scanner's {@link
+ * ValidationLimits} built once with it, so a request reads them without building anything.
+ * Immutable and so thread-safe; {@code withX} returns a copy.
  *
  * @param defaults limits of every tenant without overrides, and the base of those with
  * @param tenants tenant id → its resolved limits and explicitly set keys, in file order
+ * @param defaultsEntry the defaults as an entry without explicit keys (with their scanner limits)
  */
-public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
+public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants, Tenant defaultsEntry) {
 
   /** Where a tenant's limit comes from. */
   public enum Source {
@@ -28,20 +31,33 @@ public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
    *
    * @param limits the defaults with the explicit keys applied
    * @param explicit the keys the tenant's overrides set
+   * @param validation {@code limits.validationLimits()}, built once
    */
-  public record Tenant(TenantLimits limits, Set<LimitKey> explicit) {
+  public record Tenant(TenantLimits limits, Set<LimitKey> explicit, ValidationLimits validation) {
     public Tenant {
       Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(validation, "validation");
       explicit =
           explicit.isEmpty()
               ? Collections.unmodifiableSet(EnumSet.noneOf(LimitKey.class))
               : Collections.unmodifiableSet(EnumSet.copyOf(explicit));
+    }
+
+    public Tenant(TenantLimits limits, Set<LimitKey> explicit) {
+      this(limits, explicit, limits.validationLimits());
     }
   }
 
   public Overrides {
     Objects.requireNonNull(defaults, "defaults");
     tenants = Collections.unmodifiableMap(new LinkedHashMap<>(tenants));
+    if (defaultsEntry == null || !defaultsEntry.limits().equals(defaults)) {
+      defaultsEntry = new Tenant(defaults, Set.of());
+    }
+  }
+
+  public Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
+    this(defaults, tenants, null);
   }
 
   /** No tenant overrides at all. */
@@ -51,8 +67,13 @@ public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
 
   /** The tenant's limits, or the defaults when it has no overrides. */
   public TenantLimits limitsFor(String tenant) {
+    return entryFor(tenant).limits();
+  }
+
+  /** The tenant's entry (limits and scanner limits), or the defaults' when it has no overrides. */
+  public Tenant entryFor(String tenant) {
     Tenant t = tenants.get(tenant);
-    return t == null ? defaults : t.limits();
+    return t == null ? defaultsEntry : t;
   }
 
   /** Whether the tenant's overrides set this key. */
@@ -77,7 +98,7 @@ public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
     } else {
       copy.put(tenant, new Tenant(resolve(defaults, values, explicit), explicit));
     }
-    return new Overrides(defaults, copy);
+    return new Overrides(defaults, copy, defaultsEntry);
   }
 
   /** A copy with new defaults, every tenant's explicit keys applied again on top. */

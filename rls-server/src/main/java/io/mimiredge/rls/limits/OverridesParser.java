@@ -1,7 +1,10 @@
 package io.mimiredge.rls.limits;
 
+import io.mimiredge.rls.limits.internal.MimirDurations;
 import io.mimiredge.rls.limits.internal.Value;
 import io.mimiredge.rls.limits.internal.Values;
+import io.mimiredge.rls.remotewrite.LabelValueStrategy;
+import io.mimiredge.rls.remotewrite.NameValidation;
 import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigDecimal;
@@ -13,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -32,6 +36,8 @@ public final class OverridesParser {
   // Runtime configs with thousands of tenants exceed SnakeYAML's 3 MB default.
   private static final int MAX_CODE_POINTS = 64 * 1024 * 1024;
   private static final int MAX_ALIASES = 1_000_000;
+  // len("(hash:)") + 64 hex digits of a BLAKE2b-256: Mimir's validation.LabelValueHashLen.
+  private static final int LABEL_VALUE_HASH_LENGTH = 71;
 
   private OverridesParser() {}
 
@@ -99,10 +105,14 @@ public final class OverridesParser {
     } else if (!isNull(v)) {
       errors.add(at("defaults", v.line()) + "expected a mapping, got " + v.describe());
     }
+    TenantLimits limits = b.build();
+    if (errors.isEmpty()) {
+      crossCheck(limits, "defaults", errors);
+    }
     if (!errors.isEmpty()) {
       throw new LimitsParseException(errors);
     }
-    return b.build();
+    return limits;
   }
 
   private static Value compose(Reader yaml, String what) throws LimitsParseException {
@@ -139,7 +149,9 @@ public final class OverridesParser {
     if (errors.size() > before || explicit.isEmpty()) {
       return null;
     }
-    return new Overrides.Tenant(b.build(), explicit);
+    TenantLimits limits = b.build();
+    crossCheck(limits, path, errors);
+    return errors.size() > before ? null : new Overrides.Tenant(limits, explicit);
   }
 
   /** Applies every known key of {@code m}; {@code prefix} is "" or "edge_enforcement.". */
@@ -178,76 +190,133 @@ public final class OverridesParser {
   private static boolean set(
       LimitKey key, Value.Entry e, String path, TenantLimits.Builder b, List<String> errors) {
     Value v = e.value();
-    String problem =
-        switch (key) {
-          case INGESTION_RATE, INGESTION_BURST_FACTOR, REQUEST_RATE -> {
-            BigDecimal n = number(v);
-            if (n == null) {
-              yield nonFinite(v)
-                  ? "expected a finite non-negative number, got " + v.describe()
-                  : "expected a non-negative number, got " + v.describe();
-            }
-            double d = n.doubleValue();
-            if (n.signum() < 0 || Double.isInfinite(d)) {
-              yield (n.signum() < 0
-                      ? "expected a non-negative number, got "
-                      : "expected a finite non-negative number, got ")
-                  + v.describe();
-            }
-            switch (key) {
-              case INGESTION_RATE -> b.ingestionRate(d);
-              case INGESTION_BURST_FACTOR -> b.ingestionBurstFactor(d);
-              default -> b.requestRate(d);
-            }
-            yield null;
-          }
-          case MODE -> {
-            Mode mode = scalarText(v) == null ? null : Mode.fromYaml(scalarText(v)).orElse(null);
-            if (mode == null) {
-              yield "expected one of enforce, shadow, off, got " + v.describe();
-            }
-            b.mode(mode);
-            yield null;
-          }
-          case VALIDATION -> {
-            ValidationPolicy p =
-                scalarText(v) == null
-                    ? null
-                    : ValidationPolicy.fromYaml(scalarText(v)).orElse(null);
-            if (p == null) {
-              yield "expected one of forward, deny, got " + v.describe();
-            }
-            b.validation(p);
-            yield null;
-          }
-          default -> {
-            BigDecimal n = number(v);
-            if (n == null || n.signum() < 0 || !isIntegral(n)) {
-              yield "expected a non-negative integer, got " + v.describe();
-            }
-            if (n.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
-              yield "expected a non-negative integer up to "
-                  + Integer.MAX_VALUE
-                  + ", got "
-                  + v.describe();
-            }
-            int i = n.intValueExact();
-            switch (key) {
-              case INGESTION_BURST_SIZE -> b.ingestionBurstSize(i);
-              case REQUEST_BURST_SIZE -> b.requestBurstSize(i);
-              case MAX_LABEL_NAMES_PER_SERIES -> b.maxLabelNamesPerSeries(i);
-              case MAX_LABEL_NAME_LENGTH -> b.maxLabelNameLength(i);
-              case MAX_LABEL_VALUE_LENGTH -> b.maxLabelValueLength(i);
-              default -> b.maxMetadataLength(i);
-            }
-            yield null;
-          }
-        };
+    Object parsed;
+    String problem = null;
+    try {
+      parsed = value(key, v);
+    } catch (IllegalArgumentException bad) {
+      parsed = null;
+      problem = bad.getMessage();
+    }
+    if (problem == null) {
+      try {
+        key.set(b, parsed);
+      } catch (IllegalArgumentException bad) {
+        problem = bad.getMessage();
+      }
+    }
     if (problem != null) {
       errors.add(at(path, e.line()) + problem);
       return false;
     }
     return true;
+  }
+
+  /**
+   * The Java value of a YAML value for {@code key}; IllegalArgumentException says what is wrong.
+   */
+  private static Object value(LimitKey key, Value v) {
+    return switch (key.kind()) {
+      case RATE -> {
+        BigDecimal n = number(v);
+        if (n == null) {
+          throw new IllegalArgumentException(
+              nonFinite(v)
+                  ? "expected a finite non-negative number, got " + v.describe()
+                  : "expected a non-negative number, got " + v.describe());
+        }
+        double d = n.doubleValue();
+        if (n.signum() < 0 || Double.isInfinite(d)) {
+          throw new IllegalArgumentException(
+              (n.signum() < 0
+                      ? "expected a non-negative number, got "
+                      : "expected a finite non-negative number, got ")
+                  + v.describe());
+        }
+        yield d;
+      }
+      case COUNT -> {
+        BigDecimal n = number(v);
+        if (n == null || n.signum() < 0 || !isIntegral(n)) {
+          throw new IllegalArgumentException(
+              "expected a non-negative integer, got " + v.describe());
+        }
+        if (n.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0) {
+          throw new IllegalArgumentException(
+              "expected a non-negative integer up to "
+                  + Integer.MAX_VALUE
+                  + ", got "
+                  + v.describe());
+        }
+        yield n.intValueExact();
+      }
+      case BOOL -> {
+        // YAML 1.1 booleans (true/false, yes/no, on/off), as Mimir's yaml.v2 decoder reads them.
+        if (!(v instanceof Value.Scalar s) || s.kind() != Value.Kind.BOOL) {
+          throw new IllegalArgumentException("expected true or false, got " + v.describe());
+        }
+        String t = s.text().toLowerCase(Locale.ROOT);
+        yield t.equals("true") || t.equals("yes") || t.equals("on") || t.equals("y");
+      }
+      case LABEL -> {
+        String t = scalarText(v);
+        if (t == null
+            || t.isEmpty()
+            || v instanceof Value.Scalar s && s.kind() == Value.Kind.BOOL) {
+          throw new IllegalArgumentException("expected a label name, got " + v.describe());
+        }
+        yield t;
+      }
+      case DURATION -> {
+        String t = scalarText(v);
+        if (t == null
+            || !(v instanceof Value.Scalar s)
+            || (s.kind() != Value.Kind.STRING && !t.equals("0"))) {
+          throw new IllegalArgumentException(
+              "expected a duration such as 30s, 10m or 1h30m, got " + v.describe());
+        }
+        try {
+          yield MimirDurations.parse(t);
+        } catch (IllegalArgumentException bad) {
+          throw new IllegalArgumentException(
+              "expected a duration such as 30s, 10m or 1h30m, got "
+                  + v.describe()
+                  + " ("
+                  + bad.getMessage()
+                  + ")");
+        }
+      }
+      case MODE -> named(v, Mode::fromYaml, "enforce, shadow, off");
+      case VALIDATION -> named(v, ValidationPolicy::fromYaml, "forward, deny");
+      case STRATEGY -> named(v, LabelValueStrategy::fromYaml, "error, truncate, drop");
+      case SCHEME -> named(v, NameValidation::fromYaml, "legacy, utf8");
+    };
+  }
+
+  private static <T> T named(
+      Value v, java.util.function.Function<String, Optional<T>> parse, String expected) {
+    String t = scalarText(v);
+    T value = t == null ? null : parse.apply(t).orElse(null);
+    if (value == null) {
+      throw new IllegalArgumentException("expected one of " + expected + ", got " + v.describe());
+    }
+    return value;
+  }
+
+  /**
+   * Checks across keys that Mimir's {@code Limits.Validate} makes: under {@code truncate} or {@code
+   * drop} the hash suffix (71 bytes) must fit in {@code max_label_value_length}.
+   */
+  private static void crossCheck(TenantLimits l, String path, List<String> errors) {
+    if (l.labelValueLengthOverLimitStrategy() != LabelValueStrategy.ERROR
+        && l.maxLabelValueLength() < LABEL_VALUE_HASH_LENGTH) {
+      errors.add(
+          path
+              + ": cannot set label_value_length_over_limit_strategy to \""
+              + l.labelValueLengthOverLimitStrategy().yamlName()
+              + "\": label value hash suffix would exceed max label value length of "
+              + l.maxLabelValueLength());
+    }
   }
 
   /**

@@ -1,12 +1,16 @@
 package io.mimiredge.rls.limits;
 
+import io.mimiredge.rls.remotewrite.LabelValueStrategy;
+import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
- * One tenant's limits, with Mimir's names, units and defaults, plus the edge-only mode and
- * validation policy. Immutable; {@code withX} returns a copy. Rates and bursts are Mimir's global
- * (cluster-wide) values: the {@code Enforcer} derives each replica's share.
+ * One tenant's limits, with Mimir's names, units and defaults ({@code
+ * pkg/util/validation/limits.go}), plus the edge-only mode and validation policy. Immutable; {@code
+ * withX} and the builder return copies. Rates and bursts are Mimir's global (cluster-wide) values:
+ * the {@code Enforcer} derives each replica's share.
  *
  * @param ingestionRate {@code ingestion_rate}: samples + histograms + exemplars + metadata per
  *     second
@@ -15,10 +19,32 @@ import java.util.Objects;
  *     multiple of the per-replica rate instead of {@code ingestionBurstSize}; 0 = unset
  * @param requestRate {@code request_rate}: push requests per second; 0 = no request limit
  * @param requestBurstSize {@code request_burst_size}: 0 = unbounded burst (as Mimir)
- * @param maxLabelNamesPerSeries {@code max_label_names_per_series}
- * @param maxLabelNameLength {@code max_label_name_length}
- * @param maxLabelValueLength {@code max_label_value_length}
- * @param maxMetadataLength {@code max_metadata_length}
+ * @param maxLabelNamesPerSeries {@code max_label_names_per_series}, {@code __name__} included
+ * @param maxLabelNamesPerInfoSeries {@code max_label_names_per_info_series}: for metric names
+ *     ending in {@code _info}
+ * @param maxLabelNameLength {@code max_label_name_length}, in bytes
+ * @param maxLabelValueLength {@code max_label_value_length}, in bytes
+ * @param labelValueLengthOverLimitStrategy {@code label_value_length_over_limit_strategy}
+ * @param nameValidationScheme {@code name_validation_scheme}
+ * @param maxMetadataLength {@code max_metadata_length}, in bytes
+ * @param enforceMetadataMetricName {@code enforce_metadata_metric_name}
+ * @param creationGracePeriod {@code creation_grace_period}: samples newer than now + this are too
+ *     far in the future
+ * @param pastGracePeriod {@code past_grace_period}: 0 = off
+ * @param outOfOrderTimeWindow {@code out_of_order_time_window}: widens the past grace period
+ * @param maxGlobalExemplarsPerUser {@code max_global_exemplars_per_user}: 0 = Mimir clears every
+ *     exemplar before counting
+ * @param maxExemplarsPerSeriesPerRequest {@code max_exemplars_per_series_per_request}: 0 = off
+ * @param maxNativeHistogramBuckets {@code max_native_histogram_buckets}: 0 = off
+ * @param reduceNativeHistogramOverMaxBuckets {@code reduce_native_histogram_over_max_buckets}
+ * @param acceptHaSamples {@code accept_ha_samples}: deduplicate HA pairs
+ * @param haClusterLabel {@code ha_cluster_label}
+ * @param haReplicaLabel {@code ha_replica_label}
+ * @param haMaxClusters {@code ha_max_clusters}: 0 = no limit
+ * @param haTrackerUpdateTimeout {@code ha_tracker_update_timeout}: how often the elected replica's
+ *     last-seen time is written to the shared store
+ * @param haTrackerFailoverTimeout {@code ha_tracker_failover_timeout}: how long the elected replica
+ *     may be silent before another takes over
  * @param mode {@code edge_enforcement.mode}
  * @param validation {@code edge_enforcement.validation}
  */
@@ -29,16 +55,31 @@ public record TenantLimits(
     double requestRate,
     int requestBurstSize,
     int maxLabelNamesPerSeries,
+    int maxLabelNamesPerInfoSeries,
     int maxLabelNameLength,
     int maxLabelValueLength,
+    LabelValueStrategy labelValueLengthOverLimitStrategy,
+    NameValidation nameValidationScheme,
     int maxMetadataLength,
+    boolean enforceMetadataMetricName,
+    Duration creationGracePeriod,
+    Duration pastGracePeriod,
+    Duration outOfOrderTimeWindow,
+    int maxGlobalExemplarsPerUser,
+    int maxExemplarsPerSeriesPerRequest,
+    int maxNativeHistogramBuckets,
+    boolean reduceNativeHistogramOverMaxBuckets,
+    boolean acceptHaSamples,
+    String haClusterLabel,
+    String haReplicaLabel,
+    int haMaxClusters,
+    Duration haTrackerUpdateTimeout,
+    Duration haTrackerFailoverTimeout,
     Mode mode,
     ValidationPolicy validation) {
 
   /** Mimir's defaults, enforced, with invalid series forwarded for Mimir to drop. */
-  public static final TenantLimits MIMIR_DEFAULTS =
-      new TenantLimits(
-          10_000, 200_000, 0, 0, 0, 30, 1024, 2048, 1024, Mode.ENFORCE, ValidationPolicy.FORWARD);
+  public static final TenantLimits MIMIR_DEFAULTS = new Builder().build();
 
   public TenantLimits {
     requireRate("ingestionRate", ingestionRate);
@@ -47,9 +88,23 @@ public record TenantLimits(
     requireRate("requestRate", requestRate);
     requireNonNegative("requestBurstSize", requestBurstSize);
     requireNonNegative("maxLabelNamesPerSeries", maxLabelNamesPerSeries);
+    requireNonNegative("maxLabelNamesPerInfoSeries", maxLabelNamesPerInfoSeries);
     requireNonNegative("maxLabelNameLength", maxLabelNameLength);
     requireNonNegative("maxLabelValueLength", maxLabelValueLength);
+    Objects.requireNonNull(labelValueLengthOverLimitStrategy, "labelValueLengthOverLimitStrategy");
+    Objects.requireNonNull(nameValidationScheme, "nameValidationScheme");
     requireNonNegative("maxMetadataLength", maxMetadataLength);
+    requireDuration("creationGracePeriod", creationGracePeriod);
+    requireDuration("pastGracePeriod", pastGracePeriod);
+    requireDuration("outOfOrderTimeWindow", outOfOrderTimeWindow);
+    requireNonNegative("maxGlobalExemplarsPerUser", maxGlobalExemplarsPerUser);
+    requireNonNegative("maxExemplarsPerSeriesPerRequest", maxExemplarsPerSeriesPerRequest);
+    requireNonNegative("maxNativeHistogramBuckets", maxNativeHistogramBuckets);
+    requireLabelName("haClusterLabel", haClusterLabel);
+    requireLabelName("haReplicaLabel", haReplicaLabel);
+    requireNonNegative("haMaxClusters", haMaxClusters);
+    requireDuration("haTrackerUpdateTimeout", haTrackerUpdateTimeout);
+    requireDuration("haTrackerFailoverTimeout", haTrackerFailoverTimeout);
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(validation, "validation");
   }
@@ -64,10 +119,29 @@ public record TenantLimits(
     return new Builder(this);
   }
 
-  /** The per-series limits the remote-write scanner checks. */
+  /**
+   * What the remote-write scanner needs from these limits: validation, exemplars, histograms and
+   * the HA labels. A new object each call: callers keep it with the limits (see {@link Overrides}).
+   */
   public ValidationLimits validationLimits() {
-    return new ValidationLimits(
-        maxLabelNamesPerSeries, maxLabelNameLength, maxLabelValueLength, maxMetadataLength);
+    return ValidationLimits.builder()
+        .maxLabelNamesPerSeries(maxLabelNamesPerSeries)
+        .maxLabelNamesPerInfoSeries(maxLabelNamesPerInfoSeries)
+        .maxLabelNameLength(maxLabelNameLength)
+        .maxLabelValueLength(maxLabelValueLength)
+        .labelValueStrategy(labelValueLengthOverLimitStrategy)
+        .nameValidation(nameValidationScheme)
+        .maxMetadataLength(maxMetadataLength)
+        .enforceMetadataMetricName(enforceMetadataMetricName)
+        .creationGracePeriod(creationGracePeriod)
+        .pastGracePeriod(pastGracePeriod)
+        .outOfOrderTimeWindow(outOfOrderTimeWindow)
+        .maxGlobalExemplarsPerUser(maxGlobalExemplarsPerUser)
+        .maxExemplarsPerSeriesPerRequest(maxExemplarsPerSeriesPerRequest)
+        .maxNativeHistogramBuckets(maxNativeHistogramBuckets)
+        .reduceNativeHistogramOverMaxBuckets(reduceNativeHistogramOverMaxBuckets)
+        .ha(acceptHaSamples, haClusterLabel, haReplicaLabel)
+        .build();
   }
 
   /**
@@ -144,19 +218,52 @@ public record TenantLimits(
     }
   }
 
+  static void requireDuration(String name, Duration value) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative()) {
+      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
+    }
+  }
+
+  static void requireLabelName(String name, String value) {
+    Objects.requireNonNull(value, name);
+    if (value.isEmpty()) {
+      throw new IllegalArgumentException(name + " must be a label name, got an empty string");
+    }
+  }
+
   /** Builds {@link TenantLimits}; each setter checks its value at once. Not thread-safe. */
   public static final class Builder {
-    private double ingestionRate;
-    private int ingestionBurstSize;
-    private double ingestionBurstFactor;
-    private double requestRate;
-    private int requestBurstSize;
-    private int maxLabelNamesPerSeries;
-    private int maxLabelNameLength;
-    private int maxLabelValueLength;
-    private int maxMetadataLength;
-    private Mode mode;
-    private ValidationPolicy validation;
+    private double ingestionRate = 10_000;
+    private int ingestionBurstSize = 200_000;
+    private double ingestionBurstFactor = 0;
+    private double requestRate = 0;
+    private int requestBurstSize = 0;
+    private int maxLabelNamesPerSeries = 30;
+    private int maxLabelNamesPerInfoSeries = 80;
+    private int maxLabelNameLength = 1024;
+    private int maxLabelValueLength = 2048;
+    private LabelValueStrategy labelValueLengthOverLimitStrategy = LabelValueStrategy.ERROR;
+    private NameValidation nameValidationScheme = NameValidation.LEGACY;
+    private int maxMetadataLength = 1024;
+    private boolean enforceMetadataMetricName = true;
+    private Duration creationGracePeriod = Duration.ofMinutes(10);
+    private Duration pastGracePeriod = Duration.ZERO;
+    private Duration outOfOrderTimeWindow = Duration.ZERO;
+    private int maxGlobalExemplarsPerUser = 0;
+    private int maxExemplarsPerSeriesPerRequest = 0;
+    private int maxNativeHistogramBuckets = 0;
+    private boolean reduceNativeHistogramOverMaxBuckets = true;
+    private boolean acceptHaSamples = false;
+    private String haClusterLabel = "cluster";
+    private String haReplicaLabel = "__replica__";
+    private int haMaxClusters = 100;
+    private Duration haTrackerUpdateTimeout = Duration.ofSeconds(15);
+    private Duration haTrackerFailoverTimeout = Duration.ofSeconds(30);
+    private Mode mode = Mode.ENFORCE;
+    private ValidationPolicy validation = ValidationPolicy.FORWARD;
+
+    private Builder() {}
 
     private Builder(TenantLimits from) {
       ingestionRate = from.ingestionRate;
@@ -165,9 +272,26 @@ public record TenantLimits(
       requestRate = from.requestRate;
       requestBurstSize = from.requestBurstSize;
       maxLabelNamesPerSeries = from.maxLabelNamesPerSeries;
+      maxLabelNamesPerInfoSeries = from.maxLabelNamesPerInfoSeries;
       maxLabelNameLength = from.maxLabelNameLength;
       maxLabelValueLength = from.maxLabelValueLength;
+      labelValueLengthOverLimitStrategy = from.labelValueLengthOverLimitStrategy;
+      nameValidationScheme = from.nameValidationScheme;
       maxMetadataLength = from.maxMetadataLength;
+      enforceMetadataMetricName = from.enforceMetadataMetricName;
+      creationGracePeriod = from.creationGracePeriod;
+      pastGracePeriod = from.pastGracePeriod;
+      outOfOrderTimeWindow = from.outOfOrderTimeWindow;
+      maxGlobalExemplarsPerUser = from.maxGlobalExemplarsPerUser;
+      maxExemplarsPerSeriesPerRequest = from.maxExemplarsPerSeriesPerRequest;
+      maxNativeHistogramBuckets = from.maxNativeHistogramBuckets;
+      reduceNativeHistogramOverMaxBuckets = from.reduceNativeHistogramOverMaxBuckets;
+      acceptHaSamples = from.acceptHaSamples;
+      haClusterLabel = from.haClusterLabel;
+      haReplicaLabel = from.haReplicaLabel;
+      haMaxClusters = from.haMaxClusters;
+      haTrackerUpdateTimeout = from.haTrackerUpdateTimeout;
+      haTrackerFailoverTimeout = from.haTrackerFailoverTimeout;
       mode = from.mode;
       validation = from.validation;
     }
@@ -208,6 +332,12 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder maxLabelNamesPerInfoSeries(int v) {
+      requireNonNegative("maxLabelNamesPerInfoSeries", v);
+      maxLabelNamesPerInfoSeries = v;
+      return this;
+    }
+
     public Builder maxLabelNameLength(int v) {
       requireNonNegative("maxLabelNameLength", v);
       maxLabelNameLength = v;
@@ -220,19 +350,114 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder labelValueLengthOverLimitStrategy(LabelValueStrategy v) {
+      Objects.requireNonNull(v, "labelValueLengthOverLimitStrategy");
+      labelValueLengthOverLimitStrategy = v;
+      return this;
+    }
+
+    public Builder nameValidationScheme(NameValidation v) {
+      Objects.requireNonNull(v, "nameValidationScheme");
+      nameValidationScheme = v;
+      return this;
+    }
+
     public Builder maxMetadataLength(int v) {
       requireNonNegative("maxMetadataLength", v);
       maxMetadataLength = v;
       return this;
     }
 
+    public Builder enforceMetadataMetricName(boolean v) {
+      enforceMetadataMetricName = v;
+      return this;
+    }
+
+    public Builder creationGracePeriod(Duration v) {
+      requireDuration("creationGracePeriod", v);
+      creationGracePeriod = v;
+      return this;
+    }
+
+    public Builder pastGracePeriod(Duration v) {
+      requireDuration("pastGracePeriod", v);
+      pastGracePeriod = v;
+      return this;
+    }
+
+    public Builder outOfOrderTimeWindow(Duration v) {
+      requireDuration("outOfOrderTimeWindow", v);
+      outOfOrderTimeWindow = v;
+      return this;
+    }
+
+    public Builder maxGlobalExemplarsPerUser(int v) {
+      requireNonNegative("maxGlobalExemplarsPerUser", v);
+      maxGlobalExemplarsPerUser = v;
+      return this;
+    }
+
+    public Builder maxExemplarsPerSeriesPerRequest(int v) {
+      requireNonNegative("maxExemplarsPerSeriesPerRequest", v);
+      maxExemplarsPerSeriesPerRequest = v;
+      return this;
+    }
+
+    public Builder maxNativeHistogramBuckets(int v) {
+      requireNonNegative("maxNativeHistogramBuckets", v);
+      maxNativeHistogramBuckets = v;
+      return this;
+    }
+
+    public Builder reduceNativeHistogramOverMaxBuckets(boolean v) {
+      reduceNativeHistogramOverMaxBuckets = v;
+      return this;
+    }
+
+    public Builder acceptHaSamples(boolean v) {
+      acceptHaSamples = v;
+      return this;
+    }
+
+    public Builder haClusterLabel(String v) {
+      requireLabelName("haClusterLabel", v);
+      haClusterLabel = v;
+      return this;
+    }
+
+    public Builder haReplicaLabel(String v) {
+      requireLabelName("haReplicaLabel", v);
+      haReplicaLabel = v;
+      return this;
+    }
+
+    public Builder haMaxClusters(int v) {
+      requireNonNegative("haMaxClusters", v);
+      haMaxClusters = v;
+      return this;
+    }
+
+    public Builder haTrackerUpdateTimeout(Duration v) {
+      requireDuration("haTrackerUpdateTimeout", v);
+      haTrackerUpdateTimeout = v;
+      return this;
+    }
+
+    public Builder haTrackerFailoverTimeout(Duration v) {
+      requireDuration("haTrackerFailoverTimeout", v);
+      haTrackerFailoverTimeout = v;
+      return this;
+    }
+
     public Builder mode(Mode v) {
-      mode = Objects.requireNonNull(v, "mode");
+      Objects.requireNonNull(v, "mode");
+      mode = v;
       return this;
     }
 
     public Builder validation(ValidationPolicy v) {
-      validation = Objects.requireNonNull(v, "validation");
+      Objects.requireNonNull(v, "validation");
+      validation = v;
       return this;
     }
 
@@ -244,9 +469,26 @@ public record TenantLimits(
           requestRate,
           requestBurstSize,
           maxLabelNamesPerSeries,
+          maxLabelNamesPerInfoSeries,
           maxLabelNameLength,
           maxLabelValueLength,
+          labelValueLengthOverLimitStrategy,
+          nameValidationScheme,
           maxMetadataLength,
+          enforceMetadataMetricName,
+          creationGracePeriod,
+          pastGracePeriod,
+          outOfOrderTimeWindow,
+          maxGlobalExemplarsPerUser,
+          maxExemplarsPerSeriesPerRequest,
+          maxNativeHistogramBuckets,
+          reduceNativeHistogramOverMaxBuckets,
+          acceptHaSamples,
+          haClusterLabel,
+          haReplicaLabel,
+          haMaxClusters,
+          haTrackerUpdateTimeout,
+          haTrackerFailoverTimeout,
           mode,
           validation);
     }

@@ -24,6 +24,8 @@ public final class WriteRequestScanner {
 
   private final int maxDecodedBytes;
   private final ThreadLocal<byte[]> buffers = ThreadLocal.withInitial(() -> EMPTY);
+  private static final ThreadLocal<WriteRequestWalker> WALKERS =
+      ThreadLocal.withInitial(WriteRequestWalker::new);
 
   /**
    * @param maxDecodedBytes the largest decoded (protobuf) size accepted, in bytes; larger bodies
@@ -43,25 +45,29 @@ public final class WriteRequestScanner {
     return maxDecodedBytes;
   }
 
-  /** Scans all of {@code body}; see {@link #scan(byte[], int, int, ValidationLimits)}. */
-  public WriteRequestStats scan(byte[] body, ValidationLimits limits) throws RemoteWriteException {
-    return scan(body, 0, body.length, limits);
+  /** Scans all of {@code body}; see {@link #scan(byte[], int, int, ValidationLimits, long)}. */
+  public WriteRequestStats scan(byte[] body, ValidationLimits limits, long nowMillis)
+      throws RemoteWriteException {
+    return scan(body, 0, body.length, limits, nowMillis);
   }
 
   /**
-   * Decodes and walks {@code body[offset, offset + length)}, counting series, samples, histograms,
-   * exemplars and metadata, and the series and metadata that break {@code limits}.
+   * Decodes and walks {@code body[offset, offset + length)}: series, samples, histograms, exemplars
+   * and metadata as received, and what Mimir keeps of them under {@code limits}.
    *
+   * @param nowMillis the time the request is judged at (Unix milliseconds): samples are too far in
+   *     the future or past relative to it
    * @throws RemoteWriteException {@code BAD_BODY} when the body is not a snappy block holding a
    *     valid WriteRequest, {@code DECODED_TOO_LARGE} when it declares more than {@link
    *     #maxDecodedBytes()} decoded bytes
    * @throws IndexOutOfBoundsException when the range is not inside {@code body}
    */
-  public WriteRequestStats scan(byte[] body, int offset, int length, ValidationLimits limits)
+  public WriteRequestStats scan(
+      byte[] body, int offset, int length, ValidationLimits limits, long nowMillis)
       throws RemoteWriteException {
     Objects.requireNonNull(limits, "limits");
     int decoded = decode(body, offset, length);
-    return WriteRequestWalker.walk(buffers.get(), decoded, length, limits);
+    return WALKERS.get().walk(buffers.get(), decoded, length, limits, nowMillis);
   }
 
   /**
@@ -69,8 +75,8 @@ public final class WriteRequestScanner {
    * of {@link #scan} that is not the walk).
    *
    * @return the decoded length in bytes
-   * @throws RemoteWriteException as {@link #scan(byte[], int, int, ValidationLimits)}, for the
-   *     snappy layer only
+   * @throws RemoteWriteException as {@link #scan(byte[], int, int, ValidationLimits, long)}, for
+   *     the snappy layer only
    */
   public int decode(byte[] body, int offset, int length) throws RemoteWriteException {
     Objects.checkFromIndexSize(offset, length, body.length);

@@ -1,32 +1,49 @@
 package io.mimiredge.rls.remotewrite;
 
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
 /**
- * What the scanner counted in one remote-write request: what Mimir counts, without building the
- * request. Lengths are in UTF-8 bytes. Immutable.
- *
- * <p>Validation counts refer to the {@link ValidationLimits} the scan ran with. A series is
- * <em>invalid</em> when it violates at least one series limit; Mimir drops such a series and keeps
- * the rest of the request, so its samples, histograms and exemplars are {@link #droppedItems()}. A
- * metadata entry whose metric family name or unit is longer than {@code maxMetadataLength} is
- * dropped too (an over-long help text is only truncated by Mimir, so it is not a violation).
+ * What the scanner found in one remote-write request: what it holds as received, and what Mimir's
+ * distributor counts once it has stripped the HA replica label, dropped the invalid series and
+ * metadata, the duplicate samples and the exemplars it does not keep ({@code
+ * pkg/distributor/distributor.go}, {@code prePushValidationMiddleware}). Lengths are in UTF-8
+ * bytes. Immutable.
  *
  * @param compressedBytes size of the snappy body
  * @param uncompressedBytes size of the protobuf after snappy decoding
- * @param series number of {@code WriteRequest.timeseries} entries
- * @param floatSamples float samples over all series
- * @param histograms native histogram samples over all series
- * @param exemplars exemplars over all series
- * @param metadata number of {@code WriteRequest.metadata} entries
- * @param maxLabelsPerSeries largest number of labels of one series (0 without series)
- * @param maxLabelNameLength longest series label name (exemplar labels not included)
- * @param maxLabelValueLength longest series label value (exemplar labels not included)
+ * @param series {@code WriteRequest.timeseries} entries, as received
+ * @param floatSamples float samples over all series, as received
+ * @param histograms native histogram samples over all series, as received
+ * @param exemplars exemplars over all series, as received
+ * @param metadata {@code WriteRequest.metadata} entries, as received
+ * @param maxLabelsPerSeries largest number of labels of one series as received (0 without series)
+ * @param maxLabelNameLength longest series label name as received (exemplar labels not included)
+ * @param maxLabelValueLength longest series label value as received (exemplar labels not included)
  * @param maxMetadataLength longest metadata help or unit text
- * @param seriesOverMaxLabelNames series with more labels than {@code maxLabelNamesPerSeries}
- * @param seriesOverLabelNameLength series with a label name longer than the limit
- * @param seriesOverLabelValueLength series with a label value longer than the limit
- * @param metadataOverLength metadata entries with a family name or unit longer than the limit
- * @param invalidSeries series that violate at least one series limit
- * @param droppedItems samples + histograms + exemplars of invalid series, plus invalid metadata
+ * @param validSamples float samples + histograms Mimir keeps: on valid series, duplicate timestamps
+ *     removed
+ * @param validExemplars exemplars Mimir keeps (0 unless {@code max_global_exemplars_per_user} &gt;
+ *     0)
+ * @param validMetadata metadata entries Mimir keeps
+ * @param invalidSeries series Mimir drops as invalid (by violation in {@code violations})
+ * @param droppedSamples float samples + histograms of the invalid series
+ * @param duplicateSamples samples and histograms dropped for repeating a timestamp of their series
+ * @param removedSeries series dropped silently: no label left once empty values (and the replica
+ *     label) are removed
+ * @param exemplarsCleared exemplars cleared because {@code max_global_exemplars_per_user} is 0
+ * @param exemplarsDropped exemplars dropped otherwise: invalid, over the per-series limit, too old
+ *     or new, or on an invalid series
+ * @param invalidMetadata metadata entries Mimir drops as invalid
+ * @param violations invalid series and metadata by {@link Violation} ordinal; owned by this record
+ * @param firstViolation the first violation Mimir meets in the request (what its 400 says), or null
+ * @param firstActual the value that broke the limit for {@code firstViolation} (a count, a length,
+ *     a timestamp, a schema), 0 when none
+ * @param haCluster the HA cluster label of the first series, when the request is an HA one (both
+ *     labels set, the replica not over {@code max_label_value_length}); null otherwise
+ * @param haReplica the HA replica label of the first series, under the same condition
  */
 public record WriteRequestStats(
     long compressedBytes,
@@ -40,25 +57,207 @@ public record WriteRequestStats(
     int maxLabelNameLength,
     int maxLabelValueLength,
     int maxMetadataLength,
-    long seriesOverMaxLabelNames,
-    long seriesOverLabelNameLength,
-    long seriesOverLabelValueLength,
-    long metadataOverLength,
+    long validSamples,
+    long validExemplars,
+    long validMetadata,
     long invalidSeries,
-    long droppedItems) {
+    long droppedSamples,
+    long duplicateSamples,
+    long removedSeries,
+    long exemplarsCleared,
+    long exemplarsDropped,
+    long invalidMetadata,
+    long[] violations,
+    Violation firstViolation,
+    long firstActual,
+    String haCluster,
+    String haReplica) {
 
-  /** Items Mimir's ingestion rate limit counts: samples + histograms + exemplars + metadata. */
-  public long items() {
+  public WriteRequestStats {
+    Objects.requireNonNull(violations, "violations");
+    if (violations.length != Violation.count()) {
+      throw new IllegalArgumentException(
+          "violations must have " + Violation.count() + " entries, got " + violations.length);
+    }
+    if ((haCluster == null) != (haReplica == null)) {
+      throw new IllegalArgumentException("haCluster and haReplica go together");
+    }
+  }
+
+  /**
+   * What a scan finds in a request of {@code series} series holding {@code samples} float samples
+   * in all, every one valid and counted: for tests and benchmarks of what comes after the scan.
+   */
+  public static WriteRequestStats ofValidSamples(
+      long compressedBytes, long uncompressedBytes, long series, long samples) {
+    return new WriteRequestStats(
+        compressedBytes,
+        uncompressedBytes,
+        series,
+        samples,
+        0,
+        0,
+        0,
+        series > 0 ? 1 : 0,
+        series > 0 ? 8 : 0,
+        series > 0 ? 8 : 0,
+        0,
+        samples,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        new long[Violation.count()],
+        null,
+        0,
+        null,
+        null);
+  }
+
+  /** Items received, before anything is dropped: samples + histograms + exemplars + metadata. */
+  public long receivedItems() {
     return floatSamples + histograms + exemplars + metadata;
   }
 
-  /** Items left once Mimir has dropped the invalid series and metadata. */
-  public long validItems() {
-    return items() - droppedItems;
+  /**
+   * Items Mimir's ingestion rate limit counts: valid samples + histograms + kept exemplars + valid
+   * metadata; 0 when no sample and no metadata is valid, since Mimir then skips the limiter (and
+   * writes nothing).
+   */
+  public long items() {
+    if (validSamples == 0 && validMetadata == 0) {
+      return 0;
+    }
+    return validSamples + validExemplars + validMetadata;
   }
 
-  /** True when at least one series or metadata entry violates a validation limit. */
+  /** Series or metadata entries that Mimir drops as invalid (a 400 after the rest is written). */
   public boolean hasViolations() {
-    return invalidSeries > 0 || metadataOverLength > 0;
+    return invalidSeries > 0 || invalidMetadata > 0;
+  }
+
+  /** Whether the first series carried both HA labels (see {@link #haCluster}). */
+  public boolean ha() {
+    return haCluster != null;
+  }
+
+  /** How many series or metadata entries broke {@code v}. */
+  public long violations(Violation v) {
+    return violations[v.ordinal()];
+  }
+
+  /** The violations that occurred, by label, in Mimir's order; empty when none. */
+  public Map<String, Long> violationsByLabel() {
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (int i = 0; i < violations.length; i++) {
+      if (violations[i] > 0) {
+        out.put(Violation.of(i).label(), violations[i]);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof WriteRequestStats s
+        && compressedBytes == s.compressedBytes
+        && uncompressedBytes == s.uncompressedBytes
+        && series == s.series
+        && floatSamples == s.floatSamples
+        && histograms == s.histograms
+        && exemplars == s.exemplars
+        && metadata == s.metadata
+        && maxLabelsPerSeries == s.maxLabelsPerSeries
+        && maxLabelNameLength == s.maxLabelNameLength
+        && maxLabelValueLength == s.maxLabelValueLength
+        && maxMetadataLength == s.maxMetadataLength
+        && validSamples == s.validSamples
+        && validExemplars == s.validExemplars
+        && validMetadata == s.validMetadata
+        && invalidSeries == s.invalidSeries
+        && droppedSamples == s.droppedSamples
+        && duplicateSamples == s.duplicateSamples
+        && removedSeries == s.removedSeries
+        && exemplarsCleared == s.exemplarsCleared
+        && exemplarsDropped == s.exemplarsDropped
+        && invalidMetadata == s.invalidMetadata
+        && Arrays.equals(violations, s.violations)
+        && firstViolation == s.firstViolation
+        && firstActual == s.firstActual
+        && Objects.equals(haCluster, s.haCluster)
+        && Objects.equals(haReplica, s.haReplica);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+                uncompressedBytes,
+                series,
+                floatSamples,
+                validSamples,
+                invalidSeries,
+                firstViolation)
+            * 31
+        + Arrays.hashCode(violations);
+  }
+
+  @Override
+  public String toString() {
+    return "WriteRequestStats[bytes="
+        + compressedBytes
+        + "/"
+        + uncompressedBytes
+        + ", series="
+        + series
+        + ", samples="
+        + floatSamples
+        + ", histograms="
+        + histograms
+        + ", exemplars="
+        + exemplars
+        + ", metadata="
+        + metadata
+        + ", maxLabels="
+        + maxLabelsPerSeries
+        + ", maxName="
+        + maxLabelNameLength
+        + ", maxValue="
+        + maxLabelValueLength
+        + ", maxMetadata="
+        + maxMetadataLength
+        + ", valid="
+        + validSamples
+        + "+"
+        + validExemplars
+        + "+"
+        + validMetadata
+        + ", invalidSeries="
+        + invalidSeries
+        + ", droppedSamples="
+        + droppedSamples
+        + ", duplicates="
+        + duplicateSamples
+        + ", removedSeries="
+        + removedSeries
+        + ", exemplarsCleared="
+        + exemplarsCleared
+        + ", exemplarsDropped="
+        + exemplarsDropped
+        + ", invalidMetadata="
+        + invalidMetadata
+        + ", violations="
+        + violationsByLabel()
+        + ", first="
+        + firstViolation
+        + "("
+        + firstActual
+        + "), ha="
+        + (haCluster == null ? "none" : haCluster + "/" + haReplica)
+        + "]";
   }
 }

@@ -3,22 +3,49 @@ package io.mimiredge.rls.remotewrite;
 import static io.mimiredge.rls.remotewrite.RemoteWriteException.Kind.BAD_BODY;
 
 import com.google.protobuf.WireFormat;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
- * One walk over a decoded {@code prometheus.WriteRequest} (remote write 1.0) in protobuf wire
- * format: it reads tags and lengths, skips every byte it does not count and keeps the totals in
- * fields, so a scan allocates nothing per series or label. Single use; not thread-safe.
+ * A walk over a decoded {@code prometheus.WriteRequest} (remote write 1.0) in protobuf wire format
+ * that counts what Mimir's distributor counts, validating as it goes, without building the request:
+ * it reads tags, lengths and the few scalars it needs (timestamps, a histogram's schema) and keeps
+ * every total in fields. Reused by one thread for many walks (the scanner keeps one per thread), so
+ * a walk allocates only its result. Not thread-safe.
  *
- * <p>It reads the bytes itself, with protobuf-java's rules (varints of at most 10 bytes, tags of 32
- * bits, field number 0 refused, groups closed by their own end tag, nested at most 100 deep), and
- * the message limits as plain ints. Measured on 2000-series requests, walking with protobuf-java's
- * {@code CodedInputStream} cost 1.5 to 2.9 times the snappy decode (its per-call limit bookkeeping
- * on some 60,000 fields), past the 2x budget the CI gate holds the scan to; reading the bytes
- * directly costs about as much as the decode.
+ * <p>What it mirrors, in Mimir's order ({@code pkg/distributor/distributor.go}, {@code
+ * wrapPushWithMiddlewares}):
  *
- * <p>Samples, exemplars and histograms are counted, not parsed: a malformed one passes here and
- * Mimir rejects the request. Unknown fields are skipped anywhere; a known field with the wrong wire
- * type is refused, as Mimir's decoder refuses it.
+ * <ol>
+ *   <li>HA ({@code ha_dedupe_per_request.go}): with {@code accept_ha_samples}, the cluster and
+ *       replica labels of the <em>first</em> series; when both are set (and the replica is not over
+ *       {@code max_label_value_length}, {@code checkSample}) the replica label is removed from
+ *       every series before validation.
+ *   <li>{@code prePushSortAndFilterMiddleware}: labels with empty values are removed, a series left
+ *       without labels is dropped silently, labels are sorted (bytewise) before validation.
+ *   <li>{@code validate.go} {@code validateLabels}: metric name present and valid, label count (80
+ *       for {@code *_info}), then per label in sorted order: name valid, name length, value UTF-8,
+ *       value length (unless truncated or dropped), duplicate name. Then samples (duplicate
+ *       timestamps dropped, too far in the future or past invalidates the series) and histograms
+ *       (the same, schema, bucket limit with resolution reduction). A series has one violation, the
+ *       first met; an invalid series is dropped whole.
+ *   <li>{@code validateExemplars}: cleared when {@code max_global_exemplars_per_user} is 0; else
+ *       the first {@code max_exemplars_per_series_per_request}, each dropped silently when it has
+ *       no labels, no timestamp, labels over 128 runes, no non-blank label, or a timestamp outside
+ *       [earliest sample − 5m, now + creation grace].
+ *   <li>{@code cleanAndValidateMetadata}: a missing family name (when enforced), a family name or
+ *       unit over {@code max_metadata_length} drops the entry; a long HELP is only truncated.
+ * </ol>
+ *
+ * <p>The bytes are read with protobuf-java's rules (varints of at most 10 bytes, tags of 32 bits,
+ * field number 0 refused, groups closed by their own end tag, nested at most 100 deep), and the
+ * message limits as plain ints: walking with {@code CodedInputStream} cost 1.5 to 2.9 times the
+ * snappy decode on 2000-series requests. Unknown fields are skipped anywhere; a known field with
+ * the wrong wire type, or a truncated scalar inside a sample, histogram or exemplar, is refused, as
+ * Mimir's decoder refuses it.
  */
 final class WriteRequestWalker {
   // prometheus.WriteRequest
@@ -32,12 +59,40 @@ final class WriteRequestWalker {
   // prometheus.Label
   private static final int LABEL_NAME = 1;
   private static final int LABEL_VALUE = 2;
+  // prometheus.Sample and prometheus.Exemplar
+  private static final int SAMPLE_VALUE = 1;
+  private static final int SAMPLE_TIMESTAMP = 2;
+  private static final int EXEMPLAR_LABELS = 1;
+  private static final int EXEMPLAR_TIMESTAMP = 3;
+  // prometheus.Histogram
+  private static final int H_COUNT_INT = 1;
+  private static final int H_COUNT_FLOAT = 2;
+  private static final int H_SCHEMA = 4;
+  private static final int H_NEGATIVE_SPANS = 8;
+  private static final int H_NEGATIVE_DELTAS = 9;
+  private static final int H_NEGATIVE_COUNTS = 10;
+  private static final int H_POSITIVE_SPANS = 11;
+  private static final int H_POSITIVE_DELTAS = 12;
+  private static final int H_POSITIVE_COUNTS = 13;
+  private static final int H_TIMESTAMP = 15;
+  private static final int SPAN_OFFSET = 1;
+  private static final int SPAN_LENGTH = 2;
   // prometheus.MetricMetadata
   private static final int METADATA_TYPE = 1;
   private static final int METADATA_FAMILY_NAME = 2;
   private static final int METADATA_HELP = 4;
   private static final int METADATA_UNIT = 5;
-  // names of the wire types 0-7, for error messages
+
+  // mimirpb: MinimumHistogramSchema, MaximumHistogramSchema,
+  // NativeHistogramsWithCustomBucketsSchema
+  private static final int MIN_SCHEMA = -4;
+  private static final int MAX_SCHEMA = 8;
+  private static final int CUSTOM_BUCKETS_SCHEMA = -53;
+  // validate.go: ExemplarMaxLabelSetLength (runes); distributor.go: exemplars up to 5m older than
+  // the request's earliest sample are kept.
+  private static final int EXEMPLAR_MAX_LABEL_RUNES = 128;
+  private static final long EXEMPLAR_MAX_AGE_MILLIS = 5 * 60 * 1000L;
+
   private static final String[] WIRE_TYPES = {
     "varint",
     "fixed64",
@@ -54,25 +109,73 @@ final class WriteRequestWalker {
     REQUEST,
     SERIES,
     LABEL,
+    SAMPLE,
+    HISTOGRAM,
+    EXEMPLAR,
     METADATA
   }
 
-  // one-byte tags of the hot fields, length-delimited: (field << 3) | 2
+  // one-byte tags of the hot fields: (field << 3) | wire type
   private static final byte LABELS_TAG = (LABELS << 3) | 2;
   private static final byte SAMPLES_TAG = (SAMPLES << 3) | 2;
   private static final byte NAME_TAG = (LABEL_NAME << 3) | 2;
   private static final byte VALUE_TAG = (LABEL_VALUE << 3) | 2;
+  private static final byte SAMPLE_VALUE_TAG = (SAMPLE_VALUE << 3) | 1;
+  private static final byte SAMPLE_TIMESTAMP_TAG = (SAMPLE_TIMESTAMP << 3);
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+  private static final long[] WORD_MASKS = new long[9];
+
+  static {
+    for (int n = 0; n < 8; n++) {
+      WORD_MASKS[n] = (1L << (8 * n)) - 1;
+    }
+    WORD_MASKS[8] = -1L;
+  }
+
+  private static final long NAME_WORD = word("__name__".getBytes(StandardCharsets.US_ASCII), 0, 8);
   private static final int MAX_GROUP_DEPTH = 100; // protobuf-java's default recursion limit
   private static final String TRUNCATED = "ended unexpectedly in the middle of a field";
 
-  private final byte[] buf;
-  private final int length;
+  // Legacy name characters (prometheus/common model): bit flags per byte.
+  private static final int LABEL_FIRST = 1;
+  private static final int LABEL_NEXT = 2;
+  private static final int METRIC_FIRST = 4;
+  private static final int METRIC_NEXT = 8;
+  private static final byte[] NAME_CHARS = new byte[256];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+      boolean digit = c >= '0' && c <= '9';
+      int flags = 0;
+      if (letter) {
+        flags |= LABEL_FIRST | LABEL_NEXT | METRIC_FIRST | METRIC_NEXT;
+      }
+      if (digit) {
+        flags |= LABEL_NEXT | METRIC_NEXT;
+      }
+      if (c == ':') {
+        flags |= METRIC_FIRST | METRIC_NEXT;
+      }
+      NAME_CHARS[c] = (byte) flags;
+    }
+  }
+
+  // ---- the walk's input ----
+  private byte[] buf;
+  private int length;
   private int pos;
   private int limit; // end of the message being read
-  private final ValidationLimits limits;
-  private Place place = Place.REQUEST;
+  private ValidationLimits limits;
+  private long maxTimestamp; // now + creation grace
+  private long minTimestamp; // now - past grace - out-of-order window; MIN_VALUE when off
+  private long nowMillis;
+  private Place place;
   private int tagAt; // offset of the field being read, for error messages
 
+  // ---- the request's totals ----
   private long series;
   private long floatSamples;
   private long histograms;
@@ -82,32 +185,126 @@ final class WriteRequestWalker {
   private int maxLabelNameLength;
   private int maxLabelValueLength;
   private int maxMetadataLength;
-  private long seriesOverMaxLabelNames;
-  private long seriesOverLabelNameLength;
-  private long seriesOverLabelValueLength;
-  private long metadataOverLength;
+  private long validSamples;
+  private long validMetadata;
   private long invalidSeries;
-  private long droppedItems;
+  private long droppedSamples;
+  private long duplicateSamples;
+  private long removedSeries;
+  private long exemplarsCleared;
+  private long exemplarsDropped;
+  private long invalidMetadata;
+  private final long[] violations = new long[Violation.count()];
+  private Violation firstViolation;
+  private long firstActual;
+  private long earliestTimestamp; // over every sample and histogram, for the exemplars' bound
 
-  // the series being walked
-  private int seriesLabels;
-  private int labelNameLength;
-  private int labelValueLength;
+  // ---- HA: known once the first series has been seen ----
+  private boolean haUndecided;
+  private boolean stripReplica;
+  private String haCluster;
+  private String haReplica;
 
-  private WriteRequestWalker(byte[] buf, int length, ValidationLimits limits) {
-    this.buf = buf;
-    this.length = length;
-    this.limit = length;
-    this.limits = limits;
+  // ---- the series being walked ----
+  private int rawLabels;
+  private int labels; // what validation sees: no empty values, no replica label
+  private int longestName;
+  private int longestValue;
+  private int prevNameAt;
+  private int prevNameLength;
+  private boolean unsorted;
+  private int metricAt;
+  private int metricLength;
+  private Violation labelViolation;
+  private long labelActual;
+  private long seriesSamples;
+  private long seriesHistograms;
+  private long lastSampleTs;
+  private boolean samplesRepeat; // timestamps not strictly increasing: duplicates possible
+  private long lastHistogramTs;
+  private boolean histogramsRepeat;
+  private Violation sampleViolation;
+  private long sampleActual;
+  private Violation histogramViolation;
+  private long histogramActual;
+  private int seriesExemplars;
+  private int exemplarsAtSeriesStart;
+  private long seriesEarliest;
+
+  // ---- reused scratch ----
+  private long[] exemplarTimestamps =
+      new long[64]; // kept exemplars, checked against the bound last
+  private int keptExemplars;
+  private long[] timestamps = new long[64]; // a series' timestamps, when they repeat
+  private int[] labelSpans = new int[64]; // name at, name length, value at, value length
+  private int[] indexes = new int[64];
+  private int[] buckets = new int[64];
+
+  // legacy-valid label names of up to 16 bytes, by their two words (see knownName)
+  private final long[] validNames = new long[128];
+  private final byte[] validNameLengths = new byte[64];
+
+  // the label just read
+  private int nameAt;
+  private int nameLength;
+  private int valueAt;
+  private int valueLength;
+
+  /** Walks {@code buf[0, length)} as a WriteRequest with {@code limits} at {@code nowMillis}. */
+  WriteRequestStats walk(
+      byte[] buf, int length, long compressedBytes, ValidationLimits limits, long nowMillis)
+      throws RemoteWriteException {
+    start(buf, length, limits, nowMillis);
+    try {
+      request();
+      return stats(compressedBytes);
+    } finally {
+      this.buf = null; // do not keep the thread's buffer (or a caller's array) reachable from here
+      this.limits = null;
+    }
   }
 
-  /** Walks {@code buf[0, length)} as a WriteRequest and counts it against {@code limits}. */
-  static WriteRequestStats walk(
-      byte[] buf, int length, long compressedBytes, ValidationLimits limits)
-      throws RemoteWriteException {
-    WriteRequestWalker walker = new WriteRequestWalker(buf, length, limits);
-    walker.request();
-    return walker.stats(compressedBytes);
+  private void start(byte[] buf, int length, ValidationLimits limits, long nowMillis) {
+    this.buf = buf;
+    this.length = length;
+    this.pos = 0;
+    this.limit = length;
+    this.limits = limits;
+    this.nowMillis = nowMillis;
+    this.maxTimestamp = saturatedAdd(nowMillis, limits.creationGraceMillis());
+    this.minTimestamp =
+        limits.pastGraceMillis() > 0
+            ? nowMillis - limits.pastGraceMillis() - limits.outOfOrderWindowMillis()
+            : Long.MIN_VALUE;
+    this.place = Place.REQUEST;
+    this.tagAt = 0;
+    series = 0;
+    floatSamples = 0;
+    histograms = 0;
+    exemplars = 0;
+    metadata = 0;
+    maxLabelsPerSeries = 0;
+    maxLabelNameLength = 0;
+    maxLabelValueLength = 0;
+    maxMetadataLength = 0;
+    validSamples = 0;
+    validMetadata = 0;
+    invalidSeries = 0;
+    droppedSamples = 0;
+    duplicateSamples = 0;
+    removedSeries = 0;
+    exemplarsCleared = 0;
+    exemplarsDropped = 0;
+    invalidMetadata = 0;
+    Arrays.fill(violations, 0);
+    firstViolation = null;
+    firstActual = 0;
+    earliestTimestamp = Long.MAX_VALUE;
+    haUndecided = limits.acceptHaSamples();
+    stripReplica = false;
+    haCluster = null;
+    haReplica = null;
+    keptExemplars = 0;
   }
 
   private void request() throws RemoteWriteException {
@@ -129,31 +326,59 @@ final class WriteRequestWalker {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // A series
+  // ---------------------------------------------------------------------------------------------
+
   private void timeSeries() throws RemoteWriteException {
-    seriesLabels = 0;
-    int longestName = 0;
-    int longestValue = 0;
-    long items = 0; // samples + histograms + exemplars: what Mimir drops with an invalid series
+    int start = pos;
+    int end = limit;
+    if (haUndecided) {
+      haUndecided = false;
+      findHaLabels();
+      pos = start;
+    }
+    rawLabels = 0;
+    labels = 0;
+    longestName = 0;
+    longestValue = 0;
+    prevNameAt = -1;
+    prevNameLength = -1;
+    unsorted = false;
+    metricAt = -1;
+    metricLength = 0;
+    labelViolation = null;
+    labelActual = 0;
+    seriesSamples = 0;
+    seriesHistograms = 0;
+    lastSampleTs = Long.MIN_VALUE;
+    samplesRepeat = false;
+    lastHistogramTs = Long.MIN_VALUE;
+    histogramsRepeat = false;
+    sampleViolation = null;
+    sampleActual = 0;
+    histogramViolation = null;
+    histogramActual = 0;
+    seriesExemplars = 0;
+    exemplarsAtSeriesStart = keptExemplars;
+    seriesEarliest = Long.MAX_VALUE;
+    fastLabels(end);
     int tag;
     while (true) {
-      // The common shapes first: a label whose lengths fit one byte each, and a sample. Anything
-      // else, including anything malformed, goes the general way below with its checks and errors.
+      // The common shapes first: a label whose lengths fit one byte each, and a plain sample.
+      // Anything else, including anything malformed, goes the general way below.
       int p = pos;
-      if (p + 1 < limit) {
+      if (p + 1 < end) {
         byte first = buf[p];
         int size = buf[p + 1];
-        if (size >= 0 && size <= limit - p - 2) {
+        if (size >= 0 && size <= end - p - 2) {
           if (first == LABELS_TAG && shortLabel(p + 2, p + 2 + size)) {
             pos = p + 2 + size;
-            seriesLabels++;
-            longestName = Math.max(longestName, labelNameLength);
-            longestValue = Math.max(longestValue, labelValueLength);
+            label(nameAt, nameLength, valueAt, valueLength);
             continue;
           }
-          if (first == SAMPLES_TAG) {
+          if (first == SAMPLES_TAG && shortSample(p + 2, p + 2 + size)) {
             pos = p + 2 + size;
-            floatSamples++;
-            items++;
             continue;
           }
         }
@@ -164,61 +389,522 @@ final class WriteRequestWalker {
       switch (WireFormat.getTagFieldNumber(tag)) {
         case LABELS -> {
           int outer = enter(tag, "TimeSeries.labels", Place.LABEL);
-          label();
+          readLabel();
           leave(outer, Place.SERIES);
-          seriesLabels++;
-          longestName = Math.max(longestName, labelNameLength);
-          longestValue = Math.max(longestValue, labelValueLength);
+          label(nameAt, nameLength, valueAt, valueLength);
         }
         case SAMPLES -> {
-          skipBytes(tag, "TimeSeries.samples");
-          floatSamples++;
-          items++;
+          int outer = enter(tag, "TimeSeries.samples", Place.SAMPLE);
+          sample(readSampleTimestamp());
+          leave(outer, Place.SERIES);
         }
         case EXEMPLARS -> {
-          skipBytes(tag, "TimeSeries.exemplars");
-          exemplars++;
-          items++;
+          if (limits.exemplarsEnabled()) {
+            int outer = enter(tag, "TimeSeries.exemplars", Place.EXEMPLAR);
+            exemplar();
+            leave(outer, Place.SERIES);
+          } else {
+            skipBytes(tag, "TimeSeries.exemplars");
+          }
+          seriesExemplars++;
         }
         case HISTOGRAMS -> {
-          skipBytes(tag, "TimeSeries.histograms");
-          histograms++;
-          items++;
+          int outer = enter(tag, "TimeSeries.histograms", Place.HISTOGRAM);
+          histogram(pos, limit);
+          leave(outer, Place.SERIES);
         }
         default -> skip(tag);
       }
     }
-    series++;
-    maxLabelsPerSeries = Math.max(maxLabelsPerSeries, seriesLabels);
-    maxLabelNameLength = Math.max(maxLabelNameLength, longestName);
-    maxLabelValueLength = Math.max(maxLabelValueLength, longestValue);
-    // Each limit is counted on its own; a series breaking several is still one invalid series.
-    boolean tooManyLabels = seriesLabels > limits.maxLabelNamesPerSeries();
-    boolean nameTooLong = longestName > limits.maxLabelNameLength();
-    boolean valueTooLong = longestValue > limits.maxLabelValueLength();
-    if (tooManyLabels) {
-      seriesOverMaxLabelNames++;
+    endSeries(start, end);
+  }
+
+  /**
+   * The labels at the start of the series, as senders write them (a name and a value with one-byte
+   * lengths, nothing else), checked with locals and a word at a time: the hot loop of the walk.
+   * Names of up to 8 bytes are read as one word, compared as one and looked up in {@link
+   * #validNames}; the values are checked for UTF-8 all at once afterwards (only ASCII passes here:
+   * tags and one-byte lengths are ASCII too). Leaves every other label, and any series whose checks
+   * need more (a non-ASCII byte, a long name out of order), to the general path: then the series is
+   * checked again in {@link #endSeries}. Stops at the first field of another shape.
+   */
+  private void fastLabels(int end) {
+    byte[] b = buf;
+    int p = pos;
+    int start = p;
+    int raw = 0;
+    int effective = 0;
+    int longestN = 0;
+    int longestV = 0;
+    int prevAt = -1;
+    int prevLength = -1;
+    boolean prevWords = false;
+    long prevW1 = 0;
+    long prevW2 = 0;
+    boolean recheck = false;
+    int metricA = -1;
+    int metricL = 0;
+    boolean strip = stripReplica;
+    boolean legacy = limits.nameValidation() == NameValidation.LEGACY;
+    while (p + 5 < end && b[p] == LABELS_TAG && b[p + 2] == NAME_TAG) {
+      int size = b[p + 1];
+      int nl = b[p + 3];
+      if (size < 4 || size > end - p - 2 || nl < 0 || nl > size - 4) {
+        break;
+      }
+      int na = p + 4;
+      int vt = na + nl;
+      int vl = b[vt + 1];
+      if (b[vt] != VALUE_TAG || vl < 0 || vt + 2 + vl != p + 2 + size) {
+        break;
+      }
+      p = vt + 2 + vl;
+      raw++;
+      longestN = Math.max(longestN, nl);
+      longestV = Math.max(longestV, vl);
+      if (vl == 0) {
+        continue; // RemoveEmptyLabelValues
+      }
+      // The name as two zero-padded little-endian words when it fits 16 bytes (nearly all do).
+      boolean words = nl <= 16 && na + 16 <= b.length;
+      long w1 = words ? (long) LONGS.get(b, na) & WORD_MASKS[Math.min(nl, 8)] : 0;
+      long w2 = words && nl > 8 ? (long) LONGS.get(b, na + 8) & WORD_MASKS[nl - 8] : 0;
+      if (strip && isReplica(na, nl)) {
+        continue; // RemoveLabel(haReplicaLabel)
+      }
+      effective++;
+      if (!legacy) {
+        recheck = true; // the UTF-8 scheme: left to the exact checks
+      } else if (words ? !knownName(w1, w2, nl) : !validLabelName(na, nl)) {
+        recheck = true; // an invalid name: endSeries finds which violation comes first
+      }
+      if (prevAt >= 0) {
+        // Sorted and unique: each name strictly greater than the one before (bytewise).
+        int cmp;
+        if (words && prevWords) {
+          long x = Long.reverseBytes(w1);
+          long y = Long.reverseBytes(prevW1);
+          if (x == y) {
+            x = Long.reverseBytes(w2);
+            y = Long.reverseBytes(prevW2);
+          }
+          // equal zero-padded words: the shorter name is a prefix of the longer
+          cmp = x != y ? Long.compareUnsigned(x, y) : nl - prevLength;
+        } else {
+          cmp = compareBytes(na, nl, prevAt, prevLength);
+        }
+        if (cmp <= 0) {
+          recheck = true; // out of order, or a duplicate name
+        }
+      }
+      prevWords = words;
+      prevW1 = w1;
+      prevW2 = w2;
+      if (nl == 8 && w1 == NAME_WORD && metricA < 0) {
+        metricA = vt + 2;
+        metricL = vl;
+      }
+      prevAt = na;
+      prevLength = nl;
     }
-    if (nameTooLong) {
-      seriesOverLabelNameLength++;
+    if (raw == 0) {
+      return;
     }
-    if (valueTooLong) {
-      seriesOverLabelValueLength++;
+    // Lengths over their limits, and the values' UTF-8, are checked for the whole series at once:
+    // the labels' bytes hold nothing but names, values and their one-byte tags and lengths, so
+    // they are all ASCII exactly when every name and value is.
+    if (longestN > limits.maxLabelNameLength()
+        || (longestV > limits.maxLabelValueLength()
+            && limits.labelValueStrategy() == LabelValueStrategy.ERROR)
+        || !ascii(b, start, p)) {
+      recheck = true;
     }
-    if (tooManyLabels || nameTooLong || valueTooLong) {
-      invalidSeries++;
-      droppedItems += items;
+    pos = p;
+    rawLabels = raw;
+    labels = effective;
+    longestName = longestN;
+    longestValue = longestV;
+    prevNameAt = prevAt;
+    prevNameLength = prevLength;
+    unsorted = recheck;
+    metricAt = metricA;
+    metricLength = metricL;
+    labelViolation = null; // when recheck is set, endSeries finds it in Mimir's order
+    labelActual = 0;
+  }
+
+  private static int nameSlot(long word) {
+    return (int) ((word * 0x9E37_79B9_7F4A_7C15L) >>> 58);
+  }
+
+  /** The first {@code n} (&lt;= 8) bytes at {@code at} as a little-endian word, zero padded. */
+  private static long word(byte[] b, int at, int n) {
+    return (long) LONGS.get(b, at) & WORD_MASKS[n];
+  }
+
+  private boolean isReplica(int at, int n) {
+    return sameBytes(at, n, limits.replicaLabelBytes());
+  }
+
+  /**
+   * A legacy-valid label name of up to 16 bytes, by its two words: looked up in a small cache of
+   * the names seen valid (a request holds a few dozen distinct names), checked and cached on a
+   * miss.
+   */
+  private boolean knownName(long w1, long w2, int n) {
+    if (n == 0) {
+      return false;
+    }
+    int slot = (int) (((w1 ^ (w2 * 0xC2B2_AE3D_27D4_EB4FL)) * 0x9E37_79B9_7F4A_7C15L) >>> 58);
+    if (validNames[2 * slot] == w1
+        && validNames[2 * slot + 1] == w2
+        && validNameLengths[slot] == n) {
+      return true;
+    }
+    if (!validLegacyName(w1, Math.min(n, 8), true)
+        || (n > 8 && !validLegacyName(w2, n - 8, false))) {
+      return false;
+    }
+    validNames[2 * slot] = w1;
+    validNames[2 * slot + 1] = w2;
+    validNameLengths[slot] = (byte) n;
+    return true;
+  }
+
+  /** [a-zA-Z0-9_] over the first {@code n} bytes of a word, the first no digit if {@code first}. */
+  private static boolean validLegacyName(long word, int n, boolean first) {
+    if (first && (NAME_CHARS[(int) word & 0xff] & LABEL_FIRST) == 0) {
+      return false;
+    }
+    for (int i = first ? 1 : 0; i < n; i++) {
+      if ((NAME_CHARS[(int) (word >>> (8 * i)) & 0xff] & LABEL_NEXT) == 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code b[from, to)} is all ASCII, a word at a time. */
+  private static boolean ascii(byte[] b, int from, int to) {
+    long or = 0;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      or |= (long) LONGS.get(b, i);
+    }
+    for (; i < to; i++) {
+      or |= b[i];
+    }
+    return (or & HIGH_BITS) == 0;
+  }
+
+  /**
+   * Mimir's {@code findHALabels} on the first series, wire order: each occurrence of a label sets
+   * it, until both are non-empty. Decides whether the replica label is stripped.
+   */
+  private void findHaLabels() throws RemoteWriteException {
+    byte[] clusterName = limits.clusterLabelBytes();
+    byte[] replicaName = limits.replicaLabelBytes();
+    int clusterAt = -1;
+    int clusterLength = 0;
+    int replicaAt = -1;
+    int replicaLength = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) != LABELS) {
+        skip(tag);
+        continue;
+      }
+      int outer = enter(tag, "TimeSeries.labels", Place.LABEL);
+      readLabel();
+      leave(outer, Place.SERIES);
+      if (sameBytes(nameAt, nameLength, replicaName)) {
+        replicaAt = valueAt;
+        replicaLength = valueLength;
+      }
+      if (sameBytes(nameAt, nameLength, clusterName)) {
+        clusterAt = valueAt;
+        clusterLength = valueLength;
+      }
+      if (clusterLength > 0 && replicaLength > 0) {
+        break;
+      }
+    }
+    // checkSample: either label missing or empty → not an HA request; a replica over the value
+    // length limit → accepted as it is (validation refuses it later), nothing stripped.
+    if (clusterLength == 0 || replicaLength == 0) {
+      return;
+    }
+    if (replicaLength > limits.maxLabelValueLength()) {
+      return;
+    }
+    stripReplica = true;
+    haCluster = new String(buf, clusterAt, clusterLength, StandardCharsets.UTF_8);
+    haReplica = new String(buf, replicaAt, replicaLength, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * One label of the series as received: counted for the request's statistics, then, unless Mimir
+   * removes it before validation, checked in wire order (which is Mimir's sorted order when the
+   * sender sorts, as Prometheus does; otherwise {@link #endSeries} checks again sorted).
+   */
+  private void label(int nAt, int nLength, int vAt, int vLength) {
+    rawLabels++;
+    if (nLength > longestName) {
+      longestName = nLength;
+    }
+    if (vLength > longestValue) {
+      longestValue = vLength;
+    }
+    if (vLength == 0) {
+      return; // RemoveEmptyLabelValues
+    }
+    if (stripReplica && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
+      return; // RemoveLabel(haReplicaLabel)
+    }
+    labels++;
+    int cmp = prevNameAt < 0 ? 1 : compareBytes(nAt, nLength, prevNameAt, prevNameLength);
+    prevNameAt = nAt;
+    prevNameLength = nLength;
+    if (cmp < 0) {
+      unsorted = true;
+    }
+    if (nLength == 8 && metricAt < 0 && isNameLabel(nAt)) {
+      metricAt = vAt;
+      metricLength = vLength;
+    }
+    if (!unsorted && labelViolation == null) {
+      labelViolation = labelChain(nAt, nLength, vAt, vLength, cmp == 0);
     }
   }
 
   /**
+   * validateLabels' per-label checks, in its order: the else-if chain on name and value, then the
+   * duplicate check; sets {@link #labelActual}.
+   */
+  private Violation labelChain(int nAt, int nLength, int vAt, int vLength, boolean duplicate) {
+    if (!validLabelName(nAt, nLength)) {
+      return Violation.LABEL_INVALID;
+    }
+    if (nLength > limits.maxLabelNameLength()) {
+      labelActual = nLength;
+      return Violation.LABEL_NAME_TOO_LONG;
+    }
+    if (!validUtf8(vAt, vLength)) {
+      return Violation.LABEL_VALUE_INVALID;
+    }
+    if (vLength > limits.maxLabelValueLength()
+        && limits.labelValueStrategy() == LabelValueStrategy.ERROR) {
+      labelActual = vLength;
+      return Violation.LABEL_VALUE_TOO_LONG;
+    }
+    return duplicate ? Violation.DUPLICATE_LABEL_NAMES : null;
+  }
+
+  /** The series is complete: Mimir's verdict on it, and what it adds to the counts. */
+  private void endSeries(int start, int end) throws RemoteWriteException {
+    series++;
+    floatSamples += seriesSamples;
+    histograms += seriesHistograms;
+    exemplars += seriesExemplars;
+    maxLabelsPerSeries = Math.max(maxLabelsPerSeries, rawLabels);
+    maxLabelNameLength = Math.max(maxLabelNameLength, longestName);
+    maxLabelValueLength = Math.max(maxLabelValueLength, longestValue);
+    if (labels == 0) {
+      // No label left: removed without a word (prePushSortAndFilterMiddleware).
+      removedSeries++;
+      dropExemplars();
+      return;
+    }
+    // validateExemplars' bound comes from the samples of the series validation sees.
+    earliestTimestamp = Math.min(earliestTimestamp, seriesEarliest);
+    if (unsorted) {
+      sortedLabels(start, end); // Mimir sorts before validating: check again in that order
+    }
+    Violation v = null;
+    long actual = 0;
+    if (metricAt < 0) {
+      v = Violation.MISSING_METRIC_NAME;
+    } else if (!validMetricName(metricAt, metricLength)) {
+      v = Violation.METRIC_NAME_INVALID;
+    } else if (labels > limits.maxLabelNamesPerSeries()) {
+      actual = labels;
+      if (!endsWithInfo(metricAt, metricLength)) {
+        v = Violation.MAX_LABEL_NAMES_PER_SERIES;
+      } else if (labels > limits.maxLabelNamesPerInfoSeries()) {
+        v = Violation.MAX_LABEL_NAMES_PER_INFO_SERIES;
+      }
+    }
+    if (v == null && labelViolation != null) {
+      v = labelViolation;
+      actual = labelActual;
+    }
+    if (v == null && sampleViolation != null) {
+      v = sampleViolation;
+      actual = sampleActual;
+    }
+    if (v == null && histogramViolation != null) {
+      v = histogramViolation;
+      actual = histogramActual;
+    }
+    if (v != null) {
+      invalidSeries++;
+      violations[v.ordinal()]++;
+      droppedSamples += seriesSamples + seriesHistograms;
+      dropExemplars();
+      if (firstViolation == null) {
+        firstViolation = v;
+        firstActual = actual;
+      }
+      return;
+    }
+    long samples = samplesRepeat ? distinctTimestamps(start, end, SAMPLES) : seriesSamples;
+    long hists = histogramsRepeat ? distinctTimestamps(start, end, HISTOGRAMS) : seriesHistograms;
+    duplicateSamples += seriesSamples - samples + seriesHistograms - hists;
+    validSamples += samples + hists;
+    if (limits.exemplarsEnabled()) {
+      exemplarsDropped += seriesExemplars - (keptExemplars - exemplarsAtSeriesStart);
+    } else {
+      exemplarsCleared += seriesExemplars;
+    }
+  }
+
+  /** The series' exemplars are not counted: forget the ones kept so far. */
+  private void dropExemplars() {
+    if (limits.exemplarsEnabled()) {
+      exemplarsDropped += seriesExemplars;
+    } else {
+      exemplarsCleared += seriesExemplars;
+    }
+    keptExemplars = exemplarsAtSeriesStart;
+  }
+
+  /**
+   * Checks the labels of the series in {@code buf[start, end)} again, sorted by name as Mimir sorts
+   * them ({@code SortLabelsIfNeeded}, bytewise), setting {@link #labelViolation} and the metric
+   * name. Only for senders that do not sort their labels.
+   */
+  private void sortedLabels(int start, int end) throws RemoteWriteException {
+    int n = 0;
+    pos = start;
+    limit = end;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) != LABELS) {
+        skip(tag);
+        continue;
+      }
+      int outer = enter(tag, "TimeSeries.labels", Place.LABEL);
+      readLabel();
+      leave(outer, Place.SERIES);
+      if (valueLength == 0
+          || (stripReplica && sameBytes(nameAt, nameLength, limits.replicaLabelBytes()))) {
+        continue;
+      }
+      if (4 * n + 4 > labelSpans.length) {
+        labelSpans = Arrays.copyOf(labelSpans, 2 * labelSpans.length);
+      }
+      labelSpans[4 * n] = nameAt;
+      labelSpans[4 * n + 1] = nameLength;
+      labelSpans[4 * n + 2] = valueAt;
+      labelSpans[4 * n + 3] = valueLength;
+      n++;
+    }
+    if (indexes.length < n) {
+      indexes = new int[Math.max(n, 2 * indexes.length)];
+    }
+    for (int i = 0; i < n; i++) {
+      indexes[i] = i;
+    }
+    // Insertion sort, stable: label counts are small, and a mostly sorted series is nearly free.
+    for (int i = 1; i < n; i++) {
+      int x = indexes[i];
+      int j = i - 1;
+      while (j >= 0 && compareLabel(indexes[j], x) > 0) {
+        indexes[j + 1] = indexes[j];
+        j--;
+      }
+      indexes[j + 1] = x;
+    }
+    metricAt = -1;
+    labelViolation = null;
+    for (int i = 0; i < n; i++) {
+      int k = 4 * indexes[i];
+      int nAt = labelSpans[k];
+      int nLength = labelSpans[k + 1];
+      if (metricAt < 0 && nLength == 8 && isNameLabel(nAt)) {
+        metricAt = labelSpans[k + 2];
+        metricLength = labelSpans[k + 3];
+      }
+      if (labelViolation == null) {
+        boolean duplicate =
+            i > 0
+                && compareBytes(
+                        nAt,
+                        nLength,
+                        labelSpans[4 * indexes[i - 1]],
+                        labelSpans[4 * indexes[i - 1] + 1])
+                    == 0;
+        labelViolation = labelChain(nAt, nLength, labelSpans[k + 2], labelSpans[k + 3], duplicate);
+      }
+    }
+  }
+
+  private int compareLabel(int a, int b) {
+    return compareBytes(
+        labelSpans[4 * a], labelSpans[4 * a + 1], labelSpans[4 * b], labelSpans[4 * b + 1]);
+  }
+
+  /**
+   * The distinct timestamps of the series' samples (or histograms) in {@code buf[start, end)}:
+   * Mimir keeps the first of each timestamp and drops the rest silently ({@code validateSamples},
+   * {@code validateHistograms}). Only when the timestamps are not strictly increasing.
+   */
+  private long distinctTimestamps(int start, int end, int field) throws RemoteWriteException {
+    int n = 0;
+    pos = start;
+    limit = end;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) != field) {
+        skip(tag);
+        continue;
+      }
+      int outer =
+          enter(
+              tag,
+              field == SAMPLES ? "TimeSeries.samples" : "TimeSeries.histograms",
+              field == SAMPLES ? Place.SAMPLE : Place.HISTOGRAM);
+      long ts = field == SAMPLES ? readSampleTimestamp() : histogramTimestamp();
+      leave(outer, Place.SERIES);
+      if (n == timestamps.length) {
+        timestamps = Arrays.copyOf(timestamps, 2 * n);
+      }
+      timestamps[n++] = ts;
+    }
+    Arrays.sort(timestamps, 0, n);
+    long distinct = n == 0 ? 0 : 1;
+    for (int i = 1; i < n; i++) {
+      if (timestamps[i] != timestamps[i - 1]) {
+        distinct++;
+      }
+    }
+    return distinct;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Labels
+  // ---------------------------------------------------------------------------------------------
+
+  /**
    * Reads a label in {@code buf[p, end)} made only of name and value fields with one-byte lengths
-   * (nearly every label), setting {@link #labelNameLength} and {@link #labelValueLength}; false,
-   * having changed nothing, for any other label.
+   * (nearly every label) into {@link #nameAt} and the others; false, having changed nothing, for
+   * any other label.
    */
   private boolean shortLabel(int p, int end) {
-    int name = 0;
-    int value = 0;
+    int nAt = p;
+    int nLength = 0;
+    int vAt = p;
+    int vLength = 0;
     while (p < end) {
       if (p + 1 >= end) {
         return false;
@@ -229,31 +915,517 @@ final class WriteRequestWalker {
         return false;
       }
       if (field == NAME_TAG) {
-        name = size; // a field seen twice: the last one wins, as protobuf decoders do
+        nAt = p + 2; // a field seen twice: the last one wins, as protobuf decoders do
+        nLength = size;
       } else if (field == VALUE_TAG) {
-        value = size;
+        vAt = p + 2;
+        vLength = size;
       } else {
         return false;
       }
       p += 2 + size;
     }
-    labelNameLength = name;
-    labelValueLength = value;
+    nameAt = nAt;
+    nameLength = nLength;
+    valueAt = vAt;
+    valueLength = vLength;
     return true;
   }
 
-  private void label() throws RemoteWriteException {
+  private void readLabel() throws RemoteWriteException {
     // A field seen twice: the last one wins, as protobuf decoders do.
-    labelNameLength = 0;
-    labelValueLength = 0;
+    nameAt = pos;
+    nameLength = 0;
+    valueAt = pos;
+    valueLength = 0;
     int tag;
     while ((tag = nextTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
-        case LABEL_NAME -> labelNameLength = skipBytes(tag, "Label.name");
-        case LABEL_VALUE -> labelValueLength = skipBytes(tag, "Label.value");
+        case LABEL_NAME -> {
+          nameLength = length(tag, "Label.name");
+          nameAt = pos;
+          pos += nameLength;
+        }
+        case LABEL_VALUE -> {
+          valueLength = length(tag, "Label.value");
+          valueAt = pos;
+          pos += valueLength;
+        }
         default -> skip(tag);
       }
     }
+  }
+
+  /**
+   * prometheus/common's label name rule for the tenant's scheme (legacy: [a-zA-Z_][a-zA-Z0-9_]*).
+   */
+  private boolean validLabelName(int at, int n) {
+    if (n == 0) {
+      return false;
+    }
+    if (limits.nameValidation() == NameValidation.UTF8) {
+      return validUtf8(at, n);
+    }
+    byte[] b = buf;
+    if ((NAME_CHARS[b[at] & 0xff] & LABEL_FIRST) == 0) {
+      return false;
+    }
+    int all = LABEL_NEXT;
+    for (int i = at + 1, end = at + n; i < end; i++) {
+      all &= NAME_CHARS[b[i] & 0xff];
+    }
+    return all != 0;
+  }
+
+  /** The metric name rule for the tenant's scheme (legacy: [a-zA-Z_:][a-zA-Z0-9_:]*). */
+  private boolean validMetricName(int at, int n) {
+    if (n == 0) {
+      return false;
+    }
+    if (limits.nameValidation() == NameValidation.UTF8) {
+      return validUtf8(at, n);
+    }
+    byte[] b = buf;
+    if ((NAME_CHARS[b[at] & 0xff] & METRIC_FIRST) == 0) {
+      return false;
+    }
+    int all = METRIC_NEXT;
+    for (int i = at + 1, end = at + n; i < end; i++) {
+      all &= NAME_CHARS[b[i] & 0xff];
+    }
+    return all != 0;
+  }
+
+  /** Whether the 8 bytes at {@code at} are {@code __name__}. */
+  private boolean isNameLabel(int at) {
+    byte[] b = buf;
+    return b[at] == '_'
+        && b[at + 1] == '_'
+        && b[at + 2] == 'n'
+        && b[at + 3] == 'a'
+        && b[at + 4] == 'm'
+        && b[at + 5] == 'e'
+        && b[at + 6] == '_'
+        && b[at + 7] == '_';
+  }
+
+  private boolean endsWithInfo(int at, int n) {
+    return n >= 5
+        && buf[at + n - 5] == '_'
+        && buf[at + n - 4] == 'i'
+        && buf[at + n - 3] == 'n'
+        && buf[at + n - 2] == 'f'
+        && buf[at + n - 1] == 'o';
+  }
+
+  /** Go's {@code utf8.ValidString}: all ASCII (one OR over the bytes), or decoded strictly. */
+  private boolean validUtf8(int at, int n) {
+    byte[] b = buf;
+    int or = 0;
+    for (int i = at, end = at + n; i < end; i++) {
+      or |= b[i];
+    }
+    return or >= 0 || Utf8.valid(b, at, at + n);
+  }
+
+  private boolean sameBytes(int at, int n, byte[] name) {
+    if (n != name.length) {
+      return false;
+    }
+    for (int i = 0; i < n; i++) {
+      if (buf[at + i] != name[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Bytewise (unsigned) comparison, as Go compares strings. */
+  private int compareBytes(int a, int aLength, int b, int bLength) {
+    int n = Math.min(aLength, bLength);
+    byte[] x = buf;
+    for (int i = 0; i < n; i++) {
+      int c = (x[a + i] & 0xff) - (x[b + i] & 0xff);
+      if (c != 0) {
+        return c;
+      }
+    }
+    return aLength - bLength;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Samples and histograms
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A sample in {@code buf[p, end)} written as Prometheus writes it: the value (fixed64), then the
+   * timestamp (a varint ending exactly at {@code end}); false, having changed nothing, otherwise.
+   */
+  private boolean shortSample(int p, int end) {
+    if (end - p < 11 || buf[p] != SAMPLE_VALUE_TAG || buf[p + 9] != SAMPLE_TIMESTAMP_TAG) {
+      return false;
+    }
+    int q = p + 10;
+    long ts = 0;
+    for (int shift = 0; shift < 64 && q < end; shift += 7) {
+      byte b = buf[q++];
+      ts |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        if (q != end) {
+          return false;
+        }
+        sample(ts);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The timestamp of the sample being read (its message is the current limit); 0 when absent. */
+  private long readSampleTimestamp() throws RemoteWriteException {
+    long ts = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case SAMPLE_VALUE -> {
+          requireWireType(tag, WireFormat.WIRETYPE_FIXED64, "Sample.value");
+          skipRaw(8);
+        }
+        case SAMPLE_TIMESTAMP -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Sample.timestamp");
+          ts = readVarint();
+        }
+        default -> skip(tag);
+      }
+    }
+    return ts;
+  }
+
+  private void sample(long ts) {
+    seriesSamples++;
+    if (ts <= lastSampleTs) {
+      samplesRepeat = true;
+    }
+    lastSampleTs = ts;
+    if (ts < seriesEarliest) {
+      seriesEarliest = ts;
+    }
+    if (sampleViolation == null) {
+      if (ts > maxTimestamp) {
+        sampleViolation = Violation.TOO_FAR_IN_FUTURE;
+        sampleActual = ts;
+      } else if (ts < minTimestamp) {
+        sampleViolation = Violation.TOO_FAR_IN_PAST;
+        sampleActual = ts;
+      }
+    }
+  }
+
+  /**
+   * A native histogram in {@code buf[start, end)}: its timestamp, schema and bucket entries, with
+   * validateSampleHistogram's checks in its order: future, past, schema, bucket limit.
+   */
+  private void histogram(int start, int end) throws RemoteWriteException {
+    long ts = 0;
+    int schema = 0;
+    boolean floatCounts = false;
+    int positiveDeltas = 0;
+    int negativeDeltas = 0;
+    int positiveCounts = 0;
+    int negativeCounts = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case H_TIMESTAMP -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Histogram.timestamp");
+          ts = readVarint();
+        }
+        case H_SCHEMA -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Histogram.schema");
+          int raw = (int) readVarint();
+          schema = (raw >>> 1) ^ -(raw & 1); // sint32
+        }
+        case H_COUNT_INT -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Histogram.count_int");
+          readVarint();
+          floatCounts = false; // a oneof: the last one set wins
+        }
+        case H_COUNT_FLOAT -> {
+          requireWireType(tag, WireFormat.WIRETYPE_FIXED64, "Histogram.count_float");
+          skipRaw(8);
+          floatCounts = true;
+        }
+        case H_POSITIVE_DELTAS -> positiveDeltas += varintEntries(tag);
+        case H_NEGATIVE_DELTAS -> negativeDeltas += varintEntries(tag);
+        case H_POSITIVE_COUNTS -> positiveCounts += fixed64Entries(tag);
+        case H_NEGATIVE_COUNTS -> negativeCounts += fixed64Entries(tag);
+        default -> skip(tag);
+      }
+    }
+    seriesHistograms++;
+    if (ts <= lastHistogramTs) {
+      histogramsRepeat = true;
+    }
+    lastHistogramTs = ts;
+    if (ts < seriesEarliest) {
+      seriesEarliest = ts;
+    }
+    if (histogramViolation != null) {
+      return;
+    }
+    if (ts > maxTimestamp) {
+      histogramViolation = Violation.TOO_FAR_IN_FUTURE;
+      histogramActual = ts;
+    } else if (ts < minTimestamp) {
+      histogramViolation = Violation.TOO_FAR_IN_PAST;
+      histogramActual = ts;
+    } else if ((schema < MIN_SCHEMA || schema > MAX_SCHEMA) && schema != CUSTOM_BUCKETS_SCHEMA) {
+      histogramViolation = Violation.INVALID_NATIVE_HISTOGRAM_SCHEMA;
+      histogramActual = schema;
+    } else {
+      int bucketLimit = limits.maxNativeHistogramBuckets();
+      // mimirpb BucketCount: entries of the four bucket fields, not the spans' lengths
+      int bucketCount = positiveDeltas + negativeDeltas + positiveCounts + negativeCounts;
+      if (bucketLimit > 0 && bucketCount > bucketLimit) {
+        histogramActual = bucketCount;
+        if (schema == CUSTOM_BUCKETS_SCHEMA) {
+          histogramViolation = Violation.NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE;
+        } else if (!limits.reduceNativeHistogramOverMaxBuckets()) {
+          histogramViolation = Violation.MAX_NATIVE_HISTOGRAM_BUCKETS;
+        } else if (!reducible(
+            start,
+            end,
+            schema,
+            floatCounts,
+            floatCounts ? positiveCounts : positiveDeltas,
+            floatCounts ? negativeCounts : negativeDeltas,
+            positiveDeltas + negativeDeltas)) {
+          histogramViolation = Violation.NOT_REDUCIBLE_NATIVE_HISTOGRAM;
+        }
+      }
+    }
+  }
+
+  /**
+   * Whether Mimir's reduction loop brings the histogram under the bucket limit ({@code
+   * validateSampleHistogram}: {@code ReduceResolution} until the count is strictly below the limit;
+   * an error at schema -4). For an integer histogram each step merges its buckets as Prometheus'
+   * {@code reduceResolution} does; mimirpb's {@code reduceFloatResolution} reports the delta
+   * entries (none, for a float histogram) as its count, so a float histogram stops after one step.
+   * Spans that name more buckets than their side holds make Go's reduction index past its slice
+   * (the request fails in Mimir): not reducible.
+   *
+   * @param positiveEntries bucket entries the positive spans index (deltas, or counts if float)
+   * @param negativeEntries the same for the negative side
+   * @param deltaEntries all delta entries: what the float reduction reports
+   */
+  private boolean reducible(
+      int start,
+      int end,
+      int schema,
+      boolean floatCounts,
+      int positiveEntries,
+      int negativeEntries,
+      int deltaEntries)
+      throws RemoteWriteException {
+    int bucketLimit = limits.maxNativeHistogramBuckets();
+    int positive = spanIndexes(start, end, H_POSITIVE_SPANS, 0);
+    int negative = spanIndexes(start, end, H_NEGATIVE_SPANS, positive);
+    if (positive > positiveEntries || negative > negativeEntries) {
+      return false;
+    }
+    for (int s = schema; s > MIN_SCHEMA; s--) {
+      if (floatCounts) {
+        if (deltaEntries < bucketLimit) {
+          return true;
+        }
+        continue;
+      }
+      int p = reduceOnce(0, positive);
+      int n = reduceOnce(positive, negative);
+      System.arraycopy(buckets, positive, buckets, p, n); // the negative side right after
+      positive = p;
+      negative = n;
+      if (p + n < bucketLimit) {
+        return true;
+      }
+    }
+    return false; // "cannot reduce resolution of histogram with schema -4"
+  }
+
+  /**
+   * Writes the bucket indexes of the spans in field {@code field} of the histogram in {@code
+   * buf[start, end)} to {@link #buckets} from {@code at}; returns how many.
+   */
+  private int spanIndexes(int start, int end, int field, int at) throws RemoteWriteException {
+    pos = start;
+    limit = end;
+    int n = 0;
+    int index = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) != field) {
+        skip(tag);
+        continue;
+      }
+      int outer = enter(tag, "Histogram spans", Place.HISTOGRAM);
+      int offset = 0;
+      int spanLength = 0;
+      int t;
+      while ((t = nextTag()) != 0) {
+        switch (WireFormat.getTagFieldNumber(t)) {
+          case SPAN_OFFSET -> {
+            requireWireType(t, WireFormat.WIRETYPE_VARINT, "BucketSpan.offset");
+            int raw = (int) readVarint();
+            offset = (raw >>> 1) ^ -(raw & 1); // sint32
+          }
+          case SPAN_LENGTH -> {
+            requireWireType(t, WireFormat.WIRETYPE_VARINT, "BucketSpan.length");
+            spanLength = (int) readVarint(); // uint32
+          }
+          default -> skip(t);
+        }
+      }
+      leave(outer, Place.HISTOGRAM);
+      index += offset;
+      long count = Integer.toUnsignedLong(spanLength);
+      if (count > end - start) {
+        count = end - start + 1L; // more buckets than bytes: cannot match the entries anyway
+      }
+      for (long j = 0; j < count; j++) {
+        if (at + n == buckets.length) {
+          buckets = Arrays.copyOf(buckets, 2 * buckets.length);
+        }
+        buckets[at + n++] = index++;
+      }
+    }
+    pos = end;
+    return n;
+  }
+
+  /**
+   * One step of Prometheus' {@code reduceResolution} on the bucket indexes {@code buckets[at, at +
+   * n)}: each index goes to {@code ((i - 1) >> 1) + 1}; equal neighbours merge. Rewrites them in
+   * place; returns how many are left.
+   */
+  private int reduceOnce(int at, int n) {
+    int out = 0;
+    int last = 0;
+    for (int i = 0; i < n; i++) {
+      int target = ((buckets[at + i] - 1) >> 1) + 1;
+      // Go's cases: the first, the same target (merged), the next one or one past a gap (a new
+      // bucket); a lower one matches none and is dropped. int32 arithmetic, wrapping as Go's.
+      if (out == 0 || (target != last && (last + 1 == target || last + 1 < target))) {
+        buckets[at + out++] = target;
+        last = target;
+      }
+    }
+    return out;
+  }
+
+  /** The timestamp of the histogram being read (its message is the current limit). */
+  private long histogramTimestamp() throws RemoteWriteException {
+    long ts = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) == H_TIMESTAMP) {
+        requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Histogram.timestamp");
+        ts = readVarint();
+      } else {
+        skip(tag);
+      }
+    }
+    return ts;
+  }
+
+  /** Entries of a repeated varint field, packed or not; a packed run must end on a whole varint. */
+  private int varintEntries(int tag) throws RemoteWriteException {
+    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
+      readVarint();
+      return 1;
+    }
+    int size = length(tag, "Histogram deltas");
+    int end = pos + size;
+    int entries = 0;
+    int run = 0;
+    for (int i = pos; i < end; i++) {
+      run++;
+      if (buf[i] >= 0) {
+        entries++;
+        run = 0;
+      } else if (run == 10) {
+        throw bad("malformed varint (more than 10 bytes) in a packed field");
+      }
+    }
+    if (run != 0) {
+      throw bad("packed varints end in the middle of a varint");
+    }
+    pos = end;
+    return entries;
+  }
+
+  /** Entries of a repeated double field, packed or not. */
+  private int fixed64Entries(int tag) throws RemoteWriteException {
+    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_FIXED64) {
+      skipRaw(8);
+      return 1;
+    }
+    int size = length(tag, "Histogram counts");
+    if (size % 8 != 0) {
+      throw bad("packed doubles of " + size + " bytes, not a multiple of 8");
+    }
+    pos += size;
+    return size / 8;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Exemplars and metadata
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * An exemplar of a tenant that keeps them: kept when it is among the series' first {@code
+   * max_exemplars_per_series_per_request} and validateExemplar finds nothing wrong; its lower time
+   * bound is checked once the request's earliest sample is known.
+   */
+  private void exemplar() throws RemoteWriteException {
+    int labelCount = 0;
+    long runes = 0;
+    boolean nonBlank = false;
+    long ts = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case EXEMPLAR_LABELS -> {
+          int outer = enter(tag, "Exemplar.labels", Place.EXEMPLAR);
+          readLabel();
+          leave(outer, Place.EXEMPLAR);
+          labelCount++;
+          runes +=
+              Utf8.runeCount(buf, nameAt, nameLength) + Utf8.runeCount(buf, valueAt, valueLength);
+          nonBlank |= nameLength > 0 && valueLength > 0;
+        }
+        case EXEMPLAR_TIMESTAMP -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Exemplar.timestamp");
+          ts = readVarint();
+        }
+        default -> skip(tag);
+      }
+    }
+    int perSeries = limits.maxExemplarsPerSeriesPerRequest();
+    if (perSeries > 0 && seriesExemplars >= perSeries) {
+      return; // ResizeExemplars: only the first ones are kept, valid or not
+    }
+    if (labelCount == 0
+        || ts == 0
+        || runes > EXEMPLAR_MAX_LABEL_RUNES
+        || !nonBlank
+        || ts > maxTimestamp) {
+      return;
+    }
+    if (keptExemplars == exemplarTimestamps.length) {
+      exemplarTimestamps = Arrays.copyOf(exemplarTimestamps, 2 * keptExemplars);
+    }
+    exemplarTimestamps[keptExemplars++] = ts;
   }
 
   private void metricMetadata() throws RemoteWriteException {
@@ -264,9 +1436,7 @@ final class WriteRequestWalker {
     while ((tag = nextTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
         case METADATA_TYPE -> {
-          if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_VARINT) {
-            throw wrongWireType(tag, "MetricMetadata.type", WireFormat.WIRETYPE_VARINT);
-          }
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "MetricMetadata.type");
           readVarint();
         }
         case METADATA_FAMILY_NAME ->
@@ -278,12 +1448,30 @@ final class WriteRequestWalker {
     }
     metadata++;
     maxMetadataLength = Math.max(maxMetadataLength, Math.max(help, unit));
-    // Mimir truncates an over-long help text but drops the entry for a long name or unit.
-    if (familyName > limits.maxMetadataLength() || unit > limits.maxMetadataLength()) {
-      metadataOverLength++;
-      droppedItems++;
+    // cleanAndValidateMetadata: a long HELP is truncated, not an error.
+    Violation v = null;
+    if (familyName == 0 && limits.enforceMetadataMetricName()) {
+      v = Violation.METADATA_MISSING_METRIC_NAME;
+    } else if (familyName > limits.maxMetadataLength()) {
+      v = Violation.METADATA_METRIC_NAME_TOO_LONG;
+    } else if (unit > limits.maxMetadataLength()) {
+      v = Violation.METADATA_UNIT_TOO_LONG;
+    }
+    if (v == null) {
+      validMetadata++;
+      return;
+    }
+    invalidMetadata++;
+    violations[v.ordinal()]++;
+    if (firstViolation == null) {
+      firstViolation = v;
+      firstActual = v == Violation.METADATA_UNIT_TOO_LONG ? unit : familyName;
     }
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // Wire format
+  // ---------------------------------------------------------------------------------------------
 
   private int nextTag() throws RemoteWriteException {
     tagAt = pos;
@@ -343,7 +1531,9 @@ final class WriteRequestWalker {
     return outer;
   }
 
+  /** Leaves an embedded message, which must have been read to its end. */
   private void leave(int outerLimit, Place outer) {
+    pos = limit;
     limit = outerLimit;
     place = outer;
   }
@@ -353,6 +1543,12 @@ final class WriteRequestWalker {
     int size = length(tag, field);
     pos += size; // length() checked it fits
     return size;
+  }
+
+  private void requireWireType(int tag, int expected, String field) throws RemoteWriteException {
+    if (WireFormat.getTagWireType(tag) != expected) {
+      throw wrongWireType(tag, field, expected);
+    }
   }
 
   /**
@@ -445,7 +1641,10 @@ final class WriteRequestWalker {
         switch (place) {
           case REQUEST -> "WriteRequest";
           case SERIES -> "timeseries #" + series;
-          case LABEL -> "timeseries #" + series + ", label #" + seriesLabels;
+          case LABEL -> "timeseries #" + series + ", label #" + rawLabels;
+          case SAMPLE -> "timeseries #" + series + ", sample #" + seriesSamples;
+          case HISTOGRAM -> "timeseries #" + series + ", histogram #" + seriesHistograms;
+          case EXEMPLAR -> "timeseries #" + series + ", exemplar #" + seriesExemplars;
           case METADATA -> "metadata #" + metadata;
         };
     return new RemoteWriteException(
@@ -462,6 +1661,22 @@ final class WriteRequestWalker {
   }
 
   private WriteRequestStats stats(long compressedBytes) {
+    // validateExemplars' lower bound: 5 minutes before the request's earliest sample (and no
+    // older than the past grace period allows); no bound when the request has no samples.
+    long minExemplar = 0;
+    if (earliestTimestamp != Long.MAX_VALUE) {
+      minExemplar = earliestTimestamp - EXEMPLAR_MAX_AGE_MILLIS;
+      if (limits.pastGraceMillis() > 0) {
+        minExemplar = Math.max(minExemplar, minTimestamp);
+      }
+    }
+    long validExemplars = 0;
+    for (int i = 0; i < keptExemplars; i++) {
+      if (exemplarTimestamps[i] >= minExemplar) {
+        validExemplars++;
+      }
+    }
+    exemplarsDropped += keptExemplars - validExemplars;
     return new WriteRequestStats(
         compressedBytes,
         length,
@@ -474,11 +1689,25 @@ final class WriteRequestWalker {
         maxLabelNameLength,
         maxLabelValueLength,
         maxMetadataLength,
-        seriesOverMaxLabelNames,
-        seriesOverLabelNameLength,
-        seriesOverLabelValueLength,
-        metadataOverLength,
+        validSamples,
+        validExemplars,
+        validMetadata,
         invalidSeries,
-        droppedItems);
+        droppedSamples,
+        duplicateSamples,
+        removedSeries,
+        exemplarsCleared,
+        exemplarsDropped,
+        invalidMetadata,
+        violations.clone(),
+        firstViolation,
+        firstActual,
+        haCluster,
+        haReplica);
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long r = a + b;
+    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 }

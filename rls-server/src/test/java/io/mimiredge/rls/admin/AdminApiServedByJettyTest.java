@@ -77,7 +77,15 @@ class AdminApiServedByJettyTest {
               .build();
       admin.register(environment.jersey());
       // what a door does with every decision
-      admin.recorder().record(Door.HTTP_PUSH, enforcer.checkTenant("boot"), 1_000);
+      admin
+          .recorder()
+          .record(
+              Door.HTTP_PUSH,
+              enforcer.decide(
+                  "boot",
+                  io.mimiredge.rls.testing.Stats.ofSamples(0),
+                  io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS),
+              1_000);
     }
   }
 

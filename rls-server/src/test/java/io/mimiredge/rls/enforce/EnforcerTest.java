@@ -14,7 +14,9 @@ import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.limits.ValidationPolicy;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import io.mimiredge.rls.testing.Stats;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,38 +52,21 @@ class EnforcerTest {
     return Enforcer.builder().overrides(Overrides.of(defaults)).buckets(store).build();
   }
 
+  /** The time decisions are made at (HA elections only). */
+  private static final long NOW = 1_795_400_000_000L;
+
   /** A valid request with this many float samples. */
   static WriteRequestStats samples(long n) {
-    return stats(n, 0, 0, 0, 0, 0, 0);
+    return Stats.ofSamples(n);
   }
 
-  /** A request of 10 series × 10 samples with violations; each invalid series drops 10 items. */
-  static WriteRequestStats stats(
-      long samples,
-      long overLabelNames,
-      long overNameLength,
-      long overValueLength,
-      long metadataOver,
-      long invalidSeries,
-      long dropped) {
-    return new WriteRequestStats(
-        1000,
-        5000,
-        10,
-        samples,
-        0,
-        0,
-        0,
-        35,
-        2000,
-        5000,
-        2048,
-        overLabelNames,
-        overNameLength,
-        overValueLength,
-        metadataOver,
-        invalidSeries,
-        dropped);
+  /** The whole decision for scanned stats: tenant, request token, then the rest. */
+  private static Decision decide(Enforcer e, String orgId, WriteRequestStats s) {
+    return e.decide(orgId, s, NOW);
+  }
+
+  private static TenantSnapshot tenant(Enforcer e, String id) {
+    return e.check(id).tenant();
   }
 
   /** One step of a scenario: wait, push, expect. */
@@ -204,7 +189,7 @@ class EnforcerTest {
     for (int i = 0; i < steps.size(); i++) {
       Step s = steps.get(i);
       advanceMillis(s.waitMillis());
-      Decision d = e.decide(T, samples(s.items()));
+      Decision d = decide(e, T, samples(s.items()));
       String step = "step " + i + " " + s;
       assertThat(d.verdict()).as(step).isEqualTo(s.verdict());
       assertThat(d.items()).as(step).isEqualTo(s.items());
@@ -252,8 +237,8 @@ class EnforcerTest {
       long items = random.nextInt(120);
       nanos.addAndGet(wait * 1_000_000);
       shadowNanos.addAndGet(wait * 1_000_000);
-      Decision a = enforce.decide(T, samples(items));
-      Decision b = shadow.decide(T, samples(items));
+      Decision a = decide(enforce, T, samples(items));
+      Decision b = decide(shadow, T, samples(items));
       assertThat(b.verdict()).isEqualTo(a.verdict() == DENY ? SHADOW_DENY : ALLOW);
       assertThat(b.allowed()).isTrue();
       assertThat(b.reason()).isEqualTo(a.reason());
@@ -270,39 +255,41 @@ class EnforcerTest {
     assertThat(shadowDenials).isGreaterThan(50); // the sequence exercised both limits
   }
 
+  /** distributor.go limitsMiddleware: AllowN(now, user, 1) before the body, never given back. */
   @Test
-  void ingestionDenialGivesTheRequestTokenBack() {
+  void ingestionDenialKeepsTheRequestTokenSpentAsMimir() {
     Enforcer e =
         enforcer(
             D.withIngestionRate(1)
                 .withIngestionBurstSize(10)
                 .withRequestRate(1)
-                .withRequestBurstSize(2));
-    assertThat(e.decide(T, samples(8)).verdict()).isEqualTo(ALLOW);
-    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(1);
+                .withRequestBurstSize(3));
+    assertThat(decide(e, T, samples(8)).verdict()).isEqualTo(ALLOW);
+    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(2);
 
-    Decision tooMany = e.decide(T, samples(5));
+    Decision tooMany = decide(e, T, samples(5));
     assertThat(tooMany.reason()).isEqualTo(Reason.INGESTION_RATE);
-    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(1); // refunded
+    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(1); // spent
     assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isEqualTo(2);
 
-    assertThat(e.decide(T, samples(2)).verdict()).isEqualTo(ALLOW);
-    Decision requests = e.decide(T, samples(0));
+    assertThat(decide(e, T, samples(2)).verdict()).isEqualTo(ALLOW);
+    Decision requests = decide(e, T, samples(0));
     assertThat(requests.reason()).isEqualTo(Reason.REQUEST_RATE);
     assertThat(requests.status()).isEqualTo(429);
     assertThat(requests.retryAfter()).isEqualTo(Duration.ofSeconds(1));
-    assertThat(requests.message()).isEqualTo(MimirMessages.requestRateLimited(1, 2));
+    assertThat(requests.message()).isEqualTo(MimirMessages.requestRateLimited(1, 3));
+    assertThat(requests.items()).isZero(); // refused before the body is read
     assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isZero();
 
     advanceMillis(1000);
-    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+    assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(ALLOW);
   }
 
   @Test
   void requestRateZeroMeansNoRequestLimit() {
     Enforcer e = enforcer(D);
     for (int i = 0; i < 1000; i++) {
-      assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+      assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(ALLOW);
     }
     assertThat(e.requestBucket(T)).isEmpty();
   }
@@ -311,7 +298,7 @@ class EnforcerTest {
   void requestBurstZeroMeansUnboundedBurstAsMimir() {
     Enforcer e = enforcer(D.withRequestRate(1));
     for (int i = 0; i < 1000; i++) {
-      assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+      assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(ALLOW);
     }
   }
 
@@ -323,11 +310,11 @@ class EnforcerTest {
             .buckets(store)
             .replicas(() -> 2)
             .build();
-    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+    assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(ALLOW);
     advanceMillis(499);
-    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(DENY);
+    assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(DENY);
     advanceMillis(1);
-    assertThat(e.decide(T, samples(1)).verdict()).isEqualTo(ALLOW);
+    assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(ALLOW);
   }
 
   @Test
@@ -335,19 +322,19 @@ class EnforcerTest {
     AtomicReference<Overrides> current =
         new AtomicReference<>(Overrides.of(D.withIngestionRate(1).withIngestionBurstSize(100)));
     Enforcer e = Enforcer.builder().overrides(current::get).buckets(store).build();
-    assertThat(e.decide(T, samples(60)).verdict()).isEqualTo(ALLOW);
+    assertThat(decide(e, T, samples(60)).verdict()).isEqualTo(ALLOW);
 
     current.set(current.get().withDefaults(D.withIngestionRate(1).withIngestionBurstSize(200)));
-    assertThat(e.decide(T, samples(41)).verdict()).isEqualTo(DENY); // 40 left, not a fresh 200
+    assertThat(decide(e, T, samples(41)).verdict()).isEqualTo(DENY); // 40 left, not a fresh 200
     assertThat(e.ingestionBucket(T).orElseThrow().spec()).isEqualTo(new BucketSpec(200, 1));
-    assertThat(e.decide(T, samples(140)).message())
+    assertThat(decide(e, T, samples(140)).message())
         .isEqualTo(MimirMessages.ingestionRateLimited(1, 200));
 
     current.set(current.get().withDefaults(D.withIngestionRate(1).withIngestionBurstSize(20)));
-    assertThat(e.decide(T, samples(0)).verdict()).isEqualTo(ALLOW);
+    assertThat(decide(e, T, samples(0)).verdict()).isEqualTo(ALLOW);
     assertThat(e.ingestionBucket(T)).map(BucketView::availableTokens).contains(40L);
-    assertThat(e.decide(T, samples(21)).verdict()).isEqualTo(DENY); // burst-size now
-    assertThat(e.decide(T, samples(20)).verdict()).isEqualTo(ALLOW); // capped at the new burst
+    assertThat(decide(e, T, samples(21)).verdict()).isEqualTo(DENY); // burst-size now
+    assertThat(decide(e, T, samples(20)).verdict()).isEqualTo(ALLOW); // capped at the new burst
   }
 
   @Test
@@ -357,57 +344,100 @@ class EnforcerTest {
     Overrides o =
         Overrides.of(limits).withTenant(T, limits.withMode(Mode.OFF), Set.of(LimitKey.MODE));
     Enforcer e = Enforcer.builder().overrides(o).buckets(store).build();
-    WriteRequestStats bad = stats(100, 3, 0, 0, 0, 3, 30);
-    Decision d = e.decide(T, bad);
+    WriteRequestStats bad =
+        Stats.builder()
+            .samples(100)
+            .invalid(Violation.MAX_LABEL_NAMES_PER_SERIES, 3, 30, 31)
+            .build();
+    Decision d = decide(e, T, bad);
     assertThat(d.verdict()).isEqualTo(ALLOW);
     assertThat(d.mode()).isEqualTo(Mode.OFF);
     assertThat(d.items()).isEqualTo(70);
     assertThat(e.decideRequestOnly(T, 5).verdict()).isEqualTo(ALLOW);
-    assertThat(e.badBody(T, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "x")))
+    TenantSnapshot t = tenant(e, T);
+    assertThat(e.badBody(t, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "x")))
         .extracting(Decision::verdict)
         .isEqualTo(ALLOW);
-    assertThat(e.bodyTooLarge(T, 100, 10).verdict()).isEqualTo(ALLOW);
+    assertThat(e.bodyTooLarge(t, 100, 10).verdict()).isEqualTo(ALLOW);
     assertThat(store.size()).isZero();
-    assertThat(e.decide("tenant-b", samples(1)).verdict()).isEqualTo(DENY); // others enforced
+    assertThat(decide(e, "tenant-b", samples(1)).verdict()).isEqualTo(DENY); // others enforced
   }
 
   static Stream<Arguments> validationCases() {
     return Stream.of(
         arguments(
-            "too many labels",
-            stats(100, 2, 1, 1, 1, 2, 20),
+            "too many labels (validate_test.go TestValidateLabels: too many labels)",
+            Stats.builder()
+                .samples(100)
+                .invalid(Violation.MAX_LABEL_NAMES_PER_SERIES, 2, 20, 35)
+                .invalid(Violation.LABEL_NAME_TOO_LONG, 1, 10, 2000)
+                .build(),
             Reason.MAX_LABEL_NAMES_PER_SERIES,
-            MimirMessages.tooManyLabels(35, 30)),
+            "received a series whose number of labels exceeds the limit (actual: 35, limit: 30)"
+                + " (err-mimir-max-label-names-per-series). To adjust the related per-tenant"
+                + " limit, configure -validation.max-label-names-per-series, or contact your"
+                + " service administrator."),
         arguments(
             "label name too long",
-            stats(100, 0, 1, 1, 0, 1, 10),
+            Stats.builder()
+                .samples(100)
+                .invalid(Violation.LABEL_NAME_TOO_LONG, 1, 10, 2000)
+                .build(),
             Reason.LABEL_NAME_TOO_LONG,
-            MimirMessages.labelNameTooLong(2000, 1024)),
+            MimirMessages.violation(Violation.LABEL_NAME_TOO_LONG, 2000, D.validationLimits())),
         arguments(
             "label value too long",
-            stats(100, 0, 0, 4, 0, 4, 40),
+            Stats.builder()
+                .samples(100)
+                .invalid(Violation.LABEL_VALUE_TOO_LONG, 4, 40, 5000)
+                .build(),
             Reason.LABEL_VALUE_TOO_LONG,
-            MimirMessages.labelValueTooLong(5000, 2048)),
+            "received a series whose label value length of 5000 exceeds the limit of 2048"
+                + " (err-mimir-label-value-too-long). To adjust the related per-tenant limit,"
+                + " configure -validation.max-length-label-value, or contact your service"
+                + " administrator."),
         arguments(
-            "metadata too long",
-            stats(100, 0, 0, 0, 1, 0, 1),
-            Reason.METADATA_TOO_LONG,
-            MimirMessages.metadataTooLong(1024)));
+            "sample too far in the future (validate.go validateSample)",
+            Stats.builder()
+                .samples(100)
+                .invalid(Violation.TOO_FAR_IN_FUTURE, 1, 10, 1_795_401_000_000L)
+                .build(),
+            Reason.TOO_FAR_IN_FUTURE,
+            "received a sample whose timestamp is too far in the future, timestamp:"
+                + " 1795401000000 (err-mimir-too-far-in-future). To adjust the related"
+                + " per-tenant limit, configure -validation.create-grace-period, or contact your"
+                + " service administrator."),
+        arguments(
+            "metadata unit too long (validate_test.go TestValidateMetadata: with a long unit)",
+            Stats.builder()
+                .samples(100)
+                .metadata(3)
+                .invalid(Violation.METADATA_UNIT_TOO_LONG, 1, 0, 1025)
+                .build(),
+            Reason.METADATA_UNIT_TOO_LONG,
+            "received a metric metadata whose unit name length exceeds the limit"
+                + " (err-mimir-unit-too-long). To adjust the related per-tenant limit, configure"
+                + " -validation.max-metadata-length, or contact your service administrator."));
   }
 
   @ParameterizedTest(name = "deny policy: {0}")
   @MethodSource("validationCases")
   void denyPolicyRefusesTheFirstViolatedLimit(
       String name, WriteRequestStats stats, Reason reason, String message) {
-    Enforcer e = enforcer(D.withValidation(ValidationPolicy.DENY).withRequestRate(1));
-    Decision d = e.decide(T, stats);
+    Enforcer e =
+        enforcer(
+            D.withValidation(ValidationPolicy.DENY).withRequestRate(1).withRequestBurstSize(1));
+    Decision d = decide(e, T, stats);
     assertThat(d.verdict()).isEqualTo(DENY);
     assertThat(d.reason()).isEqualTo(reason);
     assertThat(d.status()).isEqualTo(400);
     assertThat(d.message()).isEqualTo(message);
     assertThat(d.retryAfter()).isNull();
     assertThat(d.stats()).isSameAs(stats);
-    assertThat(store.size()).isZero(); // refused before any bucket
+    assertThat(d.items()).isEqualTo(stats.items());
+    // the request token was taken first (Mimir's order); no ingestion token
+    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isZero();
+    assertThat(e.ingestionBucket(T)).isEmpty();
   }
 
   @ParameterizedTest(name = "forward policy: {0}")
@@ -415,11 +445,11 @@ class EnforcerTest {
   void forwardPolicyAdmitsAndCountsOnlyValidItems(
       String name, WriteRequestStats stats, Reason reason, String message) {
     Enforcer e = enforcer(D.withIngestionBurstSize(1000));
-    Decision d = e.decide(T, stats);
+    Decision d = decide(e, T, stats);
     assertThat(d.verdict()).isEqualTo(ALLOW);
-    assertThat(d.items()).isEqualTo(stats.validItems());
+    assertThat(d.items()).isEqualTo(stats.items()).isLessThan(stats.receivedItems());
     assertThat(e.ingestionBucket(T).orElseThrow().availableTokens())
-        .isEqualTo(1000 - stats.validItems());
+        .isEqualTo(1000 - stats.items());
   }
 
   @Test
@@ -430,7 +460,14 @@ class EnforcerTest {
             .buckets(store)
             .defaultMode(Mode.SHADOW)
             .build();
-    Decision d = e.decide(T, stats(100, 1, 0, 0, 0, 1, 10));
+    Decision d =
+        decide(
+            e,
+            T,
+            Stats.builder()
+                .samples(100)
+                .invalid(Violation.MAX_LABEL_NAMES_PER_SERIES, 1, 10, 31)
+                .build());
     assertThat(d.verdict()).isEqualTo(SHADOW_DENY);
     assertThat(d.status()).isEqualTo(400);
     assertThat(d.allowed()).isTrue();
@@ -455,7 +492,10 @@ class EnforcerTest {
   void refusesMissingAndInvalidTenants(String orgId, Reason reason, int status, String message) {
     Enforcer e = enforcer(D);
     for (Decision d :
-        List.of(e.checkTenant(orgId), e.decide(orgId, samples(1)), e.decideRequestOnly(orgId, 1))) {
+        List.of(
+            e.check(orgId).decision(),
+            decide(e, orgId, samples(1)),
+            e.decideRequestOnly(orgId, 1))) {
       assertThat(d.verdict()).isEqualTo(DENY);
       assertThat(d.reason()).isEqualTo(reason);
       assertThat(d.status()).isEqualTo(status);
@@ -466,11 +506,15 @@ class EnforcerTest {
   }
 
   @Test
-  void checkTenantAllowsAValidTenantAndNamesIt() {
-    Decision d = enforcer(D).checkTenant(T);
-    assertThat(d.verdict()).isEqualTo(ALLOW);
-    assertThat(d.tenant()).isEqualTo(T);
-    assertThat(d.stats()).isNull();
+  void checkGivesAValidTenantOneSnapshotOfItsLimits() {
+    TenantLimits limits = D.withIngestionRate(5);
+    Overrides o = Overrides.of(D).withTenant(T, limits, Set.of(LimitKey.INGESTION_RATE));
+    TenantCheck c = Enforcer.builder().overrides(o).buckets(store).build().check(T);
+    assertThat(c.decision()).isNull();
+    assertThat(c.tenant().id()).isEqualTo(T);
+    assertThat(c.tenant().mode()).isEqualTo(Mode.ENFORCE);
+    assertThat(c.tenant().limits().ingestionRate()).isEqualTo(5);
+    assertThat(c.tenant().validation()).isSameAs(o.entryFor(T).validation()); // built once
   }
 
   @Test
@@ -483,12 +527,15 @@ class EnforcerTest {
             .build();
     List<Decision> all =
         List.of(
-            e.checkTenant(null),
-            e.checkTenant("a b"),
-            e.decide(T, samples(1)),
-            e.bodyTooLarge(T, 100, 10),
-            e.decodedTooLarge(T, 100, 10),
-            e.badBody(T, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad")));
+            e.check(null).decision(),
+            e.check("a b").decision(),
+            decide(e, T, samples(1)),
+            e.bodyTooLarge(tenant(e, T), 100, 10),
+            e.badBody(
+                tenant(e, T),
+                new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "big")),
+            e.badBody(
+                tenant(e, T), new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad")));
     assertThat(all).allSatisfy(d -> assertThat(d.verdict()).isEqualTo(SHADOW_DENY));
     assertThat(all).extracting(Decision::status).containsExactly(401, 400, 429, 413, 413, 400);
   }
@@ -496,7 +543,8 @@ class EnforcerTest {
   @Test
   void bodyProblemsMapToMimirsStatusesAndWording() {
     Enforcer e = enforcer(D);
-    Decision big = e.bodyTooLarge(T, 60_000_000, 52_428_800);
+    TenantSnapshot t = tenant(e, T);
+    Decision big = e.bodyTooLarge(t, 60_000_000, 52_428_800);
     assertThat(big.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
     assertThat(big.status()).isEqualTo(413);
     assertThat(big.message())
@@ -504,11 +552,10 @@ class EnforcerTest {
             "the incoming push request has been rejected because its message size of 60000000"
                 + " bytes (compressed) is larger than the allowed limit of 52428800 bytes"
                 + " (err-mimir-distributor-max-write-message-size)");
-    assertThat(e.decodedTooLarge(T, 900, 500).message()).contains("900 bytes (uncompressed)");
 
     Decision bad =
         e.badBody(
-            T,
+            t,
             new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "snappy: corrupt input"));
     assertThat(bad.reason()).isEqualTo(Reason.BAD_BODY);
     assertThat(bad.status()).isEqualTo(400);
@@ -517,13 +564,11 @@ class EnforcerTest {
 
     Decision decoded =
         e.badBody(
-            T, new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "too big"));
+            t, new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "too big"));
     assertThat(decoded.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
     assertThat(decoded.status()).isEqualTo(413);
     assertThat(decoded.reason().label())
         .isEqualTo(RemoteWriteException.Kind.DECODED_TOO_LARGE.reason());
-
-    assertThat(e.bodyTooLarge("not valid!?", 1, 0).tenant()).isNull();
   }
 
   @Test
@@ -556,7 +601,7 @@ class EnforcerTest {
     Enforcer off = Enforcer.builder().overrides(o).buckets(store).defaultMode(Mode.OFF).build();
     assertThat(off.modeFor("enforced")).isEqualTo(Mode.ENFORCE);
     assertThat(off.modeFor("other")).isEqualTo(Mode.OFF);
-    assertThat(off.checkTenant(null).verdict()).isEqualTo(ALLOW);
+    assertThat(off.check(null).decision().verdict()).isEqualTo(ALLOW);
   }
 
   @Test
@@ -568,9 +613,9 @@ class EnforcerTest {
             .replicas(() -> 0)
             .trafficFraction(() -> Double.NaN)
             .build();
-    assertThat(e.decide(T, samples(10)).verdict()).isEqualTo(ALLOW);
+    assertThat(decide(e, T, samples(10)).verdict()).isEqualTo(ALLOW);
     advanceMillis(1000);
-    assertThat(e.decide(T, samples(10)).verdict()).isEqualTo(ALLOW); // full rate: 10/s
+    assertThat(decide(e, T, samples(10)).verdict()).isEqualTo(ALLOW); // full rate: 10/s
   }
 
   @Test
@@ -615,7 +660,7 @@ class EnforcerTest {
                 go.await();
                 while (!stop.get()) {
                   long items = 1 + r.nextInt(40);
-                  Decision d = e.decide(T, samples(items));
+                  Decision d = decide(e, T, samples(items));
                   requests.incrementAndGet();
                   if (d.verdict() == ALLOW) {
                     admitted.addAndGet(items);

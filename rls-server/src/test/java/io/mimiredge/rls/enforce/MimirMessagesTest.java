@@ -2,6 +2,8 @@ package io.mimiredge.rls.enforce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mimiredge.rls.remotewrite.ValidationLimits;
+import io.mimiredge.rls.remotewrite.Violation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -78,22 +80,44 @@ class MimirMessagesTest {
 
   @Test
   void validationMessagesNameTheLimitButNoLabels() {
-    assertThat(MimirMessages.tooManyLabels(35, 30))
+    ValidationLimits d = ValidationLimits.MIMIR_DEFAULTS;
+    assertThat(MimirMessages.violation(Violation.MAX_LABEL_NAMES_PER_SERIES, 35, d))
         .isEqualTo(
             "received a series whose number of labels exceeds the limit (actual: 35, limit: 30)"
                 + " (err-mimir-max-label-names-per-series). To adjust the related per-tenant"
                 + " limit, configure -validation.max-label-names-per-series, or contact your"
                 + " service administrator.");
-    assertThat(MimirMessages.labelNameTooLong(2000, 1024))
+    assertThat(MimirMessages.violation(Violation.LABEL_NAME_TOO_LONG, 2000, d))
         .contains("label name length of 2000 exceeds the limit of 1024")
         .contains("(err-mimir-label-name-too-long)")
         .contains("-validation.max-length-label-name");
-    assertThat(MimirMessages.labelValueTooLong(5000, 2048))
+    assertThat(MimirMessages.violation(Violation.LABEL_VALUE_TOO_LONG, 5000, d))
         .contains("label value length of 5000 exceeds the limit of 2048")
         .contains("(err-mimir-label-value-too-long)")
         .contains("-validation.max-length-label-value");
-    assertThat(MimirMessages.metadataTooLong(1024))
+    assertThat(MimirMessages.violation(Violation.METADATA_METRIC_NAME_TOO_LONG, 2000, d))
         .contains("err-mimir-metric-name-too-long")
         .contains("-validation.max-metadata-length");
+    assertThat(MimirMessages.violation(Violation.MISSING_METRIC_NAME, 0, d))
+        .isEqualTo("received series has no metric name (err-mimir-missing-metric-name)");
+    assertThat(MimirMessages.violation(Violation.TOO_FAR_IN_FUTURE, 1_795_401_000_000L, d))
+        .startsWith(
+            "received a sample whose timestamp is too far in the future, timestamp:"
+                + " 1795401000000 (err-mimir-too-far-in-future)");
+    // errors.go tooManyClustersMsgFormat
+    assertThat(MimirMessages.tooManyHaClusters(100))
+        .isEqualTo(
+            "the write request has been rejected because the maximum number of"
+                + " high-availability (HA) clusters has been reached for this tenant (limit: 100)"
+                + " (err-mimir-tenant-too-many-ha-clusters). To adjust the related per-tenant"
+                + " limit, configure -distributor.ha-tracker.max-clusters, or contact your"
+                + " service administrator.");
+    for (Violation v : Violation.values()) {
+      String m = MimirMessages.violation(v, 7, d);
+      assertThat(m).as(v.name()).isNotBlank();
+      if (v != Violation.NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE) {
+        assertThat(m).as(v.name()).contains("(err-mimir-" + v.id() + ")");
+      }
+    }
   }
 }

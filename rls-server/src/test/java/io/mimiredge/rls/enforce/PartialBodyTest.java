@@ -15,7 +15,11 @@ class PartialBodyTest {
 
   private PushEvaluator evaluator(TenantLimits defaults) {
     Enforcer enforcer = Enforcer.builder().overrides(Overrides.of(defaults)).buckets(store).build();
-    return new PushEvaluator(enforcer, new WriteRequestScanner(1 << 20), 1 << 20);
+    return new PushEvaluator(
+        enforcer,
+        new WriteRequestScanner(1 << 20),
+        1 << 20,
+        () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
   }
 
   @Test

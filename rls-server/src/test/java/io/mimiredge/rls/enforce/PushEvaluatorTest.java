@@ -35,7 +35,12 @@ class PushEvaluatorTest {
             .buckets(new LocalBucketStore(nanos::get))
             .build();
     // the 9380-byte fixture fits; 10,000 bytes of anything else do not
-    evaluator = new PushEvaluator(enforcer, new WriteRequestScanner(1 << 20), 10_000);
+    evaluator =
+        new PushEvaluator(
+            enforcer,
+            new WriteRequestScanner(1 << 20),
+            10_000,
+            () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
   }
 
   @Test
@@ -114,7 +119,7 @@ class PushEvaluatorTest {
     assertThat(d.reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
     assertThat(d.status()).isEqualTo(415);
     assertThat(d.message()).contains("remote write 1.0").contains(v2);
-    assertThat(evaluator.evaluate(null, v2, body, 0, body.length).status()).isEqualTo(401);
+    assertThat(evaluator.evaluate((String) null, v2, body, 0, body.length).status()).isEqualTo(401);
     assertThat(
             evaluator
                 .evaluate(

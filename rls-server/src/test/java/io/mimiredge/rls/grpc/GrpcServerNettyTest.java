@@ -71,7 +71,11 @@ class GrpcServerNettyTest {
             .buckets(new LocalBucketStore(System::nanoTime))
             .build();
     PushEvaluator evaluator =
-        new PushEvaluator(enforcer, new WriteRequestScanner(50 << 20), MAX_REQUEST_BYTES);
+        new PushEvaluator(
+            enforcer,
+            new WriteRequestScanner(50 << 20),
+            MAX_REQUEST_BYTES,
+            () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
     server = config.build(evaluator, recorder, () -> true, "X-Scope-OrgID", TenantFrom.HEADER);
     server.start();
     channel =

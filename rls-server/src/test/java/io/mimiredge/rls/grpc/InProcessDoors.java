@@ -62,7 +62,11 @@ final class InProcessDoors {
     enforcer =
         Enforcer.builder().overrides(overrides).buckets(new LocalBucketStore(nanos::get)).build();
     PushEvaluator evaluator =
-        new PushEvaluator(enforcer, new WriteRequestScanner(100 << 20), maxRequestBytes);
+        new PushEvaluator(
+            enforcer,
+            new WriteRequestScanner(100 << 20),
+            maxRequestBytes,
+            () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
     String name = InProcessServerBuilder.generateName();
     DecisionRecorder recorder = (door, d, n) -> recorded.add(new Recorded(door, d, n));
     GrpcServer.Builder b =

@@ -96,7 +96,11 @@ class PushServletTest {
               TenantLimits.MIMIR_DEFAULTS);
       Enforcer enforcer =
           Enforcer.builder().overrides(overrides).buckets(new LocalBucketStore(nanos::get)).build();
-      return new PushEvaluator(enforcer, new WriteRequestScanner(1 << 20), MAX_REQUEST_BYTES);
+      return new PushEvaluator(
+          enforcer,
+          new WriteRequestScanner(1 << 20),
+          MAX_REQUEST_BYTES,
+          () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

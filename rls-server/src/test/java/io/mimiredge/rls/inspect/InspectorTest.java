@@ -41,7 +41,13 @@ class InspectorTest {
 
   private static Inspector inspector(String overridesYaml, String tenant) throws Exception {
     Overrides overrides = OverridesParser.parse(overridesYaml, TenantLimits.MIMIR_DEFAULTS);
-    return new Inspector(overrides, tenant, 50L << 20, 100 << 20, () -> 0L);
+    return new Inspector(
+        overrides,
+        tenant,
+        50L << 20,
+        100 << 20,
+        () -> 0L,
+        io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
   }
 
   private static List<JsonNode> lines(String output) throws Exception {
@@ -93,8 +99,13 @@ class InspectorTest {
 
     JsonNode line = inspector.inspect(FIXTURES.resolve("002.bin"));
 
-    assertThat(line.get("violations").get("series_over_max_label_names").asLong()).isEqualTo(3);
-    assertThat(line.get("valid_items").asLong()).isEqualTo(497);
+    JsonNode notCounted = line.get("not_counted");
+    assertThat(notCounted.get("invalid_series").asLong()).isEqualTo(3);
+    assertThat(notCounted.get("by_reason").get("max_label_names_per_series").asLong()).isEqualTo(3);
+    assertThat(notCounted.get("first_error").asText())
+        .isEqualTo("err-mimir-max-label-names-per-series");
+    assertThat(line.get("received_items").asLong()).isEqualTo(500);
+    assertThat(line.get("items").asLong()).isEqualTo(497);
     assertThat(line.get("decision").get("verdict").asText()).isEqualTo("allow");
     assertThat(line.get("decision").get("items").asLong()).isEqualTo(497);
   }

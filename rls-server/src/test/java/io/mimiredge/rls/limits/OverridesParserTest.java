@@ -15,10 +15,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.mimiredge.rls.remotewrite.LabelValueStrategy;
+import io.mimiredge.rls.remotewrite.NameValidation;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +53,57 @@ class OverridesParserTest {
                 max_label_name_length: 200
                 max_label_value_length: 4096
                 max_metadata_length: 512
+                max_label_names_per_info_series: 90
+                label_value_length_over_limit_strategy: truncate
+                name_validation_scheme: utf8
+                enforce_metadata_metric_name: false
+                creation_grace_period: 1h30m
+                past_grace_period: 2d
+                out_of_order_time_window: 0
+                max_global_exemplars_per_user: 100000
+                max_exemplars_per_series_per_request: 5
+                max_native_histogram_buckets: 160
+                reduce_native_histogram_over_max_buckets: no
+                accept_ha_samples: true
+                ha_cluster_label: prom_cluster
+                ha_replica_label: prom_replica
+                ha_max_clusters: 0
+                ha_tracker_update_timeout: 5s
+                ha_tracker_failover_timeout: 500ms
                 edge_enforcement:
                   mode: shadow
                   validation: deny
             """,
-            new TenantLimits(
-                2500.5, 50000, 2, 10, 20, 40, 200, 4096, 512, Mode.SHADOW, ValidationPolicy.DENY),
+            TenantLimits.builder()
+                .ingestionRate(2500.5)
+                .ingestionBurstSize(50000)
+                .ingestionBurstFactor(2)
+                .requestRate(10)
+                .requestBurstSize(20)
+                .maxLabelNamesPerSeries(40)
+                .maxLabelNameLength(200)
+                .maxLabelValueLength(4096)
+                .maxMetadataLength(512)
+                .maxLabelNamesPerInfoSeries(90)
+                .labelValueLengthOverLimitStrategy(LabelValueStrategy.TRUNCATE)
+                .nameValidationScheme(NameValidation.UTF8)
+                .enforceMetadataMetricName(false)
+                .creationGracePeriod(Duration.ofMinutes(90))
+                .pastGracePeriod(Duration.ofDays(2))
+                .outOfOrderTimeWindow(Duration.ZERO)
+                .maxGlobalExemplarsPerUser(100_000)
+                .maxExemplarsPerSeriesPerRequest(5)
+                .maxNativeHistogramBuckets(160)
+                .reduceNativeHistogramOverMaxBuckets(false)
+                .acceptHaSamples(true)
+                .haClusterLabel("prom_cluster")
+                .haReplicaLabel("prom_replica")
+                .haMaxClusters(0)
+                .haTrackerUpdateTimeout(Duration.ofSeconds(5))
+                .haTrackerFailoverTimeout(Duration.ofMillis(500))
+                .mode(Mode.SHADOW)
+                .validation(ValidationPolicy.DENY)
+                .build(),
             Set.of(LimitKey.values())),
         arguments(
             "one key, rest from defaults",
@@ -443,7 +491,10 @@ class OverridesParserTest {
             D.withIngestionRate(350_000)
                 .withIngestionBurstSize(3_500_000)
                 .withMaxLabelNamesPerSeries(40)
-                .withMode(Mode.SHADOW));
+                .withMode(Mode.SHADOW)
+                .toBuilder()
+                .outOfOrderTimeWindow(Duration.ofMinutes(10))
+                .build());
     assertThat(o.limitsFor("team-search"))
         .isEqualTo(
             D.withIngestionRate(25_000)
@@ -452,7 +503,10 @@ class OverridesParserTest {
                 .withRequestBurstSize(100)
                 .withMaxLabelValueLength(4096)
                 .withMode(Mode.ENFORCE)
-                .withValidation(ValidationPolicy.DENY));
+                .withValidation(ValidationPolicy.DENY)
+                .toBuilder()
+                .acceptHaSamples(true)
+                .build());
     assertThat(o.limitsFor("anonymous"))
         .isEqualTo(
             D.withIngestionRate(1000)

@@ -6,15 +6,15 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Builds protobuf bytes for the tests with {@link CodedOutputStream}: no generated classes. */
-final class Proto {
+public final class Proto {
   private Proto() {}
 
   /** Writes the fields of one message. */
-  interface Fields {
+  public interface Fields {
     void write(CodedOutputStream out) throws IOException;
   }
 
-  static byte[] message(Fields fields) {
+  public static byte[] message(Fields fields) {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       CodedOutputStream out = CodedOutputStream.newInstance(bytes);
@@ -26,7 +26,16 @@ final class Proto {
     }
   }
 
-  static byte[] label(String name, String value) {
+  /** A label whose value is raw bytes (e.g. not valid UTF-8). */
+  public static byte[] label(String name, byte[] value) {
+    return message(
+        out -> {
+          out.writeString(1, name);
+          out.writeByteArray(2, value);
+        });
+  }
+
+  public static byte[] label(String name, String value) {
     return message(
         out -> {
           out.writeString(1, name);
@@ -34,7 +43,7 @@ final class Proto {
         });
   }
 
-  static byte[] sample(double value, long timestampMs) {
+  public static byte[] sample(double value, long timestampMs) {
     return message(
         out -> {
           out.writeDouble(1, value);
@@ -43,7 +52,7 @@ final class Proto {
   }
 
   /** A series with the given labels and {@code samples} samples. */
-  static byte[] series(int samples, byte[]... labels) {
+  public static byte[] series(int samples, byte[]... labels) {
     return message(
         out -> {
           for (byte[] label : labels) {
@@ -55,7 +64,7 @@ final class Proto {
         });
   }
 
-  static byte[] metadata(String familyName, String help, String unit) {
+  public static byte[] metadata(String familyName, String help, String unit) {
     return message(
         out -> {
           out.writeEnum(1, 1); // COUNTER
@@ -66,7 +75,7 @@ final class Proto {
   }
 
   /** A WriteRequest of the given series (field 1). */
-  static byte[] request(byte[]... series) {
+  public static byte[] request(byte[]... series) {
     return message(
         out -> {
           for (byte[] s : series) {
@@ -75,7 +84,7 @@ final class Proto {
         });
   }
 
-  static byte[] concat(byte[]... parts) {
+  public static byte[] concat(byte[]... parts) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (byte[] part : parts) {
       out.writeBytes(part);
@@ -83,8 +92,74 @@ final class Proto {
     return out.toByteArray();
   }
 
+  /** A sample at a timestamp (ms). */
+  public static byte[] sampleAt(long timestampMs) {
+    return sample(1, timestampMs);
+  }
+
+  /** An exemplar with these labels (name, value, name, value, ...) at a timestamp. */
+  public static byte[] exemplar(long timestampMs, String... labels) {
+    return message(
+        out -> {
+          for (int i = 0; i + 1 < labels.length; i += 2) {
+            out.writeByteArray(1, label(labels[i], labels[i + 1]));
+          }
+          out.writeDouble(2, 1.5);
+          if (timestampMs != 0) {
+            out.writeInt64(3, timestampMs);
+          }
+        });
+  }
+
+  /**
+   * An integer native histogram: schema, timestamp, positive spans (offset, length pairs) and that
+   * many deltas.
+   */
+  public static byte[] histogram(int schema, long timestampMs, int... spans) {
+    return message(
+        out -> {
+          out.writeUInt64(1, 10); // count_int
+          out.writeSInt32(4, schema);
+          int buckets = 0;
+          for (int i = 0; i + 1 < spans.length; i += 2) {
+            int offset = spans[i];
+            int length = spans[i + 1];
+            out.writeByteArray(
+                11,
+                message(
+                    span -> {
+                      span.writeSInt32(1, offset);
+                      span.writeUInt32(2, length);
+                    }));
+            buckets += length;
+          }
+          for (int b = 0; b < buckets; b++) {
+            out.writeSInt64(12, b == 0 ? 1 : 0); // unpacked deltas
+          }
+          out.writeInt64(15, timestampMs);
+        });
+  }
+
+  /** A series of these labels (name, value, ...) and fields written after them. */
+  public static byte[] seriesWith(String[] labels, byte[]... samples) {
+    return message(
+        out -> {
+          for (int i = 0; i + 1 < labels.length; i += 2) {
+            out.writeByteArray(1, label(labels[i], labels[i + 1]));
+          }
+          for (byte[] s : samples) {
+            out.writeByteArray(2, s);
+          }
+        });
+  }
+
+  /** Snappy-compresses a protobuf, as the wire carries it. */
+  public static byte[] body(byte[] protobuf) {
+    return Fixtures.compress(protobuf);
+  }
+
   /** Raw bytes from ints, for hand-written malformed input. */
-  static byte[] bytes(int... values) {
+  public static byte[] bytes(int... values) {
     byte[] b = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
       b[i] = (byte) values[i];

@@ -25,26 +25,34 @@ final class ScannerInvariants {
     if (s.series() == 0) {
       assertThat(List.of(s.maxLabelsPerSeries(), s.maxLabelNameLength(), s.maxLabelValueLength()))
           .containsOnly(0);
+      assertThat(s.ha()).isFalse();
     }
-    assertThat(s.invalidSeries()).isBetween(0L, s.series());
-    assertThat(s.seriesOverMaxLabelNames()).isBetween(0L, s.invalidSeries());
-    assertThat(s.seriesOverLabelNameLength()).isBetween(0L, s.invalidSeries());
-    assertThat(s.seriesOverLabelValueLength()).isBetween(0L, s.invalidSeries());
-    assertThat(s.invalidSeries())
-        .isLessThanOrEqualTo(
-            s.seriesOverMaxLabelNames()
-                + s.seriesOverLabelNameLength()
-                + s.seriesOverLabelValueLength());
-    assertThat(s.metadataOverLength()).isBetween(0L, s.metadata());
-    assertThat(s.droppedItems()).isBetween(s.metadataOverLength(), s.items());
-    assertThat(s.validItems()).isBetween(0L, s.items());
-    assertThat(s.hasViolations()).isEqualTo(s.invalidSeries() + s.metadataOverLength() > 0);
-    // The maxima and the violation counts tell the same story.
-    assertThat(s.maxLabelsPerSeries() > limits.maxLabelNamesPerSeries())
-        .isEqualTo(s.seriesOverMaxLabelNames() > 0);
-    assertThat(s.maxLabelNameLength() > limits.maxLabelNameLength())
-        .isEqualTo(s.seriesOverLabelNameLength() > 0);
-    assertThat(s.maxLabelValueLength() > limits.maxLabelValueLength())
-        .isEqualTo(s.seriesOverLabelValueLength() > 0);
+    // Every series is valid, invalid or removed; every sample is counted, a duplicate or dropped.
+    assertThat(s.invalidSeries() + s.removedSeries()).isBetween(0L, s.series());
+    assertThat(s.validSamples() + s.duplicateSamples() + s.droppedSamples())
+        .isLessThanOrEqualTo(s.floatSamples() + s.histograms());
+    assertThat(s.validExemplars() + s.exemplarsCleared() + s.exemplarsDropped())
+        .isEqualTo(s.exemplars());
+    if (!limits.exemplarsEnabled()) {
+      assertThat(s.validExemplars()).isZero();
+    }
+    assertThat(s.validMetadata() + s.invalidMetadata()).isEqualTo(s.metadata());
+    long series = 0;
+    long metadata = 0;
+    for (Violation v : Violation.values()) {
+      assertThat(s.violations(v)).isNotNegative();
+      if (v.metadata()) {
+        metadata += s.violations(v);
+      } else {
+        series += s.violations(v);
+      }
+    }
+    assertThat(series).isEqualTo(s.invalidSeries());
+    assertThat(metadata).isEqualTo(s.invalidMetadata());
+    assertThat(s.hasViolations()).isEqualTo(s.firstViolation() != null);
+    assertThat(s.items()).isBetween(0L, s.receivedItems());
+    if (s.validSamples() == 0 && s.validMetadata() == 0) {
+      assertThat(s.items()).isZero();
+    }
   }
 }

@@ -1,11 +1,10 @@
 package io.mimiredge.rls.remotewrite;
 
-import static io.mimiredge.rls.remotewrite.Proto.label;
-import static io.mimiredge.rls.remotewrite.Proto.metadata;
-import static io.mimiredge.rls.remotewrite.Proto.series;
+import static io.mimiredge.rls.remotewrite.Limits.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -13,8 +12,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Violation counts and dropped items on real requests, checked against {@link ReferenceDecoder},
- * and Mimir's semantics on hand-built ones.
+ * The scanner against {@link ReferenceDecoder} on the 261 captured requests under many sets of
+ * limits, and what Mimir counts of the captured exemplars and native histograms.
  */
 class ValidationCountingTest {
   private final WriteRequestScanner scanner = new WriteRequestScanner(64 << 20);
@@ -22,63 +21,31 @@ class ValidationCountingTest {
   // 002.bin carries a 27-label series, a 131-byte label name and a 2000-byte label value.
   private static final String WIDE = "002.bin";
 
-  @Test
-  void countsEachSeriesLimitOnARealRequest() throws Exception {
-    ValidationLimits limits = new ValidationLimits(26, 130, 1999, Integer.MAX_VALUE);
-
-    WriteRequestStats stats = scanner.scan(Fixtures.body(WIDE), limits);
-
-    assertThat(stats.seriesOverMaxLabelNames()).isPositive();
-    assertThat(stats.seriesOverLabelNameLength()).isPositive();
-    assertThat(stats.seriesOverLabelValueLength()).isPositive();
-    assertThat(stats.invalidSeries()).isLessThan(stats.series());
-    assertThat(stats.droppedItems()).isPositive().isLessThan(stats.items());
-    assertThat(stats).isEqualTo(reference(WIDE, limits));
-  }
-
-  @Test
-  void aValueEqualToTheLimitIsValid() throws Exception {
-    WriteRequestStats stats =
-        scanner.scan(Fixtures.body(WIDE), new ValidationLimits(27, 131, 2000, 0));
-
-    assertThat(stats.invalidSeries()).isZero();
-    assertThat(stats.droppedItems()).isZero();
-  }
-
-  @Test
-  void seriesBreakingSeveralLimitsIsOneInvalidSeries() throws Exception {
-    // Every series has at least one label, a name and a value: limits of 0 break all three.
-    ValidationLimits limits = new ValidationLimits(0, 0, 0, Integer.MAX_VALUE);
-
-    WriteRequestStats stats = scanner.scan(Fixtures.body(WIDE), limits);
-
-    assertThat(stats.seriesOverMaxLabelNames()).isEqualTo(stats.series());
-    assertThat(stats.seriesOverLabelNameLength()).isEqualTo(stats.series());
-    assertThat(stats.seriesOverLabelValueLength()).isEqualTo(stats.series());
-    assertThat(stats.invalidSeries()).isEqualTo(stats.series());
-    assertThat(stats.droppedItems()).isEqualTo(stats.items());
-  }
-
-  @Test
-  void countsMetadataWithALongNameOrUnitOnARealRequest() throws Exception {
-    String file = "041.bin"; // metadata only: 210 entries
-    ValidationLimits limits = new ValidationLimits(30, 1024, 2048, 20);
-
-    WriteRequestStats stats = scanner.scan(Fixtures.body(file), limits);
-
-    assertThat(stats.metadataOverLength()).isPositive().isLessThan(stats.metadata());
-    assertThat(stats.droppedItems()).isEqualTo(stats.metadataOverLength());
-    assertThat(stats.maxMetadataLength()).isGreaterThan(20);
-    assertThat(stats).isEqualTo(reference(file, limits));
-  }
-
   static Stream<Arguments> limitsOnEveryFixture() {
     return Stream.of(
-            new ValidationLimits(5, 10, 30, 30),
-            new ValidationLimits(8, 12, 60, 60),
-            new ValidationLimits(9, 13, 71, 100),
-            new ValidationLimits(26, 130, 1999, 10),
-            new ValidationLimits(1, 1, 1, 1))
+            ValidationLimits.MIMIR_DEFAULTS,
+            ValidationLimits.NONE,
+            Limits.of(5, 10, 30, 30),
+            Limits.of(8, 12, 60, 60),
+            Limits.of(9, 13, 71, 100),
+            Limits.of(26, 130, 1999, 10),
+            Limits.of(1, 1, 1, 1),
+            Limits.EVERY_RULE,
+            ValidationLimits.builder()
+                .maxGlobalExemplarsPerUser(1)
+                .maxExemplarsPerSeriesPerRequest(1)
+                .maxNativeHistogramBuckets(3)
+                .ha(true, "cluster", "replica")
+                .build(),
+            ValidationLimits.builder()
+                .maxNativeHistogramBuckets(1)
+                .reduceNativeHistogramOverMaxBuckets(false)
+                .labelValueStrategy(LabelValueStrategy.TRUNCATE)
+                .maxLabelValueLength(100)
+                .nameValidation(NameValidation.UTF8)
+                .build(),
+            // judged a day later: every sample is too far in the past
+            ValidationLimits.builder().pastGracePeriod(Duration.ofMinutes(10)).build())
         .map(Arguments::of);
   }
 
@@ -86,91 +53,82 @@ class ValidationCountingTest {
   @ParameterizedTest
   @MethodSource("limitsOnEveryFixture")
   void agreesWithTheReferenceOnEveryFixture(ValidationLimits limits) throws Exception {
-    long violating = 0;
+    long now = limits.pastGraceMillis() > 0 ? NOW + Duration.ofDays(1).toMillis() : NOW;
     for (JsonNode row : Fixtures.expected()) {
       String file = row.get("file").asText();
-      WriteRequestStats stats = scanner.scan(Fixtures.body(file), limits);
-      assertThat(stats).as(file).isEqualTo(reference(file, limits));
-      violating += stats.hasViolations() ? 1 : 0;
+      byte[] body = Fixtures.body(file);
+      WriteRequestStats stats = scanner.scan(body, limits, now);
+      assertThat(stats)
+          .as(file)
+          .isEqualTo(ReferenceDecoder.stats(Fixtures.protobuf(file), body.length, limits, now));
+      ScannerInvariants.check(stats, body.length, limits, 64 << 20);
     }
-    assertThat(violating).as("requests with violations").isPositive();
   }
 
   @Test
-  void overLongHelpIsNotAViolationButCountsInMaxMetadataLength() throws Exception {
-    byte[] request =
-        Proto.message(out -> out.writeByteArray(3, metadata("up", "x".repeat(50), "")));
+  void countsEachSeriesLimitOnARealRequest() throws Exception {
+    ValidationLimits limits = Limits.of(26, 130, 1999, Integer.MAX_VALUE);
 
-    WriteRequestStats stats = scan(request, new ValidationLimits(30, 1024, 2048, 10));
+    WriteRequestStats stats = scanner.scan(Fixtures.body(WIDE), limits, NOW);
 
-    assertThat(stats.metadataOverLength()).isZero();
-    assertThat(stats.droppedItems()).isZero();
-    assertThat(stats.maxMetadataLength()).isEqualTo(50);
+    assertThat(stats.violations(Violation.MAX_LABEL_NAMES_PER_SERIES)).isPositive();
+    assertThat(stats.invalidSeries()).isPositive().isLessThan(stats.series());
+    assertThat(stats.droppedSamples()).isPositive();
+    assertThat(stats.items()).isEqualTo(stats.floatSamples() - stats.droppedSamples());
   }
 
   @Test
-  void overLongFamilyNameOrUnitDropsTheEntry() throws Exception {
-    byte[] request =
-        Proto.message(
-            out -> {
-              out.writeByteArray(3, metadata("a_long_family_name", "help", "s"));
-              out.writeByteArray(3, metadata("up", "help", "a_long_unit_name"));
-              out.writeByteArray(3, metadata("up", "help", "s"));
-            });
+  void aValueEqualToTheLimitIsValid() throws Exception {
+    WriteRequestStats stats = scanner.scan(Fixtures.body(WIDE), Limits.of(27, 131, 2000, 0), NOW);
 
-    WriteRequestStats stats = scan(request, new ValidationLimits(30, 1024, 2048, 10));
-
-    assertThat(stats.metadata()).isEqualTo(3);
-    assertThat(stats.metadataOverLength()).isEqualTo(2);
-    assertThat(stats.droppedItems()).isEqualTo(2);
-    assertThat(stats.maxMetadataLength()).isEqualTo(16); // the unit; family names do not count
+    assertThat(stats.invalidSeries()).isZero();
+    assertThat(stats.items()).isEqualTo(stats.floatSamples());
   }
 
+  /** The captured exemplars (files 249-254): Mimir clears them unless the tenant keeps them. */
   @Test
-  void dropsTheSamplesHistogramsAndExemplarsOfAnInvalidSeries() throws Exception {
-    byte[] bad =
-        Proto.message(
-            out -> {
-              out.writeByteArray(1, label("__name__", "too_long_a_value"));
-              out.writeByteArray(2, Proto.sample(1, 1));
-              out.writeByteArray(2, Proto.sample(2, 2));
-              out.writeByteArray(3, new byte[0]); // exemplar
-              out.writeByteArray(4, new byte[0]); // histogram
-            });
-    byte[] good = series(3, label("__name__", "ok"));
+  void capturedExemplarsAreCountedOnlyWhenTheTenantKeepsThem() throws Exception {
+    ValidationLimits keep = ValidationLimits.builder().maxGlobalExemplarsPerUser(100_000).build();
+    long withExemplars = 0;
+    for (int i = 249; i <= 254; i++) {
+      String file = i + ".bin";
+      JsonNode row = Fixtures.expected().get(i);
+      long samples = row.get("float_samples").asLong() + row.get("histograms").asLong();
+      long exemplars = row.get("exemplars").asLong();
+      byte[] body = Fixtures.body(file);
 
-    WriteRequestStats stats =
-        scan(Proto.request(bad, good), new ValidationLimits(30, 1024, 8, 1024));
+      WriteRequestStats cleared = scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW);
+      assertThat(cleared.items()).as(file).isEqualTo(samples);
+      assertThat(cleared.exemplarsCleared()).as(file).isEqualTo(exemplars);
 
-    assertThat(stats.items()).isEqualTo(7);
-    assertThat(stats.invalidSeries()).isEqualTo(1);
-    assertThat(stats.seriesOverLabelValueLength()).isEqualTo(1);
-    assertThat(stats.droppedItems()).isEqualTo(4);
-    assertThat(stats.validItems()).isEqualTo(3);
+      WriteRequestStats kept = scanner.scan(body, keep, NOW);
+      assertThat(kept.items()).as(file).isEqualTo(samples + exemplars);
+      withExemplars += exemplars;
+    }
+    assertThat(withExemplars).isPositive();
   }
 
+  /** The captured native histograms (files 255-260), each one sample, under a bucket limit. */
   @Test
-  void labelCountIsPerSeriesNotPerRequest() throws Exception {
-    byte[] a = series(1, label("a", "1"), label("b", "2"));
-    byte[] b = series(1, label("a", "1"), label("b", "2"), label("c", "3"));
-
-    WriteRequestStats stats =
-        scan(Proto.request(a, b, a), new ValidationLimits(2, 1024, 2048, 1024));
-
-    assertThat(stats.maxLabelsPerSeries()).isEqualTo(3);
-    assertThat(stats.seriesOverMaxLabelNames()).isEqualTo(1);
-    assertThat(stats.droppedItems()).isEqualTo(1);
-  }
-
-  private WriteRequestStats scan(byte[] protobuf, ValidationLimits limits) throws Exception {
-    byte[] body = Fixtures.compress(protobuf);
-    WriteRequestStats stats = scanner.scan(body, limits);
-    assertThat(stats).isEqualTo(ReferenceDecoder.stats(protobuf, body.length, limits));
-    return stats;
-  }
-
-  private static WriteRequestStats reference(String file, ValidationLimits limits)
-      throws Exception {
-    return ReferenceDecoder.stats(Fixtures.protobuf(file), Fixtures.body(file).length, limits);
+  void capturedNativeHistogramsCountOneEach() throws Exception {
+    long histograms = 0;
+    for (int i = 255; i <= 260; i++) {
+      String file = i + ".bin";
+      JsonNode row = Fixtures.expected().get(i);
+      WriteRequestStats stats =
+          scanner.scan(Fixtures.body(file), ValidationLimits.MIMIR_DEFAULTS, NOW);
+      assertThat(stats.histograms()).as(file).isEqualTo(row.get("histograms").asLong());
+      assertThat(stats.items())
+          .as(file)
+          .isEqualTo(row.get("float_samples").asLong() + row.get("histograms").asLong());
+      histograms += stats.histograms();
+      // A bucket limit of 1 makes Mimir reduce their resolution: the reference says which fit.
+      ValidationLimits one = ValidationLimits.builder().maxNativeHistogramBuckets(1).build();
+      byte[] body = Fixtures.body(file);
+      assertThat(scanner.scan(body, one, NOW))
+          .as(file)
+          .isEqualTo(ReferenceDecoder.stats(Fixtures.protobuf(file), body.length, one, NOW));
+    }
+    assertThat(histograms).isPositive();
   }
 }

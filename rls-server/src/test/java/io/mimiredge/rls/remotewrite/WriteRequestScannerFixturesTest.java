@@ -1,5 +1,6 @@
 package io.mimiredge.rls.remotewrite;
 
+import static io.mimiredge.rls.remotewrite.Limits.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -28,7 +29,7 @@ class WriteRequestScannerFixturesTest {
   void matchesExpectedStats(String file, JsonNode expected) throws Exception {
     byte[] body = Fixtures.body(file);
 
-    WriteRequestStats stats = scanner.scan(body, ValidationLimits.NONE);
+    WriteRequestStats stats = scanner.scan(body, ValidationLimits.NONE, NOW);
 
     SoftAssertions soft = new SoftAssertions();
     soft.assertThat(stats.compressedBytes())
@@ -59,7 +60,8 @@ class WriteRequestScannerFixturesTest {
         .isEqualTo(expected.get("max_label_value_len").asInt());
     // Without limits nothing is invalid.
     soft.assertThat(stats.hasViolations()).as("violations without limits").isFalse();
-    soft.assertThat(stats.droppedItems()).as("dropped without limits").isZero();
+    soft.assertThat(stats.droppedSamples()).as("dropped without limits").isZero();
+    soft.assertThat(stats.items()).as("items without limits").isEqualTo(stats.receivedItems());
     soft.assertAll();
   }
 
@@ -78,9 +80,9 @@ class WriteRequestScannerFixturesTest {
       throws Exception {
     byte[] body = Fixtures.body(file);
 
-    assertThat(scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS))
+    assertThat(scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW))
         .isEqualTo(
             ReferenceDecoder.stats(
-                Fixtures.protobuf(file), body.length, ValidationLimits.MIMIR_DEFAULTS));
+                Fixtures.protobuf(file), body.length, ValidationLimits.MIMIR_DEFAULTS, NOW));
   }
 }

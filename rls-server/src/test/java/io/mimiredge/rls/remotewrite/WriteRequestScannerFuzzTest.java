@@ -1,5 +1,6 @@
 package io.mimiredge.rls.remotewrite;
 
+import static io.mimiredge.rls.remotewrite.Limits.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -15,8 +16,8 @@ import java.util.regex.Pattern;
  */
 class WriteRequestScannerFuzzTest {
   private static final int MAX_DECODED = 1 << 20;
-  // Tight limits, so that the violation paths are explored too.
-  private static final ValidationLimits LIMITS = new ValidationLimits(4, 8, 30, 10);
+  // Every rule on, with tight limits, so that the violation paths are explored too.
+  private static final ValidationLimits LIMITS = Limits.EVERY_RULE;
   private static final WriteRequestScanner SCANNER = new WriteRequestScanner(MAX_DECODED);
   private static final Pattern DECLARED = Pattern.compile("declares (\\d+) bytes");
 
@@ -24,7 +25,7 @@ class WriteRequestScannerFuzzTest {
   @FuzzTest(maxDuration = "2m")
   void anyBody(byte[] body) {
     try {
-      ScannerInvariants.check(SCANNER.scan(body, LIMITS), body.length, LIMITS, MAX_DECODED);
+      ScannerInvariants.check(SCANNER.scan(body, LIMITS, NOW), body.length, LIMITS, MAX_DECODED);
     } catch (RemoteWriteException e) {
       assertThat(e.kind()).isNotNull(); // refused: the one allowed failure
     }
@@ -39,7 +40,7 @@ class WriteRequestScannerFuzzTest {
     byte[] body = Fixtures.compress(protobuf);
     WriteRequestStats stats;
     try {
-      stats = SCANNER.scan(body, LIMITS);
+      stats = SCANNER.scan(body, LIMITS, NOW);
     } catch (RemoteWriteException e) {
       if (protobuf.length > MAX_DECODED) {
         return;
@@ -49,7 +50,7 @@ class WriteRequestScannerFuzzTest {
       return;
     }
     ScannerInvariants.check(stats, body.length, LIMITS, MAX_DECODED);
-    assertThat(stats).isEqualTo(ReferenceDecoder.stats(protobuf, body.length, LIMITS));
+    assertThat(stats).isEqualTo(ReferenceDecoder.stats(protobuf, body.length, LIMITS, NOW));
   }
 
   /**
@@ -60,7 +61,7 @@ class WriteRequestScannerFuzzTest {
   private static void assertReferenceRefusesToo(
       byte[] protobuf, byte[] body, RemoteWriteException refusal) {
     try {
-      ReferenceDecoder.stats(protobuf, body.length, LIMITS);
+      ReferenceDecoder.stats(protobuf, body.length, LIMITS, NOW);
     } catch (InvalidProtocolBufferException expected) {
       return;
     }

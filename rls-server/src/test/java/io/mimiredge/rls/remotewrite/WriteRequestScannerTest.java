@@ -1,5 +1,6 @@
 package io.mimiredge.rls.remotewrite;
 
+import static io.mimiredge.rls.remotewrite.Limits.NOW;
 import static io.mimiredge.rls.remotewrite.Proto.bytes;
 import static io.mimiredge.rls.remotewrite.Proto.concat;
 import static io.mimiredge.rls.remotewrite.Proto.label;
@@ -15,6 +16,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -48,13 +50,20 @@ class WriteRequestScannerTest {
     byte[] body = Fixtures.compress(new byte[0]);
     assertThat(body).containsExactly(0); // just the header: 0 decoded bytes
 
-    assertThat(scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS))
-        .isEqualTo(new WriteRequestStats(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+    WriteRequestStats stats = scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW);
+    assertThat(stats)
+        .isEqualTo(ReferenceDecoder.stats(new byte[0], 1, ValidationLimits.MIMIR_DEFAULTS, NOW));
+    assertThat(stats.compressedBytes()).isEqualTo(1);
+    assertThat(
+            List.of(
+                stats.uncompressedBytes(), stats.series(), stats.receivedItems(), stats.items()))
+        .containsOnly(0L);
+    assertThat(stats.hasViolations()).isFalse();
   }
 
   @Test
   void aMetadataOnlyRequestHasNoSeriesStats() throws Exception {
-    WriteRequestStats stats = scanner.scan(Fixtures.body("041.bin"), ValidationLimits.NONE);
+    WriteRequestStats stats = scanner.scan(Fixtures.body("041.bin"), ValidationLimits.NONE, NOW);
 
     assertThat(stats.metadata()).isEqualTo(210);
     assertThat(stats.items()).isEqualTo(210);
@@ -70,9 +79,9 @@ class WriteRequestScannerTest {
     byte[] body = Fixtures.body("072.bin");
     byte[] padded = concat(bytes(0xff, 0xff, 0xff), body, bytes(0xff));
 
-    assertThat(scanner.scan(padded, 3, body.length, ValidationLimits.NONE))
-        .isEqualTo(scanner.scan(body, ValidationLimits.NONE));
-    assertThatThrownBy(() -> scanner.scan(padded, 3, padded.length, ValidationLimits.NONE))
+    assertThat(scanner.scan(padded, 3, body.length, ValidationLimits.NONE, NOW))
+        .isEqualTo(scanner.scan(body, ValidationLimits.NONE, NOW));
+    assertThatThrownBy(() -> scanner.scan(padded, 3, padded.length, ValidationLimits.NONE, NOW))
         .isInstanceOf(IndexOutOfBoundsException.class);
   }
 
@@ -290,10 +299,10 @@ class WriteRequestScannerTest {
       byte[] prefix = Arrays.copyOf(protobuf, cut);
       byte[] body = Fixtures.compress(prefix);
       if (boundary[cut]) {
-        assertThat(scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS))
+        assertThat(scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW))
             .as("cut at %d", cut)
             .isEqualTo(
-                ReferenceDecoder.stats(prefix, body.length, ValidationLimits.MIMIR_DEFAULTS));
+                ReferenceDecoder.stats(prefix, body.length, ValidationLimits.MIMIR_DEFAULTS, NOW));
         valid++;
       } else {
         RemoteWriteException e = badBody(body);
@@ -335,7 +344,7 @@ class WriteRequestScannerTest {
 
     RemoteWriteException e =
         catchThrowableOfType(
-            RemoteWriteException.class, () -> fresh.scan(body, ValidationLimits.NONE));
+            RemoteWriteException.class, () -> fresh.scan(body, ValidationLimits.NONE, NOW));
 
     assertThat(System.nanoTime() - started).isLessThan(1_000_000_000L);
     assertThat(allocatedBytes() - allocated).isLessThan(64 * 1024);
@@ -365,11 +374,11 @@ class WriteRequestScannerTest {
     WriteRequestScanner exact = new WriteRequestScanner(73107);
     WriteRequestScanner small = new WriteRequestScanner(73106);
 
-    assertThat(exact.scan(body, ValidationLimits.NONE).uncompressedBytes()).isEqualTo(73107);
+    assertThat(exact.scan(body, ValidationLimits.NONE, NOW).uncompressedBytes()).isEqualTo(73107);
     assertThat(exact.threadBufferSize()).isEqualTo(73107);
     RemoteWriteException e =
         catchThrowableOfType(
-            RemoteWriteException.class, () -> small.scan(body, ValidationLimits.NONE));
+            RemoteWriteException.class, () -> small.scan(body, ValidationLimits.NONE, NOW));
     assertThat(e.kind()).isEqualTo(DECODED_TOO_LARGE);
     assertThat(small.threadBufferSize()).isZero();
   }
@@ -379,7 +388,7 @@ class WriteRequestScannerTest {
     byte[] body = concat(bytes(0x80, 0x80, 0x40), filled(20, 0)); // 1 MiB from 23 bytes
     WriteRequestScanner fresh = new WriteRequestScanner(MAX);
 
-    assertThatThrownBy(() -> fresh.scan(body, ValidationLimits.NONE))
+    assertThatThrownBy(() -> fresh.scan(body, ValidationLimits.NONE, NOW))
         .isInstanceOf(RemoteWriteException.class)
         .hasMessage(
             "snappy header declares 1048576 decoded bytes, more than a 23-byte block can hold");
@@ -432,7 +441,7 @@ class WriteRequestScannerTest {
   void mutatedRealRequestsAreRefusedOrScannedAsTheReferenceDoes() throws Exception {
     Random random = new Random(42);
     byte[] original = Fixtures.protobuf("249.bin"); // samples, exemplars, many label shapes
-    ValidationLimits limits = new ValidationLimits(4, 8, 30, 10);
+    ValidationLimits limits = Limits.EVERY_RULE;
     int scanned = 0;
     for (int i = 0; i < 3_000; i++) {
       byte[] protobuf = original.clone();
@@ -442,7 +451,7 @@ class WriteRequestScannerTest {
       byte[] body = Fixtures.compress(protobuf);
       WriteRequestStats stats = scanOrRefuse(body);
       if (stats != null) {
-        assertThat(stats).isEqualTo(ReferenceDecoder.stats(protobuf, body.length, limits));
+        assertThat(stats).isEqualTo(ReferenceDecoder.stats(protobuf, body.length, limits, NOW));
         scanned++;
       }
     }
@@ -452,14 +461,14 @@ class WriteRequestScannerTest {
   @Test
   void keepsItsBufferAndNeverGrowsItPastTheLimit() throws Exception {
     WriteRequestScanner bounded = new WriteRequestScanner(100_000);
-    bounded.scan(Fixtures.body("072.bin"), ValidationLimits.NONE);
+    bounded.scan(Fixtures.body("072.bin"), ValidationLimits.NONE, NOW);
     assertThat(bounded.threadBufferSize()).isEqualTo(1304);
-    bounded.scan(Fixtures.body("000.bin"), ValidationLimits.NONE);
+    bounded.scan(Fixtures.body("000.bin"), ValidationLimits.NONE, NOW);
     assertThat(bounded.threadBufferSize()).isEqualTo(73107);
-    bounded.scan(Fixtures.body("005.bin"), ValidationLimits.NONE); // 82483: doubling, capped
+    bounded.scan(Fixtures.body("005.bin"), ValidationLimits.NONE, NOW); // 82483: doubling, capped
     assertThat(bounded.threadBufferSize()).isEqualTo(100_000);
 
-    bounded.scan(Fixtures.body("072.bin"), ValidationLimits.NONE);
+    bounded.scan(Fixtures.body("072.bin"), ValidationLimits.NONE, NOW);
     assertThat(bounded.threadBufferSize()).isEqualTo(100_000);
   }
 
@@ -467,12 +476,12 @@ class WriteRequestScannerTest {
   void allocatesLessThanOneKibPerScan() throws Exception {
     byte[] body = Fixtures.body("002.bin"); // 500 series, up to 27 labels each
     for (int i = 0; i < 2_000; i++) {
-      scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS);
+      scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW);
     }
     int scans = 1_000;
     long before = allocatedBytes();
     for (int i = 0; i < scans; i++) {
-      scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS);
+      scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW);
     }
     long perScan = (allocatedBytes() - before) / scans;
 
@@ -484,7 +493,7 @@ class WriteRequestScannerTest {
     String[] files = {"000.bin", "002.bin", "041.bin", "072.bin", "249.bin", "255.bin"};
     WriteRequestStats[] expected = new WriteRequestStats[files.length];
     for (int i = 0; i < files.length; i++) {
-      expected[i] = scanner.scan(Fixtures.body(files[i]), ValidationLimits.MIMIR_DEFAULTS);
+      expected[i] = scanner.scan(Fixtures.body(files[i]), ValidationLimits.MIMIR_DEFAULTS, NOW);
     }
     ExecutorService pool = Executors.newFixedThreadPool(files.length);
     try {
@@ -497,7 +506,8 @@ class WriteRequestScannerTest {
                   for (int round = 0; round < 200; round++) {
                     int i = (offset + round) % files.length;
                     assertThat(
-                            scanner.scan(Fixtures.body(files[i]), ValidationLimits.MIMIR_DEFAULTS))
+                            scanner.scan(
+                                Fixtures.body(files[i]), ValidationLimits.MIMIR_DEFAULTS, NOW))
                         .isEqualTo(expected[i]);
                   }
                   return null;
@@ -515,17 +525,18 @@ class WriteRequestScannerTest {
 
   private WriteRequestStats scan(byte[] protobuf) throws Exception {
     byte[] body = Fixtures.compress(protobuf);
-    WriteRequestStats stats = scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS);
+    WriteRequestStats stats = scanner.scan(body, ValidationLimits.MIMIR_DEFAULTS, NOW);
     assertThat(stats)
-        .isEqualTo(ReferenceDecoder.stats(protobuf, body.length, ValidationLimits.MIMIR_DEFAULTS));
+        .isEqualTo(
+            ReferenceDecoder.stats(protobuf, body.length, ValidationLimits.MIMIR_DEFAULTS, NOW));
     return stats;
   }
 
   /** Stats or null when refused; anything but a RemoteWriteException fails the test. */
   private WriteRequestStats scanOrRefuse(byte[] body) {
     try {
-      WriteRequestStats stats = scanner.scan(body, new ValidationLimits(4, 8, 30, 10));
-      ScannerInvariants.check(stats, body.length, new ValidationLimits(4, 8, 30, 10), MAX);
+      WriteRequestStats stats = scanner.scan(body, Limits.EVERY_RULE, NOW);
+      ScannerInvariants.check(stats, body.length, Limits.EVERY_RULE, MAX);
       return stats;
     } catch (RemoteWriteException e) {
       assertThat(e.kind()).isIn(BAD_BODY, DECODED_TOO_LARGE);
@@ -536,7 +547,7 @@ class WriteRequestScannerTest {
   private RemoteWriteException badBody(byte[] body) {
     RemoteWriteException e =
         catchThrowableOfType(
-            RemoteWriteException.class, () -> scanner.scan(body, ValidationLimits.NONE));
+            RemoteWriteException.class, () -> scanner.scan(body, ValidationLimits.NONE, NOW));
     assertThat(e).as("refused").isNotNull();
     assertThat(e.kind()).isEqualTo(BAD_BODY);
     return e;
@@ -559,12 +570,21 @@ class WriteRequestScannerTest {
         s.maxLabelNameLength(),
         s.maxLabelValueLength(),
         s.maxMetadataLength(),
-        s.seriesOverMaxLabelNames(),
-        s.seriesOverLabelNameLength(),
-        s.seriesOverLabelValueLength(),
-        s.metadataOverLength(),
+        s.validSamples(),
+        s.validExemplars(),
+        s.validMetadata(),
         s.invalidSeries(),
-        s.droppedItems());
+        s.droppedSamples(),
+        s.duplicateSamples(),
+        s.removedSeries(),
+        s.exemplarsCleared(),
+        s.exemplarsDropped(),
+        s.invalidMetadata(),
+        s.violations(),
+        s.firstViolation(),
+        s.firstActual(),
+        s.haCluster(),
+        s.haReplica());
   }
 
   /** Offsets at which the protobuf can be cut between two top-level fields. */

@@ -11,6 +11,12 @@ public final class TestFixtures {
   /** A 9380-byte body from Prometheus 2.42: 500 series, 500 float samples, valid by defaults. */
   public static final String SMALL = "000.bin";
 
+  /**
+   * A time to judge the fixtures at: minutes after their samples were captured (Nov 2026), so that
+   * every timestamp is within Mimir's default grace periods whatever today's date is.
+   */
+  public static final long NOW_MILLIS = 1_795_460_000_000L;
+
   private TestFixtures() {}
 
   public static Path dir() {

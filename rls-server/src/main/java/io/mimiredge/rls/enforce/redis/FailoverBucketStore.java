@@ -147,6 +147,14 @@ public final class FailoverBucketStore implements BucketStore, Managed {
     return mode;
   }
 
+  /**
+   * Tells this store that the shared store failed for another user of it (the HA elections share
+   * its Redis): it switches to local at once, as its own failure would, until the probe answers.
+   */
+  public void sharedFailed(String reason) {
+    toLocal(Objects.requireNonNull(reason, "reason"));
+  }
+
   public Status status() {
     return new Status(mode, since, lastError, fallbacks, Math.max(1, replicas.getAsInt()));
   }

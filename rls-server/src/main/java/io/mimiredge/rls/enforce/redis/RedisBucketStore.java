@@ -13,6 +13,7 @@ import io.github.bucket4j.redis.lettuce.Bucket4jLettuce;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,7 +26,9 @@ import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.ConsumeResult;
 import io.mimiredge.rls.enforce.StoreUnavailableException;
 import io.mimiredge.rls.enforce.internal.Bandwidths;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -178,6 +181,24 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
       connection().connection().sync().ping();
     } catch (RuntimeException e) {
       throw unavailable("ping", e);
+    }
+  }
+
+  /**
+   * Runs a Lua script on this store's connection, for other state kept beside the buckets (the HA
+   * elections): {@code KEYS} are prefixed like the buckets' keys, {@code ARGV} sent as UTF-8.
+   *
+   * @return the script's reply: a list of byte arrays and longs
+   * @throws StoreUnavailableException when Redis does not answer in time or fails
+   */
+  public List<Object> eval(String script, List<String> keys, List<String> args) {
+    Objects.requireNonNull(script, "script");
+    String[] k = keys.stream().map(key -> prefix + key).toArray(String[]::new);
+    byte[][] v = args.stream().map(a -> a.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    try {
+      return connection().connection().sync().eval(script, ScriptOutputType.MULTI, k, v);
+    } catch (RuntimeException e) {
+      throw unavailable("eval", e);
     }
   }
 

@@ -73,13 +73,14 @@ final class AdminFixture {
 
   /** A push of {@code samples} valid float samples in 10 series, decided and recorded. */
   Decision push(String tenant, long samples) {
-    Decision d = enforcer.decide(tenant, samples(samples));
+    Decision d =
+        enforcer.decide(tenant, samples(samples), io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
     api.recorder().record(Door.HTTP_PUSH, d, 200_000);
     return d;
   }
 
   static WriteRequestStats samples(long n) {
-    return new WriteRequestStats(1000, 5000, 10, n, 0, 0, 0, 5, 10, 10, 0, 0, 0, 0, 0, 0, 0);
+    return io.mimiredge.rls.testing.Stats.ofSamples(n);
   }
 
   /** A request to {@code path}, which may carry an already encoded query string. */

@@ -161,7 +161,12 @@ class RedisFleetTest {
                     try {
                       go.await();
                       while (running.get()) {
-                        Decision d = i.enforcer().decide(TENANT, request);
+                        Decision d =
+                            i.enforcer()
+                                .decide(
+                                    TENANT,
+                                    request,
+                                    io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
                         decisions.incrementAndGet();
                         if (d.allowed()) {
                           admittedItems.addAndGet(ITEMS);
@@ -191,6 +196,6 @@ class RedisFleetTest {
   }
 
   private static WriteRequestStats samples(long n) {
-    return new WriteRequestStats(100, 1000, 1, n, 0, 0, 0, 3, 8, 8, 0, 0, 0, 0, 0, 0, 0);
+    return io.mimiredge.rls.testing.Stats.ofSamples(n);
   }
 }

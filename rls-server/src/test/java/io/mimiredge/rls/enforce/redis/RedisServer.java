@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * A real {@code redis-server} (Debian's package) on a free 127.0.0.1 port, without persistence, for
  * tests. Missing binary: the test is skipped with a message, or fails when {@code CI=true}.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
   private final String binary;
   private final int port;
   private final Path log;
@@ -30,7 +30,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Starts one, or skips (fails under CI=true) when redis-server is not installed. */
-  static RedisServer startOrSkip() throws Exception {
+  public static RedisServer startOrSkip() throws Exception {
     String binary = find();
     String message =
         "redis-server not installed (apt-get install redis-server; scripts/test.sh does it)";
@@ -45,16 +45,16 @@ final class RedisServer implements AutoCloseable {
     return r;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String uri() {
+  public String uri() {
     return "redis://127.0.0.1:" + port + "/0";
   }
 
   /** (Re)starts it on the same port and waits until it accepts connections. */
-  synchronized void start() throws Exception {
+  public synchronized void start() throws Exception {
     if (process != null && process.isAlive()) {
       return;
     }
@@ -91,7 +91,7 @@ final class RedisServer implements AutoCloseable {
   }
 
   /** Kills it at once (SIGKILL), as a crash would. */
-  synchronized void kill() throws InterruptedException {
+  public synchronized void kill() throws InterruptedException {
     if (process != null) {
       process.destroyForcibly();
       process.waitFor(10, TimeUnit.SECONDS);

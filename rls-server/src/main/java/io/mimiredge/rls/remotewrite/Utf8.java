@@ -1,0 +1,87 @@
+package io.mimiredge.rls.remotewrite;
+
+/**
+ * UTF-8 as Go reads it (package {@code unicode/utf8}): what {@code utf8.ValidString} accepts (no
+ * overlong forms, no surrogates, nothing above U+10FFFF) and how {@code utf8.RuneCountInString}
+ * counts (each byte of an invalid sequence is one rune). Stateless.
+ */
+final class Utf8 {
+  private Utf8() {}
+
+  /** Whether {@code b[from, to)} is valid UTF-8. */
+  static boolean valid(byte[] b, int from, int to) {
+    int i = from;
+    while (i < to) {
+      if (b[i] >= 0) {
+        i++;
+        continue;
+      }
+      int width = sequence(b, i, to);
+      if (width == 0) {
+        return false;
+      }
+      i += width;
+    }
+    return true;
+  }
+
+  /** Runes in {@code b[at, at + n)}, counting each byte of an invalid sequence as one. */
+  static int runeCount(byte[] b, int at, int n) {
+    int runes = 0;
+    int i = at;
+    int to = at + n;
+    while (i < to) {
+      if (b[i] >= 0) {
+        i++;
+      } else {
+        int width = sequence(b, i, to);
+        i += width == 0 ? 1 : width;
+      }
+      runes++;
+    }
+    return runes;
+  }
+
+  /**
+   * The length of the valid multi-byte sequence starting at {@code b[i]}, or 0 if there is none.
+   */
+  private static int sequence(byte[] b, int i, int to) {
+    int first = b[i] & 0xff;
+    int width;
+    int low = 0x80; // the range of the second byte (the first continuation byte)
+    int high = 0xbf;
+    if (first >= 0xc2 && first <= 0xdf) {
+      width = 2;
+    } else if (first >= 0xe0 && first <= 0xef) {
+      width = 3;
+      if (first == 0xe0) {
+        low = 0xa0; // overlong
+      } else if (first == 0xed) {
+        high = 0x9f; // surrogates
+      }
+    } else if (first >= 0xf0 && first <= 0xf4) {
+      width = 4;
+      if (first == 0xf0) {
+        low = 0x90; // overlong
+      } else if (first == 0xf4) {
+        high = 0x8f; // above U+10FFFF
+      }
+    } else {
+      return 0;
+    }
+    if (to - i < width) {
+      return 0;
+    }
+    int second = b[i + 1] & 0xff;
+    if (second < low || second > high) {
+      return 0;
+    }
+    for (int k = 2; k < width; k++) {
+      int c = b[i + k] & 0xff;
+      if (c < 0x80 || c > 0xbf) {
+        return 0;
+      }
+    }
+    return width;
+  }
+}
