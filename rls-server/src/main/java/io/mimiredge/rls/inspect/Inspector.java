@@ -139,20 +139,17 @@ public final class Inspector {
     if (s.items() == 0 && s.receivedItems() > 0) {
       counted.put("note", "no valid sample or metadata: Mimir skips the ingestion limit");
     }
-    ObjectNode notCounted =
-        line.putObject("not_counted")
-            .put("invalid_series", s.invalidSeries())
-            .put("samples_of_invalid_series", s.droppedSamples())
-            .put("duplicate_samples", s.duplicateSamples())
-            .put("series_without_labels", s.removedSeries())
-            .put("exemplars_cleared", s.exemplarsCleared())
-            .put("exemplars_dropped", s.exemplarsDropped())
-            .put("invalid_metadata", s.invalidMetadata());
-    ObjectNode byReason = notCounted.putObject("by_reason");
-    s.violationsByLabel().forEach(byReason::put);
+    // The same breakdown as the denial log's, with the invalid series' samples and Mimir's id.
+    ObjectNode notCounted = line.putObject("not_counted");
+    s.notCounted().forEach(notCounted::put);
+    ObjectNode invalid =
+        line.putObject("invalid")
+            .put("series", s.invalidSeries())
+            .put("samples", s.droppedSamples())
+            .put("metadata", s.invalidMetadata());
     if (s.firstViolation() != null) {
       Violation v = s.firstViolation();
-      notCounted.put("first_error", "err-mimir-" + v.id());
+      invalid.put("first_error", "err-mimir-" + v.id());
     }
     if (s.ha()) {
       line.putObject("ha").put("cluster", s.haCluster()).put("replica", s.haReplica());

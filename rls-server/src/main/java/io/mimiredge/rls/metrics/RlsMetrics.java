@@ -7,6 +7,7 @@ import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.source.ReloadListener;
+import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -46,6 +47,9 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   private final Counter items;
   private final Histogram bodyBytes;
   private final Counter parseErrors;
+  private final Counter notCounted;
+  private final Counter invalid;
+  private final CounterDataPoint[] invalidPoints = new CounterDataPoint[Violation.values().length];
   private final Counter tenantDecisions;
   private final Counter tenantItems;
   private final Counter reloads;
@@ -101,6 +105,23 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
             .name("rls_parse_errors_total")
             .help("Push bodies that are not valid snappy-compressed remote-write protobuf, by door")
             .labelNames("door")
+            .register(registry);
+    notCounted =
+        Counter.builder()
+            .name("rls_not_counted_items_total")
+            .help(
+                "Items of decided requests that Mimir would not count against the ingestion"
+                    + " rate, by why (invalid, duplicate_timestamp, exemplars_cleared,"
+                    + " exemplars_dropped, ha_deduped)")
+            .labelNames("why")
+            .register(registry);
+    invalid =
+        Counter.builder()
+            .name("rls_invalid_series_total")
+            .help(
+                "Series and metadata entries Mimir would drop as invalid, by reason (Mimir's"
+                    + " discarded-samples reasons, metadata_* for metadata)")
+            .labelNames("reason")
             .register(registry);
     tenantDecisions =
         Counter.builder()
@@ -169,6 +190,7 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
       add(items, "histograms", verdict, s.histograms());
       add(items, "exemplars", verdict, s.exemplars());
       add(items, "metadata", verdict, s.metadata());
+      notCounted(decision, s);
     }
     if (decision.tenant() != null) {
       String tenant = topTenants.label(decision.tenant(), decision.items() + 1);
@@ -187,6 +209,37 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
       byReason[d.reason().ordinal()] = p; // a benign race: labelValues returns the same point
     }
     return p;
+  }
+
+  /** What Mimir would not count of a scanned request, and why. */
+  private void notCounted(Decision d, WriteRequestStats s) {
+    if (d.reason() == Reason.HA_DEDUPED) {
+      inc(notCounted, "ha_deduped", s.receivedItems());
+      return; // a replica Mimir deduplicates: nothing of it reaches validation
+    }
+    inc(notCounted, "invalid", s.droppedSamples() + s.invalidMetadata());
+    inc(notCounted, "duplicate_timestamp", s.duplicateSamples());
+    inc(notCounted, "exemplars_cleared", s.exemplarsCleared());
+    inc(notCounted, "exemplars_dropped", s.exemplarsDropped());
+    if (s.hasViolations()) {
+      for (Violation v : Violation.values()) {
+        long n = s.violations(v);
+        if (n > 0) {
+          CounterDataPoint p = invalidPoints[v.ordinal()];
+          if (p == null) {
+            p = invalid.labelValues(v.label());
+            invalidPoints[v.ordinal()] = p;
+          }
+          p.inc(n);
+        }
+      }
+    }
+  }
+
+  private static void inc(Counter c, String label, long n) {
+    if (n > 0) {
+      c.labelValues(label).inc(n);
+    }
   }
 
   private static void add(Counter c, String kind, String verdict, long n) {

@@ -162,6 +162,29 @@ public record WriteRequestStats(
     return out;
   }
 
+  /**
+   * What Mimir would not count of this request, and why: invalid series and metadata entries by
+   * reason (Mimir's discarded reasons), then {@code duplicate_samples}, {@code exemplars_cleared},
+   * {@code exemplars_dropped} and {@code series_without_labels}; only what occurred. The one
+   * breakdown {@code inspect}, the denial log and the admin API show.
+   */
+  public Map<String, Long> notCounted() {
+    Map<String, Long> out = violationsByLabel();
+    if (duplicateSamples > 0) {
+      out.put("duplicate_samples", duplicateSamples);
+    }
+    if (exemplarsCleared > 0) {
+      out.put("exemplars_cleared", exemplarsCleared);
+    }
+    if (exemplarsDropped > 0) {
+      out.put("exemplars_dropped", exemplarsDropped);
+    }
+    if (removedSeries > 0) {
+      out.put("series_without_labels", removedSeries);
+    }
+    return out;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof WriteRequestStats s

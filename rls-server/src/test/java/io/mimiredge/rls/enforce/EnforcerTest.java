@@ -474,6 +474,92 @@ class EnforcerTest {
     assertThat(store.size()).isZero(); // consumed nothing, like the denial it stands for
   }
 
+  private static WriteRequestStats haRequest(String replica, long samples) {
+    return Stats.builder().samples(samples).ha("c1", replica).build();
+  }
+
+  /**
+   * distributor_test.go TestDistributor_PushHAInstances, ha_dedupe_per_request.go: the elected
+   * replica is counted; the other is admitted (Mimir answers it 202) counting nothing, after its
+   * request token was taken.
+   */
+  @Test
+  void aReplicaThatIsNotElectedIsAdmittedCountingNothing() {
+    Enforcer e =
+        enforcer(
+            D.withIngestionRate(100)
+                .withIngestionBurstSize(100)
+                .withRequestRate(10)
+                .withRequestBurstSize(10)
+                .toBuilder()
+                .acceptHaSamples(true)
+                .build());
+    Decision elected = decide(e, T, haRequest("r1", 60));
+    assertThat(elected.reason()).isEqualTo(Reason.ALLOWED);
+    assertThat(elected.items()).isEqualTo(60);
+
+    Decision other = decide(e, T, haRequest("r2", 60));
+    assertThat(other.verdict()).isEqualTo(ALLOW);
+    assertThat(other.reason()).isEqualTo(Reason.HA_DEDUPED);
+    assertThat(other.status()).isEqualTo(200); // forwarded: Mimir's own election decides
+    assertThat(other.items()).isZero();
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isEqualTo(40);
+    assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(8); // both spent
+
+    // r1 again: counted, and over the rate as both replicas together would have been
+    assertThat(decide(e, T, haRequest("r1", 60)).reason()).isEqualTo(Reason.INGESTION_RATE);
+    assertThat(e.haElections(T, NOW))
+        .extracting(io.mimiredge.rls.ha.HaTracker.Election::replica)
+        .containsExactly("r1");
+  }
+
+  @Test
+  void failoverCountsTheOtherReplicaOnceTheElectedOneIsSilent() {
+    Enforcer e = enforcer(D.toBuilder().acceptHaSamples(true).build());
+    assertThat(e.decide(T, haRequest("r1", 5), NOW).items()).isEqualTo(5);
+    assertThat(e.decide(T, haRequest("r2", 5), NOW + 29_000).reason()).isEqualTo(Reason.HA_DEDUPED);
+    Decision failover = e.decide(T, haRequest("r2", 5), NOW + 30_000);
+    assertThat(failover.reason()).isEqualTo(Reason.ALLOWED);
+    assertThat(failover.items()).isEqualTo(5);
+    assertThat(e.decide(T, haRequest("r1", 5), NOW + 31_000).reason()).isEqualTo(Reason.HA_DEDUPED);
+  }
+
+  /** TestHaDedupeMiddleware: a new cluster over ha_max_clusters is Mimir's 400. */
+  @Test
+  void aNewClusterOverTheLimitIsRefusedWithMimirsMessage() {
+    Enforcer e = enforcer(D.toBuilder().acceptHaSamples(true).haMaxClusters(1).build());
+    assertThat(decide(e, T, Stats.builder().samples(1).ha("c1", "r1").build()).verdict())
+        .isEqualTo(ALLOW);
+    Decision d = decide(e, T, Stats.builder().samples(1).ha("c2", "r1").build());
+    assertThat(d.verdict()).isEqualTo(DENY);
+    assertThat(d.reason()).isEqualTo(Reason.TOO_MANY_HA_CLUSTERS);
+    assertThat(d.status()).isEqualTo(400);
+    assertThat(d.message()).isEqualTo(MimirMessages.tooManyHaClusters(1));
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isEqualTo(199_999);
+  }
+
+  /** wrapPushWithMiddlewares: HA dedupe runs before validation. */
+  @Test
+  void aDeduplicatedReplicaIsNotRefusedForItsInvalidSeries() {
+    Enforcer e =
+        enforcer(D.withValidation(ValidationPolicy.DENY).toBuilder().acceptHaSamples(true).build());
+    decide(e, T, haRequest("r1", 1));
+    WriteRequestStats invalid =
+        Stats.builder()
+            .samples(10)
+            .ha("c1", "r2")
+            .invalid(Violation.LABEL_VALUE_TOO_LONG, 1, 1, 3000)
+            .build();
+    assertThat(decide(e, T, invalid).reason()).isEqualTo(Reason.HA_DEDUPED);
+  }
+
+  @Test
+  void aRequestWithoutHaLabelsIsCountedWhateverTheTenant() {
+    Enforcer e = enforcer(D.toBuilder().acceptHaSamples(true).build());
+    decide(e, T, haRequest("r1", 1));
+    assertThat(decide(e, T, samples(7)).items()).isEqualTo(7);
+  }
+
   static Stream<Arguments> tenantHeaders() {
     return Stream.of(
         arguments(null, Reason.MISSING_TENANT, 401, "no org id"),

@@ -99,10 +99,9 @@ class InspectorTest {
 
     JsonNode line = inspector.inspect(FIXTURES.resolve("002.bin"));
 
-    JsonNode notCounted = line.get("not_counted");
-    assertThat(notCounted.get("invalid_series").asLong()).isEqualTo(3);
-    assertThat(notCounted.get("by_reason").get("max_label_names_per_series").asLong()).isEqualTo(3);
-    assertThat(notCounted.get("first_error").asText())
+    assertThat(line.get("invalid").get("series").asLong()).isEqualTo(3);
+    assertThat(line.get("not_counted").get("max_label_names_per_series").asLong()).isEqualTo(3);
+    assertThat(line.get("invalid").get("first_error").asText())
         .isEqualTo("err-mimir-max-label-names-per-series");
     assertThat(line.get("received_items").asLong()).isEqualTo(500);
     assertThat(line.get("items").asLong()).isEqualTo(497);

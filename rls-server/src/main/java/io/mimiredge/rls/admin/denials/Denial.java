@@ -4,6 +4,7 @@ import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param series series in the request; 0 when no body was scanned
  * @param retryAfterSeconds the Retry-After given; 0 when none
  * @param message the decision's message (Mimir's wording: limits and counts only)
+ * @param notCounted what Mimir would not count of the request, and why ({@link
+ *     io.mimiredge.rls.remotewrite.WriteRequestStats#notCounted}); empty when nothing was scanned
  */
 public record Denial(
     long seq,
@@ -32,12 +35,14 @@ public record Denial(
     long items,
     long series,
     long retryAfterSeconds,
-    String message) {
+    String message,
+    Map<String, Long> notCounted) {
   public Denial {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(door, "door");
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(verdict, "verdict");
     Objects.requireNonNull(message, "message");
+    notCounted = Map.copyOf(notCounted);
   }
 }

@@ -9,6 +9,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -64,7 +65,8 @@ public final class DenialLog implements DecisionRecorder {
             d.items(),
             d.stats() == null ? 0 : d.stats().series(),
             d.retryAfter() == null ? 0 : d.retryAfter().toSeconds(),
-            d.message()));
+            d.message(),
+            d.stats() == null ? Map.of() : d.stats().notCounted()));
   }
 
   /**

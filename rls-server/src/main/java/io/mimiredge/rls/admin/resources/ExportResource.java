@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Map;
 
 /**
  * {@code GET /api/export/csv?what=tenants|denials}: the tenant list or every recent denial as CSV
@@ -101,7 +102,8 @@ public final class ExportResource {
             "items",
             "series",
             "retry_after_seconds",
-            "message"));
+            "message",
+            "not_counted"));
     ctx.denials().recent(null, null, ctx.denials().capacity()).stream()
         .map(Views.DenialView::of)
         .forEach(
@@ -117,7 +119,15 @@ public final class ExportResource {
                         d.items(),
                         d.series(),
                         d.retryAfterSeconds(),
-                        d.message())));
+                        d.message(),
+                        notCounted(d.notCounted()))));
     return csv.toString();
+  }
+
+  /** {@code reason=n;reason=n}: what Mimir would not count of the request. */
+  private static String notCounted(Map<String, Long> m) {
+    StringBuilder out = new StringBuilder();
+    m.forEach((k, v) -> out.append(out.length() == 0 ? "" : ";").append(k).append('=').append(v));
+    return out.toString();
   }
 }

@@ -5,9 +5,7 @@ import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.TenantIds;
 import io.mimiredge.rls.limits.LimitKey;
 import io.mimiredge.rls.limits.LiveLimits;
-import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.mimiredge.rls.limits.ValidationPolicy;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -104,13 +102,12 @@ final class TenantReports {
     TenantLimits l = ctx.enforcer().limitsFor(id);
     Map<String, Views.Limit> limits = new LinkedHashMap<>();
     for (LimitKey k : LimitKey.values()) {
-      Object v = k.valueIn(l);
-      if (k == LimitKey.MODE) {
-        v = ctx.enforcer().modeFor(id); // the mode it is judged in, default mode included
-      }
+      Object v =
+          k == LimitKey.MODE
+              ? ctx.enforcer().modeFor(id).yamlName() // the mode it is judged in, default included
+              : k.shownValueIn(l);
       limits.put(
-          k.yamlPath(),
-          new Views.Limit(json(v), live.source(id, k).name().toLowerCase(Locale.ROOT)));
+          k.yamlPath(), new Views.Limit(v, live.source(id, k).name().toLowerCase(Locale.ROOT)));
     }
     return new Views.TenantDetail(
         id,
@@ -122,16 +119,9 @@ final class TenantReports {
         new Views.Buckets(
             Views.BucketFill.of(ctx.enforcer().ingestionBucket(id).orElse(null)),
             Views.BucketFill.of(ctx.enforcer().requestBucket(id).orElse(null))),
+        ctx.enforcer().haElections(id, ctx.clock().millis()).stream()
+            .map(Views.HaElection::of)
+            .toList(),
         ctx.denials().recent(id, null, DENIALS_SHOWN).stream().map(Views.DenialView::of).toList());
-  }
-
-  private static Object json(Object v) {
-    if (v instanceof Mode m) {
-      return m.yamlName();
-    }
-    if (v instanceof ValidationPolicy p) {
-      return p.yamlName();
-    }
-    return v;
   }
 }

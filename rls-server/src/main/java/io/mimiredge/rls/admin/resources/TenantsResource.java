@@ -2,8 +2,6 @@ package io.mimiredge.rls.admin.resources;
 
 import io.mimiredge.rls.admin.AdminChange;
 import io.mimiredge.rls.limits.LimitKey;
-import io.mimiredge.rls.limits.Mode;
-import io.mimiredge.rls.limits.ValidationPolicy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -166,12 +164,7 @@ public final class TenantsResource {
       HttpHeaders headers) {
     Map<String, String> values = new LinkedHashMap<>();
     for (LimitKey k : c.keys()) {
-      Object v = k.valueIn(c.values());
-      values.put(
-          k.yamlPath(),
-          v instanceof Mode m
-              ? m.yamlName()
-              : v instanceof ValidationPolicy p ? p.yamlName() : String.valueOf(v));
+      values.put(k.yamlPath(), String.valueOf(k.shownValueIn(c.values())));
     }
     ctx.audit()
         .changed(

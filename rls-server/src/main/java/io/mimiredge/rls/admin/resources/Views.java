@@ -153,7 +153,23 @@ public final class Views {
       Map<String, Limit> limits,
       Traffic traffic,
       Buckets buckets,
+      List<HaElection> ha,
       List<DenialView> recentDenials) {}
+
+  /**
+   * One HA cluster of a tenant ({@code accept_ha_samples}): the replica whose writes are counted,
+   * when it was last seen and when it was elected, as this replica's tracker (or the shared one in
+   * Redis) knows them.
+   */
+  public record HaElection(String cluster, String replica, String lastSeen, String electedAt) {
+    static HaElection of(io.mimiredge.rls.ha.HaTracker.Election e) {
+      return new HaElection(
+          e.cluster(),
+          e.replica(),
+          time(Instant.ofEpochMilli(e.lastSeenMillis())),
+          time(Instant.ofEpochMilli(e.electedAtMillis())));
+    }
+  }
 
   /**
    * One limit and where its value comes from.
@@ -221,7 +237,8 @@ public final class Views {
       long items,
       long series,
       Long retryAfterSeconds,
-      String message) {
+      String message,
+      Map<String, Long> notCounted) {
     static DenialView of(Denial d) {
       return new DenialView(
           Views.time(d.time()),
@@ -233,7 +250,8 @@ public final class Views {
           d.items(),
           d.series(),
           d.retryAfterSeconds() == 0 ? null : d.retryAfterSeconds(),
-          d.message());
+          d.message(),
+          new java.util.TreeMap<>(d.notCounted()));
     }
   }
 

@@ -33,10 +33,12 @@ class ExportResourceTest {
       assertThat(r.getHeaderString("Content-Disposition")).contains("rls-denials.csv");
       assertThat(r.readEntity(String.class))
           .isEqualTo(
-              "time,tenant,door,reason,status,verdict,items,series,retry_after_seconds,message\r\n"
-                  + "2025-01-31T12:00:00.000Z,,http_push,missing_tenant,401,deny,0,0,,no org id\r\n"
+              "time,tenant,door,reason,status,verdict,items,series,retry_after_seconds,message,"
+                  + "not_counted\r\n"
+                  + "2025-01-31T12:00:00.000Z,,http_push,missing_tenant,401,deny,0,0,,no org id,"
+                  + "\r\n"
                   + "2025-01-31T12:00:00.000Z,a,http_push,ingestion_rate,429,deny,7,0,3,"
-                  + "\"limit 10, burst 100 (\"\"global\"\")\nsee docs\"\r\n");
+                  + "\"limit 10, burst 100 (\"\"global\"\")\nsee docs\",\r\n");
     }
   }
 
