@@ -2,33 +2,18 @@ package io.mimiredge.rls.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +25,6 @@ import org.junit.jupiter.api.Test;
  * Without the binary the test skips, except in CI ({@code CI=true}) where it fails.
  */
 class RealPrometheusTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  private static final Duration WAIT = Duration.ofSeconds(60);
 
   private static Path dir;
   private static final List<Process> processes = new ArrayList<>();
@@ -53,30 +34,22 @@ class RealPrometheusTest {
 
   @BeforeAll
   static void start() throws Exception {
-    Optional<Path> binary = prometheusBinary();
-    if (binary.isEmpty()) {
-      String why =
-          "the prometheus binary is not installed (apt-get install prometheus; scripts/test.sh"
-              + " does it) or set PROMETHEUS_BIN";
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        throw new IllegalStateException("CI=true and " + why);
-      }
-      Assumptions.abort("skipped: " + why);
-    }
+    Path binary = Prometheus.binaryOrSkip();
     dir = Files.createTempDirectory("rls-e2e");
-    receiverPort = freePort();
-    senderPort = freePort();
+    receiverPort = Prometheus.freePort();
+    senderPort = Prometheus.freePort();
 
     // (a) the distributor stand-in
     Path receiverConfig = Files.writeString(dir.resolve("receiver.yml"), "global: {}\n");
     processes.add(
-        prometheus(
-            binary.get(),
+        Prometheus.start(
+            binary,
+            dir,
             "receiver",
             receiverConfig,
             receiverPort,
             "--web.enable-remote-write-receiver"));
-    awaitReady(receiverPort);
+    Prometheus.awaitReady(receiverPort, RealPrometheusTest::logs);
 
     // (b) the RLS, forwarding to it
     Path limits =
@@ -136,20 +109,13 @@ class RealPrometheusTest {
                 queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}
             """
                 .formatted(senderPort, push, push));
-    processes.add(prometheus(binary.get(), "sender", senderConfig, senderPort));
-    awaitReady(senderPort);
+    processes.add(Prometheus.start(binary, dir, "sender", senderConfig, senderPort));
+    Prometheus.awaitReady(senderPort, RealPrometheusTest::logs);
   }
 
   @AfterAll
   static void stop() throws Exception {
-    for (Process p : processes) {
-      p.destroy();
-    }
-    for (Process p : processes) {
-      if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
-      }
-    }
+    Prometheus.stopAll(processes);
     if (rls != null) {
       rls.after();
     }
@@ -208,130 +174,28 @@ class RealPrometheusTest {
   }
 
   private static double rlsMetric(String seriesRegex) {
-    String body = get("http://127.0.0.1:" + rls.getLocalPort() + "/metrics").orElse("");
-    Matcher m = Pattern.compile("(?m)^" + seriesRegex + " ([0-9.eE+]+)$").matcher(body);
-    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    return Prometheus.metric("http://127.0.0.1:" + rls.getLocalPort() + "/metrics", seriesRegex);
   }
 
-  /** The value of a scalar-or-single-vector PromQL result. */
   private static Optional<Double> query(String promql, int port) {
-    String url =
-        "http://127.0.0.1:"
-            + port
-            + "/api/v1/query?query="
-            + URLEncoder.encode(promql, StandardCharsets.UTF_8);
-    return get(url)
-        .flatMap(
-            body -> {
-              try {
-                JsonNode result = JSON.readTree(body).path("data").path("result");
-                if (!result.isArray() || result.isEmpty()) {
-                  return Optional.empty();
-                }
-                return Optional.of(result.get(0).path("value").get(1).asDouble());
-              } catch (IOException e) {
-                return Optional.empty();
-              }
-            });
+    return Prometheus.query(promql, port);
   }
 
   private static double await(String what, DoubleSupplier value) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      double v = value.getAsDouble();
-      if (v > 0) {
-        return v;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + logs());
-      }
-      Thread.sleep(500);
-    }
+    return Prometheus.await(what, value, RealPrometheusTest::logs);
   }
 
   private static String logs() {
     StringBuilder b = new StringBuilder();
     if (rls != null) {
       b.append("\n--- RLS metrics ---\n");
-      get("http://127.0.0.1:" + rls.getLocalPort() + "/metrics")
+      Prometheus.get("http://127.0.0.1:" + rls.getLocalPort() + "/metrics")
           .ifPresent(
               m ->
                   m.lines()
                       .filter(l -> l.startsWith("rls_") && !l.contains("_bucket"))
                       .forEach(l -> b.append(l).append('\n')));
     }
-    for (String name : List.of("receiver", "sender")) {
-      try {
-        List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
-        b.append("\n--- ").append(name).append(" (last lines) ---\n");
-        lines
-            .subList(Math.max(0, lines.size() - 15), lines.size())
-            .forEach(l -> b.append(l).append('\n'));
-      } catch (IOException e) {
-        b.append("\n(no ").append(name).append(" log)");
-      }
-    }
-    return b.toString();
-  }
-
-  private static Optional<String> get(String url) {
-    try {
-      HttpResponse<String> r =
-          CLIENT.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-              HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 ? Optional.of(r.body()) : Optional.empty();
-    } catch (IOException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
-    }
-  }
-
-  private static Process prometheus(
-      Path binary, String name, Path config, int port, String... extra) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(binary.toString());
-    cmd.add("--config.file=" + config);
-    cmd.add("--storage.tsdb.path=" + Files.createDirectories(dir.resolve(name + "-data")));
-    cmd.add("--web.listen-address=127.0.0.1:" + port);
-    cmd.add("--log.level=warn");
-    cmd.addAll(List.of(extra));
-    return new ProcessBuilder(cmd)
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(name + ".log").toFile())
-        .start();
-  }
-
-  private static void awaitReady(int port) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (get("http://127.0.0.1:" + port + "/-/ready").isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("prometheus on port " + port + " not ready" + logs());
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static Optional<Path> prometheusBinary() {
-    String configured = System.getenv("PROMETHEUS_BIN");
-    if (configured != null && Files.isExecutable(Path.of(configured))) {
-      return Optional.of(Path.of(configured));
-    }
-    String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-    for (String d : path.split(File.pathSeparator)) {
-      Path p = Path.of(d, "prometheus");
-      if (Files.isExecutable(p)) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
+    return b.append(Prometheus.logTails(dir, "receiver", "sender")).toString();
   }
 }
