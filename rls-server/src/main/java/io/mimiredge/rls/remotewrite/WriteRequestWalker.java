@@ -125,6 +125,8 @@ final class WriteRequestWalker {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
+  private static final long LOW_BITS = 0x7f7f_7f7f_7f7f_7f7fL;
+  private static final long ONES = 0x0101_0101_0101_0101L;
   private static final long[] WORD_MASKS = new long[9];
 
   static {
@@ -199,6 +201,11 @@ final class WriteRequestWalker {
   private long firstActual;
   private long earliestTimestamp; // over every sample and histogram, for the exemplars' bound
 
+  // the metric name checked last (metricNameValid), in this walk's buffer
+  private int lastMetricAt;
+  private int lastMetricLength = -1;
+  private boolean lastMetricValid;
+
   // ---- HA: known once the first series has been seen ----
   private boolean haUndecided;
   private boolean stripReplica;
@@ -239,10 +246,6 @@ final class WriteRequestWalker {
   private int[] labelSpans = new int[64]; // name at, name length, value at, value length
   private int[] indexes = new int[64];
   private int[] buckets = new int[64];
-
-  // legacy-valid label names of up to 16 bytes, by their two words (see knownName)
-  private final long[] validNames = new long[128];
-  private final byte[] validNameLengths = new byte[64];
 
   // the label just read
   private int nameAt;
@@ -301,6 +304,7 @@ final class WriteRequestWalker {
     firstActual = 0;
     earliestTimestamp = Long.MAX_VALUE;
     haUndecided = limits.acceptHaSamples();
+    lastMetricLength = -1;
     stripReplica = false;
     haCluster = null;
     haReplica = null;
@@ -421,12 +425,14 @@ final class WriteRequestWalker {
 
   /**
    * The labels at the start of the series, as senders write them (a name and a value with one-byte
-   * lengths, nothing else), checked with locals and a word at a time: the hot loop of the walk.
-   * Names of up to 8 bytes are read as one word, compared as one and looked up in {@link
-   * #validNames}; the values are checked for UTF-8 all at once afterwards (only ASCII passes here:
-   * tags and one-byte lengths are ASCII too). Leaves every other label, and any series whose checks
-   * need more (a non-ASCII byte, a long name out of order), to the general path: then the series is
-   * checked again in {@link #endSeries}. Stops at the first field of another shape.
+   * lengths, nothing else): the hot loop of the walk, with locals and a word at a time. Names of up
+   * to 16 bytes are read as two words, checked against the legacy rule and compared with the name
+   * before them as words; lengths are checked for the whole series by their maxima, and the values'
+   * UTF-8 in one pass over the labels' bytes (only ASCII passes here: the tags and one-byte lengths
+   * are ASCII too). A series whose labels need more than that (a long or invalid name, a value over
+   * its limit or not ASCII, labels out of order, a duplicate) is checked again, label by label in
+   * Mimir's order, by {@link #endSeries}. Stops at the first field of another shape, which the
+   * general path reads.
    */
   private void fastLabels(int end) {
     byte[] b = buf;
@@ -467,15 +473,25 @@ final class WriteRequestWalker {
       }
       // The name as two zero-padded little-endian words when it fits 16 bytes (nearly all do).
       boolean words = nl <= 16 && na + 16 <= b.length;
-      long w1 = words ? (long) LONGS.get(b, na) & WORD_MASKS[Math.min(nl, 8)] : 0;
-      long w2 = words && nl > 8 ? (long) LONGS.get(b, na + 8) & WORD_MASKS[nl - 8] : 0;
+      long m1 = 0;
+      long m2 = 0;
+      long w1 = 0;
+      long w2 = 0;
+      if (words) {
+        m1 = WORD_MASKS[Math.min(nl, 8)];
+        w1 = (long) LONGS.get(b, na) & m1;
+        if (nl > 8) {
+          m2 = WORD_MASKS[nl - 8];
+          w2 = (long) LONGS.get(b, na + 8) & m2;
+        }
+      }
       if (strip && isReplica(na, nl)) {
         continue; // RemoveLabel(haReplicaLabel)
       }
       effective++;
       if (!legacy) {
         recheck = true; // the UTF-8 scheme: left to the exact checks
-      } else if (words ? !knownName(w1, w2, nl) : !validLabelName(na, nl)) {
+      } else if (words ? !legacyName(w1, m1, w2, m2, nl) : !validLabelName(na, nl)) {
         recheck = true; // an invalid name: endSeries finds which violation comes first
       }
       if (prevAt >= 0) {
@@ -547,41 +563,32 @@ final class WriteRequestWalker {
   }
 
   /**
-   * A legacy-valid label name of up to 16 bytes, by its two words: looked up in a small cache of
-   * the names seen valid (a request holds a few dozen distinct names), checked and cached on a
-   * miss.
+   * Whether a name of {@code n} (1 to 16) bytes, as two zero-padded words with their masks, is a
+   * legacy label name: [a-zA-Z_][a-zA-Z0-9_]*, a word at a time.
    */
-  private boolean knownName(long w1, long w2, int n) {
-    if (n == 0) {
-      return false;
-    }
-    int slot = (int) (((w1 ^ (w2 * 0xC2B2_AE3D_27D4_EB4FL)) * 0x9E37_79B9_7F4A_7C15L) >>> 58);
-    if (validNames[2 * slot] == w1
-        && validNames[2 * slot + 1] == w2
-        && validNameLengths[slot] == n) {
-      return true;
-    }
-    if (!validLegacyName(w1, Math.min(n, 8), true)
-        || (n > 8 && !validLegacyName(w2, n - 8, false))) {
-      return false;
-    }
-    validNames[2 * slot] = w1;
-    validNames[2 * slot + 1] = w2;
-    validNameLengths[slot] = (byte) n;
-    return true;
+  private static boolean legacyName(long w1, long m1, long w2, long m2, int n) {
+    return n > 0
+        && ((w1 | w2) & HIGH_BITS) == 0
+        && (nameChars(w1) | (HIGH_BITS & ~m1)) == HIGH_BITS
+        && (digits(w1) & 0x80) == 0 // the first byte is no digit
+        && (n <= 8 || (nameChars(w2) | (HIGH_BITS & ~m2)) == HIGH_BITS);
   }
 
-  /** [a-zA-Z0-9_] over the first {@code n} bytes of a word, the first no digit if {@code first}. */
-  private static boolean validLegacyName(long word, int n, boolean first) {
-    if (first && (NAME_CHARS[(int) word & 0xff] & LABEL_FIRST) == 0) {
-      return false;
-    }
-    for (int i = first ? 1 : 0; i < n; i++) {
-      if ((NAME_CHARS[(int) (word >>> (8 * i)) & 0xff] & LABEL_NEXT) == 0) {
-        return false;
-      }
-    }
-    return true;
+  /**
+   * For 8 ASCII bytes, the high bit of each byte that is in [a-zA-Z0-9_]: range checks by adding to
+   * every byte at once (no byte carries into the next, as each is below 0x80).
+   */
+  private static long nameChars(long x) {
+    long lower = x | (ONES * 0x20); // A-Z to a-z; no other byte becomes a letter
+    long letters = (lower + ONES * (0x80 - 'a')) & ~(lower + ONES * (0x7f - 'z'));
+    long y = x ^ (ONES * '_');
+    long underscores = ~(((y & LOW_BITS) + LOW_BITS) | y | LOW_BITS); // the zero bytes of y
+    return (letters | digits(x) | underscores) & HIGH_BITS;
+  }
+
+  /** For 8 ASCII bytes, the high bit of each byte that is a digit. */
+  private static long digits(long x) {
+    return (x + ONES * (0x80 - '0')) & ~(x + ONES * (0x7f - '9')) & HIGH_BITS;
   }
 
   /** Whether {@code b[from, to)} is all ASCII, a word at a time. */
@@ -724,7 +731,7 @@ final class WriteRequestWalker {
     long actual = 0;
     if (metricAt < 0) {
       v = Violation.MISSING_METRIC_NAME;
-    } else if (!validMetricName(metricAt, metricLength)) {
+    } else if (!metricNameValid()) {
       v = Violation.METRIC_NAME_INVALID;
     } else if (labels > limits.maxLabelNamesPerSeries()) {
       actual = labels;
@@ -1007,6 +1014,38 @@ final class WriteRequestWalker {
         && b[at + 5] == 'e'
         && b[at + 6] == '_'
         && b[at + 7] == '_';
+  }
+
+  /**
+   * Whether the series' metric name is valid; a family's series share it, so a name equal to the
+   * one checked last is not checked again.
+   */
+  private boolean metricNameValid() {
+    int at = metricAt;
+    int n = metricLength;
+    if (n != lastMetricLength || !equalBytes(at, lastMetricAt, n)) {
+      lastMetricValid = validMetricName(at, n);
+      lastMetricAt = at;
+      lastMetricLength = n;
+    }
+    return lastMetricValid;
+  }
+
+  /** Whether {@code buf[a, a + n)} and {@code buf[b, b + n)} hold the same bytes. */
+  private boolean equalBytes(int a, int b, int n) {
+    byte[] x = buf;
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if ((long) LONGS.get(x, a + i) != (long) LONGS.get(x, b + i)) {
+        return false;
+      }
+    }
+    for (; i < n; i++) {
+      if (x[a + i] != x[b + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean endsWithInfo(int at, int n) {

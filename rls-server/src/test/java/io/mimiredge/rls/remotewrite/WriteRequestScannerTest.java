@@ -458,6 +458,50 @@ class WriteRequestScannerTest {
     assertThat(scanned).isPositive();
   }
 
+  /** Every byte value in every place of a label name and a metric name, against the reference. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 7, 8, 9, 15, 16, 17})
+  void judgesEveryByteOfANameAsTheReference(int length) throws Exception {
+    for (int b = 0; b < 256; b++) {
+      for (int at : new int[] {0, length / 2, length - 1}) {
+        byte[] name = filled(length, 'a');
+        name[at] = (byte) b;
+        byte[] protobuf =
+            Proto.request(
+                Proto.message(
+                    out -> {
+                      out.writeByteArray(1, Proto.label("__name__", "up"));
+                      out.writeByteArray(
+                          1,
+                          Proto.message(
+                              l -> {
+                                l.writeByteArray(1, name);
+                                l.writeString(2, "v");
+                              }));
+                      out.writeByteArray(2, Proto.sampleAt(NOW));
+                    }),
+                Proto.message(
+                    out -> {
+                      out.writeByteArray(
+                          1,
+                          Proto.label(
+                              "__name__",
+                              new String(name, java.nio.charset.StandardCharsets.ISO_8859_1)));
+                      out.writeByteArray(2, Proto.sampleAt(NOW));
+                    }));
+        byte[] body = Fixtures.compress(protobuf);
+        for (ValidationLimits limits :
+            List.of(
+                ValidationLimits.MIMIR_DEFAULTS,
+                ValidationLimits.builder().nameValidation(NameValidation.UTF8).build())) {
+          assertThat(scanner.scan(body, limits, NOW))
+              .as("byte %d at %d of %d", b, at, length)
+              .isEqualTo(ReferenceDecoder.stats(protobuf, body.length, limits, NOW));
+        }
+      }
+    }
+  }
+
   @Test
   void keepsItsBufferAndNeverGrowsItPastTheLimit() throws Exception {
     WriteRequestScanner bounded = new WriteRequestScanner(100_000);
