@@ -175,7 +175,11 @@ public final class GateReport {
             scanVsDecode,
             "%.2f",
             Bound.atMost(1.3),
-            Bound.atMost(2),
+            // The scan validates every label as Mimir does (names, UTF-8 of every value byte,
+            // order, timestamps): it reads all the bytes the decode wrote. Measured 2.9 (3.0-3.4
+            // by hand) on 2 shared cores where the walk that skipped label bytes measured
+            // 1.6-2.0; above 4 the scan has lost a third of its speed.
+            Bound.atMost(4),
             "time(decode + scan) / time(decode), median iterations",
             missing(scanVsDecode, SCAN + " and " + DECODE + " avgt")),
         new Figure(

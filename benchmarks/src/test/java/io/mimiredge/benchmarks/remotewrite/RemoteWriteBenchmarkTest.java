@@ -65,8 +65,8 @@ class RemoteWriteBenchmarkTest {
         assertThat(stats.floatSamples()).isEqualTo(Integer.parseInt(request));
       }
       assertThat(allowed.verdict()).as(allowed.message()).isEqualTo(Verdict.ALLOW);
-      assertThat(allowed.items()).isEqualTo(stats.validItems());
-      if (stats.validItems() > 0) {
+      assertThat(allowed.items()).isEqualTo(stats.items());
+      if (stats.items() > 0) {
         assertThat(denied.verdict()).isEqualTo(Verdict.DENY);
         assertThat(denied.reason()).isEqualTo(Reason.INGESTION_RATE);
         assertThat(denied.retryAfter()).isNotNull();

@@ -117,6 +117,14 @@ final class ReferenceDecoder {
         hists.add(histogram(h));
       }
       List<ByteString> exs = messages(ts, 3);
+      // Mimir unmarshals every exemplar, kept or not: a malformed one fails the request. (When
+      // the tenant clears them, the scanner skips their bytes as the old walk did: see README.)
+      List<long[]> parsedExemplars = new ArrayList<>(); // {timestamp, valid without the time bound}
+      if (limits.exemplarsEnabled()) {
+        for (ByteString e : exs) {
+          parsedExemplars.add(exemplar(e, maxFuture));
+        }
+      }
       floatSamples += samples.size();
       histograms += hists.size();
       exemplars += exs.size();
@@ -187,34 +195,11 @@ final class ReferenceDecoder {
           exemplarsDropped++; // ResizeExemplars keeps the first ones
           continue;
         }
-        CodedInputStream in = exs.get(i).newCodedInput();
-        long t = 0;
-        List<Label> el = new ArrayList<>();
-        int tag;
-        try {
-          while ((tag = in.readTag()) != 0) {
-            switch (WireFormat.getTagFieldNumber(tag)) {
-              case 1 -> el.add(label(UnknownFieldSet.parseFrom(in.readBytes())));
-              case 3 -> {
-                expect(tag, WireFormat.WIRETYPE_VARINT);
-                t = in.readInt64();
-              }
-              default -> in.skipField(tag);
-            }
-          }
-        } catch (IOException e) {
-          throw asInvalid(e);
-        }
-        long runes = 0;
-        boolean nonBlank = false;
-        for (Label l : el) {
-          runes += goRunes(l.name()) + goRunes(l.value());
-          nonBlank |= l.name().length > 0 && l.value().length > 0;
-        }
-        if (el.isEmpty() || t == 0 || runes > 128 || !nonBlank || t > maxFuture) {
+        long[] e = parsedExemplars.get(i);
+        if (e[1] == 0) {
           exemplarsDropped++;
         } else {
-          keptExemplars.add(t);
+          keptExemplars.add(e[0]);
         }
       }
     }
@@ -473,6 +458,40 @@ final class ReferenceDecoder {
       }
     }
     return target;
+  }
+
+  /**
+   * validateExemplar: {timestamp, 1 when kept (labels, a timestamp, at most 128 runes, a non-blank
+   * label, not after {@code maxFuture}) else 0}.
+   */
+  private static long[] exemplar(ByteString bytes, long maxFuture)
+      throws InvalidProtocolBufferException {
+    CodedInputStream in = bytes.newCodedInput();
+    long t = 0;
+    List<Label> el = new ArrayList<>();
+    try {
+      int tag;
+      while ((tag = in.readTag()) != 0) {
+        switch (WireFormat.getTagFieldNumber(tag)) {
+          case 1 -> el.add(label(UnknownFieldSet.parseFrom(in.readBytes())));
+          case 3 -> {
+            expect(tag, WireFormat.WIRETYPE_VARINT);
+            t = in.readInt64();
+          }
+          default -> in.skipField(tag);
+        }
+      }
+    } catch (IOException e) {
+      throw asInvalid(e);
+    }
+    long runes = 0;
+    boolean nonBlank = false;
+    for (Label l : el) {
+      runes += goRunes(l.name()) + goRunes(l.value());
+      nonBlank |= l.name().length > 0 && l.value().length > 0;
+    }
+    boolean kept = !el.isEmpty() && t != 0 && runes <= 128 && nonBlank && t <= maxFuture;
+    return new long[] {t, kept ? 1 : 0};
   }
 
   private static Histogram histogram(ByteString bytes) throws InvalidProtocolBufferException {
