@@ -131,7 +131,11 @@ public final class PushServlet extends HttpServlet {
     }
     Decision d = o.decision;
     if (!d.allowed()) {
-      LOG.debug("denied: {} {}", d.reason().label(), d.status());
+      LOG.debug(
+          "denied: {} {}, not counted: {}",
+          d.reason().label(),
+          d.status(),
+          d.stats() == null ? "{}" : d.stats().notCounted());
       denial(request, response, d);
       return;
     }
