@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
@@ -99,7 +100,12 @@ public final class Inspector {
       line.putObject("error").put("reason", e.kind().reason()).put("message", e.getMessage());
     }
     if (tenant != null) {
-      putDecision(line, decide(bytes));
+      Decision d = decide(bytes);
+      putDecision(line, d);
+      if (d.reason() == Reason.HA_DEDUPED && line.has("not_counted")) {
+        // the other replica of an HA pair: Mimir counts none of it
+        ((ObjectNode) line.get("not_counted")).put("ha_deduped", d.stats().receivedItems());
+      }
     }
     return line;
   }

@@ -109,6 +109,25 @@ class InspectorTest {
     assertThat(line.get("decision").get("items").asLong()).isEqualTo(497);
   }
 
+  /** Configs b-small carry external labels cluster and replica (fixtures README). */
+  @Test
+  void findsTheHaLabelsOfAnHaPairsPushAndCountsTheElectedReplica() throws Exception {
+    Inspector inspector =
+        inspector("overrides: {t: {accept_ha_samples: true, ha_replica_label: replica}}", "t");
+    JsonNode first = inspector.inspect(FIXTURES.resolve("058.bin"));
+    assertThat(first.get("ha").get("cluster").asText()).isNotEmpty();
+    assertThat(first.get("ha").get("replica").asText()).isNotEmpty();
+    assertThat(first.get("decision").get("reason").asText()).isEqualTo("allowed");
+    assertThat(first.get("decision").get("items").asLong())
+        .isEqualTo(first.get("items").asLong())
+        .isPositive();
+    // the same pair's next request, from the same replica: still counted
+    JsonNode next = inspector.inspect(FIXTURES.resolve("059.bin"));
+    assertThat(next.get("ha")).isEqualTo(first.get("ha"));
+    assertThat(next.get("decision").get("reason").asText()).isEqualTo("allowed");
+    assertThat(next.get("not_counted").has("ha_deduped")).isFalse();
+  }
+
   @Test
   void explainsARequestLargerThanTheBurst() throws Exception {
     JsonNode line =

@@ -478,7 +478,7 @@ final class ReferenceDecoder {
             expect(tag, WireFormat.WIRETYPE_VARINT);
             t = in.readInt64();
           }
-          default -> in.skipField(tag);
+          default -> skip(in, tag);
         }
       }
     } catch (IOException e) {
@@ -553,7 +553,7 @@ final class ReferenceDecoder {
               entries[k] += packed.size() / 8;
             }
           }
-          default -> in.skipField(tag);
+          default -> skip(in, tag);
         }
       }
     } catch (IOException e) {
@@ -579,7 +579,7 @@ final class ReferenceDecoder {
             expect(tag, WireFormat.WIRETYPE_VARINT);
             length = in.readUInt32();
           }
-          default -> in.skipField(tag);
+          default -> skip(in, tag);
         }
       }
     } catch (IOException e) {
@@ -603,13 +603,22 @@ final class ReferenceDecoder {
             expect(tag, WireFormat.WIRETYPE_VARINT);
             ts = in.readInt64();
           }
-          default -> in.skipField(tag);
+          default -> skip(in, tag);
         }
       }
     } catch (IOException e) {
       throw asInvalid(e);
     }
     return ts;
+  }
+
+  /**
+   * Skips an unknown field; an end-group tag outside a group is malformed, as protobuf-java says.
+   */
+  private static void skip(CodedInputStream in, int tag) throws IOException {
+    if (!in.skipField(tag)) {
+      throw new InvalidProtocolBufferException("end-group tag without a start-group");
+    }
   }
 
   private static void expect(int tag, int wireType) throws InvalidProtocolBufferException {
