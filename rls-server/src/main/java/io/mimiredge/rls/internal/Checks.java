@@ -25,6 +25,23 @@ public final class Checks {
     return d;
   }
 
+  /** {@code d}, if not negative. */
+  public static Duration nonNegative(Duration d, String what) {
+    Objects.requireNonNull(d, what);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(what + " must be >= 0, got " + d);
+    }
+    return d;
+  }
+
+  /** {@code v}, if not negative. */
+  public static int nonNegative(int v, String what) {
+    if (v < 0) {
+      throw new IllegalArgumentException(what + " must be >= 0, got " + v);
+    }
+    return v;
+  }
+
   /** {@code v}, if neither null nor blank. */
   public static String nonBlank(String v, String what) {
     if (v == null || v.isBlank()) {

@@ -1,5 +1,6 @@
 package io.mimiredge.rls.limits;
 
+import io.mimiredge.rls.internal.Checks;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
@@ -213,16 +214,11 @@ public record TenantLimits(
   }
 
   static void requireNonNegative(String name, int value) {
-    if (value < 0) {
-      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
-    }
+    Checks.nonNegative(value, name);
   }
 
   static void requireDuration(String name, Duration value) {
-    Objects.requireNonNull(value, name);
-    if (value.isNegative()) {
-      throw new IllegalArgumentException(name + " must be >= 0, got " + value);
-    }
+    Checks.nonNegative(value, name);
   }
 
   static void requireLabelName(String name, String value) {

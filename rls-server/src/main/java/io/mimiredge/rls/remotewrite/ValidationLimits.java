@@ -1,5 +1,6 @@
 package io.mimiredge.rls.remotewrite;
 
+import io.mimiredge.rls.internal.Checks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -370,18 +371,11 @@ public final class ValidationLimits {
     }
 
     private static int nonNegative(String name, int value) {
-      if (value < 0) {
-        throw new IllegalArgumentException(name + " must be >= 0, got " + value);
-      }
-      return value;
+      return Checks.nonNegative(value, name);
     }
 
     private static long millis(String name, Duration d) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " must be >= 0, got " + d);
-      }
-      return d.toMillis();
+      return Checks.nonNegative(d, name).toMillis();
     }
   }
 }

@@ -967,25 +967,16 @@ final class WriteRequestWalker {
    * prometheus/common's label name rule for the tenant's scheme (legacy: [a-zA-Z_][a-zA-Z0-9_]*).
    */
   private boolean validLabelName(int at, int n) {
-    if (n == 0) {
-      return false;
-    }
-    if (limits.nameValidation() == NameValidation.UTF8) {
-      return validUtf8(at, n);
-    }
-    byte[] b = buf;
-    if ((NAME_CHARS[b[at] & 0xff] & LABEL_FIRST) == 0) {
-      return false;
-    }
-    int all = LABEL_NEXT;
-    for (int i = at + 1, end = at + n; i < end; i++) {
-      all &= NAME_CHARS[b[i] & 0xff];
-    }
-    return all != 0;
+    return validName(at, n, LABEL_FIRST, LABEL_NEXT);
   }
 
   /** The metric name rule for the tenant's scheme (legacy: [a-zA-Z_:][a-zA-Z0-9_:]*). */
   private boolean validMetricName(int at, int n) {
+    return validName(at, n, METRIC_FIRST, METRIC_NEXT);
+  }
+
+  /** A name by the tenant's scheme: UTF-8, or the legacy rule's first and other characters. */
+  private boolean validName(int at, int n, int firstClass, int nextClass) {
     if (n == 0) {
       return false;
     }
@@ -993,10 +984,10 @@ final class WriteRequestWalker {
       return validUtf8(at, n);
     }
     byte[] b = buf;
-    if ((NAME_CHARS[b[at] & 0xff] & METRIC_FIRST) == 0) {
+    if ((NAME_CHARS[b[at] & 0xff] & firstClass) == 0) {
       return false;
     }
-    int all = METRIC_NEXT;
+    int all = nextClass;
     for (int i = at + 1, end = at + n; i < end; i++) {
       all &= NAME_CHARS[b[i] & 0xff];
     }

@@ -9,7 +9,6 @@ import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.enforce.redis.RedisServer;
 import io.mimiredge.rls.testing.StubUpstream;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -143,11 +141,7 @@ class HaPairPrometheusTest {
     if (redis != null) {
       redis.close();
     }
-    if (dir != null) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
+    Prometheus.deleteRecursively(dir);
   }
 
   @Test

@@ -169,6 +169,16 @@ final class Prometheus {
     }
   }
 
+  /** Deletes a temp directory and everything in it; nothing when null. */
+  static void deleteRecursively(Path dir) throws IOException {
+    if (dir == null) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+    }
+  }
+
   /** Stops the processes, forcibly after 10 s. */
   static void stopAll(List<Process> processes) throws InterruptedException {
     for (Process p : processes) {

@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.DoubleSupplier;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -119,11 +117,7 @@ class RealPrometheusTest {
     if (rls != null) {
       rls.after();
     }
-    if (dir != null) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
-    }
+    Prometheus.deleteRecursively(dir);
   }
 
   @Test
