@@ -197,8 +197,10 @@ final class WriteRequestWalker {
   private long exemplarsDropped;
   private long invalidMetadata;
   private final long[] violations = new long[Violation.count()];
-  private Violation firstViolation;
+  private Violation firstViolation; // of a series: Mimir validates every series before metadata
   private long firstActual;
+  private Violation firstMetadataViolation;
+  private long firstMetadataActual;
   private long earliestTimestamp; // over every sample and histogram, for the exemplars' bound
 
   // the metric name checked last (metricNameValid), in this walk's buffer
@@ -302,6 +304,8 @@ final class WriteRequestWalker {
     Arrays.fill(violations, 0);
     firstViolation = null;
     firstActual = 0;
+    firstMetadataViolation = null;
+    firstMetadataActual = 0;
     earliestTimestamp = Long.MAX_VALUE;
     haUndecided = limits.acceptHaSamples();
     lastMetricLength = -1;
@@ -1493,9 +1497,9 @@ final class WriteRequestWalker {
     }
     invalidMetadata++;
     violations[v.ordinal()]++;
-    if (firstViolation == null) {
-      firstViolation = v;
-      firstActual = v == Violation.METADATA_UNIT_TOO_LONG ? unit : familyName;
+    if (firstMetadataViolation == null) {
+      firstMetadataViolation = v;
+      firstMetadataActual = v == Violation.METADATA_UNIT_TOO_LONG ? unit : familyName;
     }
   }
 
@@ -1730,8 +1734,9 @@ final class WriteRequestWalker {
         exemplarsDropped,
         invalidMetadata,
         violations.clone(),
-        firstViolation,
-        firstActual,
+        // prePushValidationMiddleware: series first, then metadata, whatever the wire order
+        firstViolation != null ? firstViolation : firstMetadataViolation,
+        firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,
         haReplica);
   }

@@ -534,6 +534,14 @@ class MimirRulesTest {
                 series("job", "a"), series("__name__", "up"), series("__name__", "up", "x", "y")),
             2,
             MISSING_METRIC_NAME));
+    all.add(
+        c(
+            "prePushValidationMiddleware: series are validated before metadata, whatever the order",
+            Proto.concat(
+                message(out -> out.writeByteArray(3, Proto.metadata("", "help", ""))),
+                request(series("job", "a"))),
+            0,
+            MISSING_METRIC_NAME));
     return all.stream();
   }
 
