@@ -473,7 +473,10 @@ final class ReferenceDecoder {
       int tag;
       while ((tag = in.readTag()) != 0) {
         switch (WireFormat.getTagFieldNumber(tag)) {
-          case 1 -> el.add(label(UnknownFieldSet.parseFrom(in.readBytes())));
+          case 1 -> {
+            expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            el.add(label(UnknownFieldSet.parseFrom(in.readBytes())));
+          }
           case 3 -> {
             expect(tag, WireFormat.WIRETYPE_VARINT);
             t = in.readInt64();
@@ -525,14 +528,21 @@ final class ReferenceDecoder {
             expect(tag, WireFormat.WIRETYPE_VARINT);
             ts = in.readInt64();
           }
-          case 8 -> neg.add(span(in.readBytes()));
-          case 11 -> pos.add(span(in.readBytes()));
+          case 8 -> {
+            expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            neg.add(span(in.readBytes()));
+          }
+          case 11 -> {
+            expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            pos.add(span(in.readBytes()));
+          }
           case 12, 9 -> {
             int k = WireFormat.getTagFieldNumber(tag) == 12 ? 0 : 1;
             if (wire == WireFormat.WIRETYPE_VARINT) {
               in.readSInt64();
               entries[k]++;
             } else {
+              expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
               CodedInputStream packed = in.readBytes().newCodedInput();
               while (!packed.isAtEnd()) {
                 packed.readRawVarint64();
@@ -546,6 +556,7 @@ final class ReferenceDecoder {
               in.readDouble();
               entries[k]++;
             } else {
+              expect(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
               ByteString packed = in.readBytes();
               if (packed.size() % 8 != 0) {
                 throw new InvalidProtocolBufferException("packed doubles not a multiple of 8");
