@@ -1193,6 +1193,7 @@ final class WriteRequestWalker {
         case H_NEGATIVE_DELTAS -> negativeDeltas += varintEntries(tag);
         case H_POSITIVE_COUNTS -> positiveCounts += fixed64Entries(tag);
         case H_NEGATIVE_COUNTS -> negativeCounts += fixed64Entries(tag);
+        case H_POSITIVE_SPANS, H_NEGATIVE_SPANS -> span(tag);
         default -> skip(tag);
       }
     }
@@ -1302,27 +1303,9 @@ final class WriteRequestWalker {
         skip(tag);
         continue;
       }
-      int outer = enter(tag, "Histogram spans", Place.HISTOGRAM);
-      int offset = 0;
-      int spanLength = 0;
-      int t;
-      while ((t = nextTag()) != 0) {
-        switch (WireFormat.getTagFieldNumber(t)) {
-          case SPAN_OFFSET -> {
-            requireWireType(t, WireFormat.WIRETYPE_VARINT, "BucketSpan.offset");
-            int raw = (int) readVarint();
-            offset = (raw >>> 1) ^ -(raw & 1); // sint32
-          }
-          case SPAN_LENGTH -> {
-            requireWireType(t, WireFormat.WIRETYPE_VARINT, "BucketSpan.length");
-            spanLength = (int) readVarint(); // uint32
-          }
-          default -> skip(t);
-        }
-      }
-      leave(outer, Place.HISTOGRAM);
-      index += offset;
-      long count = Integer.toUnsignedLong(spanLength);
+      long span = span(tag);
+      index += (int) (span >> 32);
+      long count = span & 0xffff_ffffL;
       if (count > end - start) {
         count = end - start + 1L; // more buckets than bytes: cannot match the entries anyway
       }
@@ -1335,6 +1318,34 @@ final class WriteRequestWalker {
     }
     pos = end;
     return n;
+  }
+
+  /**
+   * One BucketSpan, the field {@code tag} starts: its offset (sint32) in the high half, its length
+   * (uint32) in the low half. Mimir's decoder reads every span of every histogram, so a malformed
+   * one fails the request even when no reduction needs it.
+   */
+  private long span(int tag) throws RemoteWriteException {
+    int outer = enter(tag, "Histogram spans", Place.HISTOGRAM);
+    int offset = 0;
+    int length = 0;
+    int t;
+    while ((t = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(t)) {
+        case SPAN_OFFSET -> {
+          requireWireType(t, WireFormat.WIRETYPE_VARINT, "BucketSpan.offset");
+          int raw = (int) readVarint();
+          offset = (raw >>> 1) ^ -(raw & 1); // sint32
+        }
+        case SPAN_LENGTH -> {
+          requireWireType(t, WireFormat.WIRETYPE_VARINT, "BucketSpan.length");
+          length = (int) readVarint(); // uint32
+        }
+        default -> skip(t);
+      }
+    }
+    leave(outer, Place.HISTOGRAM);
+    return ((long) offset << 32) | Integer.toUnsignedLong(length);
   }
 
   /**
