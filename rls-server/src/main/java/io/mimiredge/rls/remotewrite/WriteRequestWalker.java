@@ -619,15 +619,7 @@ final class WriteRequestWalker {
     int clusterLength = 0;
     int replicaAt = -1;
     int replicaLength = 0;
-    int tag;
-    while ((tag = nextTag()) != 0) {
-      if (WireFormat.getTagFieldNumber(tag) != LABELS) {
-        skip(tag);
-        continue;
-      }
-      int outer = enter(tag, "TimeSeries.labels", Place.LABEL);
-      readLabel();
-      leave(outer, Place.SERIES);
+    while (nextLabel()) {
       if (sameBytes(nameAt, nameLength, replicaName)) {
         replicaAt = valueAt;
         replicaLength = valueLength;
@@ -651,6 +643,24 @@ final class WriteRequestWalker {
     stripReplica = true;
     haCluster = new String(buf, clusterAt, clusterLength, StandardCharsets.UTF_8);
     haReplica = new String(buf, replicaAt, replicaLength, StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Reads the series' next label into {@link #nameAt} and the fields beside it, skipping the
+   * series' other fields; false at the end of the series.
+   */
+  private boolean nextLabel() throws RemoteWriteException {
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) == LABELS) {
+        int outer = enter(tag, "TimeSeries.labels", Place.LABEL);
+        readLabel();
+        leave(outer, Place.SERIES);
+        return true;
+      }
+      skip(tag);
+    }
+    return false;
   }
 
   /**
@@ -798,15 +808,7 @@ final class WriteRequestWalker {
     int n = 0;
     pos = start;
     limit = end;
-    int tag;
-    while ((tag = nextTag()) != 0) {
-      if (WireFormat.getTagFieldNumber(tag) != LABELS) {
-        skip(tag);
-        continue;
-      }
-      int outer = enter(tag, "TimeSeries.labels", Place.LABEL);
-      readLabel();
-      leave(outer, Place.SERIES);
+    while (nextLabel()) {
       if (valueLength == 0
           || (stripReplica && sameBytes(nameAt, nameLength, limits.replicaLabelBytes()))) {
         continue;
