@@ -1,5 +1,6 @@
 package io.mimiredge.benchmarks.ha;
 
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.TenantSnapshot;
@@ -68,6 +69,7 @@ public class HaDecisionBenchmark {
 
     private static WriteRequestStats stats(String cluster, String replica) {
       return new WriteRequestStats(
+          Protocol.RW1,
           9_000,
           70_000,
           500,

@@ -232,25 +232,16 @@ public final class Enforcer {
   }
 
   /**
-   * A push whose {@code Content-Type} names a message the edge cannot count (remote write 2.0):
-   * 415, so the sender can fall back to remote write 1.0.
+   * A body the scanner refused: 400 for bad snappy or protobuf or a Content-Type Mimir refuses, 413
+   * when it decodes too large.
    */
-  public Decision unsupportedMessage(TenantSnapshot t, String contentType) {
-    return bodyProblem(
-        t,
-        Reason.UNSUPPORTED_MESSAGE,
-        "the edge enforces remote write 1.0 (prometheus.WriteRequest) only; this request is"
-            + " Content-Type: "
-            + TenantIds.shown(String.valueOf(contentType))
-            + ". Configure the sender for remote write 1.0");
-  }
-
-  /** A body the scanner refused: 400 for bad snappy or protobuf, 413 when it decodes too large. */
   public Decision badBody(TenantSnapshot t, RemoteWriteException e) {
     Reason reason =
-        e.kind() == RemoteWriteException.Kind.DECODED_TOO_LARGE
-            ? Reason.DECODED_TOO_LARGE
-            : Reason.BAD_BODY;
+        switch (e.kind()) {
+          case DECODED_TOO_LARGE -> Reason.DECODED_TOO_LARGE;
+          case BAD_CONTENT_TYPE -> Reason.BAD_CONTENT_TYPE;
+          case BAD_BODY -> Reason.BAD_BODY;
+        };
     String message = e.getMessage() == null ? "bad remote-write body" : e.getMessage();
     return bodyProblem(t, reason, message);
   }

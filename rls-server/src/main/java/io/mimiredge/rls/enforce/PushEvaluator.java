@@ -2,6 +2,7 @@ package io.mimiredge.rls.enforce;
 
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.remotewrite.ContentTypes;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -59,8 +60,11 @@ public final class PushEvaluator {
     if (tenant.mode() == Mode.OFF) {
       return Decision.allow(tenant.id(), Mode.OFF, 0, null); // admitted without a scan
     }
-    if (ContentTypes.isUnsupportedProtobufMessage(contentType)) {
-      return enforcer.unsupportedMessage(tenant, contentType);
+    Protocol protocol;
+    try {
+      protocol = ContentTypes.remoteWriteProtocol(contentType); // Mimir's handler: first of all
+    } catch (RemoteWriteException e) {
+      return enforcer.badBody(tenant, e);
     }
     if (length > maxRequestBytes) {
       return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
@@ -72,7 +76,7 @@ public final class PushEvaluator {
     long now = wallMillis.getAsLong();
     WriteRequestStats stats;
     try {
-      stats = scanner.scan(body, offset, length, tenant.validation(), now);
+      stats = scanner.scan(body, offset, length, tenant.validation(), now, protocol);
     } catch (RemoteWriteException e) {
       return enforcer.badBody(tenant, e);
     }

@@ -24,8 +24,11 @@ public enum Reason {
   BODY_TOO_LARGE("body_too_large", 413),
   DECODED_TOO_LARGE("decoded_too_large", 413),
   BAD_BODY("bad_body", 400),
-  /** A remote-write message the edge cannot count (remote write 2.0): 415, like a receiver. */
-  UNSUPPORTED_MESSAGE("unsupported_message", 415),
+  /**
+   * A {@code Content-Type} naming a message other than remote write 1.0 or 2.0: 400, as Mimir's
+   * {@code isRemoteWrite2} answers it.
+   */
+  BAD_CONTENT_TYPE("bad_content_type", 400),
   REQUEST_RATE("request_rate", 429),
   INGESTION_RATE("ingestion_rate", 429),
   /**

@@ -23,6 +23,7 @@ import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.enforce.WriteResponseStats;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
@@ -184,8 +185,16 @@ public final class EnvoyMapping {
    * Envoy's access logs without changing what reaches Mimir.
    */
   static CheckResponse checkResponse(Decision d) {
+    return checkResponse(d, null);
+  }
+
+  /**
+   * {@link #checkResponse(Decision)} for a push sent with {@code contentType}: a denial of a remote
+   * write 2.0 push carries the {@link WriteResponseStats} headers Mimir would set.
+   */
+  static CheckResponse checkResponse(Decision d, String contentType) {
     if (d.verdict() == Verdict.DENY) {
-      return denied(d);
+      return denied(d, contentType);
     }
     if (d.verdict() == Verdict.SHADOW_DENY) {
       return admitted("shadow_" + d.reason().label());
@@ -202,7 +211,7 @@ public final class EnvoyMapping {
         .build();
   }
 
-  private static CheckResponse denied(Decision d) {
+  private static CheckResponse denied(Decision d, String contentType) {
     DeniedHttpResponse.Builder denied =
         DeniedHttpResponse.newBuilder()
             .setStatus(HttpStatus.newBuilder().setCode(statusCode(d.status())))
@@ -212,6 +221,8 @@ public final class EnvoyMapping {
     if (d.retryAfter() != null) {
       denied.addHeaders(option(RETRY_AFTER_HEADER, Long.toString(d.retryAfter().toSeconds())));
     }
+    WriteResponseStats.headers(contentType, d)
+        .forEach((name, value) -> denied.addHeaders(option(name.toLowerCase(Locale.ROOT), value)));
     return CheckResponse.newBuilder()
         // Any status but OK denies; Envoy answers with the DeniedHttpResponse's HTTP status.
         .setStatus(

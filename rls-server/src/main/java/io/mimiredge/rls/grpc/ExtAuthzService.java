@@ -56,16 +56,15 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
     String orgId = mapping.orgId(http);
     long start = nanoClock.getAsLong();
     Decision d;
+    String contentType = EnvoyMapping.header(http, "content-type");
     if (EnvoyMapping.partialBody(http)) {
       d = evaluator.evaluatePartial(orgId);
     } else {
       ByteString body = EnvoyMapping.body(http);
-      d =
-          evaluator.evaluate(
-              orgId, EnvoyMapping.header(http, "content-type"), copy(body), 0, body.size());
+      d = evaluator.evaluate(orgId, contentType, copy(body), 0, body.size());
     }
     recorder.record(Door.EXT_AUTHZ, d, nanoClock.getAsLong() - start);
-    response.onNext(EnvoyMapping.checkResponse(d));
+    response.onNext(EnvoyMapping.checkResponse(d, contentType));
     response.onCompleted();
   }
 

@@ -8,6 +8,7 @@ import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.enforce.WriteResponseStats;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.Upstream.Header;
@@ -326,6 +327,7 @@ public final class PushServlet extends HttpServlet {
     if (d.reason() == Reason.BODY_TOO_LARGE && request.getAttribute(UNDRAINED) != null) {
       response.setHeader("Connection", "close"); // the rest of the body is not worth reading
     }
+    WriteResponseStats.headers(request.getContentType(), d).forEach(response::setHeader);
     text(response, d.status(), utf8(d.message() + "\n"), d.reason().label());
   }
 

@@ -2,8 +2,8 @@ package io.mimiredge.rls.remotewrite;
 
 /**
  * A request body the scanner cannot accept. Checked: every caller must turn it into a decision (400
- * for {@link Kind#BAD_BODY}, 413 for {@link Kind#DECODED_TOO_LARGE}) rather than let it escape.
- * Carries no bytes of the body.
+ * for {@link Kind#BAD_BODY} and {@link Kind#BAD_CONTENT_TYPE}, 413 for {@link
+ * Kind#DECODED_TOO_LARGE}) rather than let it escape. Carries no bytes of the body.
  */
 public final class RemoteWriteException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -13,7 +13,9 @@ public final class RemoteWriteException extends Exception {
     /** Not valid snappy, or not a valid {@code prometheus.WriteRequest}. */
     BAD_BODY("bad_body"),
     /** The snappy header declares more decoded bytes than allowed. */
-    DECODED_TOO_LARGE("decoded_too_large");
+    DECODED_TOO_LARGE("decoded_too_large"),
+    /** A {@code Content-Type} Mimir answers with a 400 (an unknown {@code proto=} message). */
+    BAD_CONTENT_TYPE("bad_content_type");
 
     private final String reason;
 

@@ -4,10 +4,10 @@ import java.util.Objects;
 
 /**
  * Scans a remote-write body (a snappy block holding a {@code prometheus.WriteRequest}, remote write
- * 1.0) for what Mimir counts and validates, without building the request: it snappy-decodes into a
- * reused buffer and walks the protobuf wire format. A scan allocates a few hundred bytes (a
- * protobuf reader, the walk's counters and the resulting {@link WriteRequestStats}), whatever the
- * size of the request.
+ * 1.0, or an {@code io.prometheus.write.v2.Request}, remote write 2.0) for what Mimir counts and
+ * validates, without building the request: it snappy-decodes into a reused buffer and walks the
+ * protobuf wire format. A scan allocates a few hundred bytes (a protobuf reader, the walk's
+ * counters and the resulting {@link WriteRequestStats}), whatever the size of the request.
  *
  * <p>The decoded size declared in the snappy header is checked against {@code maxDecodedBytes}
  * before anything is allocated, so a decompression bomb costs nothing.
@@ -65,9 +65,26 @@ public final class WriteRequestScanner {
   public WriteRequestStats scan(
       byte[] body, int offset, int length, ValidationLimits limits, long nowMillis)
       throws RemoteWriteException {
+    return scan(body, offset, length, limits, nowMillis, Protocol.RW1);
+  }
+
+  /**
+   * Decodes and walks {@code body[offset, offset + length)} as a message of {@code protocol}
+   * (remote write 1.0 or 2.0, both snappy blocks); see {@link #scan(byte[], int, int,
+   * ValidationLimits, long)}.
+   */
+  public WriteRequestStats scan(
+      byte[] body,
+      int offset,
+      int length,
+      ValidationLimits limits,
+      long nowMillis,
+      Protocol protocol)
+      throws RemoteWriteException {
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(protocol, "protocol");
     int decoded = decode(body, offset, length);
-    return WALKERS.get().walk(buffers.get(), decoded, length, limits, nowMillis);
+    return WALKERS.get().walk(buffers.get(), decoded, length, limits, nowMillis, protocol);
   }
 
   /**

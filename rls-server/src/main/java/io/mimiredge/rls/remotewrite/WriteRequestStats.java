@@ -12,6 +12,7 @@ import java.util.Objects;
  * pkg/distributor/distributor.go}, {@code prePushValidationMiddleware}). Lengths are in UTF-8
  * bytes. Immutable.
  *
+ * @param protocol the write protocol the request came in
  * @param compressedBytes size of the snappy body
  * @param uncompressedBytes size of the protobuf after snappy decoding
  * @param series {@code WriteRequest.timeseries} entries, as received
@@ -46,6 +47,7 @@ import java.util.Objects;
  * @param haReplica the HA replica label of the first series, under the same condition
  */
 public record WriteRequestStats(
+    Protocol protocol,
     long compressedBytes,
     long uncompressedBytes,
     long series,
@@ -74,6 +76,7 @@ public record WriteRequestStats(
     String haReplica) {
 
   public WriteRequestStats {
+    Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(violations, "violations");
     if (violations.length != Violation.count()) {
       throw new IllegalArgumentException(
@@ -91,6 +94,7 @@ public record WriteRequestStats(
   public static WriteRequestStats ofValidSamples(
       long compressedBytes, long uncompressedBytes, long series, long samples) {
     return new WriteRequestStats(
+        Protocol.RW1,
         compressedBytes,
         uncompressedBytes,
         series,
@@ -231,7 +235,9 @@ public record WriteRequestStats(
 
   @Override
   public String toString() {
-    return "WriteRequestStats[bytes="
+    return "WriteRequestStats["
+        + protocol.label()
+        + ", bytes="
         + compressedBytes
         + "/"
         + uncompressedBytes

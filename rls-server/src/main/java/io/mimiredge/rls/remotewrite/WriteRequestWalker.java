@@ -63,6 +63,7 @@ final class WriteRequestWalker {
   private static final int SAMPLE_VALUE = 1;
   private static final int SAMPLE_TIMESTAMP = 2;
   private static final int EXEMPLAR_LABELS = 1;
+  private static final int EXEMPLAR_VALUE = 2;
   private static final int EXEMPLAR_TIMESTAMP = 3;
   // prometheus.Histogram
   private static final int H_COUNT_INT = 1;
@@ -82,6 +83,24 @@ final class WriteRequestWalker {
   private static final int METADATA_FAMILY_NAME = 2;
   private static final int METADATA_HELP = 4;
   private static final int METADATA_UNIT = 5;
+
+  // io.prometheus.write.v2.Request (remote write 2.0); its Sample and Histogram are 1.0's
+  private static final int V2_SYMBOLS = 4;
+  private static final int V2_TIMESERIES = 5;
+  // io.prometheus.write.v2.TimeSeries
+  private static final int V2_LABELS_REFS = 1;
+  private static final int V2_HISTOGRAMS = 3;
+  private static final int V2_EXEMPLARS = 4;
+  private static final int V2_METADATA = 5;
+  private static final int V2_CREATED_TIMESTAMP = 6;
+  // io.prometheus.write.v2.Exemplar: labels_refs 1, value 2, timestamp 3 (EXEMPLAR_TIMESTAMP)
+  // io.prometheus.write.v2.Metadata: type 1 (METADATA_TYPE), help_ref 3, unit_ref 4
+  private static final int V2_HELP_REF = 3;
+  private static final int V2_UNIT_REF = 4;
+  // io.prometheus.write.v2.Metadata.MetricType
+  private static final int V2_HISTOGRAM = 3;
+  private static final int V2_GAUGE_HISTOGRAM = 4;
+  private static final int V2_SUMMARY = 5;
 
   // mimirpb: MinimumHistogramSchema, MaximumHistogramSchema,
   // NativeHistogramsWithCustomBucketsSchema
@@ -249,6 +268,22 @@ final class WriteRequestWalker {
   private int[] indexes = new int[64];
   private int[] buckets = new int[64];
 
+  // ---- remote write 2.0 ----
+  private Protocol protocol;
+  private int histogramsField; // HISTOGRAMS in 1.0, V2_HISTOGRAMS in 2.0
+  private int[] symbols = new int[128]; // the symbols read so far: at, length
+  private int symbolCount;
+  private int[] seriesLabels = new int[64]; // the series' labels as received: name at, length, ...
+  private int seriesLabelCount;
+  private int seriesMetricAt; // the last __name__ value read so far in the series
+  private int seriesMetricLength;
+  private int[] families = new int[64]; // metadata families kept (the first of each): at, length
+  private int familyCount;
+  private int[] familySlots = new int[128]; // open addressing: index + 1 into families, 0 = free
+  // the symbol resolved last
+  private int symbolAt;
+  private int symbolLength;
+
   // the label just read
   private int nameAt;
   private int nameLength;
@@ -259,9 +294,32 @@ final class WriteRequestWalker {
   WriteRequestStats walk(
       byte[] buf, int length, long compressedBytes, ValidationLimits limits, long nowMillis)
       throws RemoteWriteException {
+    return walk(buf, length, compressedBytes, limits, nowMillis, Protocol.RW1);
+  }
+
+  /**
+   * Walks {@code buf[0, length)} as a message of {@code protocol}: a 1.0 WriteRequest or a 2.0
+   * Request, counted and validated alike (Mimir decodes 2.0 into 1.0's model, {@code
+   * pkg/mimirpb/unmarshal_rw2.go}, and validates that).
+   */
+  WriteRequestStats walk(
+      byte[] buf,
+      int length,
+      long compressedBytes,
+      ValidationLimits limits,
+      long nowMillis,
+      Protocol protocol)
+      throws RemoteWriteException {
     start(buf, length, limits, nowMillis);
+    this.protocol = protocol;
     try {
-      request();
+      if (protocol == Protocol.RW2) {
+        histogramsField = V2_HISTOGRAMS;
+        requestV2();
+      } else {
+        histogramsField = HISTOGRAMS;
+        request();
+      }
       return stats(compressedBytes);
     } finally {
       this.buf = null; // do not keep the thread's buffer (or a caller's array) reachable from here
@@ -313,6 +371,11 @@ final class WriteRequestWalker {
     haCluster = null;
     haReplica = null;
     keptExemplars = 0;
+    symbolCount = 0;
+    if (familyCount > 0) {
+      Arrays.fill(familySlots, 0);
+      familyCount = 0;
+    }
   }
 
   private void request() throws RemoteWriteException {
@@ -329,6 +392,11 @@ final class WriteRequestWalker {
           metricMetadata();
           leave(outer, Place.REQUEST);
         }
+        // mimirpb (compat_rw2.go, the WriteRequest unmarshal): 2.0's fields in a 1.0 message
+        case V2_SYMBOLS ->
+            throw bad("Remote Write 2.0 field Symbols in non-Remote Write 2.0 message");
+        case V2_TIMESERIES ->
+            throw bad("Remote Write 2.0 field Timeseries in non-Remote Write 2.0 message");
         default -> skip(tag);
       }
     }
@@ -346,30 +414,7 @@ final class WriteRequestWalker {
       findHaLabels();
       pos = start;
     }
-    rawLabels = 0;
-    labels = 0;
-    longestName = 0;
-    longestValue = 0;
-    prevNameAt = -1;
-    prevNameLength = -1;
-    unsorted = false;
-    metricAt = -1;
-    metricLength = 0;
-    labelViolation = null;
-    labelActual = 0;
-    seriesSamples = 0;
-    seriesHistograms = 0;
-    lastSampleTs = Long.MIN_VALUE;
-    samplesRepeat = false;
-    lastHistogramTs = Long.MIN_VALUE;
-    histogramsRepeat = false;
-    sampleViolation = null;
-    sampleActual = 0;
-    histogramViolation = null;
-    histogramActual = 0;
-    seriesExemplars = 0;
-    exemplarsAtSeriesStart = keptExemplars;
-    seriesEarliest = Long.MAX_VALUE;
+    resetSeries();
     fastLabels(end);
     int tag;
     while (true) {
@@ -425,6 +470,34 @@ final class WriteRequestWalker {
       }
     }
     endSeries(start, end);
+  }
+
+  /** Starts a series: nothing of it seen yet. */
+  private void resetSeries() {
+    rawLabels = 0;
+    labels = 0;
+    longestName = 0;
+    longestValue = 0;
+    prevNameAt = -1;
+    prevNameLength = -1;
+    unsorted = false;
+    metricAt = -1;
+    metricLength = 0;
+    labelViolation = null;
+    labelActual = 0;
+    seriesSamples = 0;
+    seriesHistograms = 0;
+    lastSampleTs = Long.MIN_VALUE;
+    samplesRepeat = false;
+    lastHistogramTs = Long.MIN_VALUE;
+    histogramsRepeat = false;
+    sampleViolation = null;
+    sampleActual = 0;
+    histogramViolation = null;
+    histogramActual = 0;
+    seriesExemplars = 0;
+    exemplarsAtSeriesStart = keptExemplars;
+    seriesEarliest = Long.MAX_VALUE;
   }
 
   /**
@@ -632,6 +705,39 @@ final class WriteRequestWalker {
         break;
       }
     }
+    decideHa(clusterAt, clusterLength, replicaAt, replicaLength);
+  }
+
+  /**
+   * {@link #findHaLabels} on a 2.0 series' labels, as received (its symbols): the same rule, in the
+   * order of its label references.
+   */
+  private void findHaLabelsV2() {
+    byte[] clusterName = limits.clusterLabelBytes();
+    byte[] replicaName = limits.replicaLabelBytes();
+    int clusterAt = -1;
+    int clusterLength = 0;
+    int replicaAt = -1;
+    int replicaLength = 0;
+    int[] l = seriesLabels;
+    for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
+      if (sameBytes(l[i], l[i + 1], replicaName)) {
+        replicaAt = l[i + 2];
+        replicaLength = l[i + 3];
+      }
+      if (sameBytes(l[i], l[i + 1], clusterName)) {
+        clusterAt = l[i + 2];
+        clusterLength = l[i + 3];
+      }
+      if (clusterLength > 0 && replicaLength > 0) {
+        break;
+      }
+    }
+    decideHa(clusterAt, clusterLength, replicaAt, replicaLength);
+  }
+
+  /** Whether the first series' HA labels make the request an HA one, whose replica is stripped. */
+  private void decideHa(int clusterAt, int clusterLength, int replicaAt, int replicaLength) {
     // checkSample: either label missing or empty → not an HA request; a replica over the value
     // length limit → accepted as it is (validation refuses it later), nothing stripped.
     if (clusterLength == 0 || replicaLength == 0) {
@@ -779,7 +885,8 @@ final class WriteRequestWalker {
       return;
     }
     long samples = samplesRepeat ? distinctTimestamps(start, end, SAMPLES) : seriesSamples;
-    long hists = histogramsRepeat ? distinctTimestamps(start, end, HISTOGRAMS) : seriesHistograms;
+    long hists =
+        histogramsRepeat ? distinctTimestamps(start, end, histogramsField) : seriesHistograms;
     duplicateSamples += seriesSamples - samples + seriesHistograms - hists;
     validSamples += samples + hists;
     if (limits.exemplarsEnabled()) {
@@ -806,21 +913,17 @@ final class WriteRequestWalker {
    */
   private void sortedLabels(int start, int end) throws RemoteWriteException {
     int n = 0;
-    pos = start;
-    limit = end;
-    while (nextLabel()) {
-      if (valueLength == 0
-          || (stripReplica && sameBytes(nameAt, nameLength, limits.replicaLabelBytes()))) {
-        continue;
+    if (protocol == Protocol.RW2) {
+      for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
+        int[] l = seriesLabels;
+        n = keptLabel(n, l[i], l[i + 1], l[i + 2], l[i + 3]);
       }
-      if (4 * n + 4 > labelSpans.length) {
-        labelSpans = Arrays.copyOf(labelSpans, 2 * labelSpans.length);
+    } else {
+      pos = start;
+      limit = end;
+      while (nextLabel()) {
+        n = keptLabel(n, nameAt, nameLength, valueAt, valueLength);
       }
-      labelSpans[4 * n] = nameAt;
-      labelSpans[4 * n + 1] = nameLength;
-      labelSpans[4 * n + 2] = valueAt;
-      labelSpans[4 * n + 3] = valueLength;
-      n++;
     }
     if (indexes.length < n) {
       indexes = new int[Math.max(n, 2 * indexes.length)];
@@ -860,6 +963,24 @@ final class WriteRequestWalker {
         labelViolation = labelChain(nAt, nLength, labelSpans[k + 2], labelSpans[k + 3], duplicate);
       }
     }
+  }
+
+  /**
+   * Adds the label to {@link #labelSpans} (at {@code n}) unless Mimir removes it before validation
+   * (an empty value, the HA replica label); the labels kept so far.
+   */
+  private int keptLabel(int n, int nAt, int nLength, int vAt, int vLength) {
+    if (vLength == 0 || (stripReplica && sameBytes(nAt, nLength, limits.replicaLabelBytes()))) {
+      return n;
+    }
+    if (4 * n + 4 > labelSpans.length) {
+      labelSpans = Arrays.copyOf(labelSpans, 2 * labelSpans.length);
+    }
+    labelSpans[4 * n] = nAt;
+    labelSpans[4 * n + 1] = nLength;
+    labelSpans[4 * n + 2] = vAt;
+    labelSpans[4 * n + 3] = vLength;
+    return n + 1;
   }
 
   private int compareLabel(int a, int b) {
@@ -1458,6 +1579,11 @@ final class WriteRequestWalker {
         default -> skip(tag);
       }
     }
+    keepExemplar(labelCount, runes, nonBlank, ts);
+  }
+
+  /** Keeps an exemplar's timestamp when validateExemplar finds nothing wrong with it so far. */
+  private void keepExemplar(int labelCount, long runes, boolean nonBlank, long ts) {
     int perSeries = limits.maxExemplarsPerSeriesPerRequest();
     if (perSeries > 0 && seriesExemplars >= perSeries) {
       return; // ResizeExemplars: only the first ones are kept, valid or not
@@ -1493,6 +1619,14 @@ final class WriteRequestWalker {
         default -> skip(tag);
       }
     }
+    metadataEntry(familyName, help, unit);
+  }
+
+  /**
+   * One metadata entry as Mimir receives it, by the lengths of its family name, HELP and unit:
+   * counted, and validated by cleanAndValidateMetadata.
+   */
+  private void metadataEntry(int familyName, int help, int unit) {
     metadata++;
     maxMetadataLength = Math.max(maxMetadataLength, Math.max(help, unit));
     // cleanAndValidateMetadata: a long HELP is truncated, not an error.
@@ -1514,6 +1648,368 @@ final class WriteRequestWalker {
       firstMetadataViolation = v;
       firstMetadataActual = v == Violation.METADATA_UNIT_TOO_LONG ? unit : familyName;
     }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Remote write 2.0 (pkg/mimirpb: the WriteRequest unmarshal with unmarshalFromRW2,
+  // unmarshal_rw2.go, compat_rw2.go), decoded in wire order into what 1.0's walk validates
+  // ---------------------------------------------------------------------------------------------
+
+  private void requestV2() throws RemoteWriteException {
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case TIMESERIES ->
+            throw bad("Remote Write 1.0 field Timeseries in non-Remote Write 1.0 message");
+        case METADATA ->
+            throw bad("Remote Write 1.0 field Metadata in non-Remote Write 1.0 message");
+        case V2_SYMBOLS -> symbol(tag);
+        case V2_TIMESERIES -> {
+          int outer = enter(tag, "Request.timeseries", Place.SERIES);
+          timeSeriesV2();
+          leave(outer, Place.REQUEST);
+        }
+        default -> skip(tag);
+      }
+    }
+  }
+
+  /**
+   * A symbol, kept as its place in the buffer. The first one must be empty ({@code
+   * errorInvalidFirstSymbol}); references resolve against the symbols read so far, so a series
+   * before its symbols fails as in Mimir. No limit on their number but the request's size.
+   */
+  private void symbol(int tag) throws RemoteWriteException {
+    int size = length(tag, "Request.symbols");
+    if (symbolCount == 0 && size > 0) {
+      throw bad("Remote Write 2.0 symbols must start with empty string");
+    }
+    if (2 * symbolCount + 2 > symbols.length) {
+      symbols = Arrays.copyOf(symbols, 2 * symbols.length);
+    }
+    symbols[2 * symbolCount] = pos;
+    symbols[2 * symbolCount + 1] = size;
+    symbolCount++;
+    pos += size;
+  }
+
+  /**
+   * Resolves {@code ref} (a uint32) into {@link #symbolAt} and {@link #symbolLength}; false when it
+   * is out of range. 0 is the empty string even when there is no symbol ({@code
+   * rw2PagedSymbols.get}).
+   */
+  private boolean resolve(int ref) {
+    if (ref == 0) {
+      symbolAt = 0;
+      symbolLength = 0;
+      return true;
+    }
+    if (Integer.compareUnsigned(ref, symbolCount) >= 0) {
+      return false;
+    }
+    symbolAt = symbols[2 * ref];
+    symbolLength = symbols[2 * ref + 1];
+    return true;
+  }
+
+  private void timeSeriesV2() throws RemoteWriteException {
+    int start = pos;
+    int end = limit;
+    resetSeries();
+    seriesLabelCount = 0;
+    seriesMetricAt = 0;
+    seriesMetricLength = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case V2_LABELS_REFS -> seriesLabelRefs(tag);
+        case SAMPLES -> {
+          int outer = enter(tag, "TimeSeries.samples", Place.SAMPLE);
+          sample(readSampleTimestamp());
+          leave(outer, Place.SERIES);
+        }
+        case V2_HISTOGRAMS -> {
+          int outer = enter(tag, "TimeSeries.histograms", Place.HISTOGRAM);
+          histogram(pos, limit);
+          leave(outer, Place.SERIES);
+        }
+        case V2_EXEMPLARS -> {
+          if (limits.exemplarsEnabled()) {
+            int outer = enter(tag, "TimeSeries.exemplars", Place.EXEMPLAR);
+            exemplarV2();
+            leave(outer, Place.SERIES);
+          } else {
+            // SkipUnmarshalingExemplars: not decoded, their references not checked
+            skipBytes(tag, "TimeSeries.exemplars");
+          }
+          seriesExemplars++;
+        }
+        case V2_METADATA -> {
+          int outer = enter(tag, "TimeSeries.metadata", Place.METADATA);
+          metadataV2();
+          leave(outer, Place.SERIES);
+        }
+        case V2_CREATED_TIMESTAMP -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "TimeSeries.created_timestamp");
+          readVarint(); // passed on to the ingesters; the distributor validates nothing of it
+        }
+        default -> skip(tag);
+      }
+    }
+    // The labels, as 1.0's general path checks them, once the whole series is read (its samples
+    // do not depend on them): the HA labels first when this is the first series.
+    if (haUndecided) {
+      haUndecided = false;
+      findHaLabelsV2();
+    }
+    int[] l = seriesLabels;
+    for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
+      label(l[i], l[i + 1], l[i + 2], l[i + 3]);
+    }
+    endSeries(start, end);
+  }
+
+  /**
+   * A packed run of label references ({@code TimeSeries.UnmarshalRW2}): only the packed form, an
+   * even number of them (counted as Mimir counts, by the bytes that end a varint), each resolving
+   * to a symbol. Each pair is one label; the value of the last {@code __name__} read so far names
+   * the metric for the series' metadata.
+   */
+  private void seriesLabelRefs(int tag) throws RemoteWriteException {
+    int end = labelRefsEnd(tag, "Remote Write 2.0 odd number of label references");
+    while (pos < end) {
+      if (!resolve(refAt(end))) {
+        throw bad("Remote Write 2.0 invalid label reference");
+      }
+      int nAt = symbolAt;
+      int nLength = symbolLength;
+      if (!resolve(refAt(end))) {
+        throw bad("Remote Write 2.0 invalid label reference");
+      }
+      if (4 * seriesLabelCount + 4 > seriesLabels.length) {
+        seriesLabels = Arrays.copyOf(seriesLabels, 2 * seriesLabels.length);
+      }
+      int k = 4 * seriesLabelCount++;
+      seriesLabels[k] = nAt;
+      seriesLabels[k + 1] = nLength;
+      seriesLabels[k + 2] = symbolAt;
+      seriesLabels[k + 3] = symbolLength;
+      if (nLength == 8 && isNameLabel(nAt)) {
+        seriesMetricAt = symbolAt;
+        seriesMetricLength = symbolLength;
+      }
+    }
+  }
+
+  /**
+   * Checks the packed label references the field {@code tag} starts and returns where they end;
+   * {@code odd} is Mimir's error for an unpacked field or an odd count. A run whose last byte
+   * continues a varint is refused: Mimir's decoder would read that varint on into the next field.
+   */
+  private int labelRefsEnd(int tag, String odd) throws RemoteWriteException {
+    int wireType = WireFormat.getTagWireType(tag);
+    if (wireType == WireFormat.WIRETYPE_VARINT) {
+      throw bad(odd);
+    }
+    if (wireType != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      throw wrongWireType(tag, "labels_refs", WireFormat.WIRETYPE_LENGTH_DELIMITED);
+    }
+    int size = length(tag, "labels_refs");
+    int end = pos + size;
+    int count = 0;
+    for (int i = pos; i < end; i++) {
+      if (buf[i] >= 0) {
+        count++;
+      }
+    }
+    if (count % 2 != 0) {
+      throw bad(odd);
+    }
+    if (size > 0 && buf[end - 1] < 0) {
+      throw bad("packed varints end in the middle of a varint");
+    }
+    return end;
+  }
+
+  /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */
+  private int refAt(int end) throws RemoteWriteException {
+    long v = 0;
+    for (int shift = 0; shift < 70 && pos < end; shift += 7) {
+      byte b = buf[pos++];
+      if (shift < 64) {
+        v |= (long) (b & 0x7f) << shift;
+      }
+      if (b >= 0) {
+        return (int) v;
+      }
+    }
+    throw bad("malformed varint (more than 10 bytes) in a packed field");
+  }
+
+  /**
+   * A 2.0 exemplar of a tenant that keeps them ({@code Exemplar.UnmarshalRW2}): its labels are
+   * references, then {@link #exemplar}'s checks.
+   */
+  private void exemplarV2() throws RemoteWriteException {
+    int labelCount = 0;
+    long runes = 0;
+    boolean nonBlank = false;
+    long ts = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case EXEMPLAR_LABELS -> {
+          int end = labelRefsEnd(tag, "Remote Write 2.0 odd number of exemplar label references");
+          while (pos < end) {
+            if (!resolve(refAt(end))) {
+              throw bad("Remote Write 2.0 invalid exemplar label reference");
+            }
+            int nLength = symbolLength;
+            long nRunes = Utf8.runeCount(buf, symbolAt, symbolLength);
+            if (!resolve(refAt(end))) {
+              throw bad("Remote Write 2.0 invalid exemplar label reference");
+            }
+            labelCount++;
+            runes += nRunes + Utf8.runeCount(buf, symbolAt, symbolLength);
+            nonBlank |= nLength > 0 && symbolLength > 0;
+          }
+        }
+        case EXEMPLAR_VALUE -> {
+          requireWireType(tag, WireFormat.WIRETYPE_FIXED64, "Exemplar.value");
+          skipRaw(8);
+        }
+        case EXEMPLAR_TIMESTAMP -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Exemplar.timestamp");
+          ts = readVarint();
+        }
+        default -> skip(tag);
+      }
+    }
+    keepExemplar(labelCount, runes, nonBlank, ts);
+  }
+
+  /**
+   * A series' metadata ({@code MetricMetadataUnmarshalRW2}): becomes one 1.0 entry for the series'
+   * metric family (its {@code __name__} read so far, normalized by type as {@code
+   * normalizeMetricName} in {@code custom.go} does), when it has a type, a HELP or a unit; only the
+   * first entry of each family is kept ({@code dedupingMetadataSet}).
+   */
+  private void metadataV2() throws RemoteWriteException {
+    int type = 0;
+    int help = 0;
+    int unit = 0;
+    int tag;
+    while ((tag = nextTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case METADATA_TYPE -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Metadata.type");
+          type = (int) readVarint();
+        }
+        case V2_HELP_REF -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Metadata.help_ref");
+          if (!resolve((int) readVarint())) {
+            throw bad("Remote Write 2.0 invalid help reference");
+          }
+          help = symbolLength;
+        }
+        case V2_UNIT_REF -> {
+          requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Metadata.unit_ref");
+          if (!resolve((int) readVarint())) {
+            throw bad("Remote Write 2.0 invalid unit reference");
+          }
+          unit = symbolLength;
+        }
+        default -> skip(tag);
+      }
+    }
+    int family = familyLength(seriesMetricAt, seriesMetricLength, type);
+    if (family == 0 || (unit == 0 && help == 0 && type == 0)) {
+      return; // nothing to keep: dropped without a word
+    }
+    if (newFamily(seriesMetricAt, family)) {
+      metadataEntry(family, help, unit);
+    }
+  }
+
+  /**
+   * The length of the family name of metric {@code buf[at, at + n)} of 2.0 type {@code type}:
+   * summaries lose {@code _count} or {@code _sum}, histograms {@code _bucket}, {@code _count} or
+   * {@code _sum}, gauge histograms {@code _bucket}, {@code _gcount} or {@code _gsum} (the first
+   * that matches); other names are kept whole, {@code _total} and {@code _info} included.
+   */
+  private int familyLength(int at, int n, int type) {
+    return switch (type) {
+      case V2_SUMMARY -> cutSuffix(at, n, "_count", "_sum", null);
+      case V2_HISTOGRAM -> cutSuffix(at, n, "_bucket", "_count", "_sum");
+      case V2_GAUGE_HISTOGRAM -> cutSuffix(at, n, "_bucket", "_gcount", "_gsum");
+      default -> n;
+    };
+  }
+
+  private int cutSuffix(int at, int n, String a, String b, String c) {
+    for (String suffix : new String[] {a, b, c}) {
+      if (suffix != null && endsWith(at, n, suffix)) {
+        return n - suffix.length();
+      }
+    }
+    return n;
+  }
+
+  private boolean endsWith(int at, int n, String suffix) {
+    int k = suffix.length();
+    if (n < k) {
+      return false;
+    }
+    for (int i = 0; i < k; i++) {
+      if (buf[at + n - k + i] != suffix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether family {@code buf[at, at + n)} is seen for the first time in this request. */
+  private boolean newFamily(int at, int n) {
+    if (2 * familyCount >= familySlots.length) {
+      growFamilies();
+    }
+    int mask = familySlots.length - 1;
+    for (int slot = hash(at, n) & mask; ; slot = (slot + 1) & mask) {
+      int entry = familySlots[slot];
+      if (entry == 0) {
+        if (2 * familyCount + 2 > families.length) {
+          families = Arrays.copyOf(families, 2 * families.length);
+        }
+        families[2 * familyCount] = at;
+        families[2 * familyCount + 1] = n;
+        familySlots[slot] = ++familyCount;
+        return true;
+      }
+      int k = 2 * (entry - 1);
+      if (families[k + 1] == n && equalBytes(families[k], at, n)) {
+        return false;
+      }
+    }
+  }
+
+  private void growFamilies() {
+    familySlots = new int[2 * familySlots.length];
+    int mask = familySlots.length - 1;
+    for (int e = 1; e <= familyCount; e++) {
+      int slot = hash(families[2 * (e - 1)], families[2 * (e - 1) + 1]) & mask;
+      while (familySlots[slot] != 0) {
+        slot = (slot + 1) & mask;
+      }
+      familySlots[slot] = e;
+    }
+  }
+
+  private int hash(int at, int n) {
+    int h = n;
+    for (int i = at; i < at + n; i++) {
+      h = 31 * h + buf[i];
+    }
+    return h ^ (h >>> 16);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1725,6 +2221,7 @@ final class WriteRequestWalker {
     }
     exemplarsDropped += keptExemplars - validExemplars;
     return new WriteRequestStats(
+        protocol,
         compressedBytes,
         length,
         series,

@@ -111,14 +111,19 @@ class PushEvaluatorTest {
   }
 
   @Test
-  void refusesRemoteWrite2WhichItCannotCountWith415() {
+  void readsTheContentTypeAsMimirDoesBeforeAnything() {
     String v2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+    String other = "application/x-protobuf;proto=something.Else";
 
-    Decision d = evaluator.evaluate("tight", v2, body, 0, body.length);
-
-    assertThat(d.reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
-    assertThat(d.status()).isEqualTo(415);
-    assertThat(d.message()).contains("remote write 1.0").contains(v2);
+    // Mimir's isRemoteWrite2: an unknown message is a 400, never a 415, and takes no token
+    Decision d = evaluator.evaluate("tight", other, body, 0, body.length);
+    assertThat(d.reason()).isEqualTo(Reason.BAD_CONTENT_TYPE);
+    assertThat(d.status()).isEqualTo(400);
+    assertThat(d.message()).contains("got " + other + " content type");
+    // a 1.0 body declared as 2.0 fails to decode, as in Mimir
+    Decision wrong = evaluator.evaluate("tight", v2, body, 0, body.length);
+    assertThat(wrong.reason()).isEqualTo(Reason.BAD_BODY);
+    assertThat(wrong.message()).contains("Remote Write 1.0 field Timeseries");
     assertThat(evaluator.evaluate((String) null, v2, body, 0, body.length).status()).isEqualTo(401);
     assertThat(
             evaluator

@@ -18,6 +18,8 @@ import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.remotewrite.Protocol;
+import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -112,7 +114,22 @@ class ExtAuthzServiceTest {
   }
 
   @Test
-  void answers415ToRemoteWrite2WhichTheEdgeCannotCount() {
+  void countsRemoteWrite2AndAnswers400ToAnUnknownMessage() {
+    Map<String, String> v2 =
+        Map.of(
+            "X-Scope-OrgID",
+            "tenant-a",
+            "Content-Type",
+            "application/x-protobuf;proto=io.prometheus.write.v2.Request");
+    byte[] body = Rw2Fixtures.body(FIXTURE);
+    Map<String, String> headers =
+        new java.util.LinkedHashMap<>(EnvoyRequests.prometheusHeaders(body.length, v2));
+    CheckResponse ok = check(EnvoyRequests.push(headers, ByteString.copyFrom(body), true));
+
+    assertThat(ok.hasDeniedResponse()).as("%s", doors.last().decision()).isFalse();
+    assertThat(doors.last().decision().items()).isEqualTo(500); // as the 1.0 capture counts
+    assertThat(doors.last().decision().stats().protocol()).isEqualTo(Protocol.RW2);
+
     CheckResponse r =
         check(
             EnvoyRequests.fixture(
@@ -121,13 +138,11 @@ class ExtAuthzServiceTest {
                     "X-Scope-OrgID",
                     "tenant-a",
                     "Content-Type",
-                    "application/x-protobuf;proto=io.prometheus.write.v2.Request")));
-
-    assertThat(r.getDeniedResponse().getStatus().getCode())
-        .isEqualTo(StatusCode.UnsupportedMediaType);
+                    "application/x-protobuf;proto=something.Else")));
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.BadRequest);
     assertThat(headers(r.getDeniedResponse().getHeadersList()))
-        .containsEntry("x-edge-enforcement-reason", "unsupported_message");
-    assertThat(doors.last().decision().reason()).isEqualTo(Reason.UNSUPPORTED_MESSAGE);
+        .containsEntry("x-edge-enforcement-reason", "bad_content_type");
+    assertThat(doors.last().decision().reason()).isEqualTo(Reason.BAD_CONTENT_TYPE);
   }
 
   @Test

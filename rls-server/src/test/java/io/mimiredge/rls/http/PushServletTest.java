@@ -9,10 +9,12 @@ import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.enforce.WriteResponseStats;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.limits.OverridesParser;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -247,18 +249,64 @@ class PushServletTest {
   }
 
   @Test
-  void remoteWrite2IsRefusedWith415AndNotForwarded() {
+  void remoteWrite2IsCountedForwardedAndAnsweredWithItsWrittenHeaders() {
+    String v2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+    byte[] body = Rw2Fixtures.body(TestFixtures.SMALL);
+    answer =
+        new UpstreamResponse(
+            UpstreamResponse.Outcome.RESPONSE,
+            204,
+            List.of(
+                new Upstream.Header(WriteResponseStats.SAMPLES, "500"),
+                new Upstream.Header(WriteResponseStats.HISTOGRAMS, "0"),
+                new Upstream.Header(WriteResponseStats.EXEMPLARS, "0")),
+            new byte[0]);
+
+    HttpResponse<String> ok =
+        post(headerTenants, "/api/v1/push", v2, body, "X-Scope-OrgID", "tight");
+    // the distributor's headers reach Prometheus, which drops a 2xx without them
+    assertThat(ok.statusCode()).isEqualTo(204);
+    assertThat(header(ok, WriteResponseStats.SAMPLES)).isEqualTo("500");
+    assertThat(forwarded).singleElement().extracting(Forwarded::body).isEqualTo(body);
+    assertThat(pushDecisions.get(0).items()).isEqualTo(500);
+
+    // over the ingestion rate: Mimir's 429 says what was received (pushed before the limiter)
+    HttpResponse<String> denied =
+        post(headerTenants, "/api/v1/push", v2, body, "X-Scope-OrgID", "tight");
+    assertThat(denied.statusCode()).isEqualTo(429);
+    assertThat(header(denied, WriteResponseStats.SAMPLES)).isEqualTo("500");
+    assertThat(header(denied, WriteResponseStats.HISTOGRAMS)).isEqualTo("0");
+    assertThat(header(denied, WriteResponseStats.EXEMPLARS)).isEqualTo("0");
+    assertThat(forwarded).hasSize(1);
+
+    // a 1.0 body declared as 2.0 does not decode: 400, nothing written
+    HttpResponse<String> bad = post(headerTenants, "/api/v1/push", v2, BODY, "X-Scope-OrgID", "t");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(header(bad, PushServlet.REASON_HEADER)).isEqualTo("bad_body");
+    assertThat(header(bad, WriteResponseStats.SAMPLES)).isEqualTo("0");
+    // and a 1.0 denial carries none of them
+    post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "tight");
+    HttpResponse<String> v1 = post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "tight");
+    assertThat(v1.statusCode()).isEqualTo(429);
+    assertThat(header(v1, WriteResponseStats.SAMPLES)).isNull();
+  }
+
+  @Test
+  void anUnknownProtobufMessageIsMimirs400AndNotForwarded() {
     HttpResponse<String> r =
         post(
             headerTenants,
             "/api/v1/push",
-            "application/x-protobuf;proto=io.prometheus.write.v2.Request",
+            "application/x-protobuf;proto=io.prometheus.write.v3.Request",
             BODY,
             "X-Scope-OrgID",
             "t");
 
-    assertThat(r.statusCode()).isEqualTo(415);
-    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("unsupported_message");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("bad_content_type");
+    assertThat(r.body())
+        .contains("expected prometheus.WriteRequest or io.prometheus.write.v2.Request");
+    assertThat(header(r, WriteResponseStats.SAMPLES)).isNull();
     assertThat(forwarded).isEmpty();
   }
 

@@ -50,6 +50,10 @@ final class ReferenceDecoder {
       byte[] protobuf, long compressedBytes, ValidationLimits limits, long now)
       throws InvalidProtocolBufferException {
     UnknownFieldSet request = UnknownFieldSet.parseFrom(protobuf);
+    // mimirpb compat_rw2.go: remote write 2.0's symbols (4) and timeseries (5) refused in 1.0
+    if (request.hasField(4) || request.hasField(5)) {
+      throw new InvalidProtocolBufferException("Remote Write 2.0 field in a 1.0 message");
+    }
     List<ByteString> series = messages(request, 1);
     long maxFuture = now + limits.creationGraceMillis();
     if (maxFuture < now) {
@@ -256,6 +260,7 @@ final class ReferenceDecoder {
       }
     }
     return new WriteRequestStats(
+        Protocol.RW1,
         compressedBytes,
         protobuf.length,
         series.size(),
@@ -626,7 +631,7 @@ final class ReferenceDecoder {
   /**
    * Skips an unknown field; an end-group tag outside a group is malformed, as protobuf-java says.
    */
-  private static void skip(CodedInputStream in, int tag) throws IOException {
+  static void skip(CodedInputStream in, int tag) throws IOException {
     if (!in.skipField(tag)) {
       throw new InvalidProtocolBufferException("end-group tag without a start-group");
     }

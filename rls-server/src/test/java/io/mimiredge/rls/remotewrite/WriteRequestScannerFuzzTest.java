@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  * one method for its {@code maxDuration}, saving any crashing input in that directory.
  */
 class WriteRequestScannerFuzzTest {
+  /** A reference decoder's count of the input. */
+  private interface Reference {
+    WriteRequestStats stats() throws InvalidProtocolBufferException;
+  }
+
   private static final int MAX_DECODED = 1 << 20;
   // Every rule on, with tight limits, so that the violation paths are explored too.
   private static final ValidationLimits LIMITS = Limits.EVERY_RULE;
@@ -46,7 +51,8 @@ class WriteRequestScannerFuzzTest {
         return;
       }
       assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.BAD_BODY);
-      assertReferenceRefusesToo(protobuf, body, e);
+      assertReferenceRefusesToo(
+          () -> ReferenceDecoder.stats(protobuf, body.length, LIMITS, NOW), e);
       return;
     }
     ScannerInvariants.check(stats, body.length, LIMITS, MAX_DECODED);
@@ -54,14 +60,36 @@ class WriteRequestScannerFuzzTest {
   }
 
   /**
+   * Any bytes as a remote write 2.0 Request: whatever the scanner accepts, the reference (the
+   * request decoded into 1.0 as Mimir decodes it, then counted) must accept and count the same way.
+   */
+  @FuzzTest(maxDuration = "2m")
+  void anyRw2Protobuf(byte[] protobuf) throws Exception {
+    byte[] body = Fixtures.compress(protobuf);
+    WriteRequestStats stats;
+    try {
+      stats = SCANNER.scan(body, 0, body.length, LIMITS, NOW, Protocol.RW2);
+    } catch (RemoteWriteException e) {
+      if (protobuf.length > MAX_DECODED) {
+        return;
+      }
+      assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.BAD_BODY);
+      assertReferenceRefusesToo(
+          () -> ReferenceDecoderV2.stats(protobuf, body.length, LIMITS, NOW), e);
+      return;
+    }
+    ScannerInvariants.check(stats, body.length, LIMITS, MAX_DECODED);
+    assertThat(stats).isEqualTo(ReferenceDecoderV2.stats(protobuf, body.length, LIMITS, NOW));
+  }
+
+  /**
    * The scanner may be stricter than protobuf-java in one way only: protobuf-java reads a field
    * length with readRawVarint32 and drops its bits over 32, so it accepts a length of 2^32 + n as
    * n, which the scanner (like Mimir's decoder) refuses.
    */
-  private static void assertReferenceRefusesToo(
-      byte[] protobuf, byte[] body, RemoteWriteException refusal) {
+  private static void assertReferenceRefusesToo(Reference reference, RemoteWriteException refusal) {
     try {
-      ReferenceDecoder.stats(protobuf, body.length, LIMITS, NOW);
+      reference.stats();
     } catch (InvalidProtocolBufferException expected) {
       return;
     }

@@ -603,6 +603,7 @@ class WriteRequestScannerTest {
 
   private static WriteRequestStats withoutSizes(WriteRequestStats s) {
     return new WriteRequestStats(
+        Protocol.RW1,
         0,
         0,
         s.series(),

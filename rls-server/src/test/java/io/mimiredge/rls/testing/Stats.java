@@ -1,5 +1,6 @@
 package io.mimiredge.rls.testing;
 
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 
@@ -85,6 +86,7 @@ public final class Stats {
     long valid = validSamples >= 0 ? validSamples : samples - droppedSamples;
     long validMeta = validMetadata >= 0 ? validMetadata : metadata - invalidMetadata;
     return new WriteRequestStats(
+        Protocol.RW1,
         1000,
         5000,
         series,

@@ -1,0 +1,207 @@
+package io.mimiredge.rls.remotewrite;
+
+import static io.mimiredge.rls.remotewrite.Limits.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.mimiredge.rls.testing.Rw2Fixtures;
+import io.mimiredge.rls.testing.rw2.Metadata;
+import io.mimiredge.rls.testing.rw2.Request;
+import io.mimiredge.rls.testing.rw2.Sample;
+import io.mimiredge.rls.testing.rw2.TimeSeries;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Remote write 2.0: the captured requests rebuilt as 2.0 ({@link Rw2Fixtures}) are counted as Mimir
+ * counts them, by the scanner and by the reference ({@link ReferenceDecoderV2}), and what Mimir's
+ * decoder refuses ({@code pkg/mimirpb/unmarshal_rw2.go}, {@code compat_rw2.go}) is refused.
+ */
+class RemoteWrite2Test {
+  private final WriteRequestScanner scanner = new WriteRequestScanner(64 << 20);
+
+  static Stream<ValidationLimits> limits() {
+    return ValidationCountingTest.limitsOnEveryFixture().map(a -> (ValidationLimits) a.get()[0]);
+  }
+
+  /** Each limit set on all 261 requests as 2.0: the scanner and the reference agree exactly. */
+  @ParameterizedTest
+  @MethodSource("limits")
+  void agreesWithTheReferenceOnEveryFixtureAs2(ValidationLimits limits) throws Exception {
+    long now = limits.pastGraceMillis() > 0 ? NOW + Duration.ofDays(1).toMillis() : NOW;
+    for (JsonNode row : Fixtures.expected()) {
+      String file = row.get("file").asText();
+      byte[] v2 = Rw2Fixtures.fromV1(Fixtures.protobuf(file)).toByteArray();
+      byte[] body = Fixtures.compress(v2);
+      WriteRequestStats stats = scanner.scan(body, 0, body.length, limits, now, Protocol.RW2);
+      assertThat(stats).as(file).isEqualTo(ReferenceDecoderV2.stats(v2, body.length, limits, now));
+      ScannerInvariants.check(stats, body.length, limits, 64 << 20);
+    }
+  }
+
+  /**
+   * The same request in either version holds the same series, samples, histograms and exemplars,
+   * and Mimir keeps the same of them; the generated classes parse as many as the scanner counts.
+   */
+  @Test
+  void countsEveryFixtureAs2AsIts1Version() throws Exception {
+    ValidationLimits keep = ValidationLimits.builder().maxGlobalExemplarsPerUser(100_000).build();
+    long samples = 0;
+    for (JsonNode row : Fixtures.expected()) {
+      String file = row.get("file").asText();
+      Request request = Rw2Fixtures.fromV1(Fixtures.protobuf(file));
+      byte[] body = Fixtures.compress(request.toByteArray());
+      WriteRequestStats v1 = scanner.scan(Fixtures.body(file), keep, NOW);
+      WriteRequestStats v2 = scanner.scan(body, 0, body.length, keep, NOW, Protocol.RW2);
+
+      assertThat(v2.protocol()).isEqualTo(Protocol.RW2);
+      assertThat(v2.series())
+          .as(file)
+          .isEqualTo(v1.series())
+          .isEqualTo(request.getTimeseriesCount());
+      assertThat(v2.floatSamples())
+          .as(file)
+          .isEqualTo(v1.floatSamples())
+          .isEqualTo(
+              request.getTimeseriesList().stream().mapToLong(TimeSeries::getSamplesCount).sum());
+      assertThat(v2.histograms()).as(file).isEqualTo(v1.histograms());
+      assertThat(v2.exemplars()).as(file).isEqualTo(v1.exemplars());
+      assertThat(v2.validSamples()).as(file).isEqualTo(v1.validSamples());
+      assertThat(v2.validExemplars()).as(file).isEqualTo(v1.validExemplars());
+      assertThat(v2.invalidSeries()).as(file).isEqualTo(v1.invalidSeries());
+      samples += v2.validSamples();
+    }
+    assertThat(samples).isPositive();
+  }
+
+  /** Metadata on every series of a family is one entry for the family: the first one wins. */
+  @Test
+  void metadataIsOneEntryPerFamilyTheFirstWinning() throws Exception {
+    Request r =
+        Request.newBuilder()
+            .addAllSymbols(
+                java.util.List.of(
+                    "",
+                    "__name__",
+                    "http_seconds_bucket",
+                    "http_seconds_count",
+                    "help",
+                    "x".repeat(2000),
+                    "job",
+                    "a",
+                    "up"))
+            .addTimeseries(series(2, Metadata.MetricType.METRIC_TYPE_HISTOGRAM, 4, 0))
+            .addTimeseries(
+                series(3, Metadata.MetricType.METRIC_TYPE_HISTOGRAM, 5, 5)) // same family
+            .addTimeseries(series(8, Metadata.MetricType.METRIC_TYPE_UNSPECIFIED, 0, 0)) // nothing
+            .build();
+    WriteRequestStats stats = scan(r, ValidationLimits.MIMIR_DEFAULTS);
+
+    assertThat(stats.metadata()).isEqualTo(1); // http_seconds, from the first series
+    assertThat(stats.validMetadata()).isEqualTo(1); // its unit is "", not the long one
+    assertThat(stats.items()).isEqualTo(3 + 1);
+  }
+
+  /** The fuzzer's seed: a sample, an exemplar, metadata and a native histogram. */
+  @Test
+  void countsTheFuzzSeedAsTheGeneratedClassesReadIt() throws Exception {
+    byte[] v2 =
+        java.nio.file.Files.readAllBytes(
+            java.nio.file.Path.of(
+                getClass()
+                    .getResource(
+                        "WriteRequestScannerFuzzTestInputs/anyRw2Protobuf/valid-rw2-request")
+                    .toURI()));
+    Request parsed = Request.parseFrom(v2);
+    WriteRequestStats stats = scan(parsed, ValidationLimits.MIMIR_DEFAULTS);
+
+    assertThat(parsed.getTimeseriesCount()).isEqualTo(2);
+    assertThat(stats.series()).isEqualTo(2);
+    assertThat(stats.floatSamples()).isEqualTo(parsed.getTimeseries(0).getSamplesCount());
+    assertThat(stats.histograms()).isEqualTo(parsed.getTimeseries(1).getHistogramsCount());
+    assertThat(stats.exemplars()).isEqualTo(1);
+    assertThat(stats.exemplarsCleared()).isEqualTo(1); // max_global_exemplars_per_user: 0
+    assertThat(stats.metadata()).isEqualTo(1); // http_seconds, a histogram family
+    assertThat(stats.items()).isEqualTo(1 + 1 + 1);
+    ValidationLimits keep = ValidationLimits.builder().maxGlobalExemplarsPerUser(10).build();
+    assertThat(scan(parsed, keep).items()).isEqualTo(4);
+  }
+
+  @Test
+  void refusesWhatMimirsDecoderRefuses() {
+    Request.Builder ok =
+        Request.newBuilder()
+            .addAllSymbols(java.util.List.of("", "__name__", "up"))
+            .addTimeseries(
+                TimeSeries.newBuilder()
+                    .addLabelsRefs(1)
+                    .addLabelsRefs(2)
+                    .addSamples(Sample.newBuilder().setTimestamp(NOW).setValue(1)));
+    assertThat(scanOrError(ok.build())).isNull();
+
+    assertThat(scanOrError(ok.clone().setSymbols(0, "x").build()))
+        .contains("symbols must start with empty string");
+    assertThat(
+            scanOrError(
+                ok.clone()
+                    .setTimeseries(
+                        0, ok.getTimeseries(0).toBuilder().addLabelsRefs(3).addLabelsRefs(1))
+                    .build()))
+        .contains("invalid label reference");
+    assertThat(
+            scanOrError(
+                ok.clone()
+                    .setTimeseries(0, ok.getTimeseries(0).toBuilder().addLabelsRefs(1))
+                    .build()))
+        .contains("odd number of label references");
+    // a 1.0 request sent as 2.0, and a 2.0 one sent as 1.0
+    assertThatThrownBy(
+            () ->
+                scanner.scan(
+                    Fixtures.body("000.bin"),
+                    0,
+                    Fixtures.body("000.bin").length,
+                    ValidationLimits.MIMIR_DEFAULTS,
+                    NOW,
+                    Protocol.RW2))
+        .hasMessageContaining("Remote Write 1.0 field Timeseries in non-Remote Write 1.0 message");
+    byte[] v2 = Fixtures.compress(ok.build().toByteArray());
+    assertThatThrownBy(() -> scanner.scan(v2, ValidationLimits.MIMIR_DEFAULTS, NOW))
+        .hasMessageContaining("Remote Write 2.0 field Symbols in non-Remote Write 2.0 message");
+  }
+
+  private static TimeSeries series(
+      int nameRef, Metadata.MetricType type, int helpRef, int unitRef) {
+    return TimeSeries.newBuilder()
+        .addLabelsRefs(1)
+        .addLabelsRefs(nameRef)
+        .addSamples(Sample.newBuilder().setTimestamp(NOW).setValue(1))
+        .setMetadata(Metadata.newBuilder().setType(type).setHelpRef(helpRef).setUnitRef(unitRef))
+        .build();
+  }
+
+  private WriteRequestStats scan(Request r, ValidationLimits limits) throws RemoteWriteException {
+    byte[] body = Fixtures.compress(r.toByteArray());
+    return scanner.scan(body, 0, body.length, limits, NOW, Protocol.RW2);
+  }
+
+  /** Null when the scanner accepts {@code r}; else its message, checked against the reference. */
+  private String scanOrError(Request r) {
+    try {
+      scan(r, ValidationLimits.MIMIR_DEFAULTS);
+    } catch (RemoteWriteException e) {
+      assertThatThrownBy(
+              () ->
+                  ReferenceDecoderV2.stats(
+                      r.toByteArray(), 1, ValidationLimits.MIMIR_DEFAULTS, NOW))
+          .as("the reference refuses it too")
+          .isInstanceOf(com.google.protobuf.InvalidProtocolBufferException.class);
+      return e.getMessage();
+    }
+    return null;
+  }
+}
