@@ -943,6 +943,7 @@ final class WriteRequestWalker {
     }
     metricAt = -1;
     labelViolation = null;
+    labelActual = 0; // whatever the wire order's first violation set
     for (int i = 0; i < n; i++) {
       int k = 4 * indexes[i];
       int nAt = labelSpans[k];
