@@ -6,6 +6,7 @@ import io.mimiredge.rls.limits.LimitsParseException;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.OverridesParser;
 import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.remotewrite.Protocol;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -65,6 +66,12 @@ public final class InspectCommand extends Command {
             "judge the bodies at this time (RFC 3339, e.g. 2026-11-20T10:00:00Z, or Unix ms);"
                 + " default: now. Sample timestamps too far in the future or past are relative to"
                 + " it");
+    subparser
+        .addArgument("--protocol")
+        .choices("rw1", "rw2")
+        .help(
+            "the bodies' write protocol; default: the Content-Type of BODY's .headers.json"
+                + " (000.bin: 000.headers.json) when there is one, else rw1");
     subparser.addArgument("bodies").nargs("+").metavar("BODY").help("snappy-compressed bodies");
   }
 
@@ -79,11 +86,19 @@ public final class InspectCommand extends Command {
             namespace.getLong("max_request_bytes"),
             namespace.getInt("max_decoded_bytes"),
             System::nanoTime,
-            now(namespace.getString("now")));
+            now(namespace.getString("now")),
+            protocol(namespace.getString("protocol")));
     int failed = inspector.inspect(bodies, out);
     if (failed > 0) {
       throw new InspectException(failed + " of " + bodies.size() + " bodies could not be read");
     }
+  }
+
+  private static Protocol protocol(String label) {
+    if (label == null) {
+      return null;
+    }
+    return label.equals("rw2") ? Protocol.RW2 : Protocol.RW1;
   }
 
   private static long now(String text) throws InspectException {

@@ -1,5 +1,6 @@
 package io.mimiredge.rls.inspect;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mimiredge.rls.enforce.Decision;
@@ -11,6 +12,8 @@ import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.remotewrite.ContentTypes;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
@@ -40,6 +43,7 @@ public final class Inspector {
   private final LongSupplier nanoClock;
   private final long nowMillis;
   private final HaTracker ha = new LocalHaTracker(Enforcer.DEFAULT_HA_CLUSTERS);
+  private final Protocol protocol;
 
   /**
    * @param tenant the tenant to decide for, or null for statistics only
@@ -53,6 +57,22 @@ public final class Inspector {
       int maxDecodedBytes,
       LongSupplier nanoClock,
       long nowMillis) {
+    this(overrides, tenant, maxRequestBytes, maxDecodedBytes, nanoClock, nowMillis, null);
+  }
+
+  /**
+   * @param protocol the bodies' protocol, or null to read each body's from the {@code Content-Type}
+   *     of the {@code .headers.json} beside it (remote write 1.0 without one)
+   */
+  public Inspector(
+      Overrides overrides,
+      String tenant,
+      long maxRequestBytes,
+      int maxDecodedBytes,
+      LongSupplier nanoClock,
+      long nowMillis,
+      Protocol protocol) {
+    this.protocol = protocol;
     this.overrides = Objects.requireNonNull(overrides, "overrides");
     this.tenant = tenant;
     this.scanner = new WriteRequestScanner(maxDecodedBytes);
@@ -92,15 +112,19 @@ public final class Inspector {
     // Scanned with the tenant's limits (the defaults' without a tenant), so what is not counted
     // is what this tenant's limits make of the body.
     String limitsOf = tenant == null ? "" : tenant;
+    String contentType = contentType(body);
     try {
+      Protocol p = ContentTypes.remoteWriteProtocol(contentType);
+      line.put("protocol", p.label());
       WriteRequestStats stats =
-          scanner.scan(bytes, overrides.entryFor(limitsOf).validation(), nowMillis);
+          scanner.scan(
+              bytes, 0, bytes.length, overrides.entryFor(limitsOf).validation(), nowMillis, p);
       putStats(line, stats);
     } catch (RemoteWriteException e) {
       line.putObject("error").put("reason", e.kind().reason()).put("message", e.getMessage());
     }
     if (tenant != null) {
-      Decision d = decide(bytes);
+      Decision d = decide(contentType, bytes);
       putDecision(line, d);
       if (d.reason() == Reason.HA_DEDUPED && line.has("not_counted")) {
         // the other replica of an HA pair: Mimir counts none of it
@@ -110,8 +134,35 @@ public final class Inspector {
     return line;
   }
 
+  /**
+   * The Content-Type {@code body} is judged with: the one {@code --protocol} names, else the one of
+   * the {@code .headers.json} captured beside it, else none (remote write 1.0).
+   */
+  private String contentType(Path body) {
+    if (protocol != null) {
+      return protocol == Protocol.RW2 ? ContentTypes.RW2 : "application/x-protobuf";
+    }
+    String name = body.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    Path headers = body.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".headers.json");
+    if (!Files.isReadable(headers)) {
+      return null;
+    }
+    try {
+      JsonNode h = JSON.readTree(headers.toFile()).path("headers");
+      for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) h::fields) {
+        if (e.getKey().equalsIgnoreCase("Content-Type")) {
+          return e.getValue().asText();
+        }
+      }
+    } catch (IOException e) {
+      return null; // not a capture's headers: judged as remote write 1.0
+    }
+    return null;
+  }
+
   /** The decision on fresh, full buckets, in enforce mode unless the tenant's overrides say. */
-  private Decision decide(byte[] bytes) {
+  private Decision decide(String contentType, byte[] bytes) {
     Enforcer enforcer =
         Enforcer.builder()
             .overrides(overrides)
@@ -120,7 +171,7 @@ public final class Inspector {
             .defaultMode(Mode.ENFORCE)
             .build();
     return new PushEvaluator(enforcer, scanner, maxRequestBytes, () -> nowMillis)
-        .evaluate(tenant, bytes);
+        .evaluate(tenant, contentType, bytes, 0, bytes.length);
   }
 
   private static void putStats(ObjectNode line, WriteRequestStats s) {

@@ -26,6 +26,9 @@ public final class ContentTypes {
   static final String RW1_MESSAGE = "prometheus.WriteRequest";
   static final String RW2_MESSAGE = "io.prometheus.write.v2.Request";
 
+  /** The Content-Type of a remote write 2.0 push, as Prometheus sends it. */
+  public static final String RW2 = PROTOBUF + ";proto=" + RW2_MESSAGE;
+
   private ContentTypes() {}
 
   /**

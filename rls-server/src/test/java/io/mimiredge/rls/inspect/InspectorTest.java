@@ -231,4 +231,46 @@ class InspectorTest {
       throw new IllegalStateException(e);
     }
   }
+
+  /**
+   * The same capture as 1.0 and as 2.0 (its protocol from the .headers.json beside it, or from
+   * --protocol) gives the same fields and counts, and says which protocol it read.
+   */
+  @Test
+  void readsRemoteWrite2ByTheHeadersBesideTheBodyOrAsTold(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    Path v2 = dir.resolve("000.bin");
+    Files.write(v2, io.mimiredge.rls.testing.Rw2Fixtures.body("000.bin"));
+    Files.writeString(
+        dir.resolve("000.headers.json"),
+        "{\"headers\": {\"content-type\": \"application/x-protobuf;proto=io.prometheus.write.v2.Request\"}}");
+    Path copy = dir.resolve("copy.bin");
+    Files.copy(v2, copy);
+
+    JsonNode v1 = inspector("", "t").inspect(FIXTURES.resolve("000.bin"));
+    JsonNode byHeaders = inspector("", "t").inspect(v2);
+    JsonNode withoutHeaders = inspector("", "t").inspect(copy);
+    JsonNode asTold =
+        new Inspector(
+                OverridesParser.parse("", TenantLimits.MIMIR_DEFAULTS),
+                "t",
+                50L << 20,
+                100 << 20,
+                () -> 0L,
+                io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS,
+                io.mimiredge.rls.remotewrite.Protocol.RW2)
+            .inspect(copy);
+
+    assertThat(v1.get("protocol").asText()).isEqualTo("rw1");
+    assertThat(byHeaders.get("protocol").asText()).isEqualTo("rw2");
+    assertThat(asTold.get("protocol").asText()).isEqualTo("rw2");
+    for (String field : List.of("series", "float_samples", "received_items", "items")) {
+      assertThat(byHeaders.get(field)).as(field).isEqualTo(v1.get(field));
+      assertThat(asTold.get(field)).as(field).isEqualTo(v1.get(field));
+    }
+    assertThat(byHeaders.get("decision").get("reason").asText()).isEqualTo("allowed");
+    // without headers or --protocol: read as 1.0, which refuses 2.0's fields as Mimir does
+    assertThat(withoutHeaders.get("error").get("message").asText())
+        .contains("Remote Write 2.0 field Symbols in non-Remote Write 2.0 message");
+  }
 }
