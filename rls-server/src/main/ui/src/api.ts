@@ -97,6 +97,8 @@ export interface DenialView {
   series: number;
   retryAfterSeconds: number | null;
   message: string;
+  /** rw1 or rw2; null when the body was not scanned */
+  protocol: string | null;
 }
 
 export interface TenantDetail {

@@ -23,6 +23,7 @@ export function DenialTable({
           <th className="num">items</th>
           <th className="num">series</th>
           <th>door</th>
+          <th>protocol</th>
           <th>message</th>
         </tr>
       </thead>
@@ -45,6 +46,7 @@ export function DenialTable({
             </td>
             <td className="num">{f.count(d.series)}</td>
             <td>{d.door}</td>
+            <td data-col="protocol">{d.protocol ?? '–'}</td>
             <td className="message">{d.message}</td>
           </tr>
         ))}

@@ -13,6 +13,21 @@ describe('Denials', () => {
     expect(screen.getByText(/exceeded the label_value_too_long limit/)).toBeInTheDocument();
   });
 
+  it('shows the write protocol of each denial, a dash when nothing was scanned', async () => {
+    mockApi({
+      '/api/denials': {
+        json: denials([
+          denial('tenant-a', 'ingestion_rate', { protocol: 'rw2' }),
+          denial('tenant-b', 'bad_content_type', { protocol: null }),
+        ]),
+      },
+    });
+    render(<Denials />);
+    await screen.findByRole('link', { name: 'tenant-a' });
+    const cells = document.querySelectorAll('[data-col="protocol"]');
+    expect([...cells].map((c) => c.textContent)).toEqual(['rw2', '–']);
+  });
+
   it('filters by reason', async () => {
     mockApi({ '/api/denials': { json: denials() } });
     render(<Denials />);

@@ -106,6 +106,7 @@ export function denial(tenant: string, reason: string, over = {}) {
     items: 500,
     series: 500,
     retryAfterSeconds: 1,
+    protocol: 'rw1',
     message: `the request has been rejected because the tenant exceeded the ${reason} limit`,
     ...over,
   };

@@ -291,6 +291,7 @@ class RlsApplicationTest {
             "rls_decisions_total{",
             "rls_check_duration_seconds_bucket{door=\"http_push\"",
             "rls_items_total{decision=\"allow\",kind=\"float_samples\"}",
+            "rls_scanned_requests_total{decision=\"allow\",protocol=\"rw1\"}",
             "rls_body_bytes_bucket",
             "rls_parse_errors_total{door=\"http_push\"} 1.0",
             "rls_limits_reload_total{result=\"success\"}",

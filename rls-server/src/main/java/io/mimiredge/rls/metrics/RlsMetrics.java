@@ -48,6 +48,7 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   private final Histogram bodyBytes;
   private final Counter parseErrors;
   private final Counter notCounted;
+  private final Counter protocols;
   private final Counter invalid;
   private final CounterDataPoint[] invalidPoints = new CounterDataPoint[Violation.values().length];
   private final Counter tenantDecisions;
@@ -114,6 +115,14 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
                     + " rate, by why (invalid, duplicate_timestamp, exemplars_cleared,"
                     + " exemplars_dropped, ha_deduped)")
             .labelNames("why")
+            .register(registry);
+    protocols =
+        Counter.builder()
+            .name("rls_scanned_requests_total")
+            .help(
+                "Push bodies scanned, by write protocol (rw1: remote write 1.0, rw2: 2.0) and"
+                    + " decision")
+            .labelNames("protocol", "decision")
             .register(registry);
     invalid =
         Counter.builder()
@@ -186,6 +195,7 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
     WriteRequestStats s = decision.stats();
     if (s != null) {
       bodyBytes.labelValues(door.label()).observe(s.compressedBytes());
+      protocols.labelValues(s.protocol().label(), verdict).inc();
       add(items, "float_samples", verdict, s.floatSamples());
       add(items, "histograms", verdict, s.histograms());
       add(items, "exemplars", verdict, s.exemplars());

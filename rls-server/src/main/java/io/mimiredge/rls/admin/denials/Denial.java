@@ -3,6 +3,7 @@ package io.mimiredge.rls.admin.denials;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.remotewrite.Protocol;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.Objects;
  * @param message the decision's message (Mimir's wording: limits and counts only)
  * @param notCounted what Mimir would not count of the request, and why ({@link
  *     io.mimiredge.rls.remotewrite.WriteRequestStats#notCounted}); empty when nothing was scanned
+ * @param protocol the write protocol of the request; null when nothing was scanned
  */
 public record Denial(
     long seq,
@@ -36,7 +38,8 @@ public record Denial(
     long series,
     long retryAfterSeconds,
     String message,
-    Map<String, Long> notCounted) {
+    Map<String, Long> notCounted,
+    Protocol protocol) {
   public Denial {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(door, "door");

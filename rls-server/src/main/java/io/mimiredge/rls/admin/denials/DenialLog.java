@@ -66,7 +66,8 @@ public final class DenialLog implements DecisionRecorder {
             d.stats() == null ? 0 : d.stats().series(),
             d.retryAfter() == null ? 0 : d.retryAfter().toSeconds(),
             d.message(),
-            d.stats() == null ? Map.of() : d.stats().notCounted()));
+            d.stats() == null ? Map.of() : d.stats().notCounted(),
+            d.stats() == null ? null : d.stats().protocol()));
   }
 
   /**

@@ -238,7 +238,8 @@ public final class Views {
       long series,
       Long retryAfterSeconds,
       String message,
-      Map<String, Long> notCounted) {
+      Map<String, Long> notCounted,
+      String protocol) {
     static DenialView of(Denial d) {
       return new DenialView(
           Views.time(d.time()),
@@ -251,7 +252,8 @@ public final class Views {
           d.series(),
           d.retryAfterSeconds() == 0 ? null : d.retryAfterSeconds(),
           d.message(),
-          new java.util.TreeMap<>(d.notCounted()));
+          new java.util.TreeMap<>(d.notCounted()),
+          d.protocol() == null ? null : d.protocol().label());
     }
   }
 

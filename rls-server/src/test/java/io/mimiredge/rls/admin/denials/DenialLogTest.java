@@ -35,6 +35,40 @@ class DenialLogTest {
   }
 
   @Test
+  void saysTheWriteProtocolOfWhatWasScanned() throws Exception {
+    byte[] body = io.mimiredge.rls.testing.Rw2Fixtures.body("000.bin");
+    var stats =
+        new io.mimiredge.rls.remotewrite.WriteRequestScanner(1 << 20)
+            .scan(
+                body,
+                0,
+                body.length,
+                io.mimiredge.rls.remotewrite.ValidationLimits.MIMIR_DEFAULTS,
+                io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS,
+                io.mimiredge.rls.remotewrite.Protocol.RW2);
+    var scanned =
+        new io.mimiredge.rls.enforce.Decision(
+            Verdict.DENY,
+            Reason.INGESTION_RATE,
+            429,
+            "m",
+            null,
+            io.mimiredge.rls.limits.Mode.ENFORCE,
+            stats.items(),
+            stats,
+            "a");
+    DenialLog log = new DenialLog(10, time);
+    log.record(Door.HTTP_PUSH, scanned, 1);
+    log.record(Door.HTTP_PUSH, deny("b", Reason.BAD_CONTENT_TYPE, 0, "m"), 1);
+
+    assertThat(log.recent(null, null, 10))
+        .extracting(Denial::tenant, Denial::protocol)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("b", null),
+            org.assertj.core.groups.Tuple.tuple("a", io.mimiredge.rls.remotewrite.Protocol.RW2));
+  }
+
+  @Test
   void boundedOldestOverwritten() {
     DenialLog log = new DenialLog(3, time);
     for (int i = 0; i < 7; i++) {
