@@ -2,6 +2,7 @@ package io.mimiredge.rls.admin.resources;
 
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.remotewrite.Protocol;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,12 +31,22 @@ public final class OverviewResource {
     for (Door d : Door.values()) {
       doors.put(d.label(), windows(d));
     }
+    // the scanned requests by write protocol (rw1, rw2)
+    Map<String, Map<String, Views.Window>> protocols = new LinkedHashMap<>();
+    for (Protocol p : Protocol.values()) {
+      Map<String, Views.Window> w = new LinkedHashMap<>();
+      for (Duration d : TrafficStats.WINDOWS) {
+        w.put(name(d), Views.Window.of(ctx.traffic().protocolWindow(p, d)));
+      }
+      protocols.put(p.label(), w);
+    }
     return new Views.Overview(
         Views.time(ctx.clock().instant()),
         ctx.effectiveDefaultMode().yamlName(),
         Views.RolloutView.of(ctx.rollout().get()),
         windows,
         doors,
+        protocols,
         new Views.TrackedTenants(ctx.traffic().trackedTenants(), ctx.traffic().maxTenants()),
         ctx.traffic().topTenants(ctx.topTenants()).stream().map(Views.TenantRate::of).toList());
   }

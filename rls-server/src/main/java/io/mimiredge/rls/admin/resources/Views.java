@@ -38,6 +38,7 @@ public final class Views {
       RolloutView rollout,
       Map<String, Window> windows,
       Map<String, Map<String, Window>> doors,
+      Map<String, Map<String, Window>> protocols,
       TrackedTenants tenants,
       List<TenantRate> topTenants) {}
 

@@ -7,6 +7,7 @@ import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.remotewrite.Protocol;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -59,6 +60,7 @@ public final class TrafficStats implements DecisionRecorder {
   private final int maxTenants;
   private final Series all = new Series();
   private final Series[] byDoor = new Series[Door.values().length];
+  private final Series[] byProtocol = new Series[Protocol.values().length];
   private final ConcurrentHashMap<String, TenantCounters> tenants = new ConcurrentHashMap<>();
   private final Object evictionLock = new Object();
 
@@ -68,6 +70,9 @@ public final class TrafficStats implements DecisionRecorder {
     this.maxTenants = b.maxTenants;
     for (int i = 0; i < byDoor.length; i++) {
       byDoor[i] = new Series();
+    }
+    for (int i = 0; i < byProtocol.length; i++) {
+      byProtocol[i] = new Series();
     }
   }
 
@@ -83,6 +88,9 @@ public final class TrafficStats implements DecisionRecorder {
     long items = Math.max(0, decision.items());
     all.record(now, cell, items, latency);
     byDoor[door.ordinal()].record(now, cell, items, latency);
+    if (decision.stats() != null) {
+      byProtocol[decision.stats().protocol().ordinal()].record(now, cell, items, latency);
+    }
     String tenant = decision.tenant();
     if (tenant != null) {
       tenant(tenant, now).record(now, decision.verdict(), items);
@@ -107,6 +115,11 @@ public final class TrafficStats implements DecisionRecorder {
    */
   public WindowCounts window(Door door, Duration window) {
     return (door == null ? all : byDoor[door.ordinal()]).window(nanoTime.getAsLong(), window);
+  }
+
+  /** Counts over the sliding window ending now of the requests scanned as {@code protocol}. */
+  public WindowCounts protocolWindow(Protocol protocol, Duration window) {
+    return byProtocol[protocol.ordinal()].window(nanoTime.getAsLong(), window);
   }
 
   /** Tenants tracked now. */

@@ -85,6 +85,64 @@ class OverviewResourceTest {
   }
 
   @Test
+  void countsTheScannedRequestsByWriteProtocol() {
+    var v1 = io.mimiredge.rls.remotewrite.WriteRequestStats.ofValidSamples(10, 100, 1, 7);
+    var v2 =
+        new io.mimiredge.rls.remotewrite.WriteRequestStats(
+            io.mimiredge.rls.remotewrite.Protocol.RW2,
+            v1.compressedBytes(),
+            v1.uncompressedBytes(),
+            v1.series(),
+            v1.floatSamples(),
+            v1.histograms(),
+            v1.exemplars(),
+            v1.metadata(),
+            v1.maxLabelsPerSeries(),
+            v1.maxLabelNameLength(),
+            v1.maxLabelValueLength(),
+            v1.maxMetadataLength(),
+            v1.validSamples(),
+            v1.validExemplars(),
+            v1.validMetadata(),
+            v1.invalidSeries(),
+            v1.droppedSamples(),
+            v1.duplicateSamples(),
+            v1.removedSeries(),
+            v1.exemplarsCleared(),
+            v1.exemplarsDropped(),
+            v1.invalidMetadata(),
+            v1.violations(),
+            null,
+            0,
+            null,
+            null);
+    f.api.recorder().record(Door.HTTP_PUSH, scanned(v1), 1);
+    f.api.recorder().record(Door.HTTP_PUSH, scanned(v2), 1);
+    f.api.recorder().record(Door.HTTP_PUSH, scanned(v2), 1);
+    f.api.recorder().record(Door.HTTP_PUSH, allow("a", 3), 1); // not scanned: no protocol
+
+    JsonNode o = f.get("/api/overview");
+    assertThat(o.at("/protocols/rw1/5m/requests").asLong()).isEqualTo(1);
+    assertThat(o.at("/protocols/rw2/5m/requests").asLong()).isEqualTo(2);
+    assertThat(o.at("/protocols/rw2/5m/items").asLong()).isEqualTo(14);
+    assertThat(o.at("/windows/5m/requests").asLong()).isEqualTo(4);
+  }
+
+  private static io.mimiredge.rls.enforce.Decision scanned(
+      io.mimiredge.rls.remotewrite.WriteRequestStats s) {
+    return new io.mimiredge.rls.enforce.Decision(
+        io.mimiredge.rls.enforce.Verdict.ALLOW,
+        Reason.ALLOWED,
+        200,
+        "",
+        null,
+        io.mimiredge.rls.limits.Mode.ENFORCE,
+        s.items(),
+        s,
+        "a");
+  }
+
+  @Test
   void withoutTrafficLatencyIsNullNotNaN() {
     JsonNode o = f.get("/api/overview");
     assertThat(o.at("/windows/5m/requests").asLong()).isZero();
