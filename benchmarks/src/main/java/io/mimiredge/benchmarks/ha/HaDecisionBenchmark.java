@@ -1,6 +1,5 @@
 package io.mimiredge.benchmarks.ha;
 
-import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.TenantSnapshot;
@@ -8,6 +7,7 @@ import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.util.concurrent.TimeUnit;

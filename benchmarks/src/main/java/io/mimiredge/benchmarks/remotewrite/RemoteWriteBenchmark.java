@@ -3,6 +3,7 @@ package io.mimiredge.benchmarks.remotewrite;
 import com.google.protobuf.CodedInputStream;
 import io.mimiredge.benchmarks.prompb.WriteRequest;
 import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -48,6 +49,30 @@ public class RemoteWriteBenchmark {
     return scanning
         .scanner()
         .scan(body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS, Scanning.NOW_MILLIS);
+  }
+
+  /** The floor for remote write 2.0: its snappy block decode alone. */
+  @Benchmark
+  public int snappyDecodeRw2(RequestBodies requests, Scanning scanning)
+      throws RemoteWriteException {
+    byte[] body = requests.nextRw2();
+    return scanning.scanner().decode(body, 0, body.length);
+  }
+
+  /** The scanner on the same requests as remote write 2.0: decode, then walk symbols and refs. */
+  @Benchmark
+  public WriteRequestStats decodeAndScanRw2(RequestBodies requests, Scanning scanning)
+      throws RemoteWriteException {
+    byte[] body = requests.nextRw2();
+    return scanning
+        .scanner()
+        .scan(
+            body,
+            0,
+            body.length,
+            ValidationLimits.MIMIR_DEFAULTS,
+            Scanning.NOW_MILLIS,
+            Protocol.RW2);
   }
 
   /**

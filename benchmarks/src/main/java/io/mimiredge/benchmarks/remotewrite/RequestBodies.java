@@ -2,6 +2,7 @@ package io.mimiredge.benchmarks.remotewrite;
 
 import io.mimiredge.benchmarks.requests.Fixtures;
 import io.mimiredge.benchmarks.requests.RequestGenerator;
+import io.mimiredge.benchmarks.requests.Rw2Encoder;
 import java.io.IOException;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -32,6 +33,7 @@ public class RequestBodies {
   public String request;
 
   private byte[][] bodies;
+  private byte[][] rw2Bodies; // the same requests as remote write 2.0
   private int maxDecodedBytes;
   private int next;
 
@@ -47,6 +49,14 @@ public class RequestBodies {
         bodies[i] = new RequestGenerator(i + 1).body(series);
       }
     }
+    rw2Bodies = new byte[bodies.length][];
+    for (int i = 0; i < bodies.length; i++) {
+      rw2Bodies[i] =
+          Snappy.compress(
+              Rw2Encoder.encode(
+                  io.mimiredge.benchmarks.prompb.WriteRequest.parseFrom(
+                      Snappy.uncompress(bodies[i]))));
+    }
     maxDecodedBytes = 0;
     for (byte[] body : bodies) {
       maxDecodedBytes = Math.max(maxDecodedBytes, Snappy.uncompressedLength(body));
@@ -57,6 +67,13 @@ public class RequestBodies {
   /** The next body, round robin. */
   public byte[] next() {
     byte[] body = bodies[next];
+    next = next + 1 == bodies.length ? 0 : next + 1;
+    return body;
+  }
+
+  /** The next body as remote write 2.0 (the same requests, {@link Rw2Encoder}), round robin. */
+  public byte[] nextRw2() {
+    byte[] body = rw2Bodies[next];
     next = next + 1 == bodies.length ? 0 : next + 1;
     return body;
   }

@@ -26,6 +26,8 @@ class GateReportTest {
         report(
             avgt("snappyDecode", "2000", 200, 1.1),
             avgt("decodeAndScan", "2000", 230, 0),
+            avgt("snappyDecodeRw2", "2000", 120, 1.0),
+            avgt("decodeAndScanRw2", "2000", 600, 340),
             avgt("decodeAndFullParse", "2000", 1380, 4_636_437),
             avgt("decodeScanAndDecide", "2000", 240, 312.4),
             avgt("decodeScanAndDecide", "500", 60, 312.4),
@@ -41,6 +43,8 @@ class GateReportTest {
     assertThat(report.output)
         .contains("gate: passed")
         .containsPattern("scan_vs_decode +1.15 +goal <= 1.3 +CI gate <= 4 +meets goal")
+        .containsPattern("rw2_scan_vs_decode +5.00 +goal <= 1.3 +CI gate <= 10 +misses goal")
+        .containsPattern("rw2_alloc_bytes_per_request +340 +goal <= 1024")
         .containsPattern("full_parse_vs_scan +6.00 +goal >= 3 ")
         .contains("RemoteWriteBenchmark.decodeAndFullParse")
         .contains("4636437");
@@ -52,6 +56,8 @@ class GateReportTest {
         report(
             avgt("snappyDecode", "2000", 200, 0),
             avgt("decodeAndScan", "2000", 230, 0),
+            avgt("snappyDecodeRw2", "2000", 120, 0),
+            avgt("decodeAndScanRw2", "2000", 600, 0),
             avgt("decodeAndFullParse", "2000", 1380, 0),
             avgt("decodeScanAndDecide", "2000", 240, 0),
             sample("decodeScanAndDecide", "2000", 3, 12.5));
@@ -68,6 +74,8 @@ class GateReportTest {
         report(
             avgt("snappyDecode", "2000", 100, 0),
             avgt("decodeAndScan", "2000", 450, 0),
+            avgt("snappyDecodeRw2", "2000", 100, 0),
+            avgt("decodeAndScanRw2", "2000", 1100, 0),
             avgt("decodeAndFullParse", "2000", 900, 0),
             avgt("decodeScanAndDecide", "2000", 260, 2048),
             sample("decodeScanAndDecide", "2000", 0.3, 0.4));
@@ -75,6 +83,7 @@ class GateReportTest {
     assertThat(report.exit).isEqualTo(1);
     assertThat(report.output)
         .contains("gate: FAILED: scan_vs_decode = 4.50, the CI gate is <= 4")
+        .contains("gate: FAILED: rw2_scan_vs_decode = 11.00, the CI gate is <= 10")
         .containsPattern("full_parse_vs_scan +2.00 .*misses goal")
         .containsPattern("alloc_bytes_per_request +2048 .*misses goal");
   }

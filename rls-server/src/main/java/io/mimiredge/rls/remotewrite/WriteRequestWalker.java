@@ -274,12 +274,17 @@ final class WriteRequestWalker {
   private int[] symbols = new int[128]; // the symbols read so far: at, length
   private int symbolCount;
   private int[] seriesLabels = new int[64]; // the series' labels as received: name at, length, ...
+  private int[] seriesRefs = new int[32]; // their symbols: name ref, value ref, ...
+  private byte[] symbolChecks = new byte[128]; // per symbol: SYMBOL_CHECKED | NAME_VALID | ...
   private int seriesLabelCount;
   private int seriesMetricAt; // the last __name__ value read so far in the series
   private int seriesMetricLength;
   private int[] families = new int[64]; // metadata families kept (the first of each): at, length
   private int familyCount;
   private int[] familySlots = new int[128]; // open addressing: index + 1 into families, 0 = free
+  private static final byte SYMBOL_CHECKED = 1;
+  private static final byte NAME_VALID = 2; // a valid label name by the tenant's scheme
+  private static final byte UTF8_VALID = 4;
   // the symbol resolved last
   private int symbolAt;
   private int symbolLength;
@@ -775,6 +780,15 @@ final class WriteRequestWalker {
    * sender sorts, as Prometheus does; otherwise {@link #endSeries} checks again sorted).
    */
   private void label(int nAt, int nLength, int vAt, int vLength) {
+    label(nAt, nLength, vAt, vLength, -1, -1);
+  }
+
+  /**
+   * {@link #label(int, int, int, int)} for a 2.0 label whose name and value are the symbols {@code
+   * nameRef} and {@code valueRef} (-1 for a 1.0 label): the checks of a symbol are made once per
+   * request, however many series use it.
+   */
+  private void label(int nAt, int nLength, int vAt, int vLength, int nameRef, int valueRef) {
     rawLabels++;
     if (nLength > longestName) {
       longestName = nLength;
@@ -800,7 +814,7 @@ final class WriteRequestWalker {
       metricLength = vLength;
     }
     if (!unsorted && labelViolation == null) {
-      labelViolation = labelChain(nAt, nLength, vAt, vLength, cmp == 0);
+      labelViolation = labelChain(nAt, nLength, vAt, vLength, cmp == 0, nameRef, valueRef);
     }
   }
 
@@ -808,15 +822,16 @@ final class WriteRequestWalker {
    * validateLabels' per-label checks, in its order: the else-if chain on name and value, then the
    * duplicate check; sets {@link #labelActual}.
    */
-  private Violation labelChain(int nAt, int nLength, int vAt, int vLength, boolean duplicate) {
-    if (!validLabelName(nAt, nLength)) {
+  private Violation labelChain(
+      int nAt, int nLength, int vAt, int vLength, boolean duplicate, int nameRef, int valueRef) {
+    if (nameRef >= 0 ? (symbolChecks(nameRef) & NAME_VALID) == 0 : !validLabelName(nAt, nLength)) {
       return Violation.LABEL_INVALID;
     }
     if (nLength > limits.maxLabelNameLength()) {
       labelActual = nLength;
       return Violation.LABEL_NAME_TOO_LONG;
     }
-    if (!validUtf8(vAt, vLength)) {
+    if (valueRef >= 0 ? (symbolChecks(valueRef) & UTF8_VALID) == 0 : !validUtf8(vAt, vLength)) {
       return Violation.LABEL_VALUE_INVALID;
     }
     if (vLength > limits.maxLabelValueLength()
@@ -961,7 +976,8 @@ final class WriteRequestWalker {
                         labelSpans[4 * indexes[i - 1]],
                         labelSpans[4 * indexes[i - 1] + 1])
                     == 0;
-        labelViolation = labelChain(nAt, nLength, labelSpans[k + 2], labelSpans[k + 3], duplicate);
+        labelViolation =
+            labelChain(nAt, nLength, labelSpans[k + 2], labelSpans[k + 3], duplicate, -1, -1);
       }
     }
   }
@@ -1690,6 +1706,10 @@ final class WriteRequestWalker {
     }
     symbols[2 * symbolCount] = pos;
     symbols[2 * symbolCount + 1] = size;
+    if (symbolCount == symbolChecks.length) {
+      symbolChecks = Arrays.copyOf(symbolChecks, 2 * symbolCount);
+    }
+    symbolChecks[symbolCount] = 0; // not checked yet in this request
     symbolCount++;
     pos += size;
   }
@@ -1765,7 +1785,7 @@ final class WriteRequestWalker {
     }
     int[] l = seriesLabels;
     for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
-      label(l[i], l[i + 1], l[i + 2], l[i + 3]);
+      label(l[i], l[i + 1], l[i + 2], l[i + 3], seriesRefs[i >> 1], seriesRefs[(i >> 1) + 1]);
     }
     endSeries(start, end);
   }
@@ -1779,17 +1799,22 @@ final class WriteRequestWalker {
   private void seriesLabelRefs(int tag) throws RemoteWriteException {
     int end = labelRefsEnd(tag, "Remote Write 2.0 odd number of label references");
     while (pos < end) {
-      if (!resolve(refAt(end))) {
+      int nameRef = refAt(end);
+      if (!resolve(nameRef)) {
         throw bad("Remote Write 2.0 invalid label reference");
       }
       int nAt = symbolAt;
       int nLength = symbolLength;
-      if (!resolve(refAt(end))) {
+      int valueRef = refAt(end);
+      if (!resolve(valueRef)) {
         throw bad("Remote Write 2.0 invalid label reference");
       }
       if (4 * seriesLabelCount + 4 > seriesLabels.length) {
         seriesLabels = Arrays.copyOf(seriesLabels, 2 * seriesLabels.length);
+        seriesRefs = Arrays.copyOf(seriesRefs, seriesLabels.length / 2);
       }
+      seriesRefs[2 * seriesLabelCount] = nameRef;
+      seriesRefs[2 * seriesLabelCount + 1] = valueRef;
       int k = 4 * seriesLabelCount++;
       seriesLabels[k] = nAt;
       seriesLabels[k + 1] = nLength;
@@ -1830,6 +1855,27 @@ final class WriteRequestWalker {
       throw bad("packed varints end in the middle of a varint");
     }
     return end;
+  }
+
+  /**
+   * The checks of symbol {@code ref} (a resolved one, or 0) as label name and value, made the first
+   * time a label uses it.
+   */
+  private int symbolChecks(int ref) {
+    if (ref == 0 && symbolCount == 0) {
+      return UTF8_VALID; // "" without a symbol table: no valid name, valid UTF-8
+    }
+    int c = symbolChecks[ref];
+    if (c == 0) {
+      int at = symbols[2 * ref];
+      int n = symbols[2 * ref + 1];
+      c =
+          SYMBOL_CHECKED
+              | (validLabelName(at, n) ? NAME_VALID : 0)
+              | (validUtf8(at, n) ? UTF8_VALID : 0);
+      symbolChecks[ref] = (byte) c;
+    }
+    return c;
   }
 
   /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */
