@@ -51,6 +51,8 @@ describe('Tenant', () => {
     expect(input).toBeEnabled();
     fireEvent.change(input, { target: { value: '5' } });
     await userEvent.click(screen.getByRole('button', { name: 'Save limits' }));
+    // the PUT leaves once the click's handler has run: on a busy machine after the click returns
+    await waitFor(() => expect(calls.some((c) => c.method === 'PUT')).toBe(true));
     const put = calls.find((c) => c.method === 'PUT')!;
     expect(put.headers.Authorization).toBe('Bearer token-0123456789abcdef');
     expect(put.body).toEqual({ ingestion_rate: 5 });
