@@ -451,26 +451,9 @@ final class WriteRequestWalker {
           leave(outer, Place.SERIES);
           label(nameAt, nameLength, valueAt, valueLength);
         }
-        case SAMPLES -> {
-          int outer = enter(tag, "TimeSeries.samples", Place.SAMPLE);
-          sample(readSampleTimestamp());
-          leave(outer, Place.SERIES);
-        }
-        case EXEMPLARS -> {
-          if (limits.exemplarsEnabled()) {
-            int outer = enter(tag, "TimeSeries.exemplars", Place.EXEMPLAR);
-            exemplar();
-            leave(outer, Place.SERIES);
-          } else {
-            skipBytes(tag, "TimeSeries.exemplars");
-          }
-          seriesExemplars++;
-        }
-        case HISTOGRAMS -> {
-          int outer = enter(tag, "TimeSeries.histograms", Place.HISTOGRAM);
-          histogram(pos, limit);
-          leave(outer, Place.SERIES);
-        }
+        case SAMPLES -> sampleField(tag);
+        case EXEMPLARS -> exemplarField(tag);
+        case HISTOGRAMS -> histogramField(tag);
         default -> skip(tag);
       }
     }
@@ -503,6 +486,39 @@ final class WriteRequestWalker {
     seriesExemplars = 0;
     exemplarsAtSeriesStart = keptExemplars;
     seriesEarliest = Long.MAX_VALUE;
+  }
+
+  /** A sample of the series (the same message in 1.0 and 2.0). */
+  private void sampleField(int tag) throws RemoteWriteException {
+    int outer = enter(tag, "TimeSeries.samples", Place.SAMPLE);
+    sample(readSampleTimestamp());
+    leave(outer, Place.SERIES);
+  }
+
+  /** A native histogram of the series (the same message in 1.0 and 2.0). */
+  private void histogramField(int tag) throws RemoteWriteException {
+    int outer = enter(tag, "TimeSeries.histograms", Place.HISTOGRAM);
+    histogram(pos, limit);
+    leave(outer, Place.SERIES);
+  }
+
+  /**
+   * An exemplar of the series: read when the tenant keeps exemplars, else skipped undecoded
+   * (Mimir's SkipUnmarshalingExemplars: a 2.0 one's references are not checked either).
+   */
+  private void exemplarField(int tag) throws RemoteWriteException {
+    if (limits.exemplarsEnabled()) {
+      int outer = enter(tag, "TimeSeries.exemplars", Place.EXEMPLAR);
+      if (protocol == Protocol.RW2) {
+        exemplarV2();
+      } else {
+        exemplar();
+      }
+      leave(outer, Place.SERIES);
+    } else {
+      skipBytes(tag, "TimeSeries.exemplars");
+    }
+    seriesExemplars++;
   }
 
   /**
@@ -1744,27 +1760,9 @@ final class WriteRequestWalker {
     while ((tag = nextTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
         case V2_LABELS_REFS -> seriesLabelRefs(tag);
-        case SAMPLES -> {
-          int outer = enter(tag, "TimeSeries.samples", Place.SAMPLE);
-          sample(readSampleTimestamp());
-          leave(outer, Place.SERIES);
-        }
-        case V2_HISTOGRAMS -> {
-          int outer = enter(tag, "TimeSeries.histograms", Place.HISTOGRAM);
-          histogram(pos, limit);
-          leave(outer, Place.SERIES);
-        }
-        case V2_EXEMPLARS -> {
-          if (limits.exemplarsEnabled()) {
-            int outer = enter(tag, "TimeSeries.exemplars", Place.EXEMPLAR);
-            exemplarV2();
-            leave(outer, Place.SERIES);
-          } else {
-            // SkipUnmarshalingExemplars: not decoded, their references not checked
-            skipBytes(tag, "TimeSeries.exemplars");
-          }
-          seriesExemplars++;
-        }
+        case SAMPLES -> sampleField(tag);
+        case V2_HISTOGRAMS -> histogramField(tag);
+        case V2_EXEMPLARS -> exemplarField(tag);
         case V2_METADATA -> {
           int outer = enter(tag, "TimeSeries.metadata", Place.METADATA);
           metadataV2();

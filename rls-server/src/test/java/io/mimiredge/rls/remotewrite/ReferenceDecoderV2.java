@@ -5,6 +5,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
+import io.mimiredge.rls.testing.Stats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,34 +28,7 @@ final class ReferenceDecoderV2 {
       throws InvalidProtocolBufferException {
     byte[] v1 = toV1(v2, limits.exemplarsEnabled());
     WriteRequestStats s = ReferenceDecoder.stats(v1, compressedBytes, limits, now);
-    return new WriteRequestStats(
-        Protocol.RW2,
-        s.compressedBytes(),
-        v2.length,
-        s.series(),
-        s.floatSamples(),
-        s.histograms(),
-        s.exemplars(),
-        s.metadata(),
-        s.maxLabelsPerSeries(),
-        s.maxLabelNameLength(),
-        s.maxLabelValueLength(),
-        s.maxMetadataLength(),
-        s.validSamples(),
-        s.validExemplars(),
-        s.validMetadata(),
-        s.invalidSeries(),
-        s.droppedSamples(),
-        s.duplicateSamples(),
-        s.removedSeries(),
-        s.exemplarsCleared(),
-        s.exemplarsDropped(),
-        s.invalidMetadata(),
-        s.violations(),
-        s.firstViolation(),
-        s.firstActual(),
-        s.haCluster(),
-        s.haReplica());
+    return Stats.as(s, Protocol.RW2, s.compressedBytes(), v2.length);
   }
 
   /** The 1.0 WriteRequest Mimir decodes {@code v2} into; refuses what Mimir's decoder refuses. */
@@ -109,13 +83,8 @@ final class ReferenceDecoderV2 {
       switch (WireFormat.getTagFieldNumber(tag)) {
         case 1 -> {
           List<ByteString> refs = refs(in, tag, symbols, "label");
+          writeLabels(out, refs);
           for (int i = 0; i < refs.size(); i += 2) {
-            ByteArrayOutputStream label = new ByteArrayOutputStream();
-            CodedOutputStream l = CodedOutputStream.newInstance(label);
-            l.writeBytes(1, refs.get(i));
-            l.writeBytes(2, refs.get(i + 1));
-            l.flush();
-            out.writeByteArray(1, label.toByteArray());
             if (refs.get(i).toStringUtf8().equals("__name__")) {
               metricName = refs.get(i + 1); // the last one read so far names the family
             }
@@ -165,15 +134,7 @@ final class ReferenceDecoderV2 {
     while ((tag = in.readTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
         case 1 -> {
-          List<ByteString> refs = refs(in, tag, symbols, "exemplar label");
-          for (int i = 0; i < refs.size(); i += 2) {
-            ByteArrayOutputStream label = new ByteArrayOutputStream();
-            CodedOutputStream l = CodedOutputStream.newInstance(label);
-            l.writeBytes(1, refs.get(i));
-            l.writeBytes(2, refs.get(i + 1));
-            l.flush();
-            out.writeByteArray(1, label.toByteArray());
-          }
+          writeLabels(out, refs(in, tag, symbols, "exemplar label"));
         }
         case 2 -> {
           expect(tag, WireFormat.WIRETYPE_FIXED64);
@@ -251,6 +212,19 @@ final class ReferenceDecoderV2 {
       }
     }
     return name;
+  }
+
+  /** Name and value pairs as 1.0 Labels, field 1 of a TimeSeries or an Exemplar. */
+  private static void writeLabels(CodedOutputStream out, List<ByteString> pairs)
+      throws IOException {
+    for (int i = 0; i < pairs.size(); i += 2) {
+      ByteArrayOutputStream label = new ByteArrayOutputStream();
+      CodedOutputStream l = CodedOutputStream.newInstance(label);
+      l.writeBytes(1, pairs.get(i));
+      l.writeBytes(2, pairs.get(i + 1));
+      l.flush();
+      out.writeByteArray(1, label.toByteArray());
+    }
   }
 
   /** Packed label references only, an even number of them, each a symbol read so far. */

@@ -602,34 +602,7 @@ class WriteRequestScannerTest {
   }
 
   private static WriteRequestStats withoutSizes(WriteRequestStats s) {
-    return new WriteRequestStats(
-        Protocol.RW1,
-        0,
-        0,
-        s.series(),
-        s.floatSamples(),
-        s.histograms(),
-        s.exemplars(),
-        s.metadata(),
-        s.maxLabelsPerSeries(),
-        s.maxLabelNameLength(),
-        s.maxLabelValueLength(),
-        s.maxMetadataLength(),
-        s.validSamples(),
-        s.validExemplars(),
-        s.validMetadata(),
-        s.invalidSeries(),
-        s.droppedSamples(),
-        s.duplicateSamples(),
-        s.removedSeries(),
-        s.exemplarsCleared(),
-        s.exemplarsDropped(),
-        s.invalidMetadata(),
-        s.violations(),
-        s.firstViolation(),
-        s.firstActual(),
-        s.haCluster(),
-        s.haReplica());
+    return io.mimiredge.rls.testing.Stats.as(s, Protocol.RW1, 0, 0);
   }
 
   /** Offsets at which the protobuf can be cut between two top-level fields. */

@@ -25,6 +25,42 @@ public final class Stats {
 
   private Stats() {}
 
+  /**
+   * {@code s} as read from a request of {@code protocol} with these sizes; everything else as it
+   * is.
+   */
+  public static WriteRequestStats as(
+      WriteRequestStats s, Protocol protocol, long compressedBytes, long uncompressedBytes) {
+    return new WriteRequestStats(
+        protocol,
+        compressedBytes,
+        uncompressedBytes,
+        s.series(),
+        s.floatSamples(),
+        s.histograms(),
+        s.exemplars(),
+        s.metadata(),
+        s.maxLabelsPerSeries(),
+        s.maxLabelNameLength(),
+        s.maxLabelValueLength(),
+        s.maxMetadataLength(),
+        s.validSamples(),
+        s.validExemplars(),
+        s.validMetadata(),
+        s.invalidSeries(),
+        s.droppedSamples(),
+        s.duplicateSamples(),
+        s.removedSeries(),
+        s.exemplarsCleared(),
+        s.exemplarsDropped(),
+        s.invalidMetadata(),
+        s.violations(),
+        s.firstViolation(),
+        s.firstActual(),
+        s.haCluster(),
+        s.haReplica());
+  }
+
   public static Stats builder() {
     return new Stats();
   }

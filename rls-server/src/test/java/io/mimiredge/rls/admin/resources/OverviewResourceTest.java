@@ -88,34 +88,8 @@ class OverviewResourceTest {
   void countsTheScannedRequestsByWriteProtocol() {
     var v1 = io.mimiredge.rls.remotewrite.WriteRequestStats.ofValidSamples(10, 100, 1, 7);
     var v2 =
-        new io.mimiredge.rls.remotewrite.WriteRequestStats(
-            io.mimiredge.rls.remotewrite.Protocol.RW2,
-            v1.compressedBytes(),
-            v1.uncompressedBytes(),
-            v1.series(),
-            v1.floatSamples(),
-            v1.histograms(),
-            v1.exemplars(),
-            v1.metadata(),
-            v1.maxLabelsPerSeries(),
-            v1.maxLabelNameLength(),
-            v1.maxLabelValueLength(),
-            v1.maxMetadataLength(),
-            v1.validSamples(),
-            v1.validExemplars(),
-            v1.validMetadata(),
-            v1.invalidSeries(),
-            v1.droppedSamples(),
-            v1.duplicateSamples(),
-            v1.removedSeries(),
-            v1.exemplarsCleared(),
-            v1.exemplarsDropped(),
-            v1.invalidMetadata(),
-            v1.violations(),
-            null,
-            0,
-            null,
-            null);
+        io.mimiredge.rls.testing.Stats.as(
+            v1, io.mimiredge.rls.remotewrite.Protocol.RW2, v1.compressedBytes(), 100);
     f.api.recorder().record(Door.HTTP_PUSH, scanned(v1), 1);
     f.api.recorder().record(Door.HTTP_PUSH, scanned(v2), 1);
     f.api.recorder().record(Door.HTTP_PUSH, scanned(v2), 1);
