@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.StubUpstream;
 import io.mimiredge.rls.testing.TestFixtures;
 import java.io.IOException;
@@ -124,11 +125,16 @@ class RlsApplicationTest {
   }
 
   private static HttpResponse<String> push(String path, String tenant, byte[] body) {
+    return push(path, tenant, body, "application/x-protobuf");
+  }
+
+  private static HttpResponse<String> push(
+      String path, String tenant, byte[] body, String contentType) {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(url(path)))
             .timeout(Duration.ofSeconds(10))
             .header("Content-Encoding", "snappy")
-            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Type", contentType)
             .header("X-Prometheus-Remote-Write-Version", "0.1.0")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (tenant != null) {
@@ -354,6 +360,33 @@ class RlsApplicationTest {
             .build();
     assertThat(send(delete).statusCode()).isEqualTo(200);
     assertThat(push("/api/v1/push", "generous", BODY).statusCode()).isEqualTo(200);
+  }
+
+  /**
+   * Remote write 2.0 through the whole application: counted as its 1.0 capture, forwarded with its
+   * Content-Type, the distributor's Written headers relayed; the edge's own 429 carries them too.
+   */
+  @Test
+  @Order(17)
+  void remoteWrite2IsCountedForwardedAndAnsweredWithTheWrittenHeaders() {
+    byte[] v2 = Rw2Fixtures.body(TestFixtures.SMALL);
+    String type = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
+    int before = UPSTREAM.received().size();
+
+    HttpResponse<String> ok = push("/api/v1/push", "generous", v2, type);
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written"))
+        .hasValue("500");
+    assertThat(UPSTREAM.received()).hasSize(before + 1);
+    assertThat(UPSTREAM.received().get(before).header("Content-Type")).isEqualTo(type);
+
+    push("/api/v1/push", "tight", v2, type); // takes the burst
+    HttpResponse<String> denied = push("/api/v1/push", "tight", v2, type);
+    assertThat(denied.statusCode()).isEqualTo(429);
+    assertThat(denied.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written"))
+        .hasValue("500");
+    assertThat(get("/metrics").body())
+        .contains("rls_scanned_requests_total{decision=\"deny\",protocol=\"rw2\"}");
   }
 
   @Test

@@ -71,8 +71,37 @@ public final class StubUpstream implements AutoCloseable {
       }
     }
     exchange.getResponseHeaders().add("X-Stub", "distributor");
+    String type = r.header("Content-Type");
+    if (type != null && type.endsWith(";proto=io.prometheus.write.v2.Request")) {
+      writtenHeaders(exchange, body); // as Mimir answers a remote write 2.0 push
+    }
     exchange.sendResponseHeaders(200, -1);
     exchange.close();
+  }
+
+  /**
+   * Mimir's X-Prometheus-Remote-Write-*-Written headers for a 2.0 body, counted with the generated
+   * classes (what it received); none for a body that does not decode.
+   */
+  private static void writtenHeaders(HttpExchange exchange, byte[] body) {
+    try {
+      var request =
+          io.mimiredge.rls.testing.rw2.Request.parseFrom(org.xerial.snappy.Snappy.uncompress(body));
+      long samples = 0;
+      long histograms = 0;
+      long exemplars = 0;
+      for (var ts : request.getTimeseriesList()) {
+        samples += ts.getSamplesCount();
+        histograms += ts.getHistogramsCount();
+        exemplars += ts.getExemplarsCount();
+      }
+      var h = exchange.getResponseHeaders();
+      h.add("X-Prometheus-Remote-Write-Samples-Written", Long.toString(samples));
+      h.add("X-Prometheus-Remote-Write-Histograms-Written", Long.toString(histograms));
+      h.add("X-Prometheus-Remote-Write-Exemplars-Written", Long.toString(exemplars));
+    } catch (IOException e) {
+      // not a 2.0 body: no headers, as Prometheus would then see
+    }
   }
 
   @Override
