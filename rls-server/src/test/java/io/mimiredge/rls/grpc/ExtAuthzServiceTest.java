@@ -129,6 +129,14 @@ class ExtAuthzServiceTest {
     assertThat(ok.hasDeniedResponse()).as("%s", doors.last().decision()).isFalse();
     assertThat(doors.last().decision().items()).isEqualTo(500); // as the 1.0 capture counts
     assertThat(doors.last().decision().stats().protocol()).isEqualTo(Protocol.RW2);
+    // the burst is spent: Envoy answers the 429 with the counts Mimir's would carry
+    CheckResponse over = check(EnvoyRequests.push(headers, ByteString.copyFrom(body), true));
+    assertThat(over.getDeniedResponse().getStatus().getCode())
+        .isEqualTo(StatusCode.TooManyRequests);
+    assertThat(headers(over.getDeniedResponse().getHeadersList()))
+        .containsEntry("x-prometheus-remote-write-samples-written", "500")
+        .containsEntry("x-prometheus-remote-write-histograms-written", "0")
+        .containsEntry("x-prometheus-remote-write-exemplars-written", "0");
 
     CheckResponse r =
         check(
