@@ -242,6 +242,7 @@ final class WriteRequestWalker {
   private int prevNameLength;
   private boolean unsorted;
   private int metricAt;
+  private int metricRef; // the symbol of the metric name (2.0), -1 when not known by symbol
   private int metricLength;
   private Violation labelViolation;
   private long labelActual;
@@ -285,6 +286,7 @@ final class WriteRequestWalker {
   private static final byte SYMBOL_CHECKED = 1;
   private static final byte NAME_VALID = 2; // a valid label name by the tenant's scheme
   private static final byte UTF8_VALID = 4;
+  private static final byte METRIC_VALID = 8; // a valid metric name by the tenant's scheme
   // the symbol resolved last
   private int symbolAt;
   private int symbolLength;
@@ -470,6 +472,7 @@ final class WriteRequestWalker {
     prevNameLength = -1;
     unsorted = false;
     metricAt = -1;
+    metricRef = -1;
     metricLength = 0;
     labelViolation = null;
     labelActual = 0;
@@ -828,6 +831,7 @@ final class WriteRequestWalker {
     if (nLength == 8 && metricAt < 0 && isNameLabel(nAt)) {
       metricAt = vAt;
       metricLength = vLength;
+      metricRef = valueRef;
     }
     if (!unsorted && labelViolation == null) {
       labelViolation = labelChain(nAt, nLength, vAt, vLength, cmp == 0, nameRef, valueRef);
@@ -973,6 +977,7 @@ final class WriteRequestWalker {
       indexes[j + 1] = x;
     }
     metricAt = -1;
+    metricRef = -1;
     labelViolation = null;
     labelActual = 0; // whatever the wire order's first violation set
     for (int i = 0; i < n; i++) {
@@ -1172,6 +1177,9 @@ final class WriteRequestWalker {
    * one checked last is not checked again.
    */
   private boolean metricNameValid() {
+    if (metricRef >= 0) {
+      return (symbolChecks(metricRef) & METRIC_VALID) != 0; // a symbol is checked once
+    }
     int at = metricAt;
     int n = metricLength;
     if (n != lastMetricLength || !equalBytes(at, lastMetricAt, n)) {
@@ -1870,7 +1878,8 @@ final class WriteRequestWalker {
       c =
           SYMBOL_CHECKED
               | (validLabelName(at, n) ? NAME_VALID : 0)
-              | (validUtf8(at, n) ? UTF8_VALID : 0);
+              | (validUtf8(at, n) ? UTF8_VALID : 0)
+              | (validMetricName(at, n) ? METRIC_VALID : 0);
       symbolChecks[ref] = (byte) c;
     }
     return c;
