@@ -150,7 +150,7 @@ public final class Inspector {
     }
     try {
       JsonNode h = JSON.readTree(headers.toFile()).path("headers");
-      for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) h::fields) {
+      for (var e : h.properties()) {
         if (e.getKey().equalsIgnoreCase("Content-Type")) {
           return e.getValue().asText();
         }
