@@ -274,7 +274,8 @@ final class WriteRequestWalker {
   private int histogramsField; // HISTOGRAMS in 1.0, V2_HISTOGRAMS in 2.0
   private int[] symbols = new int[128]; // the symbols read so far: at, length
   private int symbolCount;
-  private int[] seriesRefs = new int[32]; // the series' labels as received: name ref, value ref
+  private int[] seriesLabels = new int[64]; // the series' labels as received: name at, length, ...
+  private int[] seriesRefs = new int[32]; // their symbols: name ref, value ref, ...
   private byte[] symbolChecks = new byte[128]; // per symbol: SYMBOL_CHECKED | NAME_VALID | ...
   private int seriesLabelCount;
   private int seriesMetricAt; // the last __name__ value read so far in the series
@@ -286,6 +287,9 @@ final class WriteRequestWalker {
   private static final byte NAME_VALID = 2; // a valid label name by the tenant's scheme
   private static final byte UTF8_VALID = 4;
   private static final byte METRIC_VALID = 8; // a valid metric name by the tenant's scheme
+  // the symbol resolved last
+  private int symbolAt;
+  private int symbolLength;
 
   // the label just read
   private int nameAt;
@@ -739,16 +743,15 @@ final class WriteRequestWalker {
     int clusterLength = 0;
     int replicaAt = -1;
     int replicaLength = 0;
-    for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
-      int n = seriesRefs[i];
-      int v = seriesRefs[i + 1];
-      if (sameBytes(symAt(n), symLen(n), replicaName)) {
-        replicaAt = symAt(v);
-        replicaLength = symLen(v);
+    int[] l = seriesLabels;
+    for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
+      if (sameBytes(l[i], l[i + 1], replicaName)) {
+        replicaAt = l[i + 2];
+        replicaLength = l[i + 3];
       }
-      if (sameBytes(symAt(n), symLen(n), clusterName)) {
-        clusterAt = symAt(v);
-        clusterLength = symLen(v);
+      if (sameBytes(l[i], l[i + 1], clusterName)) {
+        clusterAt = l[i + 2];
+        clusterLength = l[i + 3];
       }
       if (clusterLength > 0 && replicaLength > 0) {
         break;
@@ -946,10 +949,9 @@ final class WriteRequestWalker {
   private void sortedLabels(int start, int end) throws RemoteWriteException {
     int n = 0;
     if (protocol == Protocol.RW2) {
-      for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
-        int name = seriesRefs[i];
-        int value = seriesRefs[i + 1];
-        n = keptLabel(n, symAt(name), symLen(name), symAt(value), symLen(value));
+      for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
+        int[] l = seriesLabels;
+        n = keptLabel(n, l[i], l[i + 1], l[i + 2], l[i + 3]);
       }
     } else {
       pos = start;
@@ -1737,21 +1739,22 @@ final class WriteRequestWalker {
   }
 
   /**
-   * Whether {@code ref} (a uint32) names a symbol read so far. 0 is the empty string even when
-   * there is no symbol ({@code rw2PagedSymbols.get}).
+   * Resolves {@code ref} (a uint32) into {@link #symbolAt} and {@link #symbolLength}; false when it
+   * is out of range. 0 is the empty string even when there is no symbol ({@code
+   * rw2PagedSymbols.get}).
    */
-  private boolean resolves(int ref) {
-    return ref == 0 || Integer.compareUnsigned(ref, symbolCount) < 0;
-  }
-
-  /** Where symbol {@code ref} (one that {@link #resolves}) starts in the buffer. */
-  private int symAt(int ref) {
-    return symbolCount == 0 ? 0 : symbols[2 * ref];
-  }
-
-  /** The length of symbol {@code ref} (one that {@link #resolves}), in bytes. */
-  private int symLen(int ref) {
-    return symbolCount == 0 ? 0 : symbols[2 * ref + 1];
+  private boolean resolve(int ref) {
+    if (ref == 0) {
+      symbolAt = 0;
+      symbolLength = 0;
+      return true;
+    }
+    if (Integer.compareUnsigned(ref, symbolCount) >= 0) {
+      return false;
+    }
+    symbolAt = symbols[2 * ref];
+    symbolLength = symbols[2 * ref + 1];
+    return true;
   }
 
   private void timeSeriesV2() throws RemoteWriteException {
@@ -1786,10 +1789,9 @@ final class WriteRequestWalker {
       haUndecided = false;
       findHaLabelsV2();
     }
-    for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
-      int n = seriesRefs[i];
-      int v = seriesRefs[i + 1];
-      label(symAt(n), symLen(n), symAt(v), symLen(v), n, v);
+    int[] l = seriesLabels;
+    for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
+      label(l[i], l[i + 1], l[i + 2], l[i + 3], seriesRefs[i >> 1], seriesRefs[(i >> 1) + 1]);
     }
     endSeries(start, end);
   }
@@ -1803,20 +1805,30 @@ final class WriteRequestWalker {
   private void seriesLabelRefs(int tag) throws RemoteWriteException {
     int end = labelRefsEnd(tag, "Remote Write 2.0 odd number of label references");
     while (pos < end) {
-      int nameRef = (int) readVarint(); // a uint32: its low 32 bits, as Go's decoder keeps
-      int valueRef = (int) readVarint();
-      if (!resolves(nameRef) || !resolves(valueRef)) {
+      int nameRef = refAt(end);
+      if (!resolve(nameRef)) {
         throw bad("Remote Write 2.0 invalid label reference");
       }
-      if (2 * seriesLabelCount + 2 > seriesRefs.length) {
-        seriesRefs = Arrays.copyOf(seriesRefs, 2 * seriesRefs.length);
+      int nAt = symbolAt;
+      int nLength = symbolLength;
+      int valueRef = refAt(end);
+      if (!resolve(valueRef)) {
+        throw bad("Remote Write 2.0 invalid label reference");
+      }
+      if (4 * seriesLabelCount + 4 > seriesLabels.length) {
+        seriesLabels = Arrays.copyOf(seriesLabels, 2 * seriesLabels.length);
+        seriesRefs = Arrays.copyOf(seriesRefs, seriesLabels.length / 2);
       }
       seriesRefs[2 * seriesLabelCount] = nameRef;
       seriesRefs[2 * seriesLabelCount + 1] = valueRef;
-      seriesLabelCount++;
-      if (symLen(nameRef) == 8 && isNameLabel(symAt(nameRef))) {
-        seriesMetricAt = symAt(valueRef);
-        seriesMetricLength = symLen(valueRef);
+      int k = 4 * seriesLabelCount++;
+      seriesLabels[k] = nAt;
+      seriesLabels[k + 1] = nLength;
+      seriesLabels[k + 2] = symbolAt;
+      seriesLabels[k + 3] = symbolLength;
+      if (nLength == 8 && isNameLabel(nAt)) {
+        seriesMetricAt = symbolAt;
+        seriesMetricLength = symbolLength;
       }
     }
   }
@@ -1825,7 +1837,6 @@ final class WriteRequestWalker {
    * Checks the packed label references the field {@code tag} starts and returns where they end;
    * {@code odd} is Mimir's error for an unpacked field or an odd count. A run whose last byte
    * continues a varint is refused: Mimir's decoder would read that varint on into the next field.
-   * So every reference of the run ends inside it and is read with {@link #readVarint}.
    */
   private int labelRefsEnd(int tag, String odd) throws RemoteWriteException {
     int wireType = WireFormat.getTagWireType(tag);
@@ -1857,8 +1868,8 @@ final class WriteRequestWalker {
    * time a label uses it.
    */
   private int symbolChecks(int ref) {
-    if (symbolCount == 0) {
-      return UTF8_VALID; // "" (ref 0) without a symbol table: no valid name, valid UTF-8
+    if (ref == 0 && symbolCount == 0) {
+      return UTF8_VALID; // "" without a symbol table: no valid name, valid UTF-8
     }
     int c = symbolChecks[ref];
     if (c == 0) {
@@ -1872,6 +1883,21 @@ final class WriteRequestWalker {
       symbolChecks[ref] = (byte) c;
     }
     return c;
+  }
+
+  /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */
+  private int refAt(int end) throws RemoteWriteException {
+    long v = 0;
+    for (int shift = 0; shift < 70 && pos < end; shift += 7) {
+      byte b = buf[pos++];
+      if (shift < 64) {
+        v |= (long) (b & 0x7f) << shift;
+      }
+      if (b >= 0) {
+        return (int) v;
+      }
+    }
+    throw bad("malformed varint (more than 10 bytes) in a packed field");
   }
 
   /**
@@ -1889,15 +1915,17 @@ final class WriteRequestWalker {
         case EXEMPLAR_LABELS -> {
           int end = labelRefsEnd(tag, "Remote Write 2.0 odd number of exemplar label references");
           while (pos < end) {
-            int n = (int) readVarint();
-            int v = (int) readVarint();
-            if (!resolves(n) || !resolves(v)) {
+            if (!resolve(refAt(end))) {
+              throw bad("Remote Write 2.0 invalid exemplar label reference");
+            }
+            int nLength = symbolLength;
+            long nRunes = Utf8.runeCount(buf, symbolAt, symbolLength);
+            if (!resolve(refAt(end))) {
               throw bad("Remote Write 2.0 invalid exemplar label reference");
             }
             labelCount++;
-            runes +=
-                Utf8.runeCount(buf, symAt(n), symLen(n)) + Utf8.runeCount(buf, symAt(v), symLen(v));
-            nonBlank |= symLen(n) > 0 && symLen(v) > 0;
+            runes += nRunes + Utf8.runeCount(buf, symbolAt, symbolLength);
+            nonBlank |= nLength > 0 && symbolLength > 0;
           }
         }
         case EXEMPLAR_VALUE -> {
@@ -1933,19 +1961,17 @@ final class WriteRequestWalker {
         }
         case V2_HELP_REF -> {
           requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Metadata.help_ref");
-          int ref = (int) readVarint();
-          if (!resolves(ref)) {
+          if (!resolve((int) readVarint())) {
             throw bad("Remote Write 2.0 invalid help reference");
           }
-          help = symLen(ref);
+          help = symbolLength;
         }
         case V2_UNIT_REF -> {
           requireWireType(tag, WireFormat.WIRETYPE_VARINT, "Metadata.unit_ref");
-          int ref = (int) readVarint();
-          if (!resolves(ref)) {
+          if (!resolve((int) readVarint())) {
             throw bad("Remote Write 2.0 invalid unit reference");
           }
-          unit = symLen(ref);
+          unit = symbolLength;
         }
         default -> skip(tag);
       }
