@@ -233,7 +233,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
                 new PushServlet(
                     evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
     push.setAsyncSupported(true);
-    push.addMapping(PushServlet.PUSH_PATH, PushServlet.SHADOW_PATH);
+    push.addMapping(PushServlet.PATHS.toArray(String[]::new));
     environment.jersey().register(new HealthResource(health));
     admin.register(environment.jersey());
 

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,6 +23,22 @@ import java.util.Map;
  */
 public final class NginxRenderer {
   /** Where the templates sit inside the jar. */
+  /**
+   * The write paths Mimir's distributor registers ({@code pkg/api/api.go} {@code
+   * RegisterDistributor}: remote write and OTLP; no legacy push path on main), each with its
+   * mirror location and the RLS shadow door it is copied to.
+   */
+  static final List<Map<String, String>> WRITE_PATHS =
+      List.of(
+          Map.of(
+              "path", "/api/v1/push",
+              "mirror", "/_edge/shadow",
+              "shadowDoor", "/shadow/api/v1/push"),
+          Map.of(
+              "path", "/otlp/v1/metrics",
+              "mirror", "/_edge/shadow-otlp",
+              "shadowDoor", "/shadow/otlp/v1/metrics"));
+
   public static final String RESOURCE_ROOT = "templates/nginx";
 
   private final MustacheFactory factory;
@@ -56,6 +73,7 @@ public final class NginxRenderer {
     }
     Map<String, Object> model = new HashMap<>();
     model.put("phaseToken", phase.token());
+    model.put("writePaths", WRITE_PATHS);
     model.put("percent", phase.percent());
     model.put("listen", s.listen());
     model.put("tenantHeader", s.tenantHeader());

@@ -241,6 +241,7 @@ public final class Enforcer {
           case DECODED_TOO_LARGE -> Reason.DECODED_TOO_LARGE;
           case BAD_CONTENT_TYPE -> Reason.BAD_CONTENT_TYPE;
           case BAD_BODY -> Reason.BAD_BODY;
+          case UNSUPPORTED_MEDIA_TYPE -> Reason.UNSUPPORTED_MEDIA_TYPE;
         };
     String message = e.getMessage() == null ? "bad remote-write body" : e.getMessage();
     return bodyProblem(t, reason, message);

@@ -134,6 +134,9 @@ final class MimirMessages {
               + actual
               + ", limit: "
               + l.maxNativeHistogramBuckets();
+      case OTLP_PARSE_ERROR ->
+          "otlp parse error: invalid temporality and type combination, no data or a name that"
+              + " translates to nothing";
       case METADATA_MISSING_METRIC_NAME ->
           message("received a metric metadata with no metric name", v);
       case METADATA_METRIC_NAME_TOO_LONG ->

@@ -1,6 +1,7 @@
 package io.mimiredge.rls.enforce;
 
 import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.otlp.OtlpScanner;
 import io.mimiredge.rls.remotewrite.ContentTypes;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
@@ -21,6 +22,7 @@ import java.util.function.LongSupplier;
 public final class PushEvaluator {
   private final Enforcer enforcer;
   private final WriteRequestScanner scanner;
+  private final OtlpScanner otlp;
   private final long maxRequestBytes;
   private final LongSupplier wallMillis;
 
@@ -34,8 +36,23 @@ public final class PushEvaluator {
       WriteRequestScanner scanner,
       long maxRequestBytes,
       LongSupplier wallMillis) {
+    this(
+        enforcer, scanner, new OtlpScanner(scanner.maxDecodedBytes()), maxRequestBytes, wallMillis);
+  }
+
+  /**
+   * @param otlp the scanner of OTLP bodies
+   * @see #PushEvaluator(Enforcer, WriteRequestScanner, long, LongSupplier)
+   */
+  public PushEvaluator(
+      Enforcer enforcer,
+      WriteRequestScanner scanner,
+      OtlpScanner otlp,
+      long maxRequestBytes,
+      LongSupplier wallMillis) {
     this.enforcer = Objects.requireNonNull(enforcer, "enforcer");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
+    this.otlp = Objects.requireNonNull(otlp, "otlp");
     this.wallMillis = Objects.requireNonNull(wallMillis, "wallMillis");
     if (maxRequestBytes <= 0) {
       throw new IllegalArgumentException("maxRequestBytes must be > 0, got " + maxRequestBytes);
@@ -66,12 +83,9 @@ public final class PushEvaluator {
     } catch (RemoteWriteException e) {
       return enforcer.badBody(tenant, e);
     }
-    if (length > maxRequestBytes) {
-      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
-    }
-    Decision overRate = enforcer.takeRequestToken(tenant);
-    if (overRate != null) {
-      return overRate; // refused before the body is read, as Mimir's limitsMiddleware
+    Decision refused = beforeScan(tenant, length);
+    if (refused != null) {
+      return refused;
     }
     long now = wallMillis.getAsLong();
     WriteRequestStats stats;
@@ -81,6 +95,67 @@ public final class PushEvaluator {
       return enforcer.badBody(tenant, e);
     }
     return enforcer.decide(tenant, stats, now);
+  }
+
+  /**
+   * Decides an OTLP/HTTP metrics body ({@code /otlp/v1/metrics}) sent with {@code contentType} and
+   * {@code contentEncoding} (either null when absent), for a tenant already checked: the headers
+   * first (415, as Mimir's {@code OTLPHandler}), then as a remote-write body: its size, the request
+   * token, the scan of what Mimir's translation makes of it, the enforcer's checks.
+   */
+  public Decision evaluateOtlp(
+      TenantSnapshot tenant,
+      String contentType,
+      String contentEncoding,
+      byte[] body,
+      int offset,
+      int length) {
+    if (tenant.mode() == Mode.OFF) {
+      return Decision.allow(tenant.id(), Mode.OFF, 0, null);
+    }
+    try {
+      OtlpScanner.checkHeaders(contentType, contentEncoding);
+    } catch (RemoteWriteException e) {
+      return enforcer.badBody(tenant, e);
+    }
+    Decision refused = beforeScan(tenant, length);
+    if (refused != null) {
+      return refused;
+    }
+    long now = wallMillis.getAsLong();
+    WriteRequestStats stats;
+    try {
+      stats =
+          otlp.scan(body, offset, length, contentType, contentEncoding, tenant.validation(), now);
+    } catch (RemoteWriteException e) {
+      return enforcer.badBody(tenant, e);
+    }
+    return enforcer.decide(tenant, stats, now);
+  }
+
+  /**
+   * {@link #evaluateOtlp(TenantSnapshot, String, String, byte[], int, int)} for a tenant header.
+   */
+  public Decision evaluateOtlp(
+      String orgId,
+      String contentType,
+      String contentEncoding,
+      byte[] body,
+      int offset,
+      int length) {
+    TenantCheck c = enforcer.check(orgId);
+    return c.decision() != null
+        ? c.decision()
+        : evaluateOtlp(c.tenant(), contentType, contentEncoding, body, offset, length);
+  }
+
+  /** The body size, then the request-rate token: a denial, or null to go on and scan. */
+  private Decision beforeScan(TenantSnapshot tenant, int length) {
+    if (length > maxRequestBytes) {
+      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
+    }
+    return enforcer.takeRequestToken(
+        tenant); // before the body is read, as Mimir's limitsMiddleware
   }
 
   /** Decides a push sent with tenant header {@code orgId}; see the other {@code evaluate}. */

@@ -29,6 +29,11 @@ public enum Reason {
    * {@code isRemoteWrite2} answers it.
    */
   BAD_CONTENT_TYPE("bad_content_type", 400),
+  /**
+   * An OTLP push in a format or compression Mimir does not read: 415, as {@code
+   * pkg/distributor/otel.go} answers it.
+   */
+  UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415),
   REQUEST_RATE("request_rate", 429),
   INGESTION_RATE("ingestion_rate", 429),
   /**
@@ -52,6 +57,7 @@ public enum Reason {
   NOT_REDUCIBLE_NATIVE_HISTOGRAM(Violation.NOT_REDUCIBLE_NATIVE_HISTOGRAM),
   NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE(
       Violation.NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE),
+  OTLP_PARSE_ERROR(Violation.OTLP_PARSE_ERROR),
   METADATA_MISSING_METRIC_NAME(Violation.METADATA_MISSING_METRIC_NAME),
   METADATA_METRIC_NAME_TOO_LONG(Violation.METADATA_METRIC_NAME_TOO_LONG),
   METADATA_UNIT_TOO_LONG(Violation.METADATA_UNIT_TOO_LONG);

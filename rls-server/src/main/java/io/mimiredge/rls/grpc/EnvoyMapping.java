@@ -21,6 +21,7 @@ import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.enforce.WriteResponseStats;
@@ -120,6 +121,18 @@ public final class EnvoyMapping {
         : basicAuthUser(header(http, AUTHORIZATION_HEADER));
   }
 
+  /**
+   * Whether the request is an OTLP push: its path (without the query) ends in Mimir's OTLP path,
+   * {@code /otlp/v1/metrics}; any other write path is remote write.
+   */
+  static boolean otlp(AttributeContext.HttpRequest http) {
+    String path = http.getPath();
+    int q = path.indexOf('?');
+    return (q < 0 ? path : path.substring(0, q)).endsWith(OTLP_PATH);
+  }
+
+  static final String OTLP_PATH = "/otlp/v1/metrics";
+
   /** Whether Envoy sent only the start of the body. */
   static boolean partialBody(AttributeContext.HttpRequest http) {
     String v = header(http, PARTIAL_BODY_HEADER);
@@ -193,8 +206,16 @@ public final class EnvoyMapping {
    * write 2.0 push carries the {@link WriteResponseStats} headers Mimir would set.
    */
   static CheckResponse checkResponse(Decision d, String contentType) {
+    return checkResponse(d, contentType, false);
+  }
+
+  /**
+   * {@link #checkResponse(Decision, String)} for a remote-write push, or for an OTLP one ({@code
+   * otlp}), whose denial is a {@code google.rpc.Status} ({@link DenialResponse}).
+   */
+  static CheckResponse checkResponse(Decision d, String contentType, boolean otlp) {
     if (d.verdict() == Verdict.DENY) {
-      return denied(d, contentType);
+      return denied(d, contentType, otlp);
     }
     if (d.verdict() == Verdict.SHADOW_DENY) {
       return admitted("shadow_" + d.reason().label());
@@ -211,17 +232,18 @@ public final class EnvoyMapping {
         .build();
   }
 
-  private static CheckResponse denied(Decision d, String contentType) {
+  private static CheckResponse denied(Decision d, String contentType, boolean otlp) {
+    DenialResponse answer =
+        otlp
+            ? DenialResponse.otlp(d, contentType, true) // the body is a protobuf string
+            : DenialResponse.remoteWrite(d, contentType);
     DeniedHttpResponse.Builder denied =
         DeniedHttpResponse.newBuilder()
-            .setStatus(HttpStatus.newBuilder().setCode(statusCode(d.status())))
-            .setBody(d.message() + "\n")
-            .addHeaders(option("content-type", "text/plain; charset=utf-8"))
-            .addHeaders(option(REASON_HEADER, d.reason().label()));
-    if (d.retryAfter() != null) {
-      denied.addHeaders(option(RETRY_AFTER_HEADER, Long.toString(d.retryAfter().toSeconds())));
-    }
-    WriteResponseStats.headers(contentType, d)
+            .setStatus(HttpStatus.newBuilder().setCode(statusCode(answer.status())))
+            .setBody(new String(answer.body(), StandardCharsets.UTF_8))
+            .addHeaders(option("content-type", answer.contentType()));
+    answer
+        .headers()
         .forEach((name, value) -> denied.addHeaders(option(name.toLowerCase(Locale.ROOT), value)));
     return CheckResponse.newBuilder()
         // Any status but OK denies; Envoy answers with the DeniedHttpResponse's HTTP status.

@@ -57,14 +57,24 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
     long start = nanoClock.getAsLong();
     Decision d;
     String contentType = EnvoyMapping.header(http, "content-type");
+    boolean otlp = EnvoyMapping.otlp(http);
     if (EnvoyMapping.partialBody(http)) {
       d = evaluator.evaluatePartial(orgId);
     } else {
       ByteString body = EnvoyMapping.body(http);
-      d = evaluator.evaluate(orgId, contentType, copy(body), 0, body.size());
+      d =
+          otlp
+              ? evaluator.evaluateOtlp(
+                  orgId,
+                  contentType,
+                  EnvoyMapping.header(http, "content-encoding"),
+                  copy(body),
+                  0,
+                  body.size())
+              : evaluator.evaluate(orgId, contentType, copy(body), 0, body.size());
     }
     recorder.record(Door.EXT_AUTHZ, d, nanoClock.getAsLong() - start);
-    response.onNext(EnvoyMapping.checkResponse(d, contentType));
+    response.onNext(EnvoyMapping.checkResponse(d, contentType, otlp));
     response.onCompleted();
   }
 

@@ -2,13 +2,13 @@ package io.mimiredge.rls.http;
 
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
-import io.mimiredge.rls.enforce.WriteResponseStats;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.Upstream.Header;
@@ -56,7 +56,7 @@ import org.slf4j.MDC;
 public final class PushServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PushServlet.class);
-  static final String REASON_HEADER = "X-Edge-Enforcement-Reason";
+  static final String REASON_HEADER = DenialResponse.REASON_HEADER;
 
   /** How much of an oversized body's rest is read and dropped before answering 413. */
   static final int DRAIN_BYTES = 1 << 20;
@@ -67,6 +67,15 @@ public final class PushServlet extends HttpServlet {
   public static final String PUSH_PATH = "/api/v1/push";
 
   public static final String SHADOW_PATH = "/shadow/api/v1/push";
+
+  /** OTLP/HTTP metrics, decided then forwarded; and its mirror target. */
+  public static final String OTLP_PATH = "/otlp/v1/metrics";
+
+  public static final String SHADOW_OTLP_PATH = "/shadow/otlp/v1/metrics";
+
+  /** Every path this servlet serves, for its registration. */
+  public static final List<String> PATHS =
+      List.of(PUSH_PATH, SHADOW_PATH, OTLP_PATH, SHADOW_OTLP_PATH);
 
   /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
   private static final List<String> HOP_BY_HOP =
@@ -114,18 +123,19 @@ public final class PushServlet extends HttpServlet {
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
     String path = request.getServletPath();
-    if (SHADOW_PATH.equals(path)) {
-      shadow(request, response);
-    } else if (PUSH_PATH.equals(path)) {
-      push(request, response);
-    } else {
-      response.sendError(HttpServletResponse.SC_NOT_FOUND);
+    switch (path) {
+      case SHADOW_PATH -> shadow(request, response, false);
+      case PUSH_PATH -> push(request, response, false);
+      case SHADOW_OTLP_PATH -> shadow(request, response, true);
+      case OTLP_PATH -> push(request, response, true);
+      default -> response.sendError(HttpServletResponse.SC_NOT_FOUND);
     }
   }
 
-  private void push(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  private void push(HttpServletRequest request, HttpServletResponse response, boolean otlp)
+      throws IOException {
     String orgId = tenants.resolve(request::getHeader);
-    Outcome o = decide(Door.HTTP_PUSH, orgId, request);
+    Outcome o = decide(Door.HTTP_PUSH, orgId, request, otlp);
     if (o.failure != null) {
       text(response, 400, utf8(o.failure), null);
       return;
@@ -137,7 +147,7 @@ public final class PushServlet extends HttpServlet {
           d.reason().label(),
           d.status(),
           d.stats() == null ? "{}" : d.stats().notCounted());
-      denial(request, response, d);
+      denial(request, response, d, otlp);
       return;
     }
     String query = request.getQueryString();
@@ -188,9 +198,10 @@ public final class PushServlet extends HttpServlet {
     }
   }
 
-  private void shadow(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  private void shadow(HttpServletRequest request, HttpServletResponse response, boolean otlp)
+      throws IOException {
     String orgId = tenants.resolve(request::getHeader);
-    Outcome o = decide(Door.SHADOW, orgId, request);
+    Outcome o = decide(Door.SHADOW, orgId, request, otlp);
     if (o.failure != null) {
       text(response, 400, utf8(o.failure), null);
       return;
@@ -235,7 +246,7 @@ public final class PushServlet extends HttpServlet {
   private record Outcome(Decision decision, BoundedBody body, String failure) {}
 
   /** Reads and decides; records the decision (as the shadow door sees it for {@code SHADOW}). */
-  private Outcome decide(Door door, String orgId, HttpServletRequest request) {
+  private Outcome decide(Door door, String orgId, HttpServletRequest request, boolean otlp) {
     long start = nanoClock.getAsLong();
     TenantCheck check = evaluator.enforcer().check(orgId); // once per request: see TenantSnapshot
     TenantSnapshot tenant = check.tenant();
@@ -267,7 +278,15 @@ public final class PushServlet extends HttpServlet {
     }
     start = nanoClock.getAsLong(); // from the body in hand
     Decision d =
-        evaluator.evaluate(tenant, request.getContentType(), body.bytes(), 0, body.length());
+        otlp
+            ? evaluator.evaluateOtlp(
+                tenant,
+                request.getContentType(),
+                request.getHeader("Content-Encoding"),
+                body.bytes(),
+                0,
+                body.length())
+            : evaluator.evaluate(tenant, request.getContentType(), body.bytes(), 0, body.length());
     return record(door, d, start, body);
   }
 
@@ -320,15 +339,20 @@ public final class PushServlet extends HttpServlet {
         d.tenant());
   }
 
-  private static void denial(HttpServletRequest request, HttpServletResponse response, Decision d)
+  private static void denial(
+      HttpServletRequest request, HttpServletResponse response, Decision d, boolean otlp)
       throws IOException {
-    d.retryAfterIfAny()
-        .ifPresent(r -> response.setHeader("Retry-After", Long.toString(r.toSeconds())));
     if (d.reason() == Reason.BODY_TOO_LARGE && request.getAttribute(UNDRAINED) != null) {
       response.setHeader("Connection", "close"); // the rest of the body is not worth reading
     }
-    WriteResponseStats.headers(request.getContentType(), d).forEach(response::setHeader);
-    text(response, d.status(), utf8(d.message() + "\n"), d.reason().label());
+    DenialResponse answer =
+        otlp
+            ? DenialResponse.otlp(d, request.getContentType())
+            : DenialResponse.remoteWrite(d, request.getContentType());
+    answer.headers().forEach(response::setHeader);
+    response.setStatus(answer.status());
+    response.setContentType(answer.contentType());
+    write(response, answer.body());
   }
 
   /** A text/plain answer, with {@link #REASON_HEADER} when {@code reason} is not null. */

@@ -111,6 +111,16 @@ public enum LimitKey {
       Kind.BOOL,
       TenantLimits::reduceNativeHistogramOverMaxBuckets,
       (b, v) -> b.reduceNativeHistogramOverMaxBuckets((Boolean) v)),
+  OTEL_CONVERT_HISTOGRAMS_TO_NHCB(
+      "otel_convert_histograms_to_nhcb",
+      Kind.BOOL,
+      TenantLimits::otelConvertHistogramsToNhcb,
+      (b, v) -> b.otelConvertHistogramsToNhcb((Boolean) v)),
+  OTEL_NATIVE_DELTA_INGESTION(
+      "otel_native_delta_ingestion",
+      Kind.BOOL,
+      TenantLimits::otelNativeDeltaIngestion,
+      (b, v) -> b.otelNativeDeltaIngestion((Boolean) v)),
   ACCEPT_HA_SAMPLES(
       "accept_ha_samples",
       Kind.BOOL,

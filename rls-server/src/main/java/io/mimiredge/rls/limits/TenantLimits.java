@@ -38,6 +38,10 @@ import java.util.Objects;
  * @param maxExemplarsPerSeriesPerRequest {@code max_exemplars_per_series_per_request}: 0 = off
  * @param maxNativeHistogramBuckets {@code max_native_histogram_buckets}: 0 = off
  * @param reduceNativeHistogramOverMaxBuckets {@code reduce_native_histogram_over_max_buckets}
+ * @param otelConvertHistogramsToNhcb {@code otel_convert_histograms_to_nhcb}: an OTLP explicit
+ *     bucket histogram point becomes 1 native histogram rather than b + 2 (or 3) samples
+ * @param otelNativeDeltaIngestion {@code otel_native_delta_ingestion}: OTLP delta sums and
+ *     histograms are accepted rather than skipped with a 400
  * @param acceptHaSamples {@code accept_ha_samples}: deduplicate HA pairs
  * @param haClusterLabel {@code ha_cluster_label}
  * @param haReplicaLabel {@code ha_replica_label}
@@ -70,6 +74,8 @@ public record TenantLimits(
     int maxExemplarsPerSeriesPerRequest,
     int maxNativeHistogramBuckets,
     boolean reduceNativeHistogramOverMaxBuckets,
+    boolean otelConvertHistogramsToNhcb,
+    boolean otelNativeDeltaIngestion,
     boolean acceptHaSamples,
     String haClusterLabel,
     String haReplicaLabel,
@@ -141,6 +147,7 @@ public record TenantLimits(
         .maxExemplarsPerSeriesPerRequest(maxExemplarsPerSeriesPerRequest)
         .maxNativeHistogramBuckets(maxNativeHistogramBuckets)
         .reduceNativeHistogramOverMaxBuckets(reduceNativeHistogramOverMaxBuckets)
+        .otel(otelConvertHistogramsToNhcb, otelNativeDeltaIngestion)
         .ha(acceptHaSamples, haClusterLabel, haReplicaLabel)
         .build();
   }
@@ -250,6 +257,8 @@ public record TenantLimits(
     private int maxExemplarsPerSeriesPerRequest = 0;
     private int maxNativeHistogramBuckets = 0;
     private boolean reduceNativeHistogramOverMaxBuckets = true;
+    private boolean otelConvertHistogramsToNhcb = false;
+    private boolean otelNativeDeltaIngestion = false;
     private boolean acceptHaSamples = false;
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
@@ -282,6 +291,8 @@ public record TenantLimits(
       maxExemplarsPerSeriesPerRequest = from.maxExemplarsPerSeriesPerRequest;
       maxNativeHistogramBuckets = from.maxNativeHistogramBuckets;
       reduceNativeHistogramOverMaxBuckets = from.reduceNativeHistogramOverMaxBuckets;
+      otelConvertHistogramsToNhcb = from.otelConvertHistogramsToNhcb;
+      otelNativeDeltaIngestion = from.otelNativeDeltaIngestion;
       acceptHaSamples = from.acceptHaSamples;
       haClusterLabel = from.haClusterLabel;
       haReplicaLabel = from.haReplicaLabel;
@@ -410,6 +421,16 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder otelConvertHistogramsToNhcb(boolean v) {
+      otelConvertHistogramsToNhcb = v;
+      return this;
+    }
+
+    public Builder otelNativeDeltaIngestion(boolean v) {
+      otelNativeDeltaIngestion = v;
+      return this;
+    }
+
     public Builder acceptHaSamples(boolean v) {
       acceptHaSamples = v;
       return this;
@@ -479,6 +500,8 @@ public record TenantLimits(
           maxExemplarsPerSeriesPerRequest,
           maxNativeHistogramBuckets,
           reduceNativeHistogramOverMaxBuckets,
+          otelConvertHistogramsToNhcb,
+          otelNativeDeltaIngestion,
           acceptHaSamples,
           haClusterLabel,
           haReplicaLabel,

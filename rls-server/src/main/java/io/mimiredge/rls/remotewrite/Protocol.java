@@ -7,7 +7,12 @@ public enum Protocol {
   /**
    * Prometheus remote write 2.0: a snappy block holding an {@code io.prometheus.write.v2.Request}.
    */
-  RW2("rw2");
+  RW2("rw2"),
+  /**
+   * OpenTelemetry's OTLP/HTTP: an {@code ExportMetricsServiceRequest} in protobuf or JSON, plain,
+   * gzip, zstd or LZ4, on {@code /otlp/v1/metrics}.
+   */
+  OTLP("otlp");
 
   private final String label;
 
@@ -15,7 +20,7 @@ public enum Protocol {
     this.label = label;
   }
 
-  /** The label value: {@code rw1}, {@code rw2}. */
+  /** The label value: {@code rw1}, {@code rw2}, {@code otlp}. */
   public String label() {
     return label;
   }

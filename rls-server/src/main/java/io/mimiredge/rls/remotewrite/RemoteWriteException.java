@@ -3,7 +3,8 @@ package io.mimiredge.rls.remotewrite;
 /**
  * A request body the scanner cannot accept. Checked: every caller must turn it into a decision (400
  * for {@link Kind#BAD_BODY} and {@link Kind#BAD_CONTENT_TYPE}, 413 for {@link
- * Kind#DECODED_TOO_LARGE}) rather than let it escape. Carries no bytes of the body.
+ * Kind#DECODED_TOO_LARGE}, 415 for {@link Kind#UNSUPPORTED_MEDIA_TYPE}) rather than let it escape.
+ * Carries no bytes of the body.
  */
 public final class RemoteWriteException extends Exception {
   private static final long serialVersionUID = 1L;
@@ -15,7 +16,12 @@ public final class RemoteWriteException extends Exception {
     /** The snappy header declares more decoded bytes than allowed. */
     DECODED_TOO_LARGE("decoded_too_large"),
     /** A {@code Content-Type} Mimir answers with a 400 (an unknown {@code proto=} message). */
-    BAD_CONTENT_TYPE("bad_content_type");
+    BAD_CONTENT_TYPE("bad_content_type"),
+    /**
+     * An OTLP push whose {@code Content-Type} or {@code Content-Encoding} Mimir does not accept (a
+     * 415, {@code pkg/distributor/otel.go}).
+     */
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type");
 
     private final String reason;
 

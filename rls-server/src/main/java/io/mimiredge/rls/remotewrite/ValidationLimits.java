@@ -45,6 +45,8 @@ public final class ValidationLimits {
   private final int maxExemplarsPerSeriesPerRequest;
   private final int maxNativeHistogramBuckets;
   private final boolean reduceNativeHistogramOverMaxBuckets;
+  private final boolean otelConvertHistogramsToNhcb;
+  private final boolean otelNativeDeltaIngestion;
   private final boolean acceptHaSamples;
   private final String haClusterLabel;
   private final String haReplicaLabel;
@@ -67,6 +69,8 @@ public final class ValidationLimits {
     maxExemplarsPerSeriesPerRequest = b.maxExemplarsPerSeriesPerRequest;
     maxNativeHistogramBuckets = b.maxNativeHistogramBuckets;
     reduceNativeHistogramOverMaxBuckets = b.reduceNativeHistogramOverMaxBuckets;
+    otelConvertHistogramsToNhcb = b.otelConvertHistogramsToNhcb;
+    otelNativeDeltaIngestion = b.otelNativeDeltaIngestion;
     acceptHaSamples = b.acceptHaSamples;
     haClusterLabel = b.haClusterLabel;
     haReplicaLabel = b.haReplicaLabel;
@@ -162,6 +166,16 @@ public final class ValidationLimits {
     return reduceNativeHistogramOverMaxBuckets;
   }
 
+  /** OTLP: {@code otel_convert_histograms_to_nhcb}. */
+  public boolean otelConvertHistogramsToNhcb() {
+    return otelConvertHistogramsToNhcb;
+  }
+
+  /** OTLP: {@code otel_native_delta_ingestion}. */
+  public boolean otelNativeDeltaIngestion() {
+    return otelNativeDeltaIngestion;
+  }
+
   /** {@code accept_ha_samples} (false): read the HA labels of the first series. */
   public boolean acceptHaSamples() {
     return acceptHaSamples;
@@ -205,6 +219,8 @@ public final class ValidationLimits {
         && maxExemplarsPerSeriesPerRequest == v.maxExemplarsPerSeriesPerRequest
         && maxNativeHistogramBuckets == v.maxNativeHistogramBuckets
         && reduceNativeHistogramOverMaxBuckets == v.reduceNativeHistogramOverMaxBuckets
+        && otelConvertHistogramsToNhcb == v.otelConvertHistogramsToNhcb
+        && otelNativeDeltaIngestion == v.otelNativeDeltaIngestion
         && acceptHaSamples == v.acceptHaSamples
         && haClusterLabel.equals(v.haClusterLabel)
         && haReplicaLabel.equals(v.haReplicaLabel);
@@ -253,6 +269,8 @@ public final class ValidationLimits {
         + ", histogram buckets="
         + maxNativeHistogramBuckets
         + (reduceNativeHistogramOverMaxBuckets ? " reduce" : "")
+        + (otelConvertHistogramsToNhcb ? ", otel nhcb" : "")
+        + (otelNativeDeltaIngestion ? ", otel delta" : "")
         + ", ha="
         + (acceptHaSamples ? haClusterLabel + "/" + haReplicaLabel : "off")
         + "]";
@@ -275,6 +293,8 @@ public final class ValidationLimits {
     private int maxExemplarsPerSeriesPerRequest;
     private int maxNativeHistogramBuckets;
     private boolean reduceNativeHistogramOverMaxBuckets = true;
+    private boolean otelConvertHistogramsToNhcb;
+    private boolean otelNativeDeltaIngestion;
     private boolean acceptHaSamples;
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
@@ -348,6 +368,16 @@ public final class ValidationLimits {
 
     public Builder maxNativeHistogramBuckets(int v) {
       maxNativeHistogramBuckets = nonNegative("maxNativeHistogramBuckets", v);
+      return this;
+    }
+
+    /**
+     * OTLP translation: {@code otel_convert_histograms_to_nhcb}, {@code
+     * otel_native_delta_ingestion}.
+     */
+    public Builder otel(boolean convertHistogramsToNhcb, boolean nativeDeltaIngestion) {
+      otelConvertHistogramsToNhcb = convertHistogramsToNhcb;
+      otelNativeDeltaIngestion = nativeDeltaIngestion;
       return this;
     }
 

@@ -27,6 +27,13 @@ public enum Violation {
   /** Custom buckets (schema -53) over the limit: Mimir cannot reduce them. */
   NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE(
       "native-histogram-custom-buckets-not-reducible", "native_histogram_custom_buckets"),
+  /**
+   * An OTLP metric Mimir's translator skips (delta or unspecified temporality, no data, a name or
+   * label name that translates to nothing, an exponential scale below -4): Mimir pushes the rest,
+   * then answers 400 {@code otlp parse error} ({@code pkg/distributor/otel.go}). Counted once per
+   * metric.
+   */
+  OTLP_PARSE_ERROR("otlp-parse-error", "otlp_parse_error"),
   METADATA_MISSING_METRIC_NAME("metadata-missing-metric-name", "metadata_missing_metric_name"),
   METADATA_METRIC_NAME_TOO_LONG("metric-name-too-long", "metadata_metric_name_too_long"),
   METADATA_UNIT_TOO_LONG("unit-too-long", "metadata_unit_too_long");
@@ -57,7 +64,7 @@ public enum Violation {
   }
 
   /** How many there are: the size of per-violation count arrays. */
-  static int count() {
+  public static int count() {
     return VALUES.length;
   }
 

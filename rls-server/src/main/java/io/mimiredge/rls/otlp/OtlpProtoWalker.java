@@ -1,0 +1,617 @@
+package io.mimiredge.rls.otlp;
+
+import static io.mimiredge.rls.remotewrite.RemoteWriteException.Kind.BAD_BODY;
+
+import com.google.protobuf.WireFormat;
+import io.mimiredge.rls.remotewrite.RemoteWriteException;
+
+/**
+ * A walk over an {@code ExportMetricsServiceRequest} in protobuf wire format ({@code
+ * opentelemetry/proto/collector/metrics/v1/metrics_service.proto}) that hands each resource,
+ * metric, data point and exemplar to an {@link OtlpTranslation}, without building any of them: it
+ * reads tags, lengths, offsets and the few scalars the counting needs (timestamps, flags, bucket
+ * counts, a histogram's scale).
+ *
+ * <p>Protobuf's merge rules are followed where they change what is counted: a message field that
+ * occurs twice is merged (its repeated fields concatenated, its scalars last-wins), and of a {@code
+ * oneof} the last member on the wire wins (so a metric's data is the last run of one data field). A
+ * resource is read before its scope metrics whatever their order on the wire, since its attributes
+ * decide labels of every point under it. Varints of at most 10 bytes, field number 0 refused,
+ * groups skipped to their own end tag, as protobuf decoders read them. Reused by one thread;
+ * allocates nothing per walk. Not thread-safe.
+ */
+final class OtlpProtoWalker {
+  // ExportMetricsServiceRequest, ResourceMetrics, Resource, ScopeMetrics
+  private static final int RESOURCE_METRICS = 1;
+  private static final int RESOURCE = 1;
+  private static final int SCOPE_METRICS = 2;
+  private static final int RESOURCE_ATTRIBUTES = 1;
+  private static final int SCOPE = 1;
+  private static final int METRICS = 2;
+  // InstrumentationScope
+  private static final int SCOPE_NAME = 1;
+  private static final int SCOPE_VERSION = 2;
+  private static final int SCOPE_ATTRIBUTES = 3;
+  // Metric
+  private static final int NAME = 1;
+  private static final int DESCRIPTION = 2;
+  private static final int UNIT = 3;
+  static final int GAUGE = 5;
+  static final int SUM = 7;
+  static final int HISTOGRAM = 9;
+  static final int EXPONENTIAL_HISTOGRAM = 10;
+  static final int SUMMARY = 11;
+  // Gauge, Sum, Histogram, ExponentialHistogram, Summary
+  private static final int DATA_POINTS = 1;
+  private static final int TEMPORALITY = 2;
+  private static final int MONOTONIC = 3;
+  // KeyValue, AnyValue
+  private static final int KEY = 1;
+  private static final int VALUE = 2;
+  // the data points: field numbers differ by type (see pointFields)
+  private static final int TIME = 3;
+  // ExponentialHistogramDataPoint.Buckets
+  private static final int BUCKET_COUNTS = 2;
+  // Exemplar
+  private static final int EXEMPLAR_TIME = 2;
+  private static final int SPAN_ID = 4;
+  private static final int TRACE_ID = 5;
+  private static final int EXEMPLAR_ATTRIBUTES = 7;
+
+  private static final int MAX_DEPTH = 100; // protobuf decoders' default recursion limit
+  private static final String TRUNCATED = "ended unexpectedly in the middle of a field";
+
+  private final OtlpTranslation out;
+  private byte[] buf;
+  private int start;
+  private int total;
+  private int pos;
+  private int limit;
+  private int depth;
+
+  OtlpProtoWalker(OtlpTranslation out) {
+    this.out = out;
+  }
+
+  /** Walks {@code buf[offset, offset + length)}, handing everything to the translation. */
+  void walk(byte[] buf, int offset, int length) throws RemoteWriteException {
+    this.buf = buf;
+    this.start = offset;
+    this.pos = offset;
+    this.limit = offset + length;
+    this.total = limit;
+    this.depth = 0;
+    int tag;
+    while ((tag = readTag()) != 0) {
+      if (tag == lenTag(RESOURCE_METRICS)) {
+        int end = enter();
+        resourceMetrics(end);
+        leave(end);
+      } else {
+        skip(tag);
+      }
+    }
+  }
+
+  private void resourceMetrics(int end) throws RemoteWriteException {
+    int from = pos;
+    out.startResource();
+    int tag;
+    while ((tag = readTag()) != 0) { // first the resource (its fields merged), wherever it is
+      if (tag == lenTag(RESOURCE)) {
+        int e = enter();
+        while ((tag = readTag()) != 0) {
+          if (tag == lenTag(RESOURCE_ATTRIBUTES)) {
+            keyValue(OtlpTranslation.Owner.RESOURCE);
+          } else {
+            skip(tag);
+          }
+        }
+        leave(e);
+      } else {
+        skip(tag);
+      }
+    }
+    out.resourceDone();
+    pos = from;
+    while ((tag = readTag()) != 0) {
+      if (tag == lenTag(SCOPE_METRICS)) {
+        int e = enter();
+        scopeMetrics();
+        leave(e);
+      } else {
+        skip(tag);
+      }
+    }
+    out.endResource();
+  }
+
+  private void scopeMetrics() throws RemoteWriteException {
+    int from = pos;
+    out.startScope();
+    int tag;
+    while ((tag = readTag()) != 0) { // the scope first, as the resource
+      if (tag == lenTag(SCOPE)) {
+        int e = enter();
+        while ((tag = readTag()) != 0) {
+          switch (WireFormat.getTagFieldNumber(tag)) {
+            case SCOPE_NAME -> {
+              int n = stringField(tag);
+              out.scopeName(buf, pos - n, n);
+            }
+            case SCOPE_VERSION -> {
+              int n = stringField(tag);
+              out.scopeVersion(buf, pos - n, n);
+            }
+            case SCOPE_ATTRIBUTES -> {
+              requireLen(tag);
+              keyValue(OtlpTranslation.Owner.SCOPE);
+            }
+            default -> skip(tag);
+          }
+        }
+        leave(e);
+      } else {
+        skip(tag);
+      }
+    }
+    pos = from;
+    while ((tag = readTag()) != 0) {
+      if (tag == lenTag(METRICS)) {
+        int e = enter();
+        metric();
+        leave(e);
+      } else {
+        skip(tag);
+      }
+    }
+  }
+
+  private void metric() throws RemoteWriteException {
+    int from = pos;
+    int nameAt = pos;
+    int nameLength = 0;
+    int unitAt = pos;
+    int unitLength = 0;
+    int descriptionAt = pos;
+    int descriptionLength = 0;
+    int type = 0;
+    int runAt = pos; // where the last run of the winning data field starts
+    int tag;
+    while (true) {
+      int tagAt = pos;
+      if ((tag = readTag()) == 0) {
+        break;
+      }
+      int field = WireFormat.getTagFieldNumber(tag);
+      switch (field) {
+        case NAME -> {
+          nameLength = stringField(tag);
+          nameAt = pos - nameLength;
+        }
+        case UNIT -> {
+          unitLength = stringField(tag);
+          unitAt = pos - unitLength;
+        }
+        case DESCRIPTION -> {
+          descriptionLength = stringField(tag);
+          descriptionAt = pos - descriptionLength;
+        }
+        case GAUGE, SUM, HISTOGRAM, EXPONENTIAL_HISTOGRAM, SUMMARY -> {
+          requireLen(tag);
+          if (field != type) {
+            type = field;
+            runAt = tagAt;
+          }
+          int skipped = readLength();
+          pos += skipped;
+        }
+        default -> skip(tag);
+      }
+    }
+    int end = pos;
+    // the temporality and monotonicity: scalars, the last one over the merged messages wins
+    int temporality = 0;
+    boolean monotonic = false;
+    if (type != 0) {
+      pos = runAt;
+      while ((tag = readTag()) != 0) {
+        if (WireFormat.getTagFieldNumber(tag) != type) {
+          skip(tag);
+          continue;
+        }
+        int e = enter();
+        while ((tag = readTag()) != 0) {
+          if (tag == varintTag(TEMPORALITY)) {
+            temporality = (int) readVarint();
+          } else if (tag == varintTag(MONOTONIC)) {
+            monotonic = readVarint() != 0;
+          } else {
+            skip(tag);
+          }
+        }
+        leave(e);
+      }
+    }
+    boolean keep =
+        out.metric(
+            buf,
+            nameAt,
+            nameLength,
+            unitAt,
+            unitLength,
+            OtlpTranslation.hashOf(buf, descriptionAt, descriptionLength),
+            type,
+            temporality,
+            monotonic);
+    if (keep) {
+      pos = runAt;
+      while ((tag = readTag()) != 0) {
+        if (WireFormat.getTagFieldNumber(tag) != type) {
+          skip(tag);
+          continue;
+        }
+        int e = enter();
+        while ((tag = readTag()) != 0) {
+          if (tag == lenTag(DATA_POINTS)) {
+            int pe = enter();
+            point(type);
+            leave(pe);
+          } else {
+            skip(tag);
+          }
+        }
+        leave(e);
+      }
+    }
+    out.endMetric();
+    pos = end;
+    assert from <= end;
+  }
+
+  /** One data point of a metric of {@code type}; field numbers as in metrics.proto. */
+  private void point(int type) throws RemoteWriteException {
+    int attributes;
+    int exemplars;
+    int flags;
+    switch (type) {
+      case GAUGE, SUM, SUMMARY -> {
+        attributes = 7;
+        exemplars = type == SUMMARY ? -1 : 5;
+        flags = 8;
+      }
+      case HISTOGRAM -> {
+        attributes = 9;
+        exemplars = 8;
+        flags = 10;
+      }
+      default -> { // EXPONENTIAL_HISTOGRAM
+        attributes = 1;
+        exemplars = 11;
+        flags = 10;
+      }
+    }
+    out.startPoint();
+    long time = 0;
+    int flagBits = 0;
+    long bounds = 0;
+    long bucketCounts = 0;
+    boolean hasSum = false;
+    long quantiles = 0;
+    int scale = 0;
+    long expBuckets = 0;
+    int tag;
+    while ((tag = readTag()) != 0) {
+      int field = WireFormat.getTagFieldNumber(tag);
+      if (field == attributes) {
+        requireLen(tag);
+        keyValue(OtlpTranslation.Owner.POINT);
+      } else if (field == TIME) {
+        time = fixed64(tag);
+      } else if (field == flags) {
+        requireWire(tag, WireFormat.WIRETYPE_VARINT);
+        flagBits = (int) readVarint();
+      } else if (field == exemplars) {
+        requireLen(tag);
+        exemplar();
+      } else if (type == HISTOGRAM && field == 5) { // optional double sum
+        fixed64(tag);
+        hasSum = true;
+      } else if (type == HISTOGRAM && field == 6) { // repeated fixed64 bucket_counts
+        bucketCounts += packedFixed(tag, 8);
+      } else if (type == HISTOGRAM && field == 7) { // repeated double explicit_bounds
+        bounds += packedFixed(tag, 8);
+      } else if (type == SUMMARY && field == 6) { // repeated ValueAtQuantile
+        requireLen(tag);
+        int skipped = readLength();
+        pos += skipped;
+        quantiles++;
+      } else if (type == EXPONENTIAL_HISTOGRAM && field == 6) { // sint32 scale
+        requireWire(tag, WireFormat.WIRETYPE_VARINT);
+        int raw = (int) readVarint();
+        scale = (raw >>> 1) ^ -(raw & 1);
+      } else if (type == EXPONENTIAL_HISTOGRAM && (field == 8 || field == 9)) { // Buckets
+        int e = enter();
+        while ((tag = readTag()) != 0) {
+          if (WireFormat.getTagFieldNumber(tag) == BUCKET_COUNTS) {
+            expBuckets += packedVarints(tag);
+          } else {
+            skip(tag);
+          }
+        }
+        leave(e);
+      } else {
+        skip(tag);
+      }
+    }
+    out.endPoint(
+        time, flagBits, Math.min(bounds, bucketCounts), hasSum, quantiles, scale, expBuckets);
+  }
+
+  private void exemplar() throws RemoteWriteException {
+    int e = enter();
+    long time = 0;
+    boolean labels = false;
+    int tag;
+    while ((tag = readTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case EXEMPLAR_TIME -> time = fixed64(tag);
+        case SPAN_ID, TRACE_ID -> labels |= stringField(tag) > 0;
+        case EXEMPLAR_ATTRIBUTES -> {
+          stringField(tag); // a KeyValue: one label more
+          labels = true;
+        }
+        default -> skip(tag);
+      }
+    }
+    leave(e);
+    out.exemplar(time, labels);
+  }
+
+  /**
+   * A {@code KeyValue} (its length not yet read): the key, and of the value the kind and, for a
+   * string, where it is.
+   */
+  private void keyValue(OtlpTranslation.Owner owner) throws RemoteWriteException {
+    int e = enter();
+    int keyAt = pos;
+    int keyLength = 0;
+    int kind = 0; // AnyValue's field number of the value, 0 for none
+    int valueAt = pos;
+    int valueLength = 0;
+    long intValue = 0;
+    int tag;
+    while ((tag = readTag()) != 0) {
+      switch (WireFormat.getTagFieldNumber(tag)) {
+        case KEY -> {
+          keyLength = stringField(tag);
+          keyAt = pos - keyLength;
+        }
+        case VALUE -> { // AnyValue, merged: its oneof's last member wins
+          int ve = enter();
+          while ((tag = readTag()) != 0) {
+            int f = WireFormat.getTagFieldNumber(tag);
+            if (f >= 1 && f <= 7) {
+              kind = f;
+              switch (f) {
+                case 2, 3 -> {
+                  requireWire(tag, WireFormat.WIRETYPE_VARINT);
+                  intValue = readVarint();
+                }
+                case 4 -> intValue = fixed64(tag);
+                default -> {
+                  valueLength = stringField(tag);
+                  valueAt = pos - valueLength;
+                }
+              }
+            } else {
+              skip(tag);
+            }
+          }
+          leave(ve);
+        }
+        default -> skip(tag);
+      }
+    }
+    leave(e);
+    out.attribute(owner, buf, keyAt, keyLength, kind, valueAt, valueLength, intValue);
+  }
+
+  // ---- wire format ----
+
+  private static int lenTag(int field) {
+    return (field << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
+  }
+
+  private static int varintTag(int field) {
+    return field << 3;
+  }
+
+  private int readTag() throws RemoteWriteException {
+    if (pos >= limit) {
+      return 0;
+    }
+    int tag = (int) readVarint();
+    if (WireFormat.getTagFieldNumber(tag) == 0) {
+      throw bad("invalid tag (zero)");
+    }
+    return tag;
+  }
+
+  private long readVarint() throws RemoteWriteException {
+    long result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (pos >= limit) {
+        throw bad(TRUNCATED);
+      }
+      byte b = buf[pos++];
+      result |= (long) (b & 0x7f) << shift;
+      if (b >= 0) {
+        return result;
+      }
+    }
+    throw bad("malformed varint (more than 10 bytes)");
+  }
+
+  private int readLength() throws RemoteWriteException {
+    long n = readVarint();
+    if (n < 0 || n > limit - pos) {
+      throw bad(
+          "a length-delimited field declares "
+              + Long.toUnsignedString(n)
+              + " bytes, only "
+              + (limit - pos)
+              + " left");
+    }
+    return (int) n;
+  }
+
+  /** Enters a length-delimited message; returns the enclosing limit, to pass to leave. */
+  private int enter() throws RemoteWriteException {
+    int n = readLength();
+    if (++depth > MAX_DEPTH) {
+      throw bad("too many levels of nesting");
+    }
+    int outer = limit;
+    limit = pos + n;
+    return outer;
+  }
+
+  private void leave(int outer) {
+    pos = limit;
+    limit = outer;
+    depth--;
+  }
+
+  /** A string or bytes field: moves past it and returns its length (it ends at pos). */
+  private int stringField(int tag) throws RemoteWriteException {
+    requireLen(tag);
+    int n = readLength();
+    pos += n;
+    return n;
+  }
+
+  private long fixed64(int tag) throws RemoteWriteException {
+    requireWire(tag, WireFormat.WIRETYPE_FIXED64);
+    if (limit - pos < 8) {
+      throw bad(TRUNCATED);
+    }
+    long v = 0;
+    for (int i = 7; i >= 0; i--) {
+      v = (v << 8) | (buf[pos + i] & 0xffL);
+    }
+    pos += 8;
+    return v;
+  }
+
+  /** A repeated fixed-width field, packed or not: how many values it holds. */
+  private long packedFixed(int tag, int width) throws RemoteWriteException {
+    int wire = WireFormat.getTagWireType(tag);
+    if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      int n = readLength();
+      if (n % width != 0) {
+        throw bad("a packed fixed" + width * 8 + " field of " + n + " bytes");
+      }
+      pos += n;
+      return n / width;
+    }
+    requireWire(tag, width == 8 ? WireFormat.WIRETYPE_FIXED64 : WireFormat.WIRETYPE_FIXED32);
+    if (limit - pos < width) {
+      throw bad(TRUNCATED);
+    }
+    pos += width;
+    return 1;
+  }
+
+  /** A repeated varint field, packed or not: how many values it holds. */
+  private long packedVarints(int tag) throws RemoteWriteException {
+    int wire = WireFormat.getTagWireType(tag);
+    if (wire == WireFormat.WIRETYPE_VARINT) {
+      readVarint();
+      return 1;
+    }
+    requireLen(tag);
+    int n = readLength();
+    int outer = limit;
+    limit = pos + n;
+    long count = 0;
+    while (pos < limit) {
+      readVarint();
+      count++;
+    }
+    limit = outer;
+    return count;
+  }
+
+  private void requireLen(int tag) throws RemoteWriteException {
+    requireWire(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  }
+
+  private void requireWire(int tag, int wire) throws RemoteWriteException {
+    if (WireFormat.getTagWireType(tag) != wire) {
+      throw bad(
+          "field "
+              + WireFormat.getTagFieldNumber(tag)
+              + " has wire type "
+              + WireFormat.getTagWireType(tag)
+              + ", expected "
+              + wire);
+    }
+  }
+
+  private void skip(int tag) throws RemoteWriteException {
+    switch (WireFormat.getTagWireType(tag)) {
+      case WireFormat.WIRETYPE_VARINT -> readVarint();
+      case WireFormat.WIRETYPE_FIXED64 -> skipRaw(8);
+      case WireFormat.WIRETYPE_FIXED32 -> skipRaw(4);
+      case WireFormat.WIRETYPE_LENGTH_DELIMITED -> {
+        int n = readLength(); // read before pos, which the length moves
+        pos += n;
+      }
+      case WireFormat.WIRETYPE_START_GROUP -> skipGroup(tag);
+      default ->
+          throw bad(
+              "field "
+                  + WireFormat.getTagFieldNumber(tag)
+                  + ": unexpected wire type "
+                  + WireFormat.getTagWireType(tag));
+    }
+  }
+
+  private void skipRaw(int n) throws RemoteWriteException {
+    if (limit - pos < n) {
+      throw bad(TRUNCATED);
+    }
+    pos += n;
+  }
+
+  private void skipGroup(int startTag) throws RemoteWriteException {
+    if (++depth > MAX_DEPTH) {
+      throw bad("too many levels of nesting");
+    }
+    int end = (WireFormat.getTagFieldNumber(startTag) << 3) | WireFormat.WIRETYPE_END_GROUP;
+    int tag;
+    while ((tag = readTag()) != 0) {
+      if (tag == end) {
+        depth--;
+        return;
+      }
+      if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_END_GROUP) {
+        break;
+      }
+      skip(tag);
+    }
+    throw bad("end-group tag did not match expected tag");
+  }
+
+  private RemoteWriteException bad(String what) {
+    return new RemoteWriteException(
+        BAD_BODY,
+        "malformed ExportMetricsServiceRequest: "
+            + what
+            + ", at byte "
+            + (pos - start)
+            + " of "
+            + (total - start));
+  }
+}

@@ -1,0 +1,1139 @@
+package io.mimiredge.rls.otlp;
+
+import io.mimiredge.rls.remotewrite.LabelValueStrategy;
+import io.mimiredge.rls.remotewrite.NameValidation;
+import io.mimiredge.rls.remotewrite.Protocol;
+import io.mimiredge.rls.remotewrite.ValidationLimits;
+import io.mimiredge.rls.remotewrite.Violation;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.util.Arrays;
+
+/**
+ * What Mimir's distributor makes of an OTLP metrics request, counted without building it: the
+ * series, samples, histograms, exemplars and metadata its translator produces ({@code
+ * storage/remote/otlptranslator/prometheusremotewrite/} of grafana/mimir-prometheus, with Mimir's
+ * {@code pkg/distributor/otlpappender/mimir_appender.go}), then what {@code
+ * prePushValidationMiddleware} keeps of them. The walkers ({@link OtlpProtoWalker}, {@link
+ * OtlpJsonWalker}) call it in document order; it keeps everything in fields and reused arrays. Not
+ * thread-safe.
+ *
+ * <p>Per data point ({@code metrics_to_prw.go} {@code FromMetrics}, {@code helper.go}, {@code
+ * number_data_points.go}, {@code histograms.go}):
+ *
+ * <ul>
+ *   <li>gauge: 1 sample, its exemplars dropped; sum: 1 sample and its exemplars;
+ *   <li>histogram: {@code _count}, {@code _bucket} per explicit bound (no more than there are
+ *       bucket counts) and {@code +Inf}, {@code _sum} only when the point has a sum; with {@code
+ *       otel_convert_histograms_to_nhcb}, 1 native histogram; exponential histogram: 1 native
+ *       histogram (a scale below -4 fails the rest of the metric);
+ *   <li>summary: {@code _sum}, {@code _count} and one series per quantile;
+ *   <li>a point flagged "no recorded value" counts all the same (a staleness marker).
+ * </ul>
+ *
+ * <p>A sum or histogram of delta temporality (unless {@code otel_native_delta_ingestion}) or of
+ * unspecified temporality, a metric without data, and a metric whose name translates to nothing are
+ * skipped with an error: Mimir pushes the rest, then answers 400 (400 with nothing pushed when
+ * nothing is left). Per resource with an attribute besides {@code service.name}, {@code
+ * service.namespace} and {@code service.instance.id}, and so a {@code job} or {@code instance}:
+ * {@code target_info} samples from the earliest point to the latest, one per 150 s and one at the
+ * latest ({@code addResourceTargetInfo}). Metadata: one entry per metric family that produced a
+ * sample, another only when its type, help or unit changes, and one for {@code target_info}.
+ *
+ * <p>Labels ({@code createAttributes}, the default {@code UnderscoreEscapingWithoutSuffixes}
+ * translation): attribute keys sanitized (any rune but {@code [a-zA-Z0-9]} becomes {@code _}, a
+ * leading digit gets {@code key_}, one leading {@code _} gets {@code key}), keys that collide
+ * joined into one label (values joined with {@code ;}), empty values dropped, {@code job} and
+ * {@code instance} from the resource, {@code __name__}, and {@code le} or {@code quantile}; then
+ * validate.go's count and length limits and sample timestamps. Not mirrored, and counted as the
+ * edge sees them: {@code promote_otel_resource_attributes} and {@code otel_promote_scope_metadata}
+ * (their labels are not counted), {@code otel_metric_suffixes_enabled} (families are named without
+ * suffixes), the lengths of double, array and map attribute values (taken as valid), series merged
+ * across points with identical labels and timestamps (counted once each).
+ */
+final class OtlpTranslation {
+
+  /** Whose attribute a walker reports. */
+  enum Owner {
+    RESOURCE,
+    SCOPE,
+    POINT
+  }
+
+  // AnyValue's field numbers, the kinds of an attribute's value
+  static final int STRING = 1;
+  static final int BOOL = 2;
+  static final int INT = 3;
+  static final int DOUBLE = 4;
+  static final int ARRAY = 5;
+  static final int KVLIST = 6;
+  static final int BYTES = 7;
+
+  // AggregationTemporality
+  static final int DELTA = 1;
+  static final int CUMULATIVE = 2;
+
+  // metadata types (prompb MetricMetadata.MetricType)
+  private static final int UNKNOWN = 0;
+  private static final int COUNTER = 1;
+  private static final int GAUGE = 2;
+  private static final int HISTOGRAM_TYPE = 3;
+  private static final int SUMMARY_TYPE = 5;
+
+  private static final long TARGET_INFO_INTERVAL_NANOS = 150_000_000_000L; // lookback delta / 2
+  private static final byte[] TARGET_INFO = ascii("target_info");
+  private static final byte[] TARGET_INFO_HELP = ascii("Target metadata");
+  private static final byte[] SERVICE_NAME = ascii("service.name");
+  private static final byte[] SERVICE_NAMESPACE = ascii("service.namespace");
+  private static final byte[] SERVICE_INSTANCE_ID = ascii("service.instance.id");
+  private static final byte[] NAME_KEY = ascii("__name__");
+  private static final byte[] JOB = ascii("job");
+  private static final byte[] INSTANCE = ascii("instance");
+  private static final byte[] LE = ascii("le");
+  private static final byte[] QUANTILE = ascii("quantile");
+  private static final long EXEMPLAR_MAX_AGE_MILLIS = 5 * 60 * 1000L;
+  private static final int MAX_TARGET_INFO_REMEMBERED = 4096;
+
+  // ---- the request ----
+  private ValidationLimits limits;
+  private long nowMillis;
+  private long maxTimestamp;
+  private long minTimestamp;
+  private boolean utf8Names;
+
+  private long series;
+  private long floatSamples;
+  private long histograms;
+  private long exemplars;
+  private long metadata;
+  private int maxLabelsPerSeries;
+  private int maxLabelNameLength;
+  private int maxLabelValueLength;
+  private int maxMetadataLength;
+  private long validSamples;
+  private long validMetadata;
+  private long invalidSeries;
+  private long droppedSamples;
+  private long exemplarsCleared;
+  private long exemplarsDropped;
+  private long invalidMetadata;
+  private final long[] violations = new long[Violation.count()];
+  private Violation firstViolation;
+  private long firstActual;
+  private Violation firstMetadataViolation;
+  private long firstMetadataActual;
+  private long earliestSample;
+  private long rejectedMetrics; // translation errors: Mimir answers 400 after pushing the rest
+  private long[] exemplarTimes = new long[16];
+  private int keptExemplars;
+
+  // ---- the resource ----
+  private int serviceNameLength; // -1 when absent
+  private int serviceNamespaceLength;
+  private int instanceLength;
+  private int nonIdentifying;
+  private long earliestNanos;
+  private long latestNanos;
+  private boolean resourcePoints;
+
+  /** The resource's attributes other than the identifying ones, for target_info's labels. */
+  private final Labels resourceLabels = new Labels();
+
+  private long[] targetInfoSeen = new long[32]; // (labels hash, ms) pairs emitted in this request
+  private int targetInfoSeenCount;
+
+  // ---- the metric ----
+  private int type;
+  private boolean metricKept;
+  private boolean metricFailed;
+  private int metricType; // metadata type
+  private boolean nhcb;
+  private final byte[] nameBuf = new byte[256];
+  private byte[] name = nameBuf;
+  private int nameLength;
+  private long helpHash;
+  private long unitHash;
+  private int unitLength;
+  private boolean metricAppended;
+
+  // ---- the point ----
+  private final Labels point = new Labels();
+  private int pointExemplars;
+  private int pointKeptExemplars;
+  private long[] pointExemplarTimes = new long[8];
+
+  // ---- metric families seen in this request, for metadata ----
+  private final Families families = new Families();
+
+  void begin(ValidationLimits limits, long nowMillis) {
+    this.limits = limits;
+    this.nowMillis = nowMillis;
+    long max = nowMillis + limits.creationGraceMillis();
+    this.maxTimestamp = max < nowMillis ? Long.MAX_VALUE : max;
+    this.minTimestamp =
+        limits.pastGraceMillis() > 0
+            ? nowMillis - limits.pastGraceMillis() - limits.outOfOrderWindowMillis()
+            : Long.MIN_VALUE;
+    this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
+    series = 0;
+    floatSamples = 0;
+    histograms = 0;
+    exemplars = 0;
+    metadata = 0;
+    maxLabelsPerSeries = 0;
+    maxLabelNameLength = 0;
+    maxLabelValueLength = 0;
+    maxMetadataLength = 0;
+    validSamples = 0;
+    validMetadata = 0;
+    invalidSeries = 0;
+    droppedSamples = 0;
+    exemplarsCleared = 0;
+    exemplarsDropped = 0;
+    invalidMetadata = 0;
+    Arrays.fill(violations, 0);
+    firstViolation = null;
+    firstActual = 0;
+    firstMetadataViolation = null;
+    firstMetadataActual = 0;
+    earliestSample = Long.MAX_VALUE;
+    rejectedMetrics = 0;
+    keptExemplars = 0;
+    targetInfoSeenCount = 0;
+    families.clear();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Resource and scope
+  // ---------------------------------------------------------------------------------------------
+
+  void startResource() {
+    serviceNameLength = -1;
+    serviceNamespaceLength = -1;
+    instanceLength = -1;
+    nonIdentifying = 0;
+    earliestNanos = -1; // unsigned: MaxUint64
+    latestNanos = 0;
+    resourcePoints = false;
+    resourceLabels.clear();
+  }
+
+  /** The resource's attributes are all in: its labels are known. */
+  void resourceDone() {}
+
+  void startScope() {}
+
+  void scopeName(byte[] b, int at, int n) {}
+
+  void scopeVersion(byte[] b, int at, int n) {}
+
+  void endResource() {
+    if (!resourcePoints || nonIdentifying == 0) {
+      return;
+    }
+    boolean job = serviceNameLength > 0;
+    boolean instance = instanceLength > 0;
+    if (!job && !instance) {
+      return; // addResourceTargetInfo: no job and no instance label, no target_info
+    }
+    Labels l = resourceLabels;
+    l.finish();
+    int labels = l.count + 1; // + __name__
+    int longestName = Math.max(l.longestName, 8);
+    int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
+    if (job) {
+      labels += l.has(JOB) ? 0 : 1;
+      longestName = Math.max(longestName, 3);
+      longestValue = Math.max(longestValue, jobLength());
+    }
+    if (instance) {
+      labels += l.has(INSTANCE) ? 0 : 1;
+      longestName = Math.max(longestName, 8);
+      longestValue = Math.max(longestValue, instanceLength);
+    }
+    long e = earliestNanos;
+    long last = latestNanos;
+    long hash = l.hash() * 31 + (job ? jobLength() : -1) * 17L + instanceLength;
+    // for t := earliest; t.Before(latest); t += interval { emit(t) }; emit(latest), in Go's time
+    // (signed nanoseconds), each (labels, millisecond) once per request
+    long samples = 0;
+    long step = 0;
+    for (long t = e; t < last; step++) {
+      if (step >= MAX_TARGET_INFO_REMEMBERED) { // a long span: counted, no longer deduplicated
+        samples += (last - t - 1) / TARGET_INFO_INTERVAL_NANOS + 1;
+        break;
+      }
+      if (targetInfoOnce(hash, Math.floorDiv(t, 1_000_000L))) {
+        samples++;
+      }
+      if (t > Long.MAX_VALUE - TARGET_INFO_INTERVAL_NANOS) {
+        break;
+      }
+      t += TARGET_INFO_INTERVAL_NANOS;
+    }
+    if (targetInfoOnce(hash, Math.floorDiv(last, 1_000_000L))) {
+      samples++;
+    }
+    if (samples == 0) {
+      return; // the same target_info as an earlier resource's
+    }
+    series++;
+    floatSamples += samples;
+    long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
+    Violation v = labelViolation(labels, true, longestName, longestValue);
+    if (v == null) {
+      v = timestampViolation(firstMs, Math.floorDiv(last, 1_000_000L));
+    }
+    track(labels, longestName, longestValue);
+    if (v != null) {
+      invalid(v, samples);
+    } else {
+      valid(samples, firstMs);
+    }
+    family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
+  }
+
+  private boolean targetInfoOnce(long hash, long ms) {
+    for (int i = 0; i < targetInfoSeenCount; i += 2) {
+      if (targetInfoSeen[i] == hash && targetInfoSeen[i + 1] == ms) {
+        return false;
+      }
+    }
+    if (targetInfoSeenCount == targetInfoSeen.length) {
+      if (targetInfoSeen.length >= 2 * MAX_TARGET_INFO_REMEMBERED) {
+        return true;
+      }
+      targetInfoSeen = Arrays.copyOf(targetInfoSeen, 2 * targetInfoSeen.length);
+    }
+    targetInfoSeen[targetInfoSeenCount++] = hash;
+    targetInfoSeen[targetInfoSeenCount++] = ms;
+    return true;
+  }
+
+  private int jobLength() {
+    return serviceNamespaceLength > 0
+        ? serviceNamespaceLength + 1 + serviceNameLength
+        : serviceNameLength;
+  }
+
+  /**
+   * An attribute: its key {@code b[keyAt, keyAt + keyLength)}, the AnyValue field number of its
+   * value ({@code kind}, 0 for none), and for a string or bytes value where it is, for a bool or
+   * int its value (for a double its bits).
+   */
+  void attribute(
+      Owner owner,
+      byte[] b,
+      int keyAt,
+      int keyLength,
+      int kind,
+      int valueAt,
+      int valueLength,
+      long scalar) {
+    int length = stringLength(kind, valueLength, scalar);
+    long valueHash =
+        switch (kind) {
+          case STRING, BYTES, ARRAY, KVLIST -> hashOf(b, valueAt, valueLength);
+          default -> scalar * 0x9E3779B97F4A7C15L + kind;
+        };
+    switch (owner) {
+      case RESOURCE -> {
+        if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
+          serviceNameLength = length;
+        } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
+          serviceNamespaceLength = length;
+        } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
+          instanceLength = length;
+        } else {
+          nonIdentifying++;
+          resourceLabels.add(b, keyAt, keyLength, length, valueHash);
+        }
+      }
+      case POINT -> {
+        if (!equals(b, keyAt, keyLength, NAME_KEY)) {
+          point.add(b, keyAt, keyLength, length, valueHash);
+        }
+      }
+      case SCOPE -> {} // scope labels only with otel_promote_scope_metadata, not mirrored
+    }
+  }
+
+  /**
+   * The length of {@code pcommon.Value.AsString()}: exact for strings, bools, ints and bytes
+   * (base64); for doubles, arrays and maps 1 (present, and short enough: not mirrored).
+   */
+  private static int stringLength(int kind, int valueLength, long scalar) {
+    return switch (kind) {
+      case STRING -> valueLength;
+      case BOOL -> scalar != 0 ? 4 : 5;
+      case INT -> Long.toString(scalar).length();
+      case BYTES -> (valueLength + 2) / 3 * 4;
+      case DOUBLE, ARRAY, KVLIST -> 1;
+      default -> 0; // an empty AnyValue is "": the label is dropped
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Metrics
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A metric: its name and unit in {@code b}, the length of its description, its data field ({@link
+   * OtlpProtoWalker#GAUGE} and so on, 0 for none) and that data's temporality.
+   *
+   * @return whether its points are to be reported (false when the translator skips the metric)
+   */
+  boolean metric(
+      byte[] b,
+      int nameAt,
+      int nameLen,
+      int unitAt,
+      int unitLen,
+      long descriptionHash,
+      int dataType,
+      int temporality,
+      boolean monotonic) {
+    type = dataType;
+    metricKept = false;
+    metricFailed = false;
+    metricAppended = false;
+    nhcb = limits.otelConvertHistogramsToNhcb();
+    boolean delta = temporality == DELTA;
+    switch (dataType) {
+      case OtlpProtoWalker.GAUGE -> metricType = GAUGE;
+      case OtlpProtoWalker.SUMMARY -> metricType = SUMMARY_TYPE;
+      case OtlpProtoWalker.SUM -> {
+        if (!temporalityAccepted(temporality)) {
+          return reject();
+        }
+        metricType = delta ? UNKNOWN : monotonic ? COUNTER : GAUGE;
+      }
+      case OtlpProtoWalker.HISTOGRAM, OtlpProtoWalker.EXPONENTIAL_HISTOGRAM -> {
+        if (!temporalityAccepted(temporality)) {
+          return reject();
+        }
+        metricType = delta ? UNKNOWN : HISTOGRAM_TYPE;
+      }
+      default -> {
+        // aggregationTemporality: "unsupported metric type Empty" (points still set the
+        // resource's timestamps: findMinAndMaxTimestamps runs first, and finds none)
+        return reject();
+      }
+    }
+    if (!metricName(b, nameAt, nameLen)) {
+      return reject();
+    }
+    helpHash = descriptionHash;
+    unitHash = hashOf(b, unitAt, unitLen);
+    unitLength = unitLen;
+    metricKept = true;
+    return true;
+  }
+
+  private boolean temporalityAccepted(int temporality) {
+    return temporality == CUMULATIVE || (temporality == DELTA && limits.otelNativeDeltaIngestion());
+  }
+
+  /**
+   * A metric the translator skips with an error; its points still move the resource's timestamps.
+   */
+  private boolean reject() {
+    rejectedMetrics++;
+    countViolation(Violation.OTLP_PARSE_ERROR, 0);
+    metricKept = false;
+    return true; // its points are read for target_info's timestamps only
+  }
+
+  /** Builds the translated metric name into {@link #name}; false when it translates to nothing. */
+  private boolean metricName(byte[] b, int at, int n) {
+    if (name.length < n + 1) {
+      name = new byte[Math.max(n + 1, 2 * name.length)];
+    }
+    if (utf8Names) {
+      System.arraycopy(b, at, name, 0, n);
+      nameLength = n; // an empty name: no __name__, a missing-metric-name violation
+      return true;
+    }
+    // buildCompliantMetricName: the runs of [a-zA-Z0-9:_] joined with single underscores
+    int out = 0;
+    boolean pending = false;
+    boolean onlyUnderscores = true;
+    for (int i = at; i < at + n; ) {
+      int c = b[i] & 0xff;
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == ':'
+              || c == '_';
+      if (ok) {
+        if (pending && out > 0) {
+          name[out++] = '_';
+        }
+        pending = false;
+        if (out == 0 && c >= '0' && c <= '9') {
+          name[out++] = '_';
+        }
+        name[out++] = (byte) c;
+        onlyUnderscores &= c == '_';
+        i++;
+      } else {
+        pending = true;
+        i += runeLength(c);
+      }
+    }
+    nameLength = out;
+    if (out == 0) {
+      return false; // "normalization for metric ... resulted in empty name"
+    }
+    return !(onlyUnderscores && (out != n || !equalsRange(name, 0, b, at, n)));
+  }
+
+  void endMetric() {
+    if (metricKept && metricAppended) {
+      family(name, 0, nameLength, metricType, helpHash, unitHash, unitLength);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Points
+  // ---------------------------------------------------------------------------------------------
+
+  void startPoint() {
+    point.clear();
+    pointExemplars = 0;
+    pointKeptExemplars = 0;
+  }
+
+  /** An exemplar of the current point: its time, and whether it has a label at all. */
+  void exemplar(long timeNanos, boolean hasLabels) {
+    pointExemplars++;
+    long ms = millis(timeNanos);
+    int perSeries = limits.maxExemplarsPerSeriesPerRequest();
+    if (perSeries > 0 && pointExemplars > perSeries) {
+      return;
+    }
+    if (!hasLabels || ms == 0 || ms > maxTimestamp) {
+      return;
+    }
+    if (pointKeptExemplars == pointExemplarTimes.length) {
+      pointExemplarTimes = Arrays.copyOf(pointExemplarTimes, 2 * pointKeptExemplars);
+    }
+    pointExemplarTimes[pointKeptExemplars++] = ms;
+  }
+
+  /**
+   * The current point is read: its time, flags, explicit buckets (bounds that have a bucket count),
+   * whether it has a sum, its quantiles, and for an exponential histogram its scale.
+   */
+  void endPoint(
+      long timeNanos,
+      int flags,
+      long buckets,
+      boolean hasSum,
+      long quantiles,
+      int scale,
+      long expBuckets) {
+    resourcePoints = true;
+    if (Long.compareUnsigned(timeNanos, earliestNanos) < 0) {
+      earliestNanos = timeNanos;
+    }
+    if (Long.compareUnsigned(timeNanos, latestNanos) > 0) {
+      latestNanos = timeNanos;
+    }
+    if (!metricKept || metricFailed) {
+      return;
+    }
+    if (type == OtlpProtoWalker.EXPONENTIAL_HISTOGRAM && scale < -4) {
+      // "cannot convert exponential to native histogram. Scale must be >= -4": the rest of the
+      // metric is not translated
+      metricFailed = true;
+      rejectedMetrics++;
+      countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      return;
+    }
+    if (point.invalidName()) {
+      metricFailed = true; // a label name that sanitizes to nothing fails the rest of the metric
+      rejectedMetrics++;
+      countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      return;
+    }
+    metricAppended = true;
+    long ts = millis(timeNanos);
+    Labels l = point;
+    l.finish();
+    boolean job = serviceNameLength > 0;
+    boolean instance = instanceLength > 0;
+    int labels = l.count + (nameLength > 0 ? 1 : 0);
+    int longestName = Math.max(l.longestName, nameLength > 0 ? 8 : 0);
+    int longestValue = l.longestValue;
+    if (job) {
+      labels += l.has(JOB) ? 0 : 1;
+      longestName = Math.max(longestName, 3);
+      longestValue = Math.max(longestValue, jobLength());
+    }
+    if (instance) {
+      labels += l.has(INSTANCE) ? 0 : 1;
+      longestName = Math.max(longestName, 8);
+      longestValue = Math.max(longestValue, instanceLength);
+    }
+    switch (type) {
+      case OtlpProtoWalker.GAUGE -> {
+        series(labels, longestName, longestValue, ts, 1, false, false);
+      }
+      case OtlpProtoWalker.SUM -> series(labels, longestName, longestValue, ts, 1, false, true);
+      case OtlpProtoWalker.HISTOGRAM -> {
+        if (nhcb) {
+          series(labels, longestName, longestValue, ts, 1, true, true);
+        } else {
+          int withLe = labels + (l.has(LE) ? 0 : 1);
+          int nameLong = Math.max(longestName, 2);
+          if (hasSum) {
+            series(labels, longestName, longestValue, ts, 1, false, false); // _sum
+          }
+          series(labels, longestName, longestValue, ts, 1, false, false);
+          // every bucket series gets the point's exemplars placed among them
+          series(withLe, nameLong, Math.max(longestValue, 4), ts, buckets + 1, false, true);
+        }
+      }
+      case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
+          series(labels, longestName, longestValue, ts, 1, true, true);
+      case OtlpProtoWalker.SUMMARY -> {
+        series(labels, longestName, longestValue, ts, 1, false, false);
+        series(labels, longestName, longestValue, ts, 1, false, false);
+        if (quantiles > 0) {
+          int withQ = labels + (l.has(QUANTILE) ? 0 : 1);
+          series(
+              withQ,
+              Math.max(longestName, 8),
+              Math.max(longestValue, 24),
+              ts,
+              quantiles,
+              false,
+              false);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /**
+   * {@code count} series of the current point with the same label count and lengths (the le or
+   * quantile values kept short), each holding one sample (or one histogram), validated as
+   * validate.go does; {@code withExemplars} when the point's exemplars are on them.
+   */
+  private void series(
+      int labels,
+      int longestName,
+      int longestValue,
+      long ts,
+      long count,
+      boolean histogram,
+      boolean withExemplars) {
+    int nameValue = nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
+    int value = Math.max(longestValue, nameValue);
+    series += count;
+    if (histogram) {
+      histograms += count;
+    } else {
+      floatSamples += count;
+    }
+    if (withExemplars) {
+      exemplars += pointExemplars;
+    }
+    track(labels, longestName, value);
+    Violation v = nameLength == 0 ? Violation.MISSING_METRIC_NAME : null;
+    if (v == null) {
+      v = labelViolation(labels, endsWithInfo(), longestName, value);
+    }
+    if (v == null) {
+      v = timestampViolation(ts, ts);
+    }
+    if (v != null) {
+      invalid(v, count);
+      if (withExemplars) {
+        dropPointExemplars();
+      }
+      return;
+    }
+    valid(count, ts);
+    if (withExemplars) {
+      keepPointExemplars();
+    }
+  }
+
+  private boolean endsWithInfo() {
+    return nameLength >= 5
+        && name[nameLength - 5] == '_'
+        && name[nameLength - 4] == 'i'
+        && name[nameLength - 3] == 'n'
+        && name[nameLength - 2] == 'f'
+        && name[nameLength - 1] == 'o';
+  }
+
+  private void keepPointExemplars() {
+    if (!limits.exemplarsEnabled()) {
+      exemplarsCleared += pointExemplars;
+      return;
+    }
+    exemplarsDropped += pointExemplars - pointKeptExemplars;
+    for (int i = 0; i < pointKeptExemplars; i++) {
+      if (keptExemplars == exemplarTimes.length) {
+        exemplarTimes = Arrays.copyOf(exemplarTimes, 2 * keptExemplars);
+      }
+      exemplarTimes[keptExemplars++] = pointExemplarTimes[i];
+    }
+  }
+
+  private void dropPointExemplars() {
+    if (limits.exemplarsEnabled()) {
+      exemplarsDropped += pointExemplars;
+    } else {
+      exemplarsCleared += pointExemplars;
+    }
+  }
+
+  /** validate.go validateLabels' count and length checks, in its order. */
+  private Violation labelViolation(int labels, boolean info, int longestName, int longestValue) {
+    int maxLabels = info ? limits.maxLabelNamesPerInfoSeries() : limits.maxLabelNamesPerSeries();
+    if (labels > maxLabels) {
+      actual = labels;
+      return info
+          ? Violation.MAX_LABEL_NAMES_PER_INFO_SERIES
+          : Violation.MAX_LABEL_NAMES_PER_SERIES;
+    }
+    if (longestName > limits.maxLabelNameLength()) {
+      actual = longestName;
+      return Violation.LABEL_NAME_TOO_LONG;
+    }
+    if (longestValue > limits.maxLabelValueLength()
+        && limits.labelValueStrategy() == LabelValueStrategy.ERROR) {
+      actual = longestValue;
+      return Violation.LABEL_VALUE_TOO_LONG;
+    }
+    return null;
+  }
+
+  private long actual;
+
+  private Violation timestampViolation(long earliest, long latest) {
+    if (latest > maxTimestamp) {
+      actual = latest;
+      return Violation.TOO_FAR_IN_FUTURE;
+    }
+    if (earliest < minTimestamp) {
+      actual = earliest;
+      return Violation.TOO_FAR_IN_PAST;
+    }
+    return null;
+  }
+
+  private void track(int labels, int longestName, int longestValue) {
+    maxLabelsPerSeries = Math.max(maxLabelsPerSeries, labels);
+    maxLabelNameLength = Math.max(maxLabelNameLength, longestName);
+    maxLabelValueLength = Math.max(maxLabelValueLength, longestValue);
+  }
+
+  private void invalid(Violation v, long samples) {
+    invalidSeries++;
+    droppedSamples += samples;
+    countViolation(v, actual);
+  }
+
+  private void countViolation(Violation v, long value) {
+    violations[v.ordinal()]++;
+    if (firstViolation == null) {
+      firstViolation = v;
+      firstActual = value;
+    }
+  }
+
+  private void valid(long samples, long earliestMs) {
+    validSamples += samples;
+    earliestSample = Math.min(earliestSample, earliestMs);
+  }
+
+  /**
+   * A metric family that produced a sample: a metadata entry when it is new in this request or its
+   * type, help or unit changed ({@code otlpappender} {@code appendMetadata}), then validated as
+   * {@code cleanAndValidateMetadata}.
+   */
+  private void family(byte[] b, int at, int n, int mtype, long help, long unit, int unitLen) {
+    if (!families.changed(b, at, n, mtype, help, unit)) {
+      return;
+    }
+    metadata++;
+    maxMetadataLength = Math.max(maxMetadataLength, Math.max(n, unitLen));
+    Violation v = null;
+    long value = 0;
+    if (n == 0 && limits.enforceMetadataMetricName()) {
+      v = Violation.METADATA_MISSING_METRIC_NAME;
+    } else if (n > limits.maxMetadataLength()) {
+      v = Violation.METADATA_METRIC_NAME_TOO_LONG;
+      value = n;
+    } else if (unitLen > limits.maxMetadataLength()) {
+      v = Violation.METADATA_UNIT_TOO_LONG;
+      value = unitLen;
+    }
+    if (v == null) {
+      validMetadata++;
+      return;
+    }
+    invalidMetadata++;
+    violations[v.ordinal()]++;
+    if (firstMetadataViolation == null) {
+      firstMetadataViolation = v;
+      firstMetadataActual = value;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The result
+  // ---------------------------------------------------------------------------------------------
+
+  WriteRequestStats stats(long compressedBytes, long uncompressedBytes) {
+    long minExemplar = 0;
+    if (earliestSample != Long.MAX_VALUE) {
+      minExemplar = earliestSample - EXEMPLAR_MAX_AGE_MILLIS;
+      if (limits.pastGraceMillis() > 0) {
+        minExemplar = Math.max(minExemplar, minTimestamp);
+      }
+    }
+    long validExemplars = 0;
+    for (int i = 0; i < keptExemplars; i++) {
+      if (exemplarTimes[i] >= minExemplar) {
+        validExemplars++;
+      }
+    }
+    long dropped = exemplarsDropped + keptExemplars - validExemplars;
+    long samples = validSamples;
+    long meta = validMetadata;
+    long kept = validExemplars;
+    if (samples == 0 && series == 0 && rejectedMetrics > 0) {
+      // otelMetricsToSeriesAndMetadata: nothing translated and an error: 400, nothing pushed
+      meta = 0;
+      kept = 0;
+    }
+    return new WriteRequestStats(
+        Protocol.OTLP,
+        compressedBytes,
+        uncompressedBytes,
+        series,
+        floatSamples,
+        histograms,
+        exemplars,
+        metadata,
+        maxLabelsPerSeries,
+        maxLabelNameLength,
+        maxLabelValueLength,
+        maxMetadataLength,
+        samples,
+        kept,
+        meta,
+        invalidSeries + rejectedMetrics,
+        droppedSamples,
+        0,
+        0,
+        exemplarsCleared,
+        dropped,
+        invalidMetadata,
+        violations.clone(),
+        firstViolation != null ? firstViolation : firstMetadataViolation,
+        firstViolation != null ? firstActual : firstMetadataActual,
+        null,
+        null);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+  // ---------------------------------------------------------------------------------------------
+
+  /** ns to ms as Go's {@code int64(ns) / 1e6}: a signed division, truncated toward zero. */
+  static long millis(long nanos) {
+    return nanos / 1_000_000L;
+  }
+
+  static int runeLength(int lead) {
+    if (lead < 0x80) {
+      return 1;
+    }
+    if (lead >= 0xf0) {
+      return 4;
+    }
+    if (lead >= 0xe0) {
+      return 3;
+    }
+    return lead >= 0xc0 ? 2 : 1;
+  }
+
+  private static boolean equals(byte[] b, int at, int n, byte[] s) {
+    return n == s.length && equalsRange(b, at, s, 0, n);
+  }
+
+  private static boolean equalsRange(byte[] a, int ai, byte[] b, int bi, int n) {
+    return Arrays.equals(a, ai, ai + n, b, bi, bi + n);
+  }
+
+  static long hashOf(byte[] b) {
+    return hashOf(b, 0, b.length);
+  }
+
+  static long hashOf(byte[] b, int at, int n) {
+    long h = 1125899906842597L + n;
+    for (int i = at; i < at + n; i++) {
+      h = 31 * h + b[i];
+    }
+    return h;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * The attributes of one point (or resource), as the labels they become: sanitized names, the ones
+   * that collide merged (values joined with {@code ;}), empty values left out.
+   */
+  final class Labels {
+    private int n;
+    private byte[][] keyBufs = new byte[16][];
+    private int[] keyAt = new int[16];
+    private int[] keyLen = new int[16];
+    private int[] valueLen = new int[16];
+    private long[] nameHash = new long[16];
+    private int[] sanitizedLen = new int[16];
+    private boolean badName;
+    private long valuesHash;
+    int count;
+    int longestName;
+    int longestValue;
+
+    void clear() {
+      n = 0;
+      badName = false;
+      valuesHash = 0;
+    }
+
+    void add(byte[] kb, int ka, int kl, int vl, long valueHash) {
+      if (vl == 0) {
+        return; // an empty value: the label is dropped
+      }
+      if (n == keyAt.length) {
+        int m = 2 * n;
+        keyBufs = Arrays.copyOf(keyBufs, m);
+        keyAt = Arrays.copyOf(keyAt, m);
+        keyLen = Arrays.copyOf(keyLen, m);
+        valueLen = Arrays.copyOf(valueLen, m);
+        nameHash = Arrays.copyOf(nameHash, m);
+        sanitizedLen = Arrays.copyOf(sanitizedLen, m);
+      }
+      keyBufs[n] = kb;
+      keyAt[n] = ka;
+      keyLen[n] = kl;
+      valueLen[n] = vl;
+      int sl = sanitizedLength(kb, ka, kl);
+      if (sl < 0) {
+        badName = true;
+      }
+      sanitizedLen[n] = sl;
+      nameHash[n] = sanitizedHash(kb, ka, kl);
+      valuesHash += (valueHash * 0x9E3779B97F4A7C15L) ^ nameHash[n]; // order-free
+      n++;
+    }
+
+    /** Whether a key sanitizes to an invalid label name (empty, or underscores only). */
+    boolean invalidName() {
+      return badName;
+    }
+
+    /** Merges the colliding names and computes the count and the longest name and value. */
+    void finish() {
+      count = 0;
+      longestName = 0;
+      longestValue = 0;
+      for (int i = 0; i < n; i++) {
+        if (valueLen[i] < 0) {
+          continue; // merged into an earlier one
+        }
+        int value = valueLen[i];
+        for (int j = i + 1; j < n; j++) {
+          if (valueLen[j] >= 0 && nameHash[j] == nameHash[i] && sameName(i, j)) {
+            value += 1 + valueLen[j]; // joined with ';'
+            valueLen[j] = -1;
+          }
+        }
+        count++;
+        longestName = Math.max(longestName, Math.max(sanitizedLen[i], 0));
+        longestValue = Math.max(longestValue, value);
+      }
+    }
+
+    /** Whether one of the labels is named {@code s} (after {@link #finish}). */
+    boolean has(byte[] s) {
+      long h = sanitizedHash(s, 0, s.length);
+      for (int i = 0; i < n; i++) {
+        if (valueLen[i] >= 0 && nameHash[i] == h && sanitizedLen[i] == s.length) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** A hash of the label set, for target_info's one sample per labels and time. */
+    long hash() {
+      return valuesHash;
+    }
+
+    private boolean sameName(int i, int j) {
+      return sanitizedLen[i] == sanitizedLen[j]
+          && sanitizedEquals(keyBufs[i], keyAt[i], keyLen[i], keyBufs[j], keyAt[j], keyLen[j]);
+    }
+  }
+
+  /**
+   * The length of a label name once sanitized ({@code LabelNamer.Build}), -1 when it is invalid.
+   */
+  private int sanitizedLength(byte[] b, int at, int n) {
+    if (n == 0) {
+      return -1;
+    }
+    int runes = 0;
+    boolean underscores = true;
+    for (int i = at; i < at + n; ) {
+      int c = b[i] & 0xff;
+      underscores &= c == '_' || (!utf8Names && !alnum(c));
+      runes++;
+      i += utf8Names ? 1 : runeLength(c);
+    }
+    if (underscores) {
+      return -1;
+    }
+    if (utf8Names) {
+      return n;
+    }
+    int first = b[at] & 0xff;
+    if (first >= '0' && first <= '9') {
+      return runes + 4; // key_
+    }
+    if (first == '_' && !(n > 1 && b[at + 1] == '_')) {
+      return runes + 3; // key
+    }
+    return runes;
+  }
+
+  private long sanitizedHash(byte[] b, int at, int n) {
+    long h = 7;
+    int first = n > 0 ? b[at] & 0xff : 0;
+    if (!utf8Names && first >= '0' && first <= '9') {
+      h = 31 * h + 1;
+    }
+    for (int i = at; i < at + n; ) {
+      int c = b[i] & 0xff;
+      if (utf8Names) {
+        h = 31 * h + c;
+        i++;
+      } else {
+        h = 31 * h + (alnum(c) ? c : '_');
+        i += runeLength(c);
+      }
+    }
+    return h;
+  }
+
+  private boolean sanitizedEquals(byte[] a, int ai, int an, byte[] b, int bi, int bn) {
+    int i = ai;
+    int j = bi;
+    while (i < ai + an && j < bi + bn) {
+      int c = a[i] & 0xff;
+      int d = b[j] & 0xff;
+      int sc = utf8Names || alnum(c) ? c : '_';
+      int sd = utf8Names || alnum(d) ? d : '_';
+      if (sc != sd) {
+        return false;
+      }
+      i += utf8Names ? 1 : runeLength(c);
+      j += utf8Names ? 1 : runeLength(d);
+    }
+    return i == ai + an && j == bi + bn;
+  }
+
+  private static boolean alnum(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  /**
+   * The metric families of one request with their last type, help and unit: an open-addressing
+   * table over copies of the names, reused.
+   */
+  private static final class Families {
+    private byte[] names = new byte[4096];
+    private int used;
+    private int[] at = new int[64];
+    private int[] len = new int[64];
+    private long[] hashes = new long[64];
+    private long[] meta = new long[64];
+    private int size;
+
+    void clear() {
+      used = 0;
+      size = 0;
+      Arrays.fill(len, -1);
+    }
+
+    /** Records the family's (type, help, unit); true when it is new or they changed. */
+    boolean changed(byte[] b, int from, int n, int type, long help, long unit) {
+      long h = hashOf(b, from, n);
+      long m = (help * 31 + unit) * 31 + type;
+      int mask = len.length - 1;
+      int i = (int) (h ^ (h >>> 32)) & mask;
+      while (len[i] >= 0) {
+        if (hashes[i] == h && len[i] == n && equalsRange(names, at[i], b, from, n)) {
+          if (meta[i] == m) {
+            return false;
+          }
+          meta[i] = m;
+          return true;
+        }
+        i = (i + 1) & mask;
+      }
+      if (used + n > names.length) {
+        names = Arrays.copyOf(names, Math.max(2 * names.length, used + n));
+      }
+      System.arraycopy(b, from, names, used, n);
+      at[i] = used;
+      len[i] = n;
+      hashes[i] = h;
+      meta[i] = m;
+      used += n;
+      if (++size * 2 > len.length) {
+        grow();
+      }
+      return true;
+    }
+
+    private void grow() {
+      int[] oldAt = at;
+      int[] oldLen = len;
+      long[] oldHashes = hashes;
+      long[] oldMeta = meta;
+      int cap = 2 * oldLen.length;
+      at = new int[cap];
+      len = new int[cap];
+      hashes = new long[cap];
+      meta = new long[cap];
+      Arrays.fill(len, -1);
+      int mask = cap - 1;
+      for (int k = 0; k < oldLen.length; k++) {
+        if (oldLen[k] >= 0) {
+          int i = (int) (oldHashes[k] ^ (oldHashes[k] >>> 32)) & mask;
+          while (len[i] >= 0) {
+            i = (i + 1) & mask;
+          }
+          at[i] = oldAt[k];
+          len[i] = oldLen[k];
+          hashes[i] = oldHashes[k];
+          meta[i] = oldMeta[k];
+        }
+      }
+    }
+  }
+}

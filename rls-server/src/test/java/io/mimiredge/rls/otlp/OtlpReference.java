@@ -1,0 +1,353 @@
+package io.mimiredge.rls.otlp;
+
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An independent reading of Mimir's OTLP translation for the tests: the request decoded with
+ * OpenTelemetry's generated classes, then translated into real label maps (strings, sorted, with
+ * collisions joined) as {@code prometheusremotewrite}'s {@code createAttributes}, {@code
+ * addResourceTargetInfo} and {@code otlpappender} do, and counted. Only Mimir's default settings
+ * (legacy names, no suffixes, no promotion) with a choice of {@code nhcb} and {@code delta}, and
+ * default validation limits (30 labels, 80 for info series, 1024/2048 bytes).
+ */
+final class OtlpReference {
+  long series;
+  long floatSamples;
+  long histograms;
+  long exemplars;
+  long metadata;
+  long validSamples;
+  long rejectedMetrics;
+  long invalidSeries;
+  int maxLabels;
+  int maxLabelValueLength;
+
+  /** The translated series: labels to sample count, for debugging a mismatch. */
+  final Map<Map<String, String>, Long> seriesSamples = new LinkedHashMap<>();
+
+  private final boolean nhcb;
+  private final boolean delta;
+  private final Map<String, String> families = new LinkedHashMap<>();
+  private final Set<String> targetInfoSeen = new HashSet<>();
+
+  OtlpReference(boolean nhcb, boolean delta) {
+    this.nhcb = nhcb;
+    this.delta = delta;
+  }
+
+  static OtlpReference of(ExportMetricsServiceRequest r) {
+    return of(r, false, false);
+  }
+
+  static OtlpReference of(ExportMetricsServiceRequest r, boolean nhcb, boolean delta) {
+    OtlpReference ref = new OtlpReference(nhcb, delta);
+    for (ResourceMetrics rm : r.getResourceMetricsList()) {
+      ref.resource(rm);
+    }
+    return ref;
+  }
+
+  private void resource(ResourceMetrics rm) {
+    Map<String, String> resource = new LinkedHashMap<>();
+    for (KeyValue kv : rm.getResource().getAttributesList()) {
+      resource.putIfAbsent(kv.getKey(), asString(kv.getValue()));
+    }
+    Long earliest = null;
+    Long latest = null;
+    for (ScopeMetrics sm : rm.getScopeMetricsList()) {
+      for (Metric m : sm.getMetricsList()) {
+        for (long t : times(m)) {
+          earliest = earliest == null || Long.compareUnsigned(t, earliest) < 0 ? t : earliest;
+          latest = latest == null || Long.compareUnsigned(t, latest) > 0 ? t : latest;
+        }
+        metric(m, resource);
+      }
+    }
+    if (earliest != null) {
+      targetInfo(resource, earliest, latest);
+    }
+  }
+
+  private static List<Long> times(Metric m) {
+    List<Long> out = new ArrayList<>();
+    switch (m.getDataCase()) {
+      case GAUGE -> m.getGauge().getDataPointsList().forEach(p -> out.add(p.getTimeUnixNano()));
+      case SUM -> m.getSum().getDataPointsList().forEach(p -> out.add(p.getTimeUnixNano()));
+      case HISTOGRAM ->
+          m.getHistogram().getDataPointsList().forEach(p -> out.add(p.getTimeUnixNano()));
+      case EXPONENTIAL_HISTOGRAM ->
+          m.getExponentialHistogram()
+              .getDataPointsList()
+              .forEach(p -> out.add(p.getTimeUnixNano()));
+      case SUMMARY -> m.getSummary().getDataPointsList().forEach(p -> out.add(p.getTimeUnixNano()));
+      default -> {}
+    }
+    return out;
+  }
+
+  private void metric(Metric m, Map<String, String> resource) {
+    AggregationTemporality t =
+        switch (m.getDataCase()) {
+          case SUM -> m.getSum().getAggregationTemporality();
+          case HISTOGRAM -> m.getHistogram().getAggregationTemporality();
+          case EXPONENTIAL_HISTOGRAM -> m.getExponentialHistogram().getAggregationTemporality();
+          default -> null;
+        };
+    if (m.getDataCase() == Metric.DataCase.DATA_NOT_SET
+        || (t != null
+            && t != AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE
+            && !(delta && t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA))) {
+      rejectedMetrics++;
+      return;
+    }
+    String name = metricName(m.getName());
+    if (name == null) {
+      rejectedMetrics++;
+      return;
+    }
+    boolean isDelta = t == AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA;
+    String type =
+        switch (m.getDataCase()) {
+          case GAUGE -> "gauge";
+          case SUM -> isDelta ? "unknown" : m.getSum().getIsMonotonic() ? "counter" : "gauge";
+          case SUMMARY -> "summary";
+          default -> isDelta ? "unknown" : "histogram";
+        };
+    long before = series;
+    switch (m.getDataCase()) {
+      case GAUGE -> {
+        for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
+          add(labels(p.getAttributesList(), resource, name), 1, false, 0);
+        }
+      }
+      case SUM -> {
+        for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+          add(labels(p.getAttributesList(), resource, name), 1, false, p.getExemplarsCount());
+        }
+      }
+      case HISTOGRAM -> {
+        for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
+          if (nhcb) {
+            add(labels(p.getAttributesList(), resource, name), 1, true, p.getExemplarsCount());
+            continue;
+          }
+          if (p.hasSum()) {
+            add(labels(p.getAttributesList(), resource, name + "_sum"), 1, false, 0);
+          }
+          add(labels(p.getAttributesList(), resource, name + "_count"), 1, false, 0);
+          int b = Math.min(p.getExplicitBoundsCount(), p.getBucketCountsCount());
+          List<Exemplar> ex = new ArrayList<>(p.getExemplarsList());
+          for (int i = 0; i <= b; i++) {
+            Map<String, String> l = labels(p.getAttributesList(), resource, name + "_bucket");
+            l.put("le", i < b ? Double.toString(p.getExplicitBounds(i)) : "+Inf");
+            // exemplars go to the first bucket whose bound holds them, the rest to +Inf
+            double bound = i < b ? p.getExplicitBounds(i) : Double.POSITIVE_INFINITY;
+            int here = 0;
+            while (!ex.isEmpty() && ex.get(0).getAsDouble() <= bound) {
+              ex.remove(0);
+              here++;
+            }
+            add(l, 1, false, here);
+          }
+        }
+      }
+      case EXPONENTIAL_HISTOGRAM -> {
+        for (var p : m.getExponentialHistogram().getDataPointsList()) {
+          if (p.getScale() < -4) {
+            rejectedMetrics++;
+            break;
+          }
+          add(labels(p.getAttributesList(), resource, name), 1, true, p.getExemplarsCount());
+        }
+      }
+      case SUMMARY -> {
+        for (var p : m.getSummary().getDataPointsList()) {
+          add(labels(p.getAttributesList(), resource, name + "_sum"), 1, false, 0);
+          add(labels(p.getAttributesList(), resource, name + "_count"), 1, false, 0);
+          for (var q : p.getQuantileValuesList()) {
+            Map<String, String> l = labels(p.getAttributesList(), resource, name);
+            l.put("quantile", Double.toString(q.getQuantile()));
+            add(l, 1, false, 0);
+          }
+        }
+      }
+      default -> throw new AssertionError();
+    }
+    if (series > before) {
+      family(name, type + "|" + m.getDescription() + "|" + m.getUnit());
+    }
+  }
+
+  private void family(String name, String meta) {
+    String last = families.put(name, meta);
+    if (!meta.equals(last)) {
+      metadata++;
+    }
+  }
+
+  private void targetInfo(Map<String, String> resource, long earliest, long latest) {
+    int nonIdentifying = 0;
+    Map<String, String> attrs = new LinkedHashMap<>();
+    for (var e : resource.entrySet()) {
+      if (!IDENTIFYING.contains(e.getKey())) {
+        nonIdentifying++;
+        attrs.put(e.getKey(), e.getValue());
+      }
+    }
+    if (nonIdentifying == 0) {
+      return;
+    }
+    Map<String, String> l = sanitize(attrs);
+    identity(l, resource);
+    if (!l.containsKey("job") && !l.containsKey("instance")) {
+      return;
+    }
+    l.put("__name__", "target_info");
+    long n = 0;
+    for (long t = earliest; t < latest; t += 150_000_000_000L) {
+      n += targetInfoSeen.add(l + "@" + Math.floorDiv(t, 1_000_000L)) ? 1 : 0;
+    }
+    n += targetInfoSeen.add(l + "@" + Math.floorDiv(latest, 1_000_000L)) ? 1 : 0;
+    if (n > 0) {
+      add(l, n, false, 0);
+      family("target_info", "gauge|Target metadata|");
+    }
+  }
+
+  private static final Set<String> IDENTIFYING =
+      Set.of("service.name", "service.namespace", "service.instance.id");
+
+  private void add(Map<String, String> labels, long samples, boolean histogram, long ex) {
+    series++;
+    if (histogram) {
+      histograms += samples;
+    } else {
+      floatSamples += samples;
+    }
+    exemplars += ex;
+    seriesSamples.merge(labels, samples, Long::sum);
+    int longest = labels.values().stream().mapToInt(v -> utf8(v)).max().orElse(0);
+    maxLabels = Math.max(maxLabels, labels.size());
+    maxLabelValueLength = Math.max(maxLabelValueLength, longest);
+    String name = labels.get("__name__");
+    int max = name.endsWith("_info") ? 80 : 30;
+    if (labels.size() > max || longest > 2048) {
+      invalidSeries++;
+    } else {
+      validSamples += samples;
+    }
+  }
+
+  private Map<String, String> labels(
+      List<KeyValue> attributes, Map<String, String> resource, String name) {
+    Map<String, String> raw = new LinkedHashMap<>();
+    for (KeyValue kv : attributes) {
+      if (!kv.getKey().equals("__name__")) {
+        raw.putIfAbsent(kv.getKey(), asString(kv.getValue()));
+      }
+    }
+    Map<String, String> l = sanitize(raw);
+    identity(l, resource);
+    l.put("__name__", name);
+    return l;
+  }
+
+  /** Sanitized names, sorted by raw key; colliding names joined with ';'; empty values out. */
+  private static Map<String, String> sanitize(Map<String, String> raw) {
+    Map<String, String> out = new TreeMap<>();
+    for (var e : new TreeMap<>(raw).entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      out.merge(labelName(e.getKey()), e.getValue(), (a, b) -> a + ";" + b);
+    }
+    return out;
+  }
+
+  private static void identity(Map<String, String> l, Map<String, String> resource) {
+    String name = resource.get("service.name");
+    String ns = resource.get("service.namespace");
+    String instance = resource.get("service.instance.id");
+    if (name != null && !name.isEmpty()) {
+      l.put("job", ns != null && !ns.isEmpty() ? ns + "/" + name : name);
+    }
+    if (instance != null && !instance.isEmpty()) {
+      l.put("instance", instance);
+    }
+  }
+
+  /** LabelNamer.Build with Mimir's defaults. */
+  static String labelName(String key) {
+    StringBuilder b = new StringBuilder();
+    key.codePoints()
+        .forEach(c -> b.append((c < 128 && Character.isLetterOrDigit(c)) ? (char) c : '_'));
+    String s = b.toString();
+    if (Character.isDigit(s.charAt(0))) {
+      s = "key_" + s;
+    } else if (s.startsWith("_") && !s.startsWith("__")) {
+      s = "key" + s;
+    }
+    return s;
+  }
+
+  /** buildCompliantMetricName without suffixes; null when the name translates to nothing. */
+  static String metricName(String name) {
+    List<String> fields = new ArrayList<>();
+    StringBuilder f = new StringBuilder();
+    for (int c : name.codePoints().toArray()) {
+      if (c < 128 && (Character.isLetterOrDigit(c) || c == '_' || c == ':')) {
+        f.append((char) c);
+      } else if (f.length() > 0) {
+        fields.add(f.toString());
+        f.setLength(0);
+      }
+    }
+    if (f.length() > 0) {
+      fields.add(f.toString());
+    }
+    String s = String.join("_", fields);
+    if (s.isEmpty()) {
+      return null;
+    }
+    if (Character.isDigit(s.charAt(0))) {
+      s = "_" + s;
+    }
+    if (s.chars().allMatch(c -> c == '_') && !s.equals(name)) {
+      return null;
+    }
+    return s;
+  }
+
+  static String asString(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
+      case INT_VALUE -> Long.toString(v.getIntValue());
+      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+      case BYTES_VALUE ->
+          java.util.Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
+      case ARRAY_VALUE, KVLIST_VALUE -> "[...]";
+      default -> "";
+    };
+  }
+
+  private static int utf8(String s) {
+    return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+}

@@ -1,0 +1,543 @@
+package io.mimiredge.rls.otlp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.luben.zstd.Zstd;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.JsonFormat;
+import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.ValidationLimits;
+import io.mimiredge.rls.remotewrite.Violation;
+import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.common.v1.AnyValue;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.AggregationTemporality;
+import io.opentelemetry.proto.metrics.v1.Exemplar;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogram;
+import io.opentelemetry.proto.metrics.v1.ExponentialHistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Gauge;
+import io.opentelemetry.proto.metrics.v1.Histogram;
+import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
+import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import io.opentelemetry.proto.metrics.v1.Sum;
+import io.opentelemetry.proto.metrics.v1.Summary;
+import io.opentelemetry.proto.metrics.v1.SummaryDataPoint;
+import io.opentelemetry.proto.resource.v1.Resource;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.GZIPOutputStream;
+import net.jpountz.lz4.LZ4FrameOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The OTLP scanner against {@link OtlpReference} (OpenTelemetry's generated classes and a separate
+ * reading of Mimir's translation), for each rule of the translation, each format and encoding, and
+ * every refusal of {@code pkg/distributor/otel.go}.
+ */
+class OtlpScannerTest {
+  static final long NOW_NANOS = 1_764_600_000_000_000_000L; // 2025-12-01
+  static final long NOW = NOW_NANOS / 1_000_000;
+  static final String PB = "application/x-protobuf";
+  static final String JSON = "application/json";
+
+  final OtlpScanner scanner = new OtlpScanner(1 << 20);
+
+  // ---- builders ----
+
+  static KeyValue attr(String k, String v) {
+    return KeyValue.newBuilder()
+        .setKey(k)
+        .setValue(AnyValue.newBuilder().setStringValue(v))
+        .build();
+  }
+
+  static KeyValue attr(String k, long v) {
+    return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setIntValue(v)).build();
+  }
+
+  static Resource resource(KeyValue... attrs) {
+    return Resource.newBuilder().addAllAttributes(Arrays.asList(attrs)).build();
+  }
+
+  static NumberDataPoint number(long t, double v, KeyValue... attrs) {
+    return NumberDataPoint.newBuilder()
+        .setTimeUnixNano(t)
+        .setAsDouble(v)
+        .addAllAttributes(Arrays.asList(attrs))
+        .build();
+  }
+
+  static Exemplar exemplar(long t, double v) {
+    return Exemplar.newBuilder()
+        .setTimeUnixNano(t)
+        .setAsDouble(v)
+        .setTraceId(ByteString.copyFrom(new byte[16]))
+        .setSpanId(ByteString.copyFrom(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}))
+        .build();
+  }
+
+  static Metric gauge(String name, NumberDataPoint... points) {
+    return Metric.newBuilder()
+        .setName(name)
+        .setGauge(Gauge.newBuilder().addAllDataPoints(Arrays.asList(points)))
+        .build();
+  }
+
+  static Metric sum(String name, AggregationTemporality t, NumberDataPoint... points) {
+    return Metric.newBuilder()
+        .setName(name)
+        .setSum(
+            Sum.newBuilder()
+                .setAggregationTemporality(t)
+                .setIsMonotonic(true)
+                .addAllDataPoints(Arrays.asList(points)))
+        .build();
+  }
+
+  static HistogramDataPoint histogramPoint(long t, boolean withSum, int bounds) {
+    HistogramDataPoint.Builder p = HistogramDataPoint.newBuilder().setTimeUnixNano(t).setCount(3);
+    if (withSum) {
+      p.setSum(4.5);
+    }
+    for (int i = 0; i < bounds; i++) {
+      p.addExplicitBounds(i + 0.5);
+      p.addBucketCounts(1);
+    }
+    p.addBucketCounts(0);
+    return p.build();
+  }
+
+  static Metric histogram(String name, AggregationTemporality t, HistogramDataPoint... points) {
+    return Metric.newBuilder()
+        .setName(name)
+        .setHistogram(
+            Histogram.newBuilder()
+                .setAggregationTemporality(t)
+                .addAllDataPoints(Arrays.asList(points)))
+        .build();
+  }
+
+  static Metric exponential(String name, int scale, long t) {
+    return Metric.newBuilder()
+        .setName(name)
+        .setExponentialHistogram(
+            ExponentialHistogram.newBuilder()
+                .setAggregationTemporality(
+                    AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE)
+                .addDataPoints(
+                    ExponentialHistogramDataPoint.newBuilder()
+                        .setTimeUnixNano(t)
+                        .setScale(scale)
+                        .setCount(2)
+                        .setPositive(
+                            ExponentialHistogramDataPoint.Buckets.newBuilder()
+                                .addBucketCounts(1)
+                                .addBucketCounts(1))))
+        .build();
+  }
+
+  static Metric summary(String name, long t, int quantiles) {
+    SummaryDataPoint.Builder p = SummaryDataPoint.newBuilder().setTimeUnixNano(t).setCount(1);
+    for (int i = 0; i < quantiles; i++) {
+      p.addQuantileValues(
+          SummaryDataPoint.ValueAtQuantile.newBuilder().setQuantile(i / 10.0).setValue(i));
+    }
+    return Metric.newBuilder()
+        .setName(name)
+        .setSummary(Summary.newBuilder().addDataPoints(p))
+        .build();
+  }
+
+  static ExportMetricsServiceRequest request(Resource r, Metric... metrics) {
+    return ExportMetricsServiceRequest.newBuilder()
+        .addResourceMetrics(
+            ResourceMetrics.newBuilder()
+                .setResource(r)
+                .addScopeMetrics(ScopeMetrics.newBuilder().addAllMetrics(Arrays.asList(metrics))))
+        .build();
+  }
+
+  static final Resource SERVICE =
+      resource(
+          attr("service.name", "checkout"),
+          attr("service.instance.id", "pod-1"),
+          attr("host.name", "node-7"));
+
+  /** Every type once: what the SDK sends for one collection. */
+  static ExportMetricsServiceRequest everyType() {
+    long t = NOW_NANOS;
+    return request(
+        SERVICE,
+        gauge("queue.depth", number(t, 3, attr("queue", "a")), number(t, 4, attr("queue", "b"))),
+        sum(
+            "http.requests",
+            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+            number(t, 10, attr("code", 200)).toBuilder().addExemplars(exemplar(t, 1)).build()),
+        histogram(
+            "http.duration",
+            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+            histogramPoint(t, true, 3),
+            histogramPoint(t, false, 5).toBuilder().addAttributes(attr("route", "/x")).build()),
+        exponential("rpc.size", 2, t),
+        summary("gc.pause", t, 3));
+  }
+
+  WriteRequestStats scan(byte[] body, String type, String encoding, ValidationLimits limits)
+      throws RemoteWriteException {
+    return scanner.scan(body, 0, body.length, type, encoding, limits, NOW);
+  }
+
+  WriteRequestStats scan(ExportMetricsServiceRequest r) throws RemoteWriteException {
+    return scan(r.toByteArray(), PB, null, ValidationLimits.MIMIR_DEFAULTS);
+  }
+
+  static void assertMatches(WriteRequestStats s, OtlpReference ref) {
+    assertThat(s.series()).as("series %s", ref.seriesSamples).isEqualTo(ref.series);
+    assertThat(s.floatSamples()).as("float samples").isEqualTo(ref.floatSamples);
+    assertThat(s.histograms()).as("histograms").isEqualTo(ref.histograms);
+    assertThat(s.exemplars()).as("exemplars").isEqualTo(ref.exemplars);
+    assertThat(s.metadata()).as("metadata").isEqualTo(ref.metadata);
+    assertThat(s.validSamples()).as("valid samples").isEqualTo(ref.validSamples);
+    assertThat(s.maxLabelsPerSeries()).as("labels").isEqualTo(ref.maxLabels);
+    assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(ref.rejectedMetrics);
+  }
+
+  // ---- the translation's counts ----
+
+  @Test
+  void everyTypeCountsAsMimirsTranslation() throws Exception {
+    ExportMetricsServiceRequest r = everyType();
+    WriteRequestStats s = scan(r);
+    OtlpReference ref = OtlpReference.of(r);
+    assertMatches(s, ref);
+    // gauge 2 + sum 1 + histograms (1+1+4) + (1+6) + summary 2+3 + target_info 1
+    assertThat(s.floatSamples()).isEqualTo(2 + 1 + 6 + 7 + 5 + 1);
+    assertThat(s.histograms()).isEqualTo(1);
+    // one entry per family (5) and target_info; exemplars cleared (limit 0)
+    assertThat(s.metadata()).isEqualTo(6);
+    assertThat(s.items()).isEqualTo(22 + 1 + 6);
+    assertThat(s.exemplarsCleared()).isEqualTo(1);
+    assertThat(s.protocol().label()).isEqualTo("otlp");
+  }
+
+  @Test
+  void exemplarsCountWhenTheTenantKeepsThem() throws Exception {
+    ExportMetricsServiceRequest r = everyType();
+    WriteRequestStats s =
+        scan(
+            r.toByteArray(),
+            PB,
+            null,
+            ValidationLimits.builder().maxGlobalExemplarsPerUser(10).build());
+    assertThat(s.validExemplars()).isEqualTo(1);
+    assertThat(s.items()).isEqualTo(22 + 1 + 1 + 6);
+  }
+
+  @Test
+  void nativeHistogramsWithCustomBucketsCountOnePerPoint() throws Exception {
+    ExportMetricsServiceRequest r = everyType();
+    WriteRequestStats s =
+        scan(r.toByteArray(), PB, null, ValidationLimits.builder().otel(true, false).build());
+    assertMatches(s, OtlpReference.of(r, true, false));
+    assertThat(s.histograms()).isEqualTo(1 + 2);
+  }
+
+  @Test
+  void deltaIsSkippedUnlessNativeDeltaIngestion() throws Exception {
+    long t = NOW_NANOS;
+    ExportMetricsServiceRequest r =
+        request(
+            SERVICE,
+            sum("a", AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA, number(t, 1)),
+            sum("b", AggregationTemporality.AGGREGATION_TEMPORALITY_UNSPECIFIED, number(t, 1)),
+            gauge("c", number(t, 1)));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(2);
+    assertThat(s.validSamples()).isEqualTo(1 + 1); // c and target_info
+    assertThat(s.firstViolation()).isEqualTo(Violation.OTLP_PARSE_ERROR);
+    WriteRequestStats withDelta =
+        scan(r.toByteArray(), PB, null, ValidationLimits.builder().otel(false, true).build());
+    assertMatches(withDelta, OtlpReference.of(r, false, true));
+    assertThat(withDelta.validSamples()).isEqualTo(3); // unspecified is always refused
+  }
+
+  @Test
+  void targetInfoRepeatsEveryTwoAndAHalfMinutesOverTheResourcesSpan() throws Exception {
+    long t = NOW_NANOS - 600_000_000_000L; // 10 minutes before
+    ExportMetricsServiceRequest r =
+        request(SERVICE, gauge("g", number(t, 1), number(NOW_NANOS, 2, attr("x", "y"))));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.floatSamples()).isEqualTo(2 + 5); // 0, 2.5, 5, 7.5 min, then the latest
+  }
+
+  @Test
+  void noTargetInfoWithOnlyIdentifyingAttributesOrWithoutJobAndInstance() throws Exception {
+    long t = NOW_NANOS;
+    for (Resource res :
+        new Resource[] {
+          resource(attr("service.name", "a"), attr("service.instance.id", "b")),
+          resource(attr("host.name", "x")),
+          resource()
+        }) {
+      ExportMetricsServiceRequest r = request(res, gauge("g", number(t, 1)));
+      WriteRequestStats s = scan(r);
+      assertMatches(s, OtlpReference.of(r));
+      assertThat(s.floatSamples()).as("%s", res).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void collidingAttributeKeysAreOneLabelAndTheCountIncludesJobInstanceAndName() throws Exception {
+    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(NOW_NANOS);
+    p.addAttributes(attr("a.b", "1"))
+        .addAttributes(attr("a_b", "2"))
+        .addAttributes(attr("1x", "3"));
+    p.addAttributes(attr("_y", "4")).addAttributes(attr("empty", ""));
+    ExportMetricsServiceRequest r = request(SERVICE, gauge("g", p.build()));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    // a_b, key_1x, key_y, job, instance, __name__ (target_info has host_name, job, instance, name)
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(6);
+  }
+
+  @Test
+  void aSeriesOverTheLabelLimitIsInvalid() throws Exception {
+    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(NOW_NANOS);
+    for (int i = 0; i < 28; i++) {
+      p.addAttributes(attr("k" + i, "v"));
+    }
+    // 28 + job + instance + __name__ = 31 > 30; a histogram's _bucket series one more
+    ExportMetricsServiceRequest r =
+        request(SERVICE, gauge("g", p.build()), gauge("h", number(NOW_NANOS, 1)));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.violations(Violation.MAX_LABEL_NAMES_PER_SERIES)).isEqualTo(1);
+    assertThat(s.validSamples()).isEqualTo(2); // h and target_info
+  }
+
+  @Test
+  void samplesTooFarInTheFutureAreInvalid() throws Exception {
+    long future = NOW_NANOS + 3_600_000_000_000L;
+    ExportMetricsServiceRequest r =
+        request(resource(), gauge("g", number(future, 1), number(NOW_NANOS, 1, attr("a", "b"))));
+    WriteRequestStats s = scan(r);
+    assertThat(s.violations(Violation.TOO_FAR_IN_FUTURE)).isEqualTo(1);
+    assertThat(s.validSamples()).isEqualTo(1);
+  }
+
+  @Test
+  void metadataIsOnePerFamilyUnlessItsHelpChanges() throws Exception {
+    long t = NOW_NANOS;
+    Metric a = gauge("same.name", number(t, 1));
+    Metric b = gauge("same_name", number(t, 2, attr("x", "y"))); // the same family once translated
+    Metric c = a.toBuilder().setDescription("other help").build();
+    Metric empty =
+        Metric.newBuilder().setName("empty").setGauge(Gauge.getDefaultInstance()).build();
+    ExportMetricsServiceRequest r = request(resource(), a, b, c, empty, a);
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.metadata()).isEqualTo(3); // a, c (help changed), a again (changed back)
+  }
+
+  @Test
+  void aMetricWithoutDataOrWithANameThatTranslatesToNothingIsSkipped() throws Exception {
+    ExportMetricsServiceRequest r =
+        request(
+            resource(),
+            Metric.newBuilder().setName("nodata").build(),
+            gauge("...", number(NOW_NANOS, 1)),
+            gauge("ok", number(NOW_NANOS, 1)));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(2);
+    assertThat(s.items()).isEqualTo(1 + 1);
+  }
+
+  @Test
+  void anExponentialScaleBelowMinusFourFailsTheMetric() throws Exception {
+    ExportMetricsServiceRequest r =
+        request(resource(), exponential("e", -5, NOW_NANOS), exponential("f", 12, NOW_NANOS));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.histograms()).isEqualTo(1); // f: scale 12 is downscaled, not refused
+  }
+
+  @Test
+  void pointsWithoutARecordedValueStillCount() throws Exception {
+    NumberDataPoint stale = number(NOW_NANOS, 0).toBuilder().setFlags(1).build();
+    ExportMetricsServiceRequest r = request(resource(), gauge("g", stale));
+    assertThat(scan(r).validSamples()).isEqualTo(1);
+  }
+
+  @Test
+  void anEmptyRequestCountsNothing() throws Exception {
+    WriteRequestStats s = scan(new byte[0], PB, null, ValidationLimits.MIMIR_DEFAULTS);
+    assertThat(s.items()).isZero();
+    assertThat(s.series()).isZero();
+  }
+
+  // ---- formats and encodings ----
+
+  @ParameterizedTest
+  @ValueSource(strings = {"", "gzip", "zstd", "lz4"})
+  void everyEncodingOfBothFormatsCountsTheSame(String encoding) throws Exception {
+    ExportMetricsServiceRequest r = everyType();
+    WriteRequestStats expected = scan(r);
+    byte[] json = JsonFormat.printer().print(r).getBytes(StandardCharsets.UTF_8);
+    for (var body : new Object[][] {{r.toByteArray(), PB}, {json, JSON}}) {
+      byte[] plain = (byte[]) body[0];
+      byte[] sent = compress(plain, encoding);
+      WriteRequestStats s =
+          scan(
+              sent,
+              (String) body[1],
+              encoding.isEmpty() ? null : encoding,
+              ValidationLimits.MIMIR_DEFAULTS);
+      assertThat(s.items()).as("%s %s", body[1], encoding).isEqualTo(expected.items());
+      assertThat(s.series()).isEqualTo(expected.series());
+      assertThat(s.maxLabelsPerSeries()).isEqualTo(expected.maxLabelsPerSeries());
+      assertThat(s.compressedBytes()).isEqualTo(sent.length);
+      assertThat(s.uncompressedBytes()).isEqualTo(plain.length);
+    }
+  }
+
+  @Test
+  void jsonInSnakeCaseWithNumbersForIntegersCountsTheSame() throws Exception {
+    String json =
+        "{\"resource_metrics\":[{\"scope_metrics\":[{\"metrics\":[{\"sum\":{\"data_points\":"
+            + "[{\"as_int\":3,\"time_unix_nano\":"
+            + NOW_NANOS
+            + "}],\"aggregation_temporality\":2,"
+            + "\"is_monotonic\":true},\"name\":\"x\"}]}],\"resource\":{\"attributes\":["
+            + "{\"key\":\"service.name\",\"value\":{\"string_value\":\"s\"}},"
+            + "{\"key\":\"k\",\"value\":{\"int_value\":\"7\"}}]}}]}";
+    WriteRequestStats s =
+        scan(json.getBytes(StandardCharsets.UTF_8), JSON, null, ValidationLimits.MIMIR_DEFAULTS);
+    assertThat(s.validSamples()).isEqualTo(2); // x and target_info
+    assertThat(s.metadata()).isEqualTo(2);
+  }
+
+  // ---- refusals ----
+
+  @Test
+  void contentTypeAndEncodingAreRefusedAsMimirDoes() {
+    byte[] body = everyType().toByteArray();
+    for (String type :
+        new String[] {
+          null, "application/json; charset=utf-8", "text/plain", "application/X-Protobuf"
+        }) {
+      assertThatThrownBy(() -> scan(body, type, null, ValidationLimits.MIMIR_DEFAULTS))
+          .isInstanceOfSatisfying(
+              RemoteWriteException.class,
+              e -> assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.UNSUPPORTED_MEDIA_TYPE))
+          .hasMessageStartingWith("unsupported content type: ");
+    }
+    for (String enc : new String[] {"snappy", "GZIP", "deflate", "identity"}) {
+      assertThatThrownBy(() -> scan(body, PB, enc, ValidationLimits.MIMIR_DEFAULTS))
+          .isInstanceOfSatisfying(
+              RemoteWriteException.class,
+              e -> assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.UNSUPPORTED_MEDIA_TYPE))
+          .hasMessage(
+              "unsupported compression: "
+                  + enc
+                  + ". Only \"gzip\", \"lz4\", \"zstd\", or no compression supported");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "zstd", "lz4"})
+  void aDecompressionBombIsRefusedAtTheLimit(String encoding) throws Exception {
+    OtlpScanner small = new OtlpScanner(64 * 1024);
+    byte[] bomb = compress(new byte[8 << 20], encoding); // 8 MiB of zeros
+    assertThat(bomb.length).isLessThan(64 * 1024);
+    assertThatThrownBy(
+            () ->
+                small.scan(
+                    bomb, 0, bomb.length, PB, encoding, ValidationLimits.MIMIR_DEFAULTS, NOW))
+        .isInstanceOfSatisfying(
+            RemoteWriteException.class,
+            e -> assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.DECODED_TOO_LARGE));
+    byte[] fits = compress(new byte[64 * 1024], encoding); // exactly the limit: read, then walked
+    assertThatThrownBy(
+            () ->
+                small.scan(
+                    fits, 0, fits.length, PB, encoding, ValidationLimits.MIMIR_DEFAULTS, NOW))
+        .isInstanceOfSatisfying(
+            RemoteWriteException.class,
+            e ->
+                assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.BAD_BODY)); // zeros: tag 0
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"gzip", "zstd", "lz4"})
+  void aCorruptOrTruncatedCompressedBodyIsABadBody(String encoding) throws Exception {
+    byte[] ok = compress(everyType().toByteArray(), encoding);
+    byte[] cut = Arrays.copyOf(ok, ok.length - 5);
+    byte[] flipped = ok.clone();
+    flipped[flipped.length / 2] ^= 0x55;
+    for (byte[] body :
+        new byte[][] {cut, flipped, "not compressed".getBytes(StandardCharsets.UTF_8)}) {
+      assertThatThrownBy(() -> scan(body, PB, encoding, ValidationLimits.MIMIR_DEFAULTS))
+          .isInstanceOfSatisfying(
+              RemoteWriteException.class,
+              e -> assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.BAD_BODY));
+    }
+  }
+
+  @Test
+  void aTruncatedProtobufOrBrokenJsonIsABadBody() {
+    byte[] pb = everyType().toByteArray();
+    byte[] cut = Arrays.copyOf(pb, pb.length - 3);
+    assertThatThrownBy(() -> scan(cut, PB, null, ValidationLimits.MIMIR_DEFAULTS))
+        .isInstanceOf(RemoteWriteException.class)
+        .hasMessageContaining("malformed ExportMetricsServiceRequest");
+    for (String json : new String[] {"{", "[]", "{\"resourceMetrics\":[{]}", "{} {}"}) {
+      assertThatThrownBy(
+              () ->
+                  scan(
+                      json.getBytes(StandardCharsets.UTF_8),
+                      JSON,
+                      null,
+                      ValidationLimits.MIMIR_DEFAULTS))
+          .as(json)
+          .isInstanceOf(RemoteWriteException.class)
+          .hasMessageContaining("malformed OTLP/JSON");
+    }
+  }
+
+  static byte[] compress(byte[] b, String encoding) throws IOException {
+    switch (encoding) {
+      case "gzip" -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+          z.write(b);
+        }
+        return out.toByteArray();
+      }
+      case "zstd" -> {
+        return Zstd.compress(b);
+      }
+      case "lz4" -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (LZ4FrameOutputStream z = new LZ4FrameOutputStream(out)) {
+          z.write(b);
+        }
+        return out.toByteArray();
+      }
+      default -> {
+        return b;
+      }
+    }
+  }
+}
