@@ -140,8 +140,9 @@ class PushServletTest {
     ServletHolder push =
         new ServletHolder(new PushServlet(evaluator(), tenants, upstream, recorder, nanos::get));
     push.setAsyncSupported(true);
-    context.addServlet(push, PushServlet.PUSH_PATH);
-    context.addServlet(push, PushServlet.SHADOW_PATH);
+    for (String p : PushServlet.PATHS) {
+      context.addServlet(push, p);
+    }
     return context;
   }
 
@@ -491,6 +492,105 @@ class PushServletTest {
     assertThat(post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "t").statusCode())
         .isEqualTo(200);
     assertThat(forwarded).hasSize(1);
+  }
+
+  /** An OTLP push of {@code points} gauge points, as the OpenTelemetry SDK sends it. */
+  private static HttpResponse<byte[]> otlp(
+      String path, String contentType, String encoding, int points, String tenant)
+      throws Exception {
+    var gauge = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
+    for (int i = 0; i < points; i++) {
+      gauge.addDataPoints(
+          io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+              .setTimeUnixNano(TestFixtures.NOW_MILLIS * 1_000_000L)
+              .setAsDouble(i)
+              .addAttributes(
+                  io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                      .setKey("i")
+                      .setValue(
+                          io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setIntValue(i))));
+    }
+    var request =
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                    .addScopeMetrics(
+                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                            .addMetrics(
+                                io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                    .setName("queue.depth")
+                                    .setGauge(gauge))))
+            .build();
+    byte[] body = request.toByteArray();
+    if ("gzip".equals(encoding)) {
+      var out = new java.io.ByteArrayOutputStream();
+      try (var z = new java.util.zip.GZIPOutputStream(out)) {
+        z.write(body);
+      }
+      body = out.toByteArray();
+    }
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(headerTenants + path))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", contentType)
+            .header("X-Scope-OrgID", tenant)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (encoding != null) {
+      b.header("Content-Encoding", encoding);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void otlpIsCountedAsMimirsTranslationAndForwardedOnItsOwnPath() throws Exception {
+    HttpResponse<byte[]> r = otlp("/otlp/v1/metrics", PROTOBUF, "gzip", 50, "tenant-a");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(forwarded).hasSize(1);
+    assertThat(forwarded.get(0).path()).isEqualTo("/header/otlp/v1/metrics");
+    assertThat(forwarded.get(0).header("Content-Encoding")).isEqualTo("gzip");
+    Decision d = pushDecisions.get(0);
+    assertThat(d.stats().protocol().label()).isEqualTo("otlp");
+    assertThat(d.items()).isEqualTo(50 + 1); // 50 samples, 1 metadata entry (no target_info)
+  }
+
+  @Test
+  void anOtlpDenialIsAGoogleRpcStatusInTheRequestsFormat() throws Exception {
+    HttpResponse<byte[]> pb = otlp("/otlp/v1/metrics", PROTOBUF, null, 700, "tight");
+    assertThat(pb.statusCode()).isEqualTo(429);
+    assertThat(header(pb, "Content-Type")).isEqualTo(PROTOBUF);
+    com.google.rpc.Status status = com.google.rpc.Status.parseFrom(pb.body());
+    assertThat(status.getCode()).isEqualTo(8); // ResourceExhausted
+    assertThat(status.getMessage()).contains("ingestion burst size limit");
+    assertThat(header(pb, "X-Edge-Enforcement-Reason")).isEqualTo("ingestion_rate");
+
+    HttpResponse<byte[]> json = otlp("/otlp/v1/metrics", "application/json", null, 1, "tenant-a");
+    assertThat(json.statusCode()).isEqualTo(400); // a protobuf body sent as JSON
+    assertThat(header(json, "Content-Type")).isEqualTo("application/json");
+    assertThat(new String(json.body(), StandardCharsets.UTF_8))
+        .startsWith("{\"code\":400,\"message\":\"malformed OTLP/JSON");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void otlpWithAnUnsupportedTypeOrEncodingIs415() throws Exception {
+    HttpResponse<byte[]> type = otlp("/otlp/v1/metrics", "text/plain", null, 1, "tenant-a");
+    assertThat(type.statusCode()).isEqualTo(415);
+    assertThat(com.google.rpc.Status.parseFrom(type.body()).getCode()).isEqualTo(415);
+    HttpResponse<byte[]> enc = otlp("/otlp/v1/metrics", PROTOBUF, "snappy", 1, "tenant-a");
+    assertThat(enc.statusCode()).isEqualTo(415);
+    assertThat(com.google.rpc.Status.parseFrom(enc.body()).getMessage())
+        .startsWith("unsupported compression: snappy");
+    assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void theOtlpMirrorDecidesAsShadowAndNeverForwards() throws Exception {
+    HttpResponse<byte[]> r = otlp("/shadow/otlp/v1/metrics", PROTOBUF, null, 700, "tight");
+    assertThat(r.statusCode()).isEqualTo(204);
+    assertThat(forwarded).isEmpty();
+    assertThat(shadowDecisions).hasSize(1);
+    assertThat(shadowDecisions.get(0).verdict()).isEqualTo(Verdict.SHADOW_DENY);
+    assertThat(shadowDecisions.get(0).reason()).isEqualTo(Reason.INGESTION_RATE);
   }
 
   @Test

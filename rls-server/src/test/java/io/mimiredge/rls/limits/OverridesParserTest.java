@@ -64,6 +64,8 @@ class OverridesParserTest {
                 max_exemplars_per_series_per_request: 5
                 max_native_histogram_buckets: 160
                 reduce_native_histogram_over_max_buckets: no
+                otel_convert_histograms_to_nhcb: true
+                otel_native_delta_ingestion: true
                 accept_ha_samples: true
                 ha_cluster_label: prom_cluster
                 ha_replica_label: prom_replica
@@ -95,6 +97,8 @@ class OverridesParserTest {
                 .maxExemplarsPerSeriesPerRequest(5)
                 .maxNativeHistogramBuckets(160)
                 .reduceNativeHistogramOverMaxBuckets(false)
+                .otelConvertHistogramsToNhcb(true)
+                .otelNativeDeltaIngestion(true)
                 .acceptHaSamples(true)
                 .haClusterLabel("prom_cluster")
                 .haReplicaLabel("prom_replica")

@@ -483,11 +483,17 @@ class OtlpScannerTest {
   @ValueSource(strings = {"gzip", "zstd", "lz4"})
   void aCorruptOrTruncatedCompressedBodyIsABadBody(String encoding) throws Exception {
     byte[] ok = compress(everyType().toByteArray(), encoding);
-    byte[] cut = Arrays.copyOf(ok, ok.length - 5);
+    byte[] cut = Arrays.copyOf(ok, ok.length / 2);
     byte[] flipped = ok.clone();
     flipped[flipped.length / 2] ^= 0x55;
-    for (byte[] body :
-        new byte[][] {cut, flipped, "not compressed".getBytes(StandardCharsets.UTF_8)}) {
+    // a flipped byte is caught for sure only by gzip's CRC-32 (the zstd and LZ4 frames these
+    // encoders write carry no checksum)
+    byte[] garbage = "not compressed".getBytes(StandardCharsets.UTF_8);
+    byte[][] bodies =
+        encoding.equals("gzip")
+            ? new byte[][] {cut, flipped, garbage}
+            : new byte[][] {cut, garbage};
+    for (byte[] body : bodies) {
       assertThatThrownBy(() -> scan(body, PB, encoding, ValidationLimits.MIMIR_DEFAULTS))
           .isInstanceOfSatisfying(
               RemoteWriteException.class,
