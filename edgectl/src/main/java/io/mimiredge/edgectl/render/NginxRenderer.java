@@ -13,8 +13,8 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -25,8 +25,8 @@ public final class NginxRenderer {
   /** Where the templates sit inside the jar. */
   /**
    * The write paths Mimir's distributor registers ({@code pkg/api/api.go} {@code
-   * RegisterDistributor}: remote write and OTLP; no legacy push path on main), each with its
-   * mirror location and the RLS shadow door it is copied to.
+   * RegisterDistributor}: remote write and OTLP; no legacy push path on main), each with its mirror
+   * location and the RLS shadow door it is copied to.
    */
   static final List<Map<String, String>> WRITE_PATHS =
       List.of(

@@ -122,6 +122,8 @@ class OpenTelemetrySdkTest {
     assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess())
         .as("the SDK's export")
         .isTrue();
+    // the reader's shutdown exports once more: shut the exporter first, so it sends once
+    exporter.shutdown().join(10, TimeUnit.SECONDS);
     provider.shutdown().join(10, TimeUnit.SECONDS);
   }
 

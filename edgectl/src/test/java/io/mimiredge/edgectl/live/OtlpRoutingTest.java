@@ -1,0 +1,123 @@
+package io.mimiredge.edgectl.live;
+
+import static io.mimiredge.edgectl.live.LiveTrafficTest.promote;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mimiredge.edgectl.cli.TenantSplit;
+import io.mimiredge.edgectl.support.LocalEdge;
+import io.mimiredge.edgectl.support.StubUpstream;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * OTLP, Mimir's other write path, through a real NGINX under edgectl: the OpenTelemetry Java SDK
+ * (OTLP/HTTP, protobuf, gzip on and off) sends to {@code /otlp/v1/metrics}, and each phase routes
+ * it as it routes remote write: direct to the distributor, mirrored to the RLS's OTLP shadow door,
+ * split by tenant, or wholly through enforcement. No write path goes around the phase.
+ */
+class OtlpRoutingTest {
+  static final String OTLP = "/otlp/v1/metrics";
+
+  /** One export from the SDK for {@code tenant}: a counter, a gauge and a histogram. */
+  static void export(LocalEdge edge, String tenant, boolean gzip) {
+    var exporter =
+        OtlpHttpMetricExporter.builder()
+            .setEndpoint("http://127.0.0.1:" + edge.port + OTLP)
+            .setCompression(gzip ? "gzip" : "none")
+            .addHeader("X-Scope-OrgID", tenant)
+            .build();
+    SdkMeterProvider provider =
+        SdkMeterProvider.builder()
+            .registerMetricReader(
+                PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
+            .build();
+    var meter = provider.get("edgectl-test");
+    Attributes a = Attributes.of(AttributeKey.stringKey("tenant"), tenant);
+    meter.counterBuilder("writes").build().add(3, a);
+    meter.gaugeBuilder("depth").build().set(1.5, a);
+    meter.histogramBuilder("latency").setUnit("s").build().record(0.2, a);
+    assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess())
+        .as("the SDK's export for %s (a 2xx from NGINX)", tenant)
+        .isTrue();
+    // the reader's shutdown exports once more: shut the exporter first, so each tenant sends once
+    exporter.shutdown().join(10, TimeUnit.SECONDS);
+    provider.shutdown().join(10, TimeUnit.SECONDS);
+  }
+
+  static String tenant(int t) {
+    return String.format("otel-%03d", t);
+  }
+
+  static void sendAll(LocalEdge edge, int tenants) {
+    for (int t = 0; t < tenants; t++) {
+      export(edge, tenant(t), t % 2 == 0);
+    }
+  }
+
+  static List<StubUpstream.Seen> otlp(StubUpstream u, String path) {
+    return u.seen(path);
+  }
+
+  @Test
+  void everyPhaseRoutesOtlpAsItRoutesRemoteWrite() throws Exception {
+    try (LocalEdge edge = LocalEdge.start("otlp")) {
+      // direct: to the distributor, untouched
+      sendAll(edge, 4);
+      assertThat(otlp(edge.distributor, OTLP))
+          .hasSize(4)
+          .allSatisfy(s -> assertThat(s.phase()).isEqualTo("direct"));
+      assertThat(edge.enforce.count()).isZero();
+
+      // mirror: to the distributor, and a copy of each to the RLS's OTLP shadow door
+      promote(edge, "mirror");
+      sendAll(edge, 4);
+      LiveTrafficTest.waitFor(
+          () -> edge.rls.server().seen("/shadow/otlp/v1/metrics").size() >= 4, 5000);
+      List<StubUpstream.Seen> direct = otlp(edge.distributor, OTLP);
+      List<StubUpstream.Seen> copies = edge.rls.server().seen("/shadow/otlp/v1/metrics");
+      assertThat(direct).hasSize(4);
+      assertThat(copies).hasSize(4);
+      assertThat(copies.stream().map(StubUpstream.Seen::tenant))
+          .containsExactlyInAnyOrderElementsOf(
+              direct.stream().map(StubUpstream.Seen::tenant).toList());
+      for (StubUpstream.Seen c : copies) {
+        StubUpstream.Seen d =
+            direct.stream().filter(x -> x.tenant().equals(c.tenant())).findFirst().orElseThrow();
+        assertThat(c.body())
+            .as("the mirrored body is the distributor's, byte for byte")
+            .isEqualTo(d.body());
+      }
+      assertThat(edge.enforce.count()).isZero();
+
+      // canary by tenant: each tenant wholly on the side edgectl's split puts it
+      promote(edge, "canary-50");
+      int tenants = 24;
+      sendAll(edge, tenants);
+      for (int t = 0; t < tenants; t++) {
+        String id = tenant(t);
+        boolean enforced = TenantSplit.enforced(id, 50);
+        assertThat(edge.enforce.seen(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
+            .as("%s enforced", id)
+            .isEqualTo(enforced);
+        assertThat(edge.distributor.seen(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
+            .as("%s direct", id)
+            .isEqualTo(!enforced);
+      }
+
+      // full: every OTLP push through enforcement, none straight to the distributor
+      promote(edge, "full");
+      sendAll(edge, 4);
+      assertThat(otlp(edge.enforce, OTLP))
+          .hasSize(4)
+          .allSatisfy(s -> assertThat(s.phase()).isEqualTo("full"));
+      assertThat(edge.distributor.count()).isZero();
+    }
+  }
+}
