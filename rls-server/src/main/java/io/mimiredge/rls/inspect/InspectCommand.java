@@ -68,11 +68,21 @@ public final class InspectCommand extends Command {
                 + " it");
     subparser
         .addArgument("--protocol")
-        .choices("rw1", "rw2")
+        .choices("rw1", "rw2", "otlp")
         .help(
-            "the bodies' write protocol; default: the Content-Type of BODY's .headers.json"
-                + " (000.bin: 000.headers.json) when there is one, else rw1");
-    subparser.addArgument("bodies").nargs("+").metavar("BODY").help("snappy-compressed bodies");
+            "the bodies' write protocol; default: from BODY's .headers.json (000.bin:"
+                + " 000.headers.json) when there is one (its path and Content-Type), else rw1");
+    subparser
+        .addArgument("--encoding")
+        .choices("gzip", "zstd", "lz4", "none")
+        .help(
+            "OTLP bodies' Content-Encoding; default: the .headers.json's when there is one, else"
+                + " none");
+    subparser
+        .addArgument("bodies")
+        .nargs("+")
+        .metavar("BODY")
+        .help("request bodies as sent (remote write: snappy blocks; OTLP: as encoded)");
   }
 
   @Override
@@ -87,7 +97,8 @@ public final class InspectCommand extends Command {
             namespace.getInt("max_decoded_bytes"),
             System::nanoTime,
             now(namespace.getString("now")),
-            protocol(namespace.getString("protocol")));
+            protocol(namespace.getString("protocol")),
+            namespace.getString("encoding"));
     int failed = inspector.inspect(bodies, out);
     if (failed > 0) {
       throw new InspectException(failed + " of " + bodies.size() + " bodies could not be read");
@@ -98,7 +109,11 @@ public final class InspectCommand extends Command {
     if (label == null) {
       return null;
     }
-    return label.equals("rw2") ? Protocol.RW2 : Protocol.RW1;
+    return switch (label) {
+      case "rw2" -> Protocol.RW2;
+      case "otlp" -> Protocol.OTLP;
+      default -> Protocol.RW1;
+    };
   }
 
   private static long now(String text) throws InspectException {

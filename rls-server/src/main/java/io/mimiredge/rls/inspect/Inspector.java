@@ -12,6 +12,7 @@ import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.otlp.OtlpScanner;
 import io.mimiredge.rls.remotewrite.ContentTypes;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
@@ -39,11 +40,16 @@ public final class Inspector {
   private final Overrides overrides;
   private final String tenant;
   private final WriteRequestScanner scanner;
+  private final OtlpScanner otlp;
   private final long maxRequestBytes;
   private final LongSupplier nanoClock;
   private final long nowMillis;
   private final HaTracker ha = new LocalHaTracker(Enforcer.DEFAULT_HA_CLUSTERS);
   private final Protocol protocol;
+  private final String encoding;
+
+  /** How a body was sent: its protocol and headers. */
+  private record Sent(Protocol protocol, String contentType, String contentEncoding) {}
 
   /**
    * @param tenant the tenant to decide for, or null for statistics only
@@ -57,12 +63,15 @@ public final class Inspector {
       int maxDecodedBytes,
       LongSupplier nanoClock,
       long nowMillis) {
-    this(overrides, tenant, maxRequestBytes, maxDecodedBytes, nanoClock, nowMillis, null);
+    this(overrides, tenant, maxRequestBytes, maxDecodedBytes, nanoClock, nowMillis, null, null);
   }
 
   /**
-   * @param protocol the bodies' protocol, or null to read each body's from the {@code Content-Type}
-   *     of the {@code .headers.json} beside it (remote write 1.0 without one)
+   * @param protocol the bodies' protocol, or null to read each body's from the {@code
+   *     .headers.json} beside it (its path, {@code /otlp/v1/metrics} for OTLP, and its {@code
+   *     Content-Type}); remote write 1.0 without one
+   * @param encoding OTLP bodies' {@code Content-Encoding} ({@code none} for none), or null for the
+   *     {@code .headers.json}'s
    */
   public Inspector(
       Overrides overrides,
@@ -71,8 +80,11 @@ public final class Inspector {
       int maxDecodedBytes,
       LongSupplier nanoClock,
       long nowMillis,
-      Protocol protocol) {
+      Protocol protocol,
+      String encoding) {
     this.protocol = protocol;
+    this.encoding = encoding;
+    this.otlp = new OtlpScanner(maxDecodedBytes);
     this.overrides = Objects.requireNonNull(overrides, "overrides");
     this.tenant = tenant;
     this.scanner = new WriteRequestScanner(maxDecodedBytes);
@@ -112,19 +124,35 @@ public final class Inspector {
     // Scanned with the tenant's limits (the defaults' without a tenant), so what is not counted
     // is what this tenant's limits make of the body.
     String limitsOf = tenant == null ? "" : tenant;
-    String contentType = contentType(body);
+    Sent sent;
     try {
-      Protocol p = ContentTypes.remoteWriteProtocol(contentType);
-      line.put("protocol", p.label());
+      sent = sent(body);
+    } catch (RemoteWriteException e) { // a Content-Type Mimir refuses: the decision says it too
+      sent = new Sent(Protocol.RW1, contentType(body), null);
+    }
+    try {
+      Protocol p =
+          ContentTypes.remoteWriteProtocol(
+              sent.protocol() == Protocol.OTLP ? null : sent.contentType());
+      line.put("protocol", (sent.protocol() == Protocol.OTLP ? Protocol.OTLP : p).label());
+      var limits = overrides.entryFor(limitsOf).validation();
       WriteRequestStats stats =
-          scanner.scan(
-              bytes, 0, bytes.length, overrides.entryFor(limitsOf).validation(), nowMillis, p);
+          sent.protocol() == Protocol.OTLP
+              ? otlp.scan(
+                  bytes,
+                  0,
+                  bytes.length,
+                  sent.contentType(),
+                  sent.contentEncoding(),
+                  limits,
+                  nowMillis)
+              : scanner.scan(bytes, 0, bytes.length, limits, nowMillis, p);
       putStats(line, stats);
     } catch (RemoteWriteException e) {
       line.putObject("error").put("reason", e.kind().reason()).put("message", e.getMessage());
     }
     if (tenant != null) {
-      Decision d = decide(contentType, bytes);
+      Decision d = decide(sent, bytes);
       putDecision(line, d);
       if (d.reason() == Reason.HA_DEDUPED && line.has("not_counted")) {
         // the other replica of an HA pair: Mimir counts none of it
@@ -135,13 +163,46 @@ public final class Inspector {
   }
 
   /**
-   * The Content-Type {@code body} is judged with: the one {@code --protocol} names, else the one of
-   * the {@code .headers.json} captured beside it, else none (remote write 1.0).
+   * How {@code body} was sent: the protocol {@code --protocol} names, else the {@code
+   * .headers.json}'s (an OTLP path, else its Content-Type's remote write), else remote write 1.0;
+   * the headers from the {@code .headers.json}, {@code --encoding} over its Content-Encoding.
    */
-  private String contentType(Path body) {
-    if (protocol != null) {
-      return protocol == Protocol.RW2 ? ContentTypes.RW2 : "application/x-protobuf";
+  private Sent sent(Path body) throws RemoteWriteException {
+    String type = contentType(body);
+    JsonNode h = captured(body);
+    String capturedEncoding = header(h, "Content-Encoding");
+    String enc = encoding != null ? (encoding.equals("none") ? null : encoding) : capturedEncoding;
+    boolean otlpPath = h != null && h.path("path").asText("").endsWith("/otlp/v1/metrics");
+    Protocol p = protocol;
+    if (p == null) {
+      p = otlpPath ? Protocol.OTLP : ContentTypes.remoteWriteProtocol(type);
     }
+    return switch (p) {
+      case OTLP -> new Sent(p, type != null ? type : "application/x-protobuf", enc);
+      case RW2 -> new Sent(p, protocol != null ? ContentTypes.RW2 : type, null);
+      case RW1 -> new Sent(p, protocol != null ? "application/x-protobuf" : type, null);
+    };
+  }
+
+  /** The Content-Type of the {@code .headers.json} beside {@code body}; null without one. */
+  private static String contentType(Path body) {
+    return header(captured(body), "Content-Type");
+  }
+
+  private static String header(JsonNode captured, String name) {
+    if (captured == null) {
+      return null;
+    }
+    for (var e : captured.path("headers").properties()) {
+      if (e.getKey().equalsIgnoreCase(name)) {
+        return e.getValue().asText();
+      }
+    }
+    return null;
+  }
+
+  /** The {@code .headers.json} captured beside {@code body}, or null. */
+  private static JsonNode captured(Path body) {
     String name = body.getFileName().toString();
     int dot = name.lastIndexOf('.');
     Path headers = body.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".headers.json");
@@ -149,20 +210,14 @@ public final class Inspector {
       return null;
     }
     try {
-      JsonNode h = JSON.readTree(headers.toFile()).path("headers");
-      for (var e : h.properties()) {
-        if (e.getKey().equalsIgnoreCase("Content-Type")) {
-          return e.getValue().asText();
-        }
-      }
+      return JSON.readTree(headers.toFile());
     } catch (IOException e) {
       return null; // not a capture's headers: judged as remote write 1.0
     }
-    return null;
   }
 
   /** The decision on fresh, full buckets, in enforce mode unless the tenant's overrides say. */
-  private Decision decide(String contentType, byte[] bytes) {
+  private Decision decide(Sent sent, byte[] bytes) {
     Enforcer enforcer =
         Enforcer.builder()
             .overrides(overrides)
@@ -170,8 +225,12 @@ public final class Inspector {
             .haTracker(ha)
             .defaultMode(Mode.ENFORCE)
             .build();
-    return new PushEvaluator(enforcer, scanner, maxRequestBytes, () -> nowMillis)
-        .evaluate(tenant, contentType, bytes, 0, bytes.length);
+    PushEvaluator evaluator =
+        new PushEvaluator(enforcer, scanner, otlp, maxRequestBytes, () -> nowMillis);
+    return sent.protocol() == Protocol.OTLP
+        ? evaluator.evaluateOtlp(
+            tenant, sent.contentType(), sent.contentEncoding(), bytes, 0, bytes.length)
+        : evaluator.evaluate(tenant, sent.contentType(), bytes, 0, bytes.length);
   }
 
   private static void putStats(ObjectNode line, WriteRequestStats s) {

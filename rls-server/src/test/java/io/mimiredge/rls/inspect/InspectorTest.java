@@ -258,7 +258,8 @@ class InspectorTest {
                 100 << 20,
                 () -> 0L,
                 io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS,
-                io.mimiredge.rls.remotewrite.Protocol.RW2)
+                io.mimiredge.rls.remotewrite.Protocol.RW2,
+                null)
             .inspect(copy);
 
     assertThat(v1.get("protocol").asText()).isEqualTo("rw1");
@@ -272,5 +273,65 @@ class InspectorTest {
     // without headers or --protocol: read as 1.0, which refuses 2.0's fields as Mimir does
     assertThat(withoutHeaders.get("error").get("message").asText())
         .contains("Remote Write 2.0 field Symbols in non-Remote Write 2.0 message");
+  }
+
+  /**
+   * The OTLP captures of testdata/otlp: read by the path and headers beside them, or as told with
+   * --protocol otlp --encoding, the same JSON fields as remote write, and the counts expected.jsonl
+   * records.
+   */
+  @Test
+  void readsOtlpByTheHeadersBesideTheBodyOrAsTold(@TempDir Path dir) throws Exception {
+    Path otlp = FIXTURES.resolveSibling("otlp");
+    Path sdk = otlp.resolve("sdk-gzip.bin");
+    JsonNode byHeaders = inspector("", "t").inspect(sdk);
+    Path copy = dir.resolve("copy.bin");
+    Files.copy(sdk, copy);
+    JsonNode asTold =
+        new Inspector(
+                OverridesParser.parse("", TenantLimits.MIMIR_DEFAULTS),
+                "t",
+                50L << 20,
+                100 << 20,
+                () -> 0L,
+                io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS,
+                io.mimiredge.rls.remotewrite.Protocol.OTLP,
+                "gzip")
+            .inspect(copy);
+    JsonNode withoutEncoding =
+        new Inspector(
+                OverridesParser.parse("", TenantLimits.MIMIR_DEFAULTS),
+                null,
+                50L << 20,
+                100 << 20,
+                () -> 0L,
+                io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS,
+                io.mimiredge.rls.remotewrite.Protocol.OTLP,
+                "none")
+            .inspect(copy);
+    JsonNode expected =
+        Files.readAllLines(otlp.resolve("expected.jsonl")).stream()
+            .map(
+                l -> {
+                  try {
+                    return JSON.readTree(l);
+                  } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .filter(n -> n.get("file").asText().equals("sdk-gzip.bin"))
+            .findFirst()
+            .orElseThrow();
+    for (JsonNode line : List.of(byHeaders, asTold)) {
+      assertThat(line.get("protocol").asText()).isEqualTo("otlp");
+      for (String field : EXPECTED_FIELDS) {
+        assertThat(line.has(field)).as(field).isTrue();
+      }
+      for (String field : List.of("series", "float_samples", "histograms", "metadata")) {
+        assertThat(line.get(field).asLong()).as(field).isEqualTo(expected.get(field).asLong());
+      }
+      assertThat(line.get("decision").get("reason").asText()).isNotEmpty();
+    }
+    assertThat(withoutEncoding.get("error").get("reason").asText()).isEqualTo("bad_body");
   }
 }
