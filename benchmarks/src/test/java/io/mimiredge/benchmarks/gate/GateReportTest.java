@@ -46,8 +46,31 @@ class GateReportTest {
         .containsPattern("rw2_scan_vs_decode +5.00 +goal <= 1.3 +CI gate <= 10 +misses goal")
         .containsPattern("rw2_alloc_bytes_per_request +340 +goal <= 1024")
         .containsPattern("full_parse_vs_scan +6.00 +goal >= 3 ")
+        .containsPattern("otlp_parse_vs_scan +3.00 +goal >= 3 +CI gate >= 1.5 +meets goal")
+        .containsPattern("otlp_scan_vs_gunzip +2.67 ")
+        .containsPattern("otlp_alloc_bytes_per_request +360 +goal <= 1024")
         .contains("RemoteWriteBenchmark.decodeAndFullParse")
         .contains("4636437");
+  }
+
+  @Test
+  void failsWhenTheOtlpWalkIsNoLongerFasterThanTheGeneratedParse() throws IOException {
+    Report report =
+        report(
+            avgt("snappyDecode", "2000", 200, 0),
+            avgt("decodeAndScan", "2000", 230, 0),
+            avgt("snappyDecodeRw2", "2000", 120, 0),
+            avgt("decodeAndScanRw2", "2000", 600, 0),
+            avgt("decodeAndFullParse", "2000", 1380, 0),
+            avgt("decodeScanAndDecide", "2000", 240, 0),
+            sample("decodeScanAndDecide", "2000", 0.25, 0.41),
+            otlp("otlpScan", 1200, 360),
+            otlp("otlpParseGenerated", 1500, 3_000_000),
+            otlp("otlpGunzip", 300, 2),
+            otlp("otlpGunzipAndScan", 1500, 380));
+    assertThat(report.exit).isEqualTo(1);
+    assertThat(report.output)
+        .contains("gate: FAILED: otlp_parse_vs_scan = 1.25, the CI gate is >= 1.5");
   }
 
   @Test
@@ -126,8 +149,25 @@ class GateReportTest {
     }
   }
 
+  /** The OTLP benchmark's results, the same in every test: its figures meet their gate. */
+  private static final List<String> OTLP =
+      List.of(
+          otlp("otlpScan", 500, 360),
+          otlp("otlpParseGenerated", 1500, 3_000_000),
+          otlp("otlpGunzip", 300, 2),
+          otlp("otlpGunzipAndScan", 800, 380));
+
+  private static String otlp(String method, double us, double allocNorm) {
+    return avgt(method, "2000", us, allocNorm)
+        .replace(PREFIX, "io.mimiredge.benchmarks.otlp.OtlpBenchmark.");
+  }
+
   private Report report(String... entries) throws IOException {
-    Path file = write("[" + String.join(",", entries) + "]");
+    List<String> all = new ArrayList<>(List.of(entries));
+    if (all.stream().noneMatch(e -> e.contains("OtlpBenchmark"))) {
+      all.addAll(OTLP);
+    }
+    Path file = write("[" + String.join(",", all) + "]");
     List<JmhResult> results = new ArrayList<>(JmhResult.read(file));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     int exit;

@@ -523,7 +523,11 @@ final class OtlpProtoWalker {
     return 1;
   }
 
-  /** A repeated varint field, packed or not: how many values it holds. */
+  /**
+   * A repeated varint field, packed or not: how many values it holds. Packed, its values are
+   * counted by their last bytes (the ones below 0x80), eight bytes at a time; the field must end
+   * with one.
+   */
   private long packedVarints(int tag) throws RemoteWriteException {
     int wire = WireFormat.getTagWireType(tag);
     if (wire == WireFormat.WIRETYPE_VARINT) {
@@ -532,16 +536,25 @@ final class OtlpProtoWalker {
     }
     requireLen(tag);
     int n = readLength();
-    int outer = limit;
-    limit = pos + n;
-    long count = 0;
-    while (pos < limit) {
-      readVarint();
-      count++;
+    if (n > 0 && buf[pos + n - 1] < 0) {
+      throw bad("a packed varint field ends inside a varint");
     }
-    limit = outer;
+    long count = 0;
+    int i = pos;
+    int end = pos + n;
+    for (; i + 8 <= end; i += 8) {
+      count += 8 - Long.bitCount((long) LONGS.get(buf, i) & 0x8080_8080_8080_8080L);
+    }
+    for (; i < end; i++) {
+      count += buf[i] >= 0 ? 1 : 0;
+    }
+    pos = end;
     return count;
   }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private void requireLen(int tag) throws RemoteWriteException {
     requireWire(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);

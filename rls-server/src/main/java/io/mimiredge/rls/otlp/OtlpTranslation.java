@@ -90,6 +90,11 @@ final class OtlpTranslation {
   private static final byte[] INSTANCE = ascii("instance");
   private static final byte[] LE = ascii("le");
   private static final byte[] QUANTILE = ascii("quantile");
+  // their hashes as sanitize() computes them (lower-case letters: the same in both name modes)
+  private static final long JOB_HASH = plainHash(JOB);
+  private static final long INSTANCE_HASH = plainHash(INSTANCE);
+  private static final long LE_HASH = plainHash(LE);
+  private static final long QUANTILE_HASH = plainHash(QUANTILE);
   private static final long EXEMPLAR_MAX_AGE_MILLIS = 5 * 60 * 1000L;
   private static final int MAX_TARGET_INFO_REMEMBERED = 4096;
 
@@ -215,6 +220,8 @@ final class OtlpTranslation {
     latestNanos = 0;
     resourcePoints = false;
     resourceLabels.clear();
+    resourceLabels.forgetNames();
+    point.forgetNames(); // the JSON walker reuses its bytes per resource
   }
 
   /** The resource's attributes are all in: its labels are known. */
@@ -241,12 +248,12 @@ final class OtlpTranslation {
     int longestName = Math.max(l.longestName, 8);
     int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
     if (job) {
-      labels += l.has(JOB) ? 0 : 1;
+      labels += l.has(JOB, JOB_HASH) ? 0 : 1;
       longestName = Math.max(longestName, 3);
       longestValue = Math.max(longestValue, jobLength());
     }
     if (instance) {
-      labels += l.has(INSTANCE) ? 0 : 1;
+      labels += l.has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
       longestName = Math.max(longestName, 8);
       longestValue = Math.max(longestValue, instanceLength);
     }
@@ -330,11 +337,6 @@ final class OtlpTranslation {
       int valueLength,
       long scalar) {
     int length = stringLength(kind, valueLength, scalar);
-    long valueHash =
-        switch (kind) {
-          case STRING, BYTES, ARRAY, KVLIST -> hashOf(b, valueAt, valueLength);
-          default -> scalar * 0x9E3779B97F4A7C15L + kind;
-        };
     switch (owner) {
       case RESOURCE -> {
         if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
@@ -345,12 +347,17 @@ final class OtlpTranslation {
           instanceLength = length;
         } else {
           nonIdentifying++;
+          long valueHash = // target_info's identity: only the resource's values are hashed
+              switch (kind) {
+                case STRING, BYTES, ARRAY, KVLIST -> hashOf(b, valueAt, valueLength);
+                default -> scalar * 0x9E3779B97F4A7C15L + kind;
+              };
           resourceLabels.add(b, keyAt, keyLength, length, valueHash);
         }
       }
       case POINT -> {
         if (!equals(b, keyAt, keyLength, NAME_KEY)) {
-          point.add(b, keyAt, keyLength, length, valueHash);
+          point.add(b, keyAt, keyLength, length, 0);
         }
       }
       case SCOPE -> {} // scope labels only with otel_promote_scope_metadata, not mirrored
@@ -365,7 +372,7 @@ final class OtlpTranslation {
     return switch (kind) {
       case STRING -> valueLength;
       case BOOL -> scalar != 0 ? 4 : 5;
-      case INT -> Long.toString(scalar).length();
+      case INT -> decimalLength(scalar);
       case BYTES -> (valueLength + 2) / 3 * 4;
       case DOUBLE, ARRAY, KVLIST -> 1;
       default -> 0; // an empty AnyValue is "": the label is dropped
@@ -567,12 +574,12 @@ final class OtlpTranslation {
     int longestName = Math.max(l.longestName, nameLength > 0 ? 8 : 0);
     int longestValue = l.longestValue;
     if (job) {
-      labels += l.has(JOB) ? 0 : 1;
+      labels += l.has(JOB, JOB_HASH) ? 0 : 1;
       longestName = Math.max(longestName, 3);
       longestValue = Math.max(longestValue, jobLength());
     }
     if (instance) {
-      labels += l.has(INSTANCE) ? 0 : 1;
+      labels += l.has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
       longestName = Math.max(longestName, 8);
       longestValue = Math.max(longestValue, instanceLength);
     }
@@ -585,7 +592,7 @@ final class OtlpTranslation {
         if (nhcb) {
           series(labels, longestName, longestValue, ts, 1, true, true);
         } else {
-          int withLe = labels + (l.has(LE) ? 0 : 1);
+          int withLe = labels + (l.has(LE, LE_HASH) ? 0 : 1);
           int nameLong = Math.max(longestName, 2);
           if (hasSum) {
             series(labels, longestName, longestValue, ts, 1, false, false); // _sum
@@ -601,7 +608,7 @@ final class OtlpTranslation {
         series(labels, longestName, longestValue, ts, 1, false, false);
         series(labels, longestName, longestValue, ts, 1, false, false);
         if (quantiles > 0) {
-          int withQ = labels + (l.has(QUANTILE) ? 0 : 1);
+          int withQ = labels + (l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
           series(
               withQ,
               Math.max(longestName, 8),
@@ -852,6 +859,28 @@ final class OtlpTranslation {
     return nanos / 1_000_000L;
   }
 
+  /** The length of {@code Long.toString(v)}, without making the string. */
+  static int decimalLength(long v) {
+    if (v == Long.MIN_VALUE) {
+      return 20;
+    }
+    long a = Math.abs(v);
+    int n = 1;
+    while (n < 19 && a >= POWERS_OF_TEN[n]) {
+      n++;
+    }
+    return v < 0 ? n + 1 : n;
+  }
+
+  private static final long[] POWERS_OF_TEN = new long[19];
+
+  static {
+    POWERS_OF_TEN[0] = 1;
+    for (int i = 1; i < 19; i++) {
+      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+    }
+  }
+
   static int runeLength(int lead) {
     if (lead < 0x80) {
       return 1;
@@ -866,7 +895,31 @@ final class OtlpTranslation {
   }
 
   private static boolean equals(byte[] b, int at, int n, byte[] s) {
-    return n == s.length && equalsRange(b, at, s, 0, n);
+    return n == s.length && sameBytes(b, at, s, 0, n);
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Whether {@code a[ai, ai + n)} and {@code b[bi, bi + n)} hold the same bytes: eight at a time,
+   * for the short keys and names compared per point (cheaper there than {@code Arrays.equals}'
+   * range checks and vectorized set-up).
+   */
+  static boolean sameBytes(byte[] a, int ai, byte[] b, int bi, int n) {
+    int i = 0;
+    for (; i + 8 <= n; i += 8) {
+      if ((long) LONGS.get(a, ai + i) != (long) LONGS.get(b, bi + i)) {
+        return false;
+      }
+    }
+    for (; i < n; i++) {
+      if (a[ai + i] != b[bi + i]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean equalsRange(byte[] a, int ai, byte[] b, int bi, int n) {
@@ -907,10 +960,23 @@ final class OtlpTranslation {
     int longestName;
     int longestValue;
 
+    // the sanitized names last computed per position (see add); forgotten when the bytes they
+    // were read from may change (a new request, a new resource)
+    private final byte[][] cachedBuf = new byte[16][];
+    private final int[] cachedAt = new int[16];
+    private final int[] cachedLen = new int[16];
+    private final long[] cachedHash = new long[16];
+    private final int[] cachedSanitized = new int[16];
+
     void clear() {
       n = 0;
       badName = false;
       valuesHash = 0;
+    }
+
+    void forgetNames() {
+      Arrays.fill(cachedLen, -1);
+      Arrays.fill(cachedBuf, null);
     }
 
     void add(byte[] kb, int ka, int kl, int vl, long valueHash) {
@@ -930,12 +996,30 @@ final class OtlpTranslation {
       keyAt[n] = ka;
       keyLen[n] = kl;
       valueLen[n] = vl;
-      int sl = sanitizedLength(kb, ka, kl);
+      int sl;
+      // The points of a metric mostly repeat the same keys in the same order: a key equal to the
+      // one last seen at this position reuses its sanitized name (a vectorized compare against a
+      // byte-by-byte translation).
+      if (n < cachedLen.length
+          && cachedLen[n] == kl
+          && sameBytes(cachedBuf[n], cachedAt[n], kb, ka, kl)) {
+        nameHash[n] = cachedHash[n];
+        sl = cachedSanitized[n];
+      } else {
+        nameHash[n] = sanitize(kb, ka, kl);
+        sl = sanitizedLength;
+        if (n < cachedLen.length) {
+          cachedBuf[n] = kb;
+          cachedAt[n] = ka;
+          cachedLen[n] = kl;
+          cachedHash[n] = nameHash[n];
+          cachedSanitized[n] = sl;
+        }
+      }
       if (sl < 0) {
         badName = true;
       }
       sanitizedLen[n] = sl;
-      nameHash[n] = sanitizedHash(kb, ka, kl);
       valuesHash += (valueHash * 0x9E3779B97F4A7C15L) ^ nameHash[n]; // order-free
       n++;
     }
@@ -968,8 +1052,7 @@ final class OtlpTranslation {
     }
 
     /** Whether one of the labels is named {@code s} (after {@link #finish}). */
-    boolean has(byte[] s) {
-      long h = sanitizedHash(s, 0, s.length);
+    boolean has(byte[] s, long h) {
       for (int i = 0; i < n; i++) {
         if (valueLen[i] >= 0 && nameHash[i] == h && sanitizedLen[i] == s.length) {
           return true;
@@ -989,54 +1072,69 @@ final class OtlpTranslation {
     }
   }
 
+  /** Set by {@link #sanitize}: the sanitized name's length, -1 when it is invalid. */
+  private int sanitizedLength;
+
   /**
-   * The length of a label name once sanitized ({@code LabelNamer.Build}), -1 when it is invalid.
+   * A label name once sanitized ({@code LabelNamer.Build}): returns its hash and sets {@link
+   * #sanitizedLength} (-1 for a name that is empty or only underscores), in one pass.
    */
-  private int sanitizedLength(byte[] b, int at, int n) {
+  private long sanitize(byte[] b, int at, int n) {
     if (n == 0) {
-      return -1;
+      sanitizedLength = -1;
+      return 7;
     }
+    long h = 7;
+    int first = b[at] & 0xff;
     int runes = 0;
     boolean underscores = true;
-    for (int i = at; i < at + n; ) {
-      int c = b[i] & 0xff;
-      underscores &= c == '_' || (!utf8Names && !alnum(c));
-      runes++;
-      i += utf8Names ? 1 : runeLength(c);
-    }
-    if (underscores) {
-      return -1;
-    }
     if (utf8Names) {
-      return n;
+      for (int i = at; i < at + n; i++) {
+        int c = b[i] & 0xff;
+        h = 31 * h + c;
+        underscores &= c == '_';
+      }
+      sanitizedLength = underscores ? -1 : n;
+      return h;
     }
-    int first = b[at] & 0xff;
     if (first >= '0' && first <= '9') {
-      return runes + 4; // key_
-    }
-    if (first == '_' && !(n > 1 && b[at + 1] == '_')) {
-      return runes + 3; // key
-    }
-    return runes;
-  }
-
-  private long sanitizedHash(byte[] b, int at, int n) {
-    long h = 7;
-    int first = n > 0 ? b[at] & 0xff : 0;
-    if (!utf8Names && first >= '0' && first <= '9') {
       h = 31 * h + 1;
     }
     for (int i = at; i < at + n; ) {
       int c = b[i] & 0xff;
-      if (utf8Names) {
-        h = 31 * h + c;
-        i++;
-      } else {
-        h = 31 * h + (alnum(c) ? c : '_');
-        i += runeLength(c);
-      }
+      boolean ok = c < 128 && ALNUM[c];
+      h = 31 * h + (ok ? c : '_');
+      underscores &= !ok;
+      runes++;
+      i += c < 0x80 ? 1 : runeLength(c);
+    }
+    if (underscores) {
+      sanitizedLength = -1;
+    } else if (first >= '0' && first <= '9') {
+      sanitizedLength = runes + 4; // key_
+    } else if (first == '_' && !(n > 1 && b[at + 1] == '_')) {
+      sanitizedLength = runes + 3; // key
+    } else {
+      sanitizedLength = runes;
     }
     return h;
+  }
+
+  /** {@link #sanitize}'s hash of a name of ASCII letters only. */
+  private static long plainHash(byte[] s) {
+    long h = 7;
+    for (byte c : s) {
+      h = 31 * h + c;
+    }
+    return h;
+  }
+
+  private static final boolean[] ALNUM = new boolean[128];
+
+  static {
+    for (int c = 0; c < 128; c++) {
+      ALNUM[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    }
   }
 
   private boolean sanitizedEquals(byte[] a, int ai, int an, byte[] b, int bi, int bn) {
