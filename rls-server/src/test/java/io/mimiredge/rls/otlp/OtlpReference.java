@@ -220,8 +220,16 @@ final class OtlpReference {
     }
     l.put("__name__", "target_info");
     long n = 0;
-    for (long t = earliest; t < latest; t += 150_000_000_000L) {
+    long step = 0;
+    for (long t = earliest; t < latest; t += 150_000_000_000L, step++) {
+      if (step == 4096) { // a span of days: counted, no longer deduplicated (as the scanner)
+        n += (latest - t - 1) / 150_000_000_000L + 1;
+        break;
+      }
       n += targetInfoSeen.add(l + "@" + Math.floorDiv(t, 1_000_000L)) ? 1 : 0;
+      if (t > Long.MAX_VALUE - 150_000_000_000L) {
+        break;
+      }
     }
     n += targetInfoSeen.add(l + "@" + Math.floorDiv(latest, 1_000_000L)) ? 1 : 0;
     if (n > 0) {
