@@ -97,7 +97,7 @@ export interface DenialView {
   series: number;
   retryAfterSeconds: number | null;
   message: string;
-  /** rw1 or rw2; null when the body was not scanned */
+  /** rw1, rw2 or otlp; null when the body was not scanned */
   protocol: string | null;
 }
 

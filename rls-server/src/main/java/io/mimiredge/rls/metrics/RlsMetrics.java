@@ -120,7 +120,7 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
         Counter.builder()
             .name("rls_scanned_requests_total")
             .help(
-                "Push bodies scanned, by write protocol (rw1: remote write 1.0, rw2: 2.0) and"
+                "Push bodies scanned, by write protocol (rw1: remote write 1.0, rw2: 2.0, otlp) and"
                     + " decision")
             .labelNames("protocol", "decision")
             .register(registry);
