@@ -99,9 +99,10 @@ public final class PushEvaluator {
 
   /**
    * Decides an OTLP/HTTP metrics body ({@code /otlp/v1/metrics}) sent with {@code contentType} and
-   * {@code contentEncoding} (either null when absent), for a tenant already checked: the headers
-   * first (415, as Mimir's {@code OTLPHandler}), then as a remote-write body: its size, the request
-   * token, the scan of what Mimir's translation makes of it, the enforcer's checks.
+   * {@code contentEncoding} (either null when absent), for a tenant already checked, in Mimir's
+   * order ({@code limitsMiddleware}, then {@code OTLPHandler}'s parser): the request token, the
+   * headers (415), the size (413), the scan of what Mimir's translation makes of it, the enforcer's
+   * checks.
    */
   public Decision evaluateOtlp(
       TenantSnapshot tenant,
@@ -113,14 +114,18 @@ public final class PushEvaluator {
     if (tenant.mode() == Mode.OFF) {
       return Decision.allow(tenant.id(), Mode.OFF, 0, null);
     }
+    // limitsMiddleware takes the request token before the OTLP parser reads anything
+    Decision overRate = enforcer.takeRequestToken(tenant);
+    if (overRate != null) {
+      return overRate;
+    }
     try {
       OtlpScanner.checkHeaders(contentType, contentEncoding);
     } catch (RemoteWriteException e) {
       return enforcer.badBody(tenant, e);
     }
-    Decision refused = beforeScan(tenant, length);
-    if (refused != null) {
-      return refused;
+    if (length > maxRequestBytes) {
+      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
     }
     long now = wallMillis.getAsLong();
     WriteRequestStats stats;

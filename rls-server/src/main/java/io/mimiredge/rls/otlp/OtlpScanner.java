@@ -48,16 +48,16 @@ public final class OtlpScanner {
   }
 
   /**
-   * Refuses, as Mimir does before it reads the body, a {@code Content-Type} other than {@code
-   * application/x-protobuf} or {@code application/json} and a {@code Content-Encoding} other than
-   * none, {@code gzip}, {@code lz4} and {@code zstd}.
+   * Refuses, as Mimir does before it reads the body, a {@code Content-Encoding} other than none,
+   * {@code gzip}, {@code lz4} and {@code zstd}, then a {@code Content-Type} other than {@code
+   * application/x-protobuf} or {@code application/json}.
    *
    * @throws RemoteWriteException {@code UNSUPPORTED_MEDIA_TYPE} (415), with Mimir's message
    */
   public static void checkHeaders(String contentType, String contentEncoding)
       throws RemoteWriteException {
+    OtlpBody.encoding(contentEncoding); // newOTLPParser: the encoding first, then the type
     OtlpBody.format(contentType);
-    OtlpBody.encoding(contentEncoding);
   }
 
   /** Whether an answer to a push sent with {@code contentType} is written as JSON. */
@@ -83,8 +83,8 @@ public final class OtlpScanner {
       throws RemoteWriteException {
     Objects.requireNonNull(limits, "limits");
     Objects.checkFromIndexSize(offset, length, body.length);
-    OtlpBody.Format format = OtlpBody.format(contentType);
     OtlpBody.Encoding encoding = OtlpBody.encoding(contentEncoding);
+    OtlpBody.Format format = OtlpBody.format(contentType);
     PerThread t = perThread.get();
     byte[] in = body;
     int at = offset;

@@ -94,6 +94,9 @@ class PushServletTest {
                   ingestion_burst_size: 600
                 basic:
                   ingestion_rate: 100000
+                one-request:
+                  request_rate: 0.0001
+                  request_burst_size: 1
               """,
               TenantLimits.MIMIR_DEFAULTS);
       Enforcer enforcer =
@@ -581,6 +584,17 @@ class PushServletTest {
     assertThat(com.google.rpc.Status.parseFrom(enc.body()).getMessage())
         .startsWith("unsupported compression: snappy");
     assertThat(forwarded).isEmpty();
+  }
+
+  @Test
+  void anOtlpRequestRefusedWith415HasTakenItsRequestTokenAsInMimir() throws Exception {
+    // limitsMiddleware takes the token before the OTLP parser looks at the headers
+    assertThat(otlp("/otlp/v1/metrics", "text/plain", null, 1, "one-request").statusCode())
+        .isEqualTo(415);
+    HttpResponse<byte[]> next = otlp("/otlp/v1/metrics", PROTOBUF, null, 1, "one-request");
+    assertThat(next.statusCode()).isEqualTo(429);
+    assertThat(header(next, "X-Edge-Enforcement-Reason")).isEqualTo("request_rate");
+    assertThat(com.google.rpc.Status.parseFrom(next.body()).getCode()).isEqualTo(8);
   }
 
   @Test
