@@ -153,6 +153,75 @@ class ExtAuthzServiceTest {
     assertThat(doors.last().decision().reason()).isEqualTo(Reason.BAD_CONTENT_TYPE);
   }
 
+  /** What Envoy sends ext_authz for an OTLP push: the same, on Mimir's OTLP path. */
+  private static CheckRequest otlpPush(String tenant, byte[] gzipBody) {
+    Map<String, String> h = new LinkedHashMap<>();
+    h.put("Content-Type", "application/x-protobuf");
+    h.put("Content-Encoding", "gzip");
+    h.put("X-Scope-OrgID", tenant);
+    CheckRequest r = EnvoyRequests.push(h, ByteString.copyFrom(gzipBody), true);
+    return r.toBuilder()
+        .setAttributes(
+            r.getAttributes().toBuilder()
+                .setRequest(
+                    r.getAttributes().getRequest().toBuilder()
+                        .setHttp(
+                            r.getAttributes().getRequest().getHttp().toBuilder()
+                                .setPath("/otlp/v1/metrics")
+                                .putHeaders(":path", "/otlp/v1/metrics"))))
+        .build();
+  }
+
+  @Test
+  void picksTheOtlpScannerByPathAndDeniesWithAGoogleRpcStatus() throws IOException {
+    var gauge = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
+    for (int i = 0; i < 300; i++) {
+      gauge.addDataPoints(
+          io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
+              .setTimeUnixNano(TestFixtures.NOW_MILLIS * 1_000_000L)
+              .setAsDouble(i)
+              .addAttributes(
+                  io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
+                      .setKey("i")
+                      .setValue(
+                          io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setIntValue(i))));
+    }
+    byte[] plain =
+        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
+                    .addScopeMetrics(
+                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
+                            .addMetrics(
+                                io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
+                                    .setName("g")
+                                    .setGauge(gauge))))
+            .build()
+            .toByteArray();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var z = new java.util.zip.GZIPOutputStream(out)) {
+      z.write(plain);
+    }
+    CheckResponse ok = check(otlpPush("tenant-a", out.toByteArray()));
+    assertThat(ok.hasDeniedResponse()).as("%s", doors.last().decision()).isFalse();
+    assertThat(doors.last().decision().stats().protocol()).isEqualTo(Protocol.OTLP);
+    assertThat(doors.last().decision().items()).isEqualTo(300 + 1); // samples and metadata
+
+    CheckResponse over = check(otlpPush("tenant-a", out.toByteArray()));
+    assertThat(over.getDeniedResponse().getStatus().getCode())
+        .isEqualTo(StatusCode.TooManyRequests);
+    assertThat(headers(over.getDeniedResponse().getHeadersList()))
+        .containsEntry("content-type", "application/x-protobuf")
+        .containsEntry("x-edge-enforcement-reason", "ingestion_rate");
+    // the body is a protobuf string: valid UTF-8 with its message cut to 127 bytes
+    com.google.rpc.Status status =
+        com.google.rpc.Status.parseFrom(over.getDeniedResponse().getBodyBytes());
+    assertThat(status.getCode()).isEqualTo(8);
+    assertThat(status.getMessage())
+        .startsWith("the request has been rejected")
+        .hasSizeLessThan(128);
+  }
+
   @Test
   void answers401WithoutATenant() {
     CheckResponse r = check(EnvoyRequests.fixture(FIXTURE, Map.of()));
