@@ -243,20 +243,10 @@ final class OtlpTranslation {
       return; // addResourceTargetInfo: no job and no instance label, no target_info
     }
     Labels l = resourceLabels;
-    l.finish();
+    l.finishWithIdentity();
     int labels = l.count + 1; // + __name__
     int longestName = Math.max(l.longestName, 8);
     int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
-    if (job) {
-      labels += l.has(JOB, JOB_HASH) ? 0 : 1;
-      longestName = Math.max(longestName, 3);
-      longestValue = Math.max(longestValue, jobLength());
-    }
-    if (instance) {
-      labels += l.has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
-      longestName = Math.max(longestName, 8);
-      longestValue = Math.max(longestValue, instanceLength);
-    }
     long e = earliestNanos;
     long last = latestNanos;
     long hash = l.hash() * 31 + (job ? jobLength() : -1) * 17L + instanceLength;
@@ -567,22 +557,10 @@ final class OtlpTranslation {
     metricAppended = true;
     long ts = millis(timeNanos);
     Labels l = point;
-    l.finish();
-    boolean job = serviceNameLength > 0;
-    boolean instance = instanceLength > 0;
-    int labels = l.count + (nameLength > 0 ? 1 : 0);
+    l.finishWithIdentity();
+    int labels = l.count + (nameLength > 0 ? 1 : 0); // + __name__ (none for an empty name)
     int longestName = Math.max(l.longestName, nameLength > 0 ? 8 : 0);
     int longestValue = l.longestValue;
-    if (job) {
-      labels += l.has(JOB, JOB_HASH) ? 0 : 1;
-      longestName = Math.max(longestName, 3);
-      longestValue = Math.max(longestValue, jobLength());
-    }
-    if (instance) {
-      labels += l.has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
-      longestName = Math.max(longestName, 8);
-      longestValue = Math.max(longestValue, instanceLength);
-    }
     switch (type) {
       case OtlpProtoWalker.GAUGE -> {
         series(labels, longestName, longestValue, ts, 1, false, false);
@@ -1048,6 +1026,25 @@ final class OtlpTranslation {
         count++;
         longestName = Math.max(longestName, Math.max(sanitizedLen[i], 0));
         longestValue = Math.max(longestValue, value);
+      }
+    }
+
+    /**
+     * {@link #finish}, then the resource's {@code job} ({@code service.namespace/service.name}) and
+     * {@code instance} ({@code service.instance.id}), which {@code createAttributes} sets over any
+     * attribute of the same name.
+     */
+    void finishWithIdentity() {
+      finish();
+      if (serviceNameLength > 0) {
+        count += has(JOB, JOB_HASH) ? 0 : 1;
+        longestName = Math.max(longestName, JOB.length);
+        longestValue = Math.max(longestValue, jobLength());
+      }
+      if (instanceLength > 0) {
+        count += has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
+        longestName = Math.max(longestName, INSTANCE.length);
+        longestValue = Math.max(longestValue, instanceLength);
       }
     }
 
