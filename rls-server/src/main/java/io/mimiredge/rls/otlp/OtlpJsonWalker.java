@@ -291,18 +291,23 @@ final class OtlpJsonWalker {
   private void exemplar(JsonParser p) throws IOException {
     long time = 0;
     boolean labels = false;
+    boolean value = false;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
       switch (f) {
         case "timeUnixNano", "time_unix_nano" -> time = int64(p, t);
+        case "asDouble", "as_double", "asInt", "as_int" -> {
+          value |= t != JsonToken.VALUE_NULL;
+          p.skipChildren();
+        }
         case "traceId", "trace_id", "spanId", "span_id" ->
             labels |= t == JsonToken.VALUE_STRING && !p.getText().isEmpty();
         case "filteredAttributes", "filtered_attributes" -> labels |= count(p, t) > 0;
         default -> p.skipChildren();
       }
     }
-    out.exemplar(time, labels);
+    out.exemplar(time, labels, value);
   }
 
   /** An array of KeyValue objects, the parser on its {@code [}. */

@@ -199,10 +199,10 @@ final class OtlpProtoWalker {
         }
         case GAUGE, SUM, HISTOGRAM, EXPONENTIAL_HISTOGRAM, SUMMARY -> {
           requireLen(tag);
-          if (field != type) {
-            type = field;
-            runAt = tagAt;
-          }
+          // pdata's Metric.UnmarshalProto replaces the data at each occurrence (no merge, even
+          // of the same type): only the last one counts
+          type = field;
+          runAt = tagAt;
           int skipped = readLength();
           pos += skipped;
         }
@@ -331,6 +331,7 @@ final class OtlpProtoWalker {
         int raw = (int) readVarint();
         scale = (raw >>> 1) ^ -(raw & 1);
       } else if (type == EXPONENTIAL_HISTOGRAM && (field == 8 || field == 9)) { // Buckets
+        requireLen(tag);
         int e = enter();
         while ((tag = readTag()) != 0) {
           if (WireFormat.getTagFieldNumber(tag) == BUCKET_COUNTS) {
@@ -352,10 +353,15 @@ final class OtlpProtoWalker {
     int e = enter();
     long time = 0;
     boolean labels = false;
+    boolean value = false;
     int tag;
     while ((tag = readTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
         case EXEMPLAR_TIME -> time = fixed64(tag);
+        case 3, 6 -> { // as_double, as_int
+          fixed64(tag);
+          value = true;
+        }
         case SPAN_ID, TRACE_ID -> labels |= stringField(tag) > 0;
         case EXEMPLAR_ATTRIBUTES -> {
           stringField(tag); // a KeyValue: one label more
@@ -365,7 +371,7 @@ final class OtlpProtoWalker {
       }
     }
     leave(e);
-    out.exemplar(time, labels);
+    out.exemplar(time, labels, value);
   }
 
   /**
@@ -388,6 +394,7 @@ final class OtlpProtoWalker {
           keyAt = pos - keyLength;
         }
         case VALUE -> { // AnyValue, merged: its oneof's last member wins
+          requireLen(tag);
           int ve = enter();
           while ((tag = readTag()) != 0) {
             int f = WireFormat.getTagFieldNumber(tag);

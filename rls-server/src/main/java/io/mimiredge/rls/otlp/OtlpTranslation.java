@@ -164,6 +164,7 @@ final class OtlpTranslation {
   private final Labels point = new Labels();
   private int pointExemplars;
   private int pointKeptExemplars;
+  private boolean pointBadExemplar;
   private long[] pointExemplarTimes = new long[8];
 
   // ---- metric families seen in this request, for metadata ----
@@ -243,6 +244,12 @@ final class OtlpTranslation {
       return; // addResourceTargetInfo: no job and no instance label, no target_info
     }
     Labels l = resourceLabels;
+    if (l.invalidName()) {
+      // createAttributes fails in addResourceTargetInfo: no target_info, an error (a 400)
+      rejectedMetrics++;
+      countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      return;
+    }
     l.finishWithIdentity();
     int labels = l.count + 1; // + __name__
     int longestName = Math.max(l.longestName, 8);
@@ -499,10 +506,16 @@ final class OtlpTranslation {
     point.clear();
     pointExemplars = 0;
     pointKeptExemplars = 0;
+    pointBadExemplar = false;
   }
 
   /** An exemplar of the current point: its time, and whether it has a label at all. */
-  void exemplar(long timeNanos, boolean hasLabels) {
+  void exemplar(long timeNanos, boolean hasLabels, boolean hasValue) {
+    if (!hasValue) {
+      // getPromExemplars: "unsupported exemplar value type": the point (a histogram's buckets)
+      // and the rest of the metric are not translated
+      pointBadExemplar = true;
+    }
     pointExemplars++;
     long ms = millis(timeNanos);
     int perSeries = limits.maxExemplarsPerSeriesPerRequest();
@@ -543,15 +556,17 @@ final class OtlpTranslation {
     if (type == OtlpProtoWalker.EXPONENTIAL_HISTOGRAM && scale < -4) {
       // "cannot convert exponential to native histogram. Scale must be >= -4": the rest of the
       // metric is not translated
-      metricFailed = true;
-      rejectedMetrics++;
-      countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      failMetric();
       return;
     }
     if (point.invalidName()) {
-      metricFailed = true; // a label name that sanitizes to nothing fails the rest of the metric
-      rejectedMetrics++;
-      countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      failMetric(); // a label name that sanitizes to nothing fails the rest of the metric
+      return;
+    }
+    boolean badExemplar = pointBadExemplar && type != OtlpProtoWalker.GAUGE; // gauges drop theirs
+    boolean classic = type == OtlpProtoWalker.HISTOGRAM && !nhcb;
+    if (badExemplar && !classic) {
+      failMetric();
       return;
     }
     metricAppended = true;
@@ -576,6 +591,11 @@ final class OtlpTranslation {
             series(labels, longestName, longestValue, ts, 1, false, false); // _sum
           }
           series(labels, longestName, longestValue, ts, 1, false, false);
+          if (badExemplar) { // addHistogramDataPoints: the exemplars fail before the buckets
+            dropPointExemplars();
+            failMetric();
+            return;
+          }
           // every bucket series gets the point's exemplars placed among them
           series(withLe, nameLong, Math.max(longestValue, 4), ts, buckets + 1, false, true);
         }
@@ -675,6 +695,13 @@ final class OtlpTranslation {
     } else {
       exemplarsCleared += pointExemplars;
     }
+  }
+
+  /** The translator's error inside a metric: the rest of its points are not translated. */
+  private void failMetric() {
+    metricFailed = true;
+    rejectedMetrics++;
+    countViolation(Violation.OTLP_PARSE_ERROR, 0);
   }
 
   /** validate.go validateLabels' count and length checks, in its order. */
@@ -959,7 +986,11 @@ final class OtlpTranslation {
 
     void add(byte[] kb, int ka, int kl, int vl, long valueHash) {
       if (vl == 0) {
-        return; // an empty value: the label is dropped
+        // an empty value: the label is dropped, but its name is translated all the same
+        // (buildLabelName runs on every key)
+        sanitize(kb, ka, kl);
+        badName |= sanitizedLength < 0;
+        return;
       }
       if (n == keyAt.length) {
         int m = 2 * n;
@@ -1065,7 +1096,7 @@ final class OtlpTranslation {
 
     private boolean sameName(int i, int j) {
       return sanitizedLen[i] == sanitizedLen[j]
-          && sanitizedEquals(keyBufs[i], keyAt[i], keyLen[i], keyBufs[j], keyAt[j], keyLen[j]);
+          && translatedEquals(keyBufs[i], keyAt[i], keyLen[i], keyBufs[j], keyAt[j], keyLen[j]);
     }
   }
 
@@ -1073,30 +1104,45 @@ final class OtlpTranslation {
   private int sanitizedLength;
 
   /**
-   * A label name once sanitized ({@code LabelNamer.Build}): returns its hash and sets {@link
-   * #sanitizedLength} (-1 for a name that is empty or only underscores), in one pass.
+   * A label name once translated ({@code LabelNamer.Build} with Mimir's defaults): every rune but
+   * {@code [a-zA-Z0-9]} becomes {@code _}; then a leading digit gets {@code key_}, one leading
+   * {@code _} (not two) gets {@code key}; a result of underscores only (so never one with a prefix)
+   * is an error. Returns the hash of the translated name and sets {@link #sanitizedLength} (-1 for
+   * an error) and {@link #sanitizedPrefix}, in one pass. Under the UTF-8 strategies attribute names
+   * are not translated ({@code createAttributes} keeps them) and never fail here.
    */
   private long sanitize(byte[] b, int at, int n) {
-    if (n == 0) {
-      sanitizedLength = -1;
-      return 7;
-    }
     long h = 7;
-    int first = b[at] & 0xff;
-    int runes = 0;
-    boolean underscores = true;
+    sanitizedPrefix = 0;
     if (utf8Names) {
       for (int i = at; i < at + n; i++) {
-        int c = b[i] & 0xff;
-        h = 31 * h + c;
-        underscores &= c == '_';
+        h = 31 * h + (b[i] & 0xff);
       }
-      sanitizedLength = underscores ? -1 : n;
+      sanitizedLength = n;
       return h;
     }
-    if (first >= '0' && first <= '9') {
-      h = 31 * h + 1;
+    if (n == 0) {
+      sanitizedLength = -1; // "label name is empty"
+      return h;
     }
+    int first = b[at] & 0xff;
+    boolean firstOk = first < 128 && ALNUM[first];
+    boolean secondUnderscore = false;
+    int second = at + (first < 0x80 ? 1 : runeLength(first));
+    if (second < at + n) {
+      int c = b[second] & 0xff;
+      secondUnderscore = !(c < 128 && ALNUM[c]);
+    }
+    if (firstOk && first >= '0' && first <= '9') {
+      sanitizedPrefix = 2; // key_
+    } else if (!firstOk && !secondUnderscore) {
+      sanitizedPrefix = 1; // key
+    }
+    for (byte p : PREFIXES[sanitizedPrefix]) {
+      h = 31 * h + p;
+    }
+    int runes = 0;
+    boolean underscores = true;
     for (int i = at; i < at + n; ) {
       int c = b[i] & 0xff;
       boolean ok = c < 128 && ALNUM[c];
@@ -1105,17 +1151,15 @@ final class OtlpTranslation {
       runes++;
       i += c < 0x80 ? 1 : runeLength(c);
     }
-    if (underscores) {
-      sanitizedLength = -1;
-    } else if (first >= '0' && first <= '9') {
-      sanitizedLength = runes + 4; // key_
-    } else if (first == '_' && !(n > 1 && b[at + 1] == '_')) {
-      sanitizedLength = runes + 3; // key
-    } else {
-      sanitizedLength = runes;
-    }
+    sanitizedLength =
+        underscores && sanitizedPrefix == 0 ? -1 : runes + PREFIXES[sanitizedPrefix].length;
     return h;
   }
+
+  /** Set by {@link #sanitize}: 0 none, 1 {@code key}, 2 {@code key_}. */
+  private int sanitizedPrefix;
+
+  private static final byte[][] PREFIXES = {new byte[0], ascii("key"), ascii("key_")};
 
   /** {@link #sanitize}'s hash of a name of ASCII letters only. */
   private static long plainHash(byte[] s) {
@@ -1134,21 +1178,38 @@ final class OtlpTranslation {
     }
   }
 
-  private boolean sanitizedEquals(byte[] a, int ai, int an, byte[] b, int bi, int bn) {
-    int i = ai;
-    int j = bi;
-    while (i < ai + an && j < bi + bn) {
-      int c = a[i] & 0xff;
-      int d = b[j] & 0xff;
-      int sc = utf8Names || alnum(c) ? c : '_';
-      int sd = utf8Names || alnum(d) ? d : '_';
-      if (sc != sd) {
-        return false;
-      }
-      i += utf8Names ? 1 : runeLength(c);
-      j += utf8Names ? 1 : runeLength(d);
+  private byte[] translatedA = new byte[64];
+  private byte[] translatedB = new byte[64];
+
+  /** Whether two keys translate to the same label name (only when their hashes agree: rare). */
+  private boolean translatedEquals(byte[] a, int ai, int an, byte[] b, int bi, int bn) {
+    if (utf8Names) {
+      return an == bn && sameBytes(a, ai, b, bi, an);
     }
-    return i == ai + an && j == bi + bn;
+    translatedA = translate(a, ai, an, translatedA);
+    int na = translatedLength;
+    translatedB = translate(b, bi, bn, translatedB);
+    return na == translatedLength && sameBytes(translatedA, 0, translatedB, 0, na);
+  }
+
+  private int translatedLength;
+
+  /** The translated name of a key (escape mode) into {@code out}, grown when needed. */
+  private byte[] translate(byte[] b, int at, int n, byte[] out) {
+    sanitize(b, at, n);
+    byte[] prefix = PREFIXES[sanitizedPrefix];
+    if (out.length < prefix.length + n) {
+      out = new byte[prefix.length + n];
+    }
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    int k = prefix.length;
+    for (int i = at; i < at + n; ) {
+      int c = b[i] & 0xff;
+      out[k++] = (byte) (c < 128 && ALNUM[c] ? c : '_');
+      i += c < 0x80 ? 1 : runeLength(c);
+    }
+    translatedLength = k;
+    return out;
   }
 
   private static boolean alnum(int c) {

@@ -101,7 +101,37 @@ final class OtlpReference {
     return out;
   }
 
+  /** The translator's error inside a metric: the rest of its points are not translated. */
+  static final class MetricFailed extends RuntimeException {
+    MetricFailed() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static void requireValues(List<Exemplar> exemplars) {
+    for (Exemplar e : exemplars) {
+      if (e.getValueCase() == Exemplar.ValueCase.VALUE_NOT_SET) {
+        throw new MetricFailed(); // getPromExemplars: unsupported exemplar value type
+      }
+    }
+  }
+
   private void metric(Metric m, Map<String, String> resource) {
+    try {
+      translate(m, resource);
+    } catch (MetricFailed e) {
+      rejectedMetrics++;
+      if (seriesBefore < series) {
+        family(familyName, familyMeta);
+      }
+    }
+  }
+
+  private long seriesBefore;
+  private String familyName;
+  private String familyMeta;
+
+  private void translate(Metric m, Map<String, String> resource) {
     AggregationTemporality t =
         switch (m.getDataCase()) {
           case SUM -> m.getSum().getAggregationTemporality();
@@ -130,6 +160,9 @@ final class OtlpReference {
           default -> isDelta ? "unknown" : "histogram";
         };
     long before = series;
+    seriesBefore = series;
+    familyName = name;
+    familyMeta = type + "|" + m.getDescription() + "|" + m.getUnit();
     switch (m.getDataCase()) {
       case GAUGE -> {
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
@@ -138,19 +171,24 @@ final class OtlpReference {
       }
       case SUM -> {
         for (NumberDataPoint p : m.getSum().getDataPointsList()) {
-          add(labels(p.getAttributesList(), resource, name), 1, false, p.getExemplarsCount());
+          Map<String, String> l = labels(p.getAttributesList(), resource, name);
+          requireValues(p.getExemplarsList());
+          add(l, 1, false, p.getExemplarsCount());
         }
       }
       case HISTOGRAM -> {
         for (HistogramDataPoint p : m.getHistogram().getDataPointsList()) {
           if (nhcb) {
-            add(labels(p.getAttributesList(), resource, name), 1, true, p.getExemplarsCount());
+            Map<String, String> l = labels(p.getAttributesList(), resource, name);
+            requireValues(p.getExemplarsList());
+            add(l, 1, true, p.getExemplarsCount());
             continue;
           }
           if (p.hasSum()) {
             add(labels(p.getAttributesList(), resource, name + "_sum"), 1, false, 0);
           }
           add(labels(p.getAttributesList(), resource, name + "_count"), 1, false, 0);
+          requireValues(p.getExemplarsList());
           int b = Math.min(p.getExplicitBoundsCount(), p.getBucketCountsCount());
           List<Exemplar> ex = new ArrayList<>(p.getExemplarsList());
           for (int i = 0; i <= b; i++) {
@@ -173,7 +211,9 @@ final class OtlpReference {
             rejectedMetrics++;
             break;
           }
-          add(labels(p.getAttributesList(), resource, name), 1, true, p.getExemplarsCount());
+          Map<String, String> l = labels(p.getAttributesList(), resource, name);
+          requireValues(p.getExemplarsList());
+          add(l, 1, true, p.getExemplarsCount());
         }
       }
       case SUMMARY -> {
@@ -211,6 +251,10 @@ final class OtlpReference {
       }
     }
     if (nonIdentifying == 0) {
+      return;
+    }
+    if (attrs.keySet().stream().anyMatch(k -> labelName(k) == null)) {
+      rejectedMetrics++; // createAttributes' error: no target_info
       return;
     }
     Map<String, String> l = sanitize(attrs);
@@ -267,6 +311,9 @@ final class OtlpReference {
     Map<String, String> raw = new LinkedHashMap<>();
     for (KeyValue kv : attributes) {
       if (!kv.getKey().equals("__name__")) {
+        if (labelName(kv.getKey()) == null) {
+          throw new MetricFailed(); // LabelNamer.Build's error
+        }
         raw.putIfAbsent(kv.getKey(), asString(kv.getValue()));
       }
     }
@@ -300,8 +347,11 @@ final class OtlpReference {
     }
   }
 
-  /** LabelNamer.Build with Mimir's defaults. */
+  /** LabelNamer.Build with Mimir's defaults; null for its error (empty, underscores only). */
   static String labelName(String key) {
+    if (key.isEmpty()) {
+      return null;
+    }
     StringBuilder b = new StringBuilder();
     key.codePoints()
         .forEach(c -> b.append((c < 128 && Character.isLetterOrDigit(c)) ? (char) c : '_'));
@@ -311,7 +361,7 @@ final class OtlpReference {
     } else if (s.startsWith("_") && !s.startsWith("__")) {
       s = "key" + s;
     }
-    return s;
+    return s.chars().allMatch(c -> c == '_') ? null : s;
   }
 
   /** buildCompliantMetricName without suffixes; null when the name translates to nothing. */

@@ -374,6 +374,74 @@ class OtlpScannerTest {
   }
 
   @Test
+  void keysAreTranslatedAsLabelNamerDoesPrefixesIncluded() throws Exception {
+    // "." is "key_" (valid), "_y" is "key_y" and collides with a real "key_y"; "__" and ".."
+    // translate to underscores only: the metric fails from that point on
+    NumberDataPoint ok =
+        number(NOW_NANOS, 1, attr(".", "a"), attr("_y", "b"), attr("key_y", "c"), attr("z", "d"));
+    NumberDataPoint bad = number(NOW_NANOS, 2, attr("..", "e"));
+    NumberDataPoint emptyButBad = number(NOW_NANOS, 3, attr("__", ""));
+    ExportMetricsServiceRequest r =
+        request(resource(), gauge("g", ok), gauge("h", bad, ok), gauge("k", emptyButBad));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(3 + 1); // key_, key_y, z and __name__
+    assertThat(s.validSamples()).isEqualTo(1);
+    assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(2);
+  }
+
+  @Test
+  void anExemplarWithoutAValueFailsTheMetricAsTheTranslatorDoes() throws Exception {
+    Exemplar valueless = exemplar(NOW_NANOS, 1).toBuilder().clearAsDouble().build();
+    NumberDataPoint withBad = number(NOW_NANOS, 1).toBuilder().addExemplars(valueless).build();
+    HistogramDataPoint histogramWithBad =
+        histogramPoint(NOW_NANOS, true, 3).toBuilder().addExemplars(valueless).build();
+    ExportMetricsServiceRequest r =
+        request(
+            resource(),
+            sum("s", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, withBad),
+            histogram(
+                "h", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, histogramWithBad),
+            gauge("g", withBad)); // a gauge's exemplars are dropped, never converted
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.validSamples()).isEqualTo(2 + 1); // h's _sum and _count, g
+    assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(2);
+  }
+
+  @Test
+  void aRepeatedDataFieldKeepsOnlyTheLastAsPdataDoes() throws Exception {
+    // Metric{name, gauge{p1}} then, in the same message, gauge{p2, p3}: protobuf-java merges the
+    // two gauges (3 points), pdata's UnmarshalProto replaces the first (2 points)
+    Metric first = gauge("g", number(NOW_NANOS, 1, attr("a", "1")));
+    Metric second =
+        Metric.newBuilder()
+            .setGauge(
+                Gauge.newBuilder()
+                    .addDataPoints(number(NOW_NANOS, 2, attr("a", "2")))
+                    .addDataPoints(number(NOW_NANOS, 3, attr("a", "3"))))
+            .build();
+    ByteArrayOutputStream metric = new ByteArrayOutputStream();
+    metric.write(first.toByteArray());
+    metric.write(second.toByteArray());
+    // protobuf-java merges them
+    assertThat(Metric.parseFrom(metric.toByteArray()).getGauge().getDataPointsCount()).isEqualTo(3);
+    // request { resource_metrics { scope_metrics { metrics: those bytes } } }
+    byte[] raw = lengthDelimited(1, lengthDelimited(2, lengthDelimited(2, metric.toByteArray())));
+    WriteRequestStats s = scan(raw, PB, null, ValidationLimits.MIMIR_DEFAULTS);
+    assertThat(s.validSamples()).isEqualTo(2);
+    assertThat(s.metadata()).isEqualTo(1);
+  }
+
+  static byte[] lengthDelimited(int field, byte[] inner) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    var o = com.google.protobuf.CodedOutputStream.newInstance(out);
+    o.writeByteArray(field, inner);
+    o.flush();
+    return out.toByteArray();
+  }
+
+  @Test
   void pointsWithoutARecordedValueStillCount() throws Exception {
     NumberDataPoint stale = number(NOW_NANOS, 0).toBuilder().setFlags(1).build();
     ExportMetricsServiceRequest r = request(resource(), gauge("g", stale));
