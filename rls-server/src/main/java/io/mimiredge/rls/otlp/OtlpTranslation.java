@@ -132,6 +132,7 @@ final class OtlpTranslation {
   private int keptExemplars;
 
   // ---- the resource ----
+  private long identityHash; // of service.name, service.namespace and service.instance.id
   private int serviceNameLength; // -1 when absent
   private int serviceNamespaceLength;
   private int instanceLength;
@@ -215,6 +216,7 @@ final class OtlpTranslation {
   void startResource() {
     serviceNameLength = -1;
     serviceNamespaceLength = -1;
+    identityHash = 0;
     instanceLength = -1;
     nonIdentifying = 0;
     earliestNanos = -1; // unsigned: MaxUint64
@@ -238,7 +240,7 @@ final class OtlpTranslation {
     if (!resourcePoints || nonIdentifying == 0) {
       return;
     }
-    boolean job = serviceNameLength > 0;
+    boolean job = hasJob();
     boolean instance = instanceLength > 0;
     if (!job && !instance) {
       return; // addResourceTargetInfo: no job and no instance label, no target_info
@@ -256,7 +258,7 @@ final class OtlpTranslation {
     int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
     long e = earliestNanos;
     long last = latestNanos;
-    long hash = l.hash() * 31 + (job ? jobLength() : -1) * 17L + instanceLength;
+    long hash = l.hash() * 31 + identityHash;
     // for t := earliest; t.Before(latest); t += interval { emit(t) }; emit(latest), in Go's time
     // (signed nanoseconds), each (labels, millisecond) once per request
     long samples = 0;
@@ -314,9 +316,18 @@ final class OtlpTranslation {
   }
 
   private int jobLength() {
-    return serviceNamespaceLength > 0
+    return serviceNamespaceLength >= 0
         ? serviceNamespaceLength + 1 + serviceNameLength
         : serviceNameLength;
+  }
+
+  /**
+   * Whether the resource makes a {@code job} label: {@code service.name} present (with {@code
+   * service.namespace}, {@code ns/name}, whatever either holds), and not empty ({@code Set} with an
+   * empty value deletes the label).
+   */
+  private boolean hasJob() {
+    return serviceNameLength >= 0 && jobLength() > 0;
   }
 
   /**
@@ -336,12 +347,16 @@ final class OtlpTranslation {
     int length = stringLength(kind, valueLength, scalar);
     switch (owner) {
       case RESOURCE -> {
+        long identity = kind == STRING ? hashOf(b, valueAt, valueLength) : scalar + kind;
         if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
           serviceNameLength = length;
+          identityHash += identity * 0x9E3779B97F4A7C15L;
         } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
           serviceNamespaceLength = length;
+          identityHash += identity * 0xC2B2AE3D27D4EB4FL;
         } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
           instanceLength = length;
+          identityHash += identity * 0x165667B19E3779F9L;
         } else {
           nonIdentifying++;
           long valueHash = // target_info's identity: only the resource's values are hashed
@@ -427,8 +442,8 @@ final class OtlpTranslation {
       return reject();
     }
     helpHash = descriptionHash;
-    unitHash = hashOf(b, unitAt, unitLen);
-    unitLength = unitLen;
+    unitHash = unitName(b, unitAt, unitLen); // the metadata's unit: UnitNamer.Build's
+    unitLength = translatedUnitLength;
     metricKept = true;
     return true;
   }
@@ -695,6 +710,128 @@ final class OtlpTranslation {
     } else {
       exemplarsCleared += pointExemplars;
     }
+  }
+
+  // otlptranslator's unitMap and perUnitMap: what metadata's unit becomes (UnitNamer.Build)
+  private static final byte[][][] UNITS = {
+    {ascii("d"), ascii("days")},
+    {ascii("h"), ascii("hours")},
+    {ascii("min"), ascii("minutes")},
+    {ascii("s"), ascii("seconds")},
+    {ascii("ms"), ascii("milliseconds")},
+    {ascii("us"), ascii("microseconds")},
+    {ascii("ns"), ascii("nanoseconds")},
+    {ascii("By"), ascii("bytes")},
+    {ascii("KiBy"), ascii("kibibytes")},
+    {ascii("MiBy"), ascii("mebibytes")},
+    {ascii("GiBy"), ascii("gibibytes")},
+    {ascii("TiBy"), ascii("tibibytes")},
+    {ascii("KBy"), ascii("kilobytes")},
+    {ascii("MBy"), ascii("megabytes")},
+    {ascii("GBy"), ascii("gigabytes")},
+    {ascii("TBy"), ascii("terabytes")},
+    {ascii("m"), ascii("meters")},
+    {ascii("V"), ascii("volts")},
+    {ascii("A"), ascii("amperes")},
+    {ascii("J"), ascii("joules")},
+    {ascii("W"), ascii("watts")},
+    {ascii("g"), ascii("grams")},
+    {ascii("Cel"), ascii("celsius")},
+    {ascii("Hz"), ascii("hertz")},
+    {ascii("1"), ascii("")},
+    {ascii("%"), ascii("percent")}
+  };
+  private static final byte[][][] PER_UNITS = {
+    {ascii("s"), ascii("second")}, {ascii("m"), ascii("minute")}, {ascii("h"), ascii("hour")},
+    {ascii("d"), ascii("day")}, {ascii("w"), ascii("week")}, {ascii("mo"), ascii("month")},
+    {ascii("y"), ascii("year")}
+  };
+  private static final byte[] PER = ascii("_per_");
+  private static final byte[] PER_ALONE = ascii("per_");
+
+  /** Set by {@link #unitName}: the translated unit's length. */
+  private int translatedUnitLength;
+
+  /**
+   * The hash of a unit as metadata carries it ({@code UnitNamer.Build}): split at the first {@code
+   * /}, each part trimmed, dropped when empty or holding {@code {}} (an annotation), else mapped
+   * through the unit tables ({@code s} is {@code seconds}, {@code 1} nothing), joined by {@code
+   * _per_} ({@code per_} without a main unit); sets {@link #translatedUnitLength}. So {@code ""},
+   * {@code "1"} and {@code "{req}"} are one unit, as are {@code ms} and {@code milliseconds}.
+   * Allocates nothing.
+   */
+  private long unitName(byte[] b, int at, int n) {
+    int slash = -1;
+    for (int i = at; i < at + n; i++) {
+      if (b[i] == '/') {
+        slash = i;
+        break;
+      }
+    }
+    int mainEnd = slash < 0 ? at + n : slash;
+    long h = 7;
+    int length = 0;
+    byte[] main = EMPTY_BYTES;
+    int mainAt = 0;
+    int mainLen = unitPart(b, at, mainEnd, UNITS);
+    if (mainLen > 0) {
+      main = unitBytes;
+      mainAt = unitAt;
+    }
+    for (int i = 0; i < mainLen; i++) {
+      h = 31 * h + main[mainAt + i];
+    }
+    length += mainLen;
+    if (slash >= 0) {
+      int perLen = unitPart(b, slash + 1, at + n, PER_UNITS);
+      if (perLen > 0) {
+        byte[] sep = mainLen > 0 ? PER : PER_ALONE;
+        for (byte c : sep) {
+          h = 31 * h + c;
+        }
+        for (int i = 0; i < perLen; i++) {
+          h = 31 * h + unitBytes[unitAt + i];
+        }
+        length += sep.length + perLen;
+      }
+    }
+    translatedUnitLength = length;
+    return h;
+  }
+
+  private static final byte[] EMPTY_BYTES = new byte[0];
+  private byte[] unitBytes;
+  private int unitAt;
+
+  /**
+   * One part of a unit, trimmed: its translation's length (0 when it is dropped), the bytes in
+   * {@link #unitBytes} from {@link #unitAt}.
+   */
+  private int unitPart(byte[] b, int from, int to, byte[][][] table) {
+    while (from < to && b[from] == ' ') {
+      from++;
+    }
+    while (to > from && b[to - 1] == ' ') {
+      to--;
+    }
+    if (from == to) {
+      return 0;
+    }
+    for (int i = from; i < to; i++) {
+      if (b[i] == '{' || b[i] == '}') {
+        return 0;
+      }
+    }
+    for (byte[][] e : table) {
+      if (e[0].length == to - from && sameBytes(e[0], 0, b, from, to - from)) {
+        unitBytes = e[1];
+        unitAt = 0;
+        return e[1].length;
+      }
+    }
+    unitBytes = b;
+    unitAt = from;
+    return to - from;
   }
 
   /** The translator's error inside a metric: the rest of its points are not translated. */
@@ -1067,7 +1204,7 @@ final class OtlpTranslation {
      */
     void finishWithIdentity() {
       finish();
-      if (serviceNameLength > 0) {
+      if (hasJob()) {
         count += has(JOB, JOB_HASH) ? 0 : 1;
         longestName = Math.max(longestName, JOB.length);
         longestValue = Math.max(longestValue, jobLength());

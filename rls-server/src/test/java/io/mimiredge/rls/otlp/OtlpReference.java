@@ -162,7 +162,7 @@ final class OtlpReference {
     long before = series;
     seriesBefore = series;
     familyName = name;
-    familyMeta = type + "|" + m.getDescription() + "|" + m.getUnit();
+    familyMeta = type + "|" + m.getDescription() + "|" + unit(m.getUnit());
     switch (m.getDataCase()) {
       case GAUGE -> {
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
@@ -230,7 +230,7 @@ final class OtlpReference {
       default -> throw new AssertionError();
     }
     if (series > before) {
-      family(name, type + "|" + m.getDescription() + "|" + m.getUnit());
+      family(name, familyMeta);
     }
   }
 
@@ -339,8 +339,11 @@ final class OtlpReference {
     String name = resource.get("service.name");
     String ns = resource.get("service.namespace");
     String instance = resource.get("service.instance.id");
-    if (name != null && !name.isEmpty()) {
-      l.put("job", ns != null && !ns.isEmpty() ? ns + "/" + name : name);
+    if (name != null) { // presence, not emptiness, as pcommon.Map.Get
+      String job = ns != null ? ns + "/" + name : name;
+      if (!job.isEmpty()) {
+        l.put("job", job);
+      }
     }
     if (instance != null && !instance.isEmpty()) {
       l.put("instance", instance);
@@ -390,6 +393,58 @@ final class OtlpReference {
       return null;
     }
     return s;
+  }
+
+  private static final Map<String, String> UNITS =
+      Map.ofEntries(
+          Map.entry("d", "days"),
+          Map.entry("h", "hours"),
+          Map.entry("min", "minutes"),
+          Map.entry("s", "seconds"),
+          Map.entry("ms", "milliseconds"),
+          Map.entry("us", "microseconds"),
+          Map.entry("ns", "nanoseconds"),
+          Map.entry("By", "bytes"),
+          Map.entry("KiBy", "kibibytes"),
+          Map.entry("MiBy", "mebibytes"),
+          Map.entry("GiBy", "gibibytes"),
+          Map.entry("TiBy", "tibibytes"),
+          Map.entry("KBy", "kilobytes"),
+          Map.entry("MBy", "megabytes"),
+          Map.entry("GBy", "gigabytes"),
+          Map.entry("TBy", "terabytes"),
+          Map.entry("m", "meters"),
+          Map.entry("V", "volts"),
+          Map.entry("A", "amperes"),
+          Map.entry("J", "joules"),
+          Map.entry("W", "watts"),
+          Map.entry("g", "grams"),
+          Map.entry("Cel", "celsius"),
+          Map.entry("Hz", "hertz"),
+          Map.entry("1", ""),
+          Map.entry("%", "percent"));
+  private static final Map<String, String> PER_UNITS =
+      Map.of(
+          "s", "second", "m", "minute", "h", "hour", "d", "day", "w", "week", "mo", "month", "y",
+          "year");
+
+  /** UnitNamer.Build, as strings. */
+  static String unit(String unit) {
+    String[] parts = unit.split("/", 2);
+    String main = part(parts[0], UNITS);
+    String per = parts.length > 1 ? part(parts[1], PER_UNITS) : "";
+    if (per.isEmpty()) {
+      return main;
+    }
+    return main.isEmpty() ? "per_" + per : main + "_per_" + per;
+  }
+
+  private static String part(String p, Map<String, String> table) {
+    String t = p.strip();
+    if (t.isEmpty() || t.contains("{") || t.contains("}")) {
+      return "";
+    }
+    return table.getOrDefault(t, t);
   }
 
   static String asString(AnyValue v) {

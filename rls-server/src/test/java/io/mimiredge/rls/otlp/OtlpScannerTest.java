@@ -442,6 +442,53 @@ class OtlpScannerTest {
   }
 
   @Test
+  void metadataComparesUnitsAsTheyAreTranslated() throws Exception {
+    long t = NOW_NANOS;
+    Metric none = gauge("g", number(t, 1));
+    Metric one = none.toBuilder().setUnit("1").build();
+    Metric annotation = none.toBuilder().setUnit("{req}").build();
+    Metric ms = none.toBuilder().setName("h").setUnit("ms").build();
+    Metric millis = ms.toBuilder().setUnit("milliseconds").build();
+    Metric perSecond = ms.toBuilder().setUnit("By/s").build();
+    ExportMetricsServiceRequest r =
+        request(resource(), none, one, annotation, none, ms, millis, ms, perSecond);
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.metadata()).isEqualTo(1 + 1 + 1); // g; h in ms; h in bytes_per_second
+    assertThat(OtlpReference.unit("By/s")).isEqualTo("bytes_per_second");
+    assertThat(OtlpReference.unit("{packet}/s")).isEqualTo("per_second");
+  }
+
+  @Test
+  void targetInfoIsOnePerIdentityAndAJobNeedsOnlyAPresentName() throws Exception {
+    long t = NOW_NANOS;
+    ExportMetricsServiceRequest two =
+        ExportMetricsServiceRequest.newBuilder()
+            .addAllResourceMetrics(
+                request(
+                        resource(attr("service.instance.id", "aaaa"), attr("host.name", "h")),
+                        gauge("g", number(t, 1)))
+                    .getResourceMetricsList())
+            .addAllResourceMetrics(
+                request(
+                        resource(attr("service.instance.id", "bbbb"), attr("host.name", "h")),
+                        gauge("g", number(t, 1)))
+                    .getResourceMetricsList())
+            .build();
+    WriteRequestStats s = scan(two);
+    assertMatches(s, OtlpReference.of(two));
+    assertThat(s.floatSamples()).isEqualTo(2 + 2); // g twice, target_info per instance
+    ExportMetricsServiceRequest nsOnly =
+        request(
+            resource(
+                attr("service.namespace", "ns"), attr("service.name", ""), attr("host.name", "h")),
+            gauge("g", number(t, 1)));
+    WriteRequestStats n = scan(nsOnly);
+    assertMatches(n, OtlpReference.of(nsOnly));
+    assertThat(n.floatSamples()).as("job=\"ns/\" makes a target_info").isEqualTo(2);
+  }
+
+  @Test
   void pointsWithoutARecordedValueStillCount() throws Exception {
     NumberDataPoint stale = number(NOW_NANOS, 0).toBuilder().setFlags(1).build();
     ExportMetricsServiceRequest r = request(resource(), gauge("g", stale));
