@@ -94,7 +94,6 @@ final class OtlpJsonWalker {
         p.skipChildren();
       }
     }
-    out.resourceDone();
     int outer = base;
     for (int i = 0; i < nScopes; i++) {
       try (JsonParser q = sub(scopes[i])) {
@@ -109,7 +108,6 @@ final class OtlpJsonWalker {
   }
 
   private void scopeMetrics(JsonParser p) throws IOException {
-    out.startScope();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
@@ -233,13 +231,11 @@ final class OtlpJsonWalker {
   private void point(JsonParser p, int type) throws IOException {
     out.startPoint();
     long time = 0;
-    int flags = 0;
     long bounds = 0;
     long bucketCounts = 0;
     boolean hasSum = false;
     long quantiles = 0;
     int scale = 0;
-    long expBuckets = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
@@ -252,7 +248,7 @@ final class OtlpJsonWalker {
           }
         }
         case "timeUnixNano", "time_unix_nano" -> time = int64(p, t);
-        case "flags" -> flags = (int) int64(p, t);
+        case "flags" -> int64(p, t); // read for its form: a flagged point counts all the same
         case "exemplars" -> {
           if (t == JsonToken.START_ARRAY && type != OtlpProtoWalker.SUMMARY) {
             while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -267,25 +263,10 @@ final class OtlpJsonWalker {
         case "explicitBounds", "explicit_bounds" -> bounds = count(p, t);
         case "quantileValues", "quantile_values" -> quantiles = count(p, t);
         case "scale" -> scale = (int) int64(p, t);
-        case "positive", "negative" -> {
-          if (t == JsonToken.START_OBJECT) {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-              String g = p.currentName();
-              JsonToken u = p.nextToken();
-              if (is(g, "bucketCounts", "bucket_counts")) {
-                expBuckets += count(p, u);
-              } else {
-                p.skipChildren();
-              }
-            }
-          } else {
-            p.skipChildren();
-          }
-        }
         default -> p.skipChildren();
       }
     }
-    out.endPoint(time, flags, Math.min(bounds, bucketCounts), hasSum, quantiles, scale, expBuckets);
+    out.endPoint(time, Math.min(bounds, bucketCounts), hasSum, quantiles, scale);
   }
 
   private void exemplar(JsonParser p) throws IOException {

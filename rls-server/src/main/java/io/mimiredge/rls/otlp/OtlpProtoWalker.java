@@ -85,7 +85,7 @@ final class OtlpProtoWalker {
     while ((tag = readTag()) != 0) {
       if (tag == lenTag(RESOURCE_METRICS)) {
         int end = enter();
-        resourceMetrics(end);
+        resourceMetrics();
         leave(end);
       } else {
         skip(tag);
@@ -93,7 +93,7 @@ final class OtlpProtoWalker {
     }
   }
 
-  private void resourceMetrics(int end) throws RemoteWriteException {
+  private void resourceMetrics() throws RemoteWriteException {
     int from = pos;
     out.startResource();
     int tag;
@@ -112,7 +112,6 @@ final class OtlpProtoWalker {
         skip(tag);
       }
     }
-    out.resourceDone();
     pos = from;
     while ((tag = readTag()) != 0) {
       if (tag == lenTag(SCOPE_METRICS)) {
@@ -126,23 +125,22 @@ final class OtlpProtoWalker {
     out.endResource();
   }
 
+  /**
+   * A scope's metrics. The scope itself is read only as its decoder reads it (its labels come only
+   * with {@code otel_promote_scope_metadata}, not mirrored), so nothing depends on its place.
+   */
   private void scopeMetrics() throws RemoteWriteException {
-    int from = pos;
-    out.startScope();
     int tag;
-    while ((tag = readTag()) != 0) { // the scope first, as the resource
-      if (tag == lenTag(SCOPE)) {
+    while ((tag = readTag()) != 0) {
+      if (tag == lenTag(METRICS)) {
+        int e = enter();
+        metric();
+        leave(e);
+      } else if (tag == lenTag(SCOPE)) {
         int e = enter();
         while ((tag = readTag()) != 0) {
           switch (WireFormat.getTagFieldNumber(tag)) {
-            case SCOPE_NAME -> {
-              int n = stringField(tag);
-              out.scopeName(buf, pos - n, n);
-            }
-            case SCOPE_VERSION -> {
-              int n = stringField(tag);
-              out.scopeVersion(buf, pos - n, n);
-            }
+            case SCOPE_NAME, SCOPE_VERSION -> stringField(tag);
             case SCOPE_ATTRIBUTES -> {
               requireLen(tag);
               keyValue(OtlpTranslation.Owner.SCOPE);
@@ -155,20 +153,9 @@ final class OtlpProtoWalker {
         skip(tag);
       }
     }
-    pos = from;
-    while ((tag = readTag()) != 0) {
-      if (tag == lenTag(METRICS)) {
-        int e = enter();
-        metric();
-        leave(e);
-      } else {
-        skip(tag);
-      }
-    }
   }
 
   private void metric() throws RemoteWriteException {
-    int from = pos;
     int nameAt = pos;
     int nameLength = 0;
     int unitAt = pos;
@@ -176,13 +163,10 @@ final class OtlpProtoWalker {
     int descriptionAt = pos;
     int descriptionLength = 0;
     int type = 0;
-    int runAt = pos; // where the last run of the winning data field starts
+    int dataAt = pos; // the last data message's bytes
+    int dataLength = 0;
     int tag;
-    while (true) {
-      int tagAt = pos;
-      if ((tag = readTag()) == 0) {
-        break;
-      }
+    while ((tag = readTag()) != 0) {
       int field = WireFormat.getTagFieldNumber(tag);
       switch (field) {
         case NAME -> {
@@ -198,40 +182,31 @@ final class OtlpProtoWalker {
           descriptionAt = pos - descriptionLength;
         }
         case GAUGE, SUM, HISTOGRAM, EXPONENTIAL_HISTOGRAM, SUMMARY -> {
-          requireLen(tag);
           // pdata's Metric.UnmarshalProto replaces the data at each occurrence (no merge, even
           // of the same type): only the last one counts
           type = field;
-          runAt = tagAt;
-          int skipped = readLength();
-          pos += skipped;
+          dataLength = stringField(tag);
+          dataAt = pos - dataLength;
         }
         default -> skip(tag);
       }
     }
     int end = pos;
-    // the temporality and monotonicity: scalars, the last one over the merged messages wins
+    // the temporality and monotonicity (scalars: the last on the wire wins)
     int temporality = 0;
     boolean monotonic = false;
     if (type != 0) {
-      pos = runAt;
+      int outer = enterRange(dataAt, dataLength);
       while ((tag = readTag()) != 0) {
-        if (WireFormat.getTagFieldNumber(tag) != type) {
+        if (tag == varintTag(TEMPORALITY)) {
+          temporality = (int) readVarint();
+        } else if (tag == varintTag(MONOTONIC)) {
+          monotonic = readVarint() != 0;
+        } else {
           skip(tag);
-          continue;
         }
-        int e = enter();
-        while ((tag = readTag()) != 0) {
-          if (tag == varintTag(TEMPORALITY)) {
-            temporality = (int) readVarint();
-          } else if (tag == varintTag(MONOTONIC)) {
-            monotonic = readVarint() != 0;
-          } else {
-            skip(tag);
-          }
-        }
-        leave(e);
       }
+      leave(outer);
     }
     boolean keep =
         out.metric(
@@ -244,29 +219,21 @@ final class OtlpProtoWalker {
             type,
             temporality,
             monotonic);
-    if (keep) {
-      pos = runAt;
+    if (keep && type != 0) {
+      int outer = enterRange(dataAt, dataLength);
       while ((tag = readTag()) != 0) {
-        if (WireFormat.getTagFieldNumber(tag) != type) {
+        if (tag == lenTag(DATA_POINTS)) {
+          int pe = enter();
+          point(type);
+          leave(pe);
+        } else {
           skip(tag);
-          continue;
         }
-        int e = enter();
-        while ((tag = readTag()) != 0) {
-          if (tag == lenTag(DATA_POINTS)) {
-            int pe = enter();
-            point(type);
-            leave(pe);
-          } else {
-            skip(tag);
-          }
-        }
-        leave(e);
       }
+      leave(outer);
     }
     out.endMetric();
     pos = end;
-    assert from <= end;
   }
 
   /** One data point of a metric of {@code type}; field numbers as in metrics.proto. */
@@ -293,13 +260,11 @@ final class OtlpProtoWalker {
     }
     out.startPoint();
     long time = 0;
-    int flagBits = 0;
     long bounds = 0;
     long bucketCounts = 0;
     boolean hasSum = false;
     long quantiles = 0;
     int scale = 0;
-    long expBuckets = 0;
     int tag;
     while ((tag = readTag()) != 0) {
       int field = WireFormat.getTagFieldNumber(tag);
@@ -310,7 +275,7 @@ final class OtlpProtoWalker {
         time = fixed64(tag);
       } else if (field == flags) {
         requireWire(tag, WireFormat.WIRETYPE_VARINT);
-        flagBits = (int) readVarint();
+        readVarint(); // a point without a recorded value counts all the same
       } else if (field == exemplars) {
         requireLen(tag);
         exemplar();
@@ -335,7 +300,7 @@ final class OtlpProtoWalker {
         int e = enter();
         while ((tag = readTag()) != 0) {
           if (WireFormat.getTagFieldNumber(tag) == BUCKET_COUNTS) {
-            expBuckets += packedVarints(tag);
+            skipVarints(tag); // the bucket counts are not needed (no bucket limit for OTLP)
           } else {
             skip(tag);
           }
@@ -345,8 +310,7 @@ final class OtlpProtoWalker {
         skip(tag);
       }
     }
-    out.endPoint(
-        time, flagBits, Math.min(bounds, bucketCounts), hasSum, quantiles, scale, expBuckets);
+    out.endPoint(time, Math.min(bounds, bucketCounts), hasSum, quantiles, scale);
   }
 
   private void exemplar() throws RemoteWriteException {
@@ -484,6 +448,17 @@ final class OtlpProtoWalker {
     return outer;
   }
 
+  /** Enters the message in {@code buf[at, at + length)}, already checked to fit; see enter. */
+  private int enterRange(int at, int length) throws RemoteWriteException {
+    if (++depth > MAX_DEPTH) {
+      throw bad("too many levels of nesting");
+    }
+    int outer = limit;
+    pos = at;
+    limit = at + length;
+    return outer;
+  }
+
   private void leave(int outer) {
     pos = limit;
     limit = outer;
@@ -530,38 +505,19 @@ final class OtlpProtoWalker {
     return 1;
   }
 
-  /**
-   * A repeated varint field, packed or not: how many values it holds. Packed, its values are
-   * counted by their last bytes (the ones below 0x80), eight bytes at a time; the field must end
-   * with one.
-   */
-  private long packedVarints(int tag) throws RemoteWriteException {
-    int wire = WireFormat.getTagWireType(tag);
-    if (wire == WireFormat.WIRETYPE_VARINT) {
+  /** A repeated varint field, packed or not, skipped; a packed one must end with a varint's end. */
+  private void skipVarints(int tag) throws RemoteWriteException {
+    if (WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_VARINT) {
       readVarint();
-      return 1;
+      return;
     }
     requireLen(tag);
     int n = readLength();
     if (n > 0 && buf[pos + n - 1] < 0) {
       throw bad("a packed varint field ends inside a varint");
     }
-    long count = 0;
-    int i = pos;
-    int end = pos + n;
-    for (; i + 8 <= end; i += 8) {
-      count += 8 - Long.bitCount((long) LONGS.get(buf, i) & 0x8080_8080_8080_8080L);
-    }
-    for (; i < end; i++) {
-      count += buf[i] >= 0 ? 1 : 0;
-    }
-    pos = end;
-    return count;
+    pos += n;
   }
-
-  private static final java.lang.invoke.VarHandle LONGS =
-      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
-          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   private void requireLen(int tag) throws RemoteWriteException {
     requireWire(tag, WireFormat.WIRETYPE_LENGTH_DELIMITED);

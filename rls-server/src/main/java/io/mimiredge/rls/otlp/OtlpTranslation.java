@@ -227,15 +227,6 @@ final class OtlpTranslation {
     point.forgetNames(); // the JSON walker reuses its bytes per resource
   }
 
-  /** The resource's attributes are all in: its labels are known. */
-  void resourceDone() {}
-
-  void startScope() {}
-
-  void scopeName(byte[] b, int at, int n) {}
-
-  void scopeVersion(byte[] b, int at, int n) {}
-
   void endResource() {
     if (!resourcePoints || nonIdentifying == 0) {
       return;
@@ -547,17 +538,11 @@ final class OtlpTranslation {
   }
 
   /**
-   * The current point is read: its time, flags, explicit buckets (bounds that have a bucket count),
-   * whether it has a sum, its quantiles, and for an exponential histogram its scale.
+   * The current point is read: its time, explicit buckets (bounds that have a bucket count),
+   * whether it has a sum, its quantiles, and for an exponential histogram its scale. Its flags do
+   * not matter: a point without a recorded value counts all the same.
    */
-  void endPoint(
-      long timeNanos,
-      int flags,
-      long buckets,
-      boolean hasSum,
-      long quantiles,
-      int scale,
-      long expBuckets) {
+  void endPoint(long timeNanos, long buckets, boolean hasSum, long quantiles, int scale) {
     resourcePoints = true;
     if (Long.compareUnsigned(timeNanos, earliestNanos) < 0) {
       earliestNanos = timeNanos;
