@@ -174,40 +174,15 @@ class ExtAuthzServiceTest {
 
   @Test
   void picksTheOtlpScannerByPathAndDeniesWithAGoogleRpcStatus() throws IOException {
-    var gauge = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
-    for (int i = 0; i < 300; i++) {
-      gauge.addDataPoints(
-          io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
-              .setTimeUnixNano(TestFixtures.NOW_MILLIS * 1_000_000L)
-              .setAsDouble(i)
-              .addAttributes(
-                  io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
-                      .setKey("i")
-                      .setValue(
-                          io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setIntValue(i))));
-    }
-    byte[] plain =
-        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
-            .addResourceMetrics(
-                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
-                    .addScopeMetrics(
-                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
-                            .addMetrics(
-                                io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
-                                    .setName("g")
-                                    .setGauge(gauge))))
-            .build()
-            .toByteArray();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (var z = new java.util.zip.GZIPOutputStream(out)) {
-      z.write(plain);
-    }
-    CheckResponse ok = check(otlpPush("tenant-a", out.toByteArray()));
+    byte[] gzip =
+        io.mimiredge.rls.testing.OtlpRequests.gzip(
+            io.mimiredge.rls.testing.OtlpRequests.gauge("g", 300));
+    CheckResponse ok = check(otlpPush("tenant-a", gzip));
     assertThat(ok.hasDeniedResponse()).as("%s", doors.last().decision()).isFalse();
     assertThat(doors.last().decision().stats().protocol()).isEqualTo(Protocol.OTLP);
     assertThat(doors.last().decision().items()).isEqualTo(300 + 1); // samples and metadata
 
-    CheckResponse over = check(otlpPush("tenant-a", out.toByteArray()));
+    CheckResponse over = check(otlpPush("tenant-a", gzip));
     assertThat(over.getDeniedResponse().getStatus().getCode())
         .isEqualTo(StatusCode.TooManyRequests);
     assertThat(headers(over.getDeniedResponse().getHeadersList()))

@@ -501,36 +501,9 @@ class PushServletTest {
   private static HttpResponse<byte[]> otlp(
       String path, String contentType, String encoding, int points, String tenant)
       throws Exception {
-    var gauge = io.opentelemetry.proto.metrics.v1.Gauge.newBuilder();
-    for (int i = 0; i < points; i++) {
-      gauge.addDataPoints(
-          io.opentelemetry.proto.metrics.v1.NumberDataPoint.newBuilder()
-              .setTimeUnixNano(TestFixtures.NOW_MILLIS * 1_000_000L)
-              .setAsDouble(i)
-              .addAttributes(
-                  io.opentelemetry.proto.common.v1.KeyValue.newBuilder()
-                      .setKey("i")
-                      .setValue(
-                          io.opentelemetry.proto.common.v1.AnyValue.newBuilder().setIntValue(i))));
-    }
-    var request =
-        io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest.newBuilder()
-            .addResourceMetrics(
-                io.opentelemetry.proto.metrics.v1.ResourceMetrics.newBuilder()
-                    .addScopeMetrics(
-                        io.opentelemetry.proto.metrics.v1.ScopeMetrics.newBuilder()
-                            .addMetrics(
-                                io.opentelemetry.proto.metrics.v1.Metric.newBuilder()
-                                    .setName("queue.depth")
-                                    .setGauge(gauge))))
-            .build();
-    byte[] body = request.toByteArray();
+    byte[] body = io.mimiredge.rls.testing.OtlpRequests.gauge("queue.depth", points);
     if ("gzip".equals(encoding)) {
-      var out = new java.io.ByteArrayOutputStream();
-      try (var z = new java.util.zip.GZIPOutputStream(out)) {
-        z.write(body);
-      }
-      body = out.toByteArray();
+      body = io.mimiredge.rls.testing.OtlpRequests.gzip(body);
     }
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create(headerTenants + path))
