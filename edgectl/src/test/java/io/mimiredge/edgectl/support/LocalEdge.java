@@ -28,7 +28,7 @@ public final class LocalEdge implements AutoCloseable {
   public final Environment env;
   private Nginx nginx;
 
-  private LocalEdge(String name, String extraYaml) {
+  private LocalEdge(String name, String extraYaml, String rlsDoors) {
     Nginx.binaryOrSkip();
     prefix = Nginx.newPrefix(name);
     port = Nginx.freePort();
@@ -52,10 +52,10 @@ public final class LocalEdge implements AutoCloseable {
             + distributor.hostPort()
             + "\"]\n"
             + "  rlsPassThrough: [\""
-            + enforce.hostPort()
+            + (rlsDoors == null ? enforce.hostPort() : rlsDoors)
             + "\"]\n"
             + "  rlsShadow: [\""
-            + rls.hostPort()
+            + (rlsDoors == null ? rls.hostPort() : rlsDoors)
             + "\"]\n"
             + "  keepalive: 8\n"
             + "rls:\n"
@@ -105,7 +105,16 @@ public final class LocalEdge implements AutoCloseable {
   }
 
   public static LocalEdge start(String name, String extraYaml) {
-    LocalEdge e = new LocalEdge(name, extraYaml);
+    return start(name, extraYaml, null);
+  }
+
+  /**
+   * As {@link #start(String, String)}, with the pass-through and shadow upstreams at {@code
+   * rlsDoors} (a real RLS's application port, {@code host:port}) instead of the stubs; the admin
+   * API edgectl's gates read stays the stub's.
+   */
+  public static LocalEdge start(String name, String extraYaml, String rlsDoors) {
+    LocalEdge e = new LocalEdge(name, extraYaml, rlsDoors);
     Cli.Run r = e.edgectl("render", "direct", "--out", e.nginxConf.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     e.nginx = Nginx.start(e.prefix, e.nginxConf, e.port);
