@@ -4,6 +4,9 @@ import static io.mimiredge.rls.remotewrite.RemoteWriteException.Kind.BAD_BODY;
 
 import com.google.protobuf.WireFormat;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * A walk over an {@code ExportMetricsServiceRequest} in protobuf wire format ({@code
@@ -48,6 +51,7 @@ final class OtlpProtoWalker {
   // KeyValue, AnyValue
   private static final int KEY = 1;
   private static final int VALUE = 2;
+  private static final int STRING_VALUE = 1; // AnyValue.string_value
   // the data points: field numbers differ by type (see pointFields)
   private static final int TIME = 3;
   // ExponentialHistogramDataPoint.Buckets
@@ -343,6 +347,9 @@ final class OtlpProtoWalker {
    * string, where it is.
    */
   private void keyValue(OtlpTranslation.Owner owner) throws RemoteWriteException {
+    if (stringKeyValue(owner)) {
+      return;
+    }
     int e = enter();
     int keyAt = pos;
     int keyLength = 0;
@@ -388,7 +395,42 @@ final class OtlpProtoWalker {
     out.attribute(owner, buf, keyAt, keyLength, kind, valueAt, valueLength, intValue);
   }
 
+  /**
+   * The shape nearly every attribute has, read at once: a {@code KeyValue} of exactly a key and an
+   * {@code AnyValue} of exactly a string, in that order, every length one byte ({@code 0a kl key 12
+   * vl 0a sl value} with {@code vl = sl + 2}). Anything else (another order, more fields, a longer
+   * length, a truncated body) returns false having read nothing, for the general walk; what this
+   * reports is what that walk would.
+   */
+  private boolean stringKeyValue(OtlpTranslation.Owner owner) {
+    int p = pos;
+    byte[] b = buf;
+    if (limit - p < 7 || depth + 2 > MAX_DEPTH) {
+      return false;
+    }
+    int n = b[p];
+    int keyLength = b[p + 2];
+    if (n < 0 || b[p + 1] != lenTag(KEY) || keyLength < 0 || n > limit - p - 1) {
+      return false;
+    }
+    int v = p + 3 + keyLength; // the value's tag
+    int end = p + 1 + n;
+    if (end - v < 4 || b[v] != lenTag(VALUE) || b[v + 2] != lenTag(STRING_VALUE)) {
+      return false;
+    }
+    int valueLength = b[v + 3];
+    if (valueLength < 0 || b[v + 1] != valueLength + 2 || v + 4 + valueLength != end) {
+      return false;
+    }
+    pos = end;
+    out.attribute(owner, b, p + 3, keyLength, STRING_VALUE, v + 4, valueLength, 0);
+    return true;
+  }
+
   // ---- wire format ----
+
+  private static final VarHandle LITTLE_ENDIAN_LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static int lenTag(int field) {
     return (field << 3) | WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -402,6 +444,11 @@ final class OtlpProtoWalker {
     if (pos >= limit) {
       return 0;
     }
+    int first = buf[pos];
+    if (first >= 8) { // one byte, a field number of 1 to 15: nearly every tag of OTLP
+      pos++;
+      return first;
+    }
     int tag = (int) readVarint();
     if (WireFormat.getTagFieldNumber(tag) == 0) {
       throw bad("invalid tag (zero)");
@@ -410,6 +457,9 @@ final class OtlpProtoWalker {
   }
 
   private long readVarint() throws RemoteWriteException {
+    if (pos < limit && buf[pos] >= 0) { // one byte: lengths and small values
+      return buf[pos++];
+    }
     long result = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (pos >= limit) {
@@ -478,10 +528,7 @@ final class OtlpProtoWalker {
     if (limit - pos < 8) {
       throw bad(TRUNCATED);
     }
-    long v = 0;
-    for (int i = 7; i >= 0; i--) {
-      v = (v << 8) | (buf[pos + i] & 0xffL);
-    }
+    long v = (long) LITTLE_ENDIAN_LONGS.get(buf, pos);
     pos += 8;
     return v;
   }

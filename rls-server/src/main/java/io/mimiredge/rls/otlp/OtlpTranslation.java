@@ -1035,18 +1035,21 @@ final class OtlpTranslation {
    * range checks and vectorized set-up).
    */
   static boolean sameBytes(byte[] a, int ai, byte[] b, int bi, int n) {
-    int i = 0;
-    for (; i + 8 <= n; i += 8) {
+    if (n < 8) {
+      for (int i = 0; i < n; i++) {
+        if (a[ai + i] != b[bi + i]) {
+          return false;
+        }
+      }
+      return true;
+    }
+    // words from the start, then the last eight bytes (overlapping the words before): no byte loop
+    for (int i = 0; i + 8 < n; i += 8) {
       if ((long) LONGS.get(a, ai + i) != (long) LONGS.get(b, bi + i)) {
         return false;
       }
     }
-    for (; i < n; i++) {
-      if (a[ai + i] != b[bi + i]) {
-        return false;
-      }
-    }
-    return true;
+    return (long) LONGS.get(a, ai + n - 8) == (long) LONGS.get(b, bi + n - 8);
   }
 
   private static boolean equalsRange(byte[] a, int ai, byte[] b, int bi, int n) {

@@ -433,6 +433,86 @@ class OtlpScannerTest {
     assertThat(s.metadata()).isEqualTo(1);
   }
 
+  /**
+   * The walk reads a {@code KeyValue} of exactly a key and a string value with one-byte lengths at
+   * once; every other shape goes through the general walk. Each shape here counts as protobuf (and
+   * pdata: a oneof's last member wins, fields in any order) reads it.
+   */
+  @Test
+  void attributesOfEveryWireShapeCountAsTheirDecodedValues() throws Exception {
+    byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+    byte[][] shapes = {
+      keyValue(
+          string(1, key), lengthDelimited(2, string(1, bytes(125)))), // the short form, longest
+      keyValue(string(1, key), lengthDelimited(2, string(1, bytes(126)))), // AnyValue of 2 bytes
+      keyValue(string(1, bytes(126)), lengthDelimited(2, string(1, bytes(3)))), // KeyValue of 2
+      keyValue(string(1, bytes(127)), lengthDelimited(2, string(1, bytes(3)))), // a 2-byte key
+      keyValue(lengthDelimited(2, string(1, bytes(3))), string(1, key)), // value before key
+      keyValue(
+          string(1, key), lengthDelimited(2, concat(string(1, bytes(2)), string(1, bytes(9))))),
+      keyValue(
+          string(1, key), lengthDelimited(2, concat(string(1, bytes(9)), string(1, bytes(2))))),
+      keyValue(string(1, key), lengthDelimited(2, string(1, bytes(4))), string(9, bytes(1))),
+      keyValue(string(1, key), lengthDelimited(2, string(1, bytes(4))), string(1, bytes(12))),
+      keyValue(
+          string(1, key),
+          lengthDelimited(2, string(1, bytes(4))),
+          lengthDelimited(2, string(1, bytes(9)))), // the AnyValues merged: the last string
+      keyValue(string(1, key), lengthDelimited(2, concat(string(1, bytes(4)), new byte[] {16, 7}))),
+    };
+    for (byte[] kv : shapes) {
+      // NumberDataPoint{time_unix_nano (3), as_double (4), attributes (7)} in a gauge named g
+      ByteArrayOutputStream point = new ByteArrayOutputStream();
+      var o = com.google.protobuf.CodedOutputStream.newInstance(point);
+      o.writeFixed64(3, NOW_NANOS);
+      o.writeDouble(4, 1);
+      o.writeByteArray(7, kv);
+      o.flush();
+      byte[] metric =
+          concat(
+              string(1, "g".getBytes(StandardCharsets.UTF_8)),
+              lengthDelimited(5, lengthDelimited(1, point.toByteArray())));
+      byte[] raw = lengthDelimited(1, lengthDelimited(2, lengthDelimited(2, metric)));
+      ExportMetricsServiceRequest decoded = ExportMetricsServiceRequest.parseFrom(raw);
+      WriteRequestStats s = scan(raw, PB, null, ValidationLimits.MIMIR_DEFAULTS);
+      assertMatches(s, OtlpReference.of(decoded));
+      KeyValue a =
+          decoded
+              .getResourceMetrics(0)
+              .getScopeMetrics(0)
+              .getMetrics(0)
+              .getGauge()
+              .getDataPoints(0)
+              .getAttributes(0);
+      AnyValue v = a.getValue();
+      int valueLength = v.hasStringValue() ? v.getStringValue().length() : v.getBoolValue() ? 4 : 5;
+      assertThat(s.maxLabelValueLength()).as("the value of %s", a).isEqualTo(valueLength);
+      assertThat(s.maxLabelNameLength()).isEqualTo(Math.max(8, a.getKey().length()));
+    }
+  }
+
+  static byte[] keyValue(byte[]... fields) {
+    return concat(fields);
+  }
+
+  static byte[] string(int field, byte[] value) throws IOException {
+    return lengthDelimited(field, value);
+  }
+
+  static byte[] bytes(int n) {
+    byte[] b = new byte[n];
+    Arrays.fill(b, (byte) 'v');
+    return b;
+  }
+
+  static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
   static byte[] lengthDelimited(int field, byte[] inner) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     var o = com.google.protobuf.CodedOutputStream.newInstance(out);
