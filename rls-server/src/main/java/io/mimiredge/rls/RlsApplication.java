@@ -42,6 +42,7 @@ import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.tls.TlsFileException;
 import io.mimiredge.rls.ui.UiServlet;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
@@ -103,7 +104,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
   }
 
   @Override
-  public void run(RlsConfiguration configuration, Environment environment) {
+  public void run(RlsConfiguration configuration, Environment environment) throws TlsFileException {
     Clock clock = Clock.systemUTC();
     LongSupplier nanoClock = System::nanoTime;
 
@@ -216,6 +217,8 @@ public class RlsApplication extends Application<RlsConfiguration> {
     GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
     environment.lifecycle().manage(grpc);
     health.registerServing("grpc", grpc::serving);
+    grpc.tls().ifPresent(health::registerTls);
+    grpc.tls().ifPresent(metrics::registerTls);
     environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 

@@ -215,7 +215,8 @@ public class RlsConfiguration extends Configuration {
 
   /** Envoy's doors (ext_authz, ratelimit, health), with the same tenant settings as HTTP's. */
   public GrpcServer buildGrpcServer(
-      PushEvaluator evaluator, DecisionRecorder recorder, BooleanSupplier limitsLoaded) {
+      PushEvaluator evaluator, DecisionRecorder recorder, BooleanSupplier limitsLoaded)
+      throws io.mimiredge.rls.tls.TlsFileException {
     return grpc.build(evaluator, recorder, limitsLoaded, tenantHeader, tenantFrom);
   }
 

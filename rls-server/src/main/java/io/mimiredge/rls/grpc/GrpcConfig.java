@@ -7,11 +7,14 @@ import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.PortRange;
 import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.config.TlsConfig;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.tls.TlsFileException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -25,6 +28,10 @@ import java.util.function.BooleanSupplier;
  *   bindHost: 0.0.0.0
  *   messageOverhead: 1MiB           # room for headers on top of enforcement.maxRequestBytes
  *   shutdownGrace: 10s
+ *   tls:                            # absent: plaintext; see TlsConfig
+ *     certFile: /etc/rls/tls/tls.crt
+ *     keyFile: /etc/rls/tls/tls.key
+ *     clientCaFile: /etc/rls/tls/ca.crt
  *   ratelimit:
  *     domain: mimir_remote_write
  *     descriptorKey: tenant
@@ -75,6 +82,8 @@ public class GrpcConfig {
 
   @Valid @NotNull private RateLimit ratelimit = new RateLimit();
 
+  @Valid private TlsConfig tls; // null: plaintext
+
   /**
    * The gRPC server, listening on {@code bindHost:port} once started.
    *
@@ -90,9 +99,13 @@ public class GrpcConfig {
       DecisionRecorder recorder,
       BooleanSupplier limitsLoaded,
       String tenantHeader,
-      TenantFrom tenantFrom) {
-    return configure(GrpcServer.builder())
-        .tenantFrom(tenantFrom)
+      TenantFrom tenantFrom)
+      throws TlsFileException {
+    GrpcServer.Builder b = configure(GrpcServer.builder());
+    if (tls != null) {
+      b.tls(tls.build("grpc", Clock.systemUTC()));
+    }
+    return b.tenantFrom(tenantFrom)
         .tenantHeader(tenantHeader)
         .bind(bindHost, port)
         .evaluator(evaluator)
@@ -147,6 +160,17 @@ public class GrpcConfig {
   @JsonProperty
   public void setShutdownGrace(Duration shutdownGrace) {
     this.shutdownGrace = shutdownGrace;
+  }
+
+  /** TLS on the gRPC doors (mutual with a client CA); absent: plaintext. */
+  @JsonProperty
+  public TlsConfig getTls() {
+    return tls;
+  }
+
+  @JsonProperty
+  public void setTls(TlsConfig tls) {
+    this.tls = tls;
   }
 
   @JsonProperty

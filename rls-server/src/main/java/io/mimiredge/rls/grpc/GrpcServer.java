@@ -11,11 +11,13 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,7 @@ public final class GrpcServer implements Managed {
   private final Duration healthPollInterval;
   private final int maxInboundMessageBytes;
   private final String description;
+  private final ServerTls tls; // null: plaintext
   private final Object lifecycle = new Object();
   private ScheduledExecutorService healthPoller;
   private volatile boolean started;
@@ -72,12 +75,22 @@ public final class GrpcServer implements Managed {
     ServerBuilder<?> sb =
         b.transport != null
             ? b.transport
-            : NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
+            : (b.tls == null
+                    ? NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
+                    : NettyServerBuilder.forAddress(
+                        new InetSocketAddress(b.host, b.port), b.tls.grpcCredentials()))
                 // Envoy may keep its gRPC connections alive with pings; don't answer them with
                 // GOAWAY (grpc-java's default allows one ping per 5 minutes).
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true);
-    this.description = b.transport != null ? "in-process" : b.host + ":" + b.port;
+    this.tls = b.tls;
+    this.description =
+        b.transport != null
+            ? "in-process"
+            : b.host
+                + ":"
+                + b.port
+                + (tls == null ? ", plaintext" : tls.clientAuth() ? ", mutual TLS" : ", TLS");
     this.server =
         sb.maxInboundMessageSize(maxInboundMessageBytes)
             .addService(new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock))
@@ -101,6 +114,9 @@ public final class GrpcServer implements Managed {
       }
       server.start();
       started = true;
+      if (tls != null) {
+        tls.start();
+      }
       refreshHealth();
       if (!healthPollInterval.isZero()) {
         healthPoller =
@@ -143,6 +159,9 @@ public final class GrpcServer implements Managed {
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
       }
+      if (tls != null) {
+        tls.close();
+      }
       LOG.info("gRPC doors stopped");
     }
   }
@@ -174,6 +193,11 @@ public final class GrpcServer implements Managed {
     return server.getPort();
   }
 
+  /** The doors' TLS, when configured. */
+  public Optional<ServerTls> tls() {
+    return Optional.ofNullable(tls);
+  }
+
   /** The largest inbound message accepted, in bytes. */
   public int maxInboundMessageBytes() {
     return maxInboundMessageBytes;
@@ -185,6 +209,7 @@ public final class GrpcServer implements Managed {
     private DecisionRecorder recorder;
     private BooleanSupplier limitsLoaded;
     private ServerBuilder<?> transport;
+    private ServerTls tls;
     private String host = "0.0.0.0";
     private int port = 9091;
     private TenantFrom tenantFrom = TenantFrom.HEADER;
@@ -236,6 +261,15 @@ public final class GrpcServer implements Managed {
      */
     public Builder transport(ServerBuilder<?> transport) {
       this.transport = Objects.requireNonNull(transport, "transport");
+      return this;
+    }
+
+    /**
+     * Serve TLS (and require client certificates when it has a client CA); started and closed with
+     * the server. Not with {@link #transport}.
+     */
+    public Builder tls(ServerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.tls.ServerTls;
 import io.mimiredge.rls.upstream.UpstreamProbe;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -47,6 +48,7 @@ public final class RlsHealth {
   private final UpstreamProbe upstream;
   private final Map<String, BooleanSupplier> serving = new ConcurrentHashMap<>();
   private volatile StoreCheck stateStore;
+  private final Map<String, ServerTls> tls = new ConcurrentHashMap<>();
 
   private record StoreCheck(String type, boolean shared, BooleanSupplier reachable) {}
 
@@ -63,7 +65,7 @@ public final class RlsHealth {
   public void registerServing(String name, BooleanSupplier isServing) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(isServing, "isServing");
-    if (Set.of("status", "limits", "upstream", "stateStore").contains(name)) {
+    if (Set.of("status", "limits", "upstream", "stateStore", "tls").contains(name)) {
       throw new IllegalArgumentException("name " + name + " is taken");
     }
     serving.put(name, isServing);
@@ -81,6 +83,15 @@ public final class RlsHealth {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(reachable, "reachable");
     stateStore = new StoreCheck(type, shared, reachable);
+  }
+
+  /**
+   * Adds a door's TLS to the report: {@code "tls": {"<door>": {...}}} with the served certificate,
+   * its expiry and what is wrong with the files on disk, if anything; a problem (the last good
+   * credentials serving) degrades the status.
+   */
+  public void registerTls(ServerTls door) {
+    tls.put(door.door(), door);
   }
 
   /** The report now; the upstream check may be a few seconds old. */
@@ -106,15 +117,32 @@ public final class RlsHealth {
     StoreCheck sc = stateStore;
     StateStore store =
         sc == null ? null : new StateStore(sc.type(), sc.shared(), sc.reachable().getAsBoolean());
+    Map<String, Tls> doors = new java.util.TreeMap<>();
+    boolean tlsProblem = false;
+    for (ServerTls t : tls.values()) {
+      java.security.cert.X509Certificate c = t.served();
+      String problem = t.problem().orElse(null);
+      tlsProblem |= problem != null;
+      doors.put(
+          t.door(),
+          new Tls(
+              c.getSubjectX500Principal().getName(),
+              c.getNotAfter().toInstant().toString(),
+              t.clientAuth(),
+              problem));
+    }
     Status status;
     if (!s.loaded() || !allServing) {
       status = Status.DOWN;
-    } else if (s.degraded() || !u.reachable() || (store != null && !store.reachable())) {
+    } else if (s.degraded()
+        || !u.reachable()
+        || (store != null && !store.reachable())
+        || tlsProblem) {
       status = Status.DEGRADED;
     } else {
       status = Status.OK;
     }
-    return new Report(status, l, up, store, servers);
+    return new Report(status, l, up, store, doors.isEmpty() ? null : doors, servers);
   }
 
   private static String iso(Instant i) {
@@ -122,12 +150,13 @@ public final class RlsHealth {
   }
 
   /** The {@code /api/health} document. */
-  @JsonPropertyOrder({"status", "limits", "upstream", "stateStore"})
+  @JsonPropertyOrder({"status", "limits", "upstream", "stateStore", "tls"})
   public record Report(
       @JsonProperty("status") Status status,
       @JsonProperty("limits") Limits limits,
       @JsonProperty("upstream") Upstream upstream,
       @JsonProperty("stateStore") @JsonInclude(JsonInclude.Include.NON_NULL) StateStore stateStore,
+      @JsonProperty("tls") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Tls> tls,
       @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Serving> servers) {
     /** HTTP 200 only when everything is fine. */
     public boolean healthy() {
@@ -150,6 +179,12 @@ public final class RlsHealth {
 
   /** The state store part of the report; absent when none is registered. */
   public record StateStore(String type, boolean shared, boolean reachable) {}
+
+  /**
+   * A door's TLS: the served certificate's subject and expiry, whether client certificates are
+   * required, and what is wrong with the files on disk (null when nothing).
+   */
+  public record Tls(String certificate, String expires, boolean clientAuth, String problem) {}
 
   /** A registered server. */
   public record Serving(boolean serving) {}

@@ -9,11 +9,13 @@ import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.source.ReloadListener;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import io.mimiredge.rls.tls.ServerTls;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamResponse;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Instant;
@@ -68,9 +70,20 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
    * @param registry where the metrics go (the one {@code /metrics} serves)
    * @param topTenants how many tenants get their own {@code tenant} label
    */
+  private final java.util.Map<String, ServerTls> tlsDoors =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+
   public RlsMetrics(PrometheusRegistry registry, int topTenants) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.topTenants = new TopTenants(topTenants);
+    GaugeWithCallback.builder()
+        .name("rls_tls_certificate_expiry_seconds")
+        .help(
+            "Seconds until the certificate a TLS door serves expires (negative once it has), by"
+                + " door")
+        .labelNames("door")
+        .callback(cb -> tlsDoors.values().forEach(t -> cb.call(t.secondsToExpiry(), t.door())))
+        .register(registry);
     decisions =
         Counter.builder()
             .name("rls_decisions_total")
@@ -182,6 +195,14 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
 
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /**
+   * Adds a door's served certificate to {@code rls_tls_certificate_expiry_seconds{door}}: seconds
+   * until it expires, read at each scrape (so a rotation shows at once).
+   */
+  public void registerTls(ServerTls door) {
+    tlsDoors.put(door.door(), door);
   }
 
   @Override

@@ -1,0 +1,170 @@
+package io.mimiredge.rls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.grpc.Grpc;
+import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import io.mimiredge.rls.testing.TestCertificates;
+import io.mimiredge.rls.testing.TestCertificates.Issued;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The application with {@code grpc.tls} in {@code rls.yml}: Envoy's doors over mutual TLS, the
+ * served certificate in {@code /api/health} and {@code rls_tls_certificate_expiry_seconds}, a bad
+ * replacement shown (the last good serving), and a broken file stopping the start with its name.
+ */
+class RlsTlsTest {
+  @TempDir Path dir;
+
+  private final int grpcPort = freePort();
+
+  private final Issued ca = TestCertificates.ca("edge CA");
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final ObjectMapper json = new ObjectMapper();
+  private DropwizardTestSupport<RlsConfiguration> rls;
+  private ManagedChannel channel;
+
+  @AfterEach
+  void stop() {
+    if (channel != null) {
+      channel.shutdownNow();
+    }
+    if (rls != null) {
+      rls.after();
+    }
+  }
+
+  private Path config(Path certFile, Path keyFile) throws Exception {
+    Path limits =
+        Files.writeString(
+            dir.resolve("overrides.yaml"), "overrides:\n  t1:\n    ingestion_rate: 1\n");
+    return Files.writeString(
+        dir.resolve("rls.yml"),
+        """
+        server:
+          applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+          adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+        logging:
+          level: WARN
+        grpc:
+          bindHost: 127.0.0.1
+          port: %d
+          tls:
+            certFile: %s
+            keyFile: %s
+            clientCaFile: %s
+            allowedClientSans: [spiffe://cluster.local/ns/edge/sa/envoy]
+            refreshInterval: 1s
+        limits:
+          file: %s
+        """
+            .formatted(
+                grpcPort, certFile, keyFile, ca.writeCertificate(dir.resolve("ca.crt")), limits));
+  }
+
+  private JsonNode get(String path) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rls.getLocalPort() + path)).build();
+    String body = http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+    return path.equals("/metrics") ? json.valueToTree(body) : json.readTree(body);
+  }
+
+  @Test
+  void envoysDoorsServeMutualTlsAndHealthShowsTheCertificate() throws Exception {
+    Issued server = TestCertificates.leaf(ca, "rls", "ip:127.0.0.1");
+    Path certFile = server.writeChain(dir.resolve("tls.crt"));
+    Path keyFile = server.writeKey(dir.resolve("tls.key"));
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config(certFile, keyFile).toString());
+    rls.before();
+    Issued envoy =
+        TestCertificates.leaf(ca, "envoy", "uri:spiffe://cluster.local/ns/edge/sa/envoy");
+    channel = envoyChannel(envoy);
+    assertThat(health().getStatus()).isEqualTo(ServingStatus.SERVING);
+
+    JsonNode health = get("/api/health");
+    assertThat(health.at("/tls/grpc/certificate").asText()).isEqualTo("CN=rls");
+    assertThat(health.at("/tls/grpc/clientAuth").asBoolean()).isTrue();
+    assertThat(health.at("/tls/grpc/problem").isNull()).isTrue();
+    assertThat(get("/metrics").asText())
+        .containsPattern("(?m)^rls_tls_certificate_expiry_seconds\\{door=\"grpc\"} 8[0-9]{4}\\.");
+
+    // a replacement key that does not match: the last good pair serves, health says why
+    TestCertificates.leaf(ca, "other").writeKey(keyFile);
+    await(() -> get("/api/health").at("/tls/grpc/problem").asText().contains(keyFile.toString()));
+    assertThat(get("/api/health").at("/status").asText()).isEqualTo("degraded");
+    channel.shutdownNow();
+    channel = envoyChannel(envoy);
+    assertThat(health().getStatus()).isEqualTo(ServingStatus.SERVING);
+  }
+
+  @Test
+  void aBrokenFileStopsTheStartNamingIt() throws Exception {
+    Issued server = TestCertificates.leaf(ca, "rls", "ip:127.0.0.1");
+    Path certFile = server.writeChain(dir.resolve("tls.crt"));
+    Path keyFile = dir.resolve("missing.key");
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config(certFile, keyFile).toString());
+    assertThatThrownBy(rls::before)
+        .hasStackTraceContaining("keyFile " + keyFile + ": no such file");
+    rls = null;
+  }
+
+  private static void await(ThrowingBoolean condition) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s");
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  interface ThrowingBoolean {
+    boolean get() throws Exception;
+  }
+
+  private ManagedChannel envoyChannel(Issued envoy) throws Exception {
+    return Grpc.newChannelBuilderForAddress(
+            "127.0.0.1",
+            grpcPort,
+            TlsChannelCredentials.newBuilder()
+                .trustManager(dir.resolve("ca.crt").toFile())
+                .keyManager(
+                    envoy.writeChain(dir.resolve("envoy.crt")).toFile(),
+                    envoy.writeKey(dir.resolve("envoy.key")).toFile())
+                .build())
+        .build();
+  }
+
+  private HealthCheckResponse health() {
+    return HealthGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(20, TimeUnit.SECONDS)
+        .check(HealthCheckRequest.getDefaultInstance());
+  }
+
+  private static int freePort() {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
