@@ -42,6 +42,7 @@ import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.tls.ServerTls;
 import io.mimiredge.rls.tls.TlsFileException;
 import io.mimiredge.rls.ui.UiServlet;
 import io.mimiredge.rls.upstream.UpstreamObserver;
@@ -219,6 +220,18 @@ public class RlsApplication extends Application<RlsConfiguration> {
     health.registerServing("grpc", grpc::serving);
     grpc.tls().ifPresent(health::registerTls);
     grpc.tls().ifPresent(metrics::registerTls);
+    // The HTTPS connectors' TLS (type: pem-https) are beans of the Jetty server, built after run.
+    environment
+        .lifecycle()
+        .addServerLifecycleListener(
+            server ->
+                server
+                    .getBeans(ServerTls.class)
+                    .forEach(
+                        t -> {
+                          health.registerTls(t);
+                          metrics.registerTls(t);
+                        }));
     environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 

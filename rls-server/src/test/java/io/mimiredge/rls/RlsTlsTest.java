@@ -15,13 +15,24 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
+import io.mimiredge.rls.testing.TestFixtures;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -113,6 +124,144 @@ class RlsTlsTest {
     channel.shutdownNow();
     channel = envoyChannel(envoy);
     assertThat(health().getStatus()).isEqualTo(ServingStatus.SERVING);
+  }
+
+  @Test
+  void theHttpDoorsServeMutualTlsFromPemFilesAndARotationServesTheNextConnection()
+      throws Exception {
+    Issued server = TestCertificates.leaf(ca, "rls-http", "ip:127.0.0.1");
+    Path certFile = server.writeChain(dir.resolve("http.crt"));
+    Path keyFile = server.writeKey(dir.resolve("http.key"));
+    Path caFile = ca.writeCertificate(dir.resolve("ca.crt"));
+    Path limits =
+        Files.writeString(
+            dir.resolve("overrides.yaml"),
+            "overrides:\n  t1:\n    ingestion_rate: 1\n    ingestion_burst_size: 10\n");
+    Path config =
+        Files.writeString(
+            dir.resolve("rls-https.yml"),
+            """
+            server:
+              applicationConnectors:
+                - type: pem-https
+                  bindHost: 127.0.0.1
+                  port: 0
+                  tls:
+                    certFile: %s
+                    keyFile: %s
+                    clientCaFile: %s
+                    refreshInterval: 1s
+              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+            logging:
+              level: WARN
+            grpc: {bindHost: 127.0.0.1, port: 0}
+            limits:
+              file: %s
+            """
+                .formatted(certFile, keyFile, caFile, limits));
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
+    rls.before();
+    Issued nginx = TestCertificates.leaf(ca, "nginx", "dns:nginx.edge.svc");
+    URI push = URI.create("https://127.0.0.1:" + rls.getLocalPort() + "/api/v1/push");
+    URI health = URI.create("https://127.0.0.1:" + rls.getLocalPort() + "/api/health");
+
+    // the client NGINX would be: the edge CA's certificate, a real handshake, a decision
+    List<X509Certificate> presented = new CopyOnWriteArrayList<>();
+    HttpResponse<String> denied =
+        https(nginx, presented)
+            .send(
+                HttpRequest.newBuilder(push)
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("Content-Encoding", "snappy")
+                    .header("X-Scope-OrgID", "t1")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofByteArray(
+                            TestFixtures.body(TestFixtures.SMALL)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(denied.statusCode()).as(denied.body()).isEqualTo(429);
+    assertThat(presented).last().isEqualTo(server.certificate());
+    JsonNode tls =
+        json.readTree(
+                https(nginx, presented)
+                    .send(
+                        HttpRequest.newBuilder(health).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                    .body())
+            .at("/tls");
+    String door = "application:0";
+    assertThat(tls.at("/" + door + "/certificate").asText()).as("%s", tls).isEqualTo("CN=rls-http");
+
+    // no client certificate: refused at the handshake
+    assertThatThrownBy(
+            () ->
+                https(null, presented)
+                    .send(
+                        HttpRequest.newBuilder(health).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+
+    // the pair replaced on disk: a new connection gets the new certificate, no restart
+    Issued rotated = TestCertificates.leaf(ca, "rls-http-2", "ip:127.0.0.1");
+    rotated.writeKey(keyFile);
+    rotated.writeChain(certFile);
+    await(
+        () -> {
+          https(nginx, presented)
+              .send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding());
+          return presented.get(presented.size() - 1).equals(rotated.certificate());
+        });
+  }
+
+  /** A client with its own TLS context (no session to resume), recording the server's chain. */
+  private HttpClient https(Issued client, List<X509Certificate> presented) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", ca.certificate());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    X509TrustManager pkix = (X509TrustManager) tmf.getTrustManagers()[0];
+    X509TrustManager recording =
+        new X509TrustManager() {
+          @Override
+          public void checkClientTrusted(X509Certificate[] chain, String authType)
+              throws java.security.cert.CertificateException {
+            pkix.checkClientTrusted(chain, authType);
+          }
+
+          @Override
+          public void checkServerTrusted(X509Certificate[] chain, String authType)
+              throws java.security.cert.CertificateException {
+            presented.add(chain[0]);
+            pkix.checkServerTrusted(chain, authType);
+          }
+
+          @Override
+          public X509Certificate[] getAcceptedIssuers() {
+            return pkix.getAcceptedIssuers();
+          }
+        };
+    KeyManager[] keys = null;
+    if (client != null) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry(
+          "client",
+          client.keys().getPrivate(),
+          new char[0],
+          new java.security.cert.Certificate[] {client.certificate()});
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+      keys = kmf.getKeyManagers();
+    }
+    SSLContext context = SSLContext.getInstance("TLS");
+    context.init(keys, new TrustManager[] {recording}, null);
+    return HttpClient.newBuilder()
+        .sslContext(context)
+        .connectTimeout(java.time.Duration.ofSeconds(10))
+        .build();
   }
 
   @Test

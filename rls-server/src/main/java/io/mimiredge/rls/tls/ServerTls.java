@@ -24,7 +24,10 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -195,6 +198,23 @@ public final class ServerTls implements AutoCloseable {
       b.trustManager(trustManager).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE);
     }
     return b.build();
+  }
+
+  /**
+   * A JSSE context on the same managers, for an HTTPS connector: the next handshake after a good
+   * refresh presents the new certificate. Client authentication is the connector's to require.
+   */
+  public SSLContext sslContext() {
+    try {
+      SSLContext c = SSLContext.getInstance("TLS");
+      c.init(
+          new KeyManager[] {keyManager},
+          trustManager == null ? null : new TrustManager[] {trustManager},
+          null);
+      return c;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK's TLS context: " + e.getMessage(), e);
+    }
   }
 
   /** The door's name, e.g. {@code grpc}. */
