@@ -190,6 +190,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
             .defaultMode(configuration.getEnforcement().buildMode())
             .clock(clock)
             .nanoTime(nanoClock)
+            .onAuthFailure(metrics::adminAuthFailure)
             .build();
     DecisionRecorder recorder = metrics.andThen(admin.recorder());
 

@@ -336,6 +336,17 @@ class RlsApplicationTest {
             .header("Content-Type", "application/json")
             .PUT(HttpRequest.BodyPublishers.ofString(tight));
     assertThat(send(put.build()).statusCode()).as("no token").isEqualTo(401);
+    HttpRequest wrong =
+        HttpRequest.newBuilder(URI.create(url("/api/tenants/generous/limits")))
+            .header("Content-Type", "application/json")
+            .header("Authorization", "Bearer not-the-admin-token-at-all")
+            .PUT(HttpRequest.BodyPublishers.ofString(tight))
+            .build();
+    assertThat(send(wrong).statusCode()).as("wrong token").isEqualTo(401);
+    // counted, and neither token logged nor exported
+    assertThat(get("/metrics").body())
+        .contains("rls_admin_auth_failures_total 2.0")
+        .doesNotContain("not-the-admin-token-at-all");
 
     HttpResponse<String> changed =
         send(put.header("Authorization", "Bearer " + ADMIN_TOKEN).build());

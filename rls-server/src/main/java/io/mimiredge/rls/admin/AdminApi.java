@@ -30,6 +30,7 @@ import java.util.function.LongSupplier;
 public final class AdminApi {
   private final AdminContext ctx;
   private final String token;
+  private final Runnable authFailures;
   private final DecisionRecorder recorder;
 
   private AdminApi(Builder b) {
@@ -48,6 +49,7 @@ public final class AdminApi {
             b.audit,
             b.config.getTopTenants());
     this.token = b.config.getToken();
+    this.authFailures = b.authFailures;
     this.recorder = traffic.andThen(denials);
   }
 
@@ -81,7 +83,7 @@ public final class AdminApi {
         new DenialsResource(ctx),
         new ExportResource(ctx),
         new RolloutResource(ctx),
-        new TokenFilter(token),
+        new TokenFilter(token, authFailures),
         new ProblemMapper());
   }
 
@@ -102,6 +104,7 @@ public final class AdminApi {
     private LongSupplier nanoTime = System::nanoTime;
     private Mode defaultMode;
     private AuditLog audit = AuditLog.slf4j();
+    private Runnable authFailures = () -> {};
 
     private Builder() {}
 
@@ -163,6 +166,12 @@ public final class AdminApi {
     }
 
     /** Where changes are reported (default: the {@code io.mimiredge.rls.admin.audit} log). */
+    /** Called on each change refused for a missing or wrong token (e.g. to count it). */
+    public Builder onAuthFailure(Runnable authFailures) {
+      this.authFailures = Objects.requireNonNull(authFailures, "authFailures");
+      return this;
+    }
+
     public Builder audit(AuditLog audit) {
       this.audit = Objects.requireNonNull(audit, "audit");
       return this;

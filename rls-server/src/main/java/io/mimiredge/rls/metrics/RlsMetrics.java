@@ -70,12 +70,19 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
    * @param registry where the metrics go (the one {@code /metrics} serves)
    * @param topTenants how many tenants get their own {@code tenant} label
    */
+  private final Counter adminAuthFailures;
+
   private final java.util.Map<String, ServerTls> tlsDoors =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
   public RlsMetrics(PrometheusRegistry registry, int topTenants) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.topTenants = new TopTenants(topTenants);
+    adminAuthFailures =
+        Counter.builder()
+            .name("rls_admin_auth_failures_total")
+            .help("Admin API changes refused for a missing or wrong bearer token")
+            .register(registry);
     GaugeWithCallback.builder()
         .name("rls_tls_certificate_expiry_seconds")
         .help(
@@ -201,6 +208,11 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
    * Adds a door's served certificate to {@code rls_tls_certificate_expiry_seconds{door}}: seconds
    * until it expires, read at each scrape (so a rotation shows at once).
    */
+  /** One admin change refused for a missing or wrong token. */
+  public void adminAuthFailure() {
+    adminAuthFailures.inc();
+  }
+
   public void registerTls(ServerTls door) {
     tlsDoors.put(door.door(), door);
   }

@@ -29,14 +29,17 @@ public final class TokenFilter implements ContainerRequestFilter {
   private static final String BEARER = "bearer ";
 
   private final byte[] tokenDigest;
+  private final Runnable onFailure;
 
   @Context private HttpServletRequest servletRequest;
 
   /**
    * @param token the configured token; null or blank when none is configured
+   * @param onFailure called for each request refused for a missing or wrong token
    */
-  public TokenFilter(String token) {
+  public TokenFilter(String token, Runnable onFailure) {
     this.tokenDigest = token == null || token.isBlank() ? null : sha256(token);
+    this.onFailure = onFailure;
   }
 
   @Override
@@ -63,6 +66,7 @@ public final class TokenFilter implements ContainerRequestFilter {
     } else {
       return;
     }
+    onFailure.run();
     LOG.warn(
         "admin API: refused {} /{} from {}: {}",
         request.getMethod(),
