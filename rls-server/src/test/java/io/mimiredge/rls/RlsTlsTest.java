@@ -22,17 +22,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManager;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -214,52 +207,9 @@ class RlsTlsTest {
   }
 
   /** A client with its own TLS context (no session to resume), recording the server's chain. */
-  private HttpClient https(Issued client, List<X509Certificate> presented) throws Exception {
-    KeyStore trust = KeyStore.getInstance("PKCS12");
-    trust.load(null, null);
-    trust.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory tmf =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(trust);
-    X509TrustManager pkix = (X509TrustManager) tmf.getTrustManagers()[0];
-    X509TrustManager recording =
-        new X509TrustManager() {
-          @Override
-          public void checkClientTrusted(X509Certificate[] chain, String authType)
-              throws java.security.cert.CertificateException {
-            pkix.checkClientTrusted(chain, authType);
-          }
-
-          @Override
-          public void checkServerTrusted(X509Certificate[] chain, String authType)
-              throws java.security.cert.CertificateException {
-            presented.add(chain[0]);
-            pkix.checkServerTrusted(chain, authType);
-          }
-
-          @Override
-          public X509Certificate[] getAcceptedIssuers() {
-            return pkix.getAcceptedIssuers();
-          }
-        };
-    KeyManager[] keys = null;
-    if (client != null) {
-      KeyStore ks = KeyStore.getInstance("PKCS12");
-      ks.load(null, null);
-      ks.setKeyEntry(
-          "client",
-          client.keys().getPrivate(),
-          new char[0],
-          new java.security.cert.Certificate[] {client.certificate()});
-      KeyManagerFactory kmf =
-          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-      kmf.init(ks, new char[0]);
-      keys = kmf.getKeyManagers();
-    }
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(keys, new TrustManager[] {recording}, null);
+  private HttpClient https(Issued client, List<X509Certificate> presented) {
     return HttpClient.newBuilder()
-        .sslContext(context)
+        .sslContext(TestCertificates.clientContext(ca, client, presented))
         .connectTimeout(java.time.Duration.ofSeconds(10))
         .build();
   }

@@ -24,7 +24,7 @@ public record EdgectlConfig(
     Target target) {
 
   public EdgectlConfig {
-    nginx = nginx == null ? new Nginx(null, null, null, null, null, null, null) : nginx;
+    nginx = nginx == null ? new Nginx(null, null, null, null, null, null, null, null) : nginx;
     if (upstreams == null) {
       throw new IllegalArgumentException("upstreams: is required (at least upstreams.distributor)");
     }
@@ -59,7 +59,8 @@ public record EdgectlConfig(
       String workerProcesses,
       String user,
       String accessLog,
-      String tempDir) {
+      String tempDir,
+      ListenTls tls) {
     public Nginx {
       listen = listen == null ? "8080" : listen;
       tenantHeader = tenantHeader == null ? "X-Scope-OrgID" : tenantHeader;
@@ -78,6 +79,59 @@ public record EdgectlConfig(
   }
 
   /**
+   * {@code nginx.tls}: the listener terminates TLS with this certificate and key (PEM files, as
+   * cert-manager mounts them).
+   */
+  public record ListenTls(String certificate, String certificateKey) {
+    public ListenTls {
+      certificate = path("nginx.tls.certificate", certificate, true);
+      certificateKey = path("nginx.tls.certificateKey", certificateKey, true);
+    }
+  }
+
+  /**
+   * {@code upstreams.rlsTls}: NGINX reaches the RLS (pass-through and shadow doors) over TLS,
+   * verifying its certificate against {@code trustedCertificate} for {@code name}, and with {@code
+   * certificate} and {@code certificateKey} presents a client certificate (mutual TLS). Not used
+   * for Envoy, nor in the {@code direct} phase, which never reaches the RLS.
+   */
+  public record RlsTls(
+      String trustedCertificate, String name, String certificate, String certificateKey) {
+    public RlsTls {
+      trustedCertificate = path("upstreams.rlsTls.trustedCertificate", trustedCertificate, true);
+      if (name == null || !name.matches("[A-Za-z0-9.-]+")) {
+        throw new IllegalArgumentException(
+            "upstreams.rlsTls.name must be the host name in the RLS certificate (proxy_ssl_name),"
+                + " got '"
+                + name
+                + "'");
+      }
+      certificate = path("upstreams.rlsTls.certificate", certificate, false);
+      certificateKey = path("upstreams.rlsTls.certificateKey", certificateKey, false);
+      if ((certificate == null) != (certificateKey == null)) {
+        throw new IllegalArgumentException(
+            "upstreams.rlsTls: certificate and certificateKey go together (the client certificate"
+                + " NGINX presents)");
+      }
+    }
+  }
+
+  /** A file path for an NGINX directive: one token, nothing NGINX would read as syntax. */
+  private static String path(String setting, String v, boolean required) {
+    if (v == null || v.isBlank()) {
+      if (required) {
+        throw new IllegalArgumentException(setting + " is required (a PEM file path)");
+      }
+      return null;
+    }
+    if (!v.matches("[^\\s;{}'\"$#]+")) {
+      throw new IllegalArgumentException(
+          setting + " must be a plain file path (no spaces, ; { } quotes $ #), got '" + v + "'");
+    }
+    return v;
+  }
+
+  /**
    * Where traffic goes. {@code envoy}, when set, receives the enforced traffic instead of the RLS
    * pass-through door.
    */
@@ -86,7 +140,8 @@ public record EdgectlConfig(
       List<String> rlsPassThrough,
       List<String> rlsShadow,
       List<String> envoy,
-      Integer keepalive) {
+      Integer keepalive,
+      RlsTls rlsTls) {
     public Upstreams {
       if (distributor == null || distributor.isEmpty()) {
         throw new IllegalArgumentException(

@@ -5,6 +5,7 @@ import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.config.Durations;
+import io.mimiredge.edgectl.config.EdgectlConfig;
 import io.mimiredge.edgectl.rollout.Phase;
 import io.mimiredge.edgectl.rollout.SplitBy;
 import java.io.IOException;
@@ -92,6 +93,13 @@ public final class NginxRenderer {
             ? "Envoy (ext_authz + ratelimit against the RLS)"
             : "the RLS pass-through door (POST /api/v1/push)");
     model.put("shadowServers", s.shadow());
+    model.put("listenTls", s.listenTls());
+    // TLS to the RLS: its pass-through door (not Envoy, which has its own) and its shadow door
+    EdgectlConfig.RlsTls rlsTls = s.rlsTls();
+    model.put("enforceTls", s.enforceIsEnvoy() ? null : rlsTls);
+    model.put("enforceScheme", s.enforceIsEnvoy() || rlsTls == null ? "http" : "https");
+    model.put("shadowTls", rlsTls);
+    model.put("shadowScheme", rlsTls == null ? "http" : "https");
     model.put("keepalive", s.keepalive());
     model.put("mirrorConnectTimeout", Durations.format(s.mirrorConnectTimeout()));
     model.put("mirrorTimeout", Durations.format(s.mirrorTimeout()));

@@ -24,6 +24,8 @@ public final class RenderSettings {
   private final Duration mirrorConnectTimeout;
   private final Duration mirrorTimeout;
   private final SplitBy splitBy;
+  private final EdgectlConfig.ListenTls listenTls;
+  private final EdgectlConfig.RlsTls rlsTls;
 
   private RenderSettings(Builder b) {
     this.listen = b.listen;
@@ -41,6 +43,8 @@ public final class RenderSettings {
     this.mirrorConnectTimeout = b.mirrorConnectTimeout;
     this.mirrorTimeout = b.mirrorTimeout;
     this.splitBy = b.splitBy;
+    this.listenTls = b.listenTls;
+    this.rlsTls = b.rlsTls;
   }
 
   public static RenderSettings from(EdgectlConfig c) {
@@ -61,6 +65,8 @@ public final class RenderSettings {
         .mirrorConnectTimeout(Durations.parse(c.mirror().connectTimeout()))
         .mirrorTimeout(Durations.parse(c.mirror().timeout()))
         .splitBy(c.splitBy())
+        .listenTls(c.nginx().tls())
+        .rlsTls(u.rlsTls())
         .build();
   }
 
@@ -83,7 +89,9 @@ public final class RenderSettings {
         .keepalive(keepalive)
         .mirrorConnectTimeout(mirrorConnectTimeout)
         .mirrorTimeout(mirrorTimeout)
-        .splitBy(splitBy);
+        .splitBy(splitBy)
+        .listenTls(listenTls)
+        .rlsTls(rlsTls);
   }
 
   public String listen() {
@@ -146,6 +154,16 @@ public final class RenderSettings {
     return splitBy;
   }
 
+  /** The listener's certificate and key, or null for plaintext. */
+  public EdgectlConfig.ListenTls listenTls() {
+    return listenTls;
+  }
+
+  /** TLS towards the RLS' doors, or null for plaintext. */
+  public EdgectlConfig.RlsTls rlsTls() {
+    return rlsTls;
+  }
+
   /** Validates each setting as it is given; {@link #build()} checks what must be present. */
   public static final class Builder {
     private String listen = "8080";
@@ -163,8 +181,20 @@ public final class RenderSettings {
     private Duration mirrorConnectTimeout = Duration.ofMillis(100);
     private Duration mirrorTimeout = Duration.ofMillis(200);
     private SplitBy splitBy = SplitBy.TENANT;
+    private EdgectlConfig.ListenTls listenTls;
+    private EdgectlConfig.RlsTls rlsTls;
 
     private Builder() {}
+
+    public Builder listenTls(EdgectlConfig.ListenTls v) {
+      this.listenTls = v;
+      return this;
+    }
+
+    public Builder rlsTls(EdgectlConfig.RlsTls v) {
+      this.rlsTls = v;
+      return this;
+    }
 
     public Builder listen(String v) {
       if (v == null || !v.matches("[A-Za-z0-9.:\\[\\]]+( [a-z_]+)*")) {

@@ -183,7 +183,7 @@ class RealRlsTest {
   }
 
   /** One export from the SDK for {@code tenant}: a counter, a gauge and a histogram. */
-  private static CompletableResultCode exportOtlp(LocalEdge edge, String tenant, boolean gzip) {
+  static CompletableResultCode exportOtlp(LocalEdge edge, String tenant, boolean gzip) {
     var exporter =
         OtlpHttpMetricExporter.builder()
             .setEndpoint("http://127.0.0.1:" + edge.port + OTLP)
@@ -208,7 +208,7 @@ class RealRlsTest {
   }
 
   /** The 500-series fixture as a remote write 2.0 push, as Prometheus 3 sends it. */
-  private static HttpResponse<String> pushRw2(LocalEdge edge, String tenant) throws Exception {
+  static HttpResponse<String> pushRw2(LocalEdge edge, String tenant) throws Exception {
     HttpRequest r =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + edge.port + PUSH))
             .header("Content-Type", RW2)
@@ -224,11 +224,14 @@ class RealRlsTest {
    * {@code rls_scanned_requests_total{protocol, decision}} from the real RLS's {@code /metrics}.
    */
   private static double scanned(String protocol, String decision) {
+    return scanned(http, "http://127.0.0.1:" + rls.getLocalPort(), protocol, decision);
+  }
+
+  /** {@code rls_scanned_requests_total{protocol, decision}} from {@code base + "/metrics"}. */
+  static double scanned(HttpClient client, String base, String protocol, String decision) {
     try {
-      HttpRequest r =
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + rls.getLocalPort() + "/metrics"))
-              .build();
-      String metrics = http.send(r, HttpResponse.BodyHandlers.ofString()).body();
+      HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/metrics")).build();
+      String metrics = client.send(r, HttpResponse.BodyHandlers.ofString()).body();
       Matcher m =
           Pattern.compile(
                   "(?m)^rls_scanned_requests_total\\{(?=[^}]*decision=\""

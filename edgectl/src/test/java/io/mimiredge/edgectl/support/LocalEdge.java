@@ -28,7 +28,7 @@ public final class LocalEdge implements AutoCloseable {
   public final Environment env;
   private Nginx nginx;
 
-  private LocalEdge(String name, String extraYaml, String rlsDoors) {
+  private LocalEdge(String name, String extraYaml, String rlsDoors, String upstreamsYaml) {
     Nginx.binaryOrSkip();
     prefix = Nginx.newPrefix(name);
     port = Nginx.freePort();
@@ -58,6 +58,7 @@ public final class LocalEdge implements AutoCloseable {
             + (rlsDoors == null ? rls.hostPort() : rlsDoors)
             + "\"]\n"
             + "  keepalive: 8\n"
+            + upstreamsYaml
             + "rls:\n"
             + "  url: "
             + rls.url()
@@ -105,7 +106,7 @@ public final class LocalEdge implements AutoCloseable {
   }
 
   public static LocalEdge start(String name, String extraYaml) {
-    return start(name, extraYaml, null);
+    return start(name, extraYaml, null, "");
   }
 
   /**
@@ -114,7 +115,16 @@ public final class LocalEdge implements AutoCloseable {
    * API edgectl's gates read stays the stub's.
    */
   public static LocalEdge start(String name, String extraYaml, String rlsDoors) {
-    LocalEdge e = new LocalEdge(name, extraYaml, rlsDoors);
+    return start(name, extraYaml, rlsDoors, "");
+  }
+
+  /**
+   * As {@link #start(String, String, String)}, with {@code upstreamsYaml} (lines indented by two
+   * spaces, e.g. {@code " rlsTls: {...}\n"}) added to the {@code upstreams:} section.
+   */
+  public static LocalEdge start(
+      String name, String extraYaml, String rlsDoors, String upstreamsYaml) {
+    LocalEdge e = new LocalEdge(name, extraYaml, rlsDoors, upstreamsYaml);
     Cli.Run r = e.edgectl("render", "direct", "--out", e.nginxConf.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     e.nginx = Nginx.start(e.prefix, e.nginxConf, e.port);

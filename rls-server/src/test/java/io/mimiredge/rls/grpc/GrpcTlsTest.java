@@ -26,8 +26,6 @@ import io.mimiredge.rls.testing.TestCertificates.Issued;
 import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.tls.ServerTls;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,8 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,43 +104,15 @@ class GrpcTlsTest {
   private final List<X509Certificate> presented = new CopyOnWriteArrayList<>();
 
   private ChannelCredentials client(Issued who) throws Exception {
-    TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder().trustManager(recording());
+    TlsChannelCredentials.Builder b =
+        TlsChannelCredentials.newBuilder()
+            .trustManager(TestCertificates.recordingTrust(ca, presented));
     if (who != null) {
       b.keyManager(
           who.writeChain(dir.resolve(who.certificate().getSerialNumber() + ".crt")).toFile(),
           who.writeKey(dir.resolve(who.certificate().getSerialNumber() + ".key")).toFile());
     }
     return b.build();
-  }
-
-  /** Trusts the edge CA, and records each server certificate it checks. */
-  private X509TrustManager recording() throws Exception {
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    ks.setCertificateEntry("ca", ca.certificate());
-    TrustManagerFactory f =
-        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    f.init(ks);
-    X509TrustManager pkix = (X509TrustManager) f.getTrustManagers()[0];
-    return new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType)
-          throws CertificateException {
-        pkix.checkClientTrusted(chain, authType);
-      }
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType)
-          throws CertificateException {
-        presented.add(chain[0]);
-        pkix.checkServerTrusted(chain, authType);
-      }
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return pkix.getAcceptedIssuers();
-      }
-    };
   }
 
   /** One health check on a new connection: the handshake's outcome. */

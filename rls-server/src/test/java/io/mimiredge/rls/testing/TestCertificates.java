@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -16,6 +18,12 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -142,6 +150,71 @@ public final class TestCertificates {
                       new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
       return new Issued(cert, keys, ca);
     } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * A client TLS context trusting {@code ca}, presenting {@code client}'s certificate when not
+   * null, and adding each server certificate it checks to {@code presented}. A new context has no
+   * session to resume, so each client built on one makes a full handshake.
+   */
+  public static SSLContext clientContext(
+      Issued ca, Issued client, List<X509Certificate> presented) {
+    try {
+      X509TrustManager recording = recordingTrust(ca, presented);
+      KeyManager[] keys = null;
+      if (client != null) {
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setKeyEntry(
+            "client",
+            client.keys().getPrivate(),
+            new char[0],
+            new java.security.cert.Certificate[] {client.certificate()});
+        KeyManagerFactory kmf =
+            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(ks, new char[0]);
+        keys = kmf.getKeyManagers();
+      }
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(keys, new TrustManager[] {recording}, null);
+      return context;
+    } catch (GeneralSecurityException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Trusts {@code ca}, adding each server certificate it checks to {@code presented}. */
+  public static X509TrustManager recordingTrust(Issued ca, List<X509Certificate> presented) {
+    try {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("ca", ca.certificate());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      X509TrustManager pkix = (X509TrustManager) tmf.getTrustManagers()[0];
+      return new X509TrustManager() {
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
+          pkix.checkClientTrusted(chain, authType);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
+          presented.add(chain[0]);
+          pkix.checkServerTrusted(chain, authType);
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+          return pkix.getAcceptedIssuers();
+        }
+      };
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -1,0 +1,173 @@
+package io.mimiredge.edgectl.live;
+
+import static io.mimiredge.edgectl.live.LiveTrafficTest.promote;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.mimiredge.edgectl.support.Cli;
+import io.mimiredge.edgectl.support.LocalEdge;
+import io.mimiredge.edgectl.support.Nginx;
+import io.mimiredge.edgectl.support.StubUpstream;
+import io.mimiredge.rls.RlsApplication;
+import io.mimiredge.rls.RlsConfiguration;
+import io.mimiredge.rls.testing.TestCertificates;
+import io.mimiredge.rls.testing.TestCertificates.Issued;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * NGINX to the RLS over mutual TLS, all real: edgectl renders {@code upstreams.rlsTls} (the RLS'
+ * certificate verified for its name, NGINX's client certificate presented), the RLS serves its HTTP
+ * doors as {@code pem-https} requiring a client certificate of the edge CA with NGINX's name. The
+ * mirror's copies reach the shadow door and {@code full}'s pushes are decided over that connection;
+ * {@code rollback --emergency} works with NGINX's RLS certificates gone.
+ */
+class RealRlsTlsTest {
+  private static Path dir;
+  private static Issued ca;
+  private static Issued nginx;
+  private static StubUpstream distributor;
+  private static DropwizardTestSupport<RlsConfiguration> rls;
+
+  @BeforeAll
+  static void startRls() throws Exception {
+    Nginx.binaryOrSkip();
+    dir = Files.createTempDirectory("edgectl-real-rls-tls");
+    ca = TestCertificates.ca("edge CA");
+    Issued server = TestCertificates.leaf(ca, "rls", "dns:rls.edge.svc", "ip:127.0.0.1");
+    nginx = TestCertificates.leaf(ca, "nginx", "dns:nginx.edge.svc");
+    distributor = StubUpstream.start("distributor", 200);
+    Path limits =
+        Files.writeString(
+            dir.resolve("overrides.yaml"),
+            """
+            overrides:
+              roomy: {ingestion_rate: 1000000, ingestion_burst_size: 10000000}
+              tight: {ingestion_rate: 1, ingestion_burst_size: 5}
+            """);
+    Path config =
+        Files.writeString(
+            dir.resolve("rls.yml"),
+            """
+            server:
+              applicationConnectors:
+                - type: pem-https
+                  bindHost: 127.0.0.1
+                  port: 0
+                  tls:
+                    certFile: %s
+                    keyFile: %s
+                    clientCaFile: %s
+                    allowedClientSans: [nginx.edge.svc]
+              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+            logging:
+              level: WARN
+            grpc: {bindHost: 127.0.0.1, port: 0}
+            limits:
+              file: %s
+            upstream:
+              url: %s
+            """
+                .formatted(
+                    server.writeChain(dir.resolve("rls.crt")),
+                    server.writeKey(dir.resolve("rls.key")),
+                    ca.writeCertificate(dir.resolve("ca.crt")),
+                    limits,
+                    distributor.url()));
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
+    rls.before();
+  }
+
+  @AfterAll
+  static void stopRls() {
+    if (rls != null) {
+      rls.after();
+    }
+    if (distributor != null) {
+      distributor.close();
+    }
+    if (dir != null) {
+      Nginx.deletePrefix(dir);
+    }
+  }
+
+  @Test
+  void nginxReachesTheRlsOverMutualTlsAndRollsBackWithoutItsCertificates() throws Exception {
+    Path clientCert = nginx.writeChain(dir.resolve("nginx-client.crt"));
+    Path clientKey = nginx.writeKey(dir.resolve("nginx-client.key"));
+    Path trusted = ca.writeCertificate(dir.resolve("nginx-rls-ca.crt"));
+    String rlsTls =
+        "  rlsTls:\n"
+            + "    trustedCertificate: "
+            + trusted
+            + "\n    name: rls.edge.svc\n    certificate: "
+            + clientCert
+            + "\n    certificateKey: "
+            + clientKey
+            + "\n";
+    List<X509Certificate> presented = new CopyOnWriteArrayList<>();
+    HttpClient metrics =
+        HttpClient.newBuilder()
+            .sslContext(TestCertificates.clientContext(ca, nginx, presented))
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
+    String rlsBase = "https://127.0.0.1:" + rls.getLocalPort();
+    try (LocalEdge edge =
+        LocalEdge.start(
+            "real-rls-tls",
+            // room for a first TLS handshake with a cold JVM on a shared machine
+            "mirror: {connectTimeout: 5s, timeout: 10s}\n",
+            "127.0.0.1:" + rls.getLocalPort(),
+            rlsTls)) {
+      // mirror: the copies reach the shadow door over mutual TLS and are decided there
+      promote(edge, "mirror");
+      assertThat(RealRlsTest.pushRw2(edge, "tight").statusCode()).isEqualTo(200);
+      assertThat(RealRlsTest.exportOtlp(edge, "tight", true).isSuccess()).isTrue();
+      LiveTrafficTest.waitFor(
+          () ->
+              RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny") >= 1
+                  && RealRlsTest.scanned(metrics, rlsBase, "otlp", "shadow_deny") >= 1,
+          10_000);
+      assertThat(RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny"))
+          .as("NGINX error log: %s", edge.nginx().errorLog())
+          .isEqualTo(1);
+      assertThat(presented)
+          .last()
+          .extracting(c -> c.getSubjectX500Principal().getName())
+          .isEqualTo("CN=rls");
+
+      // full: decided over that connection, admitted writes forwarded
+      promote(edge, "full");
+      distributor.reset();
+      HttpResponse<String> tight = RealRlsTest.pushRw2(edge, "tight");
+      assertThat(tight.statusCode()).as(tight.body()).isEqualTo(429);
+      assertThat(tight.body()).contains("err-mimir-tenant-max-ingestion-rate");
+      assertThat(RealRlsTest.pushRw2(edge, "roomy").statusCode()).isEqualTo(200);
+      assertThat(distributor.seen("/api/v1/push"))
+          .singleElement()
+          .satisfies(s -> assertThat(s.tenant()).isEqualTo("roomy"));
+      assertThat(edge.nginx().errorLog()).doesNotContain("SSL_do_handshake() failed");
+
+      // NGINX's RLS certificates gone: the emergency way back does not need them
+      Files.delete(clientKey);
+      Files.delete(clientCert);
+      Files.delete(trusted);
+      Cli.Run back = edge.edgectl("rollback", "--emergency");
+      assertThat(back.code()).as(back.toString()).isZero();
+      edge.resetCounts();
+      HttpResponse<String> direct = RealRlsTest.pushRw2(edge, "tight");
+      assertThat(direct.statusCode()).isEqualTo(200);
+      assertThat(direct.headers().firstValue("X-Edge-Phase")).hasValue("direct");
+      assertThat(edge.distributor.seen("/api/v1/push")).hasSize(1);
+    }
+  }
+}
