@@ -60,6 +60,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import net.sourceforge.argparse4j.inf.Namespace;
@@ -219,20 +220,16 @@ public class RlsApplication extends Application<RlsConfiguration> {
     GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
     environment.lifecycle().manage(grpc);
     health.registerServing("grpc", grpc::serving);
-    grpc.tls().ifPresent(health::registerTls);
-    grpc.tls().ifPresent(metrics::registerTls);
-    // The HTTPS connectors' TLS (type: pem-https) are beans of the Jetty server, built after run.
+    // Each TLS door's certificate in /api/health and rls_tls_certificate_expiry_seconds: the gRPC
+    // doors', and the HTTPS connectors' (type: pem-https), beans of the Jetty server built after
+    // run.
+    Consumer<ServerTls> tlsDoor = health::registerTls;
+    tlsDoor = tlsDoor.andThen(metrics::registerTls);
+    grpc.tls().ifPresent(tlsDoor);
+    Consumer<ServerTls> httpsDoor = tlsDoor;
     environment
         .lifecycle()
-        .addServerLifecycleListener(
-            server ->
-                server
-                    .getBeans(ServerTls.class)
-                    .forEach(
-                        t -> {
-                          health.registerTls(t);
-                          metrics.registerTls(t);
-                        }));
+        .addServerLifecycleListener(server -> server.getBeans(ServerTls.class).forEach(httpsDoor));
     environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 

@@ -194,6 +194,16 @@ class RlsTlsTest {
                         HttpResponse.BodyHandlers.ofString()))
         .isInstanceOf(java.io.IOException.class);
 
+    // another CA's certificate: refused at the handshake too
+    Issued foreign = TestCertificates.leaf(TestCertificates.ca("another CA"), "impostor");
+    assertThatThrownBy(
+            () ->
+                https(foreign, presented)
+                    .send(
+                        HttpRequest.newBuilder(health).build(),
+                        HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(java.io.IOException.class);
+
     // the pair replaced on disk: a new connection gets the new certificate, no restart
     Issued rotated = TestCertificates.leaf(ca, "rls-http-2", "ip:127.0.0.1");
     rotated.writeKey(keyFile);
@@ -212,6 +222,29 @@ class RlsTlsTest {
         .sslContext(TestCertificates.clientContext(ca, client, presented))
         .connectTimeout(java.time.Duration.ofSeconds(10))
         .build();
+  }
+
+  @Test
+  void clientAuthOnPemHttpsComesOnlyFromItsClientCa() throws Exception {
+    Issued server = TestCertificates.leaf(ca, "rls", "ip:127.0.0.1");
+    Path config =
+        Files.writeString(
+            dir.resolve("rls-need.yml"),
+            """
+            server:
+              applicationConnectors:
+                - type: pem-https
+                  port: 0
+                  needClientAuth: true
+                  tls: {certFile: %s, keyFile: %s}
+            """
+                .formatted(
+                    server.writeChain(dir.resolve("n.crt")),
+                    server.writeKey(dir.resolve("n.key"))));
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
+    assertThatThrownBy(rls::before)
+        .hasStackTraceContaining("pem-https: set tls.clientCaFile to require client certificates");
+    rls = null;
   }
 
   @Test

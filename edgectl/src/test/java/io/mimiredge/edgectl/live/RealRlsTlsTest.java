@@ -100,6 +100,32 @@ class RealRlsTlsTest {
     }
   }
 
+  /** NGINX verifies the RLS: a certificate for another name is refused, the push gets 502. */
+  @Test
+  void nginxRefusesAnRlsWhoseCertificateIsNotForTheConfiguredName() throws Exception {
+    Path clientCert = nginx.writeChain(dir.resolve("verify-client.crt"));
+    Path clientKey = nginx.writeKey(dir.resolve("verify-client.key"));
+    Path trusted = ca.writeCertificate(dir.resolve("verify-ca.crt"));
+    String rlsTls =
+        "  rlsTls:\n"
+            + "    trustedCertificate: "
+            + trusted
+            + "\n    name: other.edge.svc\n    certificate: "
+            + clientCert
+            + "\n    certificateKey: "
+            + clientKey
+            + "\n";
+    try (LocalEdge edge =
+        LocalEdge.start("real-rls-verify", "", "127.0.0.1:" + rls.getLocalPort(), rlsTls)) {
+      promote(edge, "full");
+      distributor.reset();
+      assertThat(RealRlsTest.pushRw2(edge, "roomy").statusCode()).isEqualTo(502);
+      assertThat(edge.nginx().errorLog())
+          .contains("upstream SSL certificate does not match \"other.edge.svc\"");
+      assertThat(distributor.count()).isZero();
+    }
+  }
+
   @Test
   void nginxReachesTheRlsOverMutualTlsAndRollsBackWithoutItsCertificates() throws Exception {
     Path clientCert = nginx.writeChain(dir.resolve("nginx-client.crt"));

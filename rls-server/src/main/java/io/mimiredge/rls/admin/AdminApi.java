@@ -165,13 +165,13 @@ public final class AdminApi {
       return this;
     }
 
-    /** Where changes are reported (default: the {@code io.mimiredge.rls.admin.audit} log). */
     /** Called on each change refused for a missing or wrong token (e.g. to count it). */
     public Builder onAuthFailure(Runnable authFailures) {
       this.authFailures = Objects.requireNonNull(authFailures, "authFailures");
       return this;
     }
 
+    /** Where changes are reported (default: the {@code io.mimiredge.rls.admin.audit} log). */
     public Builder audit(AuditLog audit) {
       this.audit = Objects.requireNonNull(audit, "audit");
       return this;

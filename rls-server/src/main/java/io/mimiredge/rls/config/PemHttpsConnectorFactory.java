@@ -44,11 +44,6 @@ public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
 
   private ServerTls serverTls;
 
-  public PemHttpsConnectorFactory() {
-    // Jetty's SNI host check reads the certificate from its own key store, which is not used here
-    setDisableSniHostCheck(true);
-  }
-
   @Override
   public Connector build(
       Server server, MetricRegistry metrics, String name, ThreadPool threadPool) {
@@ -57,6 +52,8 @@ public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
     } catch (TlsFileException e) {
       throw new IllegalStateException(name + " connector: " + e.getMessage(), e);
     }
+    // Jetty's SNI host check reads the certificate from its own key store, which is not used here
+    setDisableSniHostCheck(true);
     server.addBean(serverTls, false);
     ServerTls t = serverTls;
     server.addEventListener(
@@ -89,6 +86,21 @@ public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
   @JsonIgnore
   public boolean isValidKeyStorePath() {
     return true;
+  }
+
+  /**
+   * Client certificates come only from {@code tls.clientCaFile}: Dropwizard's client-auth and trust
+   * store settings would otherwise be taken as configured while trusting nothing, or the JDK's CAs.
+   */
+  @JsonIgnore
+  @io.dropwizard.validation.ValidationMethod(
+      message =
+          "pem-https: set tls.clientCaFile to require client certificates (needClientAuth,"
+              + " wantClientAuth and trustStorePath are not used)")
+  public boolean isClientAuthFromTls() {
+    return getNeedClientAuth() == null
+        && getWantClientAuth() == null
+        && getTrustStorePath() == null;
   }
 
   /** No key store, so no key store password. */

@@ -153,14 +153,18 @@ public final class GrpcServer implements Managed {
       if (healthPoller != null) {
         healthPoller.shutdownNow();
       }
-      server.shutdown();
-      if (!server.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
-        LOG.warn("gRPC calls still running after the {} shutdown grace; cancelling", shutdownGrace);
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-      }
-      if (tls != null) {
-        tls.close();
+      try {
+        server.shutdown();
+        if (!server.awaitTermination(shutdownGrace.toNanos(), TimeUnit.NANOSECONDS)) {
+          LOG.warn(
+              "gRPC calls still running after the {} shutdown grace; cancelling", shutdownGrace);
+          server.shutdownNow();
+          server.awaitTermination(5, TimeUnit.SECONDS);
+        }
+      } finally {
+        if (tls != null) {
+          tls.close();
+        }
       }
       LOG.info("gRPC doors stopped");
     }

@@ -66,15 +66,15 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   private final CounterDataPoint[][][] decisionPoints =
       new CounterDataPoint[Door.values().length][Verdict.values().length][Reason.values().length];
 
-  /**
-   * @param registry where the metrics go (the one {@code /metrics} serves)
-   * @param topTenants how many tenants get their own {@code tenant} label
-   */
   private final Counter adminAuthFailures;
 
   private final java.util.Map<String, ServerTls> tlsDoors =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
+  /**
+   * @param registry where the metrics go (the one {@code /metrics} serves)
+   * @param topTenants how many tenants get their own {@code tenant} label
+   */
   public RlsMetrics(PrometheusRegistry registry, int topTenants) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.topTenants = new TopTenants(topTenants);
@@ -204,15 +204,15 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
     return registry;
   }
 
-  /**
-   * Adds a door's served certificate to {@code rls_tls_certificate_expiry_seconds{door}}: seconds
-   * until it expires, read at each scrape (so a rotation shows at once).
-   */
   /** One admin change refused for a missing or wrong token. */
   public void adminAuthFailure() {
     adminAuthFailures.inc();
   }
 
+  /**
+   * Adds a door's served certificate to {@code rls_tls_certificate_expiry_seconds{door}}: seconds
+   * until it expires, read at each scrape (so a rotation shows at once).
+   */
   public void registerTls(ServerTls door) {
     tlsDoors.put(door.door(), door);
   }

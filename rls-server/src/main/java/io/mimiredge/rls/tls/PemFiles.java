@@ -14,7 +14,9 @@ import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
+import java.util.List;
 
 /**
  * Certificates and keys in PEM files, as cert-manager and Kubernetes Secrets put them on disk, read
@@ -55,14 +57,27 @@ public final class PemFiles {
     return new Identity(chain, key);
   }
 
-  /** The certificates in {@code file} (at least one), each valid at {@code now}. */
+  /**
+   * The certificates in {@code file} valid at {@code now}: a bundle may hold an expired or a
+   * not-yet-valid CA while CAs rotate, and those are left out; none valid is an error.
+   */
   public static X509Certificate[] trusted(String setting, Path file, Instant now)
       throws TlsFileException {
     X509Certificate[] certs = certificates(setting, file);
+    List<X509Certificate> valid = new ArrayList<>();
+    TlsFileException first = null;
     for (X509Certificate c : certs) {
-      valid(setting, file, c, now);
+      try {
+        valid(setting, file, c, now);
+        valid.add(c);
+      } catch (TlsFileException e) {
+        first = first == null ? e : first;
+      }
     }
-    return certs;
+    if (valid.isEmpty()) {
+      throw first;
+    }
+    return valid.toArray(X509Certificate[]::new);
   }
 
   static X509Certificate[] certificates(String setting, Path file) throws TlsFileException {

@@ -57,7 +57,7 @@ public final class ServerTls implements AutoCloseable {
   private final Clock clock;
   private final AdvancedTlsX509KeyManager keyManager = new AdvancedTlsX509KeyManager();
   private final AdvancedTlsX509TrustManager trustManager; // null without a client CA
-  private volatile X509Certificate served;
+  private volatile X509Certificate[] servedChain;
   private volatile X509Certificate[] trusted;
   private volatile String problem;
   private ScheduledExecutorService refresher;
@@ -75,7 +75,11 @@ public final class ServerTls implements AutoCloseable {
     this.certFile = Objects.requireNonNull(certFile, "certFile");
     this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
     this.clientCaFile = clientCaFile;
-    this.allowedClientSans = Set.copyOf(allowedClientSans);
+    // DNS names compare without case, as DNS does (URIs and IPs as written)
+    this.allowedClientSans =
+        allowedClientSans.stream()
+            .map(n -> n.contains(":") ? n : n.toLowerCase(java.util.Locale.ROOT))
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
     this.refreshInterval = Objects.requireNonNull(refreshInterval, "refreshInterval");
     this.clock = Objects.requireNonNull(clock, "clock");
     if (!this.allowedClientSans.isEmpty() && clientCaFile == null) {
@@ -85,7 +89,7 @@ public final class ServerTls implements AutoCloseable {
     Instant now = clock.instant();
     PemFiles.Identity identity = PemFiles.identity(certFile, keyFile, now);
     keyManager.updateIdentityCredentials(identity.chain(), identity.key());
-    served = identity.leaf();
+    servedChain = identity.chain();
     if (clientCaFile != null) {
       try {
         trustManager =
@@ -143,41 +147,59 @@ public final class ServerTls implements AutoCloseable {
    */
   public synchronized void refresh() {
     Instant now = clock.instant();
+    // The identity and the client CAs each on their own: a bad CA file does not hold back a
+    // renewed certificate, nor a half-written certificate a new CA.
+    String identityProblem = refreshIdentity(now);
+    String trustProblem = clientCaFile == null ? null : refreshTrust(now);
+    String p =
+        identityProblem == null
+            ? trustProblem
+            : trustProblem == null ? identityProblem : identityProblem + "; " + trustProblem;
+    if (p == null && problem != null) {
+      LOG.info("TLS ({}): the files are good again", door);
+    } else if (p != null && !p.equals(problem)) {
+      LOG.warn("TLS ({}): keeping the last good credentials: {}", door, p);
+    }
+    problem = p;
+  }
+
+  /** Null when the files are good (and serve, if they changed); else what is wrong. */
+  private String refreshIdentity(Instant now) {
     try {
       PemFiles.Identity identity = PemFiles.identity(certFile, keyFile, now);
-      X509Certificate[] ca =
-          clientCaFile == null ? null : PemFiles.trusted("clientCaFile", clientCaFile, now);
-      if (!identity.leaf().equals(served)) {
+      // the whole chain: a fixed intermediate behind the same leaf is a change too
+      if (!Arrays.equals(identity.chain(), servedChain)) {
         keyManager.updateIdentityCredentials(identity.chain(), identity.key());
-        served = identity.leaf();
+        servedChain = identity.chain();
+        X509Certificate leaf = identity.leaf();
         LOG.info(
             "TLS ({}): now serving {} (serial {}, expires {}) from {}",
             door,
-            served.getSubjectX500Principal().getName(),
-            served.getSerialNumber().toString(16),
-            served.getNotAfter().toInstant(),
+            leaf.getSubjectX500Principal().getName(),
+            leaf.getSerialNumber().toString(16),
+            leaf.getNotAfter().toInstant(),
             certFile);
       }
-      if (ca != null && !Arrays.equals(ca, trusted)) {
+      return null;
+    } catch (TlsFileException e) {
+      return e.getMessage();
+    } catch (Throwable e) { // nothing may end the scheduled refresh
+      return "refreshing " + certFile + " failed: " + e;
+    }
+  }
+
+  private String refreshTrust(Instant now) {
+    try {
+      X509Certificate[] ca = PemFiles.trusted("clientCaFile", clientCaFile, now);
+      if (!Arrays.equals(ca, trusted)) {
         updateTrust(ca);
         LOG.info("TLS ({}): client CAs reloaded from {}", door, clientCaFile);
       }
-      if (problem != null) {
-        LOG.info("TLS ({}): the files are good again", door);
-      }
-      problem = null;
+      return null;
     } catch (TlsFileException e) {
-      String p = e.getMessage();
-      if (!p.equals(problem)) {
-        LOG.warn("TLS ({}): keeping the last good credentials: {}", door, p);
-      }
-      problem = p;
-    } catch (RuntimeException e) {
-      String p = "refreshing failed: " + e;
-      if (!p.equals(problem)) {
-        LOG.warn("TLS ({}): keeping the last good credentials: {}", door, p, e);
-      }
-      problem = p;
+      return e.getMessage();
+    } catch (Throwable e) {
+      return "refreshing " + clientCaFile + " failed: " + e;
     }
   }
 
@@ -207,9 +229,10 @@ public final class ServerTls implements AutoCloseable {
   public SSLContext sslContext() {
     try {
       SSLContext c = SSLContext.getInstance("TLS");
+      // Without a client CA no client certificate is trusted (an empty list, not the JDK's CAs)
       c.init(
           new KeyManager[] {keyManager},
-          trustManager == null ? null : new TrustManager[] {trustManager},
+          trustManager == null ? new TrustManager[0] : new TrustManager[] {trustManager},
           null);
       return c;
     } catch (GeneralSecurityException e) {
@@ -224,7 +247,7 @@ public final class ServerTls implements AutoCloseable {
 
   /** The certificate the next handshake presents. */
   public X509Certificate served() {
-    return served;
+    return servedChain[0];
   }
 
   /** Whether clients must present a certificate the client CA signed. */
@@ -239,7 +262,7 @@ public final class ServerTls implements AutoCloseable {
 
   /** Seconds until the served certificate expires (negative once it has). */
   public double secondsToExpiry() {
-    return (served.getNotAfter().getTime() - clock.millis()) / 1000.0;
+    return (served().getNotAfter().getTime() - clock.millis()) / 1000.0;
   }
 
   @Override
@@ -250,13 +273,25 @@ public final class ServerTls implements AutoCloseable {
     }
   }
 
-  /** The subject alternative names of a certificate, as strings (DNS, URI, IP, email). */
+  private static final int DNS = 2;
+  private static final int URI = 6;
+  private static final int IP = 7;
+
+  /**
+   * The DNS names (lower case), URIs and IP addresses among a certificate's subject alternative
+   * names; other kinds (directory names, emails) never match an allowed name.
+   */
   static List<String> sans(X509Certificate c) throws CertificateParsingException {
     List<String> out = new ArrayList<>();
     Collection<List<?>> all = c.getSubjectAlternativeNames();
     if (all != null) {
       for (List<?> san : all) {
-        if (san.size() >= 2 && san.get(1) instanceof String s) {
+        if (san.size() < 2 || !(san.get(0) instanceof Integer type)) {
+          continue;
+        }
+        if (type == DNS && san.get(1) instanceof String s) {
+          out.add(s.toLowerCase(java.util.Locale.ROOT));
+        } else if ((type == URI || type == IP) && san.get(1) instanceof String s) {
           out.add(s);
         }
       }

@@ -87,6 +87,11 @@ public final class TestCertificates {
     return issue(null, commonName, List.of(), now.minus(Duration.ofHours(1)), now.plus(days(1)));
   }
 
+  /** A self-signed CA valid only within {@code [notBefore, notAfter]}. */
+  public static Issued ca(String commonName, Instant notBefore, Instant notAfter) {
+    return issue(null, commonName, List.of(), notBefore, notAfter);
+  }
+
   /**
    * A server-and-client certificate signed by {@code ca}, valid from an hour ago for a day, with
    * these subject alternative names ({@code dns:...}, {@code ip:...}, {@code uri:...}).

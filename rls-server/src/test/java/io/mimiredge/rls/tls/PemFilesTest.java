@@ -102,5 +102,12 @@ class PemFilesTest {
     assertThat(PemFiles.trusted("clientCaFile", file, now)).containsExactly(ca.certificate());
     assertThatThrownBy(() -> PemFiles.trusted("clientCaFile", file, now.plus(Duration.ofDays(3))))
         .hasMessageStartingWith("clientCaFile " + file + ": the certificate CN=test CA expired");
+    // a bundle in the middle of a CA rotation: the expired one left out, the valid one trusted
+    Issued old = TestCertificates.ca("old CA", now.minus(Duration.ofDays(9)), now.minusSeconds(60));
+    Path bundle = dir.resolve("bundle.crt");
+    Files.writeString(
+        bundle,
+        Files.readString(old.writeCertificate(dir.resolve("old.crt"))) + Files.readString(file));
+    assertThat(PemFiles.trusted("clientCaFile", bundle, now)).containsExactly(ca.certificate());
   }
 }
