@@ -10,7 +10,9 @@ import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
 import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.envoyproxy.envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter;
+import io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext;
 import io.envoyproxy.envoy.extensions.upstreams.http.v3.HttpProtocolOptions;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.mimiredge.helm.support.Charts;
 import io.mimiredge.helm.support.Envoy;
 import io.mimiredge.helm.support.Manifests;
@@ -103,6 +105,47 @@ class EnvoyConfigTest {
     // Admin on loopback only; the only other listener address is the traffic port.
     assertThat(b.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
     assertThat(b.getStaticResources().getListenersList()).hasSize(1);
+  }
+
+  @Test
+  void withRlsTlsTheRlsClusterVerifiesTheRlsAndPresentsEnvoysCertificateFromTheMountedSecret() {
+    String rendered =
+        Charts.render("envoy", Map.of("rls.tls.enabled", true, "rls.tls.secretName", "envoy-mtls"));
+    Manifests m = Manifests.load(rendered);
+    Bootstrap b = Envoy.parse(m.configData("edge-envoy", "envoy.yaml"));
+    Cluster rls = cluster(b, "rls");
+    assertThat(rls.getTransportSocket().getName()).isEqualTo("envoy.transport_sockets.tls");
+    UpstreamTlsContext tls =
+        Envoy.unpack(rls.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class);
+    String name = "rls-headless.edge.svc.cluster.local";
+    assertThat(tls.getSni()).isEqualTo(name);
+    var common = tls.getCommonTlsContext();
+    assertThat(common.getTlsCertificates(0).getCertificateChain().getFilename())
+        .isEqualTo("/etc/envoy/rls-tls/tls.crt");
+    assertThat(common.getTlsCertificates(0).getPrivateKey().getFilename())
+        .isEqualTo("/etc/envoy/rls-tls/tls.key");
+    assertThat(common.getTlsCertificates(0).getWatchedDirectory().getPath())
+        .isEqualTo("/etc/envoy/rls-tls");
+    assertThat(common.getValidationContext().getTrustedCa().getFilename())
+        .isEqualTo("/etc/envoy/rls-tls/ca.crt");
+    assertThat(
+            common.getValidationContext().getMatchTypedSubjectAltNames(0).getMatcher().getExact())
+        .isEqualTo(name);
+    // the distributor keeps plaintext; the Secret is mounted where the bootstrap reads it
+    assertThat(cluster(b, "mimir_distributor").hasTransportSocket()).isFalse();
+    Deployment d = m.get(Deployment.class, "edge-envoy");
+    var pod = d.getSpec().getTemplate().getSpec();
+    assertThat(pod.getVolumes().stream().filter(v -> v.getSecret() != null))
+        .extracting(v -> v.getSecret().getSecretName())
+        .containsExactly("envoy-mtls");
+    assertThat(pod.getContainers().get(0).getVolumeMounts())
+        .anySatisfy(vm -> assertThat(vm.getMountPath()).isEqualTo("/etc/envoy/rls-tls"));
+    // off by default: no transport socket, no volume
+    Manifests plain = Manifests.load(Charts.render("envoy", Map.of()));
+    assertThat(
+            cluster(Envoy.parse(plain.configData("edge-envoy", "envoy.yaml")), "rls")
+                .hasTransportSocket())
+        .isFalse();
   }
 
   @Test

@@ -39,6 +39,9 @@ public final class Envoy {
           .add(Router.getDescriptor())
           .add(HttpProtocolOptions.getDescriptor())
           .add(StdoutAccessLog.getDescriptor())
+          .add(
+              io.envoyproxy.envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext
+                  .getDescriptor())
           .build();
 
   private Envoy() {}
