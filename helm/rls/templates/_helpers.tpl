@@ -61,3 +61,8 @@ app.kubernetes.io/part-of: mimir-edge-enforcement
 {{- fail "redis.enabled needs redis.url (an existing Redis) or redis.deploy.enabled" -}}
 {{- end -}}
 {{- end -}}
+
+{{/* The Secret holding the RLS' certificate, key and client CA (tls.crt, tls.key, ca.crt). */}}
+{{- define "rls.tlsSecretName" -}}
+{{- .Values.tls.existingSecret | default (printf "%s-tls" (include "rls.fullname" .)) -}}
+{{- end -}}
