@@ -149,7 +149,7 @@ public class GrpcCheckState {
     }
   }
 
-  private static CheckRequest checkRequest(byte[] body) {
+  static CheckRequest checkRequest(byte[] body) {
     AttributeContext.HttpRequest http =
         AttributeContext.HttpRequest.newBuilder()
             .setId("1234567890123456789")
