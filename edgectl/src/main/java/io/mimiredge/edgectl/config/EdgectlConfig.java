@@ -32,7 +32,7 @@ public record EdgectlConfig(
     splitBy = splitBy == null ? SplitBy.TENANT : splitBy;
     bakeTime = bakeTime == null ? "5m" : bakeTime;
     Durations.parse(bakeTime);
-    rls = rls == null ? new Rls(null, null) : rls;
+    rls = rls == null ? new Rls(null, null, null) : rls;
     prometheus = prometheus == null ? new Prometheus(null) : prometheus;
     gates = gates == null ? new Gates(null, null, null, null, null, null, null, null) : gates;
     target = target == null ? new Target(null, null) : target;
@@ -184,11 +184,31 @@ public record EdgectlConfig(
    *     token on {@code PUT /api/rollout} (default {@code EDGECTL_RLS_ADMIN_TOKEN}; a secret does
    *     not belong in a config file)
    */
-  public record Rls(String url, String adminTokenEnv) {
+  public record Rls(String url, String adminTokenEnv, RlsClientTls tls) {
     public static final String DEFAULT_TOKEN_ENV = "EDGECTL_RLS_ADMIN_TOKEN";
 
     public Rls {
       adminTokenEnv = adminTokenEnv == null ? DEFAULT_TOKEN_ENV : adminTokenEnv;
+      if (tls != null && url != null && !url.startsWith("https://")) {
+        throw new IllegalArgumentException("rls.tls is set: rls.url must be https://, got " + url);
+      }
+    }
+  }
+
+  /**
+   * {@code rls.tls}: edgectl's own calls to the RLS' admin API over HTTPS, trusting {@code
+   * trustedCertificate} (the RLS' CA, PEM) and with {@code certificate} and {@code certificateKey}
+   * (PEM, the key PKCS#8) presenting a client certificate.
+   */
+  public record RlsClientTls(String trustedCertificate, String certificate, String certificateKey) {
+    public RlsClientTls {
+      trustedCertificate = path("rls.tls.trustedCertificate", trustedCertificate, true);
+      certificate = path("rls.tls.certificate", certificate, false);
+      certificateKey = path("rls.tls.certificateKey", certificateKey, false);
+      if ((certificate == null) != (certificateKey == null)) {
+        throw new IllegalArgumentException(
+            "rls.tls: certificate and certificateKey go together (edgectl's client certificate)");
+      }
     }
   }
 

@@ -183,6 +183,30 @@ class RealRlsTlsTest {
           .satisfies(s -> assertThat(s.tenant()).isEqualTo("roomy"));
       assertThat(edge.nginx().errorLog()).doesNotContain("SSL_do_handshake() failed");
 
+      // edgectl's own calls to the RLS' admin API over the same mutual TLS (rls.tls)
+      Path config = Files.createTempFile(dir, "edgectl-tls", ".yaml");
+      Files.writeString(
+          config,
+          Files.readString(edge.configFile)
+              .replaceFirst(
+                  "rls:\n  url: [^\n]+\n",
+                  "rls:\n  url: "
+                      + rlsBase
+                      + "\n  tls:\n    trustedCertificate: "
+                      + trusted
+                      + "\n    certificate: "
+                      + clientCert
+                      + "\n    certificateKey: "
+                      + clientKey
+                      + "\n"));
+      Cli.Run gates = Cli.run(edge.env, "--config", config.toString(), "gates", "--json");
+      assertThat(gates.toString())
+          .as("gates read from the real RLS over mutual TLS")
+          .contains("\"source\" : \"rls\"")
+          .doesNotContain("PKIX")
+          .doesNotContain("handshake");
+      assertThat(gates.code()).as(gates.toString()).isIn(0, 3); // pass, or a gate below its bar
+
       // NGINX's RLS certificates gone: the emergency way back does not need them
       Files.delete(clientKey);
       Files.delete(clientCert);
