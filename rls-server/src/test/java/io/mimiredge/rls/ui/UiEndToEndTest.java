@@ -6,6 +6,7 @@ import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.StubUpstream;
+import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestFixtures;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -40,8 +41,17 @@ class UiEndToEndTest {
   private static final Path SHOTS = Path.of("target/ui-screenshots");
   private static final Duration SCRIPT_TIMEOUT = Duration.ofMinutes(4);
   private static final int BULK_TENANTS = 10_000;
+  // The UI over HTTPS (type: pem-https), as an operator serves it: a CA made for the test that the
+  // Java client, Node's fetch (NODE_EXTRA_CA_CERTS) and Chromium (the server key's SPKI pinned)
+  // trust, nothing else.
+  private static final TestCertificates.Issued CA = TestCertificates.ca("ui e2e CA");
   private static final HttpClient CLIENT =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .sslContext(TestCertificates.clientContext(CA, null, new ArrayList<>()))
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private static Path caFile;
+  private static String serverSpki;
 
   private static StubUpstream upstream;
   private static DropwizardTestSupport<RlsConfiguration> rls;
@@ -69,13 +79,24 @@ class UiEndToEndTest {
 
     Path dir = Files.createTempDirectory("rls-ui-e2e");
     Path overrides = Files.writeString(dir.resolve("overrides.yaml"), overrides());
+    TestCertificates.Issued server = TestCertificates.leaf(CA, "rls", "ip:127.0.0.1");
+    caFile = CA.writeCertificate(dir.resolve("ca.crt"));
+    serverSpki =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(server.certificate().getPublicKey().getEncoded()));
     upstream = new StubUpstream(3000);
     Path config =
         Files.writeString(
             dir.resolve("rls.yml"),
             """
             server:
-              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+              applicationConnectors:
+                - type: pem-https
+                  bindHost: 127.0.0.1
+                  port: 0
+                  tls: {certFile: %s, keyFile: %s}
               adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
             logging:
               level: WARN
@@ -90,7 +111,12 @@ class UiEndToEndTest {
               timeout: 2s
               healthCacheFor: 0s
             """
-                .formatted(TOKEN, overrides, upstream.url()));
+                .formatted(
+                    server.writeChain(dir.resolve("tls.crt")),
+                    server.writeKey(dir.resolve("tls.key")),
+                    TOKEN,
+                    overrides,
+                    upstream.url()));
     rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
     rls.before();
     sendTraffic();
@@ -170,13 +196,13 @@ class UiEndToEndTest {
   }
 
   private static String base() {
-    return "http://127.0.0.1:" + rls.getLocalPort();
+    return "https://127.0.0.1:" + rls.getLocalPort();
   }
 
   @Test
   void everyPageShowsTheApiNumbersAndALimitChangedInTheUiIsEnforced() throws Exception {
     Files.createDirectories(SHOTS);
-    Process node =
+    ProcessBuilder script =
         new ProcessBuilder(
                 "node",
                 "e2e/e2e.mjs",
@@ -185,8 +211,10 @@ class UiEndToEndTest {
                 TestFixtures.dir().toAbsolutePath().toString(),
                 SHOTS.toAbsolutePath().toString())
             .directory(UI_DIR.toFile())
-            .redirectErrorStream(true)
-            .start();
+            .redirectErrorStream(true);
+    script.environment().put("NODE_EXTRA_CA_CERTS", caFile.toString());
+    script.environment().put("E2E_SPKI", serverSpki);
+    Process node = script.start();
     StringBuilder out = new StringBuilder();
     Thread reader =
         new Thread(
