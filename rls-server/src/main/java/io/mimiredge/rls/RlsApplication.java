@@ -212,7 +212,11 @@ public class RlsApplication extends Application<RlsConfiguration> {
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
     if (buckets instanceof FailoverBucketStore store) {
       // Redis down: the local share decides (degraded, never down) until Redis is back.
-      health.registerStateStore("redis", true, () -> !store.status().degraded());
+      health.registerStateStore(
+          "redis",
+          true,
+          () -> !store.status().degraded(),
+          configuration.getRedis().transportSecurity());
     } else {
       health.registerStateStore("local", false, () -> true); // in this JVM's memory
     }

@@ -50,7 +50,8 @@ public final class RlsHealth {
   private volatile StoreCheck stateStore;
   private final Map<String, ServerTls> tls = new ConcurrentHashMap<>();
 
-  private record StoreCheck(String type, boolean shared, BooleanSupplier reachable) {}
+  private record StoreCheck(
+      String type, boolean shared, BooleanSupplier reachable, String transport) {}
 
   public RlsHealth(LiveLimits limits, LimitsSource source, UpstreamProbe upstream) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -80,9 +81,19 @@ public final class RlsHealth {
    * @param reachable checks the store; called on every report, so it must be cheap or cached
    */
   public void registerStateStore(String type, boolean shared, BooleanSupplier reachable) {
+    registerStateStore(type, shared, reachable, null);
+  }
+
+  /**
+   * As {@link #registerStateStore(String, boolean, BooleanSupplier)}, with how the connection to
+   * the store is protected ({@code plaintext}, {@code tls}, {@code tls-unverified}), reported as
+   * {@code transport}.
+   */
+  public void registerStateStore(
+      String type, boolean shared, BooleanSupplier reachable, String transport) {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(reachable, "reachable");
-    stateStore = new StoreCheck(type, shared, reachable);
+    stateStore = new StoreCheck(type, shared, reachable, transport);
   }
 
   /**
@@ -116,7 +127,9 @@ public final class RlsHealth {
     }
     StoreCheck sc = stateStore;
     StateStore store =
-        sc == null ? null : new StateStore(sc.type(), sc.shared(), sc.reachable().getAsBoolean());
+        sc == null
+            ? null
+            : new StateStore(sc.type(), sc.shared(), sc.reachable().getAsBoolean(), sc.transport());
     Map<String, Tls> doors = new java.util.TreeMap<>();
     boolean tlsProblem = false;
     for (ServerTls t : tls.values()) {
@@ -178,7 +191,11 @@ public final class RlsHealth {
   public record Upstream(String url, boolean reachable, String checkedAt, String error) {}
 
   /** The state store part of the report; absent when none is registered. */
-  public record StateStore(String type, boolean shared, boolean reachable) {}
+  public record StateStore(
+      String type,
+      boolean shared,
+      boolean reachable,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String transport) {}
 
   /**
    * A door's TLS: the served certificate's subject and expiry, whether client certificates are

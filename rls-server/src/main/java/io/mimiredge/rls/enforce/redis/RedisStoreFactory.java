@@ -61,6 +61,19 @@ public class RedisStoreFactory {
   @NotNull private String keyPrefix = "rls:";
   @NotNull private Duration keepAfterFull = Duration.seconds(60);
 
+  /**
+   * How the connection to Redis is protected, for health: {@code plaintext}, {@code tls} (the
+   * server's certificate and name verified, Lettuce's default with {@code verifyPeer: true}) or
+   * {@code tls-unverified} (encrypted, but any server is believed).
+   */
+  public String transportSecurity() {
+    RedisURI u = buildUri();
+    if (!u.isSsl()) {
+      return "plaintext";
+    }
+    return u.getVerifyMode() == SslVerifyMode.NONE ? "tls-unverified" : "tls";
+  }
+
   /** Lettuce's URI: {@code uri} when set (credentials below override its own), else the parts. */
   public RedisURI buildUri() {
     RedisURI u;

@@ -50,6 +50,17 @@ class RedisStoreFactoryTest {
   }
 
   @Test
+  void healthSaysHowTheConnectionIsProtected() throws Exception {
+    assertThat(read("host: cache\n").transportSecurity()).isEqualTo("plaintext");
+    assertThat(read("host: cache\ntls: true\n").transportSecurity())
+        .as("Lettuce verifies the peer by default")
+        .isEqualTo("tls");
+    assertThat(read("host: cache\ntls: true\nverifyPeer: false\n").transportSecurity())
+        .isEqualTo("tls-unverified");
+    assertThat(read("uri: rediss://cache:7000\n").transportSecurity()).isEqualTo("tls");
+  }
+
+  @Test
   void refusesNonsense() throws Exception {
     assertThat(Validators.newValidator().validate(read("port: 0\nhost: ''\n")))
         .extracting(v -> v.getPropertyPath().toString())
