@@ -2,14 +2,10 @@ package io.mimiredge.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.configuration.YamlConfigurationFactory;
-import io.dropwizard.jackson.Jackson;
-import io.dropwizard.jersey.validation.Validators;
 import io.mimiredge.helm.support.Charts;
 import io.mimiredge.helm.support.Manifests;
 import io.mimiredge.helm.support.RlsApp;
 import io.mimiredge.rls.RlsConfiguration;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,17 +18,7 @@ class RlsConfigTest {
   @ValueSource(strings = {"dev", "staging", "production"})
   void theServiceAcceptsTheRenderedConfig(String env, @TempDir Path dir) throws Exception {
     Manifests manifests = Manifests.load(Charts.renderEnvironment(env));
-    String rlsYml = manifests.configData("rls", "rls.yml");
-    Path file = dir.resolve("rls.yml");
-    Files.writeString(
-        file,
-        new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-            .writeValueAsString(RlsApp.knownSections(rlsYml)));
-    RlsConfiguration c =
-        new YamlConfigurationFactory<>(
-                RlsConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
-            .build(path -> Files.newInputStream(Path.of(path)), file.toString());
+    RlsConfiguration c = RlsApp.parse(manifests.configData("rls", "rls.yml"), dir);
     long mib = 1024 * 1024;
     assertThat(c.getEnforcement().getMaxRequestBytes().toBytes())
         .isEqualTo(env.equals("dev") ? 10 * mib : 50 * mib);

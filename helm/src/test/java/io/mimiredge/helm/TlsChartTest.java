@@ -2,10 +2,7 @@ package io.mimiredge.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.core.server.DefaultServerFactory;
-import io.dropwizard.jackson.Jackson;
-import io.dropwizard.jersey.validation.Validators;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -15,7 +12,6 @@ import io.mimiredge.helm.support.RlsApp;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.config.PemHttpsConnectorFactory;
 import io.mimiredge.rls.config.TlsConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +34,7 @@ class TlsChartTest {
   @Test
   void theRenderedFilesSecretAndMountsAgree(@TempDir Path dir) throws Exception {
     Manifests m = Manifests.load(Charts.renderEnvironment("staging", TLS));
-    RlsConfiguration c = parse(m.configData("rls", "rls.yml"), dir);
+    RlsConfiguration c = RlsApp.parse(m.configData("rls", "rls.yml"), dir);
 
     TlsConfig grpc = c.getGrpc().getTls();
     assertThat(grpc.getCertFile()).isEqualTo("/etc/rls/tls/tls.crt");
@@ -89,23 +85,11 @@ class TlsChartTest {
   void offByDefault(@TempDir Path dir) throws Exception {
     Manifests m = Manifests.load(Charts.renderEnvironment("staging"));
     assertThat(m.all()).noneSatisfy(r -> assertThat(r.getKind()).isEqualTo("Certificate"));
-    RlsConfiguration c = parse(m.configData("rls", "rls.yml"), dir);
+    RlsConfiguration c = RlsApp.parse(m.configData("rls", "rls.yml"), dir);
     assertThat(c.getGrpc().getTls()).isNull();
     Container rls =
         m.get(Deployment.class, "rls").getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(rls.getLivenessProbe().getGrpc()).isNotNull();
     assertThat(rls.getReadinessProbe().getHttpGet().getScheme()).isNull();
-  }
-
-  private static RlsConfiguration parse(String rlsYml, Path dir) throws Exception {
-    Path file = dir.resolve("rls.yml");
-    Files.writeString(
-        file,
-        new com.fasterxml.jackson.databind.ObjectMapper(
-                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-            .writeValueAsString(RlsApp.knownSections(rlsYml)));
-    return new YamlConfigurationFactory<>(
-            RlsConfiguration.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw")
-        .build(path -> Files.newInputStream(Path.of(path)), file.toString());
   }
 }

@@ -6,14 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mimiredge.edgectl.cli.TenantSplit;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.StubUpstream;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
-import io.opentelemetry.sdk.metrics.SdkMeterProvider;
-import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,30 +18,11 @@ import org.junit.jupiter.api.Test;
 class OtlpRoutingTest {
   static final String OTLP = "/otlp/v1/metrics";
 
-  /** One export from the SDK for {@code tenant}: a counter, a gauge and a histogram. */
+  /** One export from the SDK for {@code tenant}, which must succeed (a 2xx from NGINX). */
   static void export(LocalEdge edge, String tenant, boolean gzip) {
-    var exporter =
-        OtlpHttpMetricExporter.builder()
-            .setEndpoint("http://127.0.0.1:" + edge.port + OTLP)
-            .setCompression(gzip ? "gzip" : "none")
-            .addHeader("X-Scope-OrgID", tenant)
-            .build();
-    SdkMeterProvider provider =
-        SdkMeterProvider.builder()
-            .registerMetricReader(
-                PeriodicMetricReader.builder(exporter).setInterval(Duration.ofHours(1)).build())
-            .build();
-    var meter = provider.get("edgectl-test");
-    Attributes a = Attributes.of(AttributeKey.stringKey("tenant"), tenant);
-    meter.counterBuilder("writes").build().add(3, a);
-    meter.gaugeBuilder("depth").build().set(1.5, a);
-    meter.histogramBuilder("latency").setUnit("s").build().record(0.2, a);
-    assertThat(provider.forceFlush().join(20, TimeUnit.SECONDS).isSuccess())
+    assertThat(RealRlsTest.exportOtlp(edge, tenant, gzip).isSuccess())
         .as("the SDK's export for %s (a 2xx from NGINX)", tenant)
         .isTrue();
-    // the reader's shutdown exports once more: shut the exporter first, so each tenant sends once
-    exporter.shutdown().join(10, TimeUnit.SECONDS);
-    provider.shutdown().join(10, TimeUnit.SECONDS);
   }
 
   static String tenant(int t) {

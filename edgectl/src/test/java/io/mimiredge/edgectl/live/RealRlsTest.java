@@ -182,7 +182,10 @@ class RealRlsTest {
     return http.send(r, HttpResponse.BodyHandlers.ofByteArray());
   }
 
-  /** One export from the SDK for {@code tenant}: a counter, a gauge and a histogram. */
+  /**
+   * One export from the SDK for {@code tenant}: a counter, a gauge and a histogram, without
+   * retries; the result says whether NGINX answered 2xx.
+   */
   static CompletableResultCode exportOtlp(LocalEdge edge, String tenant, boolean gzip) {
     var exporter =
         OtlpHttpMetricExporter.builder()
@@ -202,6 +205,7 @@ class RealRlsTest {
     meter.gaugeBuilder("depth").build().set(1.5, a);
     meter.histogramBuilder("latency").setUnit("s").build().record(0.2, a);
     CompletableResultCode result = provider.forceFlush().join(20, TimeUnit.SECONDS);
+    // the reader's shutdown exports once more: shut the exporter first, so each tenant sends once
     exporter.shutdown().join(10, TimeUnit.SECONDS);
     provider.shutdown().join(10, TimeUnit.SECONDS);
     return result;

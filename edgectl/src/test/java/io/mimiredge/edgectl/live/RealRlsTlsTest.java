@@ -87,6 +87,19 @@ class RealRlsTlsTest {
     rls.before();
   }
 
+  /** {@code upstreams.rlsTls} of edgectl.yaml, for the RLS' name {@code name}. */
+  private static String rlsTls(Path trusted, String name, Path clientCert, Path clientKey) {
+    return "  rlsTls:\n    trustedCertificate: "
+        + trusted
+        + "\n    name: "
+        + name
+        + "\n    certificate: "
+        + clientCert
+        + "\n    certificateKey: "
+        + clientKey
+        + "\n";
+  }
+
   @AfterAll
   static void stopRls() {
     if (rls != null) {
@@ -106,15 +119,7 @@ class RealRlsTlsTest {
     Path clientCert = nginx.writeChain(dir.resolve("verify-client.crt"));
     Path clientKey = nginx.writeKey(dir.resolve("verify-client.key"));
     Path trusted = ca.writeCertificate(dir.resolve("verify-ca.crt"));
-    String rlsTls =
-        "  rlsTls:\n"
-            + "    trustedCertificate: "
-            + trusted
-            + "\n    name: other.edge.svc\n    certificate: "
-            + clientCert
-            + "\n    certificateKey: "
-            + clientKey
-            + "\n";
+    String rlsTls = rlsTls(trusted, "other.edge.svc", clientCert, clientKey);
     try (LocalEdge edge =
         LocalEdge.start("real-rls-verify", "", "127.0.0.1:" + rls.getLocalPort(), rlsTls)) {
       promote(edge, "full");
@@ -131,15 +136,7 @@ class RealRlsTlsTest {
     Path clientCert = nginx.writeChain(dir.resolve("nginx-client.crt"));
     Path clientKey = nginx.writeKey(dir.resolve("nginx-client.key"));
     Path trusted = ca.writeCertificate(dir.resolve("nginx-rls-ca.crt"));
-    String rlsTls =
-        "  rlsTls:\n"
-            + "    trustedCertificate: "
-            + trusted
-            + "\n    name: rls.edge.svc\n    certificate: "
-            + clientCert
-            + "\n    certificateKey: "
-            + clientKey
-            + "\n";
+    String rlsTls = rlsTls(trusted, "rls.edge.svc", clientCert, clientKey);
     List<X509Certificate> presented = new CopyOnWriteArrayList<>();
     HttpClient metrics =
         HttpClient.newBuilder()

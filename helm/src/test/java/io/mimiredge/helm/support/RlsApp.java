@@ -44,6 +44,23 @@ public final class RlsApp {
     }
   }
 
+  /**
+   * The chart's rls.yml read as the service reads it ({@link #knownSections}, Dropwizard's
+   * configuration factory with validation), through a file in {@code dir}.
+   */
+  public static RlsConfiguration parse(String rlsYml, java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path file = dir.resolve("rls.yml");
+    java.nio.file.Files.writeString(file, YAML.writeValueAsString(knownSections(rlsYml)));
+    return new io.dropwizard.configuration.YamlConfigurationFactory<>(
+            RlsConfiguration.class,
+            io.dropwizard.jersey.validation.Validators.newValidator(),
+            io.dropwizard.jackson.Jackson.newObjectMapper(),
+            "dw")
+        .build(
+            path -> java.nio.file.Files.newInputStream(java.nio.file.Path.of(path)),
+            file.toString());
+  }
+
   /** The same, on free 127.0.0.1 ports and forwarding to {@code upstreamUrl}: for a test run. */
   public static String forTest(String rlsYml, String upstreamUrl) {
     ObjectNode root = knownSections(rlsYml);
