@@ -168,6 +168,17 @@ class RealRlsTlsTest {
           .extracting(c -> c.getSubjectX500Principal().getName())
           .isEqualTo("CN=rls");
 
+      // a client of the same CA whose name is not in allowedClientSans: refused at the handshake
+      Issued other = TestCertificates.leaf(ca, "other", "dns:other.edge.svc");
+      HttpClient refused =
+          HttpClient.newBuilder()
+              .sslContext(TestCertificates.clientContext(ca, other, new CopyOnWriteArrayList<>()))
+              .connectTimeout(Duration.ofSeconds(10))
+              .build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> RealRlsTest.scanned(refused, rlsBase, "rw2", "shadow_deny"))
+          .hasRootCauseInstanceOf(javax.net.ssl.SSLException.class);
+
       // full: decided over that connection, admitted writes forwarded
       promote(edge, "full");
       distributor.reset();
