@@ -218,7 +218,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
           () -> !store.status().degraded(),
           configuration.getRedis().transportSecurity());
     } else {
-      health.registerStateStore("local", false, () -> true); // in this JVM's memory
+      health.registerStateStore("local", false, () -> true, null); // in this JVM's memory
     }
     // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
     GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
@@ -227,13 +227,12 @@ public class RlsApplication extends Application<RlsConfiguration> {
     // Each TLS door's certificate in /api/health and rls_tls_certificate_expiry_seconds: the gRPC
     // doors', and the HTTPS connectors' (type: pem-https), beans of the Jetty server built after
     // run.
-    Consumer<ServerTls> tlsDoor = health::registerTls;
-    tlsDoor = tlsDoor.andThen(metrics::registerTls);
+    Consumer<ServerTls> tlsDoor =
+        ((Consumer<ServerTls>) health::registerTls).andThen(metrics::registerTls);
     grpc.tls().ifPresent(tlsDoor);
-    Consumer<ServerTls> httpsDoor = tlsDoor;
     environment
         .lifecycle()
-        .addServerLifecycleListener(server -> server.getBeans(ServerTls.class).forEach(httpsDoor));
+        .addServerLifecycleListener(server -> server.getBeans(ServerTls.class).forEach(tlsDoor));
     environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 

@@ -93,7 +93,7 @@ public class GrpcTlsBenchmark {
       TestCertificates.Issued envoy = TestCertificates.leaf(ca, "envoy", "dns:envoy");
       Path caFile = ca.writeCertificate(dir.resolve("ca.crt"));
       b.tls(
-          ServerTls.load(
+          new ServerTls(
               "grpc",
               rls.writeChain(dir.resolve("rls.crt")),
               rls.writeKey(dir.resolve("rls.key")),

@@ -49,10 +49,14 @@ public record Environment(
   }
 
   public static HttpClient defaultHttp() {
+    return httpBuilder().build();
+  }
+
+  /** edgectl's HTTP client settings (2 s to connect, HTTP/1.1), to add TLS to. */
+  public static HttpClient.Builder httpBuilder() {
     return HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(2))
-        .version(HttpClient.Version.HTTP_1_1)
-        .build();
+        .version(HttpClient.Version.HTTP_1_1);
   }
 
   public Environment withEnv(Map<String, String> e) {

@@ -80,10 +80,8 @@ final class Wiring {
             url,
             config.rls().tls() == null
                 ? root.env().http()
-                : java.net.http.HttpClient.newBuilder()
+                : Environment.httpBuilder()
                     .sslContext(io.mimiredge.edgectl.rls.ClientTls.context(config.rls().tls()))
-                    .connectTimeout(java.time.Duration.ofSeconds(2))
-                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
                     .build(),
             HTTP_TIMEOUT,
             root.env().env().get(config.rls().adminTokenEnv()));

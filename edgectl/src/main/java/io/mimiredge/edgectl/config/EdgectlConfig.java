@@ -108,11 +108,17 @@ public record EdgectlConfig(
       }
       certificate = path("upstreams.rlsTls.certificate", certificate, false);
       certificateKey = path("upstreams.rlsTls.certificateKey", certificateKey, false);
-      if ((certificate == null) != (certificateKey == null)) {
-        throw new IllegalArgumentException(
-            "upstreams.rlsTls: certificate and certificateKey go together (the client certificate"
-                + " NGINX presents)");
-      }
+      bothOrNeither(
+          "upstreams.rlsTls", certificate, certificateKey, "the client certificate NGINX presents");
+    }
+  }
+
+  /** A client certificate and its key: both given or neither. */
+  private static void bothOrNeither(
+      String section, String certificate, String certificateKey, String what) {
+    if ((certificate == null) != (certificateKey == null)) {
+      throw new IllegalArgumentException(
+          section + ": certificate and certificateKey go together (" + what + ")");
     }
   }
 
@@ -205,10 +211,7 @@ public record EdgectlConfig(
       trustedCertificate = path("rls.tls.trustedCertificate", trustedCertificate, true);
       certificate = path("rls.tls.certificate", certificate, false);
       certificateKey = path("rls.tls.certificateKey", certificateKey, false);
-      if ((certificate == null) != (certificateKey == null)) {
-        throw new IllegalArgumentException(
-            "rls.tls: certificate and certificateKey go together (edgectl's client certificate)");
-      }
+      bothOrNeither("rls.tls", certificate, certificateKey, "edgectl's client certificate");
     }
   }
 

@@ -50,7 +50,7 @@ public class TlsConfig {
    * @throws TlsFileException naming the file and what is wrong with it
    */
   public ServerTls build(String door, Clock clock) throws TlsFileException {
-    return ServerTls.load(
+    return new ServerTls(
         door,
         Path.of(certFile),
         Path.of(keyFile),

@@ -3,6 +3,7 @@ package io.mimiredge.rls.grpc;
 import io.dropwizard.lifecycle.Managed;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -75,10 +76,9 @@ public final class GrpcServer implements Managed {
     ServerBuilder<?> sb =
         b.transport != null
             ? b.transport
-            : (b.tls == null
-                    ? NettyServerBuilder.forAddress(new InetSocketAddress(b.host, b.port))
-                    : NettyServerBuilder.forAddress(
-                        new InetSocketAddress(b.host, b.port), b.tls.grpcCredentials()))
+            : NettyServerBuilder.forAddress(
+                    new InetSocketAddress(b.host, b.port),
+                    b.tls == null ? InsecureServerCredentials.create() : b.tls.grpcCredentials())
                 // Envoy may keep its gRPC connections alive with pings; don't answer them with
                 // GOAWAY (grpc-java's default allows one ping per 5 minutes).
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)

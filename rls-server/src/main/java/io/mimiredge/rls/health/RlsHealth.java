@@ -79,15 +79,8 @@ public final class RlsHealth {
    * @param type e.g. {@code local}
    * @param shared whether every replica sees the same buckets
    * @param reachable checks the store; called on every report, so it must be cheap or cached
-   */
-  public void registerStateStore(String type, boolean shared, BooleanSupplier reachable) {
-    registerStateStore(type, shared, reachable, null);
-  }
-
-  /**
-   * As {@link #registerStateStore(String, boolean, BooleanSupplier)}, with how the connection to
-   * the store is protected ({@code plaintext}, {@code tls}, {@code tls-unverified}), reported as
-   * {@code transport}.
+   * @param transport how the connection to the store is protected ({@code plaintext}, {@code tls},
+   *     {@code tls-unverified}), reported as {@code transport}; null for a store in this JVM
    */
   public void registerStateStore(
       String type, boolean shared, BooleanSupplier reachable, String transport) {

@@ -62,7 +62,11 @@ public final class ServerTls implements AutoCloseable {
   private volatile String problem;
   private ScheduledExecutorService refresher;
 
-  private ServerTls(
+  /**
+   * Reads and checks the files now: a {@link TlsFileException} (naming the file and the problem)
+   * when they cannot serve, so that a broken configuration stops the start.
+   */
+  public ServerTls(
       String door,
       Path certFile,
       Path keyFile,
@@ -106,23 +110,6 @@ public final class ServerTls implements AutoCloseable {
     } else {
       trustManager = null;
     }
-  }
-
-  /**
-   * Reads and checks the files now: a {@link TlsFileException} (naming the file and the problem)
-   * when they cannot serve, so that a broken configuration stops the start.
-   */
-  public static ServerTls load(
-      String door,
-      Path certFile,
-      Path keyFile,
-      Path clientCaFile,
-      Collection<String> allowedClientSans,
-      Duration refreshInterval,
-      Clock clock)
-      throws TlsFileException {
-    return new ServerTls(
-        door, certFile, keyFile, clientCaFile, allowedClientSans, refreshInterval, clock);
   }
 
   /** Re-reads the files every refresh interval, on a daemon thread of its own. */
