@@ -48,7 +48,7 @@ public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
   public Connector build(
       Server server, MetricRegistry metrics, String name, ThreadPool threadPool) {
     try {
-      serverTls = tls.build(name + ":" + getPort(), Clock.systemUTC());
+      serverTls = tls.build(doorName(server, name + ":" + getPort()), Clock.systemUTC());
     } catch (TlsFileException e) {
       throw new IllegalStateException(name + " connector: " + e.getMessage(), e);
     }
@@ -69,6 +69,19 @@ public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
           }
         });
     return super.build(server, metrics, name, threadPool);
+  }
+
+  /**
+   * The door's name for health and metrics, unique on this server: Dropwizard names every
+   * application connector {@code application}, so two on port 0 (or on one port of two addresses)
+   * would otherwise report as one; the second is {@code application:0#2}.
+   */
+  static String doorName(Server server, String base) {
+    long taken =
+        server.getBeans(ServerTls.class).stream()
+            .filter(t -> t.door().equals(base) || t.door().startsWith(base + "#"))
+            .count();
+    return taken == 0 ? base : base + "#" + (taken + 1);
   }
 
   @Override

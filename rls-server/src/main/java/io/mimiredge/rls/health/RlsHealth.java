@@ -107,7 +107,8 @@ public final class RlsHealth {
             source.location(),
             iso(s.lastSuccess()),
             iso(s.lastAttempt()),
-            s.lastError());
+            s.lastError(),
+            source.transport());
     UpstreamProbe.Result u = upstream.cached();
     Upstream up =
         new Upstream(upstream.uri().toString(), u.reachable(), iso(u.checkedAt()), u.error());
@@ -175,10 +176,18 @@ public final class RlsHealth {
     }
   }
 
-  /** Limits part of the report. */
+  /**
+   * Limits part of the report; {@code transport} (absent for a file) is how a remote source is
+   * reached: {@code plaintext}, {@code tls} or {@code tls-unverified}.
+   */
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record Limits(
-      boolean loaded, String source, String lastSuccess, String lastAttempt, String lastError) {}
+      boolean loaded,
+      String source,
+      String lastSuccess,
+      String lastAttempt,
+      String lastError,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String transport) {}
 
   /** Upstream part of the report. */
   public record Upstream(String url, boolean reachable, String checkedAt, String error) {}

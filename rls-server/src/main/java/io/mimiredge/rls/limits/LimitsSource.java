@@ -18,4 +18,13 @@ public interface LimitsSource extends Managed {
    * @return the problem, or empty when the source can be read and its last load succeeded
    */
   Optional<String> check();
+
+  /**
+   * How the source is reached, for health: null for a local file; {@code plaintext}, {@code tls}
+   * (the server's certificate verified) or {@code tls-unverified} (encrypted, but any server is
+   * believed) for a remote API.
+   */
+  default String transport() {
+    return null;
+  }
 }

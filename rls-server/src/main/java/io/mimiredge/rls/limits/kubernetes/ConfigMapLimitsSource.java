@@ -153,6 +153,25 @@ public final class ConfigMapLimitsSource implements LimitsSource {
   }
 
   /**
+   * How the Kubernetes client reaches the API server: fabric8 verifies the server's certificate
+   * against the cluster CA (the ServiceAccount's {@code ca.crt} in a pod) unless {@code trustCerts}
+   * is set (e.g. {@code KUBERNETES_TRUST_CERTIFICATES=true}), which health then says.
+   */
+  @Override
+  public String transport() {
+    return transportOf(client.getConfiguration());
+  }
+
+  /** {@code plaintext}, {@code tls} or {@code tls-unverified} for a client configuration. */
+  public static String transportOf(io.fabric8.kubernetes.client.Config c) {
+    String url = c.getMasterUrl();
+    if (url != null && url.regionMatches(true, 0, "http://", 0, 7)) {
+      return "plaintext";
+    }
+    return c.isTrustCerts() || c.isDisableHostnameVerification() ? "tls-unverified" : "tls";
+  }
+
+  /**
    * Reads the ConfigMap now (the API server and the RBAC for real) and reports what keeps the
    * limits in force from following it: unreachable, deleted, or its last version refused.
    */

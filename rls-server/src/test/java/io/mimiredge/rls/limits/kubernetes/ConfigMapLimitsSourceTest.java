@@ -198,6 +198,49 @@ class ConfigMapLimitsSourceTest {
   }
 
   @Test
+  void healthSaysHowTheApiServerIsReached() throws Exception {
+    create(rate("tenant-a", 1));
+    start(Duration.ofSeconds(30));
+    // The mock server speaks plain HTTP.
+    var health =
+        new io.mimiredge.rls.health.RlsHealth(
+            limits,
+            source,
+            new io.mimiredge.rls.upstream.UpstreamProbe(
+                java.net.URI.create("http://127.0.0.1:1"),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(5),
+                java.time.Clock.systemUTC()));
+    assertThat(health.report().limits().transport()).isEqualTo("plaintext");
+
+    io.fabric8.kubernetes.client.Config https =
+        new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+            .withMasterUrl("https://kubernetes.default.svc:443")
+            .build();
+    assertThat(ConfigMapLimitsSource.transportOf(https)).isEqualTo("tls");
+    assertThat(
+            ConfigMapLimitsSource.transportOf(
+                new io.fabric8.kubernetes.client.ConfigBuilder(https).withTrustCerts(true).build()))
+        .isEqualTo("tls-unverified");
+    assertThat(
+            ConfigMapLimitsSource.transportOf(
+                new io.fabric8.kubernetes.client.ConfigBuilder(https)
+                    .withDisableHostnameVerification(true)
+                    .build()))
+        .isEqualTo("tls-unverified");
+    // A file source is not reached over a network: no transport in its report.
+    assertThat(
+            new io.mimiredge.rls.limits.source.BundledLimitsSource(
+                    io.mimiredge.rls.config.LimitsConfig.BUNDLED_RESOURCE,
+                    TenantLimits.MIMIR_DEFAULTS,
+                    new LiveLimits(TenantLimits.MIMIR_DEFAULTS),
+                    java.time.Clock.systemUTC(),
+                    io.mimiredge.rls.limits.source.ReloadListener.NONE)
+                .transport())
+        .isNull();
+  }
+
+  @Test
   void readNowExercisesTheApiServer() throws Exception {
     start(Duration.ofSeconds(30));
     assertThat(source.readNow()).isFalse();
