@@ -27,3 +27,14 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service }}
 app.kubernetes.io/part-of: mimir-edge-enforcement
 {{- end -}}
+
+{{/* A Certificate's issuer: the chart's own, else global.tls.issuerRef; one is required. */}}
+{{- define "envoy.issuerRef" -}}
+{{- $own := index . 0 | default dict -}}
+{{- $root := index . 1 -}}
+{{- $global := (($root.Values.global).tls).issuerRef | default dict -}}
+{{- $ref := ternary $own $global (not (empty $own.name)) -}}
+name: {{ required "rls.tls.certManager.issuerRef.name (or global.tls.issuerRef.name) is required with rls.tls.certManager.enabled" $ref.name }}
+kind: {{ $ref.kind | default "ClusterIssuer" }}
+group: cert-manager.io
+{{- end -}}

@@ -55,3 +55,23 @@ app.kubernetes.io/part-of: mimir-edge-enforcement
 {{- end -}}
 {{- tpl ($root.Files.Get (printf "files/%s.conf.gotmpl" $phase)) $root -}}
 {{- end -}}
+
+{{/* The RLS' scheme in the rendered config: https with upstreams.rlsTls. */}}
+{{- define "nginx.rlsScheme" -}}
+{{- if .Values.upstreams.rlsTls.enabled -}}https{{- else -}}http{{- end -}}
+{{- end -}}
+
+{{- define "nginx.rlsTlsSecretName" -}}
+{{- .Values.upstreams.rlsTls.secretName | default (printf "%s-rls-client-tls" (include "nginx.fullname" .)) -}}
+{{- end -}}
+
+{{/* A Certificate's issuer: the chart's own, else global.tls.issuerRef; one is required. */}}
+{{- define "nginx.issuerRef" -}}
+{{- $own := index . 0 | default dict -}}
+{{- $root := index . 1 -}}
+{{- $global := (($root.Values.global).tls).issuerRef | default dict -}}
+{{- $ref := ternary $own $global (not (empty $own.name)) -}}
+name: {{ required "upstreams.rlsTls.certManager.issuerRef.name (or global.tls.issuerRef.name) is required with upstreams.rlsTls.certManager.enabled" $ref.name }}
+kind: {{ $ref.kind | default "ClusterIssuer" }}
+group: cert-manager.io
+{{- end -}}

@@ -66,3 +66,14 @@ app.kubernetes.io/part-of: mimir-edge-enforcement
 {{- define "rls.tlsSecretName" -}}
 {{- .Values.tls.existingSecret | default (printf "%s-tls" (include "rls.fullname" .)) -}}
 {{- end -}}
+
+{{/* A Certificate's issuer: the chart's own, else global.tls.issuerRef; one is required. */}}
+{{- define "rls.issuerRef" -}}
+{{- $own := index . 0 | default dict -}}
+{{- $root := index . 1 -}}
+{{- $global := (($root.Values.global).tls).issuerRef | default dict -}}
+{{- $ref := ternary $own $global (not (empty $own.name)) -}}
+name: {{ required "tls.certManager.issuerRef.name (or global.tls.issuerRef.name) is required with tls.certManager.enabled" $ref.name }}
+kind: {{ $ref.kind | default "ClusterIssuer" }}
+group: cert-manager.io
+{{- end -}}

@@ -149,6 +149,49 @@ class EnvoyConfigTest {
   }
 
   @Test
+  void withDistributorTlsTheDistributorClusterVerifiesMimirAndMayPresentACertificate() {
+    for (boolean client : new boolean[] {false, true}) {
+      Manifests m =
+          Manifests.load(
+              Charts.render(
+                  "envoy",
+                  Map.of(
+                      "distributor.tls.enabled",
+                      true,
+                      "distributor.tls.clientCertificate",
+                      client)));
+      Cluster d =
+          cluster(Envoy.parse(m.configData("edge-envoy", "envoy.yaml")), "mimir_distributor");
+      UpstreamTlsContext tls =
+          Envoy.unpack(d.getTransportSocket().getTypedConfig(), UpstreamTlsContext.class);
+      String name = "mimir-distributor.mimir.svc.cluster.local";
+      assertThat(tls.getSni()).isEqualTo(name);
+      var common = tls.getCommonTlsContext();
+      assertThat(common.getValidationContext().getTrustedCa().getFilename())
+          .isEqualTo("/etc/envoy/distributor-tls/ca.crt");
+      assertThat(
+              common.getValidationContext().getMatchTypedSubjectAltNames(0).getMatcher().getExact())
+          .isEqualTo(name);
+      assertThat(common.getTlsCertificatesCount()).isEqualTo(client ? 1 : 0);
+      if (client) {
+        assertThat(common.getTlsCertificates(0).getCertificateChain().getFilename())
+            .isEqualTo("/etc/envoy/distributor-tls/tls.crt");
+      }
+      // the RLS keeps what rls.tls says (off here); the distributor's Secret is mounted
+      assertThat(
+              cluster(Envoy.parse(m.configData("edge-envoy", "envoy.yaml")), "rls")
+                  .hasTransportSocket())
+          .isFalse();
+      var pod = m.get(Deployment.class, "edge-envoy").getSpec().getTemplate().getSpec();
+      assertThat(pod.getVolumes().stream().filter(v -> v.getSecret() != null))
+          .extracting(v -> v.getSecret().getSecretName())
+          .containsExactly("envoy-distributor-tls");
+      assertThat(pod.getContainers().get(0).getVolumeMounts())
+          .anySatisfy(vm -> assertThat(vm.getMountPath()).isEqualTo("/etc/envoy/distributor-tls"));
+    }
+  }
+
+  @Test
   void aMisspelledFieldFailsTheParse() throws Exception {
     String good = Files.readString(TEMPLATES.resolve("envoy.yaml"));
     assertThatThrownBy(() -> Envoy.parse(good.replace("pack_as_bytes:", "pack_as_byte:")))

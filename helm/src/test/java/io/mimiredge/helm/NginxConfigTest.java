@@ -17,6 +17,7 @@ import io.mimiredge.edgectl.target.kubernetes.KubernetesTarget;
 import io.mimiredge.helm.support.Charts;
 import io.mimiredge.helm.support.Manifests;
 import io.mimiredge.helm.support.NginxChartFiles;
+import io.mimiredge.rls.testing.TestCertificates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -56,7 +58,21 @@ class NginxConfigTest {
   @ValueSource(strings = {"dev", "staging", "production"})
   void configMapEqualsEdgectlRenderWithTheChartsEdgectlConfig(String env, @TempDir Path dir)
       throws IOException {
-    Manifests m = Manifests.load(Charts.renderEnvironment(env));
+    configMapEqualsEdgectlRender(env, Manifests.load(Charts.renderEnvironment(env)), dir);
+    // The mirror phase (with TLS to the shadow door in staging and production) too.
+    Manifests mirror =
+        Manifests.load(Charts.renderEnvironment(env, Map.of("nginx.initialPhase", "mirror")));
+    Files.delete(dir.resolve("edgectl.yaml"));
+    configMapEqualsEdgectlRender(env, mirror, dir);
+    assertThat(mirror.configData("edge-nginx", "nginx.conf"))
+        .contains(
+            env.equals("dev")
+                ? "proxy_pass http://rls_shadow/shadow/api/v1/push;"
+                : "proxy_pass https://rls_shadow/shadow/api/v1/push;");
+  }
+
+  private static void configMapEqualsEdgectlRender(String env, Manifests m, Path dir)
+      throws IOException {
     Path config = dir.resolve("edgectl.yaml");
     Files.writeString(config, m.configData("edge-nginx-edgectl", "edgectl.yaml"));
     String phase =
@@ -64,8 +80,6 @@ class NginxConfigTest {
             .getMetadata()
             .getAnnotations()
             .get(KubernetesTarget.PREFIX + "phase");
-    assertThat(phase).isEqualTo(env.equals("dev") ? "mirror" : "direct");
-
     assertThat(m.configData("edge-nginx", "nginx.conf")).isEqualTo(edgectlRender(config, phase));
     assertThat(m.configData("edge-nginx", KubernetesTarget.DIRECT_KEY))
         .isEqualTo(edgectlRender(config, "direct"));
@@ -119,13 +133,31 @@ class NginxConfigTest {
       }
       assumeTrue(false, "nginx is not installed: skipping nginx -t (set CI=true to fail)");
     }
-    Manifests m = Manifests.load(Charts.renderEnvironment(env));
+    // The RLS TLS files of staging and production, real ones where the Secret would be mounted.
+    Path tls = Files.createDirectories(dir.resolve("rls-tls"));
+    TestCertificates.Issued ca = TestCertificates.ca("edge CA");
+    ca.writeCertificate(tls.resolve("ca.crt"));
+    TestCertificates.Issued client = TestCertificates.leaf(ca, "edge-nginx");
+    client.writeChain(tls.resolve("tls.crt"));
+    client.writeKey(tls.resolve("tls.key"));
+    for (String initial : List.of("", "mirror")) {
+      Manifests m =
+          Manifests.load(
+              initial.isEmpty()
+                  ? Charts.renderEnvironment(env)
+                  : Charts.renderEnvironment(env, Map.of("nginx.initialPhase", initial)));
+      nginxT(nginx, env, m, dir);
+    }
+  }
+
+  private static void nginxT(String nginx, String env, Manifests m, Path dir) throws Exception {
     for (String key : List.of("nginx.conf", KubernetesTarget.DIRECT_KEY)) {
       String conf = m.configData("edge-nginx", key);
       // Service names resolve only in the cluster: the test copy points them at 127.0.0.1.
       String local =
           conf.replaceAll("server [a-z0-9.-]+\\.svc\\.cluster\\.local:", "server 127.0.0.1:")
-              .replace(" /tmp/", " " + dir + "/");
+              .replace(" /tmp/", " " + dir + "/")
+              .replace(" /etc/nginx/rls-tls/", " " + dir.resolve("rls-tls") + "/");
       Path file = dir.resolve(key);
       Files.writeString(file, local);
       Process p =

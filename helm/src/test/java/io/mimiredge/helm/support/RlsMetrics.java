@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
+import io.mimiredge.rls.testing.TestCertificates;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -30,8 +32,9 @@ public final class RlsMetrics {
 
   /**
    * Starts the real RLS application (rls-server) on the chart's production rls.yml (free ports, a
-   * stub distributor), sends it an allowed push, a push it cannot parse, a shadow push and one
-   * without a tenant, so labelled series exist, and reads its {@code /metrics}.
+   * stub distributor, test certificates where its TLS Secret would be mounted), sends it an allowed
+   * push, a push it cannot parse, a shadow push and one without a tenant, so labelled series exist,
+   * and reads its {@code /metrics}.
    */
   public static Map<String, Set<String>> scrape() {
     String rlsYml =
@@ -52,6 +55,23 @@ public final class RlsMetrics {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    // Production serves TLS from the Secret cert-manager writes: real files stand in for it.
+    TestCertificates.Issued ca = TestCertificates.ca("edge CA");
+    boolean tls = rlsYml.contains("/etc/rls/tls/");
+    if (tls) {
+      Path files = dir.resolve("tls");
+      try {
+        Files.createDirectories(files);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      TestCertificates.Issued leaf =
+          TestCertificates.leaf(ca, "rls", "dns:localhost", "ip:127.0.0.1");
+      leaf.writeChain(files.resolve("tls.crt"));
+      leaf.writeKey(files.resolve("tls.key"));
+      ca.writeCertificate(files.resolve("ca.crt"));
+      rlsYml = rlsYml.replace("/etc/rls/tls/", files + "/");
+    }
     Path config = dir.resolve("rls.yml");
     DropwizardTestSupport<RlsConfiguration> app;
     try {
@@ -64,9 +84,14 @@ public final class RlsMetrics {
       throw new IllegalStateException("the RLS did not start on the chart's rls.yml", e);
     }
     try {
-      String base = "http://127.0.0.1:" + app.getLocalPort();
+      String base = (tls ? "https" : "http") + "://127.0.0.1:" + app.getLocalPort();
       byte[] body = Files.readAllBytes(Charts.repoDir().resolve("testdata/remote-write/000.bin"));
-      HttpClient client = HttpClient.newHttpClient();
+      HttpClient client =
+          tls
+              ? HttpClient.newBuilder()
+                  .sslContext(TestCertificates.clientContext(ca, null, new ArrayList<>()))
+                  .build()
+              : HttpClient.newHttpClient();
       post(client, base + "/api/v1/push", "tenant-a", body);
       post(client, base + "/api/v1/push", "tenant-a", "not snappy".getBytes());
       post(client, base + "/shadow/api/v1/push", "tenant-b", body);
