@@ -44,6 +44,14 @@ export interface Overview {
   doors: Record<string, Record<string, Window>>;
   tenants: { tracked: number; max: number };
   topTenants: TenantRate[];
+  /** Each door's concurrency limit, what it works on now and what it refused (shed) since start. */
+  overload?: Record<string, DoorLoad>;
+}
+
+export interface DoorLoad {
+  limit: number;
+  inFlight: number;
+  shed: number;
 }
 
 export interface TenantRow {

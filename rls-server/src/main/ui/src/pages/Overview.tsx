@@ -280,6 +280,37 @@ export function Overview() {
           <p className="muted">
             {f.count(data.tenants.tracked)} tenants tracked (at most {f.count(data.tenants.max)}).
           </p>
+          {data.overload && (
+            <>
+              <h2>Load</h2>
+              <table className="table compact" data-testid="overload">
+                <thead>
+                  <tr>
+                    <th>door</th>
+                    <th className="num">in flight</th>
+                    <th className="num">limit</th>
+                    <th className="num">shed since start</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {Object.entries(data.overload).map(([door, l]) => (
+                    <tr key={door} data-door={door} className={l.shed > 0 ? "warn" : undefined}>
+                      <td>{door}</td>
+                      <td className="num">{f.count(l.inFlight)}</td>
+                      <td className="num">{f.count(l.limit)}</td>
+                      <td className="num" data-col="shed">
+                        {f.count(l.shed)}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <p className="muted">
+                Past its limit a door refuses at once (HTTP 503 with Retry-After, gRPC
+                UNAVAILABLE); forwards: pushes waiting on the distributor.
+              </p>
+            </>
+          )}
         </div>
       </section>
     </div>

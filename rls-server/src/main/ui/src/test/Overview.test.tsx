@@ -34,6 +34,26 @@ describe('Overview', () => {
     expect(within(screen.getByTestId('doors')).getByText('shadow').closest('tr')).toHaveTextContent('7');
   });
 
+  it('lists each door\'s load and what it shed', async () => {
+    mockApi({
+      '/api/overview': {
+        json: overview({
+          overload: {
+            push: { limit: 32, inFlight: 3, shed: 0 },
+            forwards: { limit: 512, inFlight: 512, shed: 41 },
+          },
+        }),
+      },
+    });
+    render(<Overview />);
+    const load = await screen.findByTestId('overload');
+    const forwards = within(load).getByText('forwards').closest('tr')!;
+    expect(forwards).toHaveTextContent('512');
+    expect(within(forwards).getByText('41')).toHaveAttribute('data-col', 'shed');
+    expect(forwards).toHaveClass('warn');
+    expect(within(load).getByText('push').closest('tr')).not.toHaveClass('warn');
+  });
+
   it('switches the window', async () => {
     mockApi({ '/api/overview': { json: overview() } });
     render(<Overview />);

@@ -42,6 +42,7 @@ import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.tls.ServerTls;
 import io.mimiredge.rls.tls.TlsFileException;
 import io.mimiredge.rls.ui.UiServlet;
@@ -182,8 +183,12 @@ public class RlsApplication extends Application<RlsConfiguration> {
     Enforcer enforcer =
         configuration.buildEnforcer(limits, buckets, ha, replicaShare, rollout.fraction());
     PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer, clock::millis);
+    // Overload: each door's concurrency limit; past it a refusal at once (503, UNAVAILABLE).
+    Overload overload = configuration.getOverload().build(nanoClock, metrics::shed);
+    metrics.registerOverload(overload);
     AdminApi admin =
         AdminApi.builder()
+            .overload(overload)
             .config(configuration.getAdmin())
             .limits(limits)
             .enforcer(enforcer)
@@ -221,7 +226,8 @@ public class RlsApplication extends Application<RlsConfiguration> {
       health.registerStateStore("local", false, () -> true, null); // in this JVM's memory
     }
     // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
-    GrpcServer grpc = configuration.buildGrpcServer(evaluator, recorder, limits::loaded);
+    GrpcServer grpc =
+        configuration.buildGrpcServer(evaluator, recorder, limits::loaded, overload.grpc());
     environment.lifecycle().manage(grpc);
     health.registerServing("grpc", grpc::serving);
     // Each TLS door's certificate in /api/health and rls_tls_certificate_expiry_seconds: the gRPC
@@ -248,7 +254,12 @@ public class RlsApplication extends Application<RlsConfiguration> {
             .addServlet(
                 "push",
                 new PushServlet(
-                    evaluator, configuration.buildTenantResolver(), upstream, recorder, nanoClock));
+                    evaluator,
+                    configuration.buildTenantResolver(),
+                    upstream,
+                    recorder,
+                    nanoClock,
+                    overload));
     push.setAsyncSupported(true);
     push.addMapping(PushServlet.PATHS.toArray(String[]::new));
     environment.jersey().register(new HealthResource(health));

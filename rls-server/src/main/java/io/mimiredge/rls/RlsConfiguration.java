@@ -18,6 +18,7 @@ import io.mimiredge.rls.admin.AdminConfig;
 import io.mimiredge.rls.config.EnforcementConfig;
 import io.mimiredge.rls.config.LimitsConfig;
 import io.mimiredge.rls.config.MetricsConfig;
+import io.mimiredge.rls.config.OverloadConfig;
 import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.config.UpstreamConfig;
 import io.mimiredge.rls.enforce.BucketStore;
@@ -82,6 +83,7 @@ public class RlsConfiguration extends Configuration {
   @Valid @NotNull private EnforcementConfig enforcement = new EnforcementConfig();
   @Valid @NotNull private UpstreamConfig upstream = new UpstreamConfig();
   @Valid @NotNull private MetricsConfig metrics = new MetricsConfig();
+  @Valid @NotNull private OverloadConfig overload = new OverloadConfig();
   @Valid @NotNull private GrpcConfig grpc = new GrpcConfig();
   @Valid private ReplicasFactory replicaDiscovery;
   @Valid private RedisStoreFactory redis;
@@ -171,6 +173,17 @@ public class RlsConfiguration extends Configuration {
     this.upstream = upstream;
   }
 
+  /** {@code overload:} the doors' concurrency limits and what is refused past them. */
+  @JsonProperty
+  public OverloadConfig getOverload() {
+    return overload;
+  }
+
+  @JsonProperty
+  public void setOverload(OverloadConfig overload) {
+    this.overload = overload;
+  }
+
   @JsonProperty
   public MetricsConfig getMetrics() {
     return metrics;
@@ -215,9 +228,12 @@ public class RlsConfiguration extends Configuration {
 
   /** Envoy's doors (ext_authz, ratelimit, health), with the same tenant settings as HTTP's. */
   public GrpcServer buildGrpcServer(
-      PushEvaluator evaluator, DecisionRecorder recorder, BooleanSupplier limitsLoaded)
+      PushEvaluator evaluator,
+      DecisionRecorder recorder,
+      BooleanSupplier limitsLoaded,
+      io.mimiredge.rls.overload.DoorLimiter limiter)
       throws io.mimiredge.rls.tls.TlsFileException {
-    return grpc.build(evaluator, recorder, limitsLoaded, tenantHeader, tenantFrom);
+    return grpc.build(evaluator, recorder, limitsLoaded, tenantHeader, tenantFrom, limiter);
   }
 
   /**

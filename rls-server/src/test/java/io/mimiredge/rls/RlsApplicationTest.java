@@ -306,6 +306,11 @@ class RlsApplicationTest {
             "rls_upstream_requests_total{code=\"504\",outcome=\"timeout\"} 1.0",
             "rls_upstream_duration_seconds_bucket",
             "rls_tenant_decisions_total{decision=\"deny\",tenant=\"tight\"}",
+            "rls_shed_total{cause=\"forwards\",door=\"forwards\"} 0.0",
+            "rls_shed_total{cause=\"concurrency\",door=\"grpc\"} 0.0",
+            "rls_concurrency_limit{door=\"forwards\"} 512.0",
+            "rls_concurrency_limit{door=\"push\"}",
+            "rls_in_flight{door=\"shadow\"}",
             "jvm_memory_used_bytes",
             "io_dropwizard_jetty_MutableServletContextHandler_requests",
             "org_eclipse_jetty_util_thread_QueuedThreadPool_dw_utilization");
@@ -324,6 +329,14 @@ class RlsApplicationTest {
         .as("the 504 of the slow upstream")
         .isGreaterThanOrEqualTo(1);
     assertThat(minute.get("latency").get("p99Ms").asDouble()).isPositive();
+    // each door's concurrency limit (adaptive, from 32) and the forwards' bound
+    var load = JSON.readTree(r.body()).get("overload");
+    assertThat(load.fieldNames())
+        .toIterable()
+        .containsExactly("push", "shadow", "grpc", "forwards");
+    assertThat(load.get("push").get("limit").asInt()).isBetween(8, 256);
+    assertThat(load.get("forwards").get("limit").asInt()).isEqualTo(512);
+    assertThat(load.get("forwards").get("shed").asLong()).isZero();
   }
 
   @Test

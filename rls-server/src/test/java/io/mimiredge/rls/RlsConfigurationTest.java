@@ -42,6 +42,31 @@ class RlsConfigurationTest {
   }
 
   @Test
+  void overloadSettingsBuildTheDoorsLimiters() throws Exception {
+    RlsConfiguration c =
+        load(
+            """
+            overload:
+              limit: fixed
+              maxLimit: 64
+              maxForwards: 100
+              retryAfter: 3s
+            """);
+    var o = c.getOverload().build(System::nanoTime, (d, cause) -> {});
+    assertThat(o.push().limit()).isEqualTo(64);
+    assertThat(o.grpc().limit()).isEqualTo(64);
+    assertThat(o.forwards().limit()).isEqualTo(100);
+    assertThat(o.retryAfterSeconds()).isEqualTo("3");
+    RlsConfiguration adaptive = load("overload: {initialLimit: 20, minLimit: 4}\n");
+    assertThat(adaptive.getOverload().build(System::nanoTime, (d, cause) -> {}).shadow().limit())
+        .isEqualTo(20);
+    assertThatThrownBy(() -> load("overload: {initialLimit: 300, maxLimit: 256}\n"))
+        .hasMessageContaining("minLimit <= initialLimit <= maxLimit");
+    assertThatThrownBy(() -> load("overload: {limit: aimd}\n"))
+        .hasMessageContaining("must be adaptive or fixed");
+  }
+
+  @Test
   void theExampleFileIsValid() throws Exception {
     RlsConfiguration c =
         factory.build(new FileConfigurationSourceProvider(), Path.of("rls.example.yml").toString());

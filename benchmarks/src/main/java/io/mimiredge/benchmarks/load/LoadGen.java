@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.load.LoadGen \
  *   --url http://127.0.0.1:8080/api/v1/push [--url URL2 ...] --rate 1000 --duration 30s \
- *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C]
+ *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]
  * </pre>
  *
  * Each target's last line is {@code RESULT url=U key=value ...} for scripts
@@ -62,7 +62,8 @@ public final class LoadGen {
       List<String> tenants,
       Path fixtures,
       int connections,
-      Duration requestTimeout) {
+      Duration requestTimeout,
+      Path trust) {
 
     public Options {
       urls = List.copyOf(urls);
@@ -122,7 +123,7 @@ public final class LoadGen {
 
   private static final String USAGE =
       "usage: LoadGen --url URL [--url URL2 ...] --rate N --duration 30s [--tenant T | --tenants N]"
-          + " [--fixtures DIR] [--warmup 5s] [--connections C]";
+          + " [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]";
 
   private LoadGen() {}
 
@@ -209,10 +210,85 @@ public final class LoadGen {
    */
   public static List<Result> runAll(Options o) throws Exception {
     List<byte[]> bodies = bodies(o.fixtures());
-    int targets = o.urls().size();
-    long periodNanos = Math.round(1e9 / o.rate()); // per target
-    long warmupCount = (long) Math.ceil(o.warmup().toNanos() / (double) periodNanos);
-    long measuredCount = Math.max(1, o.duration().toNanos() / periodNanos);
+    ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("loadgen-http"));
+    HttpClient client =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .executor(callbacks)
+            .sslContext(sslContext(o.trust()))
+            .build();
+    try {
+      return openLoop(
+          o.urls(),
+          o.rate(),
+          o.duration(),
+          o.warmup(),
+          o.connections(),
+          o.requestTimeout(),
+          (target, i, done) -> {
+            HttpRequest request =
+                HttpRequest.newBuilder(o.urls().get(target))
+                    .timeout(o.requestTimeout())
+                    .header("Content-Encoding", "snappy")
+                    .header("Content-Type", "application/x-protobuf")
+                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                    .header("User-Agent", "mimir-edge-loadgen")
+                    .header("X-Scope-OrgID", o.tenants().get((int) (i % o.tenants().size())))
+                    .POST(
+                        HttpRequest.BodyPublishers.ofByteArray(
+                            bodies.get((int) (i % bodies.size()))))
+                    .build();
+            client
+                .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .whenComplete(
+                    (response, failure) -> {
+                      if (failure != null) {
+                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                        done.accept(cause.getClass().getSimpleName());
+                      } else {
+                        done.accept(
+                            response.statusCode() / 100 == 2
+                                ? null
+                                : String.valueOf(response.statusCode()));
+                      }
+                    });
+          });
+    } finally {
+      callbacks.shutdownNow();
+    }
+  }
+
+  /** Sends request {@code i} to target {@code target}, asynchronously. */
+  @FunctionalInterface
+  public interface Sender {
+    /**
+     * Starts the request and returns; calls {@code done} once when it ends: with null for a
+     * success, or the error's key (a status, an exception's class name).
+     */
+    void send(int target, long i, java.util.function.Consumer<String> done) throws Exception;
+  }
+
+  /**
+   * The open-loop schedule, for any protocol: request {@code i} to each target is due at {@code t0
+   * + i / rate} (the targets' turns evenly spaced within a period) and its latency counts from
+   * then; at most {@code inFlightBound} in flight per target (past it the schedule slips, the
+   * latency still counts from due). Waits for the last answers up to {@code requestTimeout} (plus 2
+   * s); one result per target, in order.
+   */
+  public static List<Result> openLoop(
+      List<URI> targetNames,
+      double rate,
+      Duration duration,
+      Duration warmup,
+      int inFlightBound,
+      Duration requestTimeout,
+      Sender sender)
+      throws Exception {
+    int targets = targetNames.size();
+    long periodNanos = Math.round(1e9 / rate); // per target
+    long warmupCount = (long) Math.ceil(warmup.toNanos() / (double) periodNanos);
+    long measuredCount = Math.max(1, duration.toNanos() / periodNanos);
     long total = warmupCount + measuredCount;
     if (measuredCount > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("too many requests for one run");
@@ -224,76 +300,58 @@ public final class LoadGen {
     for (int t = 0; t < targets; t++) {
       Arrays.fill(latencies[t], -1);
       errors.add(new ConcurrentHashMap<>());
-      inFlight[t] = new Semaphore(o.connections());
+      inFlight[t] = new Semaphore(inFlightBound);
       completed[t] = new AtomicInteger();
     }
-
-    ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("loadgen-http"));
-    HttpClient client =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2))
-            .executor(callbacks)
-            .build();
-    try {
-      long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
-      double step = periodNanos / (double) targets; // the targets' turns, evenly spaced
-      for (long i = 0; i < total; i++) {
-        byte[] body = bodies.get((int) (i % bodies.size()));
-        String tenant = o.tenants().get((int) (i % o.tenants().size()));
-        final int slot = (int) (i - warmupCount); // negative: warmup, not recorded
-        for (int t = 0; t < targets; t++) {
-          long intended = t0 + i * periodNanos + Math.round(t * step);
-          long wait;
-          while ((wait = intended - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(wait);
-          }
-          // past the bound the schedule slips; the latency still counts from due
-          inFlight[t].acquire();
-          HttpRequest request =
-              HttpRequest.newBuilder(o.urls().get(t))
-                  .timeout(o.requestTimeout())
-                  .header("Content-Encoding", "snappy")
-                  .header("Content-Type", "application/x-protobuf")
-                  .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                  .header("User-Agent", "mimir-edge-loadgen")
-                  .header("X-Scope-OrgID", tenant)
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                  .build();
-          final long[] recorded = latencies[t];
-          final Map<String, LongAdder> failed = errors.get(t);
-          final AtomicInteger done = completed[t];
-          final Semaphore permits = inFlight[t];
-          client
-              .sendAsync(request, HttpResponse.BodyHandlers.discarding())
-              .whenComplete(
-                  (response, failure) -> {
-                    long latency = System.nanoTime() - intended;
-                    if (slot >= 0) {
-                      if (failure != null) {
-                        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                        count(failed, cause.getClass().getSimpleName());
-                      } else if (response.statusCode() / 100 != 2) {
-                        count(failed, String.valueOf(response.statusCode()));
-                      } else {
-                        recorded[slot] = latency;
-                      }
-                      done.incrementAndGet();
-                    }
-                    permits.release(); // after the record: the final acquire then sees it
-                  });
-        }
-      }
-      // The last answers: all permits back, or the request timeout (plus a little) has passed.
-      long deadline = System.nanoTime() + o.requestTimeout().toNanos() + 2_000_000_000L;
+    long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    double step = periodNanos / (double) targets; // the targets' turns, evenly spaced
+    for (long i = 0; i < total; i++) {
+      final int slot = (int) (i - warmupCount); // negative: warmup, not recorded
       for (int t = 0; t < targets; t++) {
-        long left = Math.max(0, deadline - System.nanoTime());
-        if (!inFlight[t].tryAcquire(o.connections(), left, TimeUnit.NANOSECONDS)) {
-          System.err.println("LoadGen: gave up waiting for the last answers of " + o.urls().get(t));
+        long intended = t0 + i * periodNanos + Math.round(t * step);
+        long wait;
+        while ((wait = intended - System.nanoTime()) > 0) {
+          LockSupport.parkNanos(wait);
+        }
+        // past the bound the schedule slips; the latency still counts from due
+        inFlight[t].acquire();
+        final long[] recorded = latencies[t];
+        final Map<String, LongAdder> failed = errors.get(t);
+        final AtomicInteger done = completed[t];
+        final Semaphore permits = inFlight[t];
+        java.util.concurrent.atomic.AtomicBoolean once =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.function.Consumer<String> onDone =
+            error -> {
+              if (!once.compareAndSet(false, true)) {
+                return;
+              }
+              long latency = System.nanoTime() - intended;
+              if (slot >= 0) {
+                if (error != null) {
+                  count(failed, error);
+                } else {
+                  recorded[slot] = latency;
+                }
+                done.incrementAndGet();
+              }
+              permits.release(); // after the record: the final acquire then sees it
+            };
+        try {
+          sender.send(t, i, onDone);
+        } catch (Exception e) {
+          onDone.accept(e.getClass().getSimpleName());
         }
       }
-    } finally {
-      callbacks.shutdownNow();
+    }
+    // The last answers: all permits back, or the request timeout (plus a little) has passed.
+    long deadline = System.nanoTime() + requestTimeout.toNanos() + 2_000_000_000L;
+    for (int t = 0; t < targets; t++) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (!inFlight[t].tryAcquire(inFlightBound, left, TimeUnit.NANOSECONDS)) {
+        System.err.println(
+            "LoadGen: gave up waiting for the last answers of " + targetNames.get(t));
+      }
     }
     List<Result> results = new ArrayList<>();
     double seconds = measuredCount * periodNanos / 1e9;
@@ -305,7 +363,7 @@ public final class LoadGen {
       if (unanswered > 0) {
         errorCounts.merge("timeout", unanswered, Long::sum);
       }
-      results.add(new Result(o.urls().get(t), measuredCount, errorCounts, sorted, seconds));
+      results.add(new Result(targetNames.get(t), measuredCount, errorCounts, sorted, seconds));
     }
     return results;
   }
@@ -342,6 +400,35 @@ public final class LoadGen {
     }
   }
 
+  /**
+   * For {@code https://} targets: the JDK's CAs, or with {@code --trust FILE} only the PEM
+   * certificates in it (a test CA). The host name is verified either way.
+   */
+  static javax.net.ssl.SSLContext sslContext(Path trust) throws Exception {
+    if (trust == null) {
+      return javax.net.ssl.SSLContext.getDefault();
+    }
+    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    try (var in = Files.newInputStream(trust)) {
+      int n = 0;
+      for (var c :
+          java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        ks.setCertificateEntry("ca-" + n++, c);
+      }
+      if (n == 0) {
+        throw new IllegalArgumentException("--trust " + trust + ": no PEM certificate in it");
+      }
+    }
+    var tmf =
+        javax.net.ssl.TrustManagerFactory.getInstance(
+            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
   /** Parses the command line (see the class comment). */
   public static Options parse(String[] args) {
     List<URI> urls = new ArrayList<>();
@@ -352,6 +439,7 @@ public final class LoadGen {
     Integer tenantCount = null;
     Path fixtures = null;
     int connections = 64;
+    Path trust = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -367,6 +455,7 @@ public final class LoadGen {
         case "--tenants" -> tenantCount = Integer.parseInt(value);
         case "--fixtures" -> fixtures = Path.of(value);
         case "--connections" -> connections = Integer.parseInt(value);
+        case "--trust" -> trust = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -389,7 +478,15 @@ public final class LoadGen {
       tenants = List.of(tenant != null ? tenant : "load-1");
     }
     return new Options(
-        urls, rate, duration, warmup, tenants, fixtures, connections, Duration.ofSeconds(10));
+        urls,
+        rate,
+        duration,
+        warmup,
+        tenants,
+        fixtures,
+        connections,
+        Duration.ofSeconds(10),
+        trust);
   }
 
   /** {@code 30s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */

@@ -67,7 +67,8 @@ class LoadGenTest {
                   List.of("t"),
                   null,
                   4,
-                  Duration.ofSeconds(2)));
+                  Duration.ofSeconds(2),
+                  null));
 
       assertThat(rs).extracting(LoadGen.Result::url).containsExactly(live, refused);
       assertThat(rs.get(0).count()).isEqualTo(50);
@@ -91,7 +92,8 @@ class LoadGenTest {
               List.of("load-1"),
               null,
               8,
-              Duration.ofSeconds(5));
+              Duration.ofSeconds(5),
+              null);
       long start = System.nanoTime();
       LoadGen.Result r = LoadGen.run(o);
       double elapsed = (System.nanoTime() - start) / 1e9;
@@ -124,7 +126,8 @@ class LoadGenTest {
                 List.of("t"),
                 null,
                 4,
-                Duration.ofSeconds(2)));
+                Duration.ofSeconds(2),
+                null));
     assertThat(r.count()).isEqualTo(20);
     assertThat(r.errorCount()).isEqualTo(20);
     assertThat(r.latenciesNanos()).isEmpty();

@@ -47,7 +47,8 @@ public final class AdminApi {
             b.clock,
             b.defaultMode,
             b.audit,
-            b.config.getTopTenants());
+            b.config.getTopTenants(),
+            b.overload);
     this.token = b.config.getToken();
     this.authFailures = b.authFailures;
     this.recorder = traffic.andThen(denials);
@@ -105,6 +106,7 @@ public final class AdminApi {
     private Mode defaultMode;
     private AuditLog audit = AuditLog.slf4j();
     private Runnable authFailures = () -> {};
+    private io.mimiredge.rls.overload.Overload overload;
 
     private Builder() {}
 
@@ -166,6 +168,12 @@ public final class AdminApi {
     }
 
     /** Called on each change refused for a missing or wrong token (e.g. to count it). */
+    /** The doors' concurrency limits the overview reports (optional). */
+    public Builder overload(io.mimiredge.rls.overload.Overload overload) {
+      this.overload = overload;
+      return this;
+    }
+
     public Builder onAuthFailure(Runnable authFailures) {
       this.authFailures = Objects.requireNonNull(authFailures, "authFailures");
       return this;

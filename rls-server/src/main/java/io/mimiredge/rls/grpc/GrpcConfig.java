@@ -99,9 +99,10 @@ public class GrpcConfig {
       DecisionRecorder recorder,
       BooleanSupplier limitsLoaded,
       String tenantHeader,
-      TenantFrom tenantFrom)
+      TenantFrom tenantFrom,
+      io.mimiredge.rls.overload.DoorLimiter limiter)
       throws TlsFileException {
-    GrpcServer.Builder b = configure(GrpcServer.builder());
+    GrpcServer.Builder b = configure(GrpcServer.builder()).limiter(limiter);
     if (tls != null) {
       b.tls(tls.build("grpc", Clock.systemUTC()));
     }

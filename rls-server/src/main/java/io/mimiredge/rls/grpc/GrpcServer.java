@@ -12,6 +12,8 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.overload.DoorLimiter;
+import io.mimiredge.rls.overload.SheddingInterceptor;
 import io.mimiredge.rls.tls.ServerTls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -91,12 +93,21 @@ public final class GrpcServer implements Managed {
                 + ":"
                 + b.port
                 + (tls == null ? ", plaintext" : tls.clientAuth() ? ", mutual TLS" : ", TLS");
+    io.grpc.ServerServiceDefinition check =
+        new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock).bindService();
+    io.grpc.ServerServiceDefinition rateLimit =
+        new RateLimitService(b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock)
+            .bindService();
+    if (b.limiter != null) {
+      // one concurrency limit over both deciding services; health always answers
+      SheddingInterceptor shedding = new SheddingInterceptor(b.limiter);
+      check = io.grpc.ServerInterceptors.intercept(check, shedding);
+      rateLimit = io.grpc.ServerInterceptors.intercept(rateLimit, shedding);
+    }
     this.server =
         sb.maxInboundMessageSize(maxInboundMessageBytes)
-            .addService(new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock))
-            .addService(
-                new RateLimitService(
-                    b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock))
+            .addService(check)
+            .addService(rateLimit)
             .addService(health.getHealthService())
             .build();
     HEALTH_SERVICES.forEach(s -> health.setStatus(s, ServingStatus.NOT_SERVING));
@@ -224,6 +235,7 @@ public final class GrpcServer implements Managed {
     private Duration healthPollInterval = Duration.ofSeconds(1);
     private long messageOverheadBytes = 1 << 20;
     private LongSupplier nanoClock = System::nanoTime;
+    private DoorLimiter limiter;
 
     private Builder() {}
 
@@ -272,6 +284,12 @@ public final class GrpcServer implements Managed {
      * Serve TLS (and require client certificates when it has a client CA); started and closed with
      * the server. Not with {@link #transport}.
      */
+    /** The deciding calls' concurrency limit (see {@link SheddingInterceptor}); none by default. */
+    public Builder limiter(DoorLimiter limiter) {
+      this.limiter = limiter;
+      return this;
+    }
+
     public Builder tls(ServerTls tls) {
       this.tls = Objects.requireNonNull(tls, "tls");
       return this;

@@ -10,6 +10,8 @@ import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.overload.DoorLimiter;
+import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.Upstream.Header;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -25,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -50,6 +53,12 @@ import org.slf4j.MDC;
  * <p>The body-size limit applies while reading: a declared length over it is refused unread, and no
  * more than limit + 1 bytes are ever held. This door cannot pass on what it did not read, so an
  * oversized body is refused with 413 in every mode (like NGINX's {@code client_max_body_size}).
+ *
+ * <p>Past capacity ({@link Overload}): a push past the door's concurrency limit, or while the
+ * forwards waiting on the distributor are at their bound, is refused at once with 503, {@code
+ * Retry-After} and {@code X-Edge-Enforcement-Reason: overloaded} (or {@code overloaded_forwards}),
+ * before its decision, so it takes no tokens; the shadow doors have a limit of their own and never
+ * wait on the distributor.
  *
  * <p>Thread-safe. Must be registered with async support (and so must every filter before it).
  */
@@ -101,13 +110,16 @@ public final class PushServlet extends HttpServlet {
   private final transient Upstream upstream;
   private final transient DecisionRecorder recorder;
   private final transient LongSupplier nanoClock;
+  private final transient Overload overload;
 
   public PushServlet(
       PushEvaluator evaluator,
       TenantResolver tenants,
       Upstream upstream,
       DecisionRecorder recorder,
-      LongSupplier nanoClock) {
+      LongSupplier nanoClock,
+      Overload overload) {
+    this.overload = Objects.requireNonNull(overload, "overload");
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     this.tenants = Objects.requireNonNull(tenants, "tenants");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -134,14 +146,36 @@ public final class PushServlet extends HttpServlet {
 
   private void push(HttpServletRequest request, HttpServletResponse response, boolean otlp)
       throws IOException {
-    String orgId = tenants.resolve(request::getHeader);
-    Outcome o = decide(Door.HTTP_PUSH, orgId, request, otlp);
+    // Past the door's limit, or with the distributor's forwards at their bound, refuse at once:
+    // before the decision, so a refused push takes no tokens and its retry is counted once.
+    Optional<DoorLimiter.Permit> door = overload.push().tryAcquire();
+    if (door.isEmpty()) {
+      shed(request, response, overload.push(), "pushes");
+      return;
+    }
+    Optional<DoorLimiter.Permit> forward = overload.forwards().tryAcquire();
+    if (forward.isEmpty()) {
+      door.get().ignore();
+      shed(request, response, overload.forwards(), "forwards to the distributor");
+      return;
+    }
+    Outcome o;
+    try {
+      o = decide(Door.HTTP_PUSH, tenants.resolve(request::getHeader), request, otlp);
+    } catch (RuntimeException e) {
+      door.get().ignore();
+      forward.get().ignore();
+      throw e;
+    }
+    door.get().done();
     if (o.failure != null) {
+      forward.get().ignore();
       text(response, 400, utf8(o.failure), null);
       return;
     }
     Decision d = o.decision;
     if (!d.allowed()) {
+      forward.get().ignore();
       LOG.debug(
           "denied: {} {}, not counted: {}",
           d.reason().label(),
@@ -171,6 +205,7 @@ public final class PushServlet extends HttpServlet {
               try {
                 answer((HttpServletResponse) async.getResponse(), r, failure);
               } finally {
+                forward.get().done();
                 async.complete();
                 MDC.remove(RequestIds.MDC_REQUEST_ID);
                 MDC.remove(RequestIds.MDC_TENANT);
@@ -200,8 +235,17 @@ public final class PushServlet extends HttpServlet {
 
   private void shadow(HttpServletRequest request, HttpServletResponse response, boolean otlp)
       throws IOException {
-    String orgId = tenants.resolve(request::getHeader);
-    Outcome o = decide(Door.SHADOW, orgId, request, otlp);
+    Optional<DoorLimiter.Permit> door = overload.shadow().tryAcquire();
+    if (door.isEmpty()) {
+      shed(request, response, overload.shadow(), "shadow copies");
+      return;
+    }
+    Outcome o;
+    try {
+      o = decide(Door.SHADOW, tenants.resolve(request::getHeader), request, otlp);
+    } finally {
+      door.get().done();
+    }
     if (o.failure != null) {
       text(response, 400, utf8(o.failure), null);
       return;
@@ -210,6 +254,33 @@ public final class PushServlet extends HttpServlet {
       response.setHeader("Connection", "close");
     }
     response.setStatus(HttpServletResponse.SC_NO_CONTENT);
+  }
+
+  /**
+   * 503 at once for a request past {@code limiter}'s limit, with {@code Retry-After} and {@link
+   * #REASON_HEADER} {@code overloaded} ({@code overloaded_forwards} for the distributor's bound). A
+   * short body is drained first (as for a 413) so the client reliably reads the answer.
+   */
+  private void shed(
+      HttpServletRequest request, HttpServletResponse response, DoorLimiter limiter, String what)
+      throws IOException {
+    long declared = request.getContentLengthLong();
+    drainOrClose(request, declared >= 0 && declared <= DRAIN_BYTES);
+    if (request.getAttribute(UNDRAINED) != null) {
+      response.setHeader("Connection", "close");
+    }
+    response.setHeader("Retry-After", overload.retryAfterSeconds());
+    boolean forwards = limiter == overload.forwards();
+    text(
+        response,
+        HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+        utf8(
+            "the edge is overloaded: "
+                + what
+                + " are at their limit ("
+                + limiter.limit()
+                + " at once); retry later\n"),
+        forwards ? "overloaded_forwards" : "overloaded");
   }
 
   /**

@@ -7,6 +7,8 @@ import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.source.ReloadListener;
+import io.mimiredge.rls.overload.DoorLimiter;
+import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import io.mimiredge.rls.tls.ServerTls;
@@ -71,6 +73,10 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   private final java.util.Map<String, ServerTls> tlsDoors =
       new java.util.concurrent.ConcurrentSkipListMap<>();
 
+  private final Counter shed;
+  private final java.util.Map<String, DoorLimiter> limiters =
+      new java.util.concurrent.ConcurrentSkipListMap<>();
+
   /**
    * @param registry where the metrics go (the one {@code /metrics} serves)
    * @param topTenants how many tenants get their own {@code tenant} label
@@ -83,6 +89,26 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
             .name("rls_admin_auth_failures_total")
             .help("Admin API changes refused for a missing or wrong bearer token")
             .register(registry);
+    shed =
+        Counter.builder()
+            .name("rls_shed_total")
+            .help(
+                "Requests refused at once because a door was at its concurrency limit (cause"
+                    + " concurrency) or the forwards to the distributor at their bound (forwards)")
+            .labelNames("door", "cause")
+            .register(registry);
+    GaugeWithCallback.builder()
+        .name("rls_concurrency_limit")
+        .help("How many requests a door works on at once before it refuses (adaptive or fixed)")
+        .labelNames("door")
+        .callback(cb -> limiters.values().forEach(l -> cb.call(l.limit(), l.door())))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rls_in_flight")
+        .help("Requests a door is working on now (forwards: waiting for the distributor)")
+        .labelNames("door")
+        .callback(cb -> limiters.values().forEach(l -> cb.call(l.inFlight(), l.door())))
+        .register(registry);
     GaugeWithCallback.builder()
         .name("rls_tls_certificate_expiry_seconds")
         .help(
@@ -202,6 +228,23 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
 
   public PrometheusRegistry registry() {
     return registry;
+  }
+
+  /** A request refused at a door's limit ({@link DoorLimiter.ShedListener}). */
+  public void shed(String door, String cause) {
+    shed.labelValues(door, cause).inc();
+  }
+
+  /**
+   * The doors' limits and what holds a permit now, read at each scrape: {@code
+   * rls_concurrency_limit{door}} and {@code rls_in_flight{door}}; {@code rls_shed_total} starts at
+   * 0 for each door.
+   */
+  public void registerOverload(Overload overload) {
+    for (DoorLimiter l : overload.all()) {
+      limiters.put(l.door(), l);
+      shed.initLabelValues(l.door(), l == overload.forwards() ? "forwards" : "concurrency");
+    }
   }
 
   /** One admin change refused for a missing or wrong token. */

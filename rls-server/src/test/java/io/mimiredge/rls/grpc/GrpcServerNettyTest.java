@@ -76,7 +76,8 @@ class GrpcServerNettyTest {
             new WriteRequestScanner(50 << 20),
             MAX_REQUEST_BYTES,
             () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
-    server = config.build(evaluator, recorder, () -> true, "X-Scope-OrgID", TenantFrom.HEADER);
+    server =
+        config.build(evaluator, recorder, () -> true, "X-Scope-OrgID", TenantFrom.HEADER, null);
     server.start();
     channel =
         Grpc.newChannelBuilderForAddress(

@@ -95,7 +95,7 @@ class GrpcTlsTest {
             enforcer, new WriteRequestScanner(50 << 20), 5 << 20, () -> TestFixtures.NOW_MILLIS);
     server =
         config.build(
-            evaluator, DecisionRecorder.NONE, () -> true, "X-Scope-OrgID", TenantFrom.HEADER);
+            evaluator, DecisionRecorder.NONE, () -> true, "X-Scope-OrgID", TenantFrom.HEADER, null);
     server.start();
     return server;
   }

@@ -141,7 +141,17 @@ class PushServletTest {
     ids.setAsyncSupported(true);
     context.addFilter(ids, "/*", EnumSet.of(DispatcherType.REQUEST));
     ServletHolder push =
-        new ServletHolder(new PushServlet(evaluator(), tenants, upstream, recorder, nanos::get));
+        new ServletHolder(
+            new PushServlet(
+                evaluator(),
+                tenants,
+                upstream,
+                recorder,
+                nanos::get,
+                new io.mimiredge.rls.config.OverloadConfig()
+                    .build(
+                        System::nanoTime,
+                        io.mimiredge.rls.overload.DoorLimiter.ShedListener.NONE)));
     push.setAsyncSupported(true);
     for (String p : PushServlet.PATHS) {
       context.addServlet(push, p);

@@ -7,6 +7,7 @@ import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.overload.Overload;
 import java.time.InstantSource;
 import java.util.Objects;
 
@@ -22,6 +23,7 @@ import java.util.Objects;
  * @param defaultMode the enforcement mode of tenants without their own; null = the defaults' mode
  * @param audit where changes are reported
  * @param topTenants how many of the busiest tenants the overview lists
+ * @param overload the doors' concurrency limits, for the overview; null when not given
  */
 public record AdminContext(
     LiveLimits limits,
@@ -32,7 +34,8 @@ public record AdminContext(
     InstantSource clock,
     Mode defaultMode,
     AuditLog audit,
-    int topTenants) {
+    int topTenants,
+    Overload overload) {
 
   public AdminContext {
     Objects.requireNonNull(limits, "limits");

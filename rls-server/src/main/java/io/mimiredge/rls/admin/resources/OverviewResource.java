@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * {@code GET /api/overview}: decisions over 1m, 5m and 1h, over all doors and per door; the default
- * mode; the rollout; the busiest tenants. edgectl's gates read it. Thread-safe.
+ * mode; the rollout; the busiest tenants; each door's concurrency limit and what it shed. edgectl's
+ * gates read it. Thread-safe.
  */
 @Path("/api/overview")
 @Produces(MediaType.APPLICATION_JSON)
@@ -48,7 +49,17 @@ public final class OverviewResource {
         doors,
         protocols,
         new Views.TrackedTenants(ctx.traffic().trackedTenants(), ctx.traffic().maxTenants()),
-        ctx.traffic().topTenants(ctx.topTenants()).stream().map(Views.TenantRate::of).toList());
+        ctx.traffic().topTenants(ctx.topTenants()).stream().map(Views.TenantRate::of).toList(),
+        overload());
+  }
+
+  private Map<String, Views.DoorLoad> overload() {
+    if (ctx.overload() == null) {
+      return null;
+    }
+    Map<String, Views.DoorLoad> out = new LinkedHashMap<>();
+    ctx.overload().all().forEach(l -> out.put(l.door(), Views.DoorLoad.of(l)));
+    return out;
   }
 
   private Map<String, Views.Window> windows(Door door) {

@@ -40,7 +40,20 @@ public final class Views {
       Map<String, Map<String, Window>> doors,
       Map<String, Map<String, Window>> protocols,
       TrackedTenants tenants,
-      List<TenantRate> topTenants) {}
+      List<TenantRate> topTenants,
+      @com.fasterxml.jackson.annotation.JsonInclude(
+              com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+          Map<String, DoorLoad> overload) {}
+
+  /**
+   * A door's concurrency limit now, what holds a permit, and how many requests it refused since the
+   * start ({@code forwards}: the pass-through doors' forwards to the distributor).
+   */
+  public record DoorLoad(int limit, int inFlight, long shed) {
+    public static DoorLoad of(io.mimiredge.rls.overload.DoorLimiter l) {
+      return new DoorLoad(l.limit(), l.inFlight(), l.shed());
+    }
+  }
 
   /**
    * One window of counts.
