@@ -39,7 +39,7 @@ describe('Overview', () => {
       '/api/overview': {
         json: overview({
           overload: {
-            push: { limit: 32, inFlight: 3, shed: 0 },
+            push: { limit: 128, inFlight: 3, shed: 0 },
             forwards: { limit: 512, inFlight: 512, shed: 41 },
           },
         }),

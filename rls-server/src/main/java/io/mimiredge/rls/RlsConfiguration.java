@@ -173,6 +173,20 @@ public class RlsConfiguration extends Configuration {
     this.upstream = upstream;
   }
 
+  /**
+   * The forwards' bound must be what refuses: past the upstream client's own capacity (its
+   * connections plus its queue, {@code JettyUpstream}) a forward would fail as a 502 instead.
+   */
+  @JsonIgnore
+  @io.dropwizard.validation.ValidationMethod(
+      message =
+          "overload.maxForwards must not exceed what the upstream client holds:"
+              + " upstream.maxConnections + max(1024, 4 x upstream.maxConnections)")
+  public boolean isForwardBoundWithinTheUpstreamClient() {
+    int connections = upstream.getMaxConnections();
+    return overload.getMaxForwards() <= connections + Math.max(1024, 4 * connections);
+  }
+
   /** {@code overload:} the doors' concurrency limits and what is refused past them. */
   @JsonProperty
   public OverloadConfig getOverload() {

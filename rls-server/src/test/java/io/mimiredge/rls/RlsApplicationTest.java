@@ -329,12 +329,12 @@ class RlsApplicationTest {
         .as("the 504 of the slow upstream")
         .isGreaterThanOrEqualTo(1);
     assertThat(minute.get("latency").get("p99Ms").asDouble()).isPositive();
-    // each door's concurrency limit (adaptive, from 32) and the forwards' bound
+    // each door's concurrency limit (adaptive, from 128) and the forwards' bound
     var load = JSON.readTree(r.body()).get("overload");
     assertThat(load.fieldNames())
         .toIterable()
         .containsExactly("push", "shadow", "grpc", "forwards");
-    assertThat(load.get("push").get("limit").asInt()).isBetween(8, 256);
+    assertThat(load.get("push").get("limit").asInt()).isBetween(64, 512);
     assertThat(load.get("forwards").get("limit").asInt()).isEqualTo(512);
     assertThat(load.get("forwards").get("shed").asLong()).isZero();
   }

@@ -62,6 +62,9 @@ class RlsConfigurationTest {
         .isEqualTo(20);
     assertThatThrownBy(() -> load("overload: {initialLimit: 300, maxLimit: 256}\n"))
         .hasMessageContaining("minLimit <= initialLimit <= maxLimit");
+    assertThatThrownBy(
+            () -> load("upstream: {maxConnections: 10}\noverload: {maxForwards: 2000}\n"))
+        .hasMessageContaining("overload.maxForwards must not exceed");
     assertThatThrownBy(() -> load("overload: {limit: aimd}\n"))
         .hasMessageContaining("must be adaptive or fixed");
   }

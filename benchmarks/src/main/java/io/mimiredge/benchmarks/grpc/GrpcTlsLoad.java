@@ -1,15 +1,10 @@
 package io.mimiredge.benchmarks.grpc;
 
-import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
-import io.grpc.CallOptions;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import io.mimiredge.benchmarks.load.LoadGen;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What mutual TLS adds to Envoy's {@code Check} at fixed rates, open loop: the RLS's gRPC doors in
@@ -38,9 +33,9 @@ public final class GrpcTlsLoad {
       String[] kv = a.split("=", 2);
       switch (kv[0]) {
         case "rates" -> rates = kv[1];
-        case "duration" -> duration = Duration.ofMillis(seconds(kv[1]));
-        case "warmup" -> warmup = Duration.ofMillis(seconds(kv[1]));
-        case "prewarm" -> prewarm = Duration.ofMillis(seconds(kv[1]));
+        case "duration" -> duration = LoadGen.parseDuration(kv[1]);
+        case "warmup" -> warmup = LoadGen.parseDuration(kv[1]);
+        case "prewarm" -> prewarm = LoadGen.parseDuration(kv[1]);
         case "series" -> series = Integer.parseInt(kv[1]);
         default -> throw new IllegalArgumentException("unknown argument " + a);
       }
@@ -54,29 +49,8 @@ public final class GrpcTlsLoad {
               URI.create("grpc://127.0.0.1:" + plain.port()),
               URI.create("grpcs://127.0.0.1:" + mtls.port()));
       LoadGen.Sender sender =
-          (target, i, done) ->
-              ClientCalls.asyncUnaryCall(
-                  doors
-                      .get(target)
-                      .channel()
-                      .newCall(
-                          GrpcCheckState.CHECK_BYTES,
-                          CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS)),
-                  request,
-                  new StreamObserver<CheckResponse>() {
-                    @Override
-                    public void onNext(CheckResponse r) {
-                      done.accept(r.hasDeniedResponse() ? "denied" : null);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                      done.accept(io.grpc.Status.fromThrowable(t).getCode().toString());
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                  });
+          new CheckSender(
+              List.of(List.of(plain.channel()), List.of(mtls.channel())), List.of(request));
       if (!prewarm.isZero()) {
         LoadGen.openLoop(names, 150, prewarm, Duration.ZERO, 64, Duration.ofSeconds(10), sender);
       }
@@ -103,16 +77,5 @@ public final class GrpcTlsLoad {
       }
       System.out.print(summary);
     }
-  }
-
-  private static long seconds(String d) {
-    String v = d.trim();
-    if (v.endsWith("ms")) {
-      return Long.parseLong(v.substring(0, v.length() - 2));
-    }
-    if (v.endsWith("s")) {
-      v = v.substring(0, v.length() - 1);
-    }
-    return Math.round(Double.parseDouble(v) * 1000);
   }
 }

@@ -490,7 +490,7 @@ public final class LoadGen {
   }
 
   /** {@code 30s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */
-  static Duration parseDuration(String value) {
+  public static Duration parseDuration(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
     try {
       if (v.endsWith("ms")) {

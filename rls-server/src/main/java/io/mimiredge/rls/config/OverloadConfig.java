@@ -24,9 +24,9 @@ import java.util.function.LongSupplier;
  * <pre>
  * overload:
  *   limit: adaptive      # adaptive (Netflix concurrency-limits' Gradient2) or fixed (maxLimit)
- *   initialLimit: 32     # per door, where the adaptive limit starts
- *   minLimit: 8          # the adaptive limit never goes below it
- *   maxLimit: 256        # nor above it (and the fixed limit)
+ *   initialLimit: 128    # per door, where the adaptive limit starts
+ *   minLimit: 64         # the adaptive limit never goes below it: room for a GC pause's arrivals
+ *   maxLimit: 512        # nor above it (and the fixed limit)
  *   maxForwards: 512     # pass-through forwards to the distributor in flight, past it 503 at once
  *   retryAfter: 1s
  * </pre>
@@ -38,15 +38,15 @@ public class OverloadConfig {
 
   @Min(1)
   @Max(100_000)
-  private int initialLimit = 32;
+  private int initialLimit = 128;
 
   @Min(1)
   @Max(100_000)
-  private int minLimit = 8;
+  private int minLimit = 64;
 
   @Min(1)
   @Max(100_000)
-  private int maxLimit = 256;
+  private int maxLimit = 512;
 
   @Min(1)
   @Max(1_000_000)
