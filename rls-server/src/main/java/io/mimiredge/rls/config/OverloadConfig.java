@@ -121,9 +121,11 @@ public class OverloadConfig {
     this.retryAfter = retryAfter;
   }
 
+  /** The adaptive limit's bounds in order; a fixed limit is maxLimit alone. */
+  @com.fasterxml.jackson.annotation.JsonIgnore
   @ValidationMethod(message = "overload: minLimit <= initialLimit <= maxLimit")
   public boolean isOrdered() {
-    return minLimit <= initialLimit && initialLimit <= maxLimit;
+    return "fixed".equals(limit) || (minLimit <= initialLimit && initialLimit <= maxLimit);
   }
 
   /** The doors' limiters, each with its own limit of this shape. */
