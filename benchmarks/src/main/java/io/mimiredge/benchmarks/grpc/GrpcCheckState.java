@@ -13,14 +13,9 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.mimiredge.rls.enforce.Decision;
-import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Verdict;
-import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.grpc.GrpcServer;
-import io.mimiredge.rls.limits.Overrides;
-import io.mimiredge.rls.limits.TenantLimits;
-import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,19 +71,7 @@ public class GrpcCheckState {
   @Setup(Level.Trial)
   public void start() throws Exception {
     body = SyntheticPush.body(series, 42);
-    TenantLimits generous =
-        TenantLimits.MIMIR_DEFAULTS.withIngestionRate(1e9).withIngestionBurstSize(2_000_000_000);
-    Enforcer enforcer =
-        Enforcer.builder()
-            .overrides(Overrides.of(generous))
-            .buckets(new LocalBucketStore(System::nanoTime))
-            .build();
-    evaluator =
-        new PushEvaluator(
-            enforcer,
-            new WriteRequestScanner(64 << 20),
-            50L << 20,
-            () -> io.mimiredge.benchmarks.remotewrite.Scanning.NOW_MILLIS);
+    evaluator = GrpcDoors.generousEvaluator();
     String name = InProcessServerBuilder.generateName();
     InProcessServerBuilder transport = InProcessServerBuilder.forName(name);
     if (serverExecutor.equals("direct")) {

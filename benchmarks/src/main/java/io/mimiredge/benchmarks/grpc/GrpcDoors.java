@@ -38,18 +38,22 @@ final class GrpcDoors implements AutoCloseable {
     this.dir = dir;
   }
 
-  static GrpcDoors start(boolean mutualTls) throws Exception {
+  /** An evaluator whose limits admit every push the benchmarks send (rates at 1e9). */
+  static PushEvaluator generousEvaluator() {
     TenantLimits generous =
         TenantLimits.MIMIR_DEFAULTS.withIngestionRate(1e9).withIngestionBurstSize(2_000_000_000);
-    PushEvaluator evaluator =
-        new PushEvaluator(
-            Enforcer.builder()
-                .overrides(Overrides.of(generous))
-                .buckets(new LocalBucketStore(System::nanoTime))
-                .build(),
-            new WriteRequestScanner(64 << 20),
-            50L << 20,
-            () -> io.mimiredge.benchmarks.remotewrite.Scanning.NOW_MILLIS);
+    return new PushEvaluator(
+        Enforcer.builder()
+            .overrides(Overrides.of(generous))
+            .buckets(new LocalBucketStore(System::nanoTime))
+            .build(),
+        new WriteRequestScanner(64 << 20),
+        50L << 20,
+        () -> io.mimiredge.benchmarks.remotewrite.Scanning.NOW_MILLIS);
+  }
+
+  static GrpcDoors start(boolean mutualTls) throws Exception {
+    PushEvaluator evaluator = generousEvaluator();
     GrpcServer.Builder b =
         GrpcServer.builder()
             .bind("127.0.0.1", 0)

@@ -167,13 +167,13 @@ public final class AdminApi {
       return this;
     }
 
-    /** Called on each change refused for a missing or wrong token (e.g. to count it). */
     /** The doors' concurrency limits the overview reports (optional). */
     public Builder overload(io.mimiredge.rls.overload.Overload overload) {
       this.overload = overload;
       return this;
     }
 
+    /** Called on each change refused for a missing or wrong token (e.g. to count it). */
     public Builder onAuthFailure(Runnable authFailures) {
       this.authFailures = Objects.requireNonNull(authFailures, "authFailures");
       return this;

@@ -284,14 +284,14 @@ public final class GrpcServer implements Managed {
      * Serve TLS (and require client certificates when it has a client CA); started and closed with
      * the server. Not with {@link #transport}.
      */
-    /** The deciding calls' concurrency limit (see {@link SheddingInterceptor}); none by default. */
-    public Builder limiter(DoorLimiter limiter) {
-      this.limiter = limiter;
+    public Builder tls(ServerTls tls) {
+      this.tls = Objects.requireNonNull(tls, "tls");
       return this;
     }
 
-    public Builder tls(ServerTls tls) {
-      this.tls = Objects.requireNonNull(tls, "tls");
+    /** The deciding calls' concurrency limit (see {@link SheddingInterceptor}); none by default. */
+    public Builder limiter(DoorLimiter limiter) {
+      this.limiter = limiter;
       return this;
     }
 

@@ -270,7 +270,6 @@ public final class PushServlet extends HttpServlet {
       response.setHeader("Connection", "close");
     }
     response.setHeader("Retry-After", overload.retryAfterSeconds());
-    boolean forwards = limiter == overload.forwards();
     text(
         response,
         HttpServletResponse.SC_SERVICE_UNAVAILABLE,
@@ -280,7 +279,7 @@ public final class PushServlet extends HttpServlet {
                 + " are at their limit ("
                 + limiter.limit()
                 + " at once); retry later\n"),
-        forwards ? "overloaded_forwards" : "overloaded");
+        "forwards".equals(limiter.cause()) ? "overloaded_forwards" : "overloaded");
   }
 
   /**

@@ -243,7 +243,7 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   public void registerOverload(Overload overload) {
     for (DoorLimiter l : overload.all()) {
       limiters.put(l.door(), l);
-      shed.initLabelValues(l.door(), l == overload.forwards() ? "forwards" : "concurrency");
+      shed.initLabelValues(l.door(), l.cause());
     }
   }
 

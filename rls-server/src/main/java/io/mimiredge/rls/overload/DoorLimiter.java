@@ -73,6 +73,11 @@ public final class DoorLimiter {
     return door;
   }
 
+  /** What a refusal of this limiter is counted as: {@code concurrency} or {@code forwards}. */
+  public String cause() {
+    return cause;
+  }
+
   /** The limit now. */
   public int limit() {
     return limiter.getLimit();
