@@ -46,9 +46,14 @@ import java.util.stream.Stream;
  * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.load.LoadGen \
  *   --url http://127.0.0.1:8080/api/v1/push [--url URL2 ...] --rate 1000 --duration 30s \
  *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]
+ *   [--client raw|jdk]
  * </pre>
  *
- * Each target's last line is {@code RESULT url=U key=value ...} for scripts
+ * <p>The requests go out through {@link RawHttpTarget} (pre-encoded, kept-alive sockets, a thread
+ * per connection), which costs a fraction of what it measures; {@code --client jdk} uses the JDK's
+ * {@code HttpClient} instead, to compare.
+ *
+ * <p>Each target's last line is {@code RESULT url=U key=value ...} for scripts
  * (benchmarks/passthrough).
  */
 public final class LoadGen {
@@ -63,7 +68,32 @@ public final class LoadGen {
       Path fixtures,
       int connections,
       Duration requestTimeout,
-      Path trust) {
+      Path trust,
+      Client client) {
+
+    /** The JDK's client is the earlier generator, kept to compare what each costs. */
+    public Options(
+        List<URI> urls,
+        double rate,
+        Duration duration,
+        Duration warmup,
+        List<String> tenants,
+        Path fixtures,
+        int connections,
+        Duration requestTimeout,
+        Path trust) {
+      this(
+          urls,
+          rate,
+          duration,
+          warmup,
+          tenants,
+          fixtures,
+          connections,
+          requestTimeout,
+          trust,
+          Client.RAW);
+    }
 
     public Options {
       urls = List.copyOf(urls);
@@ -87,6 +117,24 @@ public final class LoadGen {
       }
     }
   }
+
+  /**
+   * The HTTP client: {@link RawHttpTarget} (pre-encoded requests on kept-alive sockets, the
+   * default) or the JDK's {@code HttpClient} (what LoadGen used first; it costs several times the
+   * CPU per request).
+   */
+  public enum Client {
+    RAW,
+    JDK
+  }
+
+  /** The headers Prometheus' remote write 1.0 sends, besides the tenant. */
+  static final List<String> PUSH_HEADERS =
+      List.of(
+          "Content-Encoding: snappy",
+          "Content-Type: application/x-protobuf",
+          "X-Prometheus-Remote-Write-Version: 0.1.0",
+          "User-Agent: mimir-edge-loadgen");
 
   /**
    * What a run measured after the warmup, for one target.
@@ -123,7 +171,8 @@ public final class LoadGen {
 
   private static final String USAGE =
       "usage: LoadGen --url URL [--url URL2 ...] --rate N --duration 30s [--tenant T | --tenants N]"
-          + " [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]";
+          + " [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]"
+          + " [--client raw|jdk]";
 
   private LoadGen() {}
 
@@ -140,13 +189,14 @@ public final class LoadGen {
     System.err.printf(
         Locale.ROOT,
         "LoadGen: %s at %.0f req/s each for %ss after %ss warmup, %d tenant(s), %d connections"
-            + " each%n",
+            + " each, %s client%n",
         options.urls(),
         options.rate(),
         options.duration().toMillis() / 1000.0,
         options.warmup().toMillis() / 1000.0,
         options.tenants().size(),
-        options.connections());
+        options.connections(),
+        options.client().name().toLowerCase(Locale.ROOT));
     for (Result result : runAll(options)) {
       System.out.print(report(result));
     }
@@ -210,6 +260,39 @@ public final class LoadGen {
    */
   public static List<Result> runAll(Options o) throws Exception {
     List<byte[]> bodies = bodies(o.fixtures());
+    if (o.client() == Client.JDK) {
+      return runJdk(o, bodies);
+    }
+    javax.net.ssl.SSLContext tls = sslContext(o.trust());
+    List<byte[]> tenants =
+        o.tenants().stream()
+            .map(t -> t.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+            .toList();
+    List<RawHttpTarget> targets = new ArrayList<>();
+    try {
+      for (URI url : o.urls()) {
+        targets.add(new RawHttpTarget(url, PUSH_HEADERS, tls, o.requestTimeout()));
+      }
+      return openLoop(
+          o.urls(),
+          o.rate(),
+          o.duration(),
+          o.warmup(),
+          o.connections(),
+          o.requestTimeout(),
+          (target, i, done) ->
+              targets
+                  .get(target)
+                  .send(
+                      tenants.get((int) (i % tenants.size())),
+                      bodies.get((int) (i % bodies.size())),
+                      done));
+    } finally {
+      targets.forEach(RawHttpTarget::close);
+    }
+  }
+
+  private static List<Result> runJdk(Options o, List<byte[]> bodies) throws Exception {
     ExecutorService callbacks = Executors.newFixedThreadPool(2, daemon("loadgen-http"));
     HttpClient client =
         HttpClient.newBuilder()
@@ -230,10 +313,7 @@ public final class LoadGen {
             HttpRequest request =
                 HttpRequest.newBuilder(o.urls().get(target))
                     .timeout(o.requestTimeout())
-                    .header("Content-Encoding", "snappy")
-                    .header("Content-Type", "application/x-protobuf")
-                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                    .header("User-Agent", "mimir-edge-loadgen")
+                    .headers(jdkHeaders())
                     .header("X-Scope-OrgID", o.tenants().get((int) (i % o.tenants().size())))
                     .POST(
                         HttpRequest.BodyPublishers.ofByteArray(
@@ -368,6 +448,12 @@ public final class LoadGen {
     return results;
   }
 
+  private static String[] jdkHeaders() {
+    return PUSH_HEADERS.stream()
+        .flatMap(h -> Stream.of(h.substring(0, h.indexOf(':')), h.substring(h.indexOf(':') + 2)))
+        .toArray(String[]::new);
+  }
+
   private static void count(Map<String, LongAdder> errors, String key) {
     errors.computeIfAbsent(key, k -> new LongAdder()).increment();
   }
@@ -440,6 +526,7 @@ public final class LoadGen {
     Path fixtures = null;
     int connections = 64;
     Path trust = null;
+    Client client = Client.RAW;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -456,6 +543,7 @@ public final class LoadGen {
         case "--fixtures" -> fixtures = Path.of(value);
         case "--connections" -> connections = Integer.parseInt(value);
         case "--trust" -> trust = Path.of(value);
+        case "--client" -> client = client(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -486,7 +574,17 @@ public final class LoadGen {
         fixtures,
         connections,
         Duration.ofSeconds(10),
-        trust);
+        trust,
+        client);
+  }
+
+  private static Client client(String value) {
+    for (Client c : Client.values()) {
+      if (c.name().equalsIgnoreCase(value)) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("--client is raw or jdk, not " + value);
   }
 
   /** {@code 30s}, {@code 500ms}, {@code 2m}, or a bare number of seconds. */
