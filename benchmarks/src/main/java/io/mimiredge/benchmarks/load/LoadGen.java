@@ -71,30 +71,6 @@ public final class LoadGen {
       Path trust,
       Client client) {
 
-    /** The JDK's client is the earlier generator, kept to compare what each costs. */
-    public Options(
-        List<URI> urls,
-        double rate,
-        Duration duration,
-        Duration warmup,
-        List<String> tenants,
-        Path fixtures,
-        int connections,
-        Duration requestTimeout,
-        Path trust) {
-      this(
-          urls,
-          rate,
-          duration,
-          warmup,
-          tenants,
-          fixtures,
-          connections,
-          requestTimeout,
-          trust,
-          Client.RAW);
-    }
-
     public Options {
       urls = List.copyOf(urls);
       if (urls.isEmpty()) {

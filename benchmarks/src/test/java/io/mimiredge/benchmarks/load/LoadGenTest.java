@@ -7,6 +7,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class LoadGenTest {
 
@@ -48,8 +50,10 @@ class LoadGenTest {
         .containsExactly(URI.create("http://a/p"), URI.create("http://b/p"));
   }
 
-  @Test
-  void severalTargetsEachGetTheRateAndTheirOwnResult() throws Exception {
+  /** Both clients: the socket client LoadGen uses and the JDK's, kept to compare their cost. */
+  @ParameterizedTest
+  @EnumSource(LoadGen.Client.class)
+  void severalTargetsEachGetTheRateAndTheirOwnResult(LoadGen.Client client) throws Exception {
     int deadPort;
     try (StubUpstream dead = StubUpstream.start(0, 1)) {
       deadPort = dead.port();
@@ -68,7 +72,8 @@ class LoadGenTest {
                   null,
                   4,
                   Duration.ofSeconds(2),
-                  null));
+                  null,
+                  client));
 
       assertThat(rs).extracting(LoadGen.Result::url).containsExactly(live, refused);
       assertThat(rs.get(0).count()).isEqualTo(50);
@@ -93,7 +98,8 @@ class LoadGenTest {
               null,
               8,
               Duration.ofSeconds(5),
-              null);
+              null,
+              LoadGen.Client.RAW);
       long start = System.nanoTime();
       LoadGen.Result r = LoadGen.run(o);
       double elapsed = (System.nanoTime() - start) / 1e9;
@@ -127,7 +133,8 @@ class LoadGenTest {
                 null,
                 4,
                 Duration.ofSeconds(2),
-                null));
+                null,
+                LoadGen.Client.RAW));
     assertThat(r.count()).isEqualTo(20);
     assertThat(r.errorCount()).isEqualTo(20);
     assertThat(r.latenciesNanos()).isEmpty();
