@@ -91,6 +91,9 @@ public final class LoadGen {
       if (connections < 1) {
         throw new IllegalArgumentException("--connections must be at least 1");
       }
+      if (client == null) {
+        throw new IllegalArgumentException("no client");
+      }
     }
   }
 
