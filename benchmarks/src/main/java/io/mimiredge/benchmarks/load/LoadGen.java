@@ -253,12 +253,7 @@ public final class LoadGen {
         targets.add(new RawHttpTarget(url, PUSH_HEADERS, tls, o.requestTimeout()));
       }
       return openLoop(
-          o.urls(),
-          o.rate(),
-          o.duration(),
-          o.warmup(),
-          o.connections(),
-          o.requestTimeout(),
+          o,
           (target, i, done) ->
               targets
                   .get(target)
@@ -282,12 +277,7 @@ public final class LoadGen {
             .build();
     try {
       return openLoop(
-          o.urls(),
-          o.rate(),
-          o.duration(),
-          o.warmup(),
-          o.connections(),
-          o.requestTimeout(),
+          o,
           (target, i, done) -> {
             HttpRequest request =
                 HttpRequest.newBuilder(o.urls().get(target))
@@ -316,6 +306,14 @@ public final class LoadGen {
     } finally {
       callbacks.shutdownNow();
     }
+  }
+
+  /**
+   * {@link #openLoop(List, double, Duration, Duration, int, Duration, Sender)} on a run's options.
+   */
+  private static List<Result> openLoop(Options o, Sender sender) throws Exception {
+    return openLoop(
+        o.urls(), o.rate(), o.duration(), o.warmup(), o.connections(), o.requestTimeout(), sender);
   }
 
   /** Sends request {@code i} to target {@code target}, asynchronously. */
