@@ -27,11 +27,13 @@ import javax.net.ssl.SSLSocket;
  * target, the tenant header, the body) into one buffer per connection and written with one call;
  * connections are kept alive and reused most-recent first; each connection has a thread of its own
  * that writes, reads the status line and headers, skips the body ({@code Content-Length} or
- * chunked) and hands the connection back. Nothing is allocated per request but the job that names
- * it.
+ * chunked) and hands the connection back. Per request it allocates only the job that names it, the
+ * body's length as text and the response's header lines (small strings); the body is copied once,
+ * into the connection's buffer.
  *
  * <p>The JDK's {@code HttpClient} spent 520–730 µs of CPU per push at 1000/s (more than the RLS it
- * measured, on the same two cores); this is what {@link LoadGen} uses instead.
+ * measured, on the same two cores); this costs about 100 µs (benchmarks/README, "The load
+ * generator's own cost"), and is what {@link LoadGen} uses.
  *
  * <p>A response is an error when its status is not 2xx (the status is its key), when no answer
  * comes within the request timeout ({@code timeout}) or when the connection fails (the exception's

@@ -15,7 +15,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +23,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 
@@ -225,17 +223,8 @@ class RawHttpTargetTest {
   void httpsVerifiesTheServerAgainstTheGivenCa() throws Exception {
     TestCertificates.Issued ca = TestCertificates.ca("loadgen test CA");
     TestCertificates.Issued leaf = TestCertificates.leaf(ca, "rls", "ip:127.0.0.1");
-    KeyStore ks = KeyStore.getInstance("PKCS12");
-    ks.load(null, null);
-    ks.setKeyEntry(
-        "rls",
-        leaf.keys().getPrivate(),
-        new char[0],
-        new java.security.cert.Certificate[] {leaf.certificate(), ca.certificate()});
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
     SSLContext serverTls = SSLContext.getInstance("TLS");
-    serverTls.init(kmf.getKeyManagers(), null, null);
+    serverTls.init(TestCertificates.keyManagers(leaf), null, null);
     HttpsServer server =
         HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.setHttpsConfigurator(new HttpsConfigurator(serverTls));

@@ -168,23 +168,32 @@ public final class TestCertificates {
       Issued ca, Issued client, List<X509Certificate> presented) {
     try {
       X509TrustManager recording = recordingTrust(ca, presented);
-      KeyManager[] keys = null;
-      if (client != null) {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        ks.load(null, null);
-        ks.setKeyEntry(
-            "client",
-            client.keys().getPrivate(),
-            new char[0],
-            new java.security.cert.Certificate[] {client.certificate()});
-        KeyManagerFactory kmf =
-            KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, new char[0]);
-        keys = kmf.getKeyManagers();
-      }
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(keys, new TrustManager[] {recording}, null);
+      context.init(
+          client == null ? null : keyManagers(client), new TrustManager[] {recording}, null);
       return context;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Key managers presenting {@code who}'s certificate with its key: a client's in {@link
+   * #clientContext}, a test server's in an {@code SSLContext} of its own.
+   */
+  public static KeyManager[] keyManagers(Issued who) {
+    try {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry(
+          "key",
+          who.keys().getPrivate(),
+          new char[0],
+          new java.security.cert.Certificate[] {who.certificate()});
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+      return kmf.getKeyManagers();
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException(e);
     }
