@@ -7,7 +7,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Map;
 
 /**
@@ -63,9 +62,8 @@ public final class ExportResource {
             "last_seen",
             "in_overrides",
             "admin_override"));
-    reports.all().stream()
-        .map(TenantReports.TenantRowSource::row)
-        .sorted(Comparator.comparing(Views.TenantRow::id))
+    reports.ids().stream() // sorted by ID
+        .map(id -> reports.source(id).row())
         .forEach(
             r ->
                 csv.row(

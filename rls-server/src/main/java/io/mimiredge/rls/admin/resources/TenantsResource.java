@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.InputStream;
+import java.util.AbstractList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +32,9 @@ import java.util.Map;
 public final class TenantsResource {
   static final int MAX_LIMIT = 10_000;
 
+  private static final Comparator<Views.TenantRow> BY_ID =
+      Comparator.comparing(Views.TenantRow::id);
+  private static final Comparator<Views.TenantRow> BY_ID_DESCENDING = BY_ID.reversed();
   private static final Map<String, Comparator<Views.TenantRow>> SORTS = sorts();
 
   private final AdminContext ctx;
@@ -75,18 +79,45 @@ public final class TenantsResource {
               + "'");
     }
     if (descending) {
-      order = order.reversed();
+      order = order == BY_ID ? BY_ID_DESCENDING : order.reversed();
     }
     String needle = q == null || q.isBlank() ? null : q.trim().toLowerCase(Locale.ROOT);
-    List<Views.TenantRow> rows =
-        reports.all().stream()
-            .filter(s -> needle == null || s.id().toLowerCase(Locale.ROOT).contains(needle))
-            .map(TenantReports.TenantRowSource::row)
-            .sorted(order.thenComparing(Views.TenantRow::id))
-            .toList();
-    int from = (int) Math.min(skip, rows.size());
-    int to = pageSize == null ? rows.size() : (int) Math.min((long) from + pageSize, rows.size());
-    return new Views.TenantPage(rows.size(), skip, pageSize, sortBy, rows.subList(from, to));
+    List<String> ids = reports.ids(); // sorted by ID, rebuilt only when the tenant set changed
+    if (needle != null) {
+      ids = ids.stream().filter(id -> id.toLowerCase(Locale.ROOT).contains(needle)).toList();
+    }
+    int total = ids.size();
+    int from = (int) Math.min(skip, total);
+    int to = pageSize == null ? total : (int) Math.min((long) from + pageSize, total);
+    List<Views.TenantRow> page;
+    if (order == BY_ID || order == BY_ID_DESCENDING) {
+      // the index is the order: build the rows on the page only
+      List<String> ordered = order == BY_ID ? ids : reversed(ids);
+      page = ordered.subList(from, to).stream().map(id -> reports.source(id).row()).toList();
+    } else {
+      // a live figure (rates, fill, denials) is the order: every row is read, then sorted
+      page =
+          ids.stream()
+              .map(id -> reports.source(id).row())
+              .sorted(order.thenComparing(Views.TenantRow::id))
+              .toList()
+              .subList(from, to);
+    }
+    return new Views.TenantPage(total, skip, pageSize, sortBy, page);
+  }
+
+  private static <T> List<T> reversed(List<T> list) {
+    return new AbstractList<>() {
+      @Override
+      public T get(int i) {
+        return list.get(list.size() - 1 - i);
+      }
+
+      @Override
+      public int size() {
+        return list.size();
+      }
+    };
   }
 
   /** One tenant: every limit with its source, rates, bucket fill, recent denials. */
@@ -178,7 +209,7 @@ public final class TenantsResource {
 
   private static Map<String, Comparator<Views.TenantRow>> sorts() {
     Map<String, Comparator<Views.TenantRow>> m = new LinkedHashMap<>();
-    m.put("id", Comparator.comparing(Views.TenantRow::id));
+    m.put("id", BY_ID);
     m.put("requests", Comparator.comparingDouble(Views.TenantRow::requestsPerSecond));
     m.put("items", Comparator.comparingDouble(Views.TenantRow::itemsPerSecond));
     m.put("denials", Comparator.comparingLong(Views.TenantRow::denied5m));

@@ -12,14 +12,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -63,6 +66,9 @@ public final class TrafficStats implements DecisionRecorder {
   private final Series[] byProtocol = new Series[Protocol.values().length];
   private final ConcurrentHashMap<String, TenantCounters> tenants = new ConcurrentHashMap<>();
   private final Object evictionLock = new Object();
+  // bumped whenever a tenant starts or stops being tracked, so that views of the tenant set
+  // (the admin API's sorted tenant index) rebuild only when it changed
+  private final AtomicLong membership = new AtomicLong();
 
   private TrafficStats(Builder b) {
     this.nanoTime = b.nanoTime;
@@ -127,6 +133,19 @@ public final class TrafficStats implements DecisionRecorder {
     return tenants.size();
   }
 
+  /**
+   * A number that changes whenever a tenant starts or stops being tracked (not when a tracked
+   * tenant sends again): read it before {@link #trackedIds()} to know when that set is stale.
+   */
+  public long membershipVersion() {
+    return membership.get();
+  }
+
+  /** The IDs of the tenants tracked now (a live, read-only view). */
+  public Set<String> trackedIds() {
+    return Collections.unmodifiableSet(tenants.keySet());
+  }
+
   /** The most that are tracked. */
   public int maxTenants() {
     return maxTenants;
@@ -166,7 +185,13 @@ public final class TrafficStats implements DecisionRecorder {
   private TenantCounters tenant(String tenant, long now) {
     TenantCounters c = tenants.get(tenant);
     if (c == null) {
-      c = tenants.computeIfAbsent(tenant, t -> new TenantCounters(now));
+      c =
+          tenants.computeIfAbsent(
+              tenant,
+              t -> {
+                membership.incrementAndGet();
+                return new TenantCounters(now);
+              });
       if (tenants.size() > maxTenants) {
         evict();
       }
@@ -191,6 +216,7 @@ public final class TrafficStats implements DecisionRecorder {
       for (int i = 0; i < Math.min(drop, seen.size() - 1); i++) {
         tenants.remove(seen.get(i).getKey());
       }
+      membership.incrementAndGet();
     }
   }
 

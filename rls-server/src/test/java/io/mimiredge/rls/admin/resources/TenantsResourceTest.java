@@ -98,6 +98,31 @@ class TenantsResourceTest {
   }
 
   @Test
+  void pagesFollowEveryChangeOfTheTenantSet() throws Exception {
+    assertThat(ids(f.get("/api/tenants"))).containsExactly("admin-only", "both", "from-file");
+    f.push("new-traffic", 10); // a tenant seen for the first time
+    assertThat(ids(f.get("/api/tenants?limit=2&offset=2")))
+        .containsExactly("from-file", "new-traffic");
+    f.limits.setAdmin(
+        "aa-admin", TenantLimits.MIMIR_DEFAULTS.withMode(Mode.OFF), EnumSet.of(LimitKey.MODE));
+    assertThat(ids(f.get("/api/tenants?limit=1"))).containsExactly("aa-admin");
+    f.loadOverrides(
+        """
+        overrides:
+          zz-file:
+            ingestion_rate: 5
+        """); // the file reloaded: from-file and both leave it, zz-file joins
+    assertThat(ids(f.get("/api/tenants?sort=-id")))
+        .containsExactly("zz-file", "new-traffic", "both", "admin-only", "aa-admin");
+    JsonNode both = f.get("/api/tenants?q=both").get("tenants").get(0);
+    assertThat(both.get("inOverrides").asBoolean()).isFalse();
+    assertThat(both.get("adminOverride").asBoolean()).isTrue();
+    assertThat(f.get("/api/tenants?sort=-id&offset=3&limit=5").get("total").asInt()).isEqualTo(5);
+    assertThat(ids(f.get("/api/tenants?sort=-id&offset=3&limit=5")))
+        .containsExactly("admin-only", "aa-admin");
+  }
+
+  @Test
   void badListParametersAre400WithAMessage() {
     for (String q : List.of("limit=0", "limit=abc", "limit=10001", "offset=-1", "sort=bogus")) {
       try (Response r = f.request("/api/tenants?" + q).get()) {

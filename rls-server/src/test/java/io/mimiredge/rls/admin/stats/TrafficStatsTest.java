@@ -148,6 +148,27 @@ class TrafficStatsTest {
   }
 
   @Test
+  void membershipVersionChangesWhenTheTrackedSetDoesAndOnlyThen() {
+    long before = stats.membershipVersion();
+    stats.record(Door.HTTP_PUSH, allow("a", 1), 1_000);
+    long afterA = stats.membershipVersion();
+    assertThat(afterA).isNotEqualTo(before);
+    assertThat(stats.trackedIds()).containsExactly("a");
+
+    stats.record(Door.HTTP_PUSH, allow("a", 5), 1_000); // a tracked tenant again: same set
+    assertThat(stats.membershipVersion()).isEqualTo(afterA);
+
+    for (int i = 0; i < 100; i++) { // past the bound of 100: some are evicted
+      stats.record(Door.HTTP_PUSH, allow("t" + i, 1), 1_000);
+      time.advance(Duration.ofMillis(10));
+    }
+    long full = stats.membershipVersion();
+    assertThat(stats.trackedIds()).doesNotContain("a").hasSizeLessThanOrEqualTo(100);
+    stats.record(Door.HTTP_PUSH, allow("t99", 1), 1_000);
+    assertThat(stats.membershipVersion()).isEqualTo(full);
+  }
+
+  @Test
   void topTenantsByItems() {
     stats.record(Door.HTTP_PUSH, allow("small", 10), 1_000);
     stats.record(Door.HTTP_PUSH, allow("big", 1000), 1_000);
