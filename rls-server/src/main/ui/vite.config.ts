@@ -22,5 +22,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ['./src/test/setup.ts'],
     include: ['src/**/*.test.{ts,tsx}'],
+    // above setup.ts's 10 s wait for an element, so a slow wait fails on its own message
+    testTimeout: 30_000,
   },
 });

@@ -1,5 +1,5 @@
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
 
 // jsdom lays nothing out: give scroll containers a size so the virtualized table renders rows,
@@ -13,6 +13,11 @@ class NoResize {
 }
 (globalThis as unknown as { ResizeObserver: unknown }).ResizeObserver = NoResize;
 window.scrollTo = () => {};
+
+// findBy*/waitFor give up after testing-library's 1 s by default: a full build on two busy cores
+// has missed that (a PUT sent after the click's handler ran). A wait only ends early on success,
+// so a longer bound costs a passing test nothing and keeps a loaded CI machine from failing it.
+configure({ asyncUtilTimeout: 10_000 });
 
 afterEach(() => {
   cleanup();
