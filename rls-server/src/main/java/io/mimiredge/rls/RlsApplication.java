@@ -11,7 +11,7 @@ import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.dropwizard.lifecycle.Managed;
 import io.mimiredge.rls.admin.AdminApi;
-import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Door;
@@ -179,7 +179,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
     environment.lifecycle().manage(new Periodic("ha-eviction", HOUSEKEEPING, haEviction));
     // A canary split by request shows this replica only part of each tenant's traffic: the
     // rollout state (set by edgectl) scales the rates by that fraction.
-    RolloutState rollout = configuration.getAdmin().buildRolloutState(clock);
+    LiveRollout rollout = configuration.getAdmin().buildLiveRollout(clock);
     Enforcer enforcer =
         configuration.buildEnforcer(limits, buckets, ha, replicaShare, rollout.fraction());
     PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer, clock::millis);

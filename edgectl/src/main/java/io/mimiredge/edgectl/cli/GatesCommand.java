@@ -1,9 +1,9 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.ExitCodes;
 import io.mimiredge.edgectl.gate.GateReport;
 import io.mimiredge.edgectl.gate.GateResult;
-import io.mimiredge.edgectl.rollout.Phase;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

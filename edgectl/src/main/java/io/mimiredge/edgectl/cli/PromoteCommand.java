@@ -1,9 +1,9 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.ExitCodes;
 import io.mimiredge.edgectl.config.Durations;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.Rollout;
+import io.mimiredge.edgectl.rollout.Promoter;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -71,8 +71,8 @@ final class PromoteCommand implements Callable<Integer> {
       watchFor = "bake".equals(watch) ? w.config().bakeTimeValue() : Durations.parse(watch);
     }
     PrintWriter out = spec.commandLine().getOut();
-    Rollout rollout = w.rollout(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
-    Rollout.Promotion p = rollout.promote(to, dryRun, watchFor);
+    Promoter promoter = w.promoter(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
+    Promoter.Promotion p = promoter.promote(to, dryRun, watchFor);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("from", p.from().token());

@@ -1,10 +1,10 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.ExitCodes;
 import io.mimiredge.edgectl.render.NginxRenderer;
 import io.mimiredge.edgectl.render.RenderSettings;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.SplitBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.ExitCodes;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.Rollout;
+import io.mimiredge.edgectl.rollout.Promoter;
 import io.mimiredge.edgectl.target.local.LocalTarget;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -73,7 +73,7 @@ final class RollbackCommand implements Callable<Integer> {
     }
     Wiring w = root.wiring();
     Phase floor = Phase.parse(to);
-    Phase reached = w.rollout(out).gracefulRollback(floor, Durations.parse(stepWait));
+    Phase reached = w.promoter(out).gracefulRollback(floor, Durations.parse(stepWait));
     out.println("at " + reached);
     out.flush();
     return ExitCodes.OK;
@@ -81,7 +81,7 @@ final class RollbackCommand implements Callable<Integer> {
 
   private int emergency(PrintWriter out) {
     long start = root.env().clock().millis();
-    Rollout rollout;
+    Promoter promoter;
     Wiring w = null;
     try {
       w = root.wiring();
@@ -102,8 +102,8 @@ final class RollbackCommand implements Callable<Integer> {
                   + e.getMessage()
                   + "); using the target recorded in "
                   + dir);
-      rollout =
-          Rollout.builder()
+      promoter =
+          Promoter.builder()
               .target(LocalTarget.fromStateDir(dir, root.env().clock()))
               .renderer(
                   p -> {
@@ -113,7 +113,7 @@ final class RollbackCommand implements Callable<Integer> {
               .who(root.who())
               .out(out)
               .build();
-      return finish(out, rollout.emergency(Optional::empty, scaleDown), start);
+      return finish(out, promoter.emergency(Optional::empty, scaleDown), start);
     }
     EdgectlConfig c = w.config();
     Wiring wiring = w;
@@ -127,8 +127,8 @@ final class RollbackCommand implements Callable<Integer> {
           }
         };
     // No RLS client: the emergency path talks to nothing but the target.
-    rollout =
-        Rollout.builder()
+    promoter =
+        Promoter.builder()
             .target(w.target())
             .renderer(wiring::render)
             .splitBy(c.splitBy())
@@ -136,7 +136,7 @@ final class RollbackCommand implements Callable<Integer> {
             .who(root.who())
             .out(out)
             .build();
-    return finish(out, rollout.emergency(fallback, scaleDown), start);
+    return finish(out, promoter.emergency(fallback, scaleDown), start);
   }
 
   private int finish(PrintWriter out, Phase from, long start) {

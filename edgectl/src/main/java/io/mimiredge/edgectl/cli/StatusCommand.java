@@ -1,11 +1,11 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.Rollout;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.ExitCodes;
-import io.mimiredge.edgectl.rls.Overview;
 import io.mimiredge.edgectl.rls.RlsClient;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.RolloutState;
-import io.mimiredge.edgectl.rollout.SplitBy;
 import io.mimiredge.edgectl.target.Target;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,7 +39,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() {
     Wiring w = root.wiring();
     Target target = w.target();
-    RolloutState s = target.state();
+    Rollout s = target.state();
     Map<String, Object> st = new LinkedHashMap<>();
     st.put("target", target.describe());
     st.put("phase", s.phase().token());

@@ -1,8 +1,8 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.ExitCodes;
-import io.mimiredge.edgectl.rollout.Phase;
 import io.mimiredge.edgectl.target.Target;
 import io.mimiredge.edgectl.target.local.LocalTarget;
 import java.io.PrintWriter;

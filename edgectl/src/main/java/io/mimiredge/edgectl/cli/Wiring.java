@@ -1,5 +1,7 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
@@ -11,9 +13,7 @@ import io.mimiredge.edgectl.gate.Thresholds;
 import io.mimiredge.edgectl.render.NginxRenderer;
 import io.mimiredge.edgectl.render.RenderSettings;
 import io.mimiredge.edgectl.rls.RlsClient;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.Rollout;
-import io.mimiredge.edgectl.rollout.SplitBy;
+import io.mimiredge.edgectl.rollout.Promoter;
 import io.mimiredge.edgectl.target.Target;
 import io.mimiredge.edgectl.target.kubernetes.KubernetesTarget;
 import io.mimiredge.edgectl.target.local.LocalTarget;
@@ -124,8 +124,8 @@ final class Wiring {
     return new GateChecker(sources, Thresholds.from(g), rls(), config.upstreams().rlsShadow());
   }
 
-  Rollout rollout(PrintWriter out) {
-    return Rollout.builder()
+  Promoter promoter(PrintWriter out) {
+    return Promoter.builder()
         .target(target())
         .renderer(this::render)
         .gates(gates())

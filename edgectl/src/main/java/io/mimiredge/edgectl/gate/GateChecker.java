@@ -1,8 +1,8 @@
 package io.mimiredge.edgectl.gate;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.rls.RlsClient;
-import io.mimiredge.edgectl.rollout.Phase;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;

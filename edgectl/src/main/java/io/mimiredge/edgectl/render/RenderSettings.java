@@ -1,8 +1,8 @@
 package io.mimiredge.edgectl.render;
 
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
-import io.mimiredge.edgectl.rollout.SplitBy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

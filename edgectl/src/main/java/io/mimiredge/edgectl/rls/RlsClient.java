@@ -1,16 +1,18 @@
 package io.mimiredge.edgectl.rls;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.SplitBy;
+import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.Problem;
+import io.mimiredge.api.admin.TenantPage;
+import io.mimiredge.api.admin.TenantRow;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,49 +54,25 @@ public final class RlsClient {
     return send(HttpRequest.newBuilder(uri("/api/health")).GET()).statusCode() / 100 == 2;
   }
 
-  /** {@code GET /api/overview}, see {@link Overview} for the fields read. */
+  /** {@code GET /api/overview}: edgectl's gates read its {@code windows}. */
   public Overview overview() throws IOException {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/overview")).GET());
-    if (r.statusCode() / 100 != 2) {
-      throw new IOException("GET " + uri("/api/overview") + " answered " + r.statusCode());
-    }
-    return JSON.readValue(r.body(), Overview.class);
+    return get("/api/overview", Overview.class);
   }
 
-  /**
-   * Tenant ids from {@code GET /api/tenants}: an array of strings, or of objects with {@code id}
-   * (or {@code tenant}), or an object with such an array under {@code tenants}.
-   */
+  /** The IDs of every tenant the RLS knows, from {@code GET /api/tenants} (one page: all). */
   public List<String> tenants() throws IOException {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(uri("/api/tenants")).GET());
-    if (r.statusCode() / 100 != 2) {
-      throw new IOException("GET " + uri("/api/tenants") + " answered " + r.statusCode());
-    }
-    JsonNode n = JSON.readTree(r.body());
-    if (n.isObject() && n.has("tenants")) {
-      n = n.get("tenants");
-    }
-    List<String> ids = new ArrayList<>();
-    for (JsonNode t : n) {
-      if (t.isTextual()) {
-        ids.add(t.asText());
-      } else if (t.has("id")) {
-        ids.add(t.get("id").asText());
-      } else if (t.has("tenant")) {
-        ids.add(t.get("tenant").asText());
-      }
-    }
-    return ids;
+    return get("/api/tenants", TenantPage.class).tenants().stream().map(TenantRow::id).toList();
   }
 
   /**
-   * {@code PUT /api/rollout} with {@code {"phase": "direct|mirror|canary|full", "percent": 0..100,
-   * "splitBy": "tenant|request"}}; {@code percent} is the share of traffic enforced.
+   * {@code PUT /api/rollout} with the phase's kind, the percent it enforces and the split.
+   *
+   * @throws IOException when the RLS refuses it, with the RLS' own message and problems
    */
   public void putRollout(Phase phase, SplitBy splitBy) throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("phase", phase.kind().name().toLowerCase(java.util.Locale.ROOT));
-    body.put("percent", phase.enforcedPercent());
+    body.put("phase", phase.kind().token());
+    body.put("percent", phase.percent());
     body.put("splitBy", splitBy.token());
     HttpRequest.Builder put =
         HttpRequest.newBuilder(uri("/api/rollout"))
@@ -110,10 +88,32 @@ public final class RlsClient {
               + uri("/api/rollout")
               + " answered "
               + r.statusCode()
+              + problem(r)
               + (r.statusCode() == 401 || r.statusCode() == 403
                   ? " (set the RLS admin token in $"
                       + "EDGECTL_RLS_ADMIN_TOKEN or rls.adminTokenEnv)"
                   : ""));
+    }
+  }
+
+  private <T> T get(String path, Class<T> type) throws IOException {
+    HttpResponse<String> r = send(HttpRequest.newBuilder(uri(path)).GET());
+    if (r.statusCode() / 100 != 2) {
+      throw new IOException("GET " + uri(path) + " answered " + r.statusCode() + problem(r));
+    }
+    return JSON.readValue(r.body(), type);
+  }
+
+  /** The admin API's own message and problems, when the body is its error JSON; else nothing. */
+  private static String problem(HttpResponse<String> r) {
+    try {
+      Problem p = JSON.readValue(r.body(), Problem.class);
+      if (p.message() == null || p.message().isBlank()) {
+        return "";
+      }
+      return ": " + p.message() + (p.problems().isEmpty() ? "" : " " + p.problems());
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 

@@ -1,5 +1,6 @@
 package io.mimiredge.edgectl.rollout;
 
+import io.mimiredge.api.rollout.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package io.mimiredge.edgectl.target;
 
+import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.edgectl.rollout.HistoryEntry;
-import io.mimiredge.edgectl.rollout.RolloutState;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -16,8 +16,8 @@ public interface Target {
   /** A short description for messages ("local /etc/nginx/nginx.conf"). */
   String describe();
 
-  /** The recorded state; {@link RolloutState#initial()} when nothing was ever applied. */
-  RolloutState state();
+  /** The recorded state; {@link RecordedRollout#initial()} when nothing was ever applied. */
+  Rollout state();
 
   /** The NGINX config in effect now (empty when none). */
   String currentConfig();
@@ -30,14 +30,13 @@ public interface Target {
    * the known-good config for an emergency, applies {@code config} gracefully and records {@code
    * next}.
    */
-  void apply(String config, String directConfig, RolloutState next);
+  void apply(String config, String directConfig, Rollout next);
 
   /**
    * Straight back to the known-good direct config kept at the last apply: no rendering, no gates,
    * nothing but the target itself. {@code directConfig} is used only when none was kept.
    */
-  void emergencyDirect(
-      Supplier<Optional<String>> directConfig, RolloutState next, boolean scaleDown);
+  void emergencyDirect(Supplier<Optional<String>> directConfig, Rollout next, boolean scaleDown);
 
   /** The phase NGINX itself reports serving, when the target can ask it. */
   Optional<String> livePhase();

@@ -207,15 +207,7 @@ class GatesTest {
   }
 
   static String overview(long requests, long errors) {
-    String w =
-        "{\"requests\":"
-            + requests
-            + ",\"allowed\":"
-            + requests
-            + ",\"denied\":{},\"shadowDenied\":0,\"errors\":"
-            + errors
-            + ",\"latency\":{\"p50Ms\":0.3,\"p99Ms\":1.0}}";
-    return "{\"mode\":\"enforce\",\"windows\":{\"5m\":" + w + "}}";
+    return Rls.overviewJson(requests, errors, 1.0, 0, "5m");
   }
 
   static String vector(String v) {

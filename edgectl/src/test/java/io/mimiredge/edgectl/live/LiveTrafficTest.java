@@ -9,6 +9,7 @@ import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.StubUpstream;
 import io.mimiredge.edgectl.support.Traffic;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,11 +82,11 @@ class LiveTrafficTest {
       assertThat(enforced.size() + direct.size()).isEqualTo(TENANTS);
       double share = (double) enforced.size() / TENANTS;
       assertThat(share).isCloseTo(percent / 100.0, within(0.05));
-      StringBuilder ids = new StringBuilder("[");
+      List<String> ids = new ArrayList<>();
       for (int t = 0; t < TENANTS; t++) {
-        ids.append(t == 0 ? "" : ",").append('"').append(tenant(t)).append('"');
+        ids.add(tenant(t));
       }
-      edge.rls.tenants(ids.append(']').toString());
+      edge.rls.tenants(ids);
       Cli.Run status = edge.edgectl("status", "--json");
       assertThat(status.out())
           .contains("\"tenantsEnforced\" : " + enforced.size() + ",")

@@ -3,9 +3,9 @@ package io.mimiredge.edgectl.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.EdgectlException;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.SplitBy;
 import io.mimiredge.edgectl.support.Nginx;
 import java.io.IOException;
 import java.nio.file.Files;

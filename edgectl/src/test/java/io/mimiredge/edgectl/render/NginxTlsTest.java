@@ -3,8 +3,8 @@ package io.mimiredge.edgectl.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.config.EdgectlConfig;
-import io.mimiredge.edgectl.rollout.Phase;
 import io.mimiredge.edgectl.support.Nginx;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;

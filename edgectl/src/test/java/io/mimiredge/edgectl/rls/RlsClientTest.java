@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpServer;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.SplitBy;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -3,6 +3,7 @@ package io.mimiredge.edgectl.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mimiredge.api.rollout.Phase;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

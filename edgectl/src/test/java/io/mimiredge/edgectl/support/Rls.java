@@ -1,20 +1,37 @@
 package io.mimiredge.edgectl.support;
 
-import java.util.Locale;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.admin.Latency;
+import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.RolloutView;
+import io.mimiredge.api.admin.TenantPage;
+import io.mimiredge.api.admin.TenantRow;
+import io.mimiredge.api.admin.TrackedTenants;
+import io.mimiredge.api.admin.Window;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A stub RLS: the shadow door ({@code POST /shadow/api/v1/push}, 204, counted), {@code
  * /api/health}, an {@code /api/overview} whose numbers the test sets, {@code /api/tenants}, and
- * {@code PUT /api/rollout} recorded.
+ * {@code PUT /api/rollout} recorded. Its JSON is written from the admin API's own records ({@code
+ * io.mimiredge.api.admin}); {@code RlsClientContractTest} runs edgectl against the real RLS.
  */
 public final class Rls implements AutoCloseable {
   private final StubUpstream server;
   private final AtomicReference<String> overview = new AtomicReference<>();
   private final CopyOnWriteArrayList<String> rollouts = new CopyOnWriteArrayList<>();
   private volatile int health = 200;
-  private volatile String tenants = "[]";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private volatile String tenants = json(new TenantPage(0, 0, null, "id", List.of()));
 
   public Rls() {
     server = StubUpstream.start("rls-shadow", 204);
@@ -28,8 +45,9 @@ public final class Rls implements AutoCloseable {
     server.route(
         "/api/rollout",
         s -> {
-          rollouts.add(new String(s.body(), java.nio.charset.StandardCharsets.UTF_8));
-          return StubUpstream.Response.json("{}");
+          String body = new String(s.body(), StandardCharsets.UTF_8);
+          rollouts.add(body);
+          return StubUpstream.Response.json(echo(body));
         });
     healthyTraffic();
   }
@@ -54,8 +72,17 @@ public final class Rls implements AutoCloseable {
     this.health = status;
   }
 
-  public void tenants(String json) {
-    this.tenants = json;
+  /** {@code /api/tenants} lists these tenants (one page, all of them). */
+  public void tenants(List<String> ids) {
+    List<TenantRow> rows =
+        ids.stream()
+            .map(
+                id ->
+                    new TenantRow(
+                        id, "enforce", 10_000, 20_000, 0, 0, 0, 0, null, 100, null, 0, 0, null,
+                        false, false))
+            .toList();
+    this.tenants = json(new TenantPage(rows.size(), 0, null, "id", rows));
   }
 
   /** Plenty of traffic, no errors, 2 ms p99, 1 % denied. */
@@ -64,18 +91,67 @@ public final class Rls implements AutoCloseable {
   }
 
   public void overview(long requests, long errors, double p99Ms, long denied) {
-    String w =
-        String.format(
-            Locale.ROOT,
-            "{\"requests\":%d,\"allowed\":%d,\"denied\":{\"ingestion_rate\":%d},\"shadowDenied\":0,"
-                + "\"errors\":%d,\"latency\":{\"p50Ms\":0.5,\"p99Ms\":%s}}",
-            requests,
-            requests - denied,
-            denied,
-            errors,
-            p99Ms);
-    overview.set(
-        "{\"mode\":\"shadow\",\"windows\":{\"1m\":" + w + ",\"5m\":" + w + ",\"1h\":" + w + "}}");
+    overview.set(overviewJson(requests, errors, p99Ms, denied, "1m", "5m", "1h"));
+  }
+
+  /**
+   * An {@code /api/overview} as the RLS writes it: the same numbers in each named window, {@code
+   * denied} for ingestion_rate.
+   */
+  public static String overviewJson(
+      long requests, long errors, double p99Ms, long denied, String... windows) {
+    Map<String, Window> w = new LinkedHashMap<>();
+    for (String name : windows) {
+      w.put(
+          name,
+          new Window(
+              60,
+              requests,
+              requests - denied,
+              denied == 0 ? Map.of() : Map.of("ingestion_rate", denied),
+              denied,
+              0,
+              Map.of(),
+              requests * 10,
+              errors,
+              new Latency(0.5, p99Ms, requests)));
+    }
+    return json(
+        new Overview(
+            "2026-01-01T00:00:00.000Z",
+            "shadow",
+            new RolloutView("mirror", 0, "tenant", 1.0, "2026-01-01T00:00:00.000Z", "test"),
+            w,
+            Map.of(),
+            Map.of(),
+            new TrackedTenants(0, 10_000),
+            List.of(),
+            null));
+  }
+
+  /** What the RLS answers a {@code PUT /api/rollout}: the setting it now holds. */
+  private static String echo(String put) {
+    try {
+      JsonNode n = JSON.readTree(put);
+      return json(
+          new RolloutView(
+              n.path("phase").asText(),
+              n.path("percent").asInt(),
+              n.path("splitBy").asText("tenant"),
+              1.0,
+              "2026-01-01T00:00:00.000Z",
+              "edgectl"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override

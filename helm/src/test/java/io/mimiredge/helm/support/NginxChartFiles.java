@@ -1,9 +1,9 @@
 package io.mimiredge.helm.support;
 
+import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.config.EdgectlConfig;
 import io.mimiredge.edgectl.render.NginxRenderer;
 import io.mimiredge.edgectl.render.RenderSettings;
-import io.mimiredge.edgectl.rollout.Phase;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,7 +10,7 @@ import io.mimiredge.rls.admin.resources.ProblemMapper;
 import io.mimiredge.rls.admin.resources.RolloutResource;
 import io.mimiredge.rls.admin.resources.TenantsResource;
 import io.mimiredge.rls.admin.resources.TokenFilter;
-import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
@@ -72,7 +72,7 @@ public final class AdminApi {
     return ctx.denials();
   }
 
-  public RolloutState rollout() {
+  public LiveRollout rollout() {
     return ctx.rollout();
   }
 
@@ -97,7 +97,7 @@ public final class AdminApi {
   public static final class Builder {
     private LiveLimits limits;
     private Enforcer enforcer;
-    private RolloutState rollout;
+    private LiveRollout rollout;
     private AdminConfig config = new AdminConfig();
     private TrafficStats traffic;
     private DenialLog denials;
@@ -123,7 +123,7 @@ public final class AdminApi {
     }
 
     /** The rollout state whose {@code fraction()} the enforcer reads. Required. */
-    public Builder rollout(RolloutState rollout) {
+    public Builder rollout(LiveRollout rollout) {
       this.rollout = Objects.requireNonNull(rollout, "rollout");
       return this;
     }

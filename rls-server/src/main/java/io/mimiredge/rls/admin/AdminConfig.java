@@ -3,11 +3,10 @@ package io.mimiredge.rls.admin;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.setup.AdminFactory;
 import io.dropwizard.validation.ValidationMethod;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.admin.denials.DenialLog;
-import io.mimiredge.rls.admin.rollout.Phase;
-import io.mimiredge.rls.admin.rollout.Rollout;
-import io.mimiredge.rls.admin.rollout.RolloutState;
-import io.mimiredge.rls.admin.rollout.SplitBy;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -52,17 +51,17 @@ public class AdminConfig extends AdminFactory {
 
   /** The starting rollout. */
   public static class RolloutConfig {
-    @NotNull private Phase phase = Phase.DIRECT;
+    @NotNull private Phase.Kind phase = Phase.Kind.DIRECT;
     private Integer percent;
     @NotNull private SplitBy splitBy = SplitBy.TENANT;
 
     @JsonProperty
-    public Phase getPhase() {
+    public Phase.Kind getPhase() {
       return phase;
     }
 
     @JsonProperty
-    public void setPhase(Phase phase) {
+    public void setPhase(Phase.Kind phase) {
       this.phase = phase;
     }
 
@@ -87,17 +86,12 @@ public class AdminConfig extends AdminFactory {
       this.splitBy = splitBy;
     }
 
-    int effectivePercent() {
-      Integer d = phase == null ? null : Rollout.defaultPercent(phase);
-      return percent != null ? percent : d == null ? -1 : d;
-    }
-
     @ValidationMethod(
         message =
             "is not a valid rollout: direct and mirror take percent 0, canary 1-100, full 100")
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isValidCombination() {
-      return phase == null || Rollout.problem(phase, effectivePercent()) == null;
+      return phase == null || Phase.problem(phase, percent) == null;
     }
   }
 
@@ -173,10 +167,10 @@ public class AdminConfig extends AdminFactory {
     this.rollout = rollout;
   }
 
-  /** The rollout state, starting where this configuration says. */
-  public RolloutState buildRolloutState(InstantSource clock) {
-    return new RolloutState(
-        clock, rollout.getPhase(), rollout.effectivePercent(), rollout.getSplitBy());
+  /** The live rollout, starting where this configuration says. */
+  public LiveRollout buildLiveRollout(InstantSource clock) {
+    return new LiveRollout(
+        clock, Phase.of(rollout.getPhase(), rollout.getPercent()), rollout.getSplitBy());
   }
 
   /** Traffic statistics sized by this configuration. */

@@ -1,9 +1,6 @@
 package io.mimiredge.rls.health;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.mimiredge.api.admin.Health;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.tls.ServerTls;
@@ -23,26 +20,6 @@ import java.util.function.BooleanSupplier;
  * itself with {@link #registerServing}). Thread-safe.
  */
 public final class RlsHealth {
-  /** Overall status: {@code ok} only when everything is; {@code degraded} still enforces. */
-  public enum Status {
-    OK("ok"),
-    /** Enforcing, but on old limits (the last reload failed) or with the upstream unreachable. */
-    DEGRADED("degraded"),
-    /** No limits yet, or a registered server not serving. */
-    DOWN("down");
-
-    private final String label;
-
-    Status(String label) {
-      this.label = label;
-    }
-
-    @com.fasterxml.jackson.annotation.JsonValue
-    public String label() {
-      return label;
-    }
-  }
-
   private final LiveLimits limits;
   private final LimitsSource source;
   private final UpstreamProbe upstream;
@@ -99,10 +76,10 @@ public final class RlsHealth {
   }
 
   /** The report now; the upstream check may be a few seconds old. */
-  public Report report() {
+  public Health report() {
     LiveLimits.Status s = limits.status();
-    Limits l =
-        new Limits(
+    Health.Limits l =
+        new Health.Limits(
             s.loaded(),
             source.location(),
             iso(s.lastSuccess()),
@@ -110,21 +87,23 @@ public final class RlsHealth {
             s.lastError(),
             source.transport());
     UpstreamProbe.Result u = upstream.cached();
-    Upstream up =
-        new Upstream(upstream.uri().toString(), u.reachable(), iso(u.checkedAt()), u.error());
-    Map<String, Serving> servers = new LinkedHashMap<>();
+    Health.Upstream up =
+        new Health.Upstream(
+            upstream.uri().toString(), u.reachable(), iso(u.checkedAt()), u.error());
+    Map<String, Health.Serving> servers = new LinkedHashMap<>();
     boolean allServing = true;
     for (Map.Entry<String, BooleanSupplier> e : new java.util.TreeMap<>(serving).entrySet()) {
       boolean on = e.getValue().getAsBoolean();
       allServing &= on;
-      servers.put(e.getKey(), new Serving(on));
+      servers.put(e.getKey(), new Health.Serving(on));
     }
     StoreCheck sc = stateStore;
-    StateStore store =
+    Health.StateStore store =
         sc == null
             ? null
-            : new StateStore(sc.type(), sc.shared(), sc.reachable().getAsBoolean(), sc.transport());
-    Map<String, Tls> doors = new java.util.TreeMap<>();
+            : new Health.StateStore(
+                sc.type(), sc.shared(), sc.reachable().getAsBoolean(), sc.transport());
+    Map<String, Health.Tls> doors = new java.util.TreeMap<>();
     boolean tlsProblem = false;
     for (ServerTls t : tls.values()) {
       java.security.cert.X509Certificate c = t.served();
@@ -132,79 +111,27 @@ public final class RlsHealth {
       tlsProblem |= problem != null;
       doors.put(
           t.door(),
-          new Tls(
+          new Health.Tls(
               c.getSubjectX500Principal().getName(),
               c.getNotAfter().toInstant().toString(),
               t.clientAuth(),
               problem));
     }
-    Status status;
+    Health.Status status;
     if (!s.loaded() || !allServing) {
-      status = Status.DOWN;
+      status = Health.Status.DOWN;
     } else if (s.degraded()
         || !u.reachable()
         || (store != null && !store.reachable())
         || tlsProblem) {
-      status = Status.DEGRADED;
+      status = Health.Status.DEGRADED;
     } else {
-      status = Status.OK;
+      status = Health.Status.OK;
     }
-    return new Report(status, l, up, store, doors.isEmpty() ? null : doors, servers);
+    return new Health(status, l, up, store, doors.isEmpty() ? null : doors, servers);
   }
 
   private static String iso(Instant i) {
     return i == null ? null : i.toString();
   }
-
-  /** The {@code /api/health} document. */
-  @JsonPropertyOrder({"status", "limits", "upstream", "stateStore", "tls"})
-  public record Report(
-      @JsonProperty("status") Status status,
-      @JsonProperty("limits") Limits limits,
-      @JsonProperty("upstream") Upstream upstream,
-      @JsonProperty("stateStore") @JsonInclude(JsonInclude.Include.NON_NULL) StateStore stateStore,
-      @JsonProperty("tls") @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Tls> tls,
-      @com.fasterxml.jackson.annotation.JsonIgnore Map<String, Serving> servers) {
-    /** HTTP 200 only when everything is fine. */
-    public boolean healthy() {
-      return status == Status.OK;
-    }
-
-    @JsonAnyGetter
-    public Map<String, Serving> serversByName() {
-      return servers;
-    }
-  }
-
-  /**
-   * Limits part of the report; {@code transport} (absent for a file) is how a remote source is
-   * reached: {@code plaintext}, {@code tls} or {@code tls-unverified}.
-   */
-  @JsonInclude(JsonInclude.Include.ALWAYS)
-  public record Limits(
-      boolean loaded,
-      String source,
-      String lastSuccess,
-      String lastAttempt,
-      String lastError,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String transport) {}
-
-  /** Upstream part of the report. */
-  public record Upstream(String url, boolean reachable, String checkedAt, String error) {}
-
-  /** The state store part of the report; absent when none is registered. */
-  public record StateStore(
-      String type,
-      boolean shared,
-      boolean reachable,
-      @JsonInclude(JsonInclude.Include.NON_NULL) String transport) {}
-
-  /**
-   * A door's TLS: the served certificate's subject and expiry, whether client certificates are
-   * required, and what is wrong with the files on disk (null when nothing).
-   */
-  public record Tls(String certificate, String expires, boolean clientAuth, String problem) {}
-
-  /** A registered server. */
-  public record Serving(boolean serving) {}
 }

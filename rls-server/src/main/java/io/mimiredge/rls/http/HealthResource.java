@@ -1,5 +1,6 @@
 package io.mimiredge.rls.http;
 
+import io.mimiredge.api.admin.Health;
 import io.mimiredge.rls.health.RlsHealth;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,7 +28,7 @@ public final class HealthResource {
 
   @GET
   public Response get() {
-    RlsHealth.Report r = health.report();
+    Health r = health.report();
     return Response.status(r.healthy() ? 200 : 503)
         .entity(r)
         .header("Cache-Control", "no-store")
@@ -37,8 +38,8 @@ public final class HealthResource {
   @GET
   @Path("ready")
   public Response ready() {
-    RlsHealth.Report r = health.report();
-    return Response.status(r.status() == RlsHealth.Status.DOWN ? 503 : 200)
+    Health r = health.report();
+    return Response.status(r.status() == Health.Status.DOWN ? 503 : 200)
         .entity(r)
         .header("Cache-Control", "no-store")
         .build();

@@ -13,7 +13,7 @@ import io.dropwizard.core.setup.Environment;
 import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
@@ -58,7 +58,7 @@ class AdminApiServedByJettyTest {
     @Override
     public void run(TestConfiguration configuration, Environment environment) {
       LiveLimits limits = new LiveLimits(TenantLimits.MIMIR_DEFAULTS);
-      RolloutState rollout = configuration.getAdmin().buildRolloutState(Clock.systemUTC());
+      LiveRollout rollout = configuration.getAdmin().buildLiveRollout(Clock.systemUTC());
       Enforcer enforcer =
           Enforcer.builder()
               .overrides(limits)

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
-import io.mimiredge.rls.admin.rollout.Phase;
-import io.mimiredge.rls.admin.rollout.RolloutState;
-import io.mimiredge.rls.admin.rollout.SplitBy;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.List;
@@ -38,9 +38,9 @@ class AdminConfigTest {
     assertThat(c.getDenialBufferSize()).isEqualTo(1000);
     assertThat(c.getMaxTrackedTenants()).isEqualTo(10_000);
     assertThat(c.getTopTenants()).isEqualTo(10);
-    RolloutState r = c.buildRolloutState(time);
+    LiveRollout r = c.buildLiveRollout(time);
     assertThat(r.get().phase()).isEqualTo(Phase.DIRECT);
-    assertThat(r.get().percent()).isZero();
+    assertThat(r.get().phase().percent()).isZero();
     assertThat(c.buildDenialLog(time).capacity()).isEqualTo(1000);
     assertThat(c.buildTrafficStats(time::nanos, time).maxTenants()).isEqualTo(10_000);
   }
@@ -61,8 +61,8 @@ class AdminConfigTest {
             """);
     assertThat(problems(c)).isEmpty();
     assertThat(c.getToken()).isEqualTo("0123456789abcdef0123");
-    RolloutState r = c.buildRolloutState(time);
-    assertThat(r.get().phase()).isEqualTo(Phase.CANARY);
+    LiveRollout r = c.buildLiveRollout(time);
+    assertThat(r.get().phase().kind()).isEqualTo(Phase.Kind.CANARY);
     assertThat(r.get().splitBy()).isEqualTo(SplitBy.REQUEST);
     assertThat(r.fraction().getAsDouble()).isEqualTo(0.25);
     assertThat(c.buildDenialLog(time).capacity()).isEqualTo(50);
@@ -72,7 +72,7 @@ class AdminConfigTest {
   void fullWithoutPercentMeansAHundred() throws Exception {
     AdminConfig c = read("rollout: {phase: full}");
     assertThat(problems(c)).isEmpty();
-    assertThat(c.buildRolloutState(time).get().percent()).isEqualTo(100);
+    assertThat(c.buildLiveRollout(time).get().phase().percent()).isEqualTo(100);
   }
 
   @Test

@@ -11,13 +11,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
 import io.mimiredge.edgectl.rollout.HistoryEntry;
-import io.mimiredge.edgectl.rollout.Phase;
-import io.mimiredge.edgectl.rollout.RolloutState;
 import io.mimiredge.edgectl.rollout.Sleeper;
+import io.mimiredge.edgectl.target.RecordedRollout;
 import io.mimiredge.edgectl.target.Target;
 import java.time.Clock;
 import java.time.Duration;
@@ -104,22 +105,22 @@ public final class KubernetesTarget implements Target {
   }
 
   @Override
-  public RolloutState state() {
+  public Rollout state() {
     ConfigMap cm = configMap();
     if (cm == null || cm.getMetadata().getAnnotations() == null) {
-      return RolloutState.initial();
+      return RecordedRollout.initial();
     }
     Map<String, String> a = cm.getMetadata().getAnnotations();
     if (!a.containsKey(PREFIX + "phase")) {
-      return RolloutState.initial();
+      return RecordedRollout.initial();
     }
     Map<String, String> m = new LinkedHashMap<>();
-    for (String k : List.of("phase", "splitBy", "since", "by")) {
+    for (String k : RecordedRollout.KEYS) {
       if (a.containsKey(PREFIX + k)) {
         m.put(k, a.get(PREFIX + k));
       }
     }
-    return RolloutState.fromMap(m);
+    return RecordedRollout.fromMap(m);
   }
 
   @Override
@@ -139,11 +140,11 @@ public final class KubernetesTarget implements Target {
   }
 
   @Override
-  public void apply(String config, String directConfig, RolloutState next) {
+  public void apply(String config, String directConfig, Rollout next) {
     validate(config);
     validate(directConfig);
     ConfigMap cm = configMap();
-    RolloutState before = state();
+    Rollout before = state();
     Map<String, String> data = new LinkedHashMap<>();
     data.put(cfg.key(), config);
     data.put(DIRECT_KEY, directConfig);
@@ -160,7 +161,7 @@ public final class KubernetesTarget implements Target {
 
   @Override
   public void emergencyDirect(
-      Supplier<Optional<String>> fallback, RolloutState next, boolean scaleDown) {
+      Supplier<Optional<String>> fallback, Rollout next, boolean scaleDown) {
     ConfigMap cm = configMap();
     String kept = cm == null || cm.getData() == null ? null : cm.getData().get(DIRECT_KEY);
     String direct =
@@ -258,9 +259,9 @@ public final class KubernetesTarget implements Target {
     return out;
   }
 
-  private void writeConfigMap(ConfigMap cm, Map<String, String> data, RolloutState next) {
+  private void writeConfigMap(ConfigMap cm, Map<String, String> data, Rollout next) {
     Map<String, String> annotations = new LinkedHashMap<>();
-    next.toMap().forEach((k, v) -> annotations.put(PREFIX + k, v));
+    RecordedRollout.toMap(next).forEach((k, v) -> annotations.put(PREFIX + k, v));
     if (cm == null) {
       create(data, annotations);
     } else {

@@ -2,10 +2,11 @@ package io.mimiredge.edgectl.target.local;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.config.EdgectlConfig;
 import io.mimiredge.edgectl.rollout.HistoryEntry;
-import io.mimiredge.edgectl.rollout.RolloutState;
+import io.mimiredge.edgectl.target.RecordedRollout;
 import io.mimiredge.edgectl.target.Target;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,13 +127,13 @@ public final class LocalTarget implements Target {
   }
 
   @Override
-  public RolloutState state() {
+  public Rollout state() {
     Path f = stateDir.resolve("state.json");
     if (!Files.exists(f)) {
-      return RolloutState.initial();
+      return RecordedRollout.initial();
     }
     try {
-      return RolloutState.fromMap(
+      return RecordedRollout.fromMap(
           JSON.readValue(Files.readString(f), new TypeReference<Map<String, String>>() {}));
     } catch (IOException | RuntimeException e) {
       throw new EdgectlException("unreadable state file " + f + ": " + e.getMessage(), e);
@@ -163,7 +164,7 @@ public final class LocalTarget implements Target {
   }
 
   @Override
-  public void apply(String text, String directText, RolloutState next) {
+  public void apply(String text, String directText, Rollout next) {
     try {
       Files.createDirectories(stateDir);
       // 1. Both files must pass nginx -t before anything changes.
@@ -200,7 +201,7 @@ public final class LocalTarget implements Target {
 
   @Override
   public void emergencyDirect(
-      Supplier<Optional<String>> fallbackSupplier, RolloutState next, boolean scaleDown) {
+      Supplier<Optional<String>> fallbackSupplier, Rollout next, boolean scaleDown) {
     Path kept = stateDir.resolve("direct.conf");
     try {
       String direct =
@@ -291,8 +292,9 @@ public final class LocalTarget implements Target {
         null);
   }
 
-  private void writeState(RolloutState s) throws IOException {
-    writeAtomically(stateDir.resolve("state.json"), JSON.writeValueAsString(s.toMap()) + "\n");
+  private void writeState(Rollout s) throws IOException {
+    writeAtomically(
+        stateDir.resolve("state.json"), JSON.writeValueAsString(RecordedRollout.toMap(s)) + "\n");
   }
 
   @Override

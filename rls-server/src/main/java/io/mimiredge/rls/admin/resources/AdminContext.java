@@ -2,7 +2,7 @@ package io.mimiredge.rls.admin.resources;
 
 import io.mimiredge.rls.admin.AuditLog;
 import io.mimiredge.rls.admin.denials.DenialLog;
-import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.limits.LiveLimits;
@@ -30,7 +30,7 @@ public record AdminContext(
     Enforcer enforcer,
     TrafficStats traffic,
     DenialLog denials,
-    RolloutState rollout,
+    LiveRollout rollout,
     InstantSource clock,
     Mode defaultMode,
     AuditLog audit,

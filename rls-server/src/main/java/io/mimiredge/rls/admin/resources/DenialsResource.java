@@ -1,5 +1,6 @@
 package io.mimiredge.rls.admin.resources;
 
+import io.mimiredge.api.admin.Denials;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,7 +26,7 @@ public final class DenialsResource {
    * @param limit at most this many, 1 up to the buffer's size (default 100)
    */
   @GET
-  public Views.Denials denials(
+  public Denials denials(
       @QueryParam("tenant") String tenant,
       @QueryParam("since") String since,
       @QueryParam("limit") String limit) {
@@ -37,7 +38,7 @@ public final class DenialsResource {
         limit == null || limit.isBlank()
             ? Math.min(DEFAULT_LIMIT, capacity)
             : Params.intIn("limit", limit, 1, capacity);
-    var list = ctx.denials().recent(t, from, n).stream().map(Views.DenialView::of).toList();
-    return new Views.Denials(capacity, ctx.denials().recorded(), list.size(), list);
+    var list = ctx.denials().recent(t, from, n).stream().map(Views::denial).toList();
+    return new Denials(capacity, ctx.denials().recorded(), list.size(), list);
   }
 }

@@ -103,7 +103,7 @@ public final class ExportResource {
             "message",
             "not_counted"));
     ctx.denials().recent(null, null, ctx.denials().capacity()).stream()
-        .map(Views.DenialView::of)
+        .map(Views::denial)
         .forEach(
             d ->
                 csv.row(

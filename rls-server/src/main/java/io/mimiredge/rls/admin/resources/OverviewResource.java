@@ -1,5 +1,10 @@
 package io.mimiredge.rls.admin.resources;
 
+import io.mimiredge.api.admin.DoorLoad;
+import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.RolloutView;
+import io.mimiredge.api.admin.TrackedTenants;
+import io.mimiredge.api.admin.Window;
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.remotewrite.Protocol;
@@ -26,46 +31,46 @@ public final class OverviewResource {
   }
 
   @GET
-  public Views.Overview overview() {
-    Map<String, Views.Window> windows = windows(null);
-    Map<String, Map<String, Views.Window>> doors = new LinkedHashMap<>();
+  public Overview overview() {
+    Map<String, Window> windows = windows(null);
+    Map<String, Map<String, Window>> doors = new LinkedHashMap<>();
     for (Door d : Door.values()) {
       doors.put(d.label(), windows(d));
     }
     // the scanned requests by write protocol (rw1, rw2)
-    Map<String, Map<String, Views.Window>> protocols = new LinkedHashMap<>();
+    Map<String, Map<String, Window>> protocols = new LinkedHashMap<>();
     for (Protocol p : Protocol.values()) {
-      Map<String, Views.Window> w = new LinkedHashMap<>();
+      Map<String, Window> w = new LinkedHashMap<>();
       for (Duration d : TrafficStats.WINDOWS) {
-        w.put(name(d), Views.Window.of(ctx.traffic().protocolWindow(p, d)));
+        w.put(name(d), Views.window(ctx.traffic().protocolWindow(p, d)));
       }
       protocols.put(p.label(), w);
     }
-    return new Views.Overview(
+    return new Overview(
         Views.time(ctx.clock().instant()),
         ctx.effectiveDefaultMode().yamlName(),
-        Views.RolloutView.of(ctx.rollout().get()),
+        RolloutView.of(ctx.rollout().get()),
         windows,
         doors,
         protocols,
-        new Views.TrackedTenants(ctx.traffic().trackedTenants(), ctx.traffic().maxTenants()),
-        ctx.traffic().topTenants(ctx.topTenants()).stream().map(Views.TenantRate::of).toList(),
+        new TrackedTenants(ctx.traffic().trackedTenants(), ctx.traffic().maxTenants()),
+        ctx.traffic().topTenants(ctx.topTenants()).stream().map(Views::tenantRate).toList(),
         overload());
   }
 
-  private Map<String, Views.DoorLoad> overload() {
+  private Map<String, DoorLoad> overload() {
     if (ctx.overload() == null) {
       return null;
     }
-    Map<String, Views.DoorLoad> out = new LinkedHashMap<>();
-    ctx.overload().all().forEach(l -> out.put(l.door(), Views.DoorLoad.of(l)));
+    Map<String, DoorLoad> out = new LinkedHashMap<>();
+    ctx.overload().all().forEach(l -> out.put(l.door(), Views.doorLoad(l)));
     return out;
   }
 
-  private Map<String, Views.Window> windows(Door door) {
-    Map<String, Views.Window> out = new LinkedHashMap<>();
+  private Map<String, Window> windows(Door door) {
+    Map<String, Window> out = new LinkedHashMap<>();
     for (Duration w : TrafficStats.WINDOWS) {
-      out.put(name(w), Views.Window.of(ctx.traffic().window(door, w)));
+      out.put(name(w), Views.window(ctx.traffic().window(door, w)));
     }
     return out;
   }

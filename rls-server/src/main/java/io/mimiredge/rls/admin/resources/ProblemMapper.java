@@ -1,5 +1,6 @@
 package io.mimiredge.rls.admin.resources;
 
+import io.mimiredge.api.admin.Problem;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -10,9 +11,6 @@ import java.util.List;
 @Provider
 public final class ProblemMapper implements ExceptionMapper<ProblemException> {
 
-  /** The error body: Dropwizard's {@code code} and {@code message}, plus every problem found. */
-  public record Body(int code, String message, List<String> problems) {}
-
   @Override
   public Response toResponse(ProblemException e) {
     return response(e.status(), e.getMessage(), e.problems());
@@ -21,7 +19,7 @@ public final class ProblemMapper implements ExceptionMapper<ProblemException> {
   static Response response(int status, String message, List<String> problems) {
     return Response.status(status)
         .type(MediaType.APPLICATION_JSON_TYPE)
-        .entity(new Body(status, message, problems))
+        .entity(new Problem(status, message, problems))
         .build();
   }
 }

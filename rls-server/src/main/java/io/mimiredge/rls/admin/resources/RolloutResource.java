@@ -2,10 +2,11 @@ package io.mimiredge.rls.admin.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.admin.RolloutView;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.Rollout;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.admin.AdminChange;
-import io.mimiredge.rls.admin.rollout.Phase;
-import io.mimiredge.rls.admin.rollout.Rollout;
-import io.mimiredge.rls.admin.rollout.SplitBy;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,8 +42,8 @@ public final class RolloutResource {
   }
 
   @GET
-  public Views.RolloutView get() {
-    return Views.RolloutView.of(ctx.rollout().get());
+  public RolloutView get() {
+    return RolloutView.of(ctx.rollout().get());
   }
 
   /**
@@ -53,7 +54,7 @@ public final class RolloutResource {
   @PUT
   @RequiresToken
   @Consumes(MediaType.WILDCARD)
-  public Views.RolloutView put(
+  public RolloutView put(
       InputStream body, @Context HttpServletRequest request, @Context HttpHeaders headers) {
     JsonNode n;
     try {
@@ -78,13 +79,14 @@ public final class RolloutResource {
                 problems.add(f + ": unknown field; expected phase, percent, splitBy, by");
               }
             });
-    Phase phase = null;
+    Phase.Kind kind = null;
     JsonNode p = n.get("phase");
     if (p == null || !p.isTextual()) {
       problems.add("phase: required, one of direct, mirror, canary, full");
     } else {
-      phase = Phase.parse(p.asText()).orElse(null);
-      if (phase == null) {
+      try {
+        kind = Phase.Kind.parse(p.asText());
+      } catch (IllegalArgumentException e) {
         problems.add(
             "phase: expected one of direct, mirror, canary, full, got '"
                 + Params.shown(p.asText())
@@ -103,8 +105,9 @@ public final class RolloutResource {
     SplitBy splitBy = SplitBy.TENANT;
     JsonNode s = n.get("splitBy");
     if (s != null && !s.isNull()) {
-      splitBy = s.isTextual() ? SplitBy.parse(s.asText()).orElse(null) : null;
-      if (splitBy == null) {
+      try {
+        splitBy = SplitBy.parse(s.isTextual() ? s.asText() : null);
+      } catch (IllegalArgumentException e) {
         problems.add("splitBy: expected tenant or request, got " + s);
       }
     }
@@ -112,14 +115,8 @@ public final class RolloutResource {
     if (by != null && !by.isNull() && !by.isTextual()) {
       problems.add("by: expected a string");
     }
-    if (phase != null && problems.isEmpty()) {
-      if (percent == null) {
-        percent = Rollout.defaultPercent(phase);
-      }
-      String problem =
-          percent == null
-              ? "phase canary needs percent between 1 and 100"
-              : Rollout.problem(phase, percent);
+    if (kind != null && problems.isEmpty()) {
+      String problem = Phase.problem(kind, percent);
       if (problem != null) {
         problems.add("percent: " + problem);
       }
@@ -134,13 +131,13 @@ public final class RolloutResource {
             : Params.shown(by.asText().substring(0, Math.min(MAX_BY, by.asText().length())))
                 + " from "
                 + who;
-    Rollout r = ctx.rollout().set(phase, percent, splitBy, updatedBy);
+    Rollout r = ctx.rollout().set(Phase.of(kind, percent), splitBy, updatedBy);
     Map<String, String> values = new LinkedHashMap<>();
-    values.put("phase", r.phase().token());
-    values.put("percent", String.valueOf(r.percent()));
+    values.put("phase", r.phase().kind().token());
+    values.put("percent", String.valueOf(r.phase().percent()));
     values.put("splitBy", r.splitBy().token());
     values.put("fraction", String.valueOf(r.fraction()));
-    ctx.audit().changed(new AdminChange(r.updatedAt(), updatedBy, "set_rollout", null, values));
-    return Views.RolloutView.of(r);
+    ctx.audit().changed(new AdminChange(r.since(), updatedBy, "set_rollout", null, values));
+    return RolloutView.of(r);
   }
 }

@@ -1,5 +1,7 @@
 package io.mimiredge.rls.admin.resources;
 
+import io.mimiredge.api.admin.TenantDetail;
+import io.mimiredge.api.admin.TenantRow;
 import io.mimiredge.rls.admin.stats.TenantTraffic;
 import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.TenantIds;
@@ -93,12 +95,12 @@ final class TenantReports {
       boolean adminOverride,
       TenantTraffic traffic,
       TenantReports reports) {
-    Views.TenantRow row() {
+    TenantRow row() {
       return reports.row(this);
     }
   }
 
-  private Views.TenantRow row(TenantRowSource s) {
+  private TenantRow row(TenantRowSource s) {
     TenantLimits l = ctx.enforcer().limitsFor(s.id());
     BucketView ingestion = ctx.enforcer().ingestionBucket(s.id()).orElse(null);
     BucketView request = ctx.enforcer().requestBucket(s.id()).orElse(null);
@@ -106,7 +108,7 @@ final class TenantReports {
     double items = t == null ? 0 : Views.round(t.itemsPerSecond());
     Double use =
         ingestion == null ? null : Views.round(100.0 * items / ingestion.spec().ratePerSecond());
-    return new Views.TenantRow(
+    return new TenantRow(
         s.id(),
         ctx.enforcer().modeFor(s.id()).yamlName(),
         l.ingestionRate(),
@@ -126,31 +128,32 @@ final class TenantReports {
   }
 
   /** One tenant in full: every limit with its source, traffic, buckets, recent denials. */
-  Views.TenantDetail detail(String id) {
+  TenantDetail detail(String id) {
     LiveLimits live = ctx.limits();
     TenantLimits l = ctx.enforcer().limitsFor(id);
-    Map<String, Views.Limit> limits = new LinkedHashMap<>();
+    Map<String, TenantDetail.Limit> limits = new LinkedHashMap<>();
     for (LimitKey k : LimitKey.values()) {
       Object v =
           k == LimitKey.MODE
               ? ctx.enforcer().modeFor(id).yamlName() // the mode it is judged in, default included
               : k.shownValueIn(l);
       limits.put(
-          k.yamlPath(), new Views.Limit(v, live.source(id, k).name().toLowerCase(Locale.ROOT)));
+          k.yamlPath(),
+          new TenantDetail.Limit(v, live.source(id, k).name().toLowerCase(Locale.ROOT)));
     }
-    return new Views.TenantDetail(
+    return new TenantDetail(
         id,
         ctx.enforcer().modeFor(id).yamlName(),
         live.fromSource().tenants().containsKey(id),
         live.admin(id).isPresent(),
         limits,
-        Views.Traffic.of(ctx.traffic().tenant(id).orElse(null)),
-        new Views.Buckets(
-            Views.BucketFill.of(ctx.enforcer().ingestionBucket(id).orElse(null)),
-            Views.BucketFill.of(ctx.enforcer().requestBucket(id).orElse(null))),
+        Views.traffic(ctx.traffic().tenant(id).orElse(null)),
+        new TenantDetail.Buckets(
+            Views.bucketFill(ctx.enforcer().ingestionBucket(id).orElse(null)),
+            Views.bucketFill(ctx.enforcer().requestBucket(id).orElse(null))),
         ctx.enforcer().haElections(id, ctx.clock().millis()).stream()
-            .map(Views.HaElection::of)
+            .map(Views::haElection)
             .toList(),
-        ctx.denials().recent(id, null, DENIALS_SHOWN).stream().map(Views.DenialView::of).toList());
+        ctx.denials().recent(id, null, DENIALS_SHOWN).stream().map(Views::denial).toList());
   }
 }

@@ -1,5 +1,8 @@
 package io.mimiredge.rls.admin.resources;
 
+import io.mimiredge.api.admin.TenantDetail;
+import io.mimiredge.api.admin.TenantPage;
+import io.mimiredge.api.admin.TenantRow;
 import io.mimiredge.rls.admin.AdminChange;
 import io.mimiredge.rls.limits.LimitKey;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,10 +35,9 @@ import java.util.Map;
 public final class TenantsResource {
   static final int MAX_LIMIT = 10_000;
 
-  private static final Comparator<Views.TenantRow> BY_ID =
-      Comparator.comparing(Views.TenantRow::id);
-  private static final Comparator<Views.TenantRow> BY_ID_DESCENDING = BY_ID.reversed();
-  private static final Map<String, Comparator<Views.TenantRow>> SORTS = sorts();
+  private static final Comparator<TenantRow> BY_ID = Comparator.comparing(TenantRow::id);
+  private static final Comparator<TenantRow> BY_ID_DESCENDING = BY_ID.reversed();
+  private static final Map<String, Comparator<TenantRow>> SORTS = sorts();
 
   private final AdminContext ctx;
   private final TenantReports reports;
@@ -56,7 +58,7 @@ public final class TenantsResource {
    * @param q only tenants whose ID contains this, ignoring case
    */
   @GET
-  public Views.TenantPage list(
+  public TenantPage list(
       @QueryParam("limit") String limit,
       @QueryParam("offset") String offset,
       @QueryParam("sort") String sort,
@@ -69,7 +71,7 @@ public final class TenantsResource {
             : Params.intIn("offset", offset, 0, Integer.MAX_VALUE);
     String sortBy = sort == null || sort.isBlank() ? "id" : sort.trim();
     boolean descending = sortBy.startsWith("-");
-    Comparator<Views.TenantRow> order = SORTS.get(descending ? sortBy.substring(1) : sortBy);
+    Comparator<TenantRow> order = SORTS.get(descending ? sortBy.substring(1) : sortBy);
     if (order == null) {
       throw ProblemException.badRequest(
           "sort must be one of "
@@ -89,7 +91,7 @@ public final class TenantsResource {
     int total = ids.size();
     int from = (int) Math.min(skip, total);
     int to = pageSize == null ? total : (int) Math.min((long) from + pageSize, total);
-    List<Views.TenantRow> page;
+    List<TenantRow> page;
     if (order == BY_ID || order == BY_ID_DESCENDING) {
       // the index is the order: build the rows on the page only
       List<String> ordered = order == BY_ID ? ids : reversed(ids);
@@ -99,11 +101,11 @@ public final class TenantsResource {
       page =
           ids.stream()
               .map(id -> reports.source(id).row())
-              .sorted(order.thenComparing(Views.TenantRow::id))
+              .sorted(order.thenComparing(TenantRow::id))
               .toList()
               .subList(from, to);
     }
-    return new Views.TenantPage(total, skip, pageSize, sortBy, page);
+    return new TenantPage(total, skip, pageSize, sortBy, page);
   }
 
   private static <T> List<T> reversed(List<T> list) {
@@ -123,7 +125,7 @@ public final class TenantsResource {
   /** One tenant: every limit with its source, rates, bucket fill, recent denials. */
   @GET
   @Path("/{id}")
-  public Views.TenantDetail get(@PathParam("id") String id) {
+  public TenantDetail get(@PathParam("id") String id) {
     return reports.detail(TenantReports.checkTenant(id, "tenant ID in path"));
   }
 
@@ -135,7 +137,7 @@ public final class TenantsResource {
   @Path("/{id}/limits")
   @RequiresToken
   @Consumes(MediaType.WILDCARD)
-  public Views.TenantDetail putLimits(
+  public TenantDetail putLimits(
       @PathParam("id") String id,
       InputStream body,
       @Context HttpServletRequest request,
@@ -152,7 +154,7 @@ public final class TenantsResource {
   @Path("/{id}/mode")
   @RequiresToken
   @Consumes(MediaType.WILDCARD)
-  public Views.TenantDetail putMode(
+  public TenantDetail putMode(
       @PathParam("id") String id,
       InputStream body,
       @Context HttpServletRequest request,
@@ -168,7 +170,7 @@ public final class TenantsResource {
   @DELETE
   @Path("/{id}/limits")
   @RequiresToken
-  public Views.TenantDetail deleteLimits(
+  public TenantDetail deleteLimits(
       @PathParam("id") String id,
       @Context HttpServletRequest request,
       @Context HttpHeaders headers) {
@@ -207,19 +209,19 @@ public final class TenantsResource {
                 values));
   }
 
-  private static Map<String, Comparator<Views.TenantRow>> sorts() {
-    Map<String, Comparator<Views.TenantRow>> m = new LinkedHashMap<>();
+  private static Map<String, Comparator<TenantRow>> sorts() {
+    Map<String, Comparator<TenantRow>> m = new LinkedHashMap<>();
     m.put("id", BY_ID);
-    m.put("requests", Comparator.comparingDouble(Views.TenantRow::requestsPerSecond));
-    m.put("items", Comparator.comparingDouble(Views.TenantRow::itemsPerSecond));
-    m.put("denials", Comparator.comparingLong(Views.TenantRow::denied5m));
-    m.put("shadowDenials", Comparator.comparingLong(Views.TenantRow::shadowDenied5m));
+    m.put("requests", Comparator.comparingDouble(TenantRow::requestsPerSecond));
+    m.put("items", Comparator.comparingDouble(TenantRow::itemsPerSecond));
+    m.put("denials", Comparator.comparingLong(TenantRow::denied5m));
+    m.put("shadowDenials", Comparator.comparingLong(TenantRow::shadowDenied5m));
     m.put(
         "lastSeen",
         Comparator.comparing(
-            Views.TenantRow::lastSeen, Comparator.nullsFirst(Comparator.<String>naturalOrder())));
-    m.put("fill", Comparator.comparingDouble(Views.TenantRow::ingestionBucketFillPercent));
-    m.put("mode", Comparator.comparing(Views.TenantRow::mode));
+            TenantRow::lastSeen, Comparator.nullsFirst(Comparator.<String>naturalOrder())));
+    m.put("fill", Comparator.comparingDouble(TenantRow::ingestionBucketFillPercent));
+    m.put("mode", Comparator.comparing(TenantRow::mode));
     return m;
   }
 }

@@ -6,7 +6,7 @@ import io.mimiredge.rls.admin.AdminApi;
 import io.mimiredge.rls.admin.AdminChange;
 import io.mimiredge.rls.admin.AdminConfig;
 import io.mimiredge.rls.admin.FakeTime;
-import io.mimiredge.rls.admin.rollout.RolloutState;
+import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
@@ -32,7 +32,7 @@ final class AdminFixture {
   final FakeTime time = new FakeTime();
   final LiveLimits limits = new LiveLimits(TenantLimits.MIMIR_DEFAULTS);
   final LocalBucketStore buckets = new LocalBucketStore(time::nanos);
-  final RolloutState rollout = new RolloutState(time);
+  final LiveRollout rollout = new LiveRollout(time);
   final Enforcer enforcer =
       Enforcer.builder()
           .overrides(limits)

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
-import io.mimiredge.rls.admin.rollout.Phase;
-import io.mimiredge.rls.admin.rollout.SplitBy;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import java.util.Map;
@@ -125,7 +125,7 @@ class OverviewResourceTest {
 
   @Test
   void showsModeRolloutAndBusiestTenants() {
-    f.rollout.set(Phase.CANARY, 25, SplitBy.REQUEST, "ops");
+    f.rollout.set(Phase.canary(25), SplitBy.REQUEST, "ops");
     f.api.recorder().record(Door.HTTP_PUSH, allow("busy", 1000), 1);
     f.api.recorder().record(Door.HTTP_PUSH, allow("quiet", 1), 1);
     JsonNode o = f.get("/api/overview");

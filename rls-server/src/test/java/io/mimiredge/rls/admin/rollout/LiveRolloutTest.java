@@ -3,20 +3,23 @@ package io.mimiredge.rls.admin.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.Rollout;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.admin.FakeTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class RolloutStateTest {
+class LiveRolloutTest {
   private final FakeTime time = new FakeTime();
 
   @Test
   void startsDirectSplitByTenantWithFullFraction() {
-    RolloutState s = new RolloutState(time);
+    LiveRollout s = new LiveRollout(time);
     assertThat(s.get().phase()).isEqualTo(Phase.DIRECT);
     assertThat(s.get().splitBy()).isEqualTo(SplitBy.TENANT);
-    assertThat(s.get().updatedBy()).isEqualTo("startup");
+    assertThat(s.get().by()).isEqualTo("startup");
     assertThat(s.fraction().getAsDouble()).isEqualTo(1.0);
   }
 
@@ -30,14 +33,14 @@ class RolloutStateTest {
     "FULL, 100, REQUEST, 1.0"
   })
   void fractionScalesOnlyARequestSplitCanary(
-      Phase phase, int percent, SplitBy splitBy, double fraction) {
-    RolloutState s = new RolloutState(time);
+      Phase.Kind kind, int percent, SplitBy splitBy, double fraction) {
+    LiveRollout s = new LiveRollout(time);
     java.util.function.DoubleSupplier f = s.fraction(); // wired once, reads the latest
     time.advanceSeconds(5);
-    Rollout r = s.set(phase, percent, splitBy, "ops");
+    Rollout r = s.set(new Phase(kind, percent), splitBy, "ops");
     assertThat(f.getAsDouble()).isEqualTo(fraction);
-    assertThat(r.updatedAt()).isEqualTo(time.instant());
-    assertThat(r.updatedBy()).isEqualTo("ops");
+    assertThat(r.since()).isEqualTo(time.instant());
+    assertThat(r.by()).isEqualTo("ops");
   }
 
   @ParameterizedTest
@@ -48,9 +51,9 @@ class RolloutStateTest {
     "CANARY, 101, between 1 and 100",
     "FULL, 50, percent must be 100"
   })
-  void refusesCombinationsThatMakeNoSense(Phase phase, int percent, String message) {
-    RolloutState s = new RolloutState(time);
-    assertThatThrownBy(() -> s.set(phase, percent, SplitBy.TENANT, "ops"))
+  void refusesCombinationsThatMakeNoSense(Phase.Kind kind, int percent, String message) {
+    LiveRollout s = new LiveRollout(time);
+    assertThatThrownBy(() -> s.set(new Phase(kind, percent), SplitBy.TENANT, "ops"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
     assertThat(s.get().phase()).isEqualTo(Phase.DIRECT);

@@ -1,5 +1,8 @@
 package io.mimiredge.edgectl.rollout;
 
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.Rollout;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.gate.GateChecker;
 import io.mimiredge.edgectl.gate.GateReport;
@@ -23,7 +26,7 @@ import java.util.function.Supplier;
  * pass, watch after applying and step back on failure, roll back gracefully down the ladder or at
  * once to direct. Every change is recorded. Not thread-safe: one per command.
  */
-public final class Rollout {
+public final class Promoter {
   private final Target target;
   private final Function<Phase, String> renderer;
   private final GateChecker gates;
@@ -36,7 +39,7 @@ public final class Rollout {
   private final Duration gateInterval;
   private final PrintWriter out;
 
-  private Rollout(Builder b) {
+  private Promoter(Builder b) {
     this.target = b.target;
     this.renderer = b.renderer;
     this.gates = b.gates;
@@ -142,7 +145,7 @@ public final class Rollout {
       from = null; // an unreadable state must not stop the way back
     }
     target.emergencyDirect(
-        fallbackDirect, new RolloutState(Phase.DIRECT, splitBy, clock.instant(), who), scaleDown);
+        fallbackDirect, new Rollout(Phase.DIRECT, splitBy, clock.instant(), who), scaleDown);
     String fromText = from == null ? "unknown" : from.token();
     try {
       target.record(
@@ -202,7 +205,7 @@ public final class Rollout {
 
   private void apply(Phase phase, String config) {
     String direct = renderer.apply(Phase.DIRECT);
-    target.apply(config, direct, new RolloutState(phase, splitBy, clock.instant(), who));
+    target.apply(config, direct, new Rollout(phase, splitBy, clock.instant(), who));
     notifyRls(phase);
   }
 
@@ -247,7 +250,7 @@ public final class Rollout {
     }
   }
 
-  /** Builds a {@link Rollout}; target, renderer, gates and output are required. */
+  /** Builds a {@link Promoter}; target, renderer, gates and output are required. */
   public static final class Builder {
     private Target target;
     private Function<Phase, String> renderer;
@@ -322,11 +325,11 @@ public final class Rollout {
       return this;
     }
 
-    public Rollout build() {
+    public Promoter build() {
       if (target == null || renderer == null || out == null) {
-        throw new IllegalStateException("Rollout needs a target, a renderer and an output");
+        throw new IllegalStateException("Promoter needs a target, a renderer and an output");
       }
-      return new Rollout(this);
+      return new Promoter(this);
     }
   }
 }

@@ -1,5 +1,8 @@
 package io.mimiredge.rls.admin.rollout;
 
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.Rollout;
+import io.mimiredge.api.rollout.SplitBy;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
@@ -9,33 +12,28 @@ import java.util.function.DoubleSupplier;
  * The rollout as edgectl last set it, and the traffic fraction the {@code Enforcer} scales limits
  * by. Thread-safe: one atomic reference to an immutable {@link Rollout}.
  */
-public final class RolloutState {
+public final class LiveRollout {
   private final InstantSource clock;
   private final AtomicReference<Rollout> current;
 
-  /** Starts in {@code phase}/{@code percent}/{@code splitBy}, set by "startup". */
-  public RolloutState(InstantSource clock, Phase phase, int percent, SplitBy splitBy) {
+  /** Starts in {@code phase}/{@code splitBy}, set by "startup". */
+  public LiveRollout(InstantSource clock, Phase phase, SplitBy splitBy) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.current =
-        new AtomicReference<>(new Rollout(phase, percent, splitBy, clock.instant(), "startup"));
+    this.current = new AtomicReference<>(new Rollout(phase, splitBy, clock.instant(), "startup"));
   }
 
   /** Starts in {@code direct}, split by tenant. */
-  public RolloutState(InstantSource clock) {
-    this(clock, Phase.DIRECT, 0, SplitBy.TENANT);
+  public LiveRollout(InstantSource clock) {
+    this(clock, Phase.DIRECT, SplitBy.TENANT);
   }
 
   public Rollout get() {
     return current.get();
   }
 
-  /**
-   * Sets the rollout.
-   *
-   * @throws IllegalArgumentException when the combination is not allowed (see {@link Rollout})
-   */
-  public Rollout set(Phase phase, int percent, SplitBy splitBy, String by) {
-    Rollout r = new Rollout(phase, percent, splitBy, clock.instant(), by);
+  /** Sets the rollout, now, by {@code by}. */
+  public Rollout set(Phase phase, SplitBy splitBy, String by) {
+    Rollout r = new Rollout(phase, splitBy, clock.instant(), by);
     current.set(r);
     return r;
   }

@@ -1,0 +1,233 @@
+package io.mimiredge.edgectl.rls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.RolloutView;
+import io.mimiredge.api.admin.Window;
+import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
+import io.mimiredge.edgectl.cli.Environment;
+import io.mimiredge.edgectl.gate.Readings;
+import io.mimiredge.edgectl.gate.RlsOverviewSource;
+import io.mimiredge.edgectl.rollout.Sleeper;
+import io.mimiredge.edgectl.support.Cli;
+import io.mimiredge.edgectl.support.StubUpstream;
+import io.mimiredge.rls.RlsApplication;
+import io.mimiredge.rls.RlsConfiguration;
+import io.mimiredge.rls.testing.TestFixtures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract between edgectl and the RLS, against the real admin API (the RLS application on
+ * Jetty, not a stub): what edgectl's {@code status} and {@code gates} read, and {@code PUT
+ * /api/rollout} with and without the admin token. The stub RLS of the other edgectl tests writes
+ * the same records ({@code io.mimiredge.api.admin}); this test keeps both honest.
+ */
+class RlsClientContractTest {
+  private static final String TOKEN = "contract-admin-token-0123456789";
+  private static final String ROOMY = "roomy";
+  private static final String TIGHT = "tight";
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static Path dir;
+  private static StubUpstream distributor;
+  private static DropwizardTestSupport<RlsConfiguration> rls;
+
+  @TempDir Path work;
+
+  @BeforeAll
+  static void startRls() throws Exception {
+    dir = Files.createTempDirectory("edgectl-contract");
+    distributor = StubUpstream.start("distributor", 200);
+    Path limits =
+        Files.writeString(
+            dir.resolve("overrides.yaml"),
+            """
+            overrides:
+              roomy:
+                ingestion_rate: 1000000
+                ingestion_burst_size: 10000000
+              tight:
+                ingestion_rate: 1
+                ingestion_burst_size: 5
+            """);
+    Path config =
+        Files.writeString(
+            dir.resolve("rls.yml"),
+            """
+            server:
+              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+            logging:
+              level: WARN
+            grpc: {bindHost: 127.0.0.1, port: 0}
+            limits:
+              file: %s
+            upstream:
+              url: %s
+            admin:
+              token: %s
+            """
+                .formatted(limits, distributor.url(), TOKEN));
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
+    rls.before();
+    // the mirror's copies: three of the roomy tenant admitted, two of the tight one shadow-denied
+    for (String tenant : new String[] {ROOMY, TIGHT, ROOMY, TIGHT, ROOMY}) {
+      assertThat(shadowPush(tenant)).isEqualTo(204);
+    }
+    // the shadow door decides (and records) before it answers: no waiting
+  }
+
+  @AfterAll
+  static void stopRls() throws IOException {
+    if (rls != null) {
+      rls.after();
+    }
+    if (distributor != null) {
+      distributor.close();
+    }
+  }
+
+  private static String base() {
+    return "http://127.0.0.1:" + rls.getLocalPort();
+  }
+
+  private static RlsClient client(String token) {
+    return new RlsClient(base(), HTTP, Duration.ofSeconds(5), token);
+  }
+
+  private static int shadowPush(String tenant) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(base() + "/shadow/api/v1/push"))
+            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Encoding", "snappy")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .header("X-Scope-OrgID", tenant)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TestFixtures.body(TestFixtures.SMALL)))
+            .build();
+    return HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  @Test
+  void readsTheOverviewTheRealRlsWrites() throws IOException {
+    RlsClient c = client(null);
+    assertThat(c.healthy()).isTrue();
+    Overview o = c.overview();
+    assertThat(o.windows()).containsOnlyKeys("1m", "5m", "1h");
+    Window w = o.windows().get("5m");
+    assertThat(w.seconds()).isEqualTo(300);
+    assertThat(w.requests()).isEqualTo(5);
+    assertThat(w.allowed()).isEqualTo(3);
+    assertThat(w.shadowDenied()).isEqualTo(2);
+    assertThat(w.shadowDeniedByReason()).containsEntry("ingestion_rate", 2L);
+    assertThat(w.deniedTotal()).isZero();
+    assertThat(w.errors()).isZero();
+    assertThat(w.latency().p99Ms()).isNotNull().isPositive();
+    assertThat(o.doors()).containsKey("shadow");
+    assertThat(o.rollout().phase()).isEqualTo("direct");
+
+    Readings r = new RlsOverviewSource(c).read(Duration.ofMinutes(5));
+    assertThat(r.requests()).isEqualTo(5.0);
+    assertThat(r.errorRate()).isEqualTo(0.0);
+    assertThat(r.denyRate()).isEqualTo(0.4);
+    assertThat(r.latencyP99Seconds()).isEqualTo(w.latency().p99Ms() / 1000.0);
+
+    assertThat(c.tenants()).contains(ROOMY, TIGHT);
+  }
+
+  @Test
+  void gatesAndStatusReadTheRealRls() throws IOException {
+    Path state = Files.createDirectories(work.resolve("state"));
+    Files.writeString(
+        state.resolve("state.json"),
+        "{\"phase\":\"canary-50\",\"splitBy\":\"tenant\",\"since\":\"2024-01-01T00:00:00Z\","
+            + "\"by\":\"t\"}");
+    Path nginxConf = Files.writeString(work.resolve("nginx.conf"), "# not applied\n");
+    Path conf =
+        Files.writeString(
+            work.resolve("edgectl.yaml"),
+            """
+            upstreams:
+              distributor: ["127.0.0.1:1"]
+              rlsPassThrough: ["127.0.0.1:2"]
+              rlsShadow: ["127.0.0.1:%d"]
+            rls:
+              url: %s
+            gates:
+              minRequests: 5
+              maxDenyRate: 0.5
+              # the first decisions of a cold JVM: this test is about the contract, not the speed
+              maxAddedLatencyP99: 60s
+            target:
+              local:
+                config: %s
+                stateDir: %s
+            """
+                .formatted(rls.getLocalPort(), base(), nginxConf, state));
+    Environment env =
+        new Environment(
+            Map.of("EDGECTL_USER", "op"),
+            Clock.systemUTC(),
+            Sleeper.REAL,
+            Environment::defaultHttp,
+            () -> null);
+
+    Cli.Run gates = Cli.run(env, "-c", conf.toString(), "gates");
+    assertThat(gates.code()).as(gates.toString()).isZero();
+    assertThat(gates.out())
+        .contains("requests", "5", ">= 5 in 5m")
+        .contains("error-rate", "0.000%")
+        .contains("added-latency-p99", "< 1m")
+        .contains("deny-rate", "40.000%", "<= 50.00%")
+        .contains("all gates pass");
+
+    Cli.Run status = Cli.run(env, "-c", conf.toString(), "status", "--json");
+    assertThat(status.code()).as(status.toString()).isZero();
+    assertThat(status.out())
+        .contains("\"rlsMode\" : \"enforce\"")
+        .contains("\"rlsRequests5m\" : 5")
+        .contains("\"tenantsKnown\" : 2");
+  }
+
+  @Test
+  void changingTheRolloutNeedsTheAdminToken() throws IOException {
+    assertThatThrownBy(() -> client(null).putRollout(Phase.canary(25), SplitBy.REQUEST))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("answered 401")
+        .hasMessageContaining("EDGECTL_RLS_ADMIN_TOKEN");
+    assertThatThrownBy(
+            () -> client("not-the-token-0123456789").putRollout(Phase.FULL, SplitBy.TENANT))
+        .hasMessageContaining("answered 401");
+    assertThat(client(null).overview().rollout().phase()).isEqualTo("direct");
+
+    try {
+      client(TOKEN).putRollout(Phase.canary(25), SplitBy.REQUEST);
+      RolloutView r = client(null).overview().rollout();
+      assertThat(r.phase()).isEqualTo("canary");
+      assertThat(r.percent()).isEqualTo(25);
+      assertThat(r.splitBy()).isEqualTo("request");
+      assertThat(r.fraction()).isEqualTo(0.25);
+      assertThat(r.updatedBy()).contains("127.0.0.1");
+    } finally {
+      client(TOKEN).putRollout(Phase.DIRECT, SplitBy.TENANT);
+    }
+    assertThat(client(null).overview().rollout().phase()).isEqualTo("direct");
+  }
+}
