@@ -1,5 +1,6 @@
-// The RLS admin API as the UI uses it: the JSON shapes (io.mimiredge.rls.admin.resources.Views and
-// io.mimiredge.rls.health.RlsHealth) and one fetch wrapper that turns every failure into an ApiError.
+// The RLS admin API as the UI uses it: the JSON shapes (the records of edge-api's io.mimiredge.api.admin;
+// src/test/contract.test.ts checks these types against JSON the real server wrote) and one fetch
+// wrapper that turns every failure into an ApiError.
 
 export interface Latency {
   p50Ms: number | null;
@@ -133,6 +134,14 @@ export interface Denials {
   denials: DenialView[];
 }
 
+export interface StateStore {
+  type: string;
+  shared: boolean;
+  reachable: boolean;
+  /** How the connection to a remote store (Redis) is protected: plaintext, tls, tls-unverified. */
+  transport?: string;
+}
+
 export interface Health {
   status: 'ok' | 'degraded' | 'down' | string;
   limits: {
@@ -143,7 +152,7 @@ export interface Health {
     lastError: string | null;
   };
   upstream: { url: string; reachable: boolean; checkedAt: string | null; error: string | null };
-  stateStore?: { type: string; shared: boolean; reachable: boolean; error?: string | null };
+  stateStore?: StateStore;
   // Registered servers ("grpc": {"serving": true}) appear as further top-level keys.
   [server: string]: unknown;
 }

@@ -119,10 +119,15 @@ export function Health() {
                   testId="state-store-reachable"
                 />
               </dd>
-              {h.stateStore.error && (
+              {h.stateStore.transport && (
                 <>
-                  <dt>error</dt>
-                  <dd className="bad-text">{h.stateStore.error}</dd>
+                  <dt>transport</dt>
+                  <dd
+                    className={h.stateStore.transport === 'tls' ? undefined : 'bad-text'}
+                    data-testid="state-store-transport"
+                  >
+                    {h.stateStore.transport}
+                  </dd>
                 </>
               )}
             </dl>

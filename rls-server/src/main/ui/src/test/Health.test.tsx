@@ -35,6 +35,18 @@ describe('Health', () => {
     expect(screen.getByTestId('grpc-serving')).toHaveTextContent('no gRPC server');
   });
 
+  it('shows how a shared state store is reached, and says when it is not verified', async () => {
+    mockApi({
+      '/api/health': {
+        json: health({ stateStore: { type: 'redis', shared: true, reachable: true, transport: 'tls-unverified' } }),
+      },
+    });
+    render(<Health />);
+    expect(await screen.findByTestId('state-store-type')).toHaveTextContent('redis');
+    expect(screen.getByTestId('state-store-transport')).toHaveTextContent('tls-unverified');
+    expect(screen.getByTestId('state-store-transport')).toHaveClass('bad-text');
+  });
+
   it('says the RLS is unreachable', async () => {
     unreachable();
     render(<Health />);

@@ -1,0 +1,203 @@
+package io.mimiredge.rls.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.mimiredge.api.admin.Denials;
+import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.Problem;
+import io.mimiredge.api.admin.RolloutView;
+import io.mimiredge.api.admin.TenantDetail;
+import io.mimiredge.api.admin.TenantPage;
+import io.mimiredge.rls.RlsApplication;
+import io.mimiredge.rls.RlsConfiguration;
+import io.mimiredge.rls.testing.StubUpstream;
+import io.mimiredge.rls.testing.TestFixtures;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Writes what the real RLS answers on each admin endpoint the UI reads to {@code
+ * target/api-samples/}, after traffic that fills every part of them (allowed, denied, shadow-denied
+ * pushes; a refused admin change). The UI's Vitest {@code contract.test.ts} checks its TypeScript
+ * types in {@code src/api.ts} against these files, so a field renamed on either side fails a test,
+ * not a page. Here each sample is also read back into its {@code io.mimiredge.api.admin} record and
+ * written again unchanged: the JSON is the contract's, field for field.
+ */
+class ApiSamplesTest {
+  static final Path SAMPLES = Path.of("target", "api-samples");
+  private static final String TOKEN = "samples-admin-token-0123456789";
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private static Path dir;
+  private static StubUpstream distributor;
+  private static DropwizardTestSupport<RlsConfiguration> rls;
+
+  @BeforeAll
+  static void startRlsWithTraffic() throws Exception {
+    dir = Files.createTempDirectory("api-samples");
+    distributor = new StubUpstream(3000);
+    Path limits =
+        Files.writeString(
+            dir.resolve("overrides.yaml"),
+            """
+            overrides:
+              roomy:
+                ingestion_rate: 1000000
+                ingestion_burst_size: 10000000
+              tight:
+                ingestion_rate: 1
+                ingestion_burst_size: 5
+                request_rate: 10
+                request_burst_size: 10
+            """);
+    Path config =
+        Files.writeString(
+            dir.resolve("rls.yml"),
+            """
+            server:
+              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+            logging:
+              level: WARN
+            grpc: {bindHost: 127.0.0.1, port: 0}
+            limits:
+              file: %s
+            upstream:
+              url: %s
+              healthCacheFor: 0s
+            admin:
+              token: %s
+            """
+                .formatted(limits, distributor.url(), TOKEN));
+    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
+    rls.before();
+    assertThat(push("/api/v1/push", "roomy").statusCode()).isEqualTo(200);
+    assertThat(push("/api/v1/push", "tight").statusCode()).isEqualTo(429);
+    assertThat(push("/shadow/api/v1/push", "tight").statusCode()).isEqualTo(204);
+    assertThat(push("/shadow/api/v1/push", "roomy").statusCode()).isEqualTo(204);
+    Files.createDirectories(SAMPLES);
+  }
+
+  @AfterAll
+  static void stop() throws IOException {
+    if (rls != null) {
+      rls.after();
+    }
+    if (distributor != null) {
+      distributor.close();
+    }
+  }
+
+  private static HttpResponse<String> push(String path, String tenant) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Encoding", "snappy")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .header("X-Scope-OrgID", tenant)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TestFixtures.body(TestFixtures.SMALL)))
+            .build();
+    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String base() {
+    return "http://127.0.0.1:" + rls.getLocalPort();
+  }
+
+  /** GETs {@code path}, writes its JSON as {@code name}.json and returns it. */
+  private static JsonNode sample(String name, HttpRequest.Builder request, int status)
+      throws Exception {
+    HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(name + ": " + r.body()).isEqualTo(status);
+    JsonNode n = JSON.readTree(r.body());
+    Files.writeString(SAMPLES.resolve(name + ".json"), JSON.writeValueAsString(n));
+    return n;
+  }
+
+  private static JsonNode get(String name, String path) throws Exception {
+    return sample(name, HttpRequest.newBuilder(URI.create(base() + path)), 200);
+  }
+
+  /** The sample, read into the contract's record and written again, is the same JSON. */
+  private static void isTheRecordOf(JsonNode sample, Class<?> record) throws IOException {
+    Object value = JSON.treeToValue(sample, record);
+    // compared as text: the tree's number nodes differ in kind (int vs long) where values agree
+    assertThat(JSON.writeValueAsString(value))
+        .as(record.getSimpleName())
+        .isEqualTo(JSON.writeValueAsString(sample));
+  }
+
+  @Test
+  void overview() throws Exception {
+    JsonNode o = get("overview", "/api/overview");
+    isTheRecordOf(o, Overview.class);
+    assertThat(o.at("/windows/5m/denied/ingestion_rate").asLong()).isEqualTo(1);
+    assertThat(o.at("/windows/5m/shadowDenied").asLong()).isEqualTo(1);
+    assertThat(o.path("overload").isObject()).as("the doors' limiters are wired").isTrue();
+  }
+
+  @Test
+  void tenants() throws Exception {
+    JsonNode page = get("tenants", "/api/tenants?limit=50&sort=-requests");
+    isTheRecordOf(page, TenantPage.class);
+    assertThat(page.get("total").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void tenant() throws Exception {
+    JsonNode t = get("tenant", "/api/tenants/tight");
+    isTheRecordOf(t, TenantDetail.class);
+    assertThat(t.at("/buckets/request/held").asBoolean()).isTrue();
+    assertThat(t.get("recentDenials")).isNotEmpty();
+  }
+
+  @Test
+  void denials() throws Exception {
+    JsonNode d = get("denials", "/api/denials");
+    isTheRecordOf(d, Denials.class);
+    assertThat(d.get("count").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void rollout() throws Exception {
+    isTheRecordOf(get("rollout", "/api/rollout"), RolloutView.class);
+  }
+
+  @Test
+  void health() throws Exception {
+    JsonNode h = get("health", "/api/health");
+    assertThat(h.get("status").asText()).isEqualTo("ok");
+    assertThat(h.at("/stateStore/type").asText()).isEqualTo("local");
+    assertThat(h.at("/grpc/serving").asBoolean()).isTrue();
+  }
+
+  @Test
+  void problem() throws Exception {
+    JsonNode p =
+        sample(
+            "problem",
+            HttpRequest.newBuilder(URI.create(base() + "/api/tenants/tight/limits"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"ingestion_rate\": -1}")),
+            400);
+    isTheRecordOf(p, Problem.class);
+    assertThat(p.get("problems")).isNotEmpty();
+  }
+}
