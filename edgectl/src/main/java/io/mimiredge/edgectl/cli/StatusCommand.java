@@ -5,6 +5,7 @@ import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.ExitCodes;
+import io.mimiredge.edgectl.render.TenantSplit;
 import io.mimiredge.edgectl.rls.RlsClient;
 import io.mimiredge.edgectl.target.Target;
 import java.io.IOException;

@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,6 +67,7 @@ public final class Promoter {
    * them fail after applying (then the previous rung is back in place).
    */
   public Promotion promote(Optional<Phase> requested, boolean dryRun, Duration watch) {
+    requireGates("promote");
     Phase from = target.state().phase();
     Phase to =
         requested.orElseGet(
@@ -89,12 +91,19 @@ public final class Promoter {
     }
     GateReport report = gates.check(from);
     if (!report.passed()) {
-      record("promote", from, to, "blocked", report.results(), report.failures());
+      record(
+          HistoryEntry.Action.PROMOTE,
+          from,
+          to,
+          HistoryEntry.Result.BLOCKED,
+          report.results(),
+          report.failures());
       throw new EdgectlException.GateFailed(
           "gates on " + from + " failed, not promoting to " + to + ": " + report.failures());
     }
     apply(to, next);
-    record("promote", from, to, "applied", report.results(), null);
+    record(
+        HistoryEntry.Action.PROMOTE, from, to, HistoryEntry.Result.APPLIED, report.results(), null);
     out.println("promoted " + from + " -> " + to + " on " + target.describe());
     out.flush();
     if (watch != null && !watch.isZero()) {
@@ -114,10 +123,10 @@ public final class Promoter {
       if (!report.passed()) {
         apply(previous, renderer.apply(previous));
         record(
-            "watch-rollback",
+            HistoryEntry.Action.WATCH_ROLLBACK,
             current,
             previous,
-            "rolled-back",
+            HistoryEntry.Result.ROLLED_BACK,
             report.results(),
             report.failures());
         throw new EdgectlException.GateFailed(
@@ -152,10 +161,10 @@ public final class Promoter {
           new HistoryEntry(
               clock.instant().toString(),
               who,
-              "emergency-rollback",
+              HistoryEntry.Action.EMERGENCY_ROLLBACK,
               fromText,
               "direct",
-              "applied",
+              HistoryEntry.Result.APPLIED,
               List.of(),
               scaleDown ? "scale-down" : null));
     } catch (RuntimeException e) {
@@ -171,6 +180,7 @@ public final class Promoter {
    * when they fail, leaving the operator to choose the emergency rollback.
    */
   public Phase gracefulRollback(Phase floor, Duration stepWait) {
+    requireGates("a graceful rollback");
     Phase current = target.state().phase();
     if (current.compareTo(floor) <= 0) {
       out.println("already at " + current + ", at or below " + floor + ": nothing to do");
@@ -182,7 +192,13 @@ public final class Promoter {
         lower = floor;
       }
       apply(lower, renderer.apply(lower));
-      record("rollback", current, lower, "applied", List.of(), null);
+      record(
+          HistoryEntry.Action.ROLLBACK,
+          current,
+          lower,
+          HistoryEntry.Result.APPLIED,
+          List.of(),
+          null);
       out.println("rolled back " + current + " -> " + lower);
       out.flush();
       current = lower;
@@ -190,7 +206,13 @@ public final class Promoter {
         pause(stepWait);
         GateReport report = gates.check(current);
         if (!report.passed()) {
-          record("rollback", current, current, "halted", report.results(), report.failures());
+          record(
+              HistoryEntry.Action.ROLLBACK,
+              current,
+              current,
+              HistoryEntry.Result.HALTED,
+              report.results(),
+              report.failures());
           throw new EdgectlException.GateFailed(
               "gates on "
                   + current
@@ -201,6 +223,13 @@ public final class Promoter {
       }
     }
     return current;
+  }
+
+  private void requireGates(String what) {
+    if (gates == null) {
+      throw new IllegalStateException(
+          what + " checks gates, and this Promoter was built without them (emergency() only)");
+    }
   }
 
   private void apply(Phase phase, String config) {
@@ -223,10 +252,10 @@ public final class Promoter {
   }
 
   private void record(
-      String action,
+      HistoryEntry.Action action,
       Phase from,
       Phase to,
-      String result,
+      HistoryEntry.Result result,
       List<GateResult> readings,
       String message) {
     target.record(
@@ -250,7 +279,11 @@ public final class Promoter {
     }
   }
 
-  /** Builds a {@link Promoter}; target, renderer, gates and output are required. */
+  /**
+   * Builds a {@link Promoter}. Target, renderer and output are required ({@link #build()} checks
+   * them); gates are needed by {@code promote} and {@code gracefulRollback}, which refuse to run
+   * without them, not by {@code emergency}, which talks to nothing but the target.
+   */
   public static final class Builder {
     private Target target;
     private Function<Phase, String> renderer;
@@ -277,7 +310,7 @@ public final class Promoter {
     }
 
     public Builder gates(GateChecker v) {
-      this.gates = v;
+      this.gates = Objects.requireNonNull(v, "gates");
       return this;
     }
 
@@ -326,8 +359,18 @@ public final class Promoter {
     }
 
     public Promoter build() {
-      if (target == null || renderer == null || out == null) {
-        throw new IllegalStateException("Promoter needs a target, a renderer and an output");
+      List<String> missing = new ArrayList<>();
+      if (target == null) {
+        missing.add("target");
+      }
+      if (renderer == null) {
+        missing.add("renderer");
+      }
+      if (out == null) {
+        missing.add("out");
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("Promoter needs " + String.join(", ", missing));
       }
       return new Promoter(this);
     }

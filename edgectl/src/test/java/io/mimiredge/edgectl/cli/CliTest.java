@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,13 +114,5 @@ class CliTest {
   void diffShowsChangedLines() {
     assertThat(UnifiedDiff.diff("a", "x\ny\n", "b", "x\ny\n")).endsWith("(no change)\n");
     assertThat(UnifiedDiff.diff("a", "x\ny\n", "b", "x\nz\n")).contains("-y\n+z\n");
-  }
-
-  @Test
-  void tenantSplitEdgeCases() {
-    // per-tenant agreement with NGINX itself is checked live in LiveTrafficTest
-    assertThat(TenantSplit.murmur2(new byte[0])).isZero();
-    assertThat(TenantSplit.enforced("anything", 100)).isTrue();
-    assertThat(TenantSplit.share(List.of(), 50)).isZero();
   }
 }

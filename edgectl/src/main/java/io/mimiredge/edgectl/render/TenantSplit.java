@@ -1,4 +1,4 @@
-package io.mimiredge.edgectl.cli;
+package io.mimiredge.edgectl.render;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
