@@ -3,6 +3,7 @@ package io.mimiredge.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mimiredge.testsupport.StubUpstream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -55,10 +56,10 @@ class LoadGenTest {
   @EnumSource(LoadGen.Client.class)
   void severalTargetsEachGetTheRateAndTheirOwnResult(LoadGen.Client client) throws Exception {
     int deadPort;
-    try (StubUpstream dead = StubUpstream.start(0, 1)) {
+    try (StubUpstream dead = StubUpstream.sink(0, 1)) {
       deadPort = dead.port();
     }
-    try (StubUpstream stub = StubUpstream.start(0, 4)) {
+    try (StubUpstream stub = StubUpstream.sink(0, 4)) {
       URI live = URI.create("http://127.0.0.1:" + stub.port() + "/api/v1/push");
       URI refused = URI.create("http://127.0.0.1:" + deadPort + "/api/v1/push");
       List<LoadGen.Result> rs =
@@ -87,7 +88,7 @@ class LoadGenTest {
 
   @Test
   void sendsAtTheFixedRateAndEveryRequestIsAnswered() throws Exception {
-    try (StubUpstream stub = StubUpstream.start(0, 4)) {
+    try (StubUpstream stub = StubUpstream.sink(0, 4)) {
       LoadGen.Options o =
           new LoadGen.Options(
               List.of(URI.create("http://127.0.0.1:" + stub.port() + "/api/v1/push")),
@@ -119,7 +120,7 @@ class LoadGenTest {
   @Test
   void countsRefusedRequestsAsErrors() throws Exception {
     int freePort;
-    try (StubUpstream stub = StubUpstream.start(0, 1)) {
+    try (StubUpstream stub = StubUpstream.sink(0, 1)) {
       freePort = stub.port();
     }
     LoadGen.Result r =

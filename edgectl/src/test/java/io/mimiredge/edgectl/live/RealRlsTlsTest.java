@@ -7,11 +7,11 @@ import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Nginx;
-import io.mimiredge.edgectl.support.StubUpstream;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
+import io.mimiredge.testsupport.StubUpstream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -186,7 +186,7 @@ class RealRlsTlsTest {
       assertThat(tight.statusCode()).as(tight.body()).isEqualTo(429);
       assertThat(tight.body()).contains("err-mimir-tenant-max-ingestion-rate");
       assertThat(RealRlsTest.pushRw2(edge, "roomy").statusCode()).isEqualTo(200);
-      assertThat(distributor.seen("/api/v1/push"))
+      assertThat(distributor.received("/api/v1/push"))
           .singleElement()
           .satisfies(s -> assertThat(s.tenant()).isEqualTo("roomy"));
       assertThat(edge.nginx().errorLog()).doesNotContain("SSL_do_handshake() failed");
@@ -225,7 +225,7 @@ class RealRlsTlsTest {
       HttpResponse<String> direct = RealRlsTest.pushRw2(edge, "tight");
       assertThat(direct.statusCode()).isEqualTo(200);
       assertThat(direct.headers().firstValue("X-Edge-Phase")).hasValue("direct");
-      assertThat(edge.distributor.seen("/api/v1/push")).hasSize(1);
+      assertThat(edge.distributor.received("/api/v1/push")).hasSize(1);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.mimiredge.edgectl.support;
 
+import io.mimiredge.testsupport.StubUpstream;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
@@ -21,7 +22,7 @@ public final class Rls implements AutoCloseable {
     server.route(
         "/api/health",
         s ->
-            new StubUpstream.Response(
+            StubUpstream.Response.of(
                 health, "application/json", "{\"healthy\":" + (health == 200) + "}"));
     server.route("/api/overview", s -> StubUpstream.Response.json(overview.get()));
     server.route("/api/tenants", s -> StubUpstream.Response.json(tenants));
