@@ -10,6 +10,7 @@ import io.mimiredge.rls.enforce.redis.FailoverBucketStore.Mode;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import io.mimiredge.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +116,7 @@ class RedisFleetTest {
     assertThat(t.decisions.get()).isGreaterThan(decidedBefore); // still deciding, locally
     assertThat(toLocal).isLessThan(Duration.ofSeconds(1));
 
-    redis.start();
+    redis.restart();
     for (Instance i : instances) {
       awaitMode(i.store(), Mode.SHARED, Duration.ofSeconds(5));
     }
