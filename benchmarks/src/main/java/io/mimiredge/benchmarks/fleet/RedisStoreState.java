@@ -1,4 +1,4 @@
-package io.mimiredge.bench.fleet;
+package io.mimiredge.benchmarks.fleet;
 
 import io.lettuce.core.RedisURI;
 import io.mimiredge.rls.enforce.Enforcer;
@@ -29,10 +29,10 @@ public class RedisStoreState {
   Enforcer local;
   Enforcer redis;
 
-  /** A 100-sample request. */
   /** The time decisions are made at: HA is off, so only its being fixed matters. */
   static final long NOW_MILLIS = 1_795_400_000_000L;
 
+  /** A 100-sample request. */
   final WriteRequestStats request = WriteRequestStats.ofValidSamples(2000, 20000, 10, 100);
 
   private RedisServer server;
