@@ -7,8 +7,10 @@ import io.mimiredge.edgectl.cli.TenantSplit;
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Traffic;
+import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +45,10 @@ class LiveTrafficTest {
     try (LocalEdge edge = LocalEdge.start("mirror")) {
       promote(edge, "mirror");
       int sent = send(edge, 40, 5, "mirror");
-      waitFor(() -> edge.rls.server().count() >= sent, 5000);
+      Await.await(
+          "every copy at the shadow door",
+          () -> edge.rls.server().count() >= sent,
+          Duration.ofSeconds(5));
       List<StubUpstream.Received> atDistributor = edge.distributor.received();
       assertThat(atDistributor).hasSize(sent);
       assertThat(atDistributor.stream().map(s -> s.header("X-Seq")).collect(Collectors.toSet()))
@@ -157,13 +162,5 @@ class LiveTrafficTest {
 
   static String body(String tenant, String seq) {
     return "write " + tenant + " " + seq;
-  }
-
-  static void waitFor(java.util.function.BooleanSupplier cond, long millis)
-      throws InterruptedException {
-    long end = System.nanoTime() + millis * 1_000_000;
-    while (!cond.getAsBoolean() && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
   }
 }

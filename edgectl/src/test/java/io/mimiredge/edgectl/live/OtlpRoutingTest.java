@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mimiredge.edgectl.cli.TenantSplit;
 import io.mimiredge.edgectl.support.LocalEdge;
+import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,8 +54,10 @@ class OtlpRoutingTest {
       // mirror: to the distributor, and a copy of each to the RLS's OTLP shadow door
       promote(edge, "mirror");
       sendAll(edge, 4);
-      LiveTrafficTest.waitFor(
-          () -> edge.rls.server().received("/shadow/otlp/v1/metrics").size() >= 4, 5000);
+      Await.await(
+          "4 OTLP copies at the shadow door",
+          () -> edge.rls.server().received("/shadow/otlp/v1/metrics").size() >= 4,
+          Duration.ofSeconds(5));
       List<StubUpstream.Received> direct = otlp(edge.distributor, OTLP);
       List<StubUpstream.Received> copies = edge.rls.server().received("/shadow/otlp/v1/metrics");
       assertThat(direct).hasSize(4);

@@ -10,6 +10,7 @@ import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -118,13 +119,17 @@ class RealRlsTest {
       assertThat(edge.distributor.received(OTLP)).hasSize(4);
       assertThat(edge.distributor.received(PUSH)).hasSize(2);
       assertThat(distributor.count()).as("the RLS forwards no shadow copy").isZero();
-      LiveTrafficTest.waitFor(
-          () -> scanned("otlp", "shadow_deny") >= 2 && scanned("rw2", "shadow_deny") >= 1, 10_000);
+      Await.await(
+          "the tight tenant's copies refused in shadow",
+          () -> scanned("otlp", "shadow_deny") >= 2 && scanned("rw2", "shadow_deny") >= 1,
+          Duration.ofSeconds(10));
       // the tight tenant's copies, refused in shadow; the roomy tenant's admitted
       assertThat(scanned("otlp", "shadow_deny")).isEqualTo(2);
       assertThat(scanned("rw2", "shadow_deny")).isEqualTo(1);
-      LiveTrafficTest.waitFor(
-          () -> scanned("otlp", "allow") >= 2 && scanned("rw2", "allow") >= 1, 10_000);
+      Await.await(
+          "the roomy tenant's copies admitted",
+          () -> scanned("otlp", "allow") >= 2 && scanned("rw2", "allow") >= 1,
+          Duration.ofSeconds(10));
       assertThat(scanned("otlp", "allow")).isEqualTo(2);
       assertThat(scanned("rw2", "allow")).isEqualTo(1);
 

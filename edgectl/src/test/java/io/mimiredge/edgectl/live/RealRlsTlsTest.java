@@ -11,6 +11,7 @@ import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
+import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -155,11 +156,17 @@ class RealRlsTlsTest {
       promote(edge, "mirror");
       assertThat(RealRlsTest.pushRw2(edge, "tight").statusCode()).isEqualTo(200);
       assertThat(RealRlsTest.exportOtlp(edge, "tight", true).isSuccess()).isTrue();
-      LiveTrafficTest.waitFor(
-          () ->
-              RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny") >= 1
-                  && RealRlsTest.scanned(metrics, rlsBase, "otlp", "shadow_deny") >= 1,
-          10_000);
+      try {
+        Await.await(
+            "the copies decided at the shadow door over mutual TLS",
+            () ->
+                RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny") >= 1
+                    && RealRlsTest.scanned(metrics, rlsBase, "otlp", "shadow_deny") >= 1,
+            Duration.ofSeconds(10));
+      } catch (AssertionError e) {
+        throw new AssertionError(
+            e.getMessage() + "; NGINX error log: " + edge.nginx().errorLog(), e);
+      }
       assertThat(RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny"))
           .as("NGINX error log: %s", edge.nginx().errorLog())
           .isEqualTo(1);
