@@ -98,7 +98,7 @@ class LoadGenTest {
               List.of("load-1"),
               null,
               8,
-              Duration.ofSeconds(5),
+              Duration.ofSeconds(30), // far beyond the run: a run that waited it out would show
               null,
               LoadGen.Client.RAW);
       long start = System.nanoTime();
@@ -109,8 +109,9 @@ class LoadGenTest {
       assertThat(r.errors()).isEmpty();
       assertThat(r.latenciesNanos()).hasSize(200);
       assertThat(r.achievedRate()).isBetween(95.0, 105.0);
-      // open loop: the run lasts the schedule (warmup + duration), not longer
-      assertThat(elapsed).isBetween(2.2, 4.5);
+      // open loop: the run lasts the schedule (warmup + duration), not until the request timeout
+      // (+ 2 s) for the last answers; the upper bound leaves a busy machine room, 12 s below that
+      assertThat(elapsed).isBetween(2.2, 20.0);
       assertThat(r.percentileMillis(0.5)).isPositive().isLessThanOrEqualTo(r.maxMillis());
       assertThat(LoadGen.report(r))
           .contains("RESULT url=" + o.urls().get(0) + " count=200 errors=0");
