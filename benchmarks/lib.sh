@@ -77,7 +77,7 @@ per_request() {
 
 # start_stub OUTDIR: StubUpstream (204 to every POST) on a free port; sets STUB_PID, STUB_PORT.
 start_stub() {
-  $LOAD_CPUS "$JAVA" $PINNED_JVM -Xms256m -Xmx256m -cp "$JAR" io.mimiredge.benchmarks.load.StubUpstream 0 \
+  $LOAD_CPUS "$JAVA" $PINNED_JVM -Xms256m -Xmx256m -cp "$JAR" io.mimiredge.testsupport.StubUpstream 0 \
     >"$1/stub.out" 2>&1 &
   STUB_PID=$!
   PIDS+=("$STUB_PID")

@@ -5,15 +5,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.mimiredge.helm.support.Charts;
 import io.mimiredge.rls.testing.TestCertificates;
+import io.mimiredge.testsupport.Await;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,7 +88,7 @@ class TlsReloaderTest {
     String script = Files.readString(Charts.chartDir("nginx").resolve("files/tls-reloader.sh"));
     Process reloader = null;
     try {
-      await(() -> Files.exists(pid) && served(ca, port) != null, "NGINX serving");
+      await("NGINX serving", () -> Files.exists(pid) && served(ca, port) != null);
       assertThat(served(ca, port).getSubjectX500Principal().getName()).contains("CN=first");
 
       // As the sidecar runs it: sh -c SCRIPT tls-reloader DIR INTERVAL PIDFILE.
@@ -94,7 +98,7 @@ class TlsReloaderTest {
               .redirectErrorStream(true)
               .redirectOutput(log.toFile())
               .start();
-      await(() -> Files.readString(log).contains("watching"), "the reloader watching");
+      await("the reloader watching", () -> read(log).contains("watching"));
       // Nothing changed: NGINX keeps its certificate, and no reload was sent.
       Thread.sleep(600);
       assertThat(served(ca, port).getSubjectX500Principal().getName()).contains("CN=first");
@@ -103,11 +107,11 @@ class TlsReloaderTest {
       second.writeChain(tls.resolve("tls.crt"));
       second.writeKey(tls.resolve("tls.key"));
       await(
+          "the new certificate served",
           () -> {
             X509Certificate c = served(ca, port);
             return c != null && c.getSubjectX500Principal().getName().contains("CN=second");
-          },
-          "the new certificate served");
+          });
       assertThat(Files.readString(log)).contains("changed, NGINX (pid").contains("reloaded");
       assertThat(server.isAlive()).as("NGINX reloaded, not restarted").isTrue();
     } finally {
@@ -136,17 +140,15 @@ class TlsReloaderTest {
     }
   }
 
-  private interface Check {
-    boolean holds() throws Exception;
+  private static void await(String what, BooleanSupplier condition) {
+    Await.await(what, condition, Duration.ofSeconds(30));
   }
 
-  private static void await(Check check, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!check.holds()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s: " + what);
-      }
-      Thread.sleep(50);
+  private static String read(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

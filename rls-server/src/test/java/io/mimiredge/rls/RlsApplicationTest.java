@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.mimiredge.rls.testing.Distributor;
 import io.mimiredge.rls.testing.Rw2Fixtures;
-import io.mimiredge.rls.testing.StubUpstream;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.testsupport.Await;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,7 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +54,7 @@ class RlsApplicationTest {
 
   private static final int GRPC_PORT = freePort();
   private static final String ADMIN_TOKEN = "app-test-admin-token-0123456789";
-  private static final StubUpstream UPSTREAM = new StubUpstream(3000);
+  private static final StubUpstream UPSTREAM = Distributor.start(Duration.ofSeconds(3));
   private static final Path DIR = tempDir();
   private static final Path LIMITS = write(DIR.resolve("overrides.yaml"), OVERRIDES);
   private static final Path CONFIG =
@@ -159,14 +161,8 @@ class RlsApplicationTest {
     }
   }
 
-  private static void await(String what, Supplier<Boolean> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s: " + what);
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Await.await(what, condition, Duration.ofSeconds(10));
   }
 
   @Test
@@ -187,7 +183,7 @@ class RlsApplicationTest {
     HttpResponse<String> r = push("/api/v1/push", "generous", BODY);
 
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.headers().firstValue("X-Stub")).hasValue("distributor");
+    assertThat(r.headers().firstValue("X-Upstream")).hasValue("distributor");
     assertThat(r.headers().firstValue("X-Request-Id")).isPresent();
     assertThat(UPSTREAM.received()).hasSize(before + 1);
     StubUpstream.Received got = UPSTREAM.received().get(before);
@@ -259,7 +255,7 @@ class RlsApplicationTest {
   @Test
   @Order(7)
   void slowUpstreamIs504() {
-    HttpResponse<String> r = push("/api/v1/push", StubUpstream.SLOW_TENANT, BODY);
+    HttpResponse<String> r = push("/api/v1/push", Distributor.SLOW_TENANT, BODY);
 
     assertThat(r.statusCode()).isEqualTo(504);
     assertThat(r.body()).contains("did not answer within");

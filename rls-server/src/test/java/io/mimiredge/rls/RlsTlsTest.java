@@ -16,6 +16,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.testsupport.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +24,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -112,7 +114,9 @@ class RlsTlsTest {
 
     // a replacement key that does not match: the last good pair serves, health says why
     TestCertificates.leaf(ca, "other").writeKey(keyFile);
-    await(() -> get("/api/health").at("/tls/grpc/problem").asText().contains(keyFile.toString()));
+    await(
+        "health naming the mismatched key",
+        () -> get("/api/health").at("/tls/grpc/problem").asText().contains(keyFile.toString()));
     assertThat(get("/api/health").at("/status").asText()).isEqualTo("degraded");
     channel.shutdownNow();
     channel = envoyChannel(envoy);
@@ -209,6 +213,7 @@ class RlsTlsTest {
     rotated.writeKey(keyFile);
     rotated.writeChain(certFile);
     await(
+        "the rotated certificate served to a new connection",
         () -> {
           https(nginx, presented)
               .send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding());
@@ -258,14 +263,17 @@ class RlsTlsTest {
     rls = null;
   }
 
-  private static void await(ThrowingBoolean condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 30 s");
-      }
-      Thread.sleep(50);
-    }
+  private static void await(String what, ThrowingBoolean condition) {
+    Await.await(
+        what,
+        () -> {
+          try {
+            return condition.get();
+          } catch (Exception e) {
+            throw new IllegalStateException(e); // not retried, as before: the test fails on it
+          }
+        },
+        Duration.ofSeconds(30));
   }
 
   interface ThrowingBoolean {

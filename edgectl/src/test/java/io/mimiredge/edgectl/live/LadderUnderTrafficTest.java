@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
-import io.mimiredge.edgectl.support.StubUpstream;
 import io.mimiredge.edgectl.support.Traffic;
+import io.mimiredge.testsupport.StubUpstream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -88,8 +88,8 @@ class LadderUnderTrafficTest {
       // every request delivered exactly once, to the distributor or through enforcement
       Map<String, Integer> delivered = new HashMap<>();
       for (StubUpstream u : List.of(edge.distributor, edge.enforce)) {
-        for (StubUpstream.Seen s : u.seen()) {
-          delivered.merge(s.seq(), 1, Integer::sum);
+        for (StubUpstream.Received s : u.received()) {
+          delivered.merge(s.header("X-Seq"), 1, Integer::sum);
         }
       }
       List<String> all = new ArrayList<>(sent);

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 import io.mimiredge.edgectl.render.TenantSplit;
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
-import io.mimiredge.edgectl.support.StubUpstream;
 import io.mimiredge.edgectl.support.Traffic;
+import io.mimiredge.testsupport.Await;
+import io.mimiredge.testsupport.StubUpstream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,22 +46,25 @@ class LiveTrafficTest {
     try (LocalEdge edge = LocalEdge.start("mirror")) {
       promote(edge, "mirror");
       int sent = send(edge, 40, 5, "mirror");
-      waitFor(() -> edge.rls.server().count() >= sent, 5000);
-      List<StubUpstream.Seen> atDistributor = edge.distributor.seen();
+      Await.await(
+          "every copy at the shadow door",
+          () -> edge.rls.server().count() >= sent,
+          Duration.ofSeconds(5));
+      List<StubUpstream.Received> atDistributor = edge.distributor.received();
       assertThat(atDistributor).hasSize(sent);
-      assertThat(atDistributor.stream().map(StubUpstream.Seen::seq).collect(Collectors.toSet()))
+      assertThat(atDistributor.stream().map(s -> s.header("X-Seq")).collect(Collectors.toSet()))
           .as("no request reached the distributor twice")
           .hasSize(sent);
-      List<StubUpstream.Seen> copies = edge.rls.server().seen();
+      List<StubUpstream.Received> copies = edge.rls.server().received();
       assertThat(copies).hasSize(sent);
-      for (StubUpstream.Seen c : copies) {
+      for (StubUpstream.Received c : copies) {
         assertThat(c.path()).isEqualTo("/shadow/api/v1/push");
         assertThat(c.method()).isEqualTo("POST");
         assertThat(c.tenant()).isNotBlank();
         assertThat(new String(c.body(), StandardCharsets.UTF_8))
-            .isEqualTo(body(c.tenant(), c.seq()));
+            .isEqualTo(body(c.tenant(), c.header("X-Seq")));
       }
-      assertThat(copies.stream().map(StubUpstream.Seen::seq).collect(Collectors.toSet()))
+      assertThat(copies.stream().map(s -> s.header("X-Seq")).collect(Collectors.toSet()))
           .hasSize(sent);
       assertThat(edge.enforce.count()).isZero();
       Thread.sleep(300); // nothing arrives late at the distributor either
@@ -74,8 +78,8 @@ class LiveTrafficTest {
     try (LocalEdge edge = LocalEdge.start("canary" + percent)) {
       promote(edge, "canary-" + percent);
       send(edge, TENANTS, 2, "canary-" + percent);
-      Map<String, Integer> enforced = counts(edge.enforce);
-      Map<String, Integer> direct = counts(edge.distributor);
+      Map<String, Integer> enforced = edge.enforce.perTenant();
+      Map<String, Integer> direct = edge.distributor.perTenant();
       Set<String> both = new HashSet<>(enforced.keySet());
       both.retainAll(direct.keySet());
       assertThat(both).as("tenants split across both sides").isEmpty();
@@ -124,7 +128,8 @@ class LiveTrafficTest {
       int sent = send(edge, 50, 4, "full");
       assertThat(edge.enforce.count()).isEqualTo(sent);
       assertThat(edge.distributor.count()).isZero();
-      assertThat(edge.enforce.seen()).allSatisfy(s -> assertThat(s.tenant()).startsWith("tenant-"));
+      assertThat(edge.enforce.received())
+          .allSatisfy(s -> assertThat(s.tenant()).startsWith("tenant-"));
     }
   }
 
@@ -158,19 +163,5 @@ class LiveTrafficTest {
 
   static String body(String tenant, String seq) {
     return "write " + tenant + " " + seq;
-  }
-
-  static Map<String, Integer> counts(StubUpstream u) {
-    Map<String, Integer> m = new HashMap<>();
-    u.perTenant().forEach((k, v) -> m.put(k, v.get()));
-    return m;
-  }
-
-  static void waitFor(java.util.function.BooleanSupplier cond, long millis)
-      throws InterruptedException {
-    long end = System.nanoTime() + millis * 1_000_000;
-    while (!cond.getAsBoolean() && System.nanoTime() < end) {
-      Thread.sleep(10);
-    }
   }
 }

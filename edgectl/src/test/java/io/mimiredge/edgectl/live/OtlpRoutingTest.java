@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mimiredge.edgectl.render.TenantSplit;
 import io.mimiredge.edgectl.support.LocalEdge;
-import io.mimiredge.edgectl.support.StubUpstream;
+import io.mimiredge.testsupport.Await;
+import io.mimiredge.testsupport.StubUpstream;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -35,8 +37,8 @@ class OtlpRoutingTest {
     }
   }
 
-  static List<StubUpstream.Seen> otlp(StubUpstream u, String path) {
-    return u.seen(path);
+  static List<StubUpstream.Received> otlp(StubUpstream u, String path) {
+    return u.received(path);
   }
 
   @Test
@@ -46,23 +48,25 @@ class OtlpRoutingTest {
       sendAll(edge, 4);
       assertThat(otlp(edge.distributor, OTLP))
           .hasSize(4)
-          .allSatisfy(s -> assertThat(s.phase()).isEqualTo("direct"));
+          .allSatisfy(s -> assertThat(s.header("X-Edge-Phase")).isEqualTo("direct"));
       assertThat(edge.enforce.count()).isZero();
 
       // mirror: to the distributor, and a copy of each to the RLS's OTLP shadow door
       promote(edge, "mirror");
       sendAll(edge, 4);
-      LiveTrafficTest.waitFor(
-          () -> edge.rls.server().seen("/shadow/otlp/v1/metrics").size() >= 4, 5000);
-      List<StubUpstream.Seen> direct = otlp(edge.distributor, OTLP);
-      List<StubUpstream.Seen> copies = edge.rls.server().seen("/shadow/otlp/v1/metrics");
+      Await.await(
+          "4 OTLP copies at the shadow door",
+          () -> edge.rls.server().received("/shadow/otlp/v1/metrics").size() >= 4,
+          Duration.ofSeconds(5));
+      List<StubUpstream.Received> direct = otlp(edge.distributor, OTLP);
+      List<StubUpstream.Received> copies = edge.rls.server().received("/shadow/otlp/v1/metrics");
       assertThat(direct).hasSize(4);
       assertThat(copies).hasSize(4);
-      assertThat(copies.stream().map(StubUpstream.Seen::tenant))
+      assertThat(copies.stream().map(StubUpstream.Received::tenant))
           .containsExactlyInAnyOrderElementsOf(
-              direct.stream().map(StubUpstream.Seen::tenant).toList());
-      for (StubUpstream.Seen c : copies) {
-        StubUpstream.Seen d =
+              direct.stream().map(StubUpstream.Received::tenant).toList());
+      for (StubUpstream.Received c : copies) {
+        StubUpstream.Received d =
             direct.stream().filter(x -> x.tenant().equals(c.tenant())).findFirst().orElseThrow();
         assertThat(c.body())
             .as("the mirrored body is the distributor's, byte for byte")
@@ -77,10 +81,10 @@ class OtlpRoutingTest {
       for (int t = 0; t < tenants; t++) {
         String id = tenant(t);
         boolean enforced = TenantSplit.enforced(id, 50);
-        assertThat(edge.enforce.seen(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
+        assertThat(edge.enforce.received(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
             .as("%s enforced", id)
             .isEqualTo(enforced);
-        assertThat(edge.distributor.seen(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
+        assertThat(edge.distributor.received(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
             .as("%s direct", id)
             .isEqualTo(!enforced);
       }
@@ -90,7 +94,7 @@ class OtlpRoutingTest {
       sendAll(edge, 4);
       assertThat(otlp(edge.enforce, OTLP))
           .hasSize(4)
-          .allSatisfy(s -> assertThat(s.phase()).isEqualTo("full"));
+          .allSatisfy(s -> assertThat(s.header("X-Edge-Phase")).isEqualTo("full"));
       assertThat(edge.distributor.count()).isZero();
     }
   }

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Nginx;
-import io.mimiredge.edgectl.support.StubUpstream;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.testsupport.Await;
+import io.mimiredge.testsupport.StubUpstream;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
@@ -115,16 +116,20 @@ class RealRlsTest {
         assertThat(pushRw2(edge, tenant).statusCode()).as("RW2 of %s", tenant).isEqualTo(200);
       }
       // NGINX's own distributor upstream (the edge's stub) gets the writes themselves
-      assertThat(edge.distributor.seen(OTLP)).hasSize(4);
-      assertThat(edge.distributor.seen(PUSH)).hasSize(2);
+      assertThat(edge.distributor.received(OTLP)).hasSize(4);
+      assertThat(edge.distributor.received(PUSH)).hasSize(2);
       assertThat(distributor.count()).as("the RLS forwards no shadow copy").isZero();
-      LiveTrafficTest.waitFor(
-          () -> scanned("otlp", "shadow_deny") >= 2 && scanned("rw2", "shadow_deny") >= 1, 10_000);
+      Await.await(
+          "the tight tenant's copies refused in shadow",
+          () -> scanned("otlp", "shadow_deny") >= 2 && scanned("rw2", "shadow_deny") >= 1,
+          Duration.ofSeconds(10));
       // the tight tenant's copies, refused in shadow; the roomy tenant's admitted
       assertThat(scanned("otlp", "shadow_deny")).isEqualTo(2);
       assertThat(scanned("rw2", "shadow_deny")).isEqualTo(1);
-      LiveTrafficTest.waitFor(
-          () -> scanned("otlp", "allow") >= 2 && scanned("rw2", "allow") >= 1, 10_000);
+      Await.await(
+          "the roomy tenant's copies admitted",
+          () -> scanned("otlp", "allow") >= 2 && scanned("rw2", "allow") >= 1,
+          Duration.ofSeconds(10));
       assertThat(scanned("otlp", "allow")).isEqualTo(2);
       assertThat(scanned("rw2", "allow")).isEqualTo(1);
 
@@ -136,10 +141,10 @@ class RealRlsTest {
       assertThat(exportOtlp(edge, ROOMY, false).isSuccess()).isTrue();
       HttpResponse<String> roomy = pushRw2(edge, ROOMY);
       assertThat(roomy.statusCode()).isEqualTo(200);
-      assertThat(distributor.seen(OTLP))
+      assertThat(distributor.received(OTLP))
           .hasSize(2)
           .allSatisfy(s -> assertThat(s.tenant()).isEqualTo(ROOMY));
-      assertThat(distributor.seen(PUSH))
+      assertThat(distributor.received(PUSH))
           .singleElement()
           .satisfies(s -> assertThat(s.body()).isEqualTo(Rw2Fixtures.body(TestFixtures.SMALL)));
 
@@ -155,7 +160,7 @@ class RealRlsTest {
       assertThat(tight.headers().firstValue("X-Prometheus-Remote-Write-Histograms-Written"))
           .hasValue("0");
       assertThat(tight.body()).contains("err-mimir-tenant-max-ingestion-rate");
-      assertThat(distributor.seen()).noneSatisfy(s -> assertThat(s.tenant()).isEqualTo(TIGHT));
+      assertThat(distributor.received()).noneSatisfy(s -> assertThat(s.tenant()).isEqualTo(TIGHT));
       assertThat(edge.distributor.count()).as("nothing goes around the RLS in full").isZero();
       HttpResponse<byte[]> status = tightOtlp(edge);
       assertThat(status.statusCode()).isEqualTo(429);

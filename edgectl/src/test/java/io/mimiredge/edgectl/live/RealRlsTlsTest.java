@@ -7,11 +7,12 @@ import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Nginx;
-import io.mimiredge.edgectl.support.StubUpstream;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
+import io.mimiredge.testsupport.Await;
+import io.mimiredge.testsupport.StubUpstream;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -155,11 +156,17 @@ class RealRlsTlsTest {
       promote(edge, "mirror");
       assertThat(RealRlsTest.pushRw2(edge, "tight").statusCode()).isEqualTo(200);
       assertThat(RealRlsTest.exportOtlp(edge, "tight", true).isSuccess()).isTrue();
-      LiveTrafficTest.waitFor(
-          () ->
-              RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny") >= 1
-                  && RealRlsTest.scanned(metrics, rlsBase, "otlp", "shadow_deny") >= 1,
-          10_000);
+      try {
+        Await.await(
+            "the copies decided at the shadow door over mutual TLS",
+            () ->
+                RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny") >= 1
+                    && RealRlsTest.scanned(metrics, rlsBase, "otlp", "shadow_deny") >= 1,
+            Duration.ofSeconds(10));
+      } catch (AssertionError e) {
+        throw new AssertionError(
+            e.getMessage() + "; NGINX error log: " + edge.nginx().errorLog(), e);
+      }
       assertThat(RealRlsTest.scanned(metrics, rlsBase, "rw2", "shadow_deny"))
           .as("NGINX error log: %s", edge.nginx().errorLog())
           .isEqualTo(1);
@@ -186,7 +193,7 @@ class RealRlsTlsTest {
       assertThat(tight.statusCode()).as(tight.body()).isEqualTo(429);
       assertThat(tight.body()).contains("err-mimir-tenant-max-ingestion-rate");
       assertThat(RealRlsTest.pushRw2(edge, "roomy").statusCode()).isEqualTo(200);
-      assertThat(distributor.seen("/api/v1/push"))
+      assertThat(distributor.received("/api/v1/push"))
           .singleElement()
           .satisfies(s -> assertThat(s.tenant()).isEqualTo("roomy"));
       assertThat(edge.nginx().errorLog()).doesNotContain("SSL_do_handshake() failed");
@@ -225,7 +232,7 @@ class RealRlsTlsTest {
       HttpResponse<String> direct = RealRlsTest.pushRw2(edge, "tight");
       assertThat(direct.statusCode()).isEqualTo(200);
       assertThat(direct.headers().firstValue("X-Edge-Phase")).hasValue("direct");
-      assertThat(edge.distributor.seen("/api/v1/push")).hasSize(1);
+      assertThat(edge.distributor.received("/api/v1/push")).hasSize(1);
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mimiredge.edgectl.cli.Environment;
 import io.mimiredge.edgectl.rollout.Sleeper;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.mimiredge.edgectl.support;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.mimiredge.testsupport.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -122,25 +124,32 @@ public final class Nginx implements AutoCloseable {
               .redirectOutput(prefix.resolve("logs/stdout.log").toFile())
               .start();
       Nginx n = new Nginx(prefix, conf, p);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (System.nanoTime() < deadline) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("nginx exited: " + n.errorLog());
-        }
-        try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-          return n;
-        } catch (IOException notYet) {
-          Thread.sleep(20);
-        }
+      try {
+        Await.await(
+            "nginx listening on " + port,
+            () -> {
+              if (!p.isAlive()) {
+                throw new IllegalStateException("nginx exited: " + n.errorLog());
+              }
+              return accepts(port);
+            },
+            Duration.ofSeconds(10));
+      } catch (AssertionError notListening) {
+        n.close();
+        throw new AssertionError(notListening.getMessage() + ": " + n.errorLog(), notListening);
       }
-      n.close();
-      throw new IllegalStateException("nginx did not listen on " + port + ": " + n.errorLog());
+      return n;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+    }
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException notYet) {
+      return false;
     }
   }
 

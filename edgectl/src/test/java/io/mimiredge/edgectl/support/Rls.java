@@ -10,6 +10,7 @@ import io.mimiredge.api.admin.TenantPage;
 import io.mimiredge.api.admin.TenantRow;
 import io.mimiredge.api.admin.TrackedTenants;
 import io.mimiredge.api.admin.Window;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ public final class Rls implements AutoCloseable {
     server.route(
         "/api/health",
         s ->
-            new StubUpstream.Response(
+            StubUpstream.Response.of(
                 health, "application/json", "{\"healthy\":" + (health == 200) + "}"));
     server.route("/api/overview", s -> StubUpstream.Response.json(overview.get()));
     server.route("/api/tenants", s -> StubUpstream.Response.json(tenants));

@@ -1,13 +1,12 @@
 package io.mimiredge.helm.support;
 
-import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestCertificates;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,18 +38,9 @@ public final class RlsMetrics {
   public static Map<String, Set<String>> scrape() {
     String rlsYml =
         Manifests.load(Charts.renderEnvironment("production")).configData("rls", "rls.yml");
-    HttpServer upstream;
+    StubUpstream upstream = StubUpstream.start("distributor", 200);
     Path dir;
     try {
-      upstream = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-      upstream.createContext(
-          "/",
-          x -> {
-            x.getRequestBody().readAllBytes();
-            x.sendResponseHeaders(200, -1);
-            x.close();
-          });
-      upstream.start();
       dir = Files.createTempDirectory("rls-metrics-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -75,12 +65,11 @@ public final class RlsMetrics {
     Path config = dir.resolve("rls.yml");
     DropwizardTestSupport<RlsConfiguration> app;
     try {
-      Files.writeString(
-          config, RlsApp.forTest(rlsYml, "http://127.0.0.1:" + upstream.getAddress().getPort()));
+      Files.writeString(config, RlsApp.forTest(rlsYml, upstream.url()));
       app = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
       app.before();
     } catch (Exception e) {
-      upstream.stop(0);
+      upstream.close();
       throw new IllegalStateException("the RLS did not start on the chart's rls.yml", e);
     }
     try {
@@ -111,7 +100,7 @@ public final class RlsMetrics {
       throw new IllegalStateException(e);
     } finally {
       app.after();
-      upstream.stop(0);
+      upstream.close();
     }
   }
 

@@ -7,14 +7,16 @@ import com.sun.net.httpserver.HttpServer;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
-import io.mimiredge.rls.enforce.redis.RedisServer;
-import io.mimiredge.rls.testing.StubUpstream;
+import io.mimiredge.rls.testing.Distributor;
+import io.mimiredge.testsupport.RedisServer;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +51,7 @@ class HaPairPrometheusTest {
     Path binary = Prometheus.binaryOrSkip();
     redis = RedisServer.startOrSkip();
     dir = Files.createTempDirectory("rls-ha-e2e");
-    upstream = new StubUpstream(0);
+    upstream = Distributor.start(Duration.ZERO);
     exporter = gauges(GAUGES);
 
     Path limits =

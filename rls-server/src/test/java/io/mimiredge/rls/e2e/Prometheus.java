@@ -2,6 +2,7 @@ package io.mimiredge.rls.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.testsupport.Await;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,29 +77,28 @@ final class Prometheus {
         .start();
   }
 
-  static void awaitReady(int port, Supplier<String> logs) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (get("http://127.0.0.1:" + port + "/-/ready").isEmpty()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("prometheus on port " + port + " not ready" + logs.get());
-      }
-      Thread.sleep(200);
-    }
+  static void awaitReady(int port, Supplier<String> logs) {
+    withLogs(
+        logs,
+        () ->
+            Await.await(
+                "prometheus on port " + port + " ready",
+                () -> get("http://127.0.0.1:" + port + "/-/ready"),
+                Optional::isPresent,
+                WAIT));
   }
 
   /** Waits for {@code value} to be positive; fails with {@code logs} after {@link #WAIT}. */
-  static double await(String what, DoubleSupplier value, Supplier<String> logs)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (true) {
-      double v = value.getAsDouble();
-      if (v > 0) {
-        return v;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what + logs.get());
-      }
-      Thread.sleep(500);
+  static double await(String what, DoubleSupplier value, Supplier<String> logs) {
+    return withLogs(logs, () -> Await.await(what, value::getAsDouble, v -> v > 0, WAIT));
+  }
+
+  /** Runs a wait; its failure says what {@code logs} holds then. */
+  private static <T> T withLogs(Supplier<String> logs, Supplier<T> wait) {
+    try {
+      return wait.get();
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + logs.get(), e);
     }
   }
 

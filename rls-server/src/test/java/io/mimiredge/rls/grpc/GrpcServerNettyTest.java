@@ -28,6 +28,8 @@ import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import io.mimiredge.testsupport.Await;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -151,11 +153,7 @@ class GrpcServerNettyTest {
     assertThat(inCall.await(10, TimeUnit.SECONDS)).isTrue();
 
     Future<?> stopping = executor.submit(() -> stopQuietly(server));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (server.serving() && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertThat(server.serving()).isFalse();
+    Await.await("the server no longer serving", () -> !server.serving(), Duration.ofSeconds(10));
     assertThat(stopping.isDone()).isFalse(); // waiting for the running call
 
     release.countDown();

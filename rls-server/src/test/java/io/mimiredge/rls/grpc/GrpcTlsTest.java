@@ -25,6 +25,7 @@ import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
 import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.tls.ServerTls;
+import io.mimiredge.testsupport.Await;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -195,11 +196,10 @@ class GrpcTlsTest {
     Issued rotated = TestCertificates.leaf(ca, "rls-rotated", "ip:127.0.0.1");
     rotated.writeKey(keyFile);
     rotated.writeChain(certFile);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!server.tls().orElseThrow().served().equals(rotated.certificate())
-        && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-    }
+    Await.await(
+        "the rotated certificate picked up by the refresh",
+        () -> server.tls().orElseThrow().served().equals(rotated.certificate()),
+        Duration.ofSeconds(30));
     check(client(envoy));
     assertThat(presented).last().isEqualTo(rotated.certificate());
   }

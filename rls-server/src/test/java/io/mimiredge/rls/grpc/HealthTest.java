@@ -10,6 +10,7 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.StreamObserver;
+import io.mimiredge.testsupport.Await;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -65,11 +66,10 @@ class HealthTest {
 
     loaded.set(true);
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (status("") != ServingStatus.SERVING && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(status("")).isEqualTo(ServingStatus.SERVING);
+    Await.await(
+        "SERVING once the limits are loaded",
+        () -> status("") == ServingStatus.SERVING,
+        Duration.ofSeconds(5));
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.UpstreamResponse;
+import io.mimiredge.testsupport.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -115,10 +116,7 @@ class PushServletOverloadTest {
   void pastTheForwardBoundAPushIsRefusedAtOnceAndTheShadowDoorStillDecides() throws Exception {
     CompletableFuture<HttpResponse<String>> first = post("/api/v1/push");
     CompletableFuture<HttpResponse<String>> second = post("/api/v1/push");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pending.size() < 2 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.await("two forwards pending", () -> pending.size() >= 2, Duration.ofSeconds(10));
     assertThat(pending).as("two forwards waiting on the distributor").hasSize(2);
     assertThat(overload.forwards().inFlight()).isEqualTo(2);
 
@@ -144,10 +142,8 @@ class PushServletOverloadTest {
     assertThat(second.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(overload.forwards().inFlight()).isZero();
     CompletableFuture<HttpResponse<String>> fourth = post("/api/v1/push");
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (pending.size() < 3 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    Await.await(
+        "the fourth push's forward pending", () -> pending.size() >= 3, Duration.ofSeconds(10));
     pending.get(2).complete(ok());
     assertThat(fourth.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
     assertThat(overload.forwards().shed()).isEqualTo(1);

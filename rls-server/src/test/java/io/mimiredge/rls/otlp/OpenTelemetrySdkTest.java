@@ -2,9 +2,9 @@ package io.mimiredge.rls.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import io.mimiredge.testsupport.StubUpstream;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.Meter;
@@ -19,12 +19,9 @@ import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
@@ -42,40 +39,23 @@ import org.junit.jupiter.params.provider.CsvSource;
  * testdata/otlp/} holds them.
  */
 class OpenTelemetrySdkTest {
-  record Received(String path, Map<String, List<String>> headers, byte[] body) {
-    String header(String name) {
-      List<String> v = headers.get(name);
-      return v == null ? null : v.get(0);
-    }
-  }
-
-  final List<Received> received = new CopyOnWriteArrayList<>();
-  HttpServer server;
+  StubUpstream server;
 
   @BeforeEach
-  void start() throws IOException {
-    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext(
-        "/",
-        x -> {
-          byte[] body = x.getRequestBody().readAllBytes();
-          received.add(new Received(x.getRequestURI().getPath(), x.getRequestHeaders(), body));
-          x.sendResponseHeaders(200, -1);
-          x.close();
-        });
-    server.start();
+  void start() {
+    server = StubUpstream.start("otlp", 200);
   }
 
   @AfterEach
   void stop() {
-    server.stop(0);
+    server.close();
   }
 
   /** One collection of every instrument the SDK has, sent once. */
   private void send(String compression, boolean delta) {
     var exporter =
         OtlpHttpMetricExporter.builder()
-            .setEndpoint("http://127.0.0.1:" + server.getAddress().getPort() + "/otlp/v1/metrics")
+            .setEndpoint(server.url() + "/otlp/v1/metrics")
             .setCompression(compression)
             .addHeader("X-Scope-OrgID", "otel-tenant")
             .setAggregationTemporalitySelector(
@@ -132,8 +112,8 @@ class OpenTelemetrySdkTest {
   void whatTheSdkSendsIsCountedAsMimirsTranslation(String compression, boolean delta)
       throws Exception {
     send(compression, delta);
-    assertThat(received).isNotEmpty();
-    Received r = received.get(0);
+    assertThat(server.received()).isNotEmpty();
+    StubUpstream.Received r = server.received().get(0);
     assertThat(r.path()).isEqualTo("/otlp/v1/metrics");
     assertThat(r.header("Content-type")).isEqualTo("application/x-protobuf");
     String encoding = r.header("Content-encoding");
@@ -171,7 +151,7 @@ class OpenTelemetrySdkTest {
     capture(r, compression + (delta ? "-delta" : ""));
   }
 
-  private static void capture(Received r, String name) throws IOException {
+  private static void capture(StubUpstream.Received r, String name) throws IOException {
     String dir = System.getProperty("otlp.capture");
     if (dir == null) {
       return;

@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -346,7 +347,9 @@ class WriteRequestScannerTest {
         catchThrowableOfType(
             RemoteWriteException.class, () -> fresh.scan(body, ValidationLimits.NONE, NOW));
 
-    assertThat(System.nanoTime() - started).isLessThan(1_000_000_000L);
+    // A bound against hanging only (a busy machine can stall a thread for a second): that it did
+    // not decode is what the allocation, the buffer and the kind below say.
+    assertThat(System.nanoTime() - started).isLessThan(Duration.ofSeconds(30).toNanos());
     assertThat(allocatedBytes() - allocated).isLessThan(64 * 1024);
     assertThat(fresh.threadBufferSize()).isZero();
     assertThat(e.kind()).isEqualTo(DECODED_TOO_LARGE);

@@ -14,8 +14,8 @@ import io.mimiredge.api.admin.TenantDetail;
 import io.mimiredge.api.admin.TenantPage;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
-import io.mimiredge.rls.testing.StubUpstream;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -51,7 +51,7 @@ class ApiSamplesTest {
   @BeforeAll
   static void startRlsWithTraffic() throws Exception {
     dir = Files.createTempDirectory("api-samples");
-    distributor = new StubUpstream(3000);
+    distributor = StubUpstream.start("distributor", 200);
     Path limits =
         Files.writeString(
             dir.resolve("overrides.yaml"),

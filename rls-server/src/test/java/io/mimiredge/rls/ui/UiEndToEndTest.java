@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
-import io.mimiredge.rls.testing.StubUpstream;
+import io.mimiredge.rls.testing.Distributor;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.testsupport.StubUpstream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -86,7 +87,7 @@ class UiEndToEndTest {
             .encodeToString(
                 java.security.MessageDigest.getInstance("SHA-256")
                     .digest(server.certificate().getPublicKey().getEncoded()));
-    upstream = new StubUpstream(3000);
+    upstream = Distributor.start(Duration.ofSeconds(3));
     Path config =
         Files.writeString(
             dir.resolve("rls.yml"),

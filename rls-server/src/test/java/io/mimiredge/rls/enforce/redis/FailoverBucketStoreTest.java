@@ -9,6 +9,7 @@ import io.mimiredge.rls.enforce.ConsumeResult;
 import io.mimiredge.rls.enforce.StoreUnavailableException;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.enforce.redis.FailoverBucketStore.Mode;
+import io.mimiredge.testsupport.Await;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -156,11 +157,7 @@ class FailoverBucketStoreTest {
     }
   }
 
-  private static void awaitMode(FailoverBucketStore s, Mode mode) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (s.mode() != mode && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
-    assertThat(s.mode()).isEqualTo(mode);
+  private static void awaitMode(FailoverBucketStore s, Mode mode) {
+    Await.await("the store in mode " + mode, () -> s.mode() == mode, Duration.ofSeconds(5));
   }
 }

@@ -10,6 +10,7 @@ import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.BucketStoreContract;
 import io.mimiredge.rls.enforce.StoreUnavailableException;
+import io.mimiredge.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

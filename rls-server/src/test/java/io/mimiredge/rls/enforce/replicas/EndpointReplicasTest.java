@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.mimiredge.testsupport.Await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,14 +71,8 @@ class EndpointReplicasTest {
     client.discovery().v1().endpointSlices().inNamespace(NS).resource(s).createOr(c -> c.update());
   }
 
-  private static void await(String what, BooleanSupplier c) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-    while (!c.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 2 s: " + what);
-      }
-      Thread.sleep(20);
-    }
+  private static void await(String what, BooleanSupplier c) {
+    Await.await(what, c, Duration.ofSeconds(2));
   }
 
   @Test

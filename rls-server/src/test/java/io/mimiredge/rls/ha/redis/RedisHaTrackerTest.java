@@ -6,12 +6,12 @@ import io.lettuce.core.RedisURI;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisBucketStore;
-import io.mimiredge.rls.enforce.redis.RedisServer;
 import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.HaTracker.Result;
 import io.mimiredge.rls.ha.HaTracker.Verdict;
 import io.mimiredge.rls.ha.HaTrackerContract;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
+import io.mimiredge.testsupport.RedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +123,7 @@ class RedisHaTrackerTest extends HaTrackerContract {
           .extracting(HaTracker.Election::cluster)
           .containsExactly("c9");
     } finally {
-      redis.start();
+      redis.restart();
     }
     assertThat(r.buckets().probeNow()).isTrue(); // Redis back: shared again
     // This Redis keeps nothing across a restart: the elections start again from there.

@@ -1,5 +1,6 @@
 package io.mimiredge.rls.limits.kubernetes;
 
+import static io.mimiredge.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -84,17 +84,6 @@ class ConfigMapLimitsSourceTest {
 
   private double rateOf(String tenant) {
     return limits.get().limitsFor(tenant).ingestionRate();
-  }
-
-  private static void await(String what, BooleanSupplier condition, Duration within)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + within + ": " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 
   @Test

@@ -7,6 +7,7 @@ import io.mimiredge.rls.limits.LimitsUnavailableException;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.testsupport.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -163,10 +164,9 @@ class FileLimitsSourceTest {
 
     Files.writeString(file, tenant("a", 700));
 
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (live.get().limitsFor("a").ingestionRate() != 700 && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(live.get().limitsFor("a").ingestionRate()).isEqualTo(700);
+    Await.await(
+        "the changed file reloaded",
+        () -> live.get().limitsFor("a").ingestionRate() == 700,
+        Duration.ofSeconds(10));
   }
 }

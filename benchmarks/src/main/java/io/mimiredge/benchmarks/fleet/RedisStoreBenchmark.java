@@ -1,4 +1,4 @@
-package io.mimiredge.bench.fleet;
+package io.mimiredge.benchmarks.fleet;
 
 import io.mimiredge.rls.enforce.Decision;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.mimiredge.bench.fleet;
+package io.mimiredge.benchmarks.fleet;
 
 import io.lettuce.core.RedisURI;
 import io.mimiredge.rls.enforce.Enforcer;
@@ -8,14 +8,8 @@ import io.mimiredge.rls.enforce.redis.RedisBucketStore;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import io.mimiredge.testsupport.RedisServer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -35,43 +29,19 @@ public class RedisStoreState {
   Enforcer local;
   Enforcer redis;
 
-  /** A 100-sample request. */
   /** The time decisions are made at: HA is off, so only its being fixed matters. */
   static final long NOW_MILLIS = 1_795_400_000_000L;
 
+  /** A 100-sample request. */
   final WriteRequestStats request = WriteRequestStats.ofValidSamples(2000, 20000, 10, 100);
 
-  private Process server;
+  private RedisServer server;
   private RedisBucketStore redisStore;
   private FailoverBucketStore failover;
 
   @Setup(Level.Trial)
-  public void start() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    String binary = new File("/usr/bin/redis-server").canExecute() ? "/usr/bin/redis-server" : null;
-    if (binary == null) {
-      throw new IllegalStateException("redis-server not installed (apt-get install redis-server)");
-    }
-    server =
-        new ProcessBuilder(
-                binary,
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    awaitListening(port);
+  public void start() {
+    server = RedisServer.start();
 
     Overrides limits =
         Overrides.of(
@@ -84,7 +54,7 @@ public class RedisStoreState {
             .build();
     redisStore =
         RedisBucketStore.builder()
-            .uri(RedisURI.create("redis://127.0.0.1:" + port + "/0"))
+            .uri(RedisURI.create(server.uri()))
             .commandTimeout(Duration.ofMillis(300))
             .build();
     failover =
@@ -108,20 +78,6 @@ public class RedisStoreState {
     }
     failover.stop();
     redisStore.close();
-    server.destroyForcibly();
-    server.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  private void awaitListening(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
-    }
-    throw new IllegalStateException("redis-server did not listen on " + port);
+    server.close();
   }
 }
