@@ -25,6 +25,7 @@ import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
@@ -36,7 +37,6 @@ import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.ha.redis.RedisHaTracker;
 import io.mimiredge.rls.http.RequestIds;
-import io.mimiredge.rls.http.TenantResolver;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.source.BundledLimitsSource;
@@ -359,9 +359,7 @@ public class RlsConfiguration extends Configuration {
   }
 
   public TenantResolver buildTenantResolver() {
-    return tenantFrom == TenantFrom.BASIC_AUTH_USER
-        ? TenantResolver.basicAuthUser(tenantHeader)
-        : TenantResolver.header(tenantHeader);
+    return TenantResolver.of(tenantFrom, tenantHeader);
   }
 
   /** The pooled client to the distributor. */

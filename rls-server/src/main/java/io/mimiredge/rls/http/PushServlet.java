@@ -7,6 +7,7 @@ import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.TenantCheck;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.limits.Mode;
@@ -65,7 +66,6 @@ import org.slf4j.MDC;
 public final class PushServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PushServlet.class);
-  static final String REASON_HEADER = DenialResponse.REASON_HEADER;
 
   /** How much of an oversized body's rest is read and dropped before answering 413. */
   static final int DRAIN_BYTES = 1 << 20;
@@ -258,8 +258,9 @@ public final class PushServlet extends HttpServlet {
 
   /**
    * 503 at once for a request past {@code limiter}'s limit, with {@code Retry-After} and {@link
-   * #REASON_HEADER} {@code overloaded} ({@code overloaded_forwards} for the distributor's bound). A
-   * short body is drained first (as for a 413) so the client reliably reads the answer.
+   * DenialResponse#REASON_HEADER} {@code overloaded} ({@code overloaded_forwards} for the
+   * distributor's bound). A short body is drained first (as for a 413) so the client reliably reads
+   * the answer.
    */
   private void shed(
       HttpServletRequest request, HttpServletResponse response, DoorLimiter limiter, String what)
@@ -425,13 +426,15 @@ public final class PushServlet extends HttpServlet {
     write(response, answer.body());
   }
 
-  /** A text/plain answer, with {@link #REASON_HEADER} when {@code reason} is not null. */
+  /**
+   * A text/plain answer, with {@link DenialResponse#REASON_HEADER} when {@code reason} is not null.
+   */
   private static void text(HttpServletResponse response, int status, byte[] body, String reason)
       throws IOException {
     response.setStatus(status);
     response.setContentType("text/plain");
     if (reason != null) {
-      response.setHeader(REASON_HEADER, reason);
+      response.setHeader(DenialResponse.REASON_HEADER, reason);
     }
     write(response, body);
   }
