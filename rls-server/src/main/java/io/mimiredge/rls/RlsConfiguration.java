@@ -271,7 +271,7 @@ public class RlsConfiguration extends Configuration {
     return new LiveLimits(limits.buildDefaults());
   }
 
-  /** The configured limits file, hot reloaded; without one, the bundled example. */
+  /** The configured ConfigMap or limits file, kept current; without either, the bundled example. */
   public LimitsSource buildLimitsSource(
       LiveLimits live,
       Clock clock,
@@ -280,17 +280,7 @@ public class RlsConfiguration extends Configuration {
     if (limits.getKubernetes() != null) {
       return limits
           .getKubernetes()
-          .build(
-              kubernetesClient.get(),
-              live,
-              limits.buildDefaults(),
-              (ok, at) -> {
-                if (ok) {
-                  listener.loaded(at, live.fromSource());
-                } else {
-                  listener.failed(at, List.of(String.valueOf(live.status().lastError())));
-                }
-              });
+          .build(kubernetesClient.get(), live, limits.buildDefaults(), clock, listener);
     }
     return limits
         .buildFile()

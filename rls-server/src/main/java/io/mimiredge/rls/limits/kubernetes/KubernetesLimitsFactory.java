@@ -6,11 +6,13 @@ import io.dropwizard.util.Duration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.prometheus.metrics.core.metrics.Counter;
+import io.mimiredge.rls.limits.source.ConfigMapLimitsSource;
+import io.mimiredge.rls.limits.source.ReloadListener;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
 
 /**
  * The {@code kubernetes} limits source's settings: Mimir's runtime overrides from a ConfigMap.
@@ -39,7 +41,8 @@ public class KubernetesLimitsFactory {
       KubernetesClient client,
       LiveLimits limits,
       TenantLimits defaults,
-      ConfigMapLimitsSource.Listener listener) {
+      Clock clock,
+      ReloadListener listener) {
     return ConfigMapLimitsSource.builder()
         .client(client)
         .namespace(namespace)
@@ -47,6 +50,7 @@ public class KubernetesLimitsFactory {
         .key(key)
         .defaults(defaults)
         .limits(limits)
+        .clock(clock)
         .pollInterval(pollInterval.toJavaDuration())
         .resyncPeriod(resyncPeriod.toJavaDuration())
         .startTimeout(startTimeout.toJavaDuration())
@@ -67,14 +71,6 @@ public class KubernetesLimitsFactory {
               cb.call(m == ConfigMapLimitsSource.Mode.POLL ? 1 : 0, "poll");
             })
         .register(registry);
-  }
-
-  /**
-   * A listener counting loads into the service's {@code rls_limits_reload_total{result}} counter
-   * (label values {@code success} / {@code error}).
-   */
-  public static ConfigMapLimitsSource.Listener reloadCounter(Counter reloadTotal) {
-    return (ok, at) -> reloadTotal.labelValues(ok ? "success" : "error").inc();
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.limits.kubernetes;
+package io.mimiredge.rls.limits.source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,13 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource.Mode;
+import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
+import io.mimiredge.rls.limits.source.ConfigMapLimitsSource.Mode;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,7 +58,18 @@ class ConfigMapLimitsSourceTest {
             .pollInterval(pollInterval)
             .checkInterval(Duration.ofMillis(50))
             .startTimeout(Duration.ofSeconds(3))
-            .listener((ok, at) -> reloads.add(ok))
+            .listener(
+                new ReloadListener() {
+                  @Override
+                  public void loaded(Instant at, Overrides overrides) {
+                    reloads.add(true);
+                  }
+
+                  @Override
+                  public void failed(Instant at, List<String> problems) {
+                    reloads.add(false);
+                  }
+                })
             .build();
     source.start();
     return source;
@@ -125,6 +140,37 @@ class ConfigMapLimitsSourceTest {
     await("re-created", () -> rateOf("tenant-a") == 333, WITHIN);
     assertThat(source.status().stale()).isFalse();
     assertThat(source.status().mode()).isEqualTo(Mode.WATCH);
+  }
+
+  @Test
+  void logsEachChangeAsTheOtherSourcesDo() throws Exception {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.mimiredge.rls.limits");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    ch.qos.logback.classic.Level level = log.getLevel();
+    log.setLevel(ch.qos.logback.classic.Level.INFO);
+    log.addAppender(lines);
+    try {
+      create(rate("tenant-a", 111));
+      start(Duration.ofSeconds(30));
+      await("loaded", () -> rateOf("tenant-a") == 111, WITHIN);
+      update(rate("tenant-a", 222) + "  tenant-b:\n    ingestion_rate: 5\n");
+      await("updated", () -> rateOf("tenant-a") == 222, WITHIN);
+    } finally {
+      log.detachAppender(lines);
+      log.setLevel(level);
+    }
+
+    assertThat(lines.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .contains(
+            "limits loaded from configmap mimir/mimir-overrides key overrides.yaml:"
+                + " 1 tenants with overrides",
+            "limits reloaded from configmap mimir/mimir-overrides key overrides.yaml:"
+                + " 2 tenants with overrides; added [tenant-b], changed [tenant-a]");
   }
 
   @Test
@@ -230,12 +276,12 @@ class ConfigMapLimitsSourceTest {
         .isEqualTo("tls-unverified");
     // A file source is not reached over a network: no transport in its report.
     assertThat(
-            new io.mimiredge.rls.limits.source.BundledLimitsSource(
+            new BundledLimitsSource(
                     io.mimiredge.rls.config.LimitsConfig.BUNDLED_RESOURCE,
                     TenantLimits.MIMIR_DEFAULTS,
                     new LiveLimits(TenantLimits.MIMIR_DEFAULTS),
                     java.time.Clock.systemUTC(),
-                    io.mimiredge.rls.limits.source.ReloadListener.NONE)
+                    ReloadListener.NONE)
                 .transport())
         .isNull();
   }
@@ -259,14 +305,7 @@ class ConfigMapLimitsSourceTest {
     assertThat(f.getKey()).isEqualTo("overrides.yaml");
     source =
         f.build(
-            client,
-            limits,
-            TenantLimits.MIMIR_DEFAULTS,
-            KubernetesLimitsFactory.reloadCounter(
-                io.prometheus.metrics.core.metrics.Counter.builder()
-                    .name("test_reload_total")
-                    .labelNames("result")
-                    .build()));
+            client, limits, TenantLimits.MIMIR_DEFAULTS, Clock.systemUTC(), ReloadListener.NONE);
     source.start();
     var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
     KubernetesLimitsFactory.registerMetrics(registry, source);
