@@ -10,7 +10,6 @@ import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
-import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.upstream.Upstream;
@@ -331,7 +330,8 @@ public final class PushServlet extends HttpServlet {
     if (declared > max) {
       // refused unread (only a short rest is drained, so the client sees the 413)
       drainOrClose(request, declared <= DRAIN_BYTES);
-      return record(door, tooLarge(check, declared), start, null);
+      return record(
+          door, evaluator.enforcer().bodyTooLargeToRead(check, declared, max), start, null);
     }
     BoundedBody body;
     try {
@@ -342,7 +342,7 @@ public final class PushServlet extends HttpServlet {
     }
     if (body.tooLarge()) {
       drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
-      return record(door, tooLarge(check, -1), start, null);
+      return record(door, evaluator.enforcer().bodyTooLargeToRead(check, -1, max), start, null);
     }
     if (tenant == null) {
       return record(door, check.decision(), start, body); // let through unjudged
@@ -362,52 +362,10 @@ public final class PushServlet extends HttpServlet {
   }
 
   private Outcome record(Door door, Decision d, long start, BoundedBody body) {
-    Decision recorded = door == Door.SHADOW ? asShadow(d) : d;
+    // The mirror never blocks: a denial, whatever the tenant's own mode, is a shadow denial.
+    Decision recorded = door == Door.SHADOW ? d.asShadow() : d;
     recorder.record(door, recorded, nanoClock.getAsLong() - start);
     return new Outcome(recorded, body, null);
-  }
-
-  /** The mirror never blocks: a denial, whatever the tenant's own mode, is a shadow denial. */
-  static Decision asShadow(Decision d) {
-    if (d.verdict() != Verdict.DENY) {
-      return d;
-    }
-    return new Decision(
-        Verdict.SHADOW_DENY,
-        d.reason(),
-        d.status(),
-        d.message(),
-        d.retryAfter(),
-        Mode.SHADOW,
-        d.items(),
-        d.stats(),
-        d.tenant());
-  }
-
-  /** 413 in every mode: what was not read cannot be forwarded. */
-  private Decision tooLarge(TenantCheck check, long bytes) {
-    long max = evaluator.maxRequestBytes();
-    Decision d =
-        check.tenant() != null
-            ? evaluator.enforcer().bodyTooLarge(check.tenant(), bytes, max)
-            : check.decision();
-    if (d.verdict() == Verdict.DENY) {
-      return d;
-    }
-    String message =
-        d.message().isEmpty() || d.reason() != Reason.BODY_TOO_LARGE
-            ? "the request body is larger than the " + max + " bytes this edge accepts"
-            : d.message();
-    return new Decision(
-        Verdict.DENY,
-        Reason.BODY_TOO_LARGE,
-        Reason.BODY_TOO_LARGE.status(),
-        message,
-        null,
-        d.mode(),
-        0,
-        null,
-        d.tenant());
   }
 
   private static void denial(

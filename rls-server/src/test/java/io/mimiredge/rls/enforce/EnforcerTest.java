@@ -627,6 +627,61 @@ class EnforcerTest {
   }
 
   @Test
+  void aBodyTooLargeToReadIsRefusedInEveryMode() {
+    Enforcer enforce = enforcer(D);
+    Decision denied = enforce.bodyTooLargeToRead(enforce.check(T), 100, 10);
+    assertThat(denied).isEqualTo(enforce.bodyTooLarge(tenant(enforce, T), 100, 10));
+
+    Enforcer shadow =
+        Enforcer.builder()
+            .overrides(Overrides.of(D))
+            .buckets(store)
+            .defaultMode(Mode.SHADOW)
+            .build();
+    Decision shadowed = shadow.bodyTooLargeToRead(shadow.check(T), 100, 10);
+    assertThat(shadowed.verdict()).isEqualTo(DENY);
+    assertThat(shadowed.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(shadowed.status()).isEqualTo(413);
+    assertThat(shadowed.mode()).isEqualTo(Mode.SHADOW);
+    assertThat(shadowed.tenant()).isEqualTo(T);
+    assertThat(shadowed.message()).isEqualTo(MimirMessages.messageSizeTooLarge(100, 10, true));
+    // a tenantless request the shadow mode let through
+    Decision tenantless = shadow.bodyTooLargeToRead(shadow.check(null), -1, 10);
+    assertThat(tenantless.verdict()).isEqualTo(DENY);
+    assertThat(tenantless.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(tenantless.tenant()).isNull();
+    assertThat(tenantless.message())
+        .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
+
+    Enforcer off =
+        Enforcer.builder().overrides(Overrides.of(D)).buckets(store).defaultMode(Mode.OFF).build();
+    Decision offDenied = off.bodyTooLargeToRead(off.check(T), 100, 10);
+    assertThat(offDenied.verdict()).isEqualTo(DENY);
+    assertThat(offDenied.status()).isEqualTo(413);
+    assertThat(offDenied.mode()).isEqualTo(Mode.OFF);
+    assertThat(offDenied.message())
+        .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
+  }
+
+  @Test
+  void theMirrorRecordsADenialAsAShadowDenial() {
+    Enforcer e = enforcer(D.withIngestionRate(0));
+    Decision denied = decide(e, T, samples(1));
+    assertThat(denied.verdict()).isEqualTo(DENY);
+
+    Decision mirrored = denied.asShadow();
+
+    assertThat(mirrored.verdict()).isEqualTo(SHADOW_DENY);
+    assertThat(mirrored.mode()).isEqualTo(Mode.SHADOW);
+    assertThat(mirrored)
+        .usingRecursiveComparison()
+        .ignoringFields("verdict", "mode")
+        .isEqualTo(denied);
+    Decision allowed = decide(enforcer(D), T, samples(1));
+    assertThat(allowed.asShadow()).isSameAs(allowed);
+  }
+
+  @Test
   void bodyProblemsMapToMimirsStatusesAndWording() {
     Enforcer e = enforcer(D);
     TenantSnapshot t = tenant(e, T);
