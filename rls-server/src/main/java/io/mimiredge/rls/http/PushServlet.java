@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -84,25 +83,6 @@ public final class PushServlet extends HttpServlet {
   /** Every path this servlet serves, for its registration. */
   public static final List<String> PATHS =
       List.of(PUSH_PATH, SHADOW_PATH, OTLP_PATH, SHADOW_OTLP_PATH);
-
-  /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
-  private static final List<String> HOP_BY_HOP =
-      List.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade");
-
-  /** Not passed on upstream: hop-by-hop, the client's proxy credentials, and framing. */
-  private static final Set<String> NOT_FORWARDED =
-      hopByHopAnd("proxy-authorization", "host", "content-length", "expect");
-
-  /** Not relayed to the client: hop-by-hop, framing, and what Jetty sets itself. */
-  private static final Set<String> NOT_RELAYED = hopByHopAnd("content-length", "date", "server");
 
   private final transient PushEvaluator evaluator;
   private final transient TenantResolver tenants;
@@ -410,13 +390,13 @@ public final class PushServlet extends HttpServlet {
 
   private List<Header> forwardedHeaders(
       HttpServletRequest request, String tenant, String requestId) {
-    Set<String> named = connectionTokens(request);
+    Set<String> named = HopByHop.connectionTokens(request.getHeaders("Connection"));
     List<Header> out = new ArrayList<>();
     boolean hasRequestId = false;
     for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (NOT_FORWARDED.contains(lower) || named.contains(lower)) {
+      if (!HopByHop.forwarded(lower, named)) {
         continue;
       }
       if (tenants.setsTenantHeader() && lower.equalsIgnoreCase(tenants.tenantHeader())) {
@@ -436,30 +416,10 @@ public final class PushServlet extends HttpServlet {
     return out;
   }
 
-  private static Set<String> hopByHopAnd(String... more) {
-    Set<String> names = new HashSet<>(HOP_BY_HOP);
-    names.addAll(List.of(more));
-    return Set.copyOf(names);
-  }
-
-  private static Set<String> connectionTokens(HttpServletRequest request) {
-    Enumeration<String> values = request.getHeaders("Connection");
-    if (values == null || !values.hasMoreElements()) {
-      return Set.of();
-    }
-    Set<String> tokens = new HashSet<>();
-    while (values.hasMoreElements()) {
-      for (String t : values.nextElement().split(",")) {
-        tokens.add(t.strip().toLowerCase(Locale.ROOT));
-      }
-    }
-    return tokens;
-  }
-
   private static void relay(HttpServletResponse response, UpstreamResponse r) throws IOException {
     response.setStatus(r.status());
     for (Header h : r.headers()) {
-      if (!NOT_RELAYED.contains(h.name().toLowerCase(Locale.ROOT))) {
+      if (HopByHop.relayed(h.name().toLowerCase(Locale.ROOT))) {
         response.addHeader(h.name(), h.value());
       }
     }
