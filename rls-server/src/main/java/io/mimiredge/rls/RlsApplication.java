@@ -138,6 +138,9 @@ public class RlsApplication extends Application<RlsConfiguration> {
     environment.lifecycle().manage(limitsSource);
     if (limitsSource instanceof ConfigMapLimitsSource configMap) {
       KubernetesLimitsFactory.registerMetrics(registry, configMap);
+      environment
+          .healthChecks()
+          .register("limits-kubernetes", KubernetesLimitsFactory.healthCheck(configMap));
     }
 
     // How many replicas share each tenant's rates (Mimir's global strategy).
@@ -170,6 +173,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
                 }
               });
       RedisStoreFactory.registerMetrics(registry, store);
+      environment.healthChecks().register("redis", RedisStoreFactory.healthCheck(store));
       buckets = store;
       replicaShare = () -> 1; // the Redis bucket is the whole fleet's; the fallback divides itself
       RedisHaTracker sharedHa = configuration.buildRedisHaTracker(redis, store, localHa);
