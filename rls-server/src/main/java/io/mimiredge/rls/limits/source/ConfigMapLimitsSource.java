@@ -46,17 +46,27 @@ import org.slf4j.LoggerFactory;
  * success time stops moving until the ConfigMap is back. A resync or poll of unchanged content
  * counts as a success (it confirms the limits are current) and logs nothing.
  *
- * <p><b>Defaults</b> follow the issue: namespace {@code mimir}, ConfigMap {@code mimir-overrides},
- * key {@code overrides.yaml}. Mimir's own Helm chart (mimir-distributed) renders its runtime config
- * from {@code .Values.runtimeConfig} into the ConfigMap {@code <fullname>-runtime} (e.g. {@code
- * mimir-runtime} for a release named {@code mimir}) under the key {@code runtime.yaml}, in the
- * release's namespace; point the source there to share Mimir's overrides. RBAC: see {@code
- * rls-server/KUBERNETES.md} (get, list and watch on that one ConfigMap).
+ * <p><b>Defaults</b> share the overrides of Mimir's own Helm chart (mimir-distributed), which
+ * renders its runtime config from {@code .Values.runtimeConfig} ({@code
+ * templates/runtime-configmap.yaml}) into the ConfigMap {@code <fullname>-runtime} under the key
+ * {@code runtime.yaml}, in the release's namespace; {@code <fullname>} is the release name when it
+ * contains {@code mimir}, else {@code <release>-mimir}. For a release named {@code mimir} in
+ * namespace {@code mimir}: namespace {@code mimir}, ConfigMap {@code mimir-runtime}, key {@code
+ * runtime.yaml}. RBAC: see {@code rls-server/KUBERNETES.md} (get, list and watch on that one
+ * ConfigMap).
  *
  * <p>Thread-safe; events, resyncs and polls are applied one at a time.
  */
 public final class ConfigMapLimitsSource implements LimitsSource {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigMapLimitsSource.class);
+
+  /** Mimir's Helm chart: the namespace and runtime ConfigMap of a release named {@code mimir}. */
+  public static final String DEFAULT_NAMESPACE = "mimir";
+
+  public static final String DEFAULT_CONFIG_MAP = "mimir-runtime";
+
+  /** Mimir's Helm chart: the key of the runtime config in its ConfigMap. */
+  public static final String DEFAULT_KEY = "runtime.yaml";
 
   /** How the source learns about changes now. */
   public enum Mode {
@@ -380,9 +390,9 @@ public final class ConfigMapLimitsSource implements LimitsSource {
   /** Builds a {@link ConfigMapLimitsSource}; checks each setting at once. Not thread-safe. */
   public static final class Builder {
     private KubernetesClient client;
-    private String namespace = "mimir";
-    private String name = "mimir-overrides";
-    private String key = "overrides.yaml";
+    private String namespace = DEFAULT_NAMESPACE;
+    private String name = DEFAULT_CONFIG_MAP;
+    private String key = DEFAULT_KEY;
     private TenantLimits defaults = TenantLimits.MIMIR_DEFAULTS;
     private LiveLimits limits;
     private Duration pollInterval = Duration.ofSeconds(30);

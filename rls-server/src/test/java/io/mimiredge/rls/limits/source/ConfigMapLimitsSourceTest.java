@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class ConfigMapLimitsSourceTest {
   private static final String NS = "mimir";
-  private static final String NAME = "mimir-overrides";
-  private static final String KEY = "overrides.yaml";
+  private static final String NAME = "mimir-runtime";
+  private static final String KEY = "runtime.yaml";
   private static final Duration WITHIN = Duration.ofSeconds(2);
 
   private MockKubernetes kube;
@@ -167,9 +167,9 @@ class ConfigMapLimitsSourceTest {
     assertThat(lines.list)
         .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
         .contains(
-            "limits loaded from configmap mimir/mimir-overrides key overrides.yaml:"
+            "limits loaded from configmap mimir/mimir-runtime key runtime.yaml:"
                 + " 1 tenants with overrides",
-            "limits reloaded from configmap mimir/mimir-overrides key overrides.yaml:"
+            "limits reloaded from configmap mimir/mimir-runtime key runtime.yaml:"
                 + " 2 tenants with overrides; added [tenant-b], changed [tenant-a]");
   }
 
@@ -183,7 +183,7 @@ class ConfigMapLimitsSourceTest {
     await("refused", () -> limits.status().degraded(), WITHIN);
     assertThat(rateOf("tenant-a")).isEqualTo(111);
     assertThat(limits.status().lastError())
-        .contains("configmap mimir/mimir-overrides key overrides.yaml")
+        .contains("configmap mimir/mimir-runtime key runtime.yaml")
         .contains("tenant-a")
         .contains("ingestion_rate")
         .contains("line 3");
@@ -204,9 +204,9 @@ class ConfigMapLimitsSourceTest {
         .configMaps()
         .inNamespace(NS)
         .withName(NAME)
-        .edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("runtime.yaml", "")).build());
+        .edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("overrides.yaml", "")).build());
     await("refused", () -> limits.status().degraded(), WITHIN);
-    assertThat(limits.status().lastError()).contains("has no key overrides.yaml");
+    assertThat(limits.status().lastError()).contains("has no key runtime.yaml");
     assertThat(rateOf("tenant-a")).isEqualTo(111);
   }
 
@@ -295,14 +295,15 @@ class ConfigMapLimitsSourceTest {
   }
 
   @Test
-  void theFactoryBuildsWithTheIssueDefaultsAndReportsHealthAndMode() throws Exception {
+  void theFactoryBuildsWithMimirsChartDefaultsAndReportsHealthAndMode() throws Exception {
     KubernetesLimitsFactory f =
         io.dropwizard.jackson.Jackson.newObjectMapper(
                 new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
             .readValue("pollInterval: 300ms\n", KubernetesLimitsFactory.class);
     assertThat(f.getNamespace()).isEqualTo("mimir");
-    assertThat(f.getConfigMap()).isEqualTo("mimir-overrides");
-    assertThat(f.getKey()).isEqualTo("overrides.yaml");
+    // Mimir's Helm chart: <fullname>-runtime, key runtime.yaml, for a release named mimir
+    assertThat(f.getConfigMap()).isEqualTo("mimir-runtime");
+    assertThat(f.getKey()).isEqualTo("runtime.yaml");
     source =
         f.build(
             client, limits, TenantLimits.MIMIR_DEFAULTS, Clock.systemUTC(), ReloadListener.NONE);
