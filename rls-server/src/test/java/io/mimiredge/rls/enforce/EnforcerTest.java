@@ -52,6 +52,14 @@ class EnforcerTest {
     return Enforcer.builder().overrides(Overrides.of(defaults)).buckets(store).build();
   }
 
+  private Enforcer enforcer(TenantLimits defaults, Mode defaultMode) {
+    return Enforcer.builder()
+        .overrides(Overrides.of(defaults))
+        .buckets(store)
+        .defaultMode(defaultMode)
+        .build();
+  }
+
   /** The time decisions are made at (HA elections only). */
   private static final long NOW = 1_795_400_000_000L;
 
@@ -649,12 +657,7 @@ class EnforcerTest {
     Decision denied = enforce.bodyTooLargeToRead(enforce.check(T), 100, 10);
     assertThat(denied).isEqualTo(enforce.bodyTooLarge(tenant(enforce, T), 100, 10));
 
-    Enforcer shadow =
-        Enforcer.builder()
-            .overrides(Overrides.of(D))
-            .buckets(store)
-            .defaultMode(Mode.SHADOW)
-            .build();
+    Enforcer shadow = enforcer(D, Mode.SHADOW);
     Decision shadowed = shadow.bodyTooLargeToRead(shadow.check(T), 100, 10);
     assertThat(shadowed.verdict()).isEqualTo(DENY);
     assertThat(shadowed.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
@@ -670,8 +673,7 @@ class EnforcerTest {
     assertThat(tenantless.message())
         .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
 
-    Enforcer off =
-        Enforcer.builder().overrides(Overrides.of(D)).buckets(store).defaultMode(Mode.OFF).build();
+    Enforcer off = enforcer(D, Mode.OFF);
     Decision offDenied = off.bodyTooLargeToRead(off.check(T), 100, 10);
     assertThat(offDenied.verdict()).isEqualTo(DENY);
     assertThat(offDenied.status()).isEqualTo(413);
