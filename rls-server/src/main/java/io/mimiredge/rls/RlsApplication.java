@@ -39,8 +39,8 @@ import io.mimiredge.rls.internal.Periodic;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LimitsUnavailableException;
 import io.mimiredge.rls.limits.LiveLimits;
-import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
+import io.mimiredge.rls.limits.source.ConfigMapLimitsSource;
 import io.mimiredge.rls.metrics.RlsMetrics;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.tls.ServerTls;
@@ -138,6 +138,9 @@ public class RlsApplication extends Application<RlsConfiguration> {
     environment.lifecycle().manage(limitsSource);
     if (limitsSource instanceof ConfigMapLimitsSource configMap) {
       KubernetesLimitsFactory.registerMetrics(registry, configMap);
+      environment
+          .healthChecks()
+          .register("limits-kubernetes", KubernetesLimitsFactory.healthCheck(configMap));
     }
 
     // How many replicas share each tenant's rates (Mimir's global strategy).
@@ -170,6 +173,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
                 }
               });
       RedisStoreFactory.registerMetrics(registry, store);
+      environment.healthChecks().register("redis", RedisStoreFactory.healthCheck(store));
       buckets = store;
       replicaShare = () -> 1; // the Redis bucket is the whole fleet's; the fallback divides itself
       RedisHaTracker sharedHa = configuration.buildRedisHaTracker(redis, store, localHa);

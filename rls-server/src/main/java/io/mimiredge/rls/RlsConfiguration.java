@@ -25,6 +25,7 @@ import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
@@ -36,7 +37,6 @@ import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.ha.redis.RedisHaTracker;
 import io.mimiredge.rls.http.RequestIds;
-import io.mimiredge.rls.http.TenantResolver;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.source.BundledLimitsSource;
@@ -271,7 +271,7 @@ public class RlsConfiguration extends Configuration {
     return new LiveLimits(limits.buildDefaults());
   }
 
-  /** The configured limits file, hot reloaded; without one, the bundled example. */
+  /** The configured ConfigMap or limits file, kept current; without either, the bundled example. */
   public LimitsSource buildLimitsSource(
       LiveLimits live,
       Clock clock,
@@ -280,17 +280,7 @@ public class RlsConfiguration extends Configuration {
     if (limits.getKubernetes() != null) {
       return limits
           .getKubernetes()
-          .build(
-              kubernetesClient.get(),
-              live,
-              limits.buildDefaults(),
-              (ok, at) -> {
-                if (ok) {
-                  listener.loaded(at, live.fromSource());
-                } else {
-                  listener.failed(at, List.of(String.valueOf(live.status().lastError())));
-                }
-              });
+          .build(kubernetesClient.get(), live, limits.buildDefaults(), clock, listener);
     }
     return limits
         .buildFile()
@@ -359,9 +349,7 @@ public class RlsConfiguration extends Configuration {
   }
 
   public TenantResolver buildTenantResolver() {
-    return tenantFrom == TenantFrom.BASIC_AUTH_USER
-        ? TenantResolver.basicAuthUser(tenantHeader)
-        : TenantResolver.header(tenantHeader);
+    return TenantResolver.of(tenantFrom, tenantHeader);
   }
 
   /** The pooled client to the distributor. */

@@ -45,7 +45,10 @@ public class RedisStoreState {
 
     Overrides limits =
         Overrides.of(
-            TenantLimits.MIMIR_DEFAULTS.withIngestionRate(1e9).withIngestionBurstSize(1_000_000));
+            TenantLimits.MIMIR_DEFAULTS.toBuilder()
+                .ingestionRate(1e9)
+                .ingestionBurstSize(1_000_000)
+                .build());
     local =
         Enforcer.builder()
             .overrides(limits)

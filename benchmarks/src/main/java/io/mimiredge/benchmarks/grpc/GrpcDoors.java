@@ -41,7 +41,10 @@ final class GrpcDoors implements AutoCloseable {
   /** An evaluator whose limits admit every push the benchmarks send (rates at 1e9). */
   static PushEvaluator generousEvaluator() {
     TenantLimits generous =
-        TenantLimits.MIMIR_DEFAULTS.withIngestionRate(1e9).withIngestionBurstSize(2_000_000_000);
+        TenantLimits.MIMIR_DEFAULTS.toBuilder()
+            .ingestionRate(1e9)
+            .ingestionBurstSize(2_000_000_000)
+            .build();
     return new PushEvaluator(
         Enforcer.builder()
             .overrides(Overrides.of(generous))

@@ -8,8 +8,9 @@ public enum TenantFrom {
   /** The tenant header ({@code tenantHeader}, X-Scope-OrgID by default), as Mimir reads it. */
   HEADER("header"),
   /**
-   * The user name of HTTP basic auth, the way Mimir's gateway maps it; the tenant header is then
-   * set on the forwarded request.
+   * The user name of HTTP basic auth, the way Mimir's gateway maps it, read by Go's {@code
+   * parseBasicAuth} at every door ({@link io.mimiredge.rls.enforce.TenantResolver}); the tenant
+   * header is then set on the forwarded request.
    */
   BASIC_AUTH_USER("basicAuthUser");
 

@@ -22,10 +22,6 @@ public record BucketSpec(long capacity, double ratePerSecond) {
     }
   }
 
-  public BucketSpec withCapacity(long v) {
-    return new BucketSpec(v, ratePerSecond);
-  }
-
   public BucketSpec withRatePerSecond(double v) {
     return new BucketSpec(capacity, v);
   }

@@ -56,6 +56,26 @@ public record Decision(
     return verdict != Verdict.DENY;
   }
 
+  /**
+   * This decision as the mirror records it: a denial, whatever the tenant's own mode, is a shadow
+   * denial (in mode {@code shadow}), since the mirror never blocks; anything else as it is.
+   */
+  public Decision asShadow() {
+    if (verdict != Verdict.DENY) {
+      return this;
+    }
+    return new Decision(
+        Verdict.SHADOW_DENY,
+        reason,
+        status,
+        message,
+        retryAfter,
+        Mode.SHADOW,
+        items,
+        stats,
+        tenant);
+  }
+
   /** The retry-after, if any. */
   public Optional<Duration> retryAfterIfAny() {
     return Optional.ofNullable(retryAfter);
@@ -95,6 +115,23 @@ public record Decision(
         Reason.PARTIAL_BODY,
         Reason.PARTIAL_BODY.status(),
         "",
+        null,
+        mode,
+        0,
+        null,
+        tenant);
+  }
+
+  /**
+   * 413 whatever the mode: a body the door could not read whole cannot be passed on, so even shadow
+   * and off modes refuse it.
+   */
+  static Decision unreadBody(String message, Mode mode, String tenant) {
+    return new Decision(
+        Verdict.DENY,
+        Reason.BODY_TOO_LARGE,
+        Reason.BODY_TOO_LARGE.status(),
+        message,
         null,
         mode,
         0,

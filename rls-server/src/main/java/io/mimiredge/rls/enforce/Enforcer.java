@@ -232,6 +232,31 @@ public final class Enforcer {
   }
 
   /**
+   * A body larger than a door reads ({@code limitBytes}), refused before or while reading it: 413
+   * in every mode, since what was not read cannot be passed on. A tenant whose mode would only have
+   * shadow-denied it, a tenant in off mode and a tenantless request let through are refused all the
+   * same, in their mode.
+   *
+   * @param check the request's {@link #check}: its tenant, or the tenantless decision that let it
+   *     through
+   * @param bodyBytes size of the compressed body; &lt;= 0 when unknown (left out of the message)
+   */
+  public Decision bodyTooLargeToRead(TenantCheck check, long bodyBytes, long limitBytes) {
+    Decision d =
+        check.tenant() != null
+            ? bodyTooLarge(check.tenant(), bodyBytes, limitBytes)
+            : check.decision();
+    if (d.verdict() == Verdict.DENY) {
+      return d;
+    }
+    String message =
+        d.message().isEmpty() || d.reason() != Reason.BODY_TOO_LARGE
+            ? "the request body is larger than the " + limitBytes + " bytes this edge accepts"
+            : d.message();
+    return Decision.unreadBody(message, d.mode(), d.tenant());
+  }
+
+  /**
    * A body the scanner refused: 400 for bad snappy or protobuf or a Content-Type Mimir refuses, 413
    * when it decodes too large.
    */

@@ -23,10 +23,10 @@ import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.enforce.WriteResponseStats;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -42,11 +42,11 @@ public final class EnvoyMapping {
   public static final String PARTIAL_BODY_HEADER = "x-envoy-auth-partial-body";
 
   /**
-   * On a denial: the reason label ({@code ingestion_rate}, ...). On an admitted request that was
-   * not plainly allowed: {@code shadow_<reason>} (shadow mode would have denied it) or {@code
-   * partial_body}.
+   * {@link DenialResponse#REASON_HEADER} as Envoy writes header names (lower-case). On a denial:
+   * the reason label ({@code ingestion_rate}, ...). On an admitted request that was not plainly
+   * allowed: {@code shadow_<reason>} (shadow mode would have denied it) or {@code partial_body}.
    */
-  public static final String REASON_HEADER = "x-edge-enforcement-reason";
+  static final String REASON_HEADER = DenialResponse.REASON_HEADER.toLowerCase(Locale.ROOT);
 
   public static final String RATELIMIT_LIMIT_HEADER = "x-ratelimit-limit";
   public static final String RATELIMIT_REMAINING_HEADER = "x-ratelimit-remaining";
@@ -56,8 +56,6 @@ public final class EnvoyMapping {
   /** The name of the limit in {@code current_limit}. */
   static final String REQUEST_RATE_LIMIT_NAME = "request_rate";
 
-  private static final String AUTHORIZATION_HEADER = "authorization";
-  private static final String BASIC = "Basic ";
   private static final long NANOS_PER_SECOND = 1_000_000_000L;
   private static final long MAX_UINT32 = 0xFFFF_FFFFL;
 
@@ -66,6 +64,7 @@ public final class EnvoyMapping {
 
   private final TenantFrom tenantFrom;
   private final String tenantHeader;
+  private final TenantResolver tenants;
   private final String descriptorKey;
 
   /**
@@ -83,6 +82,7 @@ public final class EnvoyMapping {
       throw new IllegalArgumentException("descriptorKey must not be empty");
     }
     this.tenantHeader = tenantHeader.strip().toLowerCase(Locale.ROOT);
+    this.tenants = TenantResolver.of(tenantFrom, tenantHeader);
     this.descriptorKey = descriptorKey;
   }
 
@@ -113,12 +113,10 @@ public final class EnvoyMapping {
 
   /**
    * The tenant header's value as the request carries it (the enforcer judges it), or the basic-auth
-   * user; null when absent.
+   * user, found as the HTTP door finds it ({@link TenantResolver}); null when absent.
    */
   String orgId(AttributeContext.HttpRequest http) {
-    return tenantFrom == TenantFrom.HEADER
-        ? header(http, tenantHeader)
-        : basicAuthUser(header(http, AUTHORIZATION_HEADER));
+    return tenants.resolve(name -> header(http, name));
   }
 
   /**
@@ -164,28 +162,6 @@ public final class EnvoyMapping {
       }
     }
     return null;
-  }
-
-  /**
-   * The user of an {@code Authorization: Basic} header, as Go's {@code Request.BasicAuth} reads it
-   * (scheme case-insensitive, standard base64, user before the first colon); null when the header
-   * is absent or not valid basic auth.
-   */
-  static String basicAuthUser(String authorization) {
-    if (authorization == null
-        || authorization.length() < BASIC.length()
-        || !authorization.regionMatches(true, 0, BASIC, 0, BASIC.length())) {
-      return null;
-    }
-    byte[] decoded;
-    try {
-      decoded = Base64.getDecoder().decode(authorization.substring(BASIC.length()));
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-    String credentials = new String(decoded, StandardCharsets.UTF_8);
-    int colon = credentials.indexOf(':');
-    return colon < 0 ? null : credentials.substring(0, colon);
   }
 
   // ---- ext_authz: CheckResponse out ----

@@ -7,9 +7,9 @@ import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.TenantCheck;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
-import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.upstream.Upstream;
@@ -23,7 +23,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -65,7 +64,6 @@ import org.slf4j.MDC;
 public final class PushServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PushServlet.class);
-  static final String REASON_HEADER = DenialResponse.REASON_HEADER;
 
   /** How much of an oversized body's rest is read and dropped before answering 413. */
   static final int DRAIN_BYTES = 1 << 20;
@@ -85,25 +83,6 @@ public final class PushServlet extends HttpServlet {
   /** Every path this servlet serves, for its registration. */
   public static final List<String> PATHS =
       List.of(PUSH_PATH, SHADOW_PATH, OTLP_PATH, SHADOW_OTLP_PATH);
-
-  /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
-  private static final List<String> HOP_BY_HOP =
-      List.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade");
-
-  /** Not passed on upstream: hop-by-hop, the client's proxy credentials, and framing. */
-  private static final Set<String> NOT_FORWARDED =
-      hopByHopAnd("proxy-authorization", "host", "content-length", "expect");
-
-  /** Not relayed to the client: hop-by-hop, framing, and what Jetty sets itself. */
-  private static final Set<String> NOT_RELAYED = hopByHopAnd("content-length", "date", "server");
 
   private final transient PushEvaluator evaluator;
   private final transient TenantResolver tenants;
@@ -258,8 +237,9 @@ public final class PushServlet extends HttpServlet {
 
   /**
    * 503 at once for a request past {@code limiter}'s limit, with {@code Retry-After} and {@link
-   * #REASON_HEADER} {@code overloaded} ({@code overloaded_forwards} for the distributor's bound). A
-   * short body is drained first (as for a 413) so the client reliably reads the answer.
+   * DenialResponse#REASON_HEADER} {@code overloaded} ({@code overloaded_forwards} for the
+   * distributor's bound). A short body is drained first (as for a 413) so the client reliably reads
+   * the answer.
    */
   private void shed(
       HttpServletRequest request, HttpServletResponse response, DoorLimiter limiter, String what)
@@ -330,7 +310,8 @@ public final class PushServlet extends HttpServlet {
     if (declared > max) {
       // refused unread (only a short rest is drained, so the client sees the 413)
       drainOrClose(request, declared <= DRAIN_BYTES);
-      return record(door, tooLarge(check, declared), start, null);
+      return record(
+          door, evaluator.enforcer().bodyTooLargeToRead(check, declared, max), start, null);
     }
     BoundedBody body;
     try {
@@ -341,7 +322,7 @@ public final class PushServlet extends HttpServlet {
     }
     if (body.tooLarge()) {
       drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
-      return record(door, tooLarge(check, -1), start, null);
+      return record(door, evaluator.enforcer().bodyTooLargeToRead(check, -1, max), start, null);
     }
     if (tenant == null) {
       return record(door, check.decision(), start, body); // let through unjudged
@@ -361,52 +342,10 @@ public final class PushServlet extends HttpServlet {
   }
 
   private Outcome record(Door door, Decision d, long start, BoundedBody body) {
-    Decision recorded = door == Door.SHADOW ? asShadow(d) : d;
+    // The mirror never blocks: a denial, whatever the tenant's own mode, is a shadow denial.
+    Decision recorded = door == Door.SHADOW ? d.asShadow() : d;
     recorder.record(door, recorded, nanoClock.getAsLong() - start);
     return new Outcome(recorded, body, null);
-  }
-
-  /** The mirror never blocks: a denial, whatever the tenant's own mode, is a shadow denial. */
-  static Decision asShadow(Decision d) {
-    if (d.verdict() != Verdict.DENY) {
-      return d;
-    }
-    return new Decision(
-        Verdict.SHADOW_DENY,
-        d.reason(),
-        d.status(),
-        d.message(),
-        d.retryAfter(),
-        Mode.SHADOW,
-        d.items(),
-        d.stats(),
-        d.tenant());
-  }
-
-  /** 413 in every mode: what was not read cannot be forwarded. */
-  private Decision tooLarge(TenantCheck check, long bytes) {
-    long max = evaluator.maxRequestBytes();
-    Decision d =
-        check.tenant() != null
-            ? evaluator.enforcer().bodyTooLarge(check.tenant(), bytes, max)
-            : check.decision();
-    if (d.verdict() == Verdict.DENY) {
-      return d;
-    }
-    String message =
-        d.message().isEmpty() || d.reason() != Reason.BODY_TOO_LARGE
-            ? "the request body is larger than the " + max + " bytes this edge accepts"
-            : d.message();
-    return new Decision(
-        Verdict.DENY,
-        Reason.BODY_TOO_LARGE,
-        Reason.BODY_TOO_LARGE.status(),
-        message,
-        null,
-        d.mode(),
-        0,
-        null,
-        d.tenant());
   }
 
   private static void denial(
@@ -425,13 +364,15 @@ public final class PushServlet extends HttpServlet {
     write(response, answer.body());
   }
 
-  /** A text/plain answer, with {@link #REASON_HEADER} when {@code reason} is not null. */
+  /**
+   * A text/plain answer, with {@link DenialResponse#REASON_HEADER} when {@code reason} is not null.
+   */
   private static void text(HttpServletResponse response, int status, byte[] body, String reason)
       throws IOException {
     response.setStatus(status);
     response.setContentType("text/plain");
     if (reason != null) {
-      response.setHeader(REASON_HEADER, reason);
+      response.setHeader(DenialResponse.REASON_HEADER, reason);
     }
     write(response, body);
   }
@@ -449,13 +390,13 @@ public final class PushServlet extends HttpServlet {
 
   private List<Header> forwardedHeaders(
       HttpServletRequest request, String tenant, String requestId) {
-    Set<String> named = connectionTokens(request);
+    Set<String> named = HopByHop.connectionTokens(request.getHeaders("Connection"));
     List<Header> out = new ArrayList<>();
     boolean hasRequestId = false;
     for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
       String name = names.nextElement();
       String lower = name.toLowerCase(Locale.ROOT);
-      if (NOT_FORWARDED.contains(lower) || named.contains(lower)) {
+      if (!HopByHop.forwarded(lower, named)) {
         continue;
       }
       if (tenants.setsTenantHeader() && lower.equalsIgnoreCase(tenants.tenantHeader())) {
@@ -475,30 +416,10 @@ public final class PushServlet extends HttpServlet {
     return out;
   }
 
-  private static Set<String> hopByHopAnd(String... more) {
-    Set<String> names = new HashSet<>(HOP_BY_HOP);
-    names.addAll(List.of(more));
-    return Set.copyOf(names);
-  }
-
-  private static Set<String> connectionTokens(HttpServletRequest request) {
-    Enumeration<String> values = request.getHeaders("Connection");
-    if (values == null || !values.hasMoreElements()) {
-      return Set.of();
-    }
-    Set<String> tokens = new HashSet<>();
-    while (values.hasMoreElements()) {
-      for (String t : values.nextElement().split(",")) {
-        tokens.add(t.strip().toLowerCase(Locale.ROOT));
-      }
-    }
-    return tokens;
-  }
-
   private static void relay(HttpServletResponse response, UpstreamResponse r) throws IOException {
     response.setStatus(r.status());
     for (Header h : r.headers()) {
-      if (!NOT_RELAYED.contains(h.name().toLowerCase(Locale.ROOT))) {
+      if (HopByHop.relayed(h.name().toLowerCase(Locale.ROOT))) {
         response.addHeader(h.name(), h.value());
       }
     }

@@ -9,9 +9,10 @@ import java.util.Objects;
 
 /**
  * One tenant's limits, with Mimir's names, units and defaults ({@code
- * pkg/util/validation/limits.go}), plus the edge-only mode and validation policy. Immutable; {@code
- * withX} and the builder return copies. Rates and bursts are Mimir's global (cluster-wide) values:
- * the {@code Enforcer} derives each replica's share.
+ * pkg/util/validation/limits.go}), plus the edge-only mode and validation policy. Immutable: built
+ * by a {@link Builder}, changed as a copy ({@code limits.toBuilder().requestRate(5).build()}).
+ * Rates and bursts are Mimir's global (cluster-wide) values: the {@code Enforcer} derives each
+ * replica's share.
  *
  * @param ingestionRate {@code ingestion_rate}: samples + histograms + exemplars + metadata per
  *     second
@@ -168,50 +169,6 @@ public record TenantLimits(
       return burst >= Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) burst;
     }
     return ingestionBurstSize;
-  }
-
-  public TenantLimits withIngestionRate(double v) {
-    return toBuilder().ingestionRate(v).build();
-  }
-
-  public TenantLimits withIngestionBurstSize(int v) {
-    return toBuilder().ingestionBurstSize(v).build();
-  }
-
-  public TenantLimits withIngestionBurstFactor(double v) {
-    return toBuilder().ingestionBurstFactor(v).build();
-  }
-
-  public TenantLimits withRequestRate(double v) {
-    return toBuilder().requestRate(v).build();
-  }
-
-  public TenantLimits withRequestBurstSize(int v) {
-    return toBuilder().requestBurstSize(v).build();
-  }
-
-  public TenantLimits withMaxLabelNamesPerSeries(int v) {
-    return toBuilder().maxLabelNamesPerSeries(v).build();
-  }
-
-  public TenantLimits withMaxLabelNameLength(int v) {
-    return toBuilder().maxLabelNameLength(v).build();
-  }
-
-  public TenantLimits withMaxLabelValueLength(int v) {
-    return toBuilder().maxLabelValueLength(v).build();
-  }
-
-  public TenantLimits withMaxMetadataLength(int v) {
-    return toBuilder().maxMetadataLength(v).build();
-  }
-
-  public TenantLimits withMode(Mode v) {
-    return toBuilder().mode(v).build();
-  }
-
-  public TenantLimits withValidation(ValidationPolicy v) {
-    return toBuilder().validation(v).build();
   }
 
   static void requireRate(String name, double value) {

@@ -52,6 +52,14 @@ class EnforcerTest {
     return Enforcer.builder().overrides(Overrides.of(defaults)).buckets(store).build();
   }
 
+  private Enforcer enforcer(TenantLimits defaults, Mode defaultMode) {
+    return Enforcer.builder()
+        .overrides(Overrides.of(defaults))
+        .buckets(store)
+        .defaultMode(defaultMode)
+        .build();
+  }
+
   /** The time decisions are made at (HA elections only). */
   private static final long NOW = 1_795_400_000_000L;
 
@@ -86,7 +94,7 @@ class EnforcerTest {
     return Stream.of(
         arguments(
             "Mimir's test: 10/s shared by 2 replicas, burst 5 undivided",
-            D.withIngestionRate(10).withIngestionBurstSize(5),
+            D.toBuilder().ingestionRate(10).ingestionBurstSize(5).build(),
             2,
             1.0,
             List.of(
@@ -98,7 +106,7 @@ class EnforcerTest {
                 Step.ok(200, 1))), // 5/s locally: one item per 200 ms
         arguments(
             "more than the burst never fits: burst-size message, no Retry-After, nothing consumed",
-            D.withIngestionRate(10).withIngestionBurstSize(5),
+            D.toBuilder().ingestionRate(10).ingestionBurstSize(5).build(),
             1,
             1.0,
             List.of(
@@ -106,7 +114,7 @@ class EnforcerTest {
                 Step.ok(0, 5))),
         arguments(
             "rate 0 denies everything, whatever the burst",
-            D.withIngestionRate(0),
+            D.toBuilder().ingestionRate(0).build(),
             1,
             1.0,
             List.of(
@@ -114,13 +122,13 @@ class EnforcerTest {
                 Step.denied(60_000, 1, null, null))),
         arguments(
             "burst 0 denies everything with the burst-size message",
-            D.withIngestionBurstSize(0),
+            D.toBuilder().ingestionBurstSize(0).build(),
             1,
             1.0,
             List.of(Step.denied(0, 1, null, MimirMessages.ingestionBurstSizeLimited(0, 1)))),
         arguments(
             "refill over time, capped at the burst",
-            D.withIngestionRate(100).withIngestionBurstSize(100),
+            D.toBuilder().ingestionRate(100).ingestionBurstSize(100).build(),
             1,
             1.0,
             List.of(
@@ -132,7 +140,7 @@ class EnforcerTest {
                 Step.denied(0, 1, 1L, null))),
         arguments(
             "Retry-After is the wait rounded up to whole seconds",
-            D.withIngestionRate(1).withIngestionBurstSize(10),
+            D.toBuilder().ingestionRate(1).ingestionBurstSize(10).build(),
             1,
             1.0,
             List.of(
@@ -153,7 +161,7 @@ class EnforcerTest {
                 Step.denied(0, 1, 1L, null))),
         arguments(
             "canary fraction 0.5 and 2 replicas: 100/s becomes 25/s, burst undivided",
-            D.withIngestionRate(100).withIngestionBurstSize(100),
+            D.toBuilder().ingestionRate(100).ingestionBurstSize(100).build(),
             2,
             0.5,
             List.of(
@@ -164,7 +172,7 @@ class EnforcerTest {
                 Step.ok(2000, 50))),
         arguments(
             "burst factor multiplies the local rate: 1000/s, 2 replicas, factor 3 -> burst 1500",
-            D.withIngestionRate(1000).withIngestionBurstFactor(3),
+            D.toBuilder().ingestionRate(1000).ingestionBurstFactor(3).build(),
             2,
             1.0,
             List.of(
@@ -219,10 +227,12 @@ class EnforcerTest {
     AtomicLong shadowNanos = new AtomicLong(nanos.get());
     LocalBucketStore shadowStore = new LocalBucketStore(shadowNanos::get);
     TenantLimits limits =
-        D.withIngestionRate(50)
-            .withIngestionBurstSize(200)
-            .withRequestRate(2)
-            .withRequestBurstSize(3);
+        D.toBuilder()
+            .ingestionRate(50)
+            .ingestionBurstSize(200)
+            .requestRate(2)
+            .requestBurstSize(3)
+            .build();
     Enforcer enforce = Enforcer.builder().overrides(Overrides.of(limits)).buckets(store).build();
     Enforcer shadow =
         Enforcer.builder()
@@ -260,10 +270,12 @@ class EnforcerTest {
   void ingestionDenialKeepsTheRequestTokenSpentAsMimir() {
     Enforcer e =
         enforcer(
-            D.withIngestionRate(1)
-                .withIngestionBurstSize(10)
-                .withRequestRate(1)
-                .withRequestBurstSize(3));
+            D.toBuilder()
+                .ingestionRate(1)
+                .ingestionBurstSize(10)
+                .requestRate(1)
+                .requestBurstSize(3)
+                .build());
     assertThat(decide(e, T, samples(8)).verdict()).isEqualTo(ALLOW);
     assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isEqualTo(2);
 
@@ -296,7 +308,7 @@ class EnforcerTest {
 
   @Test
   void requestBurstZeroMeansUnboundedBurstAsMimir() {
-    Enforcer e = enforcer(D.withRequestRate(1));
+    Enforcer e = enforcer(D.toBuilder().requestRate(1).build());
     for (int i = 0; i < 1000; i++) {
       assertThat(decide(e, T, samples(1)).verdict()).isEqualTo(ALLOW);
     }
@@ -306,7 +318,7 @@ class EnforcerTest {
   void requestRateIsSharedByReplicas() {
     Enforcer e =
         Enforcer.builder()
-            .overrides(Overrides.of(D.withRequestRate(4).withRequestBurstSize(1)))
+            .overrides(Overrides.of(D.toBuilder().requestRate(4).requestBurstSize(1).build()))
             .buckets(store)
             .replicas(() -> 2)
             .build();
@@ -320,17 +332,20 @@ class EnforcerTest {
   @Test
   void limitsChangedAtRuntimeKeepTheTokens() {
     AtomicReference<Overrides> current =
-        new AtomicReference<>(Overrides.of(D.withIngestionRate(1).withIngestionBurstSize(100)));
+        new AtomicReference<>(
+            Overrides.of(D.toBuilder().ingestionRate(1).ingestionBurstSize(100).build()));
     Enforcer e = Enforcer.builder().overrides(current::get).buckets(store).build();
     assertThat(decide(e, T, samples(60)).verdict()).isEqualTo(ALLOW);
 
-    current.set(current.get().withDefaults(D.withIngestionRate(1).withIngestionBurstSize(200)));
+    current.set(
+        current.get().withDefaults(D.toBuilder().ingestionRate(1).ingestionBurstSize(200).build()));
     assertThat(decide(e, T, samples(41)).verdict()).isEqualTo(DENY); // 40 left, not a fresh 200
     assertThat(e.ingestionBucket(T).orElseThrow().spec()).isEqualTo(new BucketSpec(200, 1));
     assertThat(decide(e, T, samples(140)).message())
         .isEqualTo(MimirMessages.ingestionRateLimited(1, 200));
 
-    current.set(current.get().withDefaults(D.withIngestionRate(1).withIngestionBurstSize(20)));
+    current.set(
+        current.get().withDefaults(D.toBuilder().ingestionRate(1).ingestionBurstSize(20).build()));
     assertThat(decide(e, T, samples(0)).verdict()).isEqualTo(ALLOW);
     assertThat(e.ingestionBucket(T)).map(BucketView::availableTokens).contains(40L);
     assertThat(decide(e, T, samples(21)).verdict()).isEqualTo(DENY); // burst-size now
@@ -340,9 +355,10 @@ class EnforcerTest {
   @Test
   void offModeAdmitsWithoutEvaluatingOrConsuming() {
     TenantLimits limits =
-        D.withIngestionRate(0).withRequestRate(1).withValidation(ValidationPolicy.DENY);
+        D.toBuilder().ingestionRate(0).requestRate(1).validation(ValidationPolicy.DENY).build();
     Overrides o =
-        Overrides.of(limits).withTenant(T, limits.withMode(Mode.OFF), Set.of(LimitKey.MODE));
+        Overrides.of(limits)
+            .withTenant(T, limits.toBuilder().mode(Mode.OFF).build(), Set.of(LimitKey.MODE));
     Enforcer e = Enforcer.builder().overrides(o).buckets(store).build();
     WriteRequestStats bad =
         Stats.builder()
@@ -426,7 +442,11 @@ class EnforcerTest {
       String name, WriteRequestStats stats, Reason reason, String message) {
     Enforcer e =
         enforcer(
-            D.withValidation(ValidationPolicy.DENY).withRequestRate(1).withRequestBurstSize(1));
+            D.toBuilder()
+                .validation(ValidationPolicy.DENY)
+                .requestRate(1)
+                .requestBurstSize(1)
+                .build());
     Decision d = decide(e, T, stats);
     assertThat(d.verdict()).isEqualTo(DENY);
     assertThat(d.reason()).isEqualTo(reason);
@@ -444,7 +464,7 @@ class EnforcerTest {
   @MethodSource("validationCases")
   void forwardPolicyAdmitsAndCountsOnlyValidItems(
       String name, WriteRequestStats stats, Reason reason, String message) {
-    Enforcer e = enforcer(D.withIngestionBurstSize(1000));
+    Enforcer e = enforcer(D.toBuilder().ingestionBurstSize(1000).build());
     Decision d = decide(e, T, stats);
     assertThat(d.verdict()).isEqualTo(ALLOW);
     assertThat(d.items()).isEqualTo(stats.items()).isLessThan(stats.receivedItems());
@@ -456,7 +476,7 @@ class EnforcerTest {
   void validationDenialInShadowModeIsAShadowDenial() {
     Enforcer e =
         Enforcer.builder()
-            .overrides(Overrides.of(D.withValidation(ValidationPolicy.DENY)))
+            .overrides(Overrides.of(D.toBuilder().validation(ValidationPolicy.DENY).build()))
             .buckets(store)
             .defaultMode(Mode.SHADOW)
             .build();
@@ -487,10 +507,12 @@ class EnforcerTest {
   void aReplicaThatIsNotElectedIsAdmittedCountingNothing() {
     Enforcer e =
         enforcer(
-            D.withIngestionRate(100)
-                .withIngestionBurstSize(100)
-                .withRequestRate(10)
-                .withRequestBurstSize(10)
+            D.toBuilder()
+                .ingestionRate(100)
+                .ingestionBurstSize(100)
+                .requestRate(10)
+                .requestBurstSize(10)
+                .build()
                 .toBuilder()
                 .acceptHaSamples(true)
                 .build());
@@ -542,7 +564,10 @@ class EnforcerTest {
   @Test
   void aDeduplicatedReplicaIsNotRefusedForItsInvalidSeries() {
     Enforcer e =
-        enforcer(D.withValidation(ValidationPolicy.DENY).toBuilder().acceptHaSamples(true).build());
+        enforcer(
+            D.toBuilder().validation(ValidationPolicy.DENY).build().toBuilder()
+                .acceptHaSamples(true)
+                .build());
     decide(e, T, haRequest("r1", 1));
     WriteRequestStats invalid =
         Stats.builder()
@@ -593,7 +618,7 @@ class EnforcerTest {
 
   @Test
   void checkGivesAValidTenantOneSnapshotOfItsLimits() {
-    TenantLimits limits = D.withIngestionRate(5);
+    TenantLimits limits = D.toBuilder().ingestionRate(5).build();
     Overrides o = Overrides.of(D).withTenant(T, limits, Set.of(LimitKey.INGESTION_RATE));
     TenantCheck c = Enforcer.builder().overrides(o).buckets(store).build().check(T);
     assertThat(c.decision()).isNull();
@@ -607,7 +632,7 @@ class EnforcerTest {
   void shadowModeNeverBlocksAnything() {
     Enforcer e =
         Enforcer.builder()
-            .overrides(Overrides.of(D.withIngestionRate(0)))
+            .overrides(Overrides.of(D.toBuilder().ingestionRate(0).build()))
             .buckets(store)
             .defaultMode(Mode.SHADOW)
             .build();
@@ -624,6 +649,55 @@ class EnforcerTest {
                 tenant(e, T), new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad")));
     assertThat(all).allSatisfy(d -> assertThat(d.verdict()).isEqualTo(SHADOW_DENY));
     assertThat(all).extracting(Decision::status).containsExactly(401, 400, 429, 413, 413, 400);
+  }
+
+  @Test
+  void aBodyTooLargeToReadIsRefusedInEveryMode() {
+    Enforcer enforce = enforcer(D);
+    Decision denied = enforce.bodyTooLargeToRead(enforce.check(T), 100, 10);
+    assertThat(denied).isEqualTo(enforce.bodyTooLarge(tenant(enforce, T), 100, 10));
+
+    Enforcer shadow = enforcer(D, Mode.SHADOW);
+    Decision shadowed = shadow.bodyTooLargeToRead(shadow.check(T), 100, 10);
+    assertThat(shadowed.verdict()).isEqualTo(DENY);
+    assertThat(shadowed.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(shadowed.status()).isEqualTo(413);
+    assertThat(shadowed.mode()).isEqualTo(Mode.SHADOW);
+    assertThat(shadowed.tenant()).isEqualTo(T);
+    assertThat(shadowed.message()).isEqualTo(MimirMessages.messageSizeTooLarge(100, 10, true));
+    // a tenantless request the shadow mode let through
+    Decision tenantless = shadow.bodyTooLargeToRead(shadow.check(null), -1, 10);
+    assertThat(tenantless.verdict()).isEqualTo(DENY);
+    assertThat(tenantless.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(tenantless.tenant()).isNull();
+    assertThat(tenantless.message())
+        .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
+
+    Enforcer off = enforcer(D, Mode.OFF);
+    Decision offDenied = off.bodyTooLargeToRead(off.check(T), 100, 10);
+    assertThat(offDenied.verdict()).isEqualTo(DENY);
+    assertThat(offDenied.status()).isEqualTo(413);
+    assertThat(offDenied.mode()).isEqualTo(Mode.OFF);
+    assertThat(offDenied.message())
+        .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
+  }
+
+  @Test
+  void theMirrorRecordsADenialAsAShadowDenial() {
+    Enforcer e = enforcer(D.toBuilder().ingestionRate(0).build());
+    Decision denied = decide(e, T, samples(1));
+    assertThat(denied.verdict()).isEqualTo(DENY);
+
+    Decision mirrored = denied.asShadow();
+
+    assertThat(mirrored.verdict()).isEqualTo(SHADOW_DENY);
+    assertThat(mirrored.mode()).isEqualTo(Mode.SHADOW);
+    assertThat(mirrored)
+        .usingRecursiveComparison()
+        .ignoringFields("verdict", "mode")
+        .isEqualTo(denied);
+    Decision allowed = decide(enforcer(D), T, samples(1));
+    assertThat(allowed.asShadow()).isSameAs(allowed);
   }
 
   @Test
@@ -659,7 +733,8 @@ class EnforcerTest {
 
   @Test
   void requestOnlyChecksUseHits() {
-    Enforcer e = enforcer(D.withRequestRate(10).withRequestBurstSize(10).withIngestionRate(0));
+    Enforcer e =
+        enforcer(D.toBuilder().requestRate(10).requestBurstSize(10).ingestionRate(0).build());
     assertThat(e.decideRequestOnly(T, 6).verdict()).isEqualTo(ALLOW); // ingestion not consulted
     assertThat(e.decideRequestOnly(T, 0).items()).isEqualTo(1); // 0 means 1
     Decision d = e.decideRequestOnly(T, 4);
@@ -675,11 +750,15 @@ class EnforcerTest {
 
   @Test
   void modePrecedenceIsTenantThenDefaultModeThenDefaults() {
-    TenantLimits defaults = D.withMode(Mode.SHADOW);
+    TenantLimits defaults = D.toBuilder().mode(Mode.SHADOW).build();
     Overrides o =
         Overrides.of(defaults)
-            .withTenant("enforced", defaults.withMode(Mode.ENFORCE), Set.of(LimitKey.MODE))
-            .withTenant("other", defaults.withRequestRate(1), Set.of(LimitKey.REQUEST_RATE));
+            .withTenant(
+                "enforced", defaults.toBuilder().mode(Mode.ENFORCE).build(), Set.of(LimitKey.MODE))
+            .withTenant(
+                "other",
+                defaults.toBuilder().requestRate(1).build(),
+                Set.of(LimitKey.REQUEST_RATE));
     Enforcer plain = Enforcer.builder().overrides(o).buckets(store).build();
     assertThat(plain.modeFor("enforced")).isEqualTo(Mode.ENFORCE);
     assertThat(plain.modeFor("other")).isEqualTo(Mode.SHADOW);
@@ -694,7 +773,7 @@ class EnforcerTest {
   void nonsenseFromTheReplicaAndFractionSourcesIsIgnored() {
     Enforcer e =
         Enforcer.builder()
-            .overrides(Overrides.of(D.withIngestionRate(10).withIngestionBurstSize(10)))
+            .overrides(Overrides.of(D.toBuilder().ingestionRate(10).ingestionBurstSize(10).build()))
             .buckets(store)
             .replicas(() -> 0)
             .trafficFraction(() -> Double.NaN)
@@ -725,10 +804,12 @@ class EnforcerTest {
     double rate = 1000;
     Enforcer e =
         enforcer(
-            D.withIngestionRate(rate)
-                .withIngestionBurstSize((int) burst)
-                .withRequestRate(400)
-                .withRequestBurstSize(50));
+            D.toBuilder()
+                .ingestionRate(rate)
+                .ingestionBurstSize((int) burst)
+                .requestRate(400)
+                .requestBurstSize(50)
+                .build());
     long start = nanos.get();
     int threads = 8;
     AtomicBoolean stop = new AtomicBoolean();

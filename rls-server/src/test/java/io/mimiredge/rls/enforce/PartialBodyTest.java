@@ -24,7 +24,7 @@ class PartialBodyTest {
 
   @Test
   void admitsUnjudgedAndConsumesNothing() {
-    PushEvaluator e = evaluator(TenantLimits.MIMIR_DEFAULTS.withRequestRate(1));
+    PushEvaluator e = evaluator(TenantLimits.MIMIR_DEFAULTS.toBuilder().requestRate(1).build());
 
     Decision d = e.evaluatePartial("tenant-a");
 
@@ -48,7 +48,7 @@ class PartialBodyTest {
 
   @Test
   void offTenantIsPlainlyAllowed() {
-    PushEvaluator e = evaluator(TenantLimits.MIMIR_DEFAULTS.withMode(Mode.OFF));
+    PushEvaluator e = evaluator(TenantLimits.MIMIR_DEFAULTS.toBuilder().mode(Mode.OFF).build());
 
     assertThat(e.evaluatePartial("tenant-a").reason()).isEqualTo(Reason.ALLOWED);
   }

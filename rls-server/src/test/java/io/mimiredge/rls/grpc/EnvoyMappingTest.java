@@ -8,30 +8,9 @@ import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketView;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
 class EnvoyMappingTest {
-
-  private static String basic(String credentials) {
-    return "Basic "
-        + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-  }
-
-  @Test
-  void readsTheBasicAuthUserAsGoDoes() {
-    assertThat(EnvoyMapping.basicAuthUser(basic("tenant-a:secret"))).isEqualTo("tenant-a");
-    assertThat(EnvoyMapping.basicAuthUser(basic("tenant-a:pass:with:colons")))
-        .isEqualTo("tenant-a");
-    assertThat(EnvoyMapping.basicAuthUser(basic(":secret"))).isEmpty();
-    assertThat(EnvoyMapping.basicAuthUser("bAsIc " + basic("t:p").substring(6))).isEqualTo("t");
-    assertThat(EnvoyMapping.basicAuthUser(basic("no-colon"))).isNull();
-    assertThat(EnvoyMapping.basicAuthUser("Basic !!!not-base64")).isNull();
-    assertThat(EnvoyMapping.basicAuthUser("Bearer abc")).isNull();
-    assertThat(EnvoyMapping.basicAuthUser("Basic")).isNull();
-    assertThat(EnvoyMapping.basicAuthUser(null)).isNull();
-  }
 
   @Test
   void statesARateInTheShortestWholeUnit() {

@@ -19,6 +19,7 @@ import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.remotewrite.Protocol;
+import io.mimiredge.rls.testing.BasicAuthCases;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
 import java.io.ByteArrayOutputStream;
@@ -32,6 +33,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ExtAuthzServiceTest {
   /** tenant-a: a burst of exactly one 500-sample fixture, refilled in 5 s. */
@@ -311,6 +314,30 @@ class ExtAuthzServiceTest {
     // the header does not count in this mode
     CheckResponse none = check(fixtureFor("tenant-a"));
     assertThat(none.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.Unauthorized);
+  }
+
+  /** The same table as the HTTP door's (PushServletTest) and the resolver's. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.mimiredge.rls.testing.BasicAuthCases#all")
+  void readsBasicAuthByGosRule(BasicAuthCases.Case c) throws InterruptedException {
+    doors.close();
+    doors = new InProcessDoors(OVERRIDES, b -> b.tenantFrom(TenantFrom.BASIC_AUTH_USER));
+
+    CheckResponse r =
+        check(
+            EnvoyRequests.fixture(
+                FIXTURE,
+                c.authorization() == null ? Map.of() : Map.of("Authorization", c.authorization())));
+
+    if (c.namesATenant()) {
+      assertThat(r.hasDeniedResponse()).isFalse();
+      assertThat(doors.last().decision().tenant()).isEqualTo(c.user());
+    } else {
+      assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.Unauthorized);
+      assertThat(headers(r.getDeniedResponse().getHeadersList()))
+          .containsEntry("x-edge-enforcement-reason", "missing_tenant");
+      assertThat(r.getDeniedResponse().getBody()).contains("no org id");
+    }
   }
 
   @Test

@@ -69,7 +69,8 @@ class GrpcServerNettyTest {
     config.setShutdownGrace(io.dropwizard.util.Duration.parse(grace));
     Enforcer enforcer =
         Enforcer.builder()
-            .overrides(Overrides.of(TenantLimits.MIMIR_DEFAULTS.withRequestRate(100)))
+            .overrides(
+                Overrides.of(TenantLimits.MIMIR_DEFAULTS.toBuilder().requestRate(100).build()))
             .buckets(new LocalBucketStore(System::nanoTime))
             .build();
     PushEvaluator evaluator =

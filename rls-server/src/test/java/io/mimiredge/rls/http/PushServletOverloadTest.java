@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.netflix.concurrency.limits.limit.FixedLimit;
 import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.testing.TestFixtures;
@@ -124,7 +126,7 @@ class PushServletOverloadTest {
     HttpResponse<String> third = post("/api/v1/push").get(10, TimeUnit.SECONDS);
     assertThat(third.statusCode()).isEqualTo(503);
     assertThat(third.headers().firstValue("Retry-After")).contains("2");
-    assertThat(third.headers().firstValue(PushServlet.REASON_HEADER))
+    assertThat(third.headers().firstValue(DenialResponse.REASON_HEADER))
         .contains("overloaded_forwards");
     assertThat(third.body()).contains("forwards to the distributor").contains("limit (2");
     assertThat(first).isNotDone();
@@ -158,7 +160,7 @@ class PushServletOverloadTest {
     }
     HttpResponse<String> r = post("/api/v1/push").get(10, TimeUnit.SECONDS);
     assertThat(r.statusCode()).isEqualTo(503);
-    assertThat(r.headers().firstValue(PushServlet.REASON_HEADER)).contains("overloaded");
+    assertThat(r.headers().firstValue(DenialResponse.REASON_HEADER)).contains("overloaded");
     assertThat(r.body()).contains("pushes are at their limit (16");
     assertThat(overload.forwards().inFlight()).isZero();
     assertThat(shed).containsExactly("push/concurrency");

@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.enforce.WriteResponseStats;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.limits.OverridesParser;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import io.mimiredge.rls.testing.BasicAuthCases;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.upstream.Upstream;
@@ -44,6 +47,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The push doors on a real Jetty (127.0.0.1, a free port), called over HTTP. */
 class PushServletTest {
@@ -259,7 +264,7 @@ class PushServletTest {
 
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(r.body()).contains("unreachable");
-    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("upstream_connect_error");
+    assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("upstream_connect_error");
   }
 
   @Test
@@ -296,7 +301,7 @@ class PushServletTest {
     // a 1.0 body declared as 2.0 does not decode: 400, nothing written
     HttpResponse<String> bad = post(headerTenants, "/api/v1/push", v2, BODY, "X-Scope-OrgID", "t");
     assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(header(bad, PushServlet.REASON_HEADER)).isEqualTo("bad_body");
+    assertThat(header(bad, DenialResponse.REASON_HEADER)).isEqualTo("bad_body");
     assertThat(header(bad, WriteResponseStats.SAMPLES)).isEqualTo("0");
     // and a 1.0 denial carries none of them
     post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "tight");
@@ -317,7 +322,7 @@ class PushServletTest {
             "t");
 
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("bad_content_type");
+    assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("bad_content_type");
     assertThat(r.body())
         .contains("expected prometheus.WriteRequest or io.prometheus.write.v2.Request");
     assertThat(header(r, WriteResponseStats.SAMPLES)).isNull();
@@ -330,7 +335,7 @@ class PushServletTest {
 
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.body()).contains("no org id");
-    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("missing_tenant");
+    assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("missing_tenant");
     assertThat(forwarded).isEmpty();
   }
 
@@ -345,7 +350,7 @@ class PushServletTest {
             "t");
 
     assertThat(r.statusCode()).isEqualTo(400);
-    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("bad_body");
+    assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("bad_body");
     assertThat(forwarded).isEmpty();
   }
 
@@ -359,7 +364,7 @@ class PushServletTest {
     assertThat(first.statusCode()).isEqualTo(200);
     assertThat(second.statusCode()).isEqualTo(429);
     assertThat(Long.parseLong(header(second, "Retry-After"))).isPositive();
-    assertThat(header(second, PushServlet.REASON_HEADER)).isEqualTo("ingestion_rate");
+    assertThat(header(second, DenialResponse.REASON_HEADER)).isEqualTo("ingestion_rate");
     assertThat(header(second, "Content-Type")).startsWith("text/plain");
     assertThat(second.body()).contains("ingestion rate limit");
     assertThat(forwarded).hasSize(1);
@@ -372,7 +377,7 @@ class PushServletTest {
     HttpResponse<String> r = post(headerTenants, "/api/v1/push", big, "X-Scope-OrgID", "t");
 
     assertThat(r.statusCode()).isEqualTo(413);
-    assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("body_too_large");
+    assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("body_too_large");
     assertThat(header(r, "Connection")).isNull(); // drained: the connection stays
     assertThat(forwarded).isEmpty();
   }
@@ -399,6 +404,29 @@ class PushServletTest {
         .extracting(f -> f.header("X-Scope-OrgID"))
         .isEqualTo("basic");
     assertThat(pushDecisions).singleElement().extracting(Decision::tenant).isEqualTo("basic");
+  }
+
+  /** The same table as the ext_authz door's (ExtAuthzServiceTest) and the resolver's. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.mimiredge.rls.testing.BasicAuthCases#all")
+  void basicAuthIsReadByGosRule(BasicAuthCases.Case c) {
+    HttpResponse<String> r =
+        c.authorization() == null
+            ? post(basicAuthTenants, "/api/v1/push", BODY)
+            : post(basicAuthTenants, "/api/v1/push", BODY, "Authorization", c.authorization());
+
+    if (c.namesATenant()) {
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(forwarded)
+          .singleElement()
+          .extracting(f -> f.header("X-Scope-OrgID"))
+          .isEqualTo(c.user());
+    } else {
+      assertThat(r.statusCode()).isEqualTo(401);
+      assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("missing_tenant");
+      assertThat(r.body()).contains("no org id");
+      assertThat(forwarded).isEmpty();
+    }
   }
 
   @Test
@@ -499,7 +527,7 @@ class PushServletTest {
               HttpResponse.BodyHandlers.ofString());
 
       assertThat(r.statusCode()).isEqualTo(413);
-      assertThat(header(r, PushServlet.REASON_HEADER)).isEqualTo("body_too_large");
+      assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("body_too_large");
       assertThat(header(r, "Connection")).isNull();
     }
     assertThat(post(headerTenants, "/api/v1/push", BODY, "X-Scope-OrgID", "t").statusCode())

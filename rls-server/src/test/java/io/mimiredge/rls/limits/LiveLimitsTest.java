@@ -46,7 +46,9 @@ class LiveLimitsTest {
     live.sourceLoaded(parse("overrides: {a: {ingestion_rate: 5, ingestion_burst_size: 50}}"), T0);
 
     live.setAdmin(
-        "a", TenantLimits.MIMIR_DEFAULTS.withIngestionRate(99), Set.of(LimitKey.INGESTION_RATE));
+        "a",
+        TenantLimits.MIMIR_DEFAULTS.toBuilder().ingestionRate(99).build(),
+        Set.of(LimitKey.INGESTION_RATE));
     assertThat(live.get().limitsFor("a").ingestionRate()).isEqualTo(99);
     assertThat(live.get().limitsFor("a").ingestionBurstSize()).isEqualTo(50);
     assertThat(live.source("a", LimitKey.INGESTION_RATE)).isEqualTo(LiveLimits.Source.ADMIN);
@@ -68,8 +70,13 @@ class LiveLimitsTest {
   void adminChangesForOneTenantMergeKeyByKey() {
     LiveLimits live = new LiveLimits(TenantLimits.MIMIR_DEFAULTS);
     live.setAdmin(
-        "b", TenantLimits.MIMIR_DEFAULTS.withIngestionRate(1), Set.of(LimitKey.INGESTION_RATE));
-    live.setAdmin("b", TenantLimits.MIMIR_DEFAULTS.withMode(Mode.SHADOW), Set.of(LimitKey.MODE));
+        "b",
+        TenantLimits.MIMIR_DEFAULTS.toBuilder().ingestionRate(1).build(),
+        Set.of(LimitKey.INGESTION_RATE));
+    live.setAdmin(
+        "b",
+        TenantLimits.MIMIR_DEFAULTS.toBuilder().mode(Mode.SHADOW).build(),
+        Set.of(LimitKey.MODE));
 
     TenantLimits b = live.get().limitsFor("b");
     assertThat(b.ingestionRate()).isEqualTo(1);

@@ -116,7 +116,7 @@ class OverridesParserTest {
               tenant-a:
                 ingestion_rate: 500
             """,
-            D.withIngestionRate(500),
+            D.toBuilder().ingestionRate(500).build(),
             Set.of(INGESTION_RATE)),
         arguments(
             "integers written as floats, underscores, hex",
@@ -127,9 +127,11 @@ class OverridesParserTest {
                 ingestion_burst_size: 2.0e5
                 max_label_names_per_series: 0x20
             """,
-            D.withIngestionRate(1000)
-                .withIngestionBurstSize(200_000)
-                .withMaxLabelNamesPerSeries(32),
+            D.toBuilder()
+                .ingestionRate(1000)
+                .ingestionBurstSize(200_000)
+                .maxLabelNamesPerSeries(32)
+                .build(),
             Set.of(INGESTION_RATE, INGESTION_BURST_SIZE, MAX_LABEL_NAMES_PER_SERIES)),
         arguments(
             "unquoted off is a YAML 1.1 boolean, still a mode",
@@ -138,7 +140,7 @@ class OverridesParserTest {
               tenant-a:
                 edge_enforcement: {mode: off}
             """,
-            D.withMode(Mode.OFF),
+            D.toBuilder().mode(Mode.OFF).build(),
             Set.of(MODE)),
         arguments(
             "mode and policy ignore case",
@@ -147,7 +149,7 @@ class OverridesParserTest {
               tenant-a:
                 edge_enforcement: {mode: Shadow, validation: DENY}
             """,
-            D.withMode(Mode.SHADOW).withValidation(ValidationPolicy.DENY),
+            D.toBuilder().mode(Mode.SHADOW).validation(ValidationPolicy.DENY).build(),
             Set.of(MODE, VALIDATION)),
         arguments(
             "null values leave the defaults",
@@ -159,7 +161,7 @@ class OverridesParserTest {
                 max_metadata_length: 100
                 edge_enforcement:
             """,
-            D.withMaxMetadataLength(100),
+            D.toBuilder().maxMetadataLength(100).build(),
             Set.of(MAX_METADATA_LENGTH)),
         arguments(
             "unknown keys at every level",
@@ -174,7 +176,7 @@ class OverridesParserTest {
                   mode: enforce
                   future_setting: fancy
             """,
-            D.withRequestRate(5),
+            D.toBuilder().requestRate(5).build(),
             Set.of(REQUEST_RATE, MODE)),
         arguments(
             "merge key with explicit keys winning",
@@ -188,7 +190,11 @@ class OverridesParserTest {
                 <<: *base
                 ingestion_rate: 300
             """,
-            D.withIngestionRate(300).withIngestionBurstSize(1000).withMaxLabelNameLength(64),
+            D.toBuilder()
+                .ingestionRate(300)
+                .ingestionBurstSize(1000)
+                .maxLabelNameLength(64)
+                .build(),
             Set.of(INGESTION_RATE, INGESTION_BURST_SIZE, MAX_LABEL_NAME_LENGTH)),
         arguments(
             "merge of a list: earlier mappings win",
@@ -199,7 +205,7 @@ class OverridesParserTest {
               tenant-a:
                 <<: [*a, *b]
             """,
-            D.withIngestionRate(1).withMaxLabelValueLength(10).withRequestRate(3),
+            D.toBuilder().ingestionRate(1).maxLabelValueLength(10).requestRate(3).build(),
             Set.of(INGESTION_RATE, MAX_LABEL_VALUE_LENGTH, REQUEST_RATE)),
         arguments(
             "nested merge and an aliased edge block",
@@ -215,7 +221,7 @@ class OverridesParserTest {
               tenant-a:
                 <<: *tier
             """,
-            D.withRequestBurstSize(7).withIngestionBurstFactor(1.5).withMode(Mode.SHADOW),
+            D.toBuilder().requestBurstSize(7).ingestionBurstFactor(1.5).mode(Mode.SHADOW).build(),
             Set.of(REQUEST_BURST_SIZE, INGESTION_BURST_FACTOR, MODE)),
         arguments(
             "a whole tenant aliased",
@@ -224,7 +230,7 @@ class OverridesParserTest {
               tenant-b: &same {ingestion_rate: 42}
               tenant-a: *same
             """,
-            D.withIngestionRate(42),
+            D.toBuilder().ingestionRate(42).build(),
             Set.of(INGESTION_RATE)));
   }
 
@@ -475,9 +481,9 @@ class OverridesParserTest {
 
   @Test
   void tenantsResolveOnTheGivenDefaults() throws Exception {
-    TenantLimits defaults = D.withIngestionRate(50).withMode(Mode.SHADOW);
+    TenantLimits defaults = D.toBuilder().ingestionRate(50).mode(Mode.SHADOW).build();
     Overrides o = OverridesParser.parse("overrides: {tenant-a: {request_rate: 1}}", defaults);
-    assertThat(o.limitsFor("tenant-a")).isEqualTo(defaults.withRequestRate(1));
+    assertThat(o.limitsFor("tenant-a")).isEqualTo(defaults.toBuilder().requestRate(1).build());
     assertThat(o.limitsFor("other")).isEqualTo(defaults);
     assertThat(o.defaults()).isEqualTo(defaults);
   }
@@ -492,31 +498,37 @@ class OverridesParserTest {
         .containsExactly("team-payments", "team-search", "anonymous"); // file order
     assertThat(o.limitsFor("team-payments"))
         .isEqualTo(
-            D.withIngestionRate(350_000)
-                .withIngestionBurstSize(3_500_000)
-                .withMaxLabelNamesPerSeries(40)
-                .withMode(Mode.SHADOW)
+            D.toBuilder()
+                .ingestionRate(350_000)
+                .ingestionBurstSize(3_500_000)
+                .maxLabelNamesPerSeries(40)
+                .mode(Mode.SHADOW)
+                .build()
                 .toBuilder()
                 .outOfOrderTimeWindow(Duration.ofMinutes(10))
                 .build());
     assertThat(o.limitsFor("team-search"))
         .isEqualTo(
-            D.withIngestionRate(25_000)
-                .withIngestionBurstSize(500_000)
-                .withRequestRate(50)
-                .withRequestBurstSize(100)
-                .withMaxLabelValueLength(4096)
-                .withMode(Mode.ENFORCE)
-                .withValidation(ValidationPolicy.DENY)
+            D.toBuilder()
+                .ingestionRate(25_000)
+                .ingestionBurstSize(500_000)
+                .requestRate(50)
+                .requestBurstSize(100)
+                .maxLabelValueLength(4096)
+                .mode(Mode.ENFORCE)
+                .validation(ValidationPolicy.DENY)
+                .build()
                 .toBuilder()
                 .acceptHaSamples(true)
                 .build());
     assertThat(o.limitsFor("anonymous"))
         .isEqualTo(
-            D.withIngestionRate(1000)
-                .withIngestionBurstFactor(3)
-                .withMaxMetadataLength(512)
-                .withMaxLabelNameLength(256));
+            D.toBuilder()
+                .ingestionRate(1000)
+                .ingestionBurstFactor(3)
+                .maxMetadataLength(512)
+                .maxLabelNameLength(256)
+                .build());
     assertThat(o.limitsFor("12345")).isEqualTo(D);
     assertThat(o.limitsFor("tenant-with-no-limits")).isEqualTo(D);
     assertThat(o.source("team-search", VALIDATION)).isEqualTo(Overrides.Source.OVERRIDES);
@@ -531,7 +543,8 @@ class OverridesParserTest {
     }
     Overrides o = OverridesParser.parse(yaml.toString(), D);
     assertThat(o.tenants()).hasSize(500);
-    assertThat(o.limitsFor("t499")).isEqualTo(D.withIngestionRate(5).withRequestRate(499));
+    assertThat(o.limitsFor("t499"))
+        .isEqualTo(D.toBuilder().ingestionRate(5).requestRate(499).build());
   }
 
   @Test
@@ -543,7 +556,7 @@ class OverridesParserTest {
           tenant-a: {ingestion_rate: 1, unknown: *loop}
         """;
     assertThat(OverridesParser.parse(yaml, D).limitsFor("tenant-a"))
-        .isEqualTo(D.withIngestionRate(1));
+        .isEqualTo(D.toBuilder().ingestionRate(1).build());
   }
 
   @Test
@@ -559,10 +572,12 @@ class OverridesParserTest {
     block.put("edge_enforcement", edge);
     assertThat(OverridesParser.parseDefaults(block))
         .isEqualTo(
-            D.withIngestionRate(20000)
-                .withIngestionBurstSize(400_000)
-                .withRequestRate(2.5)
-                .withMode(Mode.SHADOW));
+            D.toBuilder()
+                .ingestionRate(20000)
+                .ingestionBurstSize(400_000)
+                .requestRate(2.5)
+                .mode(Mode.SHADOW)
+                .build());
     assertThat(OverridesParser.parseDefaults(Map.of())).isEqualTo(D);
   }
 
@@ -593,7 +608,7 @@ class OverridesParserTest {
         edge_enforcement: {validation: deny}
         """;
     assertThat(OverridesParser.parseDefaults(new StringReader(yaml)))
-        .isEqualTo(D.withValidation(ValidationPolicy.DENY));
+        .isEqualTo(D.toBuilder().validation(ValidationPolicy.DENY).build());
     assertThatThrownBy(() -> OverridesParser.parseDefaults(new StringReader("request_rate: x")))
         .hasMessage("defaults.request_rate (line 1): expected a non-negative number, got \"x\"");
   }
@@ -602,12 +617,12 @@ class OverridesParserTest {
   void overridesCanBeChangedAsValues() throws Exception {
     Overrides o = OverridesParser.parse("overrides: {tenant-a: {ingestion_rate: 5}}", D);
     Overrides changed =
-        o.withTenant("tenant-b", D.withRequestRate(9), Set.of(REQUEST_RATE))
-            .withDefaults(D.withMaxLabelNameLength(10));
+        o.withTenant("tenant-b", D.toBuilder().requestRate(9).build(), Set.of(REQUEST_RATE))
+            .withDefaults(D.toBuilder().maxLabelNameLength(10).build());
     assertThat(changed.limitsFor("tenant-a"))
-        .isEqualTo(D.withIngestionRate(5).withMaxLabelNameLength(10));
+        .isEqualTo(D.toBuilder().ingestionRate(5).maxLabelNameLength(10).build());
     assertThat(changed.limitsFor("tenant-b"))
-        .isEqualTo(D.withRequestRate(9).withMaxLabelNameLength(10));
+        .isEqualTo(D.toBuilder().requestRate(9).maxLabelNameLength(10).build());
     assertThat(changed.withTenant("tenant-a", D, Set.of()).tenants()).containsOnlyKeys("tenant-b");
     assertThat(o.tenants()).containsOnlyKeys("tenant-a"); // the original is untouched
   }

@@ -34,7 +34,10 @@ class TenantLimitsTest {
   })
   void burstFollowsMimirsBurstFactor(double factor, double localRate, int expected) {
     assertThat(
-            TenantLimits.MIMIR_DEFAULTS.withIngestionBurstFactor(factor).ingestionBurst(localRate))
+            TenantLimits.MIMIR_DEFAULTS.toBuilder()
+                .ingestionBurstFactor(factor)
+                .build()
+                .ingestionBurst(localRate))
         .isEqualTo(expected);
   }
 
@@ -53,9 +56,9 @@ class TenantLimitsTest {
   }
 
   @Test
-  void withReturnsACopy() {
+  void toBuilderChangesACopy() {
     TenantLimits d = TenantLimits.MIMIR_DEFAULTS;
-    TenantLimits changed = d.withRequestRate(5).withValidation(ValidationPolicy.DENY);
+    TenantLimits changed = d.toBuilder().requestRate(5).validation(ValidationPolicy.DENY).build();
     assertThat(changed.requestRate()).isEqualTo(5);
     assertThat(changed.validation()).isEqualTo(ValidationPolicy.DENY);
     assertThat(d.requestRate()).isZero();

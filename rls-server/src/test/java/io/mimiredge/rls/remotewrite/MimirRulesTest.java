@@ -567,7 +567,8 @@ class MimirRulesTest {
     assertThat(forward.status()).isEqualTo(200);
     assertThat(forward.items()).isEqualTo(c.items());
     // deny: a 400 with Mimir's error id for an invalid series or metadata, else admitted
-    Decision deny = evaluator(limits.withValidation(ValidationPolicy.DENY)).evaluate("t", body);
+    Decision deny =
+        evaluator(limits.toBuilder().validation(ValidationPolicy.DENY).build()).evaluate("t", body);
     assertThat(deny.status()).isEqualTo(c.violation() == null ? 200 : 400);
     if (c.violation() != null && c.violation() != NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE) {
       assertThat(deny.message()).contains("err-mimir-" + c.violation().id());

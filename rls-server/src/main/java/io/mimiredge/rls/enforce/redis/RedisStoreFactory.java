@@ -153,8 +153,9 @@ public class RedisStoreFactory {
 
   /**
    * A health check that pings Redis for real (switching the store if the answer changed): healthy
-   * on Redis, unhealthy — degraded, still deciding — on the local share. Register it as
-   * non-critical: the RLS keeps serving without Redis.
+   * on Redis, unhealthy — degraded, still deciding — on the local share. Registered as {@code
+   * redis} with Dropwizard's health checks (the admin port's {@code /healthcheck}); keep it out of
+   * readiness and liveness probes: the RLS keeps serving without Redis.
    */
   public static HealthCheck healthCheck(FailoverBucketStore store) {
     return new HealthCheck() {

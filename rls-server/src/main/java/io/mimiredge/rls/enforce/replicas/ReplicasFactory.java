@@ -10,16 +10,18 @@ import jakarta.validation.constraints.NotNull;
 import java.util.function.Supplier;
 
 /**
- * The {@code replicas:} section: how many RLS replicas share each tenant's rate (Mimir's global
- * strategy: each enforces {@code rate ÷ replicas}, burst undivided).
+ * The {@code replicaDiscovery:} section: how many RLS replicas share each tenant's rate (Mimir's
+ * global strategy: each enforces {@code rate ÷ replicas}, burst undivided).
  *
  * <pre>
- * replicas:
- *   count: 3               # the configured count; the fallback when the Service is unknown
+ * replicaDiscovery:
  *   service: rls           # optional: follow this Service's ready endpoints (EndpointSlices)
  *   namespace: edge        # the Service's namespace (default: the client's namespace)
  *   resyncPeriod: 5m
  * </pre>
+ *
+ * <p>{@code count}, the fallback while the Service is unknown, is the top-level {@code replicas}:
+ * the configuration sets it, and a {@code count:} written in this section is overwritten.
  */
 public class ReplicasFactory {
   @Min(1)

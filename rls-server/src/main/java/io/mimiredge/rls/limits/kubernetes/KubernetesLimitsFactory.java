@@ -6,30 +6,35 @@ import io.dropwizard.util.Duration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.prometheus.metrics.core.metrics.Counter;
+import io.mimiredge.rls.limits.source.ConfigMapLimitsSource;
+import io.mimiredge.rls.limits.source.ReloadListener;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
+import java.time.Clock;
 
 /**
- * The {@code kubernetes} limits source's settings: Mimir's runtime overrides from a ConfigMap.
+ * The {@code kubernetes} limits source's settings: Mimir's runtime overrides from a ConfigMap. The
+ * defaults name the ConfigMap Mimir's Helm chart (mimir-distributed, {@code
+ * templates/runtime-configmap.yaml}) renders for a release named {@code mimir} in namespace {@code
+ * mimir}: {@code <fullname>-runtime} with the key {@code runtime.yaml}, where {@code <fullname>} is
+ * the release name when it contains {@code mimir}, else {@code <release>-mimir}.
  *
  * <pre>
  * kubernetes:
- *   namespace: mimir            # default mimir
- *   configMap: mimir-overrides  # default; Mimir's Helm chart: &lt;release&gt;-mimir-runtime, or
- *                               # mimir-runtime for a release named mimir
- *   key: overrides.yaml         # default; Mimir's Helm chart: runtime.yaml
+ *   namespace: mimir            # the Mimir release's namespace
+ *   configMap: mimir-runtime
+ *   key: runtime.yaml
  *   pollInterval: 30s           # while the watch is down
  *   resyncPeriod: 5m
  *   startTimeout: 10s           # wait at start for the first list and watch
  * </pre>
  */
 public class KubernetesLimitsFactory {
-  @NotEmpty private String namespace = "mimir";
-  @NotEmpty private String configMap = "mimir-overrides";
-  @NotEmpty private String key = "overrides.yaml";
+  @NotEmpty private String namespace = ConfigMapLimitsSource.DEFAULT_NAMESPACE;
+  @NotEmpty private String configMap = ConfigMapLimitsSource.DEFAULT_CONFIG_MAP;
+  @NotEmpty private String key = ConfigMapLimitsSource.DEFAULT_KEY;
   @NotNull private Duration pollInterval = Duration.seconds(30);
   @NotNull private Duration resyncPeriod = Duration.minutes(5);
   @NotNull private Duration startTimeout = Duration.seconds(10);
@@ -39,7 +44,8 @@ public class KubernetesLimitsFactory {
       KubernetesClient client,
       LiveLimits limits,
       TenantLimits defaults,
-      ConfigMapLimitsSource.Listener listener) {
+      Clock clock,
+      ReloadListener listener) {
     return ConfigMapLimitsSource.builder()
         .client(client)
         .namespace(namespace)
@@ -47,6 +53,7 @@ public class KubernetesLimitsFactory {
         .key(key)
         .defaults(defaults)
         .limits(limits)
+        .clock(clock)
         .pollInterval(pollInterval.toJavaDuration())
         .resyncPeriod(resyncPeriod.toJavaDuration())
         .startTimeout(startTimeout.toJavaDuration())
@@ -67,14 +74,6 @@ public class KubernetesLimitsFactory {
               cb.call(m == ConfigMapLimitsSource.Mode.POLL ? 1 : 0, "poll");
             })
         .register(registry);
-  }
-
-  /**
-   * A listener counting loads into the service's {@code rls_limits_reload_total{result}} counter
-   * (label values {@code success} / {@code error}).
-   */
-  public static ConfigMapLimitsSource.Listener reloadCounter(Counter reloadTotal) {
-    return (ok, at) -> reloadTotal.labelValues(ok ? "success" : "error").inc();
   }
 
   /**

@@ -89,6 +89,16 @@ final class LimitsLoader {
     }
   }
 
+  /**
+   * Records that the source still holds {@code current}, the overrides in force (a resync or poll
+   * of unchanged content): a success, with nothing to log.
+   */
+  void confirm(Overrides current) {
+    Instant at = clock.instant();
+    limits.sourceLoaded(current, at);
+    listener.loaded(at, current);
+  }
+
   /** Records a failed load: the last good limits stay; each problem is logged with its line. */
   void failed(List<String> problems) {
     Instant at = clock.instant();

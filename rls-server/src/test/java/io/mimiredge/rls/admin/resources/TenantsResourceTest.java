@@ -39,10 +39,12 @@ class TenantsResourceTest {
         """);
     f.limits.setAdmin(
         "both",
-        TenantLimits.MIMIR_DEFAULTS.withIngestionRate(42),
+        TenantLimits.MIMIR_DEFAULTS.toBuilder().ingestionRate(42).build(),
         EnumSet.of(LimitKey.INGESTION_RATE));
     f.limits.setAdmin(
-        "admin-only", TenantLimits.MIMIR_DEFAULTS.withMode(Mode.OFF), EnumSet.of(LimitKey.MODE));
+        "admin-only",
+        TenantLimits.MIMIR_DEFAULTS.toBuilder().mode(Mode.OFF).build(),
+        EnumSet.of(LimitKey.MODE));
   }
 
   private static List<String> ids(JsonNode page) {
@@ -104,7 +106,9 @@ class TenantsResourceTest {
     assertThat(ids(f.get("/api/tenants?limit=2&offset=2")))
         .containsExactly("from-file", "new-traffic");
     f.limits.setAdmin(
-        "aa-admin", TenantLimits.MIMIR_DEFAULTS.withMode(Mode.OFF), EnumSet.of(LimitKey.MODE));
+        "aa-admin",
+        TenantLimits.MIMIR_DEFAULTS.toBuilder().mode(Mode.OFF).build(),
+        EnumSet.of(LimitKey.MODE));
     assertThat(ids(f.get("/api/tenants?limit=1"))).containsExactly("aa-admin");
     f.loadOverrides(
         """

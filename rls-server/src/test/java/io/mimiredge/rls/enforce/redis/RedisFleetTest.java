@@ -66,7 +66,10 @@ class RedisFleetTest {
     String prefix = "fleet-" + UUID.randomUUID() + ":";
     Overrides limits =
         Overrides.of(
-            TenantLimits.MIMIR_DEFAULTS.withIngestionRate(RATE).withIngestionBurstSize(BURST));
+            TenantLimits.MIMIR_DEFAULTS.toBuilder()
+                .ingestionRate(RATE)
+                .ingestionBurstSize(BURST)
+                .build());
     for (int i = 0; i < REPLICAS; i++) {
       RedisBucketStore shared =
           RedisBucketStore.builder()

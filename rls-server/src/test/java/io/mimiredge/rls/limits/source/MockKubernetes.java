@@ -1,4 +1,4 @@
-package io.mimiredge.rls.limits.kubernetes;
+package io.mimiredge.rls.limits.source;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -25,14 +25,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * fabric8's Kubernetes mock server in CRUD mode, on 127.0.0.1, whose watches a test can break: it
  * then closes every open watch and answers new ones with 500, while gets and lists keep working.
  */
-final class MockKubernetes implements AutoCloseable {
+public final class MockKubernetes implements AutoCloseable {
   private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
   private final AtomicBoolean watchesBroken = new AtomicBoolean();
   private final Set<WebSocket> watches = ConcurrentHashMap.newKeySet();
   private final KubernetesMockServer server;
   private final KubernetesClient client;
 
-  MockKubernetes() {
+  public MockKubernetes() {
     Dispatcher dispatcher =
         new Dispatcher() {
           @Override
@@ -67,7 +67,7 @@ final class MockKubernetes implements AutoCloseable {
     client = new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return client;
   }
 

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.limits.kubernetes;
+package io.mimiredge.rls.limits.source;
 
 import static io.mimiredge.testsupport.Await.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,9 +7,13 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.rls.limits.LiveLimits;
+import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.mimiredge.rls.limits.kubernetes.ConfigMapLimitsSource.Mode;
+import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
+import io.mimiredge.rls.limits.source.ConfigMapLimitsSource.Mode;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 class ConfigMapLimitsSourceTest {
   private static final String NS = "mimir";
-  private static final String NAME = "mimir-overrides";
-  private static final String KEY = "overrides.yaml";
+  private static final String NAME = "mimir-runtime";
+  private static final String KEY = "runtime.yaml";
   private static final Duration WITHIN = Duration.ofSeconds(2);
 
   private MockKubernetes kube;
@@ -54,7 +58,18 @@ class ConfigMapLimitsSourceTest {
             .pollInterval(pollInterval)
             .checkInterval(Duration.ofMillis(50))
             .startTimeout(Duration.ofSeconds(3))
-            .listener((ok, at) -> reloads.add(ok))
+            .listener(
+                new ReloadListener() {
+                  @Override
+                  public void loaded(Instant at, Overrides overrides) {
+                    reloads.add(true);
+                  }
+
+                  @Override
+                  public void failed(Instant at, List<String> problems) {
+                    reloads.add(false);
+                  }
+                })
             .build();
     source.start();
     return source;
@@ -117,6 +132,37 @@ class ConfigMapLimitsSourceTest {
   }
 
   @Test
+  void logsEachChangeAsTheOtherSourcesDo() throws Exception {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.mimiredge.rls.limits");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    ch.qos.logback.classic.Level level = log.getLevel();
+    log.setLevel(ch.qos.logback.classic.Level.INFO);
+    log.addAppender(lines);
+    try {
+      create(rate("tenant-a", 111));
+      start(Duration.ofSeconds(30));
+      await("loaded", () -> rateOf("tenant-a") == 111, WITHIN);
+      update(rate("tenant-a", 222) + "  tenant-b:\n    ingestion_rate: 5\n");
+      await("updated", () -> rateOf("tenant-a") == 222, WITHIN);
+    } finally {
+      log.detachAppender(lines);
+      log.setLevel(level);
+    }
+
+    assertThat(lines.list)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .contains(
+            "limits loaded from configmap mimir/mimir-runtime key runtime.yaml:"
+                + " 1 tenants with overrides",
+            "limits reloaded from configmap mimir/mimir-runtime key runtime.yaml:"
+                + " 2 tenants with overrides; added [tenant-b], changed [tenant-a]");
+  }
+
+  @Test
   void refusesAMalformedUpdateAndKeepsTheLastGood() throws Exception {
     create(rate("tenant-a", 111));
     start(Duration.ofSeconds(30));
@@ -126,7 +172,7 @@ class ConfigMapLimitsSourceTest {
     await("refused", () -> limits.status().degraded(), WITHIN);
     assertThat(rateOf("tenant-a")).isEqualTo(111);
     assertThat(limits.status().lastError())
-        .contains("configmap mimir/mimir-overrides key overrides.yaml")
+        .contains("configmap mimir/mimir-runtime key runtime.yaml")
         .contains("tenant-a")
         .contains("ingestion_rate")
         .contains("line 3");
@@ -147,9 +193,9 @@ class ConfigMapLimitsSourceTest {
         .configMaps()
         .inNamespace(NS)
         .withName(NAME)
-        .edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("runtime.yaml", "")).build());
+        .edit(cm -> new ConfigMapBuilder(cm).withData(Map.of("overrides.yaml", "")).build());
     await("refused", () -> limits.status().degraded(), WITHIN);
-    assertThat(limits.status().lastError()).contains("has no key overrides.yaml");
+    assertThat(limits.status().lastError()).contains("has no key runtime.yaml");
     assertThat(rateOf("tenant-a")).isEqualTo(111);
   }
 
@@ -219,12 +265,12 @@ class ConfigMapLimitsSourceTest {
         .isEqualTo("tls-unverified");
     // A file source is not reached over a network: no transport in its report.
     assertThat(
-            new io.mimiredge.rls.limits.source.BundledLimitsSource(
+            new BundledLimitsSource(
                     io.mimiredge.rls.config.LimitsConfig.BUNDLED_RESOURCE,
                     TenantLimits.MIMIR_DEFAULTS,
                     new LiveLimits(TenantLimits.MIMIR_DEFAULTS),
                     java.time.Clock.systemUTC(),
-                    io.mimiredge.rls.limits.source.ReloadListener.NONE)
+                    ReloadListener.NONE)
                 .transport())
         .isNull();
   }
@@ -238,24 +284,18 @@ class ConfigMapLimitsSourceTest {
   }
 
   @Test
-  void theFactoryBuildsWithTheIssueDefaultsAndReportsHealthAndMode() throws Exception {
+  void theFactoryBuildsWithMimirsChartDefaultsAndReportsHealthAndMode() throws Exception {
     KubernetesLimitsFactory f =
         io.dropwizard.jackson.Jackson.newObjectMapper(
                 new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
             .readValue("pollInterval: 300ms\n", KubernetesLimitsFactory.class);
     assertThat(f.getNamespace()).isEqualTo("mimir");
-    assertThat(f.getConfigMap()).isEqualTo("mimir-overrides");
-    assertThat(f.getKey()).isEqualTo("overrides.yaml");
+    // Mimir's Helm chart: <fullname>-runtime, key runtime.yaml, for a release named mimir
+    assertThat(f.getConfigMap()).isEqualTo("mimir-runtime");
+    assertThat(f.getKey()).isEqualTo("runtime.yaml");
     source =
         f.build(
-            client,
-            limits,
-            TenantLimits.MIMIR_DEFAULTS,
-            KubernetesLimitsFactory.reloadCounter(
-                io.prometheus.metrics.core.metrics.Counter.builder()
-                    .name("test_reload_total")
-                    .labelNames("result")
-                    .build()));
+            client, limits, TenantLimits.MIMIR_DEFAULTS, Clock.systemUTC(), ReloadListener.NONE);
     source.start();
     var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
     KubernetesLimitsFactory.registerMetrics(registry, source);

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.limits.kubernetes;
+package io.mimiredge.rls.limits.source;
 
 import static io.mimiredge.rls.internal.Checks.atLeastOneMilli;
 import static io.mimiredge.rls.internal.Checks.nonBlank;
@@ -11,11 +11,12 @@ import io.mimiredge.rls.limits.LimitsParseException;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Overrides;
-import io.mimiredge.rls.limits.OverridesParser;
 import io.mimiredge.rls.limits.TenantLimits;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,26 +37,36 @@ import org.slf4j.LoggerFactory;
  * 30 s) until the informer, which keeps retrying with backoff, watches again. {@link #status()} and
  * the {@code rls_limits_source_mode} gauge say which mode is active.
  *
- * <p><b>Applying.</b> Every version of the key is parsed whole and applied atomically to all
- * tenants ({@link LiveLimits#sourceLoaded}). A version that does not parse, or a ConfigMap without
- * the key, is refused: the last good limits stay, {@link LiveLimits#sourceFailed} records the
- * parser's problems prefixed with the namespace, name and key (each problem names the tenant, the
- * limit and the line), and a WARN log line says the same. A deleted ConfigMap also keeps the last
- * good limits; they are then stale: the status says "configmap deleted" and the last success time
- * stops moving until the ConfigMap is back. A resync or poll of unchanged content counts as a
- * success (it confirms the limits are current).
+ * <p><b>Applying</b> goes through {@link LimitsLoader}, as for every limits source: every version
+ * of the key is parsed whole and applied atomically to all tenants, the change logged as a diff. A
+ * version that does not parse, or a ConfigMap without the key, is refused: the last good limits
+ * stay, and the loader records the parser's problems prefixed with the namespace, name and key
+ * (each problem names the tenant, the limit and the line) and logs them. A deleted ConfigMap also
+ * keeps the last good limits; they are then stale: the status says "configmap deleted" and the last
+ * success time stops moving until the ConfigMap is back. A resync or poll of unchanged content
+ * counts as a success (it confirms the limits are current) and logs nothing.
  *
- * <p><b>Defaults</b> follow the issue: namespace {@code mimir}, ConfigMap {@code mimir-overrides},
- * key {@code overrides.yaml}. Mimir's own Helm chart (mimir-distributed) renders its runtime config
- * from {@code .Values.runtimeConfig} into the ConfigMap {@code <fullname>-runtime} (e.g. {@code
- * mimir-runtime} for a release named {@code mimir}) under the key {@code runtime.yaml}, in the
- * release's namespace; point the source there to share Mimir's overrides. RBAC: see {@code
- * rls-server/KUBERNETES.md} (get, list and watch on that one ConfigMap).
+ * <p><b>Defaults</b> share the overrides of Mimir's own Helm chart (mimir-distributed), which
+ * renders its runtime config from {@code .Values.runtimeConfig} ({@code
+ * templates/runtime-configmap.yaml}) into the ConfigMap {@code <fullname>-runtime} under the key
+ * {@code runtime.yaml}, in the release's namespace; {@code <fullname>} is the release name when it
+ * contains {@code mimir}, else {@code <release>-mimir}. For a release named {@code mimir} in
+ * namespace {@code mimir}: namespace {@code mimir}, ConfigMap {@code mimir-runtime}, key {@code
+ * runtime.yaml}. RBAC: see {@code rls-server/KUBERNETES.md} (get, list and watch on that one
+ * ConfigMap).
  *
  * <p>Thread-safe; events, resyncs and polls are applied one at a time.
  */
 public final class ConfigMapLimitsSource implements LimitsSource {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigMapLimitsSource.class);
+
+  /** Mimir's Helm chart: the namespace and runtime ConfigMap of a release named {@code mimir}. */
+  public static final String DEFAULT_NAMESPACE = "mimir";
+
+  public static final String DEFAULT_CONFIG_MAP = "mimir-runtime";
+
+  /** Mimir's Helm chart: the key of the runtime config in its ConfigMap. */
+  public static final String DEFAULT_KEY = "runtime.yaml";
 
   /** How the source learns about changes now. */
   public enum Mode {
@@ -67,17 +78,6 @@ public final class ConfigMapLimitsSource implements LimitsSource {
     POLL
   }
 
-  /** Told about every load, for metrics ({@code rls_limits_reload_total{result}}). */
-  public interface Listener {
-    /**
-     * @param ok whether the version read was applied
-     * @param at when
-     */
-    void reloaded(boolean ok, Instant at);
-
-    Listener NONE = (ok, at) -> {};
-  }
-
   /**
    * What the source is doing, for health and the admin API.
    *
@@ -86,7 +86,7 @@ public final class ConfigMapLimitsSource implements LimitsSource {
    * @param present whether the ConfigMap existed when last seen (false also before the first read)
    * @param stale true when the limits in force no longer match the ConfigMap: it was deleted, lost
    *     its key or its last version was refused
-   * @param message why it is stale ({@code configmap deleted}, the parse error), or null
+   * @param message why it is stale ({@code configmap deleted}, the parser's problems), or null
    * @param lastChange when the ConfigMap was last seen to change (or to be deleted); null before
    */
   public record Status(
@@ -101,14 +101,13 @@ public final class ConfigMapLimitsSource implements LimitsSource {
   private final String namespace;
   private final String name;
   private final String key;
-  private final TenantLimits defaults;
   private final LiveLimits limits;
+  private final LimitsLoader loader;
   private final Duration pollInterval;
   private final Duration resyncPeriod;
   private final Duration checkInterval;
   private final Duration startTimeout;
   private final Clock clock;
-  private final Listener listener;
 
   private final Object lock = new Object();
   private SharedIndexInformer<ConfigMap> informer;
@@ -127,14 +126,13 @@ public final class ConfigMapLimitsSource implements LimitsSource {
     this.namespace = b.namespace;
     this.name = b.name;
     this.key = b.key;
-    this.defaults = b.defaults;
     this.limits = b.limits;
     this.pollInterval = b.pollInterval;
     this.resyncPeriod = b.resyncPeriod;
     this.checkInterval = b.checkInterval;
     this.startTimeout = b.startTimeout;
     this.clock = b.clock;
-    this.listener = b.listener;
+    this.loader = new LimitsLoader(location(), b.defaults, b.limits, b.clock, b.listener);
   }
 
   public static Builder builder() {
@@ -265,12 +263,12 @@ public final class ConfigMapLimitsSource implements LimitsSource {
         new ResourceEventHandler<>() {
           @Override
           public void onAdd(ConfigMap cm) {
-            apply(cm, "added");
+            apply(cm);
           }
 
           @Override
           public void onUpdate(ConfigMap before, ConfigMap after) {
-            apply(after, "updated");
+            apply(after);
           }
 
           @Override
@@ -334,12 +332,11 @@ public final class ConfigMapLimitsSource implements LimitsSource {
     if (cm == null) {
       deleted();
     } else {
-      apply(cm, "polled");
+      apply(cm);
     }
   }
 
-  private void apply(ConfigMap cm, String how) {
-    Instant at = clock.instant();
+  private void apply(ConfigMap cm) {
     synchronized (lock) {
       boolean wasPresent = present;
       present = true;
@@ -347,81 +344,55 @@ public final class ConfigMapLimitsSource implements LimitsSource {
       Map<String, String> data = cm.getData();
       String text = data == null ? null : data.get(key);
       if (text == null) {
-        refuse("configmap " + namespace + "/" + name + " has no key " + key, at);
+        refuse(List.of("the configmap has no key " + key));
         return;
       }
       if (text.equals(lastAppliedText) && wasPresent) {
-        limits.sourceLoaded(lastApplied, at); // unchanged: confirmed current
+        loader.confirm(lastApplied);
         staleReason = null;
-        listener.reloaded(true, at);
         return;
       }
+      lastChange = clock.instant();
+      Overrides parsed;
       try {
-        Overrides parsed = OverridesParser.parse(text, defaults);
-        limits.sourceLoaded(parsed, at);
-        lastApplied = parsed;
-        lastAppliedText = text;
-        staleReason = null;
-        lastChange = at;
-        listener.reloaded(true, at);
-        LOG.info(
-            "limits {} from configmap {}/{} key {} ({} tenants)",
-            how,
-            namespace,
-            name,
-            key,
-            parsed.tenants().size());
+        parsed = loader.parse(text.getBytes(StandardCharsets.UTF_8));
       } catch (LimitsParseException e) {
-        lastChange = at;
-        refuse(
-            "configmap "
-                + namespace
-                + "/"
-                + name
-                + " key "
-                + key
-                + ": "
-                + String.join("; ", e.problems()),
-            at);
+        refuse(e.problems());
+        return;
       }
+      loader.apply(parsed);
+      lastApplied = parsed;
+      lastAppliedText = text;
+      staleReason = null;
     }
   }
 
-  private void refuse(String error, Instant at) {
-    staleReason = error;
-    limits.sourceFailed(error, at);
-    listener.reloaded(false, at);
-    LOG.warn("limits not applied, last good limits kept: {}", error);
+  private void refuse(List<String> problems) {
+    staleReason = String.join("; ", problems);
+    loader.failed(problems);
   }
 
   private void deleted() {
-    Instant at = clock.instant();
     synchronized (lock) {
       if (!present && staleReason != null) {
         return; // already known
       }
       present = false;
       lastAppliedText = null;
-      lastChange = at;
-      String why =
-          (everSeen ? "configmap deleted: " : "configmap not found: ")
-              + namespace
-              + "/"
-              + name
-              + (limits.loaded() ? "; last good limits kept" : "; defaults apply");
-      staleReason = why;
-      limits.sourceFailed(why, at);
-      listener.reloaded(false, at);
-      LOG.warn("{}", why);
+      lastChange = clock.instant();
+      refuse(
+          List.of(
+              (everSeen ? "configmap deleted" : "configmap not found")
+                  + (limits.loaded() ? "; last good limits kept" : "; defaults apply")));
     }
   }
 
   /** Builds a {@link ConfigMapLimitsSource}; checks each setting at once. Not thread-safe. */
   public static final class Builder {
     private KubernetesClient client;
-    private String namespace = "mimir";
-    private String name = "mimir-overrides";
-    private String key = "overrides.yaml";
+    private String namespace = DEFAULT_NAMESPACE;
+    private String name = DEFAULT_CONFIG_MAP;
+    private String key = DEFAULT_KEY;
     private TenantLimits defaults = TenantLimits.MIMIR_DEFAULTS;
     private LiveLimits limits;
     private Duration pollInterval = Duration.ofSeconds(30);
@@ -429,7 +400,7 @@ public final class ConfigMapLimitsSource implements LimitsSource {
     private Duration checkInterval = Duration.ofSeconds(1);
     private Duration startTimeout = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
-    private Listener listener = Listener.NONE;
+    private ReloadListener listener = ReloadListener.NONE;
 
     private Builder() {}
 
@@ -494,7 +465,8 @@ public final class ConfigMapLimitsSource implements LimitsSource {
       return this;
     }
 
-    public Builder listener(Listener l) {
+    /** Told about every load, for metrics ({@code rls_limits_reload_total{result}}). */
+    public Builder listener(ReloadListener l) {
       this.listener = Objects.requireNonNull(l, "listener");
       return this;
     }

@@ -1,0 +1,136 @@
+package io.mimiredge.rls.enforce;
+
+import io.mimiredge.rls.config.TenantFrom;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Finds the tenant ID of a push, the same way at every door (NGINX's HTTP door, Envoy's ext_authz):
+ * the tenant header as it is, or the user name of HTTP basic auth (the way Mimir's gateway maps
+ * it). The value is raw; the {@link Enforcer} checks it. Immutable and thread-safe.
+ */
+public final class TenantResolver {
+  /** The scheme prefix of Go's {@code parseBasicAuth}, matched ASCII-case-insensitively. */
+  private static final String BASIC = "basic ";
+
+  private static final String AUTHORIZATION = "authorization";
+
+  private final String tenantHeader;
+  private final String lookupName;
+  private final boolean fromBasicAuth;
+
+  private TenantResolver(String tenantHeader, boolean fromBasicAuth) {
+    this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
+    if (tenantHeader.isBlank()) {
+      throw new IllegalArgumentException("tenantHeader must not be blank");
+    }
+    this.lookupName = tenantHeader.strip().toLowerCase(Locale.ROOT);
+    this.fromBasicAuth = fromBasicAuth;
+  }
+
+  /** The tenant is the value of {@code header} (e.g. X-Scope-OrgID). */
+  public static TenantResolver header(String header) {
+    return new TenantResolver(header, false);
+  }
+
+  /**
+   * The tenant is the basic-auth user name; {@code tenantHeader} is set to it on the forwarded
+   * request (and any value the client sent in that header is replaced).
+   */
+  public static TenantResolver basicAuthUser(String tenantHeader) {
+    return new TenantResolver(tenantHeader, true);
+  }
+
+  /** The resolver the configuration's {@code tenantFrom} and {@code tenantHeader} name. */
+  public static TenantResolver of(TenantFrom from, String tenantHeader) {
+    Objects.requireNonNull(from, "tenantFrom");
+    return from == TenantFrom.BASIC_AUTH_USER ? basicAuthUser(tenantHeader) : header(tenantHeader);
+  }
+
+  /** The header that carries the tenant upstream, as configured. */
+  public String tenantHeader() {
+    return tenantHeader;
+  }
+
+  /** Whether the forwarded request needs the tenant header set (basic-auth mode). */
+  public boolean setsTenantHeader() {
+    return fromBasicAuth;
+  }
+
+  /**
+   * The tenant ID the request names, or null when it names none.
+   *
+   * @param headers a request header by its lower-case name (Envoy's form; a case-insensitive lookup
+   *     such as a servlet's does too), null when absent
+   */
+  public String resolve(UnaryOperator<String> headers) {
+    if (!fromBasicAuth) {
+      return headers.apply(lookupName);
+    }
+    return userOf(headers.apply(AUTHORIZATION));
+  }
+
+  /**
+   * The user of an {@code Authorization} value by the one rule both doors follow: Go's net/http
+   * {@code parseBasicAuth} (src/net/http/request.go, behind {@code Request.BasicAuth}), which the
+   * Go gateways in front of Mimir use. The scheme {@code "Basic "} matched
+   * ASCII-case-insensitively, the rest decoded as standard base64 exactly as it is (nothing
+   * trimmed: {@code "Basic <b64>"} is not basic auth), and the user is what precedes the first
+   * {@code ':'}.
+   *
+   * @return the user; null when the value is absent, not basic auth, not standard base64, or has no
+   *     {@code ':'}. An empty user ({@code base64(":pw")}) is returned empty, as Go returns it; the
+   *     enforcer answers it as it answers an empty tenant header (401, Mimir's {@code no org id}).
+   */
+  static String userOf(String authorization) {
+    if (authorization == null || !asciiPrefix(authorization, BASIC)) {
+      return null;
+    }
+    byte[] decoded = goStdBase64(authorization.substring(BASIC.length()));
+    if (decoded == null) {
+      return null;
+    }
+    String credentials = new String(decoded, StandardCharsets.UTF_8);
+    int colon = credentials.indexOf(':');
+    return colon < 0 ? null : credentials.substring(0, colon);
+  }
+
+  /** Go's {@code ascii.EqualFold} on the start of {@code s}: ASCII letters only fold. */
+  private static boolean asciiPrefix(String s, String lowerPrefix) {
+    if (s.length() < lowerPrefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < lowerPrefix.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        c += 'a' - 'A';
+      }
+      if (c != lowerPrefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Go's {@code base64.StdEncoding.DecodeString}: padding required, {@code \r} and {@code \n}
+   * skipped, anything else outside the alphabet refused; null when refused. (Java's decoder takes
+   * unpadded input and refuses line breaks.)
+   */
+  private static byte[] goStdBase64(String s) {
+    if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0) {
+      s = s.replace("\r", "").replace("\n", "");
+    }
+    if (s.length() % 4 != 0) {
+      return null;
+    }
+    try {
+      return Base64.getDecoder().decode(s);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

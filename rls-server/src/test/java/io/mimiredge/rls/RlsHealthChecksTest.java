@@ -1,0 +1,123 @@
+package io.mimiredge.rls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.health.HealthCheck;
+import com.codahale.metrics.health.HealthCheckRegistry;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mimiredge.rls.enforce.redis.RedisServer;
+import io.mimiredge.rls.limits.source.MockKubernetes;
+import io.mimiredge.rls.testing.StubUpstream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dropwizard's health checks (the admin port's {@code /healthcheck}) of the optional parts, on the
+ * real application: each is registered when its part is configured and exercises what it names.
+ */
+class RlsHealthChecksTest {
+
+  private static DropwizardTestSupport<RlsConfiguration> start(String yaml) throws Exception {
+    Path config = Files.createTempFile("rls-health-checks", ".yml");
+    Files.writeString(
+        config,
+        """
+        server:
+          applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+          adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
+          requestLog: {appenders: []}
+        logging:
+          level: WARN
+        grpc: {bindHost: 127.0.0.1, port: 0}
+        """
+            + yaml);
+    DropwizardTestSupport<RlsConfiguration> app =
+        new DropwizardTestSupport<>(RlsApplication.class, config.toString());
+    app.before();
+    return app;
+  }
+
+  @Test
+  void redisHasAHealthCheckThatPingsIt() throws Exception {
+    try (RedisServer redis = RedisServer.startOrSkip();
+        StubUpstream upstream = new StubUpstream(0)) {
+      DropwizardTestSupport<RlsConfiguration> app =
+          start(
+              """
+              upstream: {url: %s}
+              redis: {uri: %s}
+              """
+                  .formatted(upstream.url(), redis.uri()));
+      try {
+        HealthCheckRegistry checks = app.getEnvironment().healthChecks();
+        assertThat(checks.getNames()).contains("limits", "upstream", "redis");
+        assertThat(checks.runHealthCheck("redis").isHealthy()).isTrue();
+
+        redis.kill();
+
+        HealthCheck.Result down = checks.runHealthCheck("redis");
+        assertThat(down.isHealthy()).isFalse();
+        assertThat(down.getMessage()).contains("redis unreachable");
+      } finally {
+        app.after();
+      }
+    }
+  }
+
+  @Test
+  void aConfigMapLimitsSourceHasAHealthCheckThatReadsIt() throws Exception {
+    // fabric8 configures the application's client from these system properties.
+    Map<String, String> properties = new HashMap<>();
+    try (MockKubernetes kube = new MockKubernetes();
+        StubUpstream upstream = new StubUpstream(0)) {
+      KubernetesClient client = kube.client();
+      client
+          .configMaps()
+          .inNamespace("mimir")
+          .resource(
+              new ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withNamespace("mimir")
+                  .withName("mimir-runtime")
+                  .endMetadata()
+                  .withData(Map.of("runtime.yaml", "overrides:\n  a:\n    ingestion_rate: 5\n"))
+                  .build())
+          .create();
+      properties.put("kubernetes.master", client.getConfiguration().getMasterUrl());
+      properties.put("kubernetes.trust.certificates", "true");
+      properties.put("kubernetes.auth.tryKubeConfig", "false");
+      properties.put("kubernetes.auth.tryServiceAccount", "false");
+      properties.forEach(System::setProperty);
+      DropwizardTestSupport<RlsConfiguration> app =
+          start(
+              """
+              upstream: {url: %s}
+              limits:
+                kubernetes: {namespace: mimir, configMap: mimir-runtime, key: runtime.yaml}
+              """
+                  .formatted(upstream.url()));
+      try {
+        HealthCheckRegistry checks = app.getEnvironment().healthChecks();
+        assertThat(checks.getNames()).contains("limits", "upstream", "limits-kubernetes");
+        HealthCheck.Result up = checks.runHealthCheck("limits-kubernetes");
+        assertThat(up.isHealthy()).isTrue();
+        assertThat(up.getMessage()).contains("configmap mimir/mimir-runtime:runtime.yaml");
+
+        client.configMaps().inNamespace("mimir").withName("mimir-runtime").delete();
+
+        HealthCheck.Result gone = checks.runHealthCheck("limits-kubernetes");
+        assertThat(gone.isHealthy()).isFalse();
+        assertThat(gone.getMessage()).contains("not found");
+      } finally {
+        app.after();
+      }
+    } finally {
+      properties.keySet().forEach(System::clearProperty);
+    }
+  }
+}
