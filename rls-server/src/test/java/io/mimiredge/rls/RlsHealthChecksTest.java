@@ -7,9 +7,9 @@ import com.codahale.metrics.health.HealthCheckRegistry;
 import io.dropwizard.testing.DropwizardTestSupport;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.mimiredge.rls.enforce.redis.RedisServer;
 import io.mimiredge.rls.limits.source.MockKubernetes;
-import io.mimiredge.rls.testing.StubUpstream;
+import io.mimiredge.testsupport.RedisServer;
+import io.mimiredge.testsupport.StubUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -45,7 +45,7 @@ class RlsHealthChecksTest {
   @Test
   void redisHasAHealthCheckThatPingsIt() throws Exception {
     try (RedisServer redis = RedisServer.startOrSkip();
-        StubUpstream upstream = new StubUpstream(0)) {
+        StubUpstream upstream = StubUpstream.start("distributor", 200)) {
       DropwizardTestSupport<RlsConfiguration> app =
           start(
               """
@@ -74,7 +74,7 @@ class RlsHealthChecksTest {
     // fabric8 configures the application's client from these system properties.
     Map<String, String> properties = new HashMap<>();
     try (MockKubernetes kube = new MockKubernetes();
-        StubUpstream upstream = new StubUpstream(0)) {
+        StubUpstream upstream = StubUpstream.start("distributor", 200)) {
       KubernetesClient client = kube.client();
       client
           .configMaps()
