@@ -12,7 +12,7 @@ import io.mimiredge.helm.support.Manifests;
 import io.mimiredge.helm.support.RlsApp;
 import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.config.PemHttpsConnectorFactory;
-import io.mimiredge.rls.config.TlsConfig;
+import io.mimiredge.rls.config.TlsFactory;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +39,7 @@ class TlsChartTest {
     Manifests m = Manifests.load(Charts.renderEnvironment("staging", TLS));
     RlsConfiguration c = RlsApp.parse(m.configData("rls", "rls.yml"), dir);
 
-    TlsConfig grpc = c.getGrpc().getTls();
+    TlsFactory grpc = c.getGrpc().getTls();
     assertThat(grpc.getCertFile()).isEqualTo("/etc/rls/tls/tls.crt");
     assertThat(grpc.getKeyFile()).isEqualTo("/etc/rls/tls/tls.key");
     assertThat(grpc.getClientCaFile())
@@ -47,7 +47,7 @@ class TlsChartTest {
         .isEqualTo("/etc/rls/tls/ca.crt");
     var connector = ((DefaultServerFactory) c.getServerFactory()).getApplicationConnectors().get(0);
     assertThat(connector).isInstanceOf(PemHttpsConnectorFactory.class);
-    TlsConfig http = ((PemHttpsConnectorFactory) connector).getTls();
+    TlsFactory http = ((PemHttpsConnectorFactory) connector).getTls();
     assertThat(http.getCertFile()).isEqualTo(grpc.getCertFile());
     assertThat(http.getClientCaFile()).as("kubelet's HTTPS probe has no certificate").isNull();
 

@@ -9,25 +9,14 @@ import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.lifecycle.Managed;
 import io.mimiredge.rls.admin.AdminApi;
 import io.mimiredge.rls.admin.rollout.LiveRollout;
-import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.DecisionRecorder;
-import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
-import io.mimiredge.rls.enforce.local.LocalBucketStore;
-import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
-import io.mimiredge.rls.enforce.redis.RedisBucketStore;
-import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
+import io.mimiredge.rls.enforce.StateStore;
 import io.mimiredge.rls.enforce.replicas.ReplicaCount;
-import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
 import io.mimiredge.rls.grpc.GrpcServer;
-import io.mimiredge.rls.ha.HaTracker;
-import io.mimiredge.rls.ha.local.LocalHaTracker;
-import io.mimiredge.rls.ha.redis.RedisHaTracker;
-import io.mimiredge.rls.health.LimitsHealthCheck;
 import io.mimiredge.rls.health.RlsHealth;
 import io.mimiredge.rls.health.UpstreamHealthCheck;
 import io.mimiredge.rls.http.HealthResource;
@@ -35,41 +24,28 @@ import io.mimiredge.rls.http.PushServlet;
 import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.inspect.InspectCommand;
 import io.mimiredge.rls.internal.LazyKubernetesClient;
-import io.mimiredge.rls.internal.Periodic;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LimitsUnavailableException;
 import io.mimiredge.rls.limits.LiveLimits;
-import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
-import io.mimiredge.rls.limits.source.ConfigMapLimitsSource;
 import io.mimiredge.rls.metrics.RlsMetrics;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.tls.ServerTls;
 import io.mimiredge.rls.tls.TlsFileException;
 import io.mimiredge.rls.ui.UiServlet;
-import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
-import io.mimiredge.rls.upstream.UpstreamResponse;
 import io.mimiredge.rls.upstream.jetty.JettyUpstream;
-import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
-import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
-import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
-import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterRegistration;
 import jakarta.servlet.ServletRegistration;
 import java.io.PrintWriter;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.EnumSet;
 import java.util.function.Consumer;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import net.sourceforge.argparse4j.inf.Namespace;
 
 /** The RLS: {@code server [rls.yml]} runs the service, {@code inspect} explains a captured body. */
 public class RlsApplication extends Application<RlsConfiguration> {
-  private static final Duration HOUSEKEEPING = Duration.ofMinutes(1);
-
   public static void main(String[] args) throws Exception {
     new RlsApplication().run(args);
   }
@@ -112,80 +88,25 @@ public class RlsApplication extends Application<RlsConfiguration> {
     LongSupplier nanoClock = System::nanoTime;
 
     // Metrics: /metrics on the application port, for NGINX's and Prometheus' scrapes.
-    PrometheusRegistry registry = new PrometheusRegistry();
-    JvmMetrics.builder().register(registry);
-    // Jetty's own metrics (requests, responses by class, threads) from Dropwizard's registry.
-    DropwizardExports.builder()
-        .dropwizardRegistry(environment.metrics())
-        .metricFilter((name, metric) -> name.contains("jetty"))
-        .register(registry);
-    RlsMetrics metrics = new RlsMetrics(registry, configuration.getMetrics().getTopTenants());
-    environment
-        .servlets()
-        .addServlet("prometheus-metrics", new PrometheusMetricsServlet(registry))
-        .addMapping("/metrics");
-    environment
-        .lifecycle()
-        .manage(new Periodic("top-tenants", HOUSEKEEPING, metrics::rotateTenants));
-
+    RlsMetrics metrics = RlsMetrics.serve(environment, configuration.getMetrics().getTopTenants());
     // Kubernetes, only when a part asks for it (ConfigMap limits, replica discovery).
     LazyKubernetesClient kubernetes = new LazyKubernetesClient();
     environment.lifecycle().manage(kubernetes);
 
     // Limits: the source loads at start (or the start fails) and keeps them current.
     LiveLimits limits = configuration.buildLiveLimits();
-    LimitsSource limitsSource = configuration.buildLimitsSource(limits, clock, metrics, kubernetes);
-    environment.lifecycle().manage(limitsSource);
-    if (limitsSource instanceof ConfigMapLimitsSource configMap) {
-      KubernetesLimitsFactory.registerMetrics(registry, configMap);
-      environment
-          .healthChecks()
-          .register("limits-kubernetes", KubernetesLimitsFactory.healthCheck(configMap));
-    }
-
+    LimitsSource limitsSource =
+        configuration.buildLimitsSource(environment, limits, clock, metrics, kubernetes);
     // How many replicas share each tenant's rates (Mimir's global strategy).
-    ReplicaCount replicas = configuration.buildReplicaCount(kubernetes);
-    environment.lifecycle().manage(replicas);
-    ReplicasFactory.registerMetrics(registry, replicas);
-
-    // Buckets: in memory (each replica enforces its share), or shared in Redis (exact for the
-    // fleet, so the rate is not divided) with the local share as the fallback while it is down.
-    LocalBucketStore local = new LocalBucketStore(nanoClock);
-    environment.lifecycle().manage(new Periodic("bucket-eviction", HOUSEKEEPING, local::evictFull));
-    BucketStore buckets = local;
-    IntSupplier replicaShare = replicas;
-    // HA elections: beside the buckets, in this process or (with Redis) shared by the fleet.
-    LocalHaTracker localHa = configuration.buildLocalHaTracker();
-    HaTracker ha = localHa;
-    Runnable haEviction = () -> localHa.evictIdle(clock.millis());
-    if (configuration.getRedis() != null) {
-      RedisBucketStore redis = configuration.getRedis().buildRedisStore();
-      FailoverBucketStore store =
-          configuration.getRedis().build(redis, local, replicas, FailoverBucketStore.Listener.NONE);
-      environment.lifecycle().manage(store);
-      environment
-          .lifecycle()
-          .manage(
-              new Managed() {
-                @Override
-                public void stop() {
-                  redis.close();
-                }
-              });
-      RedisStoreFactory.registerMetrics(registry, store);
-      environment.healthChecks().register("redis", RedisStoreFactory.healthCheck(store));
-      buckets = store;
-      replicaShare = () -> 1; // the Redis bucket is the whole fleet's; the fallback divides itself
-      RedisHaTracker sharedHa = configuration.buildRedisHaTracker(redis, store, localHa);
-      ha = sharedHa;
-      haEviction = () -> sharedHa.evictIdle(clock.millis());
-    }
-    environment.lifecycle().manage(new Periodic("ha-eviction", HOUSEKEEPING, haEviction));
+    ReplicaCount replicas =
+        configuration.buildReplicaCount(environment, kubernetes, metrics.registry());
+    // Buckets and HA elections: in this process, or shared by the fleet in Redis.
+    StateStore state =
+        configuration.buildStateStore(environment, clock, nanoClock, replicas, metrics.registry());
     // A canary split by request shows this replica only part of each tenant's traffic: the
-    // rollout state (set by edgectl) scales the rates by that fraction.
+    // rollout (set by edgectl) scales the rates by that fraction.
     LiveRollout rollout = configuration.getAdmin().buildLiveRollout(clock);
-    Enforcer enforcer =
-        configuration.buildEnforcer(limits, buckets, ha, replicaShare, rollout.fraction());
+    Enforcer enforcer = configuration.buildEnforcer(limits, state, rollout.fraction());
     PushEvaluator evaluator = configuration.buildPushEvaluator(enforcer, clock::millis);
     // Overload: each door's concurrency limit; past it a refusal at once (503, UNAVAILABLE).
     Overload overload = configuration.getOverload().build(nanoClock, metrics::shed);
@@ -204,31 +125,17 @@ public class RlsApplication extends Application<RlsConfiguration> {
             .build();
     DecisionRecorder recorder = metrics.andThen(admin.recorder());
 
-    // Upstream: the distributor that admitted pushes go to.
-    // The edge's own failures (502/504 it answers itself) are the error rate edgectl gates on.
-    UpstreamObserver upstreamObserver =
-        (outcome, status, nanos) -> {
-          metrics.exchanged(outcome, status, nanos);
-          if (outcome != UpstreamResponse.Outcome.RESPONSE) {
-            admin.traffic().recordError(Door.HTTP_PUSH);
-          }
-        };
-    JettyUpstream upstream = configuration.buildUpstream(upstreamObserver, nanoClock);
+    // Upstream: the distributor that admitted pushes go to; the edge's own failures (the 502/504
+    // it answers itself) are the error rate edgectl gates on.
+    JettyUpstream upstream =
+        configuration.buildUpstream(metrics.andThen(admin.upstreamObserver()), nanoClock);
     environment.lifecycle().manage(upstream);
     UpstreamProbe probe = configuration.buildUpstreamProbe(clock);
 
-    // Health: /api/health and Dropwizard's health checks on the admin port.
+    // Health: /api/health, and Dropwizard's health checks on the admin port.
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
-    if (buckets instanceof FailoverBucketStore store) {
-      // Redis down: the local share decides (degraded, never down) until Redis is back.
-      health.registerStateStore(
-          "redis",
-          true,
-          () -> !store.status().degraded(),
-          configuration.getRedis().transportSecurity());
-    } else {
-      health.registerStateStore("local", false, () -> true, null); // in this JVM's memory
-    }
+    health.registerStateStore(state);
+    environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
     // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
     GrpcServer grpc =
         configuration.buildGrpcServer(evaluator, recorder, limits::loaded, overload.grpc());
@@ -243,8 +150,6 @@ public class RlsApplication extends Application<RlsConfiguration> {
     environment
         .lifecycle()
         .addServerLifecycleListener(server -> server.getBeans(ServerTls.class).forEach(tlsDoor));
-    environment.healthChecks().register("limits", new LimitsHealthCheck(limitsSource));
-    environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
 
     // HTTP doors.
     FilterRegistration.Dynamic requestIds =

@@ -8,44 +8,52 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.AbstractServerFactory;
 import io.dropwizard.core.setup.AdminFactory;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.logging.common.ConsoleAppenderFactory;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
 import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.mimiredge.rls.admin.AdminConfig;
-import io.mimiredge.rls.config.EnforcementConfig;
-import io.mimiredge.rls.config.LimitsConfig;
-import io.mimiredge.rls.config.MetricsConfig;
-import io.mimiredge.rls.config.OverloadConfig;
+import io.mimiredge.rls.config.EnforcementFactory;
+import io.mimiredge.rls.config.GrpcFactory;
+import io.mimiredge.rls.config.KubernetesLimitsFactory;
+import io.mimiredge.rls.config.LimitsFactory;
+import io.mimiredge.rls.config.MetricsFactory;
+import io.mimiredge.rls.config.OverloadFactory;
+import io.mimiredge.rls.config.RedisStoreFactory;
+import io.mimiredge.rls.config.ReplicasFactory;
+import io.mimiredge.rls.config.RlsAdminFactory;
 import io.mimiredge.rls.config.TenantFrom;
-import io.mimiredge.rls.config.UpstreamConfig;
-import io.mimiredge.rls.enforce.BucketStore;
+import io.mimiredge.rls.config.UpstreamFactory;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.StateStore;
 import io.mimiredge.rls.enforce.TenantResolver;
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
 import io.mimiredge.rls.enforce.redis.RedisBucketStore;
-import io.mimiredge.rls.enforce.redis.RedisStoreFactory;
 import io.mimiredge.rls.enforce.replicas.ReplicaCount;
-import io.mimiredge.rls.enforce.replicas.ReplicasFactory;
-import io.mimiredge.rls.grpc.GrpcConfig;
 import io.mimiredge.rls.grpc.GrpcServer;
-import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.ha.local.LocalHaTracker;
 import io.mimiredge.rls.ha.redis.RedisHaTracker;
+import io.mimiredge.rls.health.LimitsHealthCheck;
 import io.mimiredge.rls.http.RequestIds;
+import io.mimiredge.rls.internal.Lifecycle;
+import io.mimiredge.rls.internal.Periodic;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.source.BundledLimitsSource;
+import io.mimiredge.rls.limits.source.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.source.FileLimitsSource;
-import io.mimiredge.rls.limits.source.ReloadListener;
+import io.mimiredge.rls.metrics.RlsMetrics;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
 import io.mimiredge.rls.upstream.jetty.JettyUpstream;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -54,9 +62,9 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -69,6 +77,9 @@ import java.util.function.Supplier;
  * <p>The {@code build...()} methods turn the settings into the service's parts.
  */
 public class RlsConfiguration extends Configuration {
+  /** How often idle buckets and HA elections are evicted. */
+  private static final Duration HOUSEKEEPING = Duration.ofMinutes(1);
+
   @NotEmpty
   @Pattern(regexp = "[!#$%&'*+.^_`|~0-9A-Za-z-]+", message = "must be an HTTP header name")
   private String tenantHeader = "X-Scope-OrgID";
@@ -79,17 +90,17 @@ public class RlsConfiguration extends Configuration {
   @Max(10_000)
   private int replicas = 1;
 
-  @Valid @NotNull private LimitsConfig limits = new LimitsConfig();
-  @Valid @NotNull private EnforcementConfig enforcement = new EnforcementConfig();
-  @Valid @NotNull private UpstreamConfig upstream = new UpstreamConfig();
-  @Valid @NotNull private MetricsConfig metrics = new MetricsConfig();
-  @Valid @NotNull private OverloadConfig overload = new OverloadConfig();
-  @Valid @NotNull private GrpcConfig grpc = new GrpcConfig();
+  @Valid @NotNull private LimitsFactory limits = new LimitsFactory();
+  @Valid @NotNull private EnforcementFactory enforcement = new EnforcementFactory();
+  @Valid @NotNull private UpstreamFactory upstream = new UpstreamFactory();
+  @Valid @NotNull private MetricsFactory metrics = new MetricsFactory();
+  @Valid @NotNull private OverloadFactory overload = new OverloadFactory();
+  @Valid @NotNull private GrpcFactory grpc = new GrpcFactory();
   @Valid private ReplicasFactory replicaDiscovery;
   @Valid private RedisStoreFactory redis;
 
   public RlsConfiguration() {
-    setAdminFactory(new AdminConfig());
+    setAdminFactory(new RlsAdminFactory());
     jsonLogs();
   }
 
@@ -144,32 +155,32 @@ public class RlsConfiguration extends Configuration {
   }
 
   @JsonProperty
-  public LimitsConfig getLimits() {
+  public LimitsFactory getLimits() {
     return limits;
   }
 
   @JsonProperty
-  public void setLimits(LimitsConfig limits) {
+  public void setLimits(LimitsFactory limits) {
     this.limits = limits;
   }
 
   @JsonProperty
-  public EnforcementConfig getEnforcement() {
+  public EnforcementFactory getEnforcement() {
     return enforcement;
   }
 
   @JsonProperty
-  public void setEnforcement(EnforcementConfig enforcement) {
+  public void setEnforcement(EnforcementFactory enforcement) {
     this.enforcement = enforcement;
   }
 
   @JsonProperty
-  public UpstreamConfig getUpstream() {
+  public UpstreamFactory getUpstream() {
     return upstream;
   }
 
   @JsonProperty
-  public void setUpstream(UpstreamConfig upstream) {
+  public void setUpstream(UpstreamFactory upstream) {
     this.upstream = upstream;
   }
 
@@ -189,32 +200,32 @@ public class RlsConfiguration extends Configuration {
 
   /** {@code overload:} the doors' concurrency limits and what is refused past them. */
   @JsonProperty
-  public OverloadConfig getOverload() {
+  public OverloadFactory getOverload() {
     return overload;
   }
 
   @JsonProperty
-  public void setOverload(OverloadConfig overload) {
+  public void setOverload(OverloadFactory overload) {
     this.overload = overload;
   }
 
   @JsonProperty
-  public MetricsConfig getMetrics() {
+  public MetricsFactory getMetrics() {
     return metrics;
   }
 
   @JsonProperty
-  public void setMetrics(MetricsConfig metrics) {
+  public void setMetrics(MetricsFactory metrics) {
     this.metrics = metrics;
   }
 
   @JsonProperty
-  public GrpcConfig getGrpc() {
+  public GrpcFactory getGrpc() {
     return grpc;
   }
 
   @JsonProperty
-  public void setGrpc(GrpcConfig grpc) {
+  public void setGrpc(GrpcFactory grpc) {
     this.grpc = grpc;
   }
 
@@ -247,23 +258,23 @@ public class RlsConfiguration extends Configuration {
       BooleanSupplier limitsLoaded,
       io.mimiredge.rls.overload.DoorLimiter limiter)
       throws io.mimiredge.rls.tls.TlsFileException {
-    return grpc.build(evaluator, recorder, limitsLoaded, tenantHeader, tenantFrom, limiter);
+    return grpc.build(evaluator, recorder, limitsLoaded, buildTenantResolver(), limiter);
   }
 
   /**
    * Dropwizard's own {@code admin:} block (tasks, health checks) also holds the admin API's
-   * settings: {@link AdminConfig} extends Dropwizard's {@link AdminFactory}.
+   * settings: {@link RlsAdminFactory} extends Dropwizard's {@link AdminFactory}.
    */
   @Override
   @JsonProperty("admin")
-  @JsonDeserialize(as = AdminConfig.class)
+  @JsonDeserialize(as = RlsAdminFactory.class)
   public void setAdminFactory(AdminFactory admin) {
     super.setAdminFactory(admin);
   }
 
   @JsonIgnore
-  public AdminConfig getAdmin() {
-    return (AdminConfig) getAdminFactory();
+  public RlsAdminFactory getAdmin() {
+    return (RlsAdminFactory) getAdminFactory();
   }
 
   /** The limits in force, starting from the configured defaults until the source loads. */
@@ -271,70 +282,131 @@ public class RlsConfiguration extends Configuration {
     return new LiveLimits(limits.buildDefaults());
   }
 
-  /** The configured ConfigMap or limits file, kept current; without either, the bundled example. */
+  /**
+   * The configured ConfigMap or limits file, kept current; without either, the bundled example.
+   * Started and stopped with the service (a start that cannot load limits fails it), with its
+   * health checks ({@code limits}, and {@code limits-kubernetes} for a ConfigMap) and a ConfigMap's
+   * watch metrics registered.
+   */
   public LimitsSource buildLimitsSource(
+      Environment environment,
       LiveLimits live,
       Clock clock,
-      ReloadListener listener,
+      RlsMetrics metrics,
       Supplier<KubernetesClient> kubernetesClient) {
+    LimitsSource source;
     if (limits.getKubernetes() != null) {
-      return limits
-          .getKubernetes()
-          .build(kubernetesClient.get(), live, limits.buildDefaults(), clock, listener);
+      ConfigMapLimitsSource configMap =
+          limits
+              .getKubernetes()
+              .build(kubernetesClient.get(), live, limits.buildDefaults(), clock, metrics);
+      KubernetesLimitsFactory.registerMetrics(metrics.registry(), configMap);
+      environment
+          .healthChecks()
+          .register("limits-kubernetes", KubernetesLimitsFactory.healthCheck(configMap));
+      source = configMap;
+    } else {
+      source =
+          limits
+              .buildFile()
+              .<LimitsSource>map(
+                  (Path file) ->
+                      new FileLimitsSource(
+                          file,
+                          limits.buildDefaults(),
+                          live,
+                          limits.buildReloadInterval(),
+                          clock,
+                          metrics))
+              .orElseGet(
+                  () ->
+                      new BundledLimitsSource(
+                          LimitsFactory.BUNDLED_RESOURCE,
+                          limits.buildDefaults(),
+                          live,
+                          clock,
+                          metrics));
     }
-    return limits
-        .buildFile()
-        .<LimitsSource>map(
-            (Path file) ->
-                new FileLimitsSource(
-                    file,
-                    limits.buildDefaults(),
-                    live,
-                    limits.buildReloadInterval(),
-                    clock,
-                    listener))
-        .orElseGet(
-            () ->
-                new BundledLimitsSource(
-                    LimitsConfig.BUNDLED_RESOURCE, limits.buildDefaults(), live, clock, listener));
+    environment.lifecycle().manage(Lifecycle.managed(source));
+    environment.healthChecks().register("limits", new LimitsHealthCheck(source));
+    return source;
   }
 
   /**
    * How many RLS replicas share each tenant's rates: {@code replicas}, or — with {@code
-   * replicaDiscovery.service} — the ready endpoints of the RLS Service, following scaling.
+   * replicaDiscovery.service} — the ready endpoints of the RLS Service, following scaling. Started
+   * with the service; its metrics registered.
    */
-  public ReplicaCount buildReplicaCount(Supplier<KubernetesClient> kubernetesClient) {
+  public ReplicaCount buildReplicaCount(
+      Environment environment,
+      Supplier<KubernetesClient> kubernetesClient,
+      PrometheusRegistry registry) {
     ReplicasFactory f = replicaDiscovery == null ? new ReplicasFactory() : replicaDiscovery;
     f.setCount(replicas);
-    return f.build(kubernetesClient);
+    ReplicaCount count = f.build(kubernetesClient);
+    environment.lifecycle().manage(Lifecycle.managed(count));
+    ReplicasFactory.registerMetrics(registry, count);
+    return count;
+  }
+
+  /**
+   * Where the buckets and HA elections live: in this process (each replica enforces its share), or
+   * with {@code redis:} shared by the fleet (exact, so the rate is not divided) with this process's
+   * as the fallback while Redis is away. Idle entries are evicted every minute; a Redis connection
+   * is probed, closed at stop, and has its metrics and a {@code redis} health check.
+   */
+  public StateStore buildStateStore(
+      Environment environment,
+      Clock clock,
+      LongSupplier nanoClock,
+      ReplicaCount replicas,
+      PrometheusRegistry registry) {
+    LocalBucketStore local = new LocalBucketStore(nanoClock);
+    environment.lifecycle().manage(new Periodic("bucket-eviction", HOUSEKEEPING, local::evictFull));
+    LocalHaTracker localHa = new LocalHaTracker(enforcement.getMaxHaClusters());
+    if (redis == null) {
+      environment
+          .lifecycle()
+          .manage(
+              new Periodic("ha-eviction", HOUSEKEEPING, () -> localHa.evictIdle(clock.millis())));
+      return new StateStore("local", false, local, replicas, localHa, () -> true, null);
+    }
+    RedisBucketStore connection = redis.buildRedisStore();
+    FailoverBucketStore store =
+        redis.build(connection, local, replicas, FailoverBucketStore.Listener.NONE);
+    environment.lifecycle().manage(Lifecycle.managed(store));
+    environment.lifecycle().manage(new AutoCloseableManager(connection));
+    RedisStoreFactory.registerMetrics(registry, store);
+    environment.healthChecks().register("redis", RedisStoreFactory.healthCheck(store));
+    RedisHaTracker sharedHa =
+        new RedisHaTracker(connection, store, localHa, enforcement.getMaxHaClusters());
+    environment
+        .lifecycle()
+        .manage(
+            new Periodic("ha-eviction", HOUSEKEEPING, () -> sharedHa.evictIdle(clock.millis())));
+    // The Redis bucket is the whole fleet's (share 1); the fallback divides itself. Redis away:
+    // the local share decides, and health says degraded, never down.
+    return new StateStore(
+        "redis",
+        true,
+        store,
+        () -> 1,
+        sharedHa,
+        () -> !store.status().degraded(),
+        redis.transportSecurity());
   }
 
   /** The enforcer for every door; {@code trafficFraction} is the rollout's share (1 without). */
   public Enforcer buildEnforcer(
-      LiveLimits live,
-      BucketStore buckets,
-      HaTracker ha,
-      IntSupplier replicaShare,
-      java.util.function.DoubleSupplier trafficFraction) {
+      LiveLimits live, StateStore state, java.util.function.DoubleSupplier trafficFraction) {
     return Enforcer.builder()
         .overrides(live)
-        .buckets(buckets)
-        .haTracker(ha)
-        .replicas(replicaShare)
+        .buckets(state.buckets())
+        .haTracker(state.ha())
+        .replicas(state.replicaShare())
         .trafficFraction(trafficFraction)
         .defaultMode(enforcement.buildMode())
         .build();
-  }
-
-  /** HA elections in this process (each replica elects from what it sees). */
-  public LocalHaTracker buildLocalHaTracker() {
-    return new LocalHaTracker(enforcement.getMaxHaClusters());
-  }
-
-  /** HA elections shared in the buckets' Redis, with {@code local} deciding while it is down. */
-  public RedisHaTracker buildRedisHaTracker(
-      RedisBucketStore redisStore, FailoverBucketStore buckets, LocalHaTracker local) {
-    return new RedisHaTracker(redisStore, buckets, local, enforcement.getMaxHaClusters());
   }
 
   /**
@@ -349,7 +421,7 @@ public class RlsConfiguration extends Configuration {
   }
 
   public TenantResolver buildTenantResolver() {
-    return TenantResolver.of(tenantFrom, tenantHeader);
+    return tenantFrom.resolver(tenantHeader);
   }
 
   /** The pooled client to the distributor. */

@@ -12,10 +12,14 @@ import io.mimiredge.rls.admin.resources.TenantsResource;
 import io.mimiredge.rls.admin.resources.TokenFilter;
 import io.mimiredge.rls.admin.rollout.LiveRollout;
 import io.mimiredge.rls.admin.stats.TrafficStats;
+import io.mimiredge.rls.config.RlsAdminFactory;
 import io.mimiredge.rls.enforce.DecisionRecorder;
+import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Mode;
+import io.mimiredge.rls.upstream.UpstreamObserver;
+import io.mimiredge.rls.upstream.UpstreamResponse;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +67,18 @@ public final class AdminApi {
     return recorder;
   }
 
+  /**
+   * Counts the pass-through door's own failures towards the distributor (unreachable, too slow: the
+   * 502/504 the edge answers itself) as edge errors, the error rate edgectl gates on.
+   */
+  public UpstreamObserver upstreamObserver() {
+    return (outcome, status, nanos) -> {
+      if (outcome != UpstreamResponse.Outcome.RESPONSE) {
+        ctx.traffic().recordError(Door.HTTP_PUSH);
+      }
+    };
+  }
+
   /** The traffic statistics; doors report edge failures with {@link TrafficStats#recordError}. */
   public TrafficStats traffic() {
     return ctx.traffic();
@@ -98,7 +114,7 @@ public final class AdminApi {
     private LiveLimits limits;
     private Enforcer enforcer;
     private LiveRollout rollout;
-    private AdminConfig config = new AdminConfig();
+    private RlsAdminFactory config = new RlsAdminFactory();
     private TrafficStats traffic;
     private DenialLog denials;
     private InstantSource clock = InstantSource.system();
@@ -129,7 +145,7 @@ public final class AdminApi {
     }
 
     /** Token and sizes (default: no token, 1000 denials, 10,000 tenants, top 10). */
-    public Builder config(AdminConfig config) {
+    public Builder config(RlsAdminFactory config) {
       this.config = Objects.requireNonNull(config, "config");
       return this;
     }

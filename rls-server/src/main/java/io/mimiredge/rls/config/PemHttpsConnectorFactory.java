@@ -40,7 +40,7 @@ import org.eclipse.jetty.util.thread.ThreadPool;
  */
 @JsonTypeName("pem-https")
 public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
-  @Valid @NotNull private TlsConfig tls;
+  @Valid @NotNull private TlsFactory tls;
 
   private ServerTls serverTls;
 
@@ -125,12 +125,12 @@ public class PemHttpsConnectorFactory extends HttpsConnectorFactory {
 
   /** The PEM files this connector serves. */
   @JsonProperty
-  public TlsConfig getTls() {
+  public TlsFactory getTls() {
     return tls;
   }
 
   @JsonProperty
-  public void setTls(TlsConfig tls) {
+  public void setTls(TlsFactory tls) {
     this.tls = tls;
   }
 }

@@ -2,6 +2,7 @@ package io.mimiredge.rls.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import io.mimiredge.rls.enforce.TenantResolver;
 
 /** Where the tenant ID of an HTTP request comes from ({@code tenantFrom}). */
 public enum TenantFrom {
@@ -23,6 +24,13 @@ public enum TenantFrom {
   @JsonValue
   public String yaml() {
     return yaml;
+  }
+
+  /** The resolver this choice names, with the configured {@code tenantHeader}. */
+  public TenantResolver resolver(String tenantHeader) {
+    return this == BASIC_AUTH_USER
+        ? TenantResolver.basicAuthUser(tenantHeader)
+        : TenantResolver.header(tenantHeader);
   }
 
   @JsonCreator

@@ -1,11 +1,7 @@
 package io.mimiredge.rls.enforce;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.mimiredge.rls.otlp.OtlpScanner;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.mimiredge.rls.otlp.OtlpStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,7 +34,6 @@ public record DenialResponse(
   public static final String REASON_HEADER = "X-Edge-Enforcement-Reason";
   static final String PROTOBUF = "application/x-protobuf";
   static final String JSON = "application/json";
-  private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
   // google.golang.org/grpc/codes
   private static final int INVALID_ARGUMENT = 3;
@@ -82,8 +77,8 @@ public record DenialResponse(
         d.status(),
         json ? JSON : PROTOBUF,
         json
-            ? jsonStatus(code, d.message())
-            : protoStatus(code, utf8Body ? cut(d.message(), 127) : d.message()),
+            ? OtlpStatus.json(code, d.message())
+            : OtlpStatus.protobuf(code, utf8Body ? cut(d.message(), 127) : d.message()),
         headers);
   }
 
@@ -116,31 +111,5 @@ public record DenialResponse(
       n--; // b[n] continues a character: cut before its lead byte
     }
     return new String(b, 0, n, StandardCharsets.UTF_8);
-  }
-
-  private static byte[] protoStatus(int code, String message) {
-    return com.google.rpc.Status.newBuilder()
-        .setCode(code)
-        .setMessage(message)
-        .build()
-        .toByteArray();
-  }
-
-  /** As Go's {@code encoding/json} writes the struct: fields left out when empty. */
-  private static byte[] jsonStatus(int code, String message) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(message.length() + 32);
-    try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      if (code != 0) {
-        g.writeNumberField("code", code);
-      }
-      if (!message.isEmpty()) {
-        g.writeStringField("message", message);
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
   }
 }

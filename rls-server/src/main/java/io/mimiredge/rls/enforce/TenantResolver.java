@@ -1,6 +1,5 @@
 package io.mimiredge.rls.enforce;
 
-import io.mimiredge.rls.config.TenantFrom;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -42,12 +41,6 @@ public final class TenantResolver {
    */
   public static TenantResolver basicAuthUser(String tenantHeader) {
     return new TenantResolver(tenantHeader, true);
-  }
-
-  /** The resolver the configuration's {@code tenantFrom} and {@code tenantHeader} name. */
-  public static TenantResolver of(TenantFrom from, String tenantHeader) {
-    Objects.requireNonNull(from, "tenantFrom");
-    return from == TenantFrom.BASIC_AUTH_USER ? basicAuthUser(tenantHeader) : header(tenantHeader);
   }
 
   /** The header that carries the tenant upstream, as configured. */

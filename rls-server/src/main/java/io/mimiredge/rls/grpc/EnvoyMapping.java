@@ -18,7 +18,6 @@ import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.DescriptorStat
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.RateLimit;
 import io.envoyproxy.envoy.type.v3.HttpStatus;
 import io.envoyproxy.envoy.type.v3.StatusCode;
-import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.DenialResponse;
@@ -62,32 +61,22 @@ public final class EnvoyMapping {
   private static final CheckResponse ALLOWED =
       CheckResponse.newBuilder().setStatus(Status.newBuilder().setCode(Code.OK_VALUE)).build();
 
-  private final TenantFrom tenantFrom;
   private final String tenantHeader;
   private final TenantResolver tenants;
   private final String descriptorKey;
 
   /**
-   * @param tenantFrom where the ext_authz door finds the tenant
-   * @param tenantHeader the tenant header, any case ({@code X-Scope-OrgID}); Envoy sends header
-   *     names lower-cased
+   * @param tenants how the ext_authz door finds the tenant: the HTTP door's resolver (its header in
+   *     any case; Envoy sends header names lower-cased)
    * @param descriptorKey the rate-limit descriptor entry whose value is the tenant
    */
-  public EnvoyMapping(TenantFrom tenantFrom, String tenantHeader, String descriptorKey) {
-    this.tenantFrom = Objects.requireNonNull(tenantFrom, "tenantFrom");
-    if (tenantHeader == null || tenantHeader.isBlank()) {
-      throw new IllegalArgumentException("tenantHeader must be a header name, got " + tenantHeader);
-    }
+  public EnvoyMapping(TenantResolver tenants, String descriptorKey) {
+    this.tenants = Objects.requireNonNull(tenants, "tenants");
     if (descriptorKey == null || descriptorKey.isEmpty()) {
       throw new IllegalArgumentException("descriptorKey must not be empty");
     }
-    this.tenantHeader = tenantHeader.strip().toLowerCase(Locale.ROOT);
-    this.tenants = TenantResolver.of(tenantFrom, tenantHeader);
+    this.tenantHeader = tenants.tenantHeader().strip().toLowerCase(Locale.ROOT);
     this.descriptorKey = descriptorKey;
-  }
-
-  public TenantFrom tenantFrom() {
-    return tenantFrom;
   }
 
   /** The tenant header, lower-cased as Envoy sends it. */

@@ -9,9 +9,9 @@ import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
-import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.SheddingInterceptor;
 import io.mimiredge.rls.tls.ServerTls;
@@ -74,7 +74,7 @@ public final class GrpcServer implements Managed {
     this.healthPollInterval = b.healthPollInterval;
     this.maxInboundMessageBytes =
         (int) Math.min(Integer.MAX_VALUE, b.evaluator.maxRequestBytes() + b.messageOverheadBytes);
-    EnvoyMapping mapping = new EnvoyMapping(b.tenantFrom, b.tenantHeader, b.descriptorKey);
+    EnvoyMapping mapping = new EnvoyMapping(b.tenants, b.descriptorKey);
     ServerBuilder<?> sb =
         b.transport != null
             ? b.transport
@@ -227,8 +227,7 @@ public final class GrpcServer implements Managed {
     private ServerTls tls;
     private String host = "0.0.0.0";
     private int port = 9091;
-    private TenantFrom tenantFrom = TenantFrom.HEADER;
-    private String tenantHeader = "x-scope-orgid";
+    private TenantResolver tenants = TenantResolver.header("X-Scope-OrgID");
     private String domain = "mimir_remote_write";
     private String descriptorKey = "tenant";
     private Duration shutdownGrace = Duration.ofSeconds(10);
@@ -295,17 +294,9 @@ public final class GrpcServer implements Managed {
       return this;
     }
 
-    public Builder tenantFrom(TenantFrom tenantFrom) {
-      this.tenantFrom = Objects.requireNonNull(tenantFrom, "tenantFrom");
-      return this;
-    }
-
-    /** The tenant header, any case (default {@code x-scope-orgid}). */
-    public Builder tenantHeader(String tenantHeader) {
-      if (tenantHeader == null || tenantHeader.isBlank()) {
-        throw new IllegalArgumentException("tenantHeader must be a header name");
-      }
-      this.tenantHeader = tenantHeader;
+    /** How the tenant is found: the HTTP door's resolver (default: the X-Scope-OrgID header). */
+    public Builder tenants(TenantResolver tenants) {
+      this.tenants = Objects.requireNonNull(tenants, "tenants");
       return this;
     }
 

@@ -1,6 +1,6 @@
 /**
  * The RLS's gRPC doors for Envoy, on one port ({@link io.mimiredge.rls.grpc.GrpcServer}, configured
- * by {@link io.mimiredge.rls.grpc.GrpcConfig}): thin adapters from Envoy's protos ({@code
+ * by {@link io.mimiredge.rls.config.GrpcFactory}): thin adapters from Envoy's protos ({@code
  * io.envoyproxy.controlplane:api}) to the enforcement domain and back, all mapping in {@link
  * io.mimiredge.rls.grpc.EnvoyMapping}.
  *

@@ -1,6 +1,7 @@
 package io.mimiredge.rls.health;
 
 import io.mimiredge.api.admin.Health;
+import io.mimiredge.rls.enforce.StateStore;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.tls.ServerTls;
@@ -24,11 +25,8 @@ public final class RlsHealth {
   private final LimitsSource source;
   private final UpstreamProbe upstream;
   private final Map<String, BooleanSupplier> serving = new ConcurrentHashMap<>();
-  private volatile StoreCheck stateStore;
+  private volatile StateStore stateStore;
   private final Map<String, ServerTls> tls = new ConcurrentHashMap<>();
-
-  private record StoreCheck(
-      String type, boolean shared, BooleanSupplier reachable, String transport) {}
 
   public RlsHealth(LiveLimits limits, LimitsSource source, UpstreamProbe upstream) {
     this.limits = Objects.requireNonNull(limits, "limits");
@@ -51,19 +49,11 @@ public final class RlsHealth {
 
   /**
    * Adds the token buckets' state store to the report: {@code "stateStore": {"type": ..., "shared":
-   * ..., "reachable": ...}}. An unreachable store degrades the status.
-   *
-   * @param type e.g. {@code local}
-   * @param shared whether every replica sees the same buckets
-   * @param reachable checks the store; called on every report, so it must be cheap or cached
-   * @param transport how the connection to the store is protected ({@code plaintext}, {@code tls},
-   *     {@code tls-unverified}), reported as {@code transport}; null for a store in this JVM
+   * ..., "reachable": ..., "transport": ...}}, {@code reachable} read on every report. An
+   * unreachable store degrades the status (the local share decides meanwhile: never down).
    */
-  public void registerStateStore(
-      String type, boolean shared, BooleanSupplier reachable, String transport) {
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(reachable, "reachable");
-    stateStore = new StoreCheck(type, shared, reachable, transport);
+  public void registerStateStore(StateStore store) {
+    stateStore = Objects.requireNonNull(store, "store");
   }
 
   /**
@@ -97,7 +87,7 @@ public final class RlsHealth {
       allServing &= on;
       servers.put(e.getKey(), new Health.Serving(on));
     }
-    StoreCheck sc = stateStore;
+    StateStore sc = stateStore;
     Health.StateStore store =
         sc == null
             ? null

@@ -1,6 +1,6 @@
 package io.mimiredge.rls.limits;
 
-import io.dropwizard.lifecycle.Managed;
+import io.mimiredge.rls.internal.Lifecycle;
 import java.util.Optional;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Optional;
  * them into {@link LiveLimits} and keeps them current; a start that cannot load anything fails with
  * {@link LimitsUnavailableException}. Implementations are thread-safe.
  */
-public interface LimitsSource extends Managed {
+public interface LimitsSource extends Lifecycle {
   /** Where the limits come from, for health, logs and the admin API. */
   String location();
 

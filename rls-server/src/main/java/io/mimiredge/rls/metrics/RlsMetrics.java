@@ -1,10 +1,12 @@
 package io.mimiredge.rls.metrics;
 
+import io.dropwizard.core.setup.Environment;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.internal.Periodic;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.source.ReloadListener;
 import io.mimiredge.rls.overload.DoorLimiter;
@@ -19,7 +21,11 @@ import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -76,6 +82,30 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   private final Counter shed;
   private final java.util.Map<String, DoorLimiter> limiters =
       new java.util.concurrent.ConcurrentSkipListMap<>();
+
+  /**
+   * The service's metrics, served: a registry with the JVM's and Jetty's metrics beside the RLS's,
+   * {@code /metrics} on the application port (NGINX's and Prometheus' scrapes), and the busiest
+   * tenants re-ranked every minute.
+   */
+  public static RlsMetrics serve(Environment environment, int topTenants) {
+    PrometheusRegistry registry = new PrometheusRegistry();
+    JvmMetrics.builder().register(registry);
+    // Jetty's own metrics (requests, responses by class, threads) from Dropwizard's registry.
+    DropwizardExports.builder()
+        .dropwizardRegistry(environment.metrics())
+        .metricFilter((name, metric) -> name.contains("jetty"))
+        .register(registry);
+    RlsMetrics metrics = new RlsMetrics(registry, topTenants);
+    environment
+        .servlets()
+        .addServlet("prometheus-metrics", new PrometheusMetricsServlet(registry))
+        .addMapping("/metrics");
+    environment
+        .lifecycle()
+        .manage(new Periodic("top-tenants", Duration.ofMinutes(1), metrics::rotateTenants));
+    return metrics;
+  }
 
   /**
    * @param registry where the metrics go (the one {@code /metrics} serves)

@@ -11,4 +11,12 @@ public interface UpstreamObserver {
    * @param durationNanos from sending to the answer or the failure
    */
   void exchanged(UpstreamResponse.Outcome outcome, int status, long durationNanos);
+
+  /** This observer, then {@code next}. */
+  default UpstreamObserver andThen(UpstreamObserver next) {
+    return (outcome, status, nanos) -> {
+      exchanged(outcome, status, nanos);
+      next.exchanged(outcome, status, nanos);
+    };
+  }
 }

@@ -14,6 +14,7 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.mimiredge.rls.admin.rollout.LiveRollout;
+import io.mimiredge.rls.config.RlsAdminFactory;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
@@ -38,18 +39,18 @@ class AdminApiServedByJettyTest {
   /** Stands in for RlsConfiguration: the admin block shared with Dropwizard's own. */
   public static class TestConfiguration extends Configuration {
     public TestConfiguration() {
-      setAdminFactory(new AdminConfig());
+      setAdminFactory(new RlsAdminFactory());
     }
 
     @Override
     @JsonProperty("admin")
-    @JsonDeserialize(as = AdminConfig.class)
+    @JsonDeserialize(as = RlsAdminFactory.class)
     public void setAdminFactory(AdminFactory admin) {
       super.setAdminFactory(admin);
     }
 
-    public AdminConfig getAdmin() {
-      return (AdminConfig) getAdminFactory();
+    public RlsAdminFactory getAdmin() {
+      return (RlsAdminFactory) getAdminFactory();
     }
   }
 

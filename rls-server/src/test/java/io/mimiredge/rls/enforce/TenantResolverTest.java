@@ -58,16 +58,15 @@ class TenantResolverTest {
 
     assertThat(TenantResolver.header("X-Tenant").resolve(envoy::get)).isEqualTo("team-a");
     assertThat(TenantResolver.basicAuthUser("X-Tenant").resolve(envoy::get)).isEqualTo("team-b");
-    assertThat(TenantResolver.of(TenantFrom.HEADER, "X-Scope-OrgID").resolve(envoy::get))
-        .isEqualTo("x");
+    assertThat(TenantFrom.HEADER.resolver("X-Scope-OrgID").resolve(envoy::get)).isEqualTo("x");
   }
 
   @Test
   void theConfigurationPicksTheRule() {
-    TenantResolver basic = TenantResolver.of(TenantFrom.BASIC_AUTH_USER, "X-Tenant");
+    TenantResolver basic = TenantFrom.BASIC_AUTH_USER.resolver("X-Tenant");
     assertThat(basic.setsTenantHeader()).isTrue();
     assertThat(basic.tenantHeader()).isEqualTo("X-Tenant"); // as configured, for the forward
-    assertThat(TenantResolver.of(TenantFrom.HEADER, "X-Tenant").setsTenantHeader()).isFalse();
+    assertThat(TenantFrom.HEADER.resolver("X-Tenant").setsTenantHeader()).isFalse();
     assertThatThrownBy(() -> TenantResolver.header(" "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tenantHeader");

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitResponse.RateLimit;
 import io.envoyproxy.envoy.type.v3.StatusCode;
-import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketView;
+import io.mimiredge.rls.enforce.TenantResolver;
 import org.junit.jupiter.api.Test;
 
 class EnvoyMappingTest {
@@ -61,12 +61,12 @@ class EnvoyMappingTest {
 
   @Test
   void lowerCasesTheTenantHeaderAndChecksItsSettings() {
-    assertThat(new EnvoyMapping(TenantFrom.HEADER, "X-Scope-OrgID", "tenant").tenantHeader())
+    assertThat(new EnvoyMapping(TenantResolver.header("X-Scope-OrgID"), "tenant").tenantHeader())
         .isEqualTo("x-scope-orgid");
-    assertThatThrownBy(() -> new EnvoyMapping(TenantFrom.HEADER, " ", "tenant"))
+    assertThatThrownBy(() -> new EnvoyMapping(TenantResolver.header(" "), "tenant"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tenantHeader");
-    assertThatThrownBy(() -> new EnvoyMapping(TenantFrom.HEADER, "x", ""))
+    assertThatThrownBy(() -> new EnvoyMapping(TenantResolver.header("x"), ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("descriptorKey");
   }

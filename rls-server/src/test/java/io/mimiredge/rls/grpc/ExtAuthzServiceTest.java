@@ -14,9 +14,9 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.testing.BasicAuthCases;
@@ -298,7 +298,9 @@ class ExtAuthzServiceTest {
   @Test
   void takesTheTenantFromBasicAuthWhenConfigured() throws InterruptedException {
     doors.close();
-    doors = new InProcessDoors(OVERRIDES, b -> b.tenantFrom(TenantFrom.BASIC_AUTH_USER));
+    doors =
+        new InProcessDoors(
+            OVERRIDES, b -> b.tenants(TenantResolver.basicAuthUser("X-Scope-OrgID")));
     String auth =
         "Basic "
             + Base64.getEncoder()
@@ -321,7 +323,9 @@ class ExtAuthzServiceTest {
   @MethodSource("io.mimiredge.rls.testing.BasicAuthCases#all")
   void readsBasicAuthByGosRule(BasicAuthCases.Case c) throws InterruptedException {
     doors.close();
-    doors = new InProcessDoors(OVERRIDES, b -> b.tenantFrom(TenantFrom.BASIC_AUTH_USER));
+    doors =
+        new InProcessDoors(
+            OVERRIDES, b -> b.tenants(TenantResolver.basicAuthUser("X-Scope-OrgID")));
 
     CheckResponse r =
         check(
@@ -343,7 +347,7 @@ class ExtAuthzServiceTest {
   @Test
   void takesTheTenantFromAConfiguredHeader() throws InterruptedException {
     doors.close();
-    doors = new InProcessDoors(OVERRIDES, b -> b.tenantHeader("X-Tenant"));
+    doors = new InProcessDoors(OVERRIDES, b -> b.tenants(TenantResolver.header("X-Tenant")));
 
     check(EnvoyRequests.fixture(FIXTURE, Map.of("X-Tenant", "tenant-a")));
 

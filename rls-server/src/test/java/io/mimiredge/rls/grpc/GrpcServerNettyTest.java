@@ -19,11 +19,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.rls.config.GrpcFactory;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
@@ -62,7 +63,7 @@ class GrpcServerNettyTest {
   }
 
   private GrpcServer start(DecisionRecorder recorder, String grace) throws Exception {
-    GrpcConfig config = new GrpcConfig();
+    GrpcFactory config = new GrpcFactory();
     config.setBindHost("127.0.0.1");
     config.setPort(0);
     config.setMessageOverhead(DataSize.kibibytes(OVERHEAD_BYTES >> 10));
@@ -80,7 +81,7 @@ class GrpcServerNettyTest {
             MAX_REQUEST_BYTES,
             () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
     server =
-        config.build(evaluator, recorder, () -> true, "X-Scope-OrgID", TenantFrom.HEADER, null);
+        config.build(evaluator, recorder, () -> true, TenantResolver.header("X-Scope-OrgID"), null);
     server.start();
     channel =
         Grpc.newChannelBuilderForAddress(

@@ -12,11 +12,12 @@ import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
-import io.mimiredge.rls.config.TenantFrom;
-import io.mimiredge.rls.config.TlsConfig;
+import io.mimiredge.rls.config.GrpcFactory;
+import io.mimiredge.rls.config.TlsFactory;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
@@ -76,13 +77,13 @@ class GrpcTlsTest {
   }
 
   private GrpcServer start(String refresh, String... allowedSans) throws Exception {
-    TlsConfig tls = new TlsConfig();
+    TlsFactory tls = new TlsFactory();
     tls.setCertFile(certFile.toString());
     tls.setKeyFile(keyFile.toString());
     tls.setClientCaFile(caFile.toString());
     tls.setAllowedClientSans(List.of(allowedSans));
     tls.setRefreshInterval(io.dropwizard.util.Duration.parse(refresh));
-    GrpcConfig config = new GrpcConfig();
+    GrpcFactory config = new GrpcFactory();
     config.setBindHost("127.0.0.1");
     config.setPort(0);
     config.setTls(tls);
@@ -96,7 +97,11 @@ class GrpcTlsTest {
             enforcer, new WriteRequestScanner(50 << 20), 5 << 20, () -> TestFixtures.NOW_MILLIS);
     server =
         config.build(
-            evaluator, DecisionRecorder.NONE, () -> true, "X-Scope-OrgID", TenantFrom.HEADER, null);
+            evaluator,
+            DecisionRecorder.NONE,
+            () -> true,
+            TenantResolver.header("X-Scope-OrgID"),
+            null);
     server.start();
     return server;
   }

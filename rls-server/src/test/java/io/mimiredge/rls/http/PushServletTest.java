@@ -153,7 +153,7 @@ class PushServletTest {
                 upstream,
                 recorder,
                 nanos::get,
-                new io.mimiredge.rls.config.OverloadConfig()
+                new io.mimiredge.rls.config.OverloadFactory()
                     .build(
                         System::nanoTime,
                         io.mimiredge.rls.overload.DoorLimiter.ShedListener.NONE)));

@@ -8,6 +8,8 @@ import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -18,9 +20,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Lets a {@link RequiresToken} method run only with {@code Authorization: Bearer <admin.token>}:
  * 401 without the header or with another token, 403 when no token is configured (changes are
- * disabled). Runs before the body is read. Compares SHA-256 digests with {@link
- * MessageDigest#isEqual}, so neither the token's content nor its length leaks through timing. Never
- * logs a token. Thread-safe.
+ * disabled). Runs before the body is parsed; a refused request's body (the admin API's bodies are
+ * small) is read and dropped first, so the client's kept-alive connection stays usable (unread, it
+ * can make the server close the connection under the client's next request). Compares SHA-256
+ * digests with {@link MessageDigest#isEqual}, so neither the token's content nor its length leaks
+ * through timing. Never logs a token. Thread-safe.
  */
 @RequiresToken
 @Priority(Priorities.AUTHENTICATION)
@@ -45,7 +49,8 @@ public final class TokenFilter implements ContainerRequestFilter {
   @Override
   public void filter(ContainerRequestContext request) {
     if (tokenDigest == null) {
-      request.abortWith(
+      refuse(
+          request,
           ProblemMapper.response(
               403,
               "admin changes are disabled: no admin token is configured. Set admin.token in the"
@@ -73,12 +78,46 @@ public final class TokenFilter implements ContainerRequestFilter {
         request.getUriInfo().getPath(),
         Callers.describe(servletRequest, request.getHeaders()),
         problem);
-    request.abortWith(
+    refuse(
+        request,
         Response.fromResponse(
                 ProblemMapper.response(
                     401, problem + ": send 'Authorization: Bearer <admin.token>'", List.of()))
             .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"rls-admin\"")
             .build());
+  }
+
+  /**
+   * Answers {@code response} after dropping the body, up to the admin API's largest; past that the
+   * connection is closed (Connection: close) rather than read on.
+   */
+  private static void refuse(ContainerRequestContext request, Response response) {
+    request.abortWith(
+        drain(request.getEntityStream())
+            ? response
+            : Response.fromResponse(response).header("Connection", "close").build());
+  }
+
+  /**
+   * Reads and drops a body; false when it is larger than any the admin API takes, or unreadable.
+   */
+  private static boolean drain(InputStream body) {
+    if (body == null) {
+      return true;
+    }
+    byte[] buffer = new byte[8192];
+    long left = LimitsBodies.MAX_BODY_BYTES;
+    try {
+      for (int n = body.read(buffer); n >= 0; n = body.read(buffer)) {
+        left -= n;
+        if (left < 0) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   private static byte[] sha256(String s) {

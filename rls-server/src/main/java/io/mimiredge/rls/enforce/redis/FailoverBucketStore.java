@@ -2,12 +2,12 @@ package io.mimiredge.rls.enforce.redis;
 
 import static io.mimiredge.rls.internal.Checks.atLeastOneMilli;
 
-import io.dropwizard.lifecycle.Managed;
 import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.ConsumeResult;
 import io.mimiredge.rls.enforce.StoreUnavailableException;
+import io.mimiredge.rls.internal.Lifecycle;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe; the request path reads one volatile field.
  */
-public final class FailoverBucketStore implements BucketStore, Managed {
+public final class FailoverBucketStore implements BucketStore, Lifecycle {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverBucketStore.class);
 
   /** Which store decides. */

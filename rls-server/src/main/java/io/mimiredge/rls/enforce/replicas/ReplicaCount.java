@@ -1,13 +1,13 @@
 package io.mimiredge.rls.enforce.replicas;
 
-import io.dropwizard.lifecycle.Managed;
+import io.mimiredge.rls.internal.Lifecycle;
 import java.util.function.IntSupplier;
 
 /**
  * How many RLS replicas share each tenant's rates now ({@code Enforcer.replicas(...)}). Always at
  * least 1. Thread-safe.
  */
-public interface ReplicaCount extends IntSupplier, Managed {
+public interface ReplicaCount extends IntSupplier, Lifecycle {
 
   /** Whether the count is observed (e.g. from the Service's endpoints) rather than configured. */
   boolean known();

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.testing.junit5.ResourceExtension;
 import io.mimiredge.rls.admin.AdminApi;
 import io.mimiredge.rls.admin.AdminChange;
-import io.mimiredge.rls.admin.AdminConfig;
 import io.mimiredge.rls.admin.FakeTime;
 import io.mimiredge.rls.admin.rollout.LiveRollout;
+import io.mimiredge.rls.config.RlsAdminFactory;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.Enforcer;
@@ -48,7 +48,7 @@ final class AdminFixture {
   }
 
   AdminFixture(String token, int denialBufferSize) {
-    AdminConfig config = new AdminConfig();
+    RlsAdminFactory config = new RlsAdminFactory();
     config.setToken(token);
     config.setDenialBufferSize(denialBufferSize);
     api =

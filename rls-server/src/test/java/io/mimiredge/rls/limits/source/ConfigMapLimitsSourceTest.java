@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mimiredge.rls.config.KubernetesLimitsFactory;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import io.mimiredge.rls.limits.source.ConfigMapLimitsSource.Mode;
 import java.time.Clock;
 import java.time.Duration;
@@ -266,7 +266,7 @@ class ConfigMapLimitsSourceTest {
     // A file source is not reached over a network: no transport in its report.
     assertThat(
             new BundledLimitsSource(
-                    io.mimiredge.rls.config.LimitsConfig.BUNDLED_RESOURCE,
+                    io.mimiredge.rls.config.LimitsFactory.BUNDLED_RESOURCE,
                     TenantLimits.MIMIR_DEFAULTS,
                     new LiveLimits(TenantLimits.MIMIR_DEFAULTS),
                     java.time.Clock.systemUTC(),

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.limits.kubernetes;
+package io.mimiredge.rls.config;
 
 import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.annotation.JsonProperty;

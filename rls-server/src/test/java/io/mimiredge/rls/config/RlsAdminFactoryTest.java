@@ -1,4 +1,4 @@
-package io.mimiredge.rls.admin;
+package io.mimiredge.rls.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,22 +8,23 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.SplitBy;
+import io.mimiredge.rls.admin.FakeTime;
 import io.mimiredge.rls.admin.rollout.LiveRollout;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class AdminConfigTest {
+class RlsAdminFactoryTest {
   private final ObjectMapper yaml = Jackson.newObjectMapper(new YAMLFactory());
   private final Validator validator = Validators.newValidator();
   private final FakeTime time = new FakeTime();
 
-  private AdminConfig read(String text) throws Exception {
-    return yaml.readValue(text, AdminConfig.class);
+  private RlsAdminFactory read(String text) throws Exception {
+    return yaml.readValue(text, RlsAdminFactory.class);
   }
 
-  private List<String> problems(AdminConfig c) {
+  private List<String> problems(RlsAdminFactory c) {
     return validator.validate(c).stream()
         .map(v -> v.getPropertyPath() + " " + v.getMessage())
         .sorted()
@@ -32,7 +33,7 @@ class AdminConfigTest {
 
   @Test
   void defaults() throws Exception {
-    AdminConfig c = read("{}");
+    RlsAdminFactory c = read("{}");
     assertThat(problems(c)).isEmpty();
     assertThat(c.getToken()).isNull();
     assertThat(c.getDenialBufferSize()).isEqualTo(1000);
@@ -47,7 +48,7 @@ class AdminConfigTest {
 
   @Test
   void bindsEverySetting() throws Exception {
-    AdminConfig c =
+    RlsAdminFactory c =
         read(
             """
             token: 0123456789abcdef0123
@@ -70,14 +71,14 @@ class AdminConfigTest {
 
   @Test
   void fullWithoutPercentMeansAHundred() throws Exception {
-    AdminConfig c = read("rollout: {phase: full}");
+    RlsAdminFactory c = read("rollout: {phase: full}");
     assertThat(problems(c)).isEmpty();
     assertThat(c.buildLiveRollout(time).get().phase().percent()).isEqualTo(100);
   }
 
   @Test
   void refusesBadSettingsWithMessages() throws Exception {
-    AdminConfig c =
+    RlsAdminFactory c =
         read(
             """
             token: short
@@ -97,7 +98,7 @@ class AdminConfigTest {
 
   @Test
   void toStringNeverShowsTheToken() throws Exception {
-    AdminConfig c = read("token: 0123456789abcdef-secret");
+    RlsAdminFactory c = read("token: 0123456789abcdef-secret");
     assertThat(c.toString()).doesNotContain("secret").contains("token=set");
     assertThat(validator.validate(c)).extracting(ConstraintViolation::getMessage).isEmpty();
   }

@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
  *   retryAfter: 1s
  * </pre>
  */
-public class OverloadConfig {
+public class OverloadFactory {
   @NotNull
   @Pattern(regexp = "adaptive|fixed", message = "must be adaptive or fixed")
   private String limit = "adaptive";

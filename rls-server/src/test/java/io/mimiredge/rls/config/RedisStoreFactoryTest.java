@@ -1,4 +1,4 @@
-package io.mimiredge.rls.enforce.redis;
+package io.mimiredge.rls.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,6 +9,8 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisBucketStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import java.time.Duration;

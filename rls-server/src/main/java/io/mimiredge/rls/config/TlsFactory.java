@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  *
  * A mutable Jackson bean, read once at start.
  */
-public class TlsConfig {
+public class TlsFactory {
   @NotEmpty private String certFile;
 
   @NotEmpty private String keyFile;

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.grpc;
+package io.mimiredge.rls.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
@@ -6,10 +6,10 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.PortRange;
-import io.mimiredge.rls.config.TenantFrom;
-import io.mimiredge.rls.config.TlsConfig;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.TenantResolver;
+import io.mimiredge.rls.grpc.GrpcServer;
 import io.mimiredge.rls.tls.TlsFileException;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotEmpty;
@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
  *   bindHost: 0.0.0.0
  *   messageOverhead: 1MiB           # room for headers on top of enforcement.maxRequestBytes
  *   shutdownGrace: 10s
- *   tls:                            # absent: plaintext; see TlsConfig
+ *   tls:                            # absent: plaintext; see TlsFactory
  *     certFile: /etc/rls/tls/tls.crt
  *     keyFile: /etc/rls/tls/tls.key
  *     clientCaFile: /etc/rls/tls/ca.crt
@@ -39,7 +39,7 @@ import java.util.function.BooleanSupplier;
  *
  * A mutable Jackson bean, read once at start.
  */
-public class GrpcConfig {
+public class GrpcFactory {
 
   /** The {@code ratelimit:} subsection: what Envoy's rate-limit filter sends. */
   public static class RateLimit {
@@ -82,7 +82,7 @@ public class GrpcConfig {
 
   @Valid @NotNull private RateLimit ratelimit = new RateLimit();
 
-  @Valid private TlsConfig tls; // null: plaintext
+  @Valid private TlsFactory tls; // null: plaintext
 
   /**
    * The gRPC server, listening on {@code bindHost:port} once started.
@@ -91,23 +91,21 @@ public class GrpcConfig {
    * @param recorder receives every decision the doors make
    * @param limitsLoaded whether the limits are loaded (health is SERVING only then), e.g. {@code
    *     liveLimits::loaded}
-   * @param tenantHeader the tenant header (the RLS' top-level {@code tenantHeader}; any case)
-   * @param tenantFrom where the tenant comes from (the RLS' top-level {@code tenantFrom})
+   * @param tenants how the tenant is found (the RLS' top-level {@code tenantFrom} and {@code
+   *     tenantHeader}: the HTTP door's resolver)
    */
   public GrpcServer build(
       PushEvaluator evaluator,
       DecisionRecorder recorder,
       BooleanSupplier limitsLoaded,
-      String tenantHeader,
-      TenantFrom tenantFrom,
+      TenantResolver tenants,
       io.mimiredge.rls.overload.DoorLimiter limiter)
       throws TlsFileException {
     GrpcServer.Builder b = configure(GrpcServer.builder()).limiter(limiter);
     if (tls != null) {
       b.tls(tls.build("grpc", Clock.systemUTC()));
     }
-    return b.tenantFrom(tenantFrom)
-        .tenantHeader(tenantHeader)
+    return b.tenants(tenants)
         .bind(bindHost, port)
         .evaluator(evaluator)
         .recorder(recorder)
@@ -165,12 +163,12 @@ public class GrpcConfig {
 
   /** TLS on the gRPC doors (mutual with a client CA); absent: plaintext. */
   @JsonProperty
-  public TlsConfig getTls() {
+  public TlsFactory getTls() {
     return tls;
   }
 
   @JsonProperty
-  public void setTls(TlsConfig tls) {
+  public void setTls(TlsFactory tls) {
     this.tls = tls;
   }
 

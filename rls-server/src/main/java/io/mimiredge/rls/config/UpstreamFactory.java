@@ -12,7 +12,7 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /** {@code upstream:} the Mimir distributor (or gateway) that {@code /api/v1/push} forwards to. */
-public class UpstreamConfig {
+public class UpstreamFactory {
   @NotEmpty
   @Pattern(
       regexp = "https?://[^/?#\\s]+(/[^?#\\s]*)?",

@@ -9,7 +9,6 @@ import io.dropwizard.validation.ValidationMethod;
 import io.mimiredge.rls.limits.LimitsParseException;
 import io.mimiredge.rls.limits.OverridesParser;
 import io.mimiredge.rls.limits.TenantLimits;
-import io.mimiredge.rls.limits.kubernetes.KubernetesLimitsFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.nio.file.Path;
@@ -19,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /** {@code limits:} where the tenant limits come from. */
-public class LimitsConfig {
+public class LimitsFactory {
   /** The example overrides bundled in the jar, used when no file is configured. */
   public static final String BUNDLED_RESOURCE = "example-overrides.yaml";
 

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.admin;
+package io.mimiredge.rls.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.setup.AdminFactory;
@@ -25,14 +25,14 @@ import java.util.function.LongSupplier;
  * configuration class binds it with
  *
  * <pre>{@code
- * public RlsConfiguration() { setAdminFactory(new AdminConfig()); }
+ * public RlsConfiguration() { setAdminFactory(new RlsAdminFactory()); }
  *
  * @Override
  * @JsonProperty("admin")
- * @JsonDeserialize(as = AdminConfig.class)
+ * @JsonDeserialize(as = RlsAdminFactory.class)
  * public void setAdminFactory(AdminFactory admin) { super.setAdminFactory(admin); }
  *
- * public AdminConfig getAdmin() { return (AdminConfig) getAdminFactory(); }
+ * public RlsAdminFactory getAdmin() { return (RlsAdminFactory) getAdminFactory(); }
  * }</pre>
  *
  * <pre>{@code
@@ -47,7 +47,7 @@ import java.util.function.LongSupplier;
  *     splitBy: tenant              # tenant | request
  * }</pre>
  */
-public class AdminConfig extends AdminFactory {
+public class RlsAdminFactory extends AdminFactory {
 
   /** The starting rollout. */
   public static class RolloutConfig {
@@ -190,7 +190,7 @@ public class AdminConfig extends AdminFactory {
   /** Never shows the token. */
   @Override
   public String toString() {
-    return "AdminConfig{token="
+    return "RlsAdminFactory{token="
         + (token == null ? "unset" : "set")
         + ", denialBufferSize="
         + denialBufferSize

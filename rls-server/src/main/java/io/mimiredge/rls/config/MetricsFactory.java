@@ -5,7 +5,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
 /** {@code metrics:} what {@code /metrics} exposes. */
-public class MetricsConfig {
+public class MetricsFactory {
   @Min(0)
   @Max(1000)
   private int topTenants = 20;

@@ -1,8 +1,10 @@
-package io.mimiredge.rls.enforce.replicas;
+package io.mimiredge.rls.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mimiredge.rls.enforce.replicas.EndpointReplicas;
+import io.mimiredge.rls.enforce.replicas.ReplicaCount;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import jakarta.validation.constraints.Min;

@@ -1,4 +1,4 @@
-package io.mimiredge.rls.enforce.redis;
+package io.mimiredge.rls.config;
 
 import com.codahale.metrics.health.HealthCheck;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -6,6 +6,8 @@ import io.dropwizard.util.Duration;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslVerifyMode;
 import io.mimiredge.rls.enforce.BucketStore;
+import io.mimiredge.rls.enforce.redis.FailoverBucketStore;
+import io.mimiredge.rls.enforce.redis.RedisBucketStore;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -10,7 +10,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /** {@code enforcement:} how requests are judged. */
-public class EnforcementConfig {
+public class EnforcementFactory {
   @NotNull private Mode mode = Mode.ENFORCE;
 
   @NotNull

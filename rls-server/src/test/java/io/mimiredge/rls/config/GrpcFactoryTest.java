@@ -1,4 +1,4 @@
-package io.mimiredge.rls.grpc;
+package io.mimiredge.rls.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,20 +17,20 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class GrpcConfigTest {
+class GrpcFactoryTest {
   /** Made the way a Dropwizard application makes its own (strict about unknown keys). */
-  private final ConfigurationFactory<GrpcConfig> factory =
-      new DefaultConfigurationFactoryFactory<GrpcConfig>()
-          .create(GrpcConfig.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
+  private final ConfigurationFactory<GrpcFactory> factory =
+      new DefaultConfigurationFactoryFactory<GrpcFactory>()
+          .create(GrpcFactory.class, Validators.newValidator(), Jackson.newObjectMapper(), "dw");
 
-  private GrpcConfig parse(String yaml) throws IOException, ConfigurationException {
+  private GrpcFactory parse(String yaml) throws IOException, ConfigurationException {
     return factory.build(
         path -> new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), "rls.yml");
   }
 
   @Test
   void defaults() throws Exception {
-    GrpcConfig c = parse("{}");
+    GrpcFactory c = parse("{}");
 
     assertThat(c.getPort()).isEqualTo(9091);
     assertThat(c.getBindHost()).isEqualTo("0.0.0.0");
@@ -42,7 +42,7 @@ class GrpcConfigTest {
 
   @Test
   void bindsEverySetting() throws Exception {
-    GrpcConfig c =
+    GrpcFactory c =
         parse(
             """
             port: 19091
