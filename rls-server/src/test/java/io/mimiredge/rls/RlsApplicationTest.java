@@ -7,6 +7,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.mimiredge.rls.testing.Distributor;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
@@ -55,34 +56,18 @@ class RlsApplicationTest {
   private static final int GRPC_PORT = freePort();
   private static final String ADMIN_TOKEN = "app-test-admin-token-0123456789";
   private static final StubUpstream UPSTREAM = Distributor.start(Duration.ofSeconds(3));
-  private static final Path DIR = tempDir();
-  private static final Path LIMITS = write(DIR.resolve("overrides.yaml"), OVERRIDES);
-  private static final Path CONFIG =
-      write(
-          DIR.resolve("rls.yml"),
-          """
-          server:
-            applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-          logging:
-            level: WARN
-          admin:
-            token: %s
-          grpc:
-            bindHost: 127.0.0.1
-            port: %d
-          limits:
-            file: %s
-            reloadInterval: 200ms
-          enforcement:
-            maxRequestBytes: 64KiB
-          upstream:
-            url: %s
-            connectTimeout: 500ms
-            timeout: 1s
-            healthCacheFor: 0s
-          """
-              .formatted(ADMIN_TOKEN, GRPC_PORT, LIMITS, UPSTREAM.url()));
+  private static final TestRls.Builder RLS =
+      TestRls.builder()
+          .dir(tempDir())
+          .overrides(OVERRIDES)
+          .limitsSettings("reloadInterval: 200ms")
+          .adminToken(ADMIN_TOKEN)
+          .grpc("{bindHost: 127.0.0.1, port: %d}".formatted(GRPC_PORT))
+          .settings("enforcement:\n  maxRequestBytes: 64KiB")
+          .upstream(UPSTREAM.url())
+          .upstreamSettings("connectTimeout: 500ms\ntimeout: 1s\nhealthCacheFor: 0s");
+  private static final Path CONFIG = RLS.write();
+  private static final Path LIMITS = RLS.overridesFile();
 
   static final DropwizardAppExtension<RlsConfiguration> APP =
       new DropwizardAppExtension<>(RlsApplication.class, CONFIG.toString());

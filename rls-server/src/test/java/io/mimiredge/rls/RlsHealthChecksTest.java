@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.rls.limits.source.MockKubernetes;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.RedisServer;
 import io.mimiredge.testsupport.StubUpstream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,39 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class RlsHealthChecksTest {
 
-  private static DropwizardTestSupport<RlsConfiguration> start(String yaml) throws Exception {
-    Path config = Files.createTempFile("rls-health-checks", ".yml");
-    Files.writeString(
-        config,
-        """
-        server:
-          applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-          adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-          requestLog: {appenders: []}
-        logging:
-          level: WARN
-        grpc: {bindHost: 127.0.0.1, port: 0}
-        """
-            + yaml);
-    DropwizardTestSupport<RlsConfiguration> app =
-        new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-    app.before();
-    return app;
+  private static TestRls start(String upstream, String settings) throws Exception {
+    return TestRls.builder().quietRequests().upstream(upstream).settings(settings).start();
   }
 
   @Test
   void redisHasAHealthCheckThatPingsIt() throws Exception {
     try (RedisServer redis = RedisServer.startOrSkip();
         StubUpstream upstream = StubUpstream.start("distributor", 200)) {
-      DropwizardTestSupport<RlsConfiguration> app =
-          start(
-              """
-              upstream: {url: %s}
-              redis: {uri: %s}
-              """
-                  .formatted(upstream.url(), redis.uri()));
+      TestRls app = start(upstream.url(), "redis: {uri: %s}".formatted(redis.uri()));
       try {
-        HealthCheckRegistry checks = app.getEnvironment().healthChecks();
+        HealthCheckRegistry checks = app.app().getEnvironment().healthChecks();
         assertThat(checks.getNames()).contains("limits", "upstream", "redis");
         assertThat(checks.runHealthCheck("redis").isHealthy()).isTrue();
 
@@ -64,7 +40,7 @@ class RlsHealthChecksTest {
         assertThat(down.isHealthy()).isFalse();
         assertThat(down.getMessage()).contains("redis unreachable");
       } finally {
-        app.after();
+        app.close();
       }
     }
   }
@@ -93,16 +69,15 @@ class RlsHealthChecksTest {
       properties.put("kubernetes.auth.tryKubeConfig", "false");
       properties.put("kubernetes.auth.tryServiceAccount", "false");
       properties.forEach(System::setProperty);
-      DropwizardTestSupport<RlsConfiguration> app =
+      TestRls app =
           start(
+              upstream.url(),
               """
-              upstream: {url: %s}
               limits:
                 kubernetes: {namespace: mimir, configMap: mimir-runtime, key: runtime.yaml}
-              """
-                  .formatted(upstream.url()));
+              """);
       try {
-        HealthCheckRegistry checks = app.getEnvironment().healthChecks();
+        HealthCheckRegistry checks = app.app().getEnvironment().healthChecks();
         assertThat(checks.getNames()).contains("limits", "upstream", "limits-kubernetes");
         HealthCheck.Result up = checks.runHealthCheck("limits-kubernetes");
         assertThat(up.isHealthy()).isTrue();
@@ -114,7 +89,7 @@ class RlsHealthChecksTest {
         assertThat(gone.isHealthy()).isFalse();
         assertThat(gone.getMessage()).contains("not found");
       } finally {
-        app.after();
+        app.close();
       }
     } finally {
       properties.keySet().forEach(System::clearProperty);

@@ -16,6 +16,7 @@ import io.grpc.health.v1.HealthGrpc;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.Await;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,31 +60,22 @@ class RlsTlsTest {
   }
 
   private Path config(Path certFile, Path keyFile) throws Exception {
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"), "overrides:\n  t1:\n    ingestion_rate: 1\n");
-    return Files.writeString(
-        dir.resolve("rls.yml"),
-        """
-        server:
-          applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-          adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-        logging:
-          level: WARN
-        grpc:
-          bindHost: 127.0.0.1
-          port: %d
-          tls:
-            certFile: %s
-            keyFile: %s
-            clientCaFile: %s
-            allowedClientSans: [spiffe://cluster.local/ns/edge/sa/envoy]
-            refreshInterval: 1s
-        limits:
-          file: %s
-        """
-            .formatted(
-                grpcPort, certFile, keyFile, ca.writeCertificate(dir.resolve("ca.crt")), limits));
+    return TestRls.builder()
+        .dir(dir)
+        .overrides("overrides:\n  t1:\n    ingestion_rate: 1\n")
+        .grpc(
+            """
+            bindHost: 127.0.0.1
+            port: %d
+            tls:
+              certFile: %s
+              keyFile: %s
+              clientCaFile: %s
+              allowedClientSans: [spiffe://cluster.local/ns/edge/sa/envoy]
+              refreshInterval: 1s
+            """
+                .formatted(grpcPort, certFile, keyFile, ca.writeCertificate(dir.resolve("ca.crt"))))
+        .write();
   }
 
   private JsonNode get(String path) throws Exception {
@@ -130,16 +122,13 @@ class RlsTlsTest {
     Path certFile = server.writeChain(dir.resolve("http.crt"));
     Path keyFile = server.writeKey(dir.resolve("http.key"));
     Path caFile = ca.writeCertificate(dir.resolve("ca.crt"));
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            "overrides:\n  t1:\n    ingestion_rate: 1\n    ingestion_burst_size: 10\n");
     Path config =
-        Files.writeString(
-            dir.resolve("rls-https.yml"),
-            """
-            server:
-              applicationConnectors:
+        TestRls.builder()
+            .dir(dir)
+            .name("rls-https")
+            .overrides("overrides:\n  t1:\n    ingestion_rate: 1\n    ingestion_burst_size: 10\n")
+            .applicationConnectors(
+                """
                 - type: pem-https
                   bindHost: 127.0.0.1
                   port: 0
@@ -148,14 +137,9 @@ class RlsTlsTest {
                     keyFile: %s
                     clientCaFile: %s
                     refreshInterval: 1s
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            limits:
-              file: %s
-            """
-                .formatted(certFile, keyFile, caFile, limits));
+                """
+                    .formatted(certFile, keyFile, caFile))
+            .write();
     rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
     rls.before();
     Issued nginx = TestCertificates.leaf(ca, "nginx", "dns:nginx.edge.svc");

@@ -3,13 +3,11 @@ package io.mimiredge.edgectl.live;
 import static io.mimiredge.edgectl.live.LiveTrafficTest.promote;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Nginx;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
 import io.opentelemetry.api.common.AttributeKey;
@@ -50,7 +48,7 @@ class RealRlsTest {
 
   private static Path dir;
   private static StubUpstream distributor;
-  private static DropwizardTestSupport<RlsConfiguration> rls;
+  private static TestRls rls;
   private static final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -59,42 +57,27 @@ class RealRlsTest {
     Nginx.binaryOrSkip();
     dir = Files.createTempDirectory("edgectl-real-rls");
     distributor = StubUpstream.start("distributor", 200);
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            """
-            overrides:
-              roomy:
-                ingestion_rate: 1000000
-                ingestion_burst_size: 10000000
-              tight:
-                ingestion_rate: 1
-                ingestion_burst_size: 5
-            """);
-    Path config =
-        Files.writeString(
-            dir.resolve("rls.yml"),
-            """
-            server:
-              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            limits:
-              file: %s
-            upstream:
-              url: %s
-            """
-                .formatted(limits, distributor.url()));
-    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-    rls.before();
+    rls =
+        TestRls.builder()
+            .dir(dir)
+            .overrides(
+                """
+                overrides:
+                  roomy:
+                    ingestion_rate: 1000000
+                    ingestion_burst_size: 10000000
+                  tight:
+                    ingestion_rate: 1
+                    ingestion_burst_size: 5
+                """)
+            .upstream(distributor.url())
+            .start();
   }
 
   @AfterAll
   static void stopRls() throws IOException {
     if (rls != null) {
-      rls.after();
+      rls.close();
     }
     if (distributor != null) {
       distributor.close();
@@ -106,7 +89,7 @@ class RealRlsTest {
 
   @Test
   void otlpAndRemoteWrite2AreDecidedByTheRealRlsBehindNginx() throws Exception {
-    try (LocalEdge edge = LocalEdge.start("real-rls", "", "127.0.0.1:" + rls.getLocalPort())) {
+    try (LocalEdge edge = LocalEdge.start("real-rls", "", "127.0.0.1:" + rls.port())) {
       // mirror: every write reaches the distributor; the RLS's shadow doors decide the copies
       promote(edge, "mirror");
       distributor.reset();
@@ -233,7 +216,7 @@ class RealRlsTest {
    * {@code rls_scanned_requests_total{protocol, decision}} from the real RLS's {@code /metrics}.
    */
   private static double scanned(String protocol, String decision) {
-    return scanned(http, "http://127.0.0.1:" + rls.getLocalPort(), protocol, decision);
+    return scanned(http, "http://127.0.0.1:" + rls.port(), protocol, decision);
   }
 
   /** {@code rls_scanned_requests_total{protocol, decision}} from {@code base + "/metrics"}. */

@@ -3,14 +3,12 @@ package io.mimiredge.edgectl.live;
 import static io.mimiredge.edgectl.live.LiveTrafficTest.promote;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Nginx;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestCertificates.Issued;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;
 import java.net.http.HttpClient;
@@ -37,7 +35,7 @@ class RealRlsTlsTest {
   private static Issued ca;
   private static Issued nginx;
   private static StubUpstream distributor;
-  private static DropwizardTestSupport<RlsConfiguration> rls;
+  private static TestRls rls;
 
   @BeforeAll
   static void startRls() throws Exception {
@@ -47,20 +45,17 @@ class RealRlsTlsTest {
     Issued server = TestCertificates.leaf(ca, "rls", "dns:rls.edge.svc", "ip:127.0.0.1");
     nginx = TestCertificates.leaf(ca, "nginx", "dns:nginx.edge.svc");
     distributor = StubUpstream.start("distributor", 200);
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            """
-            overrides:
-              roomy: {ingestion_rate: 1000000, ingestion_burst_size: 10000000}
-              tight: {ingestion_rate: 1, ingestion_burst_size: 5}
-            """);
-    Path config =
-        Files.writeString(
-            dir.resolve("rls.yml"),
-            """
-            server:
-              applicationConnectors:
+    rls =
+        TestRls.builder()
+            .dir(dir)
+            .overrides(
+                """
+                overrides:
+                  roomy: {ingestion_rate: 1000000, ingestion_burst_size: 10000000}
+                  tight: {ingestion_rate: 1, ingestion_burst_size: 5}
+                """)
+            .applicationConnectors(
+                """
                 - type: pem-https
                   bindHost: 127.0.0.1
                   port: 0
@@ -69,23 +64,13 @@ class RealRlsTlsTest {
                     keyFile: %s
                     clientCaFile: %s
                     allowedClientSans: [nginx.edge.svc]
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            limits:
-              file: %s
-            upstream:
-              url: %s
-            """
-                .formatted(
-                    server.writeChain(dir.resolve("rls.crt")),
-                    server.writeKey(dir.resolve("rls.key")),
-                    ca.writeCertificate(dir.resolve("ca.crt")),
-                    limits,
-                    distributor.url()));
-    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-    rls.before();
+                """
+                    .formatted(
+                        server.writeChain(dir.resolve("rls.crt")),
+                        server.writeKey(dir.resolve("rls.key")),
+                        ca.writeCertificate(dir.resolve("ca.crt"))))
+            .upstream(distributor.url())
+            .start();
   }
 
   /** {@code upstreams.rlsTls} of edgectl.yaml, for the RLS' name {@code name}. */
@@ -104,7 +89,7 @@ class RealRlsTlsTest {
   @AfterAll
   static void stopRls() {
     if (rls != null) {
-      rls.after();
+      rls.close();
     }
     if (distributor != null) {
       distributor.close();
@@ -122,7 +107,7 @@ class RealRlsTlsTest {
     Path trusted = ca.writeCertificate(dir.resolve("verify-ca.crt"));
     String rlsTls = rlsTls(trusted, "other.edge.svc", clientCert, clientKey);
     try (LocalEdge edge =
-        LocalEdge.start("real-rls-verify", "", "127.0.0.1:" + rls.getLocalPort(), rlsTls)) {
+        LocalEdge.start("real-rls-verify", "", "127.0.0.1:" + rls.port(), rlsTls)) {
       promote(edge, "full");
       distributor.reset();
       assertThat(RealRlsTest.pushRw2(edge, "roomy").statusCode()).isEqualTo(502);
@@ -144,13 +129,13 @@ class RealRlsTlsTest {
             .sslContext(TestCertificates.clientContext(ca, nginx, presented))
             .connectTimeout(Duration.ofSeconds(10))
             .build();
-    String rlsBase = "https://127.0.0.1:" + rls.getLocalPort();
+    String rlsBase = "https://127.0.0.1:" + rls.port();
     try (LocalEdge edge =
         LocalEdge.start(
             "real-rls-tls",
             // room for a first TLS handshake with a cold JVM on a shared machine
             "mirror: {connectTimeout: 5s, timeout: 10s}\n",
-            "127.0.0.1:" + rls.getLocalPort(),
+            "127.0.0.1:" + rls.port(),
             rlsTls)) {
       // mirror: the copies reach the shadow door over mutual TLS and are decided there
       promote(edge, "mirror");

@@ -3,7 +3,6 @@ package io.mimiredge.edgectl.rls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.api.admin.Overview;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.admin.Window;
@@ -14,9 +13,8 @@ import io.mimiredge.edgectl.gate.Readings;
 import io.mimiredge.edgectl.gate.RlsOverviewSource;
 import io.mimiredge.edgectl.rollout.Sleeper;
 import io.mimiredge.edgectl.support.Cli;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.net.URI;
@@ -46,48 +44,29 @@ class RlsClientContractTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private static Path dir;
   private static StubUpstream distributor;
-  private static DropwizardTestSupport<RlsConfiguration> rls;
+  private static TestRls rls;
 
   @TempDir Path work;
 
   @BeforeAll
   static void startRls() throws Exception {
-    dir = Files.createTempDirectory("edgectl-contract");
     distributor = StubUpstream.start("distributor", 200);
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            """
-            overrides:
-              roomy:
-                ingestion_rate: 1000000
-                ingestion_burst_size: 10000000
-              tight:
-                ingestion_rate: 1
-                ingestion_burst_size: 5
-            """);
-    Path config =
-        Files.writeString(
-            dir.resolve("rls.yml"),
-            """
-            server:
-              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            limits:
-              file: %s
-            upstream:
-              url: %s
-            admin:
-              token: %s
-            """
-                .formatted(limits, distributor.url(), TOKEN));
-    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-    rls.before();
+    rls =
+        TestRls.builder()
+            .overrides(
+                """
+                overrides:
+                  roomy:
+                    ingestion_rate: 1000000
+                    ingestion_burst_size: 10000000
+                  tight:
+                    ingestion_rate: 1
+                    ingestion_burst_size: 5
+                """)
+            .upstream(distributor.url())
+            .adminToken(TOKEN)
+            .start();
     // the mirror's copies: three of the roomy tenant admitted, two of the tight one shadow-denied
     for (String tenant : new String[] {ROOMY, TIGHT, ROOMY, TIGHT, ROOMY}) {
       assertThat(shadowPush(tenant)).isEqualTo(204);
@@ -98,7 +77,7 @@ class RlsClientContractTest {
   @AfterAll
   static void stopRls() throws IOException {
     if (rls != null) {
-      rls.after();
+      rls.close();
     }
     if (distributor != null) {
       distributor.close();
@@ -106,7 +85,7 @@ class RlsClientContractTest {
   }
 
   private static String base() {
-    return "http://127.0.0.1:" + rls.getLocalPort();
+    return rls.url();
   }
 
   private static RlsClient client(String token) {
@@ -180,7 +159,7 @@ class RlsClientContractTest {
                 config: %s
                 stateDir: %s
             """
-                .formatted(rls.getLocalPort(), base(), nginxConf, state));
+                .formatted(rls.port(), base(), nginxConf, state));
     Environment env =
         new Environment(
             Map.of("EDGECTL_USER", "op"),

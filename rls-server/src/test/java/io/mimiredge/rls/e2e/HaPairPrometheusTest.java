@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
-import io.dropwizard.testing.DropwizardTestSupport;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.Distributor;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.RedisServer;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
@@ -41,7 +39,7 @@ class HaPairPrometheusTest {
 
   private static Path dir;
   private static final List<Process> senders = new ArrayList<>();
-  private static final List<DropwizardTestSupport<RlsConfiguration>> rls = new ArrayList<>();
+  private static final List<TestRls> rls = new ArrayList<>();
   private static RedisServer redis;
   private static StubUpstream upstream;
   private static HttpServer exporter;
@@ -54,53 +52,42 @@ class HaPairPrometheusTest {
     upstream = Distributor.start(Duration.ZERO);
     exporter = gauges(GAUGES);
 
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            """
-            overrides:
-              %s:
-                ingestion_rate: 1500
-                ingestion_burst_size: 3000
-                accept_ha_samples: true
-                ha_tracker_failover_timeout: 5s
-                ha_tracker_update_timeout: 1s
-              %s:
-                ingestion_rate: 1500
-                ingestion_burst_size: 3000
-            """
-                .formatted(HA, PAIR));
+    String overrides =
+        """
+        overrides:
+          %s:
+            ingestion_rate: 1500
+            ingestion_burst_size: 3000
+            accept_ha_samples: true
+            ha_tracker_failover_timeout: 5s
+            ha_tracker_update_timeout: 1s
+          %s:
+            ingestion_rate: 1500
+            ingestion_burst_size: 3000
+        """
+            .formatted(HA, PAIR);
     for (String name : List.of("rls-a", "rls-b")) {
-      Path config =
-          Files.writeString(
-              dir.resolve(name + ".yml"),
-              """
-              server:
-                applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-                adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-                requestLog: {appenders: []}
-              logging:
-                level: WARN
-              grpc: {bindHost: 127.0.0.1, port: 0}
-              tenantFrom: basicAuthUser
-              limits:
-                file: %s
-              redis:
-                uri: %s
-                keyPrefix: "ha-e2e:"
-              upstream:
-                url: %s/api/v1/push
-              """
-                  .formatted(limits, redis.uri(), upstream.url()));
-      DropwizardTestSupport<RlsConfiguration> app =
-          new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-      app.before();
-      rls.add(app);
+      rls.add(
+          TestRls.builder()
+              .dir(dir)
+              .name(name)
+              .quietRequests()
+              .overrides(overrides)
+              .upstream(upstream.url() + "/api/v1/push")
+              .settings(
+                  """
+                  tenantFrom: basicAuthUser
+                  redis:
+                    uri: %s
+                    keyPrefix: "ha-e2e:"
+                  """
+                      .formatted(redis.uri()))
+              .start());
     }
     // r1 writes through the first RLS, r2 through the second.
     for (int r = 1; r <= 2; r++) {
       int port = Prometheus.freePort();
-      String push = "http://127.0.0.1:" + rls.get(r - 1).getLocalPort() + "/api/v1/push";
+      String push = "http://127.0.0.1:" + rls.get(r - 1).port() + "/api/v1/push";
       Path config =
           Files.writeString(
               dir.resolve("r" + r + ".yml"),
@@ -131,8 +118,8 @@ class HaPairPrometheusTest {
   @AfterAll
   static void stop() throws Exception {
     Prometheus.stopAll(senders);
-    for (DropwizardTestSupport<RlsConfiguration> app : rls) {
-      app.after();
+    for (TestRls app : rls) {
+      app.close();
     }
     if (exporter != null) {
       exporter.stop(0);
@@ -214,15 +201,15 @@ class HaPairPrometheusTest {
   /** A series summed over both RLS. */
   private static double fleet(String seriesRegex) {
     double sum = 0;
-    for (DropwizardTestSupport<RlsConfiguration> app : rls) {
-      sum += Prometheus.metric("http://127.0.0.1:" + app.getLocalPort() + "/metrics", seriesRegex);
+    for (TestRls app : rls) {
+      sum += Prometheus.metric("http://127.0.0.1:" + app.port() + "/metrics", seriesRegex);
     }
     return sum;
   }
 
   /** The replica the i-th RLS says is elected for the HA tenant's cluster c1, or "". */
   private static String electedOn(int i) {
-    return Prometheus.get("http://127.0.0.1:" + rls.get(i).getLocalPort() + "/api/tenants/" + HA)
+    return Prometheus.get("http://127.0.0.1:" + rls.get(i).port() + "/api/tenants/" + HA)
         .map(
             body -> {
               try {
@@ -261,9 +248,9 @@ class HaPairPrometheusTest {
 
   private static String logs() {
     StringBuilder b = new StringBuilder();
-    for (DropwizardTestSupport<RlsConfiguration> app : rls) {
-      b.append("\n--- RLS :").append(app.getLocalPort()).append(" metrics ---\n");
-      Prometheus.get("http://127.0.0.1:" + app.getLocalPort() + "/metrics")
+    for (TestRls app : rls) {
+      b.append("\n--- RLS :").append(app.port()).append(" metrics ---\n");
+      Prometheus.get("http://127.0.0.1:" + app.port() + "/metrics")
           .ifPresent(
               m ->
                   m.lines()
@@ -274,8 +261,7 @@ class HaPairPrometheusTest {
                       .forEach(l -> b.append(l).append('\n')));
       b.append("tenant: ")
           .append(
-              Prometheus.get("http://127.0.0.1:" + app.getLocalPort() + "/api/tenants/" + HA)
-                  .orElse("?"))
+              Prometheus.get("http://127.0.0.1:" + app.port() + "/api/tenants/" + HA).orElse("?"))
           .append('\n');
     }
     return b.append(Prometheus.logTails(dir, "r1", "r2")).toString();

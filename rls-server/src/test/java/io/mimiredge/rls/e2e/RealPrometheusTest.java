@@ -2,9 +2,7 @@ package io.mimiredge.rls.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.DropwizardTestSupport;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
+import io.mimiredge.rls.testing.TestRls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,7 +24,7 @@ class RealPrometheusTest {
 
   private static Path dir;
   private static final List<Process> processes = new ArrayList<>();
-  private static DropwizardTestSupport<RlsConfiguration> rls;
+  private static TestRls rls;
   private static int receiverPort;
   private static int senderPort;
 
@@ -50,38 +48,23 @@ class RealPrometheusTest {
     Prometheus.awaitReady(receiverPort, RealPrometheusTest::logs);
 
     // (b) the RLS, forwarding to it
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            """
-            overrides:
-              tenant-generous:
-                ingestion_rate: 1000000
-                ingestion_burst_size: 10000000
-              tenant-tight:
-                ingestion_rate: 1
-                ingestion_burst_size: 20
-            """);
-    Path rlsConfig =
-        Files.writeString(
-            dir.resolve("rls.yml"),
-            """
-            server:
-              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            tenantFrom: basicAuthUser
-            limits:
-              file: %s
-            upstream:
-              url: http://127.0.0.1:%d/api/v1/write
-            """
-                .formatted(limits, receiverPort));
-    rls = new DropwizardTestSupport<>(RlsApplication.class, rlsConfig.toString());
-    rls.before();
-    int rlsPort = rls.getLocalPort();
+    rls =
+        TestRls.builder()
+            .dir(dir)
+            .overrides(
+                """
+                overrides:
+                  tenant-generous:
+                    ingestion_rate: 1000000
+                    ingestion_burst_size: 10000000
+                  tenant-tight:
+                    ingestion_rate: 1
+                    ingestion_burst_size: 20
+                """)
+            .upstream("http://127.0.0.1:%d/api/v1/write".formatted(receiverPort))
+            .settings("tenantFrom: basicAuthUser")
+            .start();
+    int rlsPort = rls.port();
 
     // (c) the sender: scrapes itself, writes for both tenants through the RLS
     String push = "http://127.0.0.1:" + rlsPort + "/api/v1/push";
@@ -115,7 +98,7 @@ class RealPrometheusTest {
   static void stop() throws Exception {
     Prometheus.stopAll(processes);
     if (rls != null) {
-      rls.after();
+      rls.close();
     }
     Prometheus.deleteRecursively(dir);
   }
@@ -168,7 +151,7 @@ class RealPrometheusTest {
   }
 
   private static double rlsMetric(String seriesRegex) {
-    return Prometheus.metric("http://127.0.0.1:" + rls.getLocalPort() + "/metrics", seriesRegex);
+    return Prometheus.metric("http://127.0.0.1:" + rls.port() + "/metrics", seriesRegex);
   }
 
   private static Optional<Double> query(String promql, int port) {
@@ -183,7 +166,7 @@ class RealPrometheusTest {
     StringBuilder b = new StringBuilder();
     if (rls != null) {
       b.append("\n--- RLS metrics ---\n");
-      Prometheus.get("http://127.0.0.1:" + rls.getLocalPort() + "/metrics")
+      Prometheus.get("http://127.0.0.1:" + rls.port() + "/metrics")
           .ifPresent(
               m ->
                   m.lines()

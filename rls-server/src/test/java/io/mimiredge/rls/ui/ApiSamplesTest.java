@@ -5,16 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.dropwizard.testing.DropwizardTestSupport;
 import io.mimiredge.api.admin.Denials;
 import io.mimiredge.api.admin.Overview;
 import io.mimiredge.api.admin.Problem;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.admin.TenantDetail;
 import io.mimiredge.api.admin.TenantPage;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
 import java.net.URI;
@@ -44,49 +42,30 @@ class ApiSamplesTest {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private static Path dir;
   private static StubUpstream distributor;
-  private static DropwizardTestSupport<RlsConfiguration> rls;
+  private static TestRls rls;
 
   @BeforeAll
   static void startRlsWithTraffic() throws Exception {
-    dir = Files.createTempDirectory("api-samples");
     distributor = StubUpstream.start("distributor", 200);
-    Path limits =
-        Files.writeString(
-            dir.resolve("overrides.yaml"),
-            """
-            overrides:
-              roomy:
-                ingestion_rate: 1000000
-                ingestion_burst_size: 10000000
-              tight:
-                ingestion_rate: 1
-                ingestion_burst_size: 5
-                request_rate: 10
-                request_burst_size: 10
-            """);
-    Path config =
-        Files.writeString(
-            dir.resolve("rls.yml"),
-            """
-            server:
-              applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            limits:
-              file: %s
-            upstream:
-              url: %s
-              healthCacheFor: 0s
-            admin:
-              token: %s
-            """
-                .formatted(limits, distributor.url(), TOKEN));
-    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-    rls.before();
+    rls =
+        TestRls.builder()
+            .overrides(
+                """
+                overrides:
+                  roomy:
+                    ingestion_rate: 1000000
+                    ingestion_burst_size: 10000000
+                  tight:
+                    ingestion_rate: 1
+                    ingestion_burst_size: 5
+                    request_rate: 10
+                    request_burst_size: 10
+                """)
+            .upstream(distributor.url())
+            .upstreamSettings("healthCacheFor: 0s")
+            .adminToken(TOKEN)
+            .start();
     assertThat(push("/api/v1/push", "roomy").statusCode()).isEqualTo(200);
     assertThat(push("/api/v1/push", "tight").statusCode()).isEqualTo(429);
     assertThat(push("/shadow/api/v1/push", "tight").statusCode()).isEqualTo(204);
@@ -97,7 +76,7 @@ class ApiSamplesTest {
   @AfterAll
   static void stop() throws IOException {
     if (rls != null) {
-      rls.after();
+      rls.close();
     }
     if (distributor != null) {
       distributor.close();
@@ -117,7 +96,7 @@ class ApiSamplesTest {
   }
 
   private static String base() {
-    return "http://127.0.0.1:" + rls.getLocalPort();
+    return rls.url();
   }
 
   /** GETs {@code path}, writes its JSON as {@code name}.json and returns it. */

@@ -2,12 +2,10 @@ package io.mimiredge.rls.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.DropwizardTestSupport;
-import io.mimiredge.rls.RlsApplication;
-import io.mimiredge.rls.RlsConfiguration;
 import io.mimiredge.rls.testing.Distributor;
 import io.mimiredge.rls.testing.TestCertificates;
 import io.mimiredge.rls.testing.TestFixtures;
+import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,7 +53,7 @@ class UiEndToEndTest {
   private static String serverSpki;
 
   private static StubUpstream upstream;
-  private static DropwizardTestSupport<RlsConfiguration> rls;
+  private static TestRls rls;
 
   @BeforeAll
   static void start() throws Exception {
@@ -79,7 +77,6 @@ class UiEndToEndTest {
     }
 
     Path dir = Files.createTempDirectory("rls-ui-e2e");
-    Path overrides = Files.writeString(dir.resolve("overrides.yaml"), overrides());
     TestCertificates.Issued server = TestCertificates.leaf(CA, "rls", "ip:127.0.0.1");
     caFile = CA.writeCertificate(dir.resolve("ca.crt"));
     serverSpki =
@@ -88,45 +85,31 @@ class UiEndToEndTest {
                 java.security.MessageDigest.getInstance("SHA-256")
                     .digest(server.certificate().getPublicKey().getEncoded()));
     upstream = Distributor.start(Duration.ofSeconds(3));
-    Path config =
-        Files.writeString(
-            dir.resolve("rls.yml"),
-            """
-            server:
-              applicationConnectors:
+    rls =
+        TestRls.builder()
+            .dir(dir)
+            .overrides(overrides())
+            .applicationConnectors(
+                """
                 - type: pem-https
                   bindHost: 127.0.0.1
                   port: 0
                   tls: {certFile: %s, keyFile: %s}
-              adminConnectors: [{type: http, bindHost: 127.0.0.1, port: 0}]
-            logging:
-              level: WARN
-            grpc: {bindHost: 127.0.0.1, port: 0}
-            admin:
-              token: %s
-            limits:
-              file: %s
-            upstream:
-              url: %s
-              connectTimeout: 500ms
-              timeout: 2s
-              healthCacheFor: 0s
-            """
-                .formatted(
-                    server.writeChain(dir.resolve("tls.crt")),
-                    server.writeKey(dir.resolve("tls.key")),
-                    TOKEN,
-                    overrides,
-                    upstream.url()));
-    rls = new DropwizardTestSupport<>(RlsApplication.class, config.toString());
-    rls.before();
+                """
+                    .formatted(
+                        server.writeChain(dir.resolve("tls.crt")),
+                        server.writeKey(dir.resolve("tls.key"))))
+            .adminToken(TOKEN)
+            .upstream(upstream.url())
+            .upstreamSettings("connectTimeout: 500ms\ntimeout: 2s\nhealthCacheFor: 0s")
+            .start();
     sendTraffic();
   }
 
   @AfterAll
   static void stop() {
     if (rls != null) {
-      rls.after();
+      rls.close();
     }
     if (upstream != null) {
       upstream.close();
@@ -197,7 +180,7 @@ class UiEndToEndTest {
   }
 
   private static String base() {
-    return "https://127.0.0.1:" + rls.getLocalPort();
+    return "https://127.0.0.1:" + rls.port();
   }
 
   @Test

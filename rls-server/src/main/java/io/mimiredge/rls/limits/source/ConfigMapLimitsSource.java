@@ -348,8 +348,8 @@ public final class ConfigMapLimitsSource implements LimitsSource {
         return;
       }
       if (text.equals(lastAppliedText) && wasPresent) {
-        loader.confirm(lastApplied);
         staleReason = null;
+        loader.confirm(lastApplied);
         return;
       }
       lastChange = clock.instant();
@@ -360,10 +360,11 @@ public final class ConfigMapLimitsSource implements LimitsSource {
         refuse(e.problems());
         return;
       }
-      loader.apply(parsed);
+      // not stale from the moment the new limits are in force: a reader never sees them stale
+      staleReason = null;
       lastApplied = parsed;
       lastAppliedText = text;
-      staleReason = null;
+      loader.apply(parsed);
     }
   }
 
