@@ -48,12 +48,7 @@ class RealRlsTlsTest {
     rls =
         TestRls.builder()
             .dir(dir)
-            .overrides(
-                """
-                overrides:
-                  roomy: {ingestion_rate: 1000000, ingestion_burst_size: 10000000}
-                  tight: {ingestion_rate: 1, ingestion_burst_size: 5}
-                """)
+            .overrides(TestRls.ROOMY_AND_TIGHT)
             .applicationConnectors(
                 """
                 - type: pem-https

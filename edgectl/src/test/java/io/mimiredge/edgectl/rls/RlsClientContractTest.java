@@ -54,16 +54,7 @@ class RlsClientContractTest {
     distributor = StubUpstream.start("distributor", 200);
     rls =
         TestRls.builder()
-            .overrides(
-                """
-                overrides:
-                  roomy:
-                    ingestion_rate: 1000000
-                    ingestion_burst_size: 10000000
-                  tight:
-                    ingestion_rate: 1
-                    ingestion_burst_size: 5
-                """)
+            .overrides(TestRls.ROOMY_AND_TIGHT)
             .upstream(distributor.url())
             .adminToken(TOKEN)
             .start();

@@ -16,6 +16,22 @@ import java.util.Objects;
  * shares are here once; what a test needs besides goes in as YAML.
  */
 public final class TestRls implements AutoCloseable {
+  /**
+   * Two tenants: {@code roomy}, far inside its limits, and {@code tight}, whose burst (5 items) no
+   * fixture fits, so each of its pushes is an ingestion-rate denial. {@code tight} comes last, so a
+   * test may append settings to it.
+   */
+  public static final String ROOMY_AND_TIGHT =
+      """
+      overrides:
+        roomy:
+          ingestion_rate: 1000000
+          ingestion_burst_size: 10000000
+        tight:
+          ingestion_rate: 1
+          ingestion_burst_size: 5
+      """;
+
   private final DropwizardTestSupport<RlsConfiguration> app;
   private final Path config;
 

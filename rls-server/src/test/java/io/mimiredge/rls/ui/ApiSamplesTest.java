@@ -51,17 +51,7 @@ class ApiSamplesTest {
     rls =
         TestRls.builder()
             .overrides(
-                """
-                overrides:
-                  roomy:
-                    ingestion_rate: 1000000
-                    ingestion_burst_size: 10000000
-                  tight:
-                    ingestion_rate: 1
-                    ingestion_burst_size: 5
-                    request_rate: 10
-                    request_burst_size: 10
-                """)
+                TestRls.ROOMY_AND_TIGHT + "    request_rate: 10\n    request_burst_size: 10\n")
             .upstream(distributor.url())
             .upstreamSettings("healthCacheFor: 0s")
             .adminToken(TOKEN)
