@@ -3,7 +3,6 @@ package io.mimiredge.rls.enforce.local;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.local.LocalBucket;
@@ -12,6 +11,7 @@ import io.mimiredge.rls.enforce.BucketStore;
 import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.ConsumeResult;
 import io.mimiredge.rls.enforce.internal.Bandwidths;
+import io.mimiredge.rls.enforce.internal.Consumption;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,15 +53,7 @@ public final class LocalBucketStore implements BucketStore {
       throw new IllegalArgumentException("tokens must be >= 0, got " + tokens);
     }
     LocalBucket bucket = entry(key, spec).bucket();
-    if (tokens == 0 || tokens > spec.capacity()) { // bucket4j refuses 0; too many never fits
-      long available = bucket.getAvailableTokens();
-      return tokens == 0
-          ? new ConsumeResult(true, available, 0)
-          : new ConsumeResult(false, available, Long.MAX_VALUE);
-    }
-    ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(tokens);
-    return new ConsumeResult(
-        p.isConsumed(), p.getRemainingTokens(), p.isConsumed() ? 0 : p.getNanosToWaitForRefill());
+    return Consumption.tryConsume(bucket, tokens, spec.capacity());
   }
 
   @Override

@@ -3,7 +3,6 @@ package io.mimiredge.rls.enforce.redis;
 import static io.mimiredge.rls.internal.Checks.positive;
 
 import io.github.bucket4j.BucketConfiguration;
-import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.TimeMeter;
 import io.github.bucket4j.TokensInheritanceStrategy;
 import io.github.bucket4j.distributed.BucketProxy;
@@ -26,6 +25,7 @@ import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.ConsumeResult;
 import io.mimiredge.rls.enforce.StoreUnavailableException;
 import io.mimiredge.rls.enforce.internal.Bandwidths;
+import io.mimiredge.rls.enforce.internal.Consumption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -110,15 +110,7 @@ public final class RedisBucketStore implements BucketStore, AutoCloseable {
     Objects.requireNonNull(spec, "spec");
     try {
       BucketProxy bucket = entry(key, spec).consuming();
-      if (tokens == 0 || tokens > spec.capacity()) { // bucket4j refuses 0; too many never fits
-        long available = bucket.getAvailableTokens();
-        return tokens == 0
-            ? new ConsumeResult(true, available, 0)
-            : new ConsumeResult(false, available, Long.MAX_VALUE);
-      }
-      ConsumptionProbe p = bucket.tryConsumeAndReturnRemaining(tokens);
-      return new ConsumeResult(
-          p.isConsumed(), p.getRemainingTokens(), p.isConsumed() ? 0 : p.getNanosToWaitForRefill());
+      return Consumption.tryConsume(bucket, tokens, spec.capacity());
     } catch (RuntimeException e) {
       throw unavailable("tryConsume " + key, e);
     }
