@@ -147,6 +147,23 @@ public record Phase(Kind kind, int percent) implements Comparable<Phase> {
     return percent;
   }
 
+  /**
+   * The share (0..1) of {@code tenant}'s writes this phase sends through enforcement: none in
+   * direct and mirror, all in full; in a canary split by tenant all or none, as NGINX's {@code
+   * split_clients} on the tenant header decides ({@link TenantSplit}); split by request, the
+   * canary's percent of every tenant's writes.
+   */
+  public double enforcedShare(String tenant, SplitBy splitBy) {
+    return switch (kind) {
+      case DIRECT, MIRROR -> 0;
+      case FULL -> 1;
+      case CANARY ->
+          splitBy == SplitBy.REQUEST
+              ? percent / 100.0
+              : TenantSplit.enforced(tenant, percent) ? 1 : 0;
+    };
+  }
+
   @Override
   public int compareTo(Phase o) {
     int c = Integer.compare(kind.ordinal(), o.kind.ordinal());

@@ -1,7 +1,7 @@
 package io.mimiredge.edgectl.config;
 
+import io.mimiredge.api.rollout.Ladder;
 import io.mimiredge.api.rollout.SplitBy;
-import io.mimiredge.edgectl.rollout.Ladder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

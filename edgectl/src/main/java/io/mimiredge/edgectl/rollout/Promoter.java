@@ -1,5 +1,6 @@
 package io.mimiredge.edgectl.rollout;
 
+import io.mimiredge.api.rollout.Ladder;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.api.rollout.SplitBy;

@@ -3,7 +3,7 @@ package io.mimiredge.edgectl.live;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.mimiredge.edgectl.render.TenantSplit;
+import io.mimiredge.api.rollout.TenantSplit;
 import io.mimiredge.edgectl.support.Cli;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.edgectl.support.Traffic;

@@ -3,7 +3,7 @@ package io.mimiredge.edgectl.live;
 import static io.mimiredge.edgectl.live.LiveTrafficTest.promote;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mimiredge.edgectl.render.TenantSplit;
+import io.mimiredge.api.rollout.TenantSplit;
 import io.mimiredge.edgectl.support.LocalEdge;
 import io.mimiredge.testsupport.Await;
 import io.mimiredge.testsupport.StubUpstream;

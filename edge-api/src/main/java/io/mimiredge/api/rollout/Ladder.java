@@ -1,6 +1,5 @@
-package io.mimiredge.edgectl.rollout;
+package io.mimiredge.api.rollout;
 
-import io.mimiredge.api.rollout.Phase;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

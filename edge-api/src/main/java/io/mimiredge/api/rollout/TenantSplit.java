@@ -1,4 +1,4 @@
-package io.mimiredge.edgectl.render;
+package io.mimiredge.api.rollout;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;

@@ -1,9 +1,8 @@
-package io.mimiredge.edgectl.rollout;
+package io.mimiredge.api.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mimiredge.api.rollout.Phase;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
