@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 
 /**
@@ -30,7 +31,9 @@ import java.util.function.LongSupplier;
  * per door and over all doors, decisions by verdict and reason, items, edge errors and decision
  * latency over sliding windows (up to 5 minutes at one-second resolution, up to an hour at
  * one-minute resolution); per tenant (at most {@code maxTenants}, the least recently seen evicted
- * first) request and item rates over about a minute and denials over about 5 minutes.
+ * first) request and item rates over about a minute, and what enforcement did or would have done
+ * (denied, shadow-denied, by reason) over 5 minutes in 30-second slots and an hour in 5-minute
+ * slots: what the rollout preview reads.
  *
  * <p>Thread-safe. Recording is lock-free (atomic counters in per-second slots on rings) and
  * allocates nothing, except the first time a tenant is seen.
@@ -52,11 +55,22 @@ public final class TrafficStats implements DecisionRecorder {
   private static final int LATENCY = CELLS + VERDICTS.length * REASONS.length;
   private static final int WIDTH = LATENCY + LatencyBuckets.COUNT;
 
-  // Tenants: 10-second slots for rates over a minute, 30-second slots for denials over 5 minutes.
+  // Tenants: 10-second slots for rates over a minute; what enforcement did or would have done in
+  // 30-second slots up to 5 minutes and 5-minute slots up to an hour.
   private static final long TENANT_RATE_SLOT = TimeUnit.SECONDS.toNanos(10);
   private static final int TENANT_RATE_SLOTS = 6;
-  private static final long TENANT_DENIAL_SLOT = TimeUnit.SECONDS.toNanos(30);
-  private static final int TENANT_DENIAL_SLOTS = 10;
+  private static final long TENANT_FINE_SLOT = TimeUnit.SECONDS.toNanos(30);
+  private static final int TENANT_FINE_SLOTS = 10;
+  private static final long TENANT_COARSE_SLOT = TimeUnit.MINUTES.toNanos(5);
+  private static final int TENANT_COARSE_SLOTS = 12;
+  // a tenant's window counters: requests and items, then denied and shadow-denied ones
+  private static final int T_REQUESTS = 0;
+  private static final int T_ITEMS = 1;
+  private static final int T_DENIED = 2; // requests, then items at T_DENIED + 1
+  private static final int T_SHADOW = 4; // requests, then items at T_SHADOW + 1
+  private static final int T_WIDTH = 6;
+  // a tenant's counters of one refusal reason: denied and shadow-denied requests and items
+  private static final int R_WIDTH = 4;
 
   private final LongSupplier nanoTime;
   private final InstantSource clock;
@@ -99,7 +113,7 @@ public final class TrafficStats implements DecisionRecorder {
     }
     String tenant = decision.tenant();
     if (tenant != null) {
-      tenant(tenant, now).record(now, decision.verdict(), items);
+      tenant(tenant, now).record(now, decision.verdict(), decision.reason(), items);
     }
   }
 
@@ -159,6 +173,26 @@ public final class TrafficStats implements DecisionRecorder {
     }
     long now = nanoTime.getAsLong();
     return Optional.of(c.snapshot(tenant, now, clock.instant()));
+  }
+
+  /**
+   * What enforcement did or would have done with {@code tenant}'s writes over {@code window} (1m,
+   * 5m or 1h, at the granularity of its slots: 30 seconds up to 5 minutes, 5 minutes beyond), if it
+   * is tracked.
+   */
+  public Optional<TenantWindow> tenantWindow(String tenant, Duration window) {
+    TenantCounters c = tenants.get(tenant);
+    return c == null
+        ? Optional.empty()
+        : Optional.of(c.window(tenant, nanoTime.getAsLong(), window));
+  }
+
+  /** {@link #tenantWindow} of every tracked tenant, in no particular order. */
+  public List<TenantWindow> tenantWindows(Duration window) {
+    long now = nanoTime.getAsLong();
+    List<TenantWindow> out = new ArrayList<>(tenants.size());
+    tenants.forEach((id, c) -> out.add(c.window(id, now, window)));
+    return out;
   }
 
   /** Every tracked tenant's recent traffic, in no particular order. */
@@ -292,28 +326,76 @@ public final class TrafficStats implements DecisionRecorder {
     }
   }
 
-  /** One tenant's counters. */
+  /**
+   * One tenant's counters: rates over a minute, and what enforcement did (denied) or would have
+   * done (shadow-denied) over 5 minutes and an hour; the same by refusal reason, on rings made the
+   * first time the tenant is refused for that reason (most tenants never are).
+   */
   private static final class TenantCounters {
     private final SlotRing rates = new SlotRing(TENANT_RATE_SLOT, TENANT_RATE_SLOTS + 1, 2);
-    private final SlotRing denials = new SlotRing(TENANT_DENIAL_SLOT, TENANT_DENIAL_SLOTS + 1, 2);
+    private final SlotRing fine = new SlotRing(TENANT_FINE_SLOT, TENANT_FINE_SLOTS + 1, T_WIDTH);
+    private final SlotRing coarse =
+        new SlotRing(TENANT_COARSE_SLOT, TENANT_COARSE_SLOTS + 1, T_WIDTH);
+    private final AtomicReferenceArray<SlotRing[]> byReason =
+        new AtomicReferenceArray<>(REASONS.length);
     private volatile long lastSeenNanos;
 
     TenantCounters(long now) {
       lastSeenNanos = now;
     }
 
-    void record(long now, Verdict verdict, long items) {
+    void record(long now, Verdict verdict, Reason reason, long items) {
       int base = rates.slotFor(now);
       rates.add(base, 0, 1);
       if (items > 0) {
         rates.add(base, 1, items);
       }
+      add(fine, now, verdict, items, T_REQUESTS, T_DENIED, T_SHADOW);
+      add(coarse, now, verdict, items, T_REQUESTS, T_DENIED, T_SHADOW);
       if (verdict != Verdict.ALLOW) {
-        denials.add(now, verdict == Verdict.DENY ? 0 : 1, 1);
+        SlotRing[] r = reasonRings(reason);
+        add(r[0], now, verdict, items, -1, 0, 2);
+        add(r[1], now, verdict, items, -1, 0, 2);
       }
       if (now > lastSeenNanos) {
         lastSeenNanos = now; // a racing older value may win; off by microseconds at worst
       }
+    }
+
+    /**
+     * Counts a decision on {@code ring}: requests at {@code all} (none when -1) and the verdict's.
+     */
+    private static void add(
+        SlotRing ring, long now, Verdict verdict, long items, int all, int denied, int shadow) {
+      int base = ring.slotFor(now);
+      if (all >= 0) {
+        ring.add(base, all, 1);
+        if (items > 0) {
+          ring.add(base, all + 1, items);
+        }
+      }
+      if (verdict != Verdict.ALLOW) {
+        int at = verdict == Verdict.DENY ? denied : shadow;
+        ring.add(base, at, 1);
+        if (items > 0) {
+          ring.add(base, at + 1, items);
+        }
+      }
+    }
+
+    private SlotRing[] reasonRings(Reason reason) {
+      SlotRing[] r = byReason.get(reason.ordinal());
+      if (r == null) {
+        byReason.compareAndSet(
+            reason.ordinal(),
+            null,
+            new SlotRing[] {
+              new SlotRing(TENANT_FINE_SLOT, TENANT_FINE_SLOTS + 1, R_WIDTH),
+              new SlotRing(TENANT_COARSE_SLOT, TENANT_COARSE_SLOTS + 1, R_WIDTH)
+            });
+        r = byReason.get(reason.ordinal());
+      }
+      return r;
     }
 
     TenantTraffic snapshot(String tenant, long now, Instant wallNow) {
@@ -323,9 +405,53 @@ public final class TrafficStats implements DecisionRecorder {
           tenant,
           rates.sum(now, TENANT_RATE_SLOTS, 0) / span,
           rates.sum(now, TENANT_RATE_SLOTS, 1) / span,
-          denials.sum(now, TENANT_DENIAL_SLOTS, 0),
-          denials.sum(now, TENANT_DENIAL_SLOTS, 1),
+          fine.sum(now, TENANT_FINE_SLOTS, T_DENIED),
+          fine.sum(now, TENANT_FINE_SLOTS, T_SHADOW),
           wallNow.minusNanos(Math.max(0, now - seen)));
+    }
+
+    TenantWindow window(String tenant, long now, Duration window) {
+      long nanos = window.toNanos();
+      int ring;
+      int n;
+      if (nanos > 0 && nanos <= TENANT_FINE_SLOTS * TENANT_FINE_SLOT) {
+        ring = 0;
+        n = (int) Math.max(1, Math.round((double) nanos / TENANT_FINE_SLOT));
+      } else if (nanos > 0 && nanos <= TENANT_COARSE_SLOTS * TENANT_COARSE_SLOT) {
+        ring = 1;
+        n = (int) Math.max(1, Math.round((double) nanos / TENANT_COARSE_SLOT));
+      } else {
+        throw new IllegalArgumentException("a tenant's window must be up to 1h, got " + window);
+      }
+      SlotRing counts = ring == 0 ? fine : coarse;
+      long[] c = new long[T_WIDTH];
+      counts.sumAll(now, n, c);
+      Map<Reason, TenantWindow.Refused> denied = new EnumMap<>(Reason.class);
+      Map<Reason, TenantWindow.Refused> shadow = new EnumMap<>(Reason.class);
+      for (Reason r : REASONS) {
+        SlotRing[] rings = byReason.get(r.ordinal());
+        if (rings == null) {
+          continue;
+        }
+        long[] rc = new long[R_WIDTH];
+        rings[ring].sumAll(now, n, rc);
+        if (rc[0] > 0) {
+          denied.put(r, new TenantWindow.Refused(rc[0], rc[1]));
+        }
+        if (rc[2] > 0) {
+          shadow.put(r, new TenantWindow.Refused(rc[2], rc[3]));
+        }
+      }
+      return new TenantWindow(
+          tenant,
+          window,
+          counts.spanSeconds(now, n),
+          c[T_REQUESTS],
+          c[T_ITEMS],
+          new TenantWindow.Refused(c[T_DENIED], c[T_DENIED + 1]),
+          new TenantWindow.Refused(c[T_SHADOW], c[T_SHADOW + 1]),
+          denied,
+          shadow);
     }
   }
 

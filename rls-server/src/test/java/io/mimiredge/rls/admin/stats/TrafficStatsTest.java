@@ -226,4 +226,49 @@ class TrafficStatsTest {
     assertThat(real.window(Door.EXT_AUTHZ, Duration.ofMinutes(5)).requests()).isEqualTo(total / 10);
     assertThat(real.trackedTenants()).isLessThanOrEqualTo(50);
   }
+
+  @Test
+  void keepsPerTenantWhatEnforcementDidAndWouldHaveDoneByReasonOverEachWindow() {
+    stats.record(Door.HTTP_PUSH, allow("a", 100), 1_000);
+    stats.record(Door.HTTP_PUSH, deny("a", Reason.INGESTION_RATE, 50, "x"), 1_000);
+    stats.record(Door.SHADOW, shadowDeny("a", Reason.INGESTION_RATE, 30), 1_000);
+    stats.record(Door.SHADOW, shadowDeny("a", Reason.LABEL_VALUE_TOO_LONG, 7), 1_000);
+    stats.record(Door.SHADOW, allow("b", 10), 1_000);
+
+    TenantWindow a = stats.tenantWindow("a", M5).orElseThrow();
+    assertThat(a.requests()).isEqualTo(4);
+    assertThat(a.items()).isEqualTo(187);
+    assertThat(a.denied()).isEqualTo(new TenantWindow.Refused(1, 50));
+    assertThat(a.shadowDenied()).isEqualTo(new TenantWindow.Refused(2, 37));
+    assertThat(a.deniedByReason())
+        .containsExactlyEntriesOf(Map.of(Reason.INGESTION_RATE, new TenantWindow.Refused(1, 50)));
+    assertThat(a.shadowDeniedByReason())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                Reason.INGESTION_RATE, new TenantWindow.Refused(1, 30),
+                Reason.LABEL_VALUE_TOO_LONG, new TenantWindow.Refused(1, 7)));
+    TenantWindow b = stats.tenantWindow("b", M1).orElseThrow();
+    assertThat(b.denied()).isEqualTo(new TenantWindow.Refused(0, 0));
+    assertThat(b.shadowDeniedByReason()).isEmpty();
+    assertThat(stats.tenantWindow("nobody", M1)).isEmpty();
+    assertThat(stats.tenantWindows(H1)).extracting(TenantWindow::tenant).containsOnly("a", "b");
+  }
+
+  @Test
+  void aTenantsWindowsSlideAtTheirSlotsGranularity() {
+    stats.record(Door.SHADOW, shadowDeny("a", Reason.INGESTION_RATE, 30), 1_000); // t = 0
+    time.advanceSeconds(61);
+    assertThat(stats.tenantWindow("a", M1).orElseThrow().shadowDenied().requests()).isZero();
+    assertThat(stats.tenantWindow("a", M5).orElseThrow().shadowDenied().items()).isEqualTo(30);
+    time.advanceSeconds(300);
+    assertThat(stats.tenantWindow("a", M5).orElseThrow().shadowDeniedByReason()).isEmpty();
+    TenantWindow hour = stats.tenantWindow("a", H1).orElseThrow();
+    assertThat(hour.shadowDeniedByReason())
+        .containsExactlyEntriesOf(Map.of(Reason.INGESTION_RATE, new TenantWindow.Refused(1, 30)));
+    assertThat(hour.spanSeconds()).isBetween(55 * 60.0, 60 * 60.0);
+    time.advanceSeconds(3600);
+    assertThat(stats.tenantWindow("a", H1).orElseThrow().requests()).isZero();
+    assertThatThrownBy(() -> stats.tenantWindow("a", Duration.ofHours(2)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }
