@@ -2,22 +2,27 @@ package io.mimiredge.rls.admin.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.admin.RolloutView;
+import io.mimiredge.api.rollout.Ladder;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.admin.AdminChange;
+import io.mimiredge.rls.admin.preview.ImpactPreview;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +40,59 @@ public final class RolloutResource {
   private static final Set<String> FIELDS = Set.of("phase", "percent", "splitBy", "by");
   private static final int MAX_BY = 100;
 
+  private static final Map<String, Duration> WINDOWS =
+      Map.of("1m", Duration.ofMinutes(1), "5m", Duration.ofMinutes(5), "1h", Duration.ofHours(1));
+
   private final AdminContext ctx;
+  private final ImpactPreview preview;
 
   public RolloutResource(AdminContext ctx) {
     this.ctx = ctx;
+    this.preview = new ImpactPreview(ctx.traffic(), ctx.enforcer()::modeFor);
   }
 
   @GET
   public RolloutView get() {
     return RolloutView.of(ctx.rollout().get());
+  }
+
+  /**
+   * {@code GET /api/rollout/preview?to=canary-50&window=5m}: who the rung {@code to} (by default
+   * the default ladder's next one) would start denying; see {@link ImpactPreview}.
+   */
+  @GET
+  @Path("preview")
+  public RolloutPreview preview(@QueryParam("to") String to, @QueryParam("window") String window) {
+    Rollout now = ctx.rollout().get();
+    String w = window == null || window.isBlank() ? "5m" : window.strip();
+    Duration d = WINDOWS.get(w);
+    if (d == null) {
+      throw ProblemException.badRequest(
+          "window: expected 1m, 5m or 1h, got '" + Params.shown(w) + "'");
+    }
+    Phase target;
+    if (to == null || to.isBlank()) {
+      target =
+          Ladder.DEFAULT
+              .next(now.phase())
+              .orElseThrow(
+                  () ->
+                      ProblemException.badRequest(
+                          "already at "
+                              + now.phase()
+                              + ", the top of the ladder: nothing to preview"));
+    } else {
+      try {
+        target = Phase.parse(to);
+      } catch (IllegalArgumentException e) {
+        throw ProblemException.badRequest("to: " + Params.shown(e.getMessage()));
+      }
+    }
+    try {
+      return preview.preview(now, target, d, w);
+    } catch (IllegalArgumentException e) {
+      throw ProblemException.badRequest(e.getMessage());
+    }
   }
 
   /**

@@ -113,4 +113,39 @@ class RolloutResourceTest {
     }
     assertThat(f.rollout.get().phase()).isEqualTo(Phase.DIRECT);
   }
+
+  @Test
+  void previewsTheNextRungByDefaultAndSaysWhatIsWrongWithAQuery() {
+    // a tenant over its limit in the mirror: its copies refused in shadow
+    f.api
+        .recorder()
+        .record(
+            io.mimiredge.rls.enforce.Door.SHADOW,
+            io.mimiredge.rls.admin.Decisions.shadowDeny(
+                "t-over", io.mimiredge.rls.enforce.Reason.INGESTION_RATE, 500),
+            1_000);
+    put("{\"phase\": \"mirror\"}");
+    JsonNode p = f.get("/api/rollout/preview");
+    assertThat(p.get("from").asText()).isEqualTo("mirror");
+    assertThat(p.get("to").asText()).isEqualTo("canary-10"); // the default ladder's next rung
+    assertThat(p.get("window").asText()).isEqualTo("5m");
+    JsonNode full = f.get("/api/rollout/preview?to=full&window=1h");
+    assertThat(full.get("to").asText()).isEqualTo("full");
+    assertThat(full.get("tenantsDenied").asInt()).isEqualTo(1);
+    assertThat(full.at("/tenants/0/id").asText()).isEqualTo("t-over");
+    assertThat(full.at("/tenants/0/reasons/0/reason").asText()).isEqualTo("ingestion_rate");
+
+    for (String bad : List.of("?window=2m", "?to=sideways", "?to=direct", "?to=canary%200")) {
+      try (Response r = f.request("/api/rollout/preview" + bad).get()) {
+        assertThat(r.getStatus()).as(bad).isEqualTo(400);
+        assertThat(r.readEntity(JsonNode.class).get("message").asText()).as(bad).isNotBlank();
+      }
+    }
+    put("{\"phase\": \"full\"}");
+    try (Response r = f.request("/api/rollout/preview").get()) {
+      assertThat(r.getStatus()).isEqualTo(400);
+      assertThat(r.readEntity(JsonNode.class).get("message").asText())
+          .contains("the top of the ladder");
+    }
+  }
 }
