@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Check the health gates: each gate, its reading, threshold and verdict.",
-      "Checks the current phase (or --phase). Exit 3 when any gate fails."
+      "Checks the current phase (or --phase). Exit 3 when any gate fails.",
+      "With rls.url, also who the next rung would start denying (the RLS' preview)."
     })
 final class GatesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,13 +37,17 @@ final class GatesCommand implements Callable<Integer> {
   public Integer call() {
     Wiring w = root.wiring();
     Phase p = phase != null ? Phase.parse(phase) : w.target().state().phase();
-    GateReport report = w.gates().check(p);
+    GateReport report = w.gates().check(p, w.config().ladderValue().next(p));
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      Json.print(
-          out,
-          java.util.Map.of(
-              "phase", report.phase(), "passed", report.passed(), "gates", report.results()));
+      java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+      m.put("phase", report.phase());
+      m.put("passed", report.passed());
+      m.put("gates", report.results());
+      if (report.preview() != null) {
+        m.put("preview", report.preview());
+      }
+      Json.print(out, m);
     } else {
       out.println("gates on " + p + ":");
       out.printf(
@@ -53,6 +58,10 @@ final class GatesCommand implements Callable<Integer> {
             r.gate(), r.source(), r.reading(), r.threshold(), r.passed() ? "PASS" : "FAIL");
       }
       out.println(report.passed() ? "all gates pass" : "GATES FAIL: " + report.failures());
+      if (report.preview() != null) {
+        out.println();
+        Previews.print(out, report.preview());
+      }
       out.flush();
     }
     return report.passed() ? ExitCodes.OK : ExitCodes.GATE_FAILED;

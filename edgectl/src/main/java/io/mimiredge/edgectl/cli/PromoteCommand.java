@@ -1,9 +1,11 @@
 package io.mimiredge.edgectl.cli;
 
+import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.edgectl.ExitCodes;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.rollout.Promoter;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -73,6 +75,16 @@ final class PromoteCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Promoter promoter = w.promoter(json ? new PrintWriter(java.io.Writer.nullWriter()) : out);
     Promoter.Promotion p = promoter.promote(to, dryRun, watchFor);
+    // a dry run shows who the promotion would start denying (a real one's gates carry it)
+    RolloutPreview preview = p.gates() != null ? p.gates().preview() : null;
+    String previewProblem = null;
+    if (dryRun && w.rls() != null) {
+      try {
+        preview = w.rls().preview(p.from(), p.to(), w.config().splitBy(), "5m");
+      } catch (IOException | RuntimeException e) {
+        previewProblem = e.getMessage();
+      }
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("from", p.from().token());
@@ -84,6 +96,9 @@ final class PromoteCommand implements Callable<Integer> {
       if (p.diff() != null) {
         m.put("diff", p.diff());
       }
+      if (preview != null) {
+        m.put("preview", preview);
+      }
       Json.print(out, m);
     } else if (dryRun) {
       out.println(
@@ -93,6 +108,13 @@ final class PromoteCommand implements Callable<Integer> {
               + p.to()
               + " (gates are checked when it is done for real)");
       out.print(p.diff());
+      if (preview != null) {
+        out.println();
+        Previews.print(out, preview);
+      } else if (previewProblem != null) {
+        out.println();
+        out.println("who " + p.to() + " would start denying: unknown (" + previewProblem + ")");
+      }
       out.flush();
     }
     return ExitCodes.OK;

@@ -121,7 +121,8 @@ final class Wiring {
             throw new EdgectlException("unknown gate source '" + n + "' (rls or prometheus)");
       }
     }
-    return new GateChecker(sources, Thresholds.from(g), rls(), config.upstreams().rlsShadow());
+    return new GateChecker(
+        sources, Thresholds.from(g), rls(), config.upstreams().rlsShadow(), config.splitBy());
   }
 
   Promoter promoter(PrintWriter out) {

@@ -34,7 +34,7 @@ public record EdgectlConfig(
     Durations.parse(bakeTime);
     rls = rls == null ? new Rls(null, null, null) : rls;
     prometheus = prometheus == null ? new Prometheus(null) : prometheus;
-    gates = gates == null ? new Gates(null, null, null, null, null, null, null, null) : gates;
+    gates = gates == null ? new Gates(null, null, null, null, null, null, null, null, null) : gates;
     target = target == null ? new Target(null, null) : target;
     ladderValue(ladder); // validates
   }
@@ -220,7 +220,9 @@ public record EdgectlConfig(
 
   /**
    * Health gate thresholds and sources. {@code sources} defaults to every configured source ({@code
-   * rls} when {@code rls.url} is set, {@code prometheus} when {@code prometheus.url} is).
+   * rls} when {@code rls.url} is set, {@code prometheus} when {@code prometheus.url} is). {@code
+   * maxNewlyDeniedTenants} (off when unset) blocks a promotion that the RLS' impact preview says
+   * would start denying more tenants than that.
    */
   public record Gates(
       String window,
@@ -230,8 +232,14 @@ public record EdgectlConfig(
       Double maxDenyRate,
       String interval,
       List<String> sources,
-      Map<String, String> queries) {
+      Map<String, String> queries,
+      Integer maxNewlyDeniedTenants) {
     public Gates {
+      if (maxNewlyDeniedTenants != null && maxNewlyDeniedTenants < 0) {
+        throw new IllegalArgumentException(
+            "gates.maxNewlyDeniedTenants must be >= 0 (or unset: off), got "
+                + maxNewlyDeniedTenants);
+      }
       window = window == null ? "5m" : window;
       Durations.parse(window);
       minRequests = minRequests == null ? 100L : minRequests;

@@ -1,6 +1,8 @@
 package io.mimiredge.edgectl.gate;
 
+import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.rollout.Phase;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.rls.RlsClient;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Checks the gates of a rung. On {@code direct} the only gate is the shadow endpoint's health (the
@@ -20,14 +23,24 @@ public final class GateChecker {
   private final Thresholds thresholds;
   private final RlsClient rls;
   private final List<String> shadowServers;
+  private final SplitBy splitBy;
   private final int connectTimeoutMillis;
 
+  /**
+   * @param rls the RLS, for shadow health on direct and the impact preview; null when none
+   * @param splitBy how canaries split, for the preview
+   */
   public GateChecker(
-      List<GateSource> sources, Thresholds thresholds, RlsClient rls, List<String> shadowServers) {
+      List<GateSource> sources,
+      Thresholds thresholds,
+      RlsClient rls,
+      List<String> shadowServers,
+      SplitBy splitBy) {
     this.sources = List.copyOf(sources);
     this.thresholds = thresholds;
     this.rls = rls;
     this.shadowServers = List.copyOf(shadowServers);
+    this.splitBy = splitBy;
     this.connectTimeoutMillis = 1000;
   }
 
@@ -35,10 +48,57 @@ public final class GateChecker {
     return thresholds;
   }
 
-  public GateReport check(Phase rung) {
-    return rung.kind() == Phase.Kind.DIRECT
-        ? new GateReport(rung.token(), shadowHealth())
-        : new GateReport(rung.token(), readings());
+  /**
+   * The gates of {@code rung}; with {@code next} (the rung a promotion would go to) and an RLS,
+   * also the RLS' preview of who {@code next} would start denying, and the {@code
+   * newly-denied-tenants} gate when {@code gates.maxNewlyDeniedTenants} is set.
+   */
+  public GateReport check(Phase rung, Optional<Phase> next) {
+    if (rung.kind() == Phase.Kind.DIRECT) {
+      return new GateReport(rung.token(), shadowHealth(), null);
+    }
+    List<GateResult> results = readings();
+    RolloutPreview preview = null;
+    String problem = rls == null ? "no rls.url" : next.isEmpty() ? null : "not asked";
+    if (rls != null && next.isPresent()) {
+      try {
+        preview = rls.preview(rung, next.get(), splitBy, previewWindow());
+        problem = null;
+      } catch (IOException | RuntimeException e) {
+        problem = "unreachable: " + e.getMessage();
+      }
+    }
+    Integer max = thresholds.maxNewlyDeniedTenants();
+    if (max != null) {
+      String threshold = "<= " + max + " tenants";
+      if (next.isEmpty()) {
+        results.add(
+            new GateResult(
+                "newly-denied-tenants", "rls", 0.0, "top of the ladder", threshold, true));
+      } else if (preview == null) {
+        results.add(new GateResult("newly-denied-tenants", "rls", null, problem, threshold, false));
+      } else {
+        results.add(
+            new GateResult(
+                "newly-denied-tenants",
+                "rls",
+                (double) preview.tenantsDenied(),
+                preview.tenantsDenied()
+                    + " of "
+                    + preview.tenantsReached()
+                    + " at "
+                    + next.get().token(),
+                threshold,
+                preview.tenantsDenied() <= max));
+      }
+    }
+    return new GateReport(rung.token(), results, preview);
+  }
+
+  /** The gates' window when the RLS keeps it per tenant (1m, 5m, 1h), else 5m. */
+  private String previewWindow() {
+    String w = Durations.format(thresholds.window());
+    return List.of("1m", "5m", "1h").contains(w) ? w : "5m";
   }
 
   private List<GateResult> shadowHealth() {

@@ -1,10 +1,15 @@
 package io.mimiredge.edgectl.gate;
 
+import io.mimiredge.api.admin.RolloutPreview;
 import java.util.List;
 import java.util.stream.Collectors;
 
-/** Every gate checked on one rung. Passes only when there is at least one gate and all pass. */
-public record GateReport(String phase, List<GateResult> results) {
+/**
+ * Every gate checked on one rung. Passes only when there is at least one gate and all pass.
+ *
+ * @param preview who the next rung would start denying, when the RLS was asked; else null
+ */
+public record GateReport(String phase, List<GateResult> results, RolloutPreview preview) {
   public GateReport {
     results = List.copyOf(results);
   }

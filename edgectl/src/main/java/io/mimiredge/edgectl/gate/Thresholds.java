@@ -7,14 +7,16 @@ import java.time.Duration;
 /**
  * The gate budgets: error rate below {@code maxErrorRate} (default 0.1 %), added p99 latency below
  * {@code maxAddedLatencyP99} (10 ms), deny rate at most {@code maxDenyRate}, and at least {@code
- * minRequests} requests in the window (no traffic is not a pass).
+ * minRequests} requests in the window (no traffic is not a pass); with {@code
+ * maxNewlyDeniedTenants} set, at most that many tenants the next rung would start denying.
  */
 public record Thresholds(
     double maxErrorRate,
     Duration maxAddedLatencyP99,
     double maxDenyRate,
     long minRequests,
-    Duration window) {
+    Duration window,
+    Integer maxNewlyDeniedTenants) {
   public Thresholds {
     if (maxErrorRate < 0 || maxErrorRate > 1) {
       throw new IllegalArgumentException("maxErrorRate is a fraction 0..1, got " + maxErrorRate);
@@ -33,6 +35,7 @@ public record Thresholds(
         Durations.parse(g.maxAddedLatencyP99()),
         g.maxDenyRate(),
         g.minRequests(),
-        Durations.parse(g.window()));
+        Durations.parse(g.window()),
+        g.maxNewlyDeniedTenants());
   }
 }

@@ -3,6 +3,7 @@ package io.mimiredge.edgectl.rls;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mimiredge.api.admin.Overview;
 import io.mimiredge.api.admin.Problem;
+import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.admin.TenantPage;
 import io.mimiredge.api.admin.TenantRow;
 import io.mimiredge.api.rollout.Phase;
@@ -57,6 +58,24 @@ public final class RlsClient {
   /** {@code GET /api/overview}: edgectl's gates read its {@code windows}. */
   public Overview overview() throws IOException {
     return get("/api/overview", Overview.class);
+  }
+
+  /**
+   * {@code GET /api/rollout/preview}: who {@code to} would start denying, seen from {@code from}
+   * with canaries split by {@code splitBy}, over {@code window} (1m, 5m or 1h).
+   */
+  public RolloutPreview preview(Phase from, Phase to, SplitBy splitBy, String window)
+      throws IOException {
+    return get(
+        "/api/rollout/preview?from="
+            + from.token()
+            + "&to="
+            + to.token()
+            + "&splitBy="
+            + splitBy.token()
+            + "&window="
+            + window,
+        RolloutPreview.class);
   }
 
   /** The IDs of every tenant the RLS knows, from {@code GET /api/tenants} (one page: all). */

@@ -90,7 +90,7 @@ public final class Promoter {
               "current (" + from + ")", target.currentConfig(), "promoted (" + to + ")", next);
       return new Promotion(from, to, false, null, diff);
     }
-    GateReport report = gates.check(from);
+    GateReport report = gates.check(from, Optional.of(to));
     if (!report.passed()) {
       record(
           HistoryEntry.Action.PROMOTE,
@@ -120,7 +120,7 @@ public final class Promoter {
     while (clock.instant().isBefore(end)) {
       Duration left = Duration.between(clock.instant(), end);
       pause(left.compareTo(gateInterval) < 0 ? left : gateInterval);
-      GateReport report = gates.check(current);
+      GateReport report = gates.check(current, Optional.empty());
       if (!report.passed()) {
         apply(previous, renderer.apply(previous));
         record(
@@ -205,7 +205,7 @@ public final class Promoter {
       current = lower;
       if (current.compareTo(floor) > 0) {
         pause(stepWait);
-        GateReport report = gates.check(current);
+        GateReport report = gates.check(current, Optional.empty());
         if (!report.passed()) {
           record(
               HistoryEntry.Action.ROLLBACK,

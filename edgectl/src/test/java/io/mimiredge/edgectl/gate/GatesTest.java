@@ -2,6 +2,7 @@ package io.mimiredge.edgectl.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.edgectl.cli.Environment;
 import io.mimiredge.edgectl.rollout.Sleeper;
 import io.mimiredge.edgectl.support.Cli;
@@ -195,6 +196,74 @@ class GatesTest {
       assertThat(r.out()).contains("gates held on canary 10");
       edge.nginx().awaitWorkers(1);
       assertThat(Traffic.push(edge.port, "t", "1", new byte[] {1}).phase()).isEqualTo("canary-10");
+    }
+  }
+
+  private static RolloutPreview denying(int tenants) {
+    List<RolloutPreview.Tenant> t = new java.util.ArrayList<>();
+    for (int i = 0; i < tenants; i++) {
+      t.add(
+          new RolloutPreview.Tenant(
+              "tenant-" + i,
+              1,
+              60,
+              6000,
+              30 - i,
+              3000 - i,
+              0.5,
+              List.of(new RolloutPreview.Reason("ingestion_rate", 30 - i, 3000 - i))));
+    }
+    return new RolloutPreview("mirror", "canary-10", "tenant", "5m", 300, 20, tenants, false, t);
+  }
+
+  @Test
+  void gatesShowWhoTheNextRungWouldStartDenyingTopTenAndAllInJson() throws IOException {
+    try (Rls rls = new Rls()) {
+      rls.preview(denying(12));
+      Path c = config(rls, null, "mirror", "");
+      Cli.Run r = Cli.run(env(), "-c", c.toString(), "gates");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out())
+          .contains("who canary-10 would start denying (mirror -> canary-10")
+          .contains("12 of 20 tenants it reaches")
+          .contains("tenant-0", "30.0", "3000.0", "50.0%", "ingestion_rate")
+          .contains("tenant-9")
+          .doesNotContain("tenant-10 ")
+          .contains("... and 2 more (--json for all)");
+      Cli.Run json = Cli.run(env(), "-c", c.toString(), "gates", "--json");
+      assertThat(json.out()).contains("\"tenantsDenied\" : 12").contains("\"id\" : \"tenant-11\"");
+    }
+  }
+
+  @Test
+  void maxNewlyDeniedTenantsBlocksAPromotionThatWouldDenyMoreWithExit3() throws IOException {
+    try (Rls rls = new Rls()) {
+      rls.preview(denying(3));
+      Path c = config(rls, null, "mirror", "  maxNewlyDeniedTenants: 2\n");
+      Cli.Run r = Cli.run(env(), "-c", c.toString(), "promote");
+      assertThat(r.code()).as(r.toString()).isEqualTo(3);
+      assertThat(r.err())
+          .contains("newly-denied-tenants@rls=3 of 20 at canary-10 (needs <= 2 tenants)");
+      assertThat(Files.readString(dir.resolve("nginx.conf"))).isEqualTo("# old\n");
+      rls.preview(denying(2));
+      Cli.Run gates = Cli.run(env(), "-c", c.toString(), "gates");
+      assertThat(gates.out()).contains("newly-denied-tenants", "2 of 20 at canary-10", "PASS");
+    }
+  }
+
+  @Test
+  void aDryRunShowsTheDiffThenWhoThePromotionWouldStartDenying() throws IOException {
+    try (Rls rls = new Rls()) {
+      rls.preview(denying(1));
+      Path c = config(rls, null, "mirror", "");
+      Cli.Run r = Cli.run(env(), "-c", c.toString(), "promote", "--dry-run");
+      assertThat(r.code()).as(r.toString()).isZero();
+      assertThat(r.out())
+          .contains("dry run: would promote mirror -> canary 10")
+          .contains("who canary-10 would start denying")
+          .contains("tenant-0");
+      assertThat(r.out().indexOf("who canary-10")).isGreaterThan(r.out().indexOf("dry run"));
+      assertThat(Files.readString(dir.resolve("nginx.conf"))).isEqualTo("# old\n");
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mimiredge.api.admin.Latency;
 import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.admin.TenantPage;
 import io.mimiredge.api.admin.TenantRow;
@@ -32,6 +33,8 @@ public final class Rls implements AutoCloseable {
   private final CopyOnWriteArrayList<String> rollouts = new CopyOnWriteArrayList<>();
   private volatile int health = 200;
   private static final ObjectMapper JSON = new ObjectMapper();
+  private volatile RolloutPreview preview =
+      new RolloutPreview("mirror", "canary-10", "tenant", "5m", 300, 0, 0, false, List.of());
   private volatile String tenants = json(new TenantPage(0, 0, null, "id", List.of()));
 
   public Rls() {
@@ -43,6 +46,7 @@ public final class Rls implements AutoCloseable {
                 health, "application/json", "{\"healthy\":" + (health == 200) + "}"));
     server.route("/api/overview", s -> StubUpstream.Response.json(overview.get()));
     server.route("/api/tenants", s -> StubUpstream.Response.json(tenants));
+    server.route("/api/rollout/preview", s -> StubUpstream.Response.json(json(preview)));
     server.route(
         "/api/rollout",
         s -> {
@@ -71,6 +75,11 @@ public final class Rls implements AutoCloseable {
 
   public void health(int status) {
     this.health = status;
+  }
+
+  /** What {@code /api/rollout/preview} answers, whatever it is asked. */
+  public void preview(RolloutPreview preview) {
+    this.preview = preview;
   }
 
   /** {@code /api/tenants} lists these tenants (one page, all of them). */

@@ -58,40 +58,46 @@ public final class RolloutResource {
 
   /**
    * {@code GET /api/rollout/preview?to=canary-50&window=5m}: who the rung {@code to} (by default
-   * the default ladder's next one) would start denying; see {@link ImpactPreview}.
+   * the default ladder's next one) would start denying; see {@link ImpactPreview}. {@code from} and
+   * {@code splitBy} (edgectl sends its target's) stand for the rollout in force when given.
    */
   @GET
   @Path("preview")
-  public RolloutPreview preview(@QueryParam("to") String to, @QueryParam("window") String window) {
-    Rollout now = ctx.rollout().get();
+  public RolloutPreview preview(
+      @QueryParam("to") String to,
+      @QueryParam("window") String window,
+      @QueryParam("from") String from,
+      @QueryParam("splitBy") String splitBy) {
     String w = window == null || window.isBlank() ? "5m" : window.strip();
     Duration d = WINDOWS.get(w);
     if (d == null) {
       throw ProblemException.badRequest(
           "window: expected 1m, 5m or 1h, got '" + Params.shown(w) + "'");
     }
+    Rollout set = ctx.rollout().get();
+    Rollout now;
     Phase target;
-    if (to == null || to.isBlank()) {
-      target =
-          Ladder.DEFAULT
-              .next(now.phase())
-              .orElseThrow(
-                  () ->
-                      ProblemException.badRequest(
-                          "already at "
-                              + now.phase()
-                              + ", the top of the ladder: nothing to preview"));
-    } else {
-      try {
-        target = Phase.parse(to);
-      } catch (IllegalArgumentException e) {
-        throw ProblemException.badRequest("to: " + Params.shown(e.getMessage()));
-      }
-    }
     try {
+      now =
+          new Rollout(
+              from == null || from.isBlank() ? set.phase() : Phase.parse(from),
+              splitBy == null || splitBy.isBlank() ? set.splitBy() : SplitBy.parse(splitBy),
+              set.since(),
+              set.by());
+      target =
+          to == null || to.isBlank()
+              ? Ladder.DEFAULT
+                  .next(now.phase())
+                  .orElseThrow(
+                      () ->
+                          new IllegalArgumentException(
+                              "already at "
+                                  + now.phase()
+                                  + ", the top of the ladder: nothing to preview"))
+              : Phase.parse(to);
       return preview.preview(now, target, d, w);
     } catch (IllegalArgumentException e) {
-      throw ProblemException.badRequest(e.getMessage());
+      throw ProblemException.badRequest(Params.shown(e.getMessage()));
     }
   }
 
