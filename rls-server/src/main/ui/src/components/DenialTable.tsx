@@ -69,7 +69,9 @@ export function DenialTable({
                       {isOpen ? '▾' : '▸'}
                     </button>
                   </td>
-                  <td title={d.time}>{new Date(d.time).toLocaleTimeString()}</td>
+                  <td data-col="time" title={d.time}>
+                    {new Date(d.time).toLocaleTimeString()}
+                  </td>
                   {showTenant && (
                     <td data-col="tenant">
                       <Link href={hrefs.tenant(d.tenant)}>{d.tenant}</Link>
