@@ -6,7 +6,9 @@
 // (denied for ingestion_rate), "gamma" (shadow-denied), "epsilon" (denied for
 // label_value_too_long) and "delta" (allowed; this script tightens its limit in the UI and pushes
 // again). Every page's numbers are read off the page and compared with what the API answers at
-// that moment. Exit code 0 when every check passes; screenshots of every page in <screenshot dir>.
+// that moment. Exit code 0 when every check passes; screenshots of every page in <screenshot dir>
+// (UiEndToEndTest: rls-server/target/ui-screenshots/), 4-denials-open.png with a denial's full
+// message opened under its row.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -31,6 +33,11 @@ const fmt = {
   limit: (v) =>
     typeof v === 'number' ? (Number.isInteger(v) ? whole.format(v) : two.format(v)) : v === null ? '—' : String(v),
 };
+
+// ---- the UI's reading of Mimir's messages (src/mimirErrors.ts) ----
+const mimirId = (message) =>
+  /\((err-mimir-[a-z0-9]+(?:-[a-z0-9]+)*)\)(?:\. To adjust the related [^()']*)?$/.exec((message ?? '').trimEnd())?.[1] ??
+  null;
 
 // ---- helpers ----
 let checks = 0;
@@ -231,6 +238,50 @@ async function tenants(page) {
   });
 }
 
+/**
+ * The denial rows on the page against the API's denials (newest first, as the page lists them):
+ * each row's reason and Mimir error id (a dash without one), and each row one line high.
+ */
+async function compareDenialRows(page, expected) {
+  const out = [];
+  const rows = await page.locator('[data-testid=denials] tr.denial').evaluateAll((rs) =>
+    rs.map((r) => {
+      const cell = (c) => r.querySelector(`[data-col="${c}"]`);
+      // a cell's text on one line box has one client rect; wrapped, one per line
+      const lines = (el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((x) => Math.round(x.top))).size;
+      };
+      const reasonRange = document.createRange();
+      reasonRange.selectNodeContents(cell('reason'));
+      const lineHeight = reasonRange.getBoundingClientRect().height;
+      const td = getComputedStyle(cell('reason'));
+      const chrome = parseFloat(td.paddingTop) + parseFloat(td.paddingBottom) + parseFloat(td.borderBottomWidth);
+      return {
+        time: r.querySelector('[data-col=time]').getAttribute('title'),
+        reason: cell('reason').textContent,
+        id: cell('mimir-id').textContent,
+        reasonLines: lines(cell('reason')),
+        idLines: lines(cell('mimir-id')),
+        height: r.getBoundingClientRect().height,
+        oneLine: lineHeight * 1.5 + chrome,
+      };
+    }),
+  );
+  diff(out, 'denial rows', rows.length, expected.length);
+  for (const [i, d] of expected.entries()) {
+    const r = rows[i];
+    if (!r) break;
+    diff(out, `row ${i + 1} time`, r.time, d.time);
+    diff(out, `row ${i + 1} reason`, r.reason, d.reason);
+    diff(out, `row ${i + 1} Mimir error id`, r.id, mimirId(d.message) ?? '–');
+    if (r.reasonLines !== 1 || r.idLines !== 1) out.push(`row ${i + 1}: reason on ${r.reasonLines} lines, id on ${r.idLines}`);
+    if (r.height > r.oneLine) out.push(`row ${i + 1}: ${r.height}px high, more than one line (${r.oneLine.toFixed(1)}px)`);
+  }
+  return out;
+}
+
 async function tenant(page, id) {
   await page.goto(`${base}/ui/tenants/${id}?refresh=1000`);
   await eventually(`Tenant ${id}: limits with their sources, traffic and denials match the API`, async () => {
@@ -255,8 +306,11 @@ async function tenant(page, id) {
     diff(out, 'denied 5m', await text(page, 'tenant-denied-5m'), fmt.count(d.traffic.denied5m));
     diff(out, 'shadow 5m', await text(page, 'tenant-shadow-denied-5m'), fmt.count(d.traffic.shadowDenied5m));
     diff(out, 'ingestion fill', await text(page, 'ingestion-fill'), fmt.percent(r.buckets.ingestion.fillPercent));
-    const rows = await page.locator('[data-testid=denials] tbody tr').count();
-    diff(out, 'recent denials', rows, d.recentDenials.length);
+    if (d.recentDenials.length === 0) {
+      diff(out, 'recent denials', await page.locator('[data-testid=denials] tr.denial').count(), 0);
+    } else {
+      out.push(...(await compareDenialRows(page, d.recentDenials)));
+    }
     return out;
   });
 }
@@ -266,7 +320,7 @@ async function denials(page) {
   await eventually('Denials: the live list matches the API', async () => {
     const d = await api('/api/denials?limit=500');
     const out = [];
-    const rows = await page.locator('[data-testid=denials] tbody tr').evaluateAll((rs) =>
+    const rows = await page.locator('[data-testid=denials] tr.denial').evaluateAll((rs) =>
       rs.map((r) => `${r.querySelector('[data-col=tenant]').textContent}/${r.dataset.reason}`),
     );
     diff(out, 'rows', rows.join(','), d.denials.map((x) => `${x.tenant}/${x.reason}`).join(','));
@@ -274,13 +328,24 @@ async function denials(page) {
     if (d.denials.length === 0) out.push('the test traffic should have denials');
     return out;
   });
+  await eventually('Denials: each row one line high, with its reason and Mimir error id', async () => {
+    const d = await api('/api/denials?limit=500');
+    const out = await compareDenialRows(page, d.denials);
+    // and the ids the test traffic must have brought, whatever the rule above says
+    const ids = await page.locator('[data-testid=denials] [data-col=mimir-id]').allTextContents();
+    for (const want of ['err-mimir-tenant-max-ingestion-rate', 'err-mimir-label-value-too-long']) {
+      if (!ids.includes(want)) out.push(`no row shows ${want}: ${[...new Set(ids)]}`);
+    }
+    return out;
+  });
   await shot(page, '4-denials');
+  await openDenial(page);
   await page.getByLabel('Filter by reason').selectOption('label_value_too_long');
   await eventually('Denials: filtered by reason', async () => {
     const d = await api('/api/denials?limit=500');
     const want = d.denials.filter((x) => x.reason === 'label_value_too_long').length;
     const out = [];
-    diff(out, 'rows', await page.locator('[data-testid=denials] tbody tr').count(), want);
+    diff(out, 'rows', await page.locator('[data-testid=denials] tr.denial').count(), want);
     diff(out, 'shown', await text(page, 'denials-shown'), fmt.count(want));
     if (want === 0) out.push('expected label_value_too_long denials (tenant epsilon)');
     return out;
@@ -303,6 +368,49 @@ async function denials(page) {
     throw new Error(`CSV export: HTTP ${csv.status()} ${csv.headers()['content-type']}: ${csvText.slice(0, 100)}`);
   }
   ok(`Denials: CSV export link gives ${csvText.trim().split('\n').length - 1} denials as CSV`);
+}
+
+/** A beta denial's full message, opened from the keyboard under its row: shown whole, selectable, copied. */
+async function openDenial(page) {
+  const row = page.locator('[data-testid=denials] tr.denial', { has: page.locator('[data-col=tenant]', { hasText: /^beta$/ }) }).first();
+  const time = await row.locator('[data-col=time]').getAttribute('title');
+  const d = (await api('/api/denials?limit=500')).denials.find((x) => x.tenant === 'beta' && x.time === time);
+  if (!d) throw new Error(`Denials: the API has no beta denial at ${time}`);
+  const button = row.getByRole('button', { name: /^Message of the/ });
+  await button.focus();
+  await page.keyboard.press('Enter');
+  const detail = row.locator('xpath=following-sibling::tr[1]');
+  const message = detail.getByTestId('denial-message');
+  await message.waitFor({ state: 'visible' });
+  if ((await button.getAttribute('aria-expanded')) !== 'true') throw new Error('Denials: the opened row is not aria-expanded');
+  const shown = await message.textContent();
+  if (shown !== d.message) throw new Error(`Denials: opened message ${JSON.stringify(shown)}, API gives ${JSON.stringify(d.message)}`);
+  const box = await message.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { left: r.left, right: r.right, clipped: el.scrollWidth > el.clientWidth, lines: Math.round(r.height / parseFloat(getComputedStyle(el).lineHeight)) };
+  });
+  if (box.clipped || box.left < 0 || box.right > 1440) throw new Error(`Denials: the message is cut off: ${JSON.stringify(box)}`);
+  ok(`Denials: Enter on a beta row opens its whole message under it (${box.lines} lines): "${shown.slice(0, 60)}…"`);
+
+  await message.click({ clickCount: 3 });
+  const selected = (await page.evaluate(() => window.getSelection().toString())).trim();
+  if (selected !== d.message) throw new Error(`Denials: a triple click selects ${JSON.stringify(selected)}`);
+  ok('Denials: the message is selectable text (a triple click selects it whole)');
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+  await detail.getByRole('button', { name: 'Copy message' }).click();
+  await detail.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  if (copied !== d.message) throw new Error(`Denials: Copy message put ${JSON.stringify(copied)} on the clipboard`);
+  ok('Denials: Copy message puts the whole message on the clipboard');
+  const runbook = await detail.getByRole('link', { name: /Mimir runbook/ }).getAttribute('href');
+  if (!runbook.endsWith(`#${mimirId(d.message)}`)) throw new Error(`Denials: runbook link ${runbook}`);
+  ok(`Denials: the opened row links Mimir's runbook for ${mimirId(d.message)}`);
+  await button.focus();
+  await shot(page, '4-denials-open');
+
+  await page.keyboard.press('Enter');
+  await message.waitFor({ state: 'detached' });
+  ok('Denials: Enter again closes it');
 }
 
 async function health(page) {

@@ -105,7 +105,10 @@ export interface DenialView {
   items: number;
   series: number;
   retryAfterSeconds: number | null;
+  /** Mimir's message, ending with its err-mimir-* id where Mimir has one (src/mimirErrors.ts) */
   message: string;
+  /** What Mimir would not have counted of the request, by why (empty when nothing was scanned) */
+  notCounted: Record<string, number>;
   /** rw1, rw2 or otlp; null when the body was not scanned */
   protocol: string | null;
 }

@@ -274,6 +274,16 @@ export function Tenant({ id }: { id: string }) {
         <Changes d={d} onChanged={setOverride} />
       </section>
 
+      {/* full width: a denial's row needs it, and its message opens under the row */}
+      <section className="card wide">
+        <h2>Recent denials</h2>
+        {d.recentDenials.length === 0 ? (
+          <Empty>No recent denials for {d.id}.</Empty>
+        ) : (
+          <DenialTable denials={d.recentDenials} showTenant={false} />
+        )}
+      </section>
+
       <section className="grid2">
         <div className="card">
           <h2>Limits</h2>
@@ -303,14 +313,6 @@ export function Tenant({ id }: { id: string }) {
               ))}
             </tbody>
           </table>
-        </div>
-        <div className="card">
-          <h2>Recent denials</h2>
-          {d.recentDenials.length === 0 ? (
-            <Empty>No recent denials for {d.id}.</Empty>
-          ) : (
-            <DenialTable denials={d.recentDenials} showTenant={false} />
-          )}
         </div>
       </section>
     </div>

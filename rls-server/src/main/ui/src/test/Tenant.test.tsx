@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/rea
 import userEvent from '@testing-library/user-event';
 import { Tenant } from '../pages/Tenant';
 import { setToken } from '../token';
-import { detail, mockApi } from './fixtures';
+import { INGESTION_RATE_MESSAGE, denial, detail, mockApi } from './fixtures';
 
 describe('Tenant', () => {
   it('shows limits with their sources, usage and recent denials', async () => {
@@ -17,6 +17,21 @@ describe('Tenant', () => {
     expect(screen.getByTestId('tenant-denied-5m')).toHaveTextContent('4');
     expect(screen.getByTestId('ingestion-fill')).toHaveTextContent('75.00%');
     expect(within(screen.getByTestId('denials')).getByText('ingestion_rate')).toBeInTheDocument();
+  });
+
+  it("shows a recent denial's Mimir error id on its row and its full message when opened", async () => {
+    mockApi({
+      '/api/tenants/tenant-a': {
+        json: detail('tenant-a', { recentDenials: [denial('tenant-a', 'ingestion_rate', { message: INGESTION_RATE_MESSAGE })] }),
+      },
+    });
+    render(<Tenant id="tenant-a" />);
+    const table = await screen.findByTestId('denials');
+    const row = within(table).getByText('ingestion_rate').closest('tr')!;
+    expect(within(row).getByText('err-mimir-tenant-max-ingestion-rate')).toBeInTheDocument();
+    expect(within(table).queryByText(INGESTION_RATE_MESSAGE)).not.toBeInTheDocument();
+    await userEvent.click(within(row).getByRole('button', { name: /^Message of the ingestion_rate denial/ }));
+    expect(within(table).getByTestId('denial-message').textContent).toBe(INGESTION_RATE_MESSAGE);
   });
 
   it('marks admin overrides', async () => {

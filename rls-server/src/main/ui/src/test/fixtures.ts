@@ -1,5 +1,5 @@
 import { vi } from 'vitest';
-import type { Denials, Health, Overview, TenantDetail, TenantRow, Window } from '../api';
+import type { DenialView, Denials, Health, Overview, TenantDetail, TenantRow, Window } from '../api';
 
 export function window(over: Partial<Window> = {}): Window {
   return {
@@ -95,7 +95,7 @@ export function detail(id: string, over: Partial<TenantDetail> = {}): TenantDeta
   };
 }
 
-export function denial(tenant: string, reason: string, over = {}) {
+export function denial(tenant: string, reason: string, over: Partial<DenialView> = {}): DenialView {
   return {
     time: '2026-11-23T11:59:58.123Z',
     tenant,
@@ -107,10 +107,23 @@ export function denial(tenant: string, reason: string, over = {}) {
     series: 500,
     retryAfterSeconds: 1,
     protocol: 'rw1',
-    message: `the request has been rejected because the tenant exceeded the ${reason} limit`,
+    // shaped as Mimir's (enforce/MimirMessages.java): the text, the id, then the advice
+    message:
+      `the request has been rejected because the tenant exceeded the ${reason} limit` +
+      ` (err-mimir-${reason.replaceAll('_', '-')}). To adjust the related per-tenant limit,` +
+      ` configure -distributor.${reason.replaceAll('_', '-')}, or contact your service administrator.`,
+    notCounted: {},
     ...over,
   };
 }
+
+/** Mimir's message for an ingestion rate denial, as the RLS writes it. */
+export const INGESTION_RATE_MESSAGE =
+  'the request has been rejected because the tenant exceeded the ingestion rate limit, set to 1 items/s' +
+  ' with a maximum allowed burst of 600. This limit is applied on the total number of samples, exemplars' +
+  ' and metadata received across all distributors (err-mimir-tenant-max-ingestion-rate). To adjust the' +
+  ' related per-tenant limits, configure -distributor.ingestion-rate-limit and' +
+  ' -distributor.ingestion-burst-size, or contact your service administrator.';
 
 export function denials(list = [denial('tenant-a', 'ingestion_rate'), denial('tenant-b', 'label_value_too_long')]): Denials {
   return { capacity: 1000, recorded: 4242, count: list.length, denials: list };

@@ -30,9 +30,9 @@ import org.junit.jupiter.api.Test;
  * The admin UI in a real browser against the real application: Debian's Chromium, driven by
  * playwright-core from {@code src/main/ui/e2e/e2e.mjs}, on an RLS with 10,000 tenants in its
  * overrides and traffic from the captured fixtures. The script compares every page's numbers with
- * the API's, changes a limit through the UI and pushes again, and saves a screenshot of each page
- * in {@code target/ui-screenshots/}. Without Chromium, node or the built UI the test skips, except
- * in CI ({@code CI=true}) where it fails.
+ * the API's, opens a denial's full message, changes a limit through the UI and pushes again, and
+ * saves a screenshot of each page in {@code target/ui-screenshots/}. Without Chromium, node or the
+ * built UI the test skips, except in CI ({@code CI=true}) where it fails.
  */
 class UiEndToEndTest {
   private static final String TOKEN = "ui-e2e-admin-token-0123456789";
@@ -233,7 +233,13 @@ class UiEndToEndTest {
     assertThat(log).contains("all ").doesNotContain("not ok");
     for (String page :
         List.of(
-            "1-overview", "2-tenants", "3-tenant", "3-tenant-changed", "4-denials", "5-health")) {
+            "1-overview",
+            "2-tenants",
+            "3-tenant",
+            "3-tenant-changed",
+            "4-denials",
+            "4-denials-open",
+            "5-health")) {
       assertThat(SHOTS.resolve(page + ".png")).isNotEmptyFile();
     }
   }
