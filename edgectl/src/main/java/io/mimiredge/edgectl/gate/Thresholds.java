@@ -1,5 +1,6 @@
 package io.mimiredge.edgectl.gate;
 
+import io.mimiredge.api.admin.GateThresholds;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
 import java.time.Duration;
@@ -27,6 +28,17 @@ public record Thresholds(
     if (minRequests < 1) {
       throw new IllegalArgumentException("minRequests must be >= 1 (no traffic is not a pass)");
     }
+  }
+
+  /** As the RLS' rollout page shows them. */
+  public GateThresholds toApi() {
+    return new GateThresholds(
+        Durations.format(window),
+        minRequests,
+        maxErrorRate,
+        maxAddedLatencyP99.toNanos() / 1e6,
+        maxDenyRate,
+        maxNewlyDeniedTenants);
   }
 
   public static Thresholds from(EdgectlConfig.Gates g) {

@@ -1,8 +1,10 @@
 package io.mimiredge.edgectl.rls;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.admin.GateThresholds;
 import io.mimiredge.api.admin.Overview;
 import io.mimiredge.api.admin.Problem;
+import io.mimiredge.api.admin.RolloutEvent;
 import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.admin.TenantPage;
 import io.mimiredge.api.admin.TenantRow;
@@ -84,15 +86,24 @@ public final class RlsClient {
   }
 
   /**
-   * {@code PUT /api/rollout} with the phase's kind, the percent it enforces and the split.
+   * {@code PUT /api/rollout} with the phase's kind, the percent it enforces and the split, and
+   * (when not null) the transition that led there and edgectl's gate thresholds, for the RLS'
+   * rollout page.
    *
    * @throws IOException when the RLS refuses it, with the RLS' own message and problems
    */
-  public void putRollout(Phase phase, SplitBy splitBy) throws IOException {
+  public void putRollout(Phase phase, SplitBy splitBy, RolloutEvent event, GateThresholds gates)
+      throws IOException {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("phase", phase.kind().token());
     body.put("percent", phase.percent());
     body.put("splitBy", splitBy.token());
+    if (event != null) {
+      body.put("event", event);
+    }
+    if (gates != null) {
+      body.put("gates", gates);
+    }
     HttpRequest.Builder put =
         HttpRequest.newBuilder(uri("/api/rollout"))
             .header("Content-Type", "application/json")

@@ -1,5 +1,6 @@
 package io.mimiredge.edgectl.rollout;
 
+import io.mimiredge.api.admin.RolloutEvent;
 import io.mimiredge.api.rollout.Ladder;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.Rollout;
@@ -157,21 +158,22 @@ public final class Promoter {
     target.emergencyDirect(
         fallbackDirect, new Rollout(Phase.DIRECT, splitBy, clock.instant(), who), scaleDown);
     String fromText = from == null ? "unknown" : from.token();
+    HistoryEntry entry =
+        new HistoryEntry(
+            clock.instant().toString(),
+            who,
+            HistoryEntry.Action.EMERGENCY_ROLLBACK,
+            fromText,
+            "direct",
+            HistoryEntry.Result.APPLIED,
+            List.of(),
+            scaleDown ? "scale-down" : null);
     try {
-      target.record(
-          new HistoryEntry(
-              clock.instant().toString(),
-              who,
-              HistoryEntry.Action.EMERGENCY_ROLLBACK,
-              fromText,
-              "direct",
-              HistoryEntry.Result.APPLIED,
-              List.of(),
-              scaleDown ? "scale-down" : null));
+      target.record(entry);
     } catch (RuntimeException e) {
       out.println("warning: rolled back, but the history was not written: " + e.getMessage());
     }
-    notifyRls(Phase.DIRECT);
+    notifyRls(Phase.DIRECT, entry);
     return from;
   }
 
@@ -236,16 +238,29 @@ public final class Promoter {
   private void apply(Phase phase, String config) {
     String direct = renderer.apply(Phase.DIRECT);
     target.apply(config, direct, new Rollout(phase, splitBy, clock.instant(), who));
-    notifyRls(phase);
   }
 
-  /** Best effort: the rollout is NGINX's config; the RLS is told, but its absence stops nothing. */
-  private void notifyRls(Phase phase) {
+  /**
+   * Best effort: the rollout is NGINX's config; the RLS is told the phase in force after {@code
+   * entry} (with it, and the gates, for its rollout page), but its absence stops nothing.
+   */
+  private void notifyRls(Phase phase, HistoryEntry entry) {
     if (rls == null) {
       return;
     }
     try {
-      rls.putRollout(phase, splitBy);
+      rls.putRollout(
+          phase,
+          splitBy,
+          new RolloutEvent(
+              entry.at(),
+              entry.who(),
+              entry.action().token(),
+              entry.from(),
+              entry.to(),
+              entry.result().token(),
+              entry.message()),
+          gates == null ? null : gates.thresholds().toApi());
     } catch (IOException | RuntimeException e) {
       out.println("warning: could not tell the RLS the new phase (" + e.getMessage() + ")");
       out.flush();
@@ -259,7 +274,7 @@ public final class Promoter {
       HistoryEntry.Result result,
       List<GateResult> readings,
       String message) {
-    target.record(
+    HistoryEntry entry =
         new HistoryEntry(
             clock.instant().toString(),
             who,
@@ -268,7 +283,10 @@ public final class Promoter {
             to.token(),
             result,
             readings,
-            message));
+            message);
+    target.record(entry);
+    // a blocked promotion changed nothing: the phase in force is still the one it started from
+    notifyRls(result == HistoryEntry.Result.BLOCKED ? from : to, entry);
   }
 
   private void pause(Duration d) {

@@ -3,7 +3,11 @@ package io.mimiredge.edgectl.rls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.admin.GateThresholds;
 import io.mimiredge.api.admin.Overview;
+import io.mimiredge.api.admin.RolloutEvent;
+import io.mimiredge.api.admin.RolloutStatus;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.admin.Window;
 import io.mimiredge.api.rollout.Phase;
@@ -177,18 +181,37 @@ class RlsClientContractTest {
   }
 
   @Test
-  void changingTheRolloutNeedsTheAdminToken() throws IOException {
-    assertThatThrownBy(() -> client(null).putRollout(Phase.canary(25), SplitBy.REQUEST))
+  void changingTheRolloutNeedsTheAdminToken() throws Exception {
+    assertThatThrownBy(() -> client(null).putRollout(Phase.canary(25), SplitBy.REQUEST, null, null))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("answered 401")
         .hasMessageContaining("EDGECTL_RLS_ADMIN_TOKEN");
     assertThatThrownBy(
-            () -> client("not-the-token-0123456789").putRollout(Phase.FULL, SplitBy.TENANT))
+            () ->
+                client("not-the-token-0123456789")
+                    .putRollout(Phase.FULL, SplitBy.TENANT, null, null))
         .hasMessageContaining("answered 401");
     assertThat(client(null).overview().rollout().phase()).isEqualTo("direct");
 
     try {
-      client(TOKEN).putRollout(Phase.canary(25), SplitBy.REQUEST);
+      RolloutEvent event =
+          new RolloutEvent(
+              "2026-01-01T00:00:00Z", "ops", "promote", "direct", "canary-25", "applied", null);
+      GateThresholds gates = new GateThresholds("5m", 100, 0.001, 10, 0.05, 3);
+      client(TOKEN).putRollout(Phase.canary(25), SplitBy.REQUEST, event, gates);
+      RolloutStatus status =
+          new ObjectMapper()
+              .readValue(
+                  HTTP.send(
+                          HttpRequest.newBuilder(URI.create(base() + "/api/rollout/status"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString())
+                      .body(),
+                  RolloutStatus.class);
+      assertThat(status.history().get(0)).isEqualTo(event);
+      assertThat(status.gates()).isEqualTo(gates);
+      assertThat(status.rollout().phase()).isEqualTo("canary");
+      assertThat(status.tenantsEnforced()).isEqualTo(status.tenantsKnown()); // request split
       RolloutView r = client(null).overview().rollout();
       assertThat(r.phase()).isEqualTo("canary");
       assertThat(r.percent()).isEqualTo(25);
@@ -196,7 +219,7 @@ class RlsClientContractTest {
       assertThat(r.fraction()).isEqualTo(0.25);
       assertThat(r.updatedBy()).contains("127.0.0.1");
     } finally {
-      client(TOKEN).putRollout(Phase.DIRECT, SplitBy.TENANT);
+      client(TOKEN).putRollout(Phase.DIRECT, SplitBy.TENANT, null, null);
     }
     assertThat(client(null).overview().rollout().phase()).isEqualTo("direct");
   }

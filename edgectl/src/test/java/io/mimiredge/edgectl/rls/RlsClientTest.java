@@ -51,14 +51,15 @@ class RlsClientTest {
 
   @Test
   void sendsTheAdminTokenAsABearerTokenWhenItChangesTheRollout() throws IOException {
-    client(TOKEN).putRollout(Phase.parse("canary 25"), SplitBy.TENANT);
+    client(TOKEN).putRollout(Phase.parse("canary 25"), SplitBy.TENANT, null, null);
 
     assertThat(authorization.get()).isEqualTo("Bearer " + TOKEN);
   }
 
   @Test
   void saysWhereTheTokenGoesWhenTheRlsRefuses() {
-    assertThatThrownBy(() -> client(null).putRollout(Phase.parse("mirror"), SplitBy.TENANT))
+    assertThatThrownBy(
+            () -> client(null).putRollout(Phase.parse("mirror"), SplitBy.TENANT, null, null))
         .hasMessageContaining("401")
         .hasMessageContaining("EDGECTL_RLS_ADMIN_TOKEN");
     assertThat(authorization.get()).isNull();

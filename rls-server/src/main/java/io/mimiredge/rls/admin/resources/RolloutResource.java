@@ -2,7 +2,11 @@ package io.mimiredge.rls.admin.resources;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.api.admin.ApiTime;
+import io.mimiredge.api.admin.GateThresholds;
+import io.mimiredge.api.admin.RolloutEvent;
 import io.mimiredge.api.admin.RolloutPreview;
+import io.mimiredge.api.admin.RolloutStatus;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.rollout.Ladder;
 import io.mimiredge.api.rollout.Phase;
@@ -10,6 +14,7 @@ import io.mimiredge.api.rollout.Rollout;
 import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.admin.AdminChange;
 import io.mimiredge.rls.admin.preview.ImpactPreview;
+import io.mimiredge.rls.enforce.Door;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -37,7 +42,11 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public final class RolloutResource {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> FIELDS = Set.of("phase", "percent", "splitBy", "by");
+  private static final Set<String> FIELDS =
+      Set.of("phase", "percent", "splitBy", "by", "event", "gates");
+  private static final List<String> EVENT_FIELDS =
+      List.of("at", "who", "action", "from", "to", "result", "message");
+  private static final int MAX_EVENT_TEXT = 1000;
   private static final int MAX_BY = 100;
 
   private static final Map<String, Duration> WINDOWS =
@@ -131,7 +140,8 @@ public final class RolloutResource {
         .forEachRemaining(
             f -> {
               if (!FIELDS.contains(f)) {
-                problems.add(f + ": unknown field; expected phase, percent, splitBy, by");
+                problems.add(
+                    f + ": unknown field; expected phase, percent, splitBy, by, event, gates");
               }
             });
     Phase.Kind kind = null;
@@ -170,6 +180,8 @@ public final class RolloutResource {
     if (by != null && !by.isNull() && !by.isTextual()) {
       problems.add("by: expected a string");
     }
+    RolloutEvent event = event(n.get("event"), problems);
+    GateThresholds gates = gates(n.get("gates"), problems);
     if (kind != null && problems.isEmpty()) {
       String problem = Phase.problem(kind, percent);
       if (problem != null) {
@@ -186,7 +198,23 @@ public final class RolloutResource {
             : Params.shown(by.asText().substring(0, Math.min(MAX_BY, by.asText().length())))
                 + " from "
                 + who;
+    Rollout before = ctx.rollout().get();
     Rollout r = ctx.rollout().set(Phase.of(kind, percent), splitBy, updatedBy);
+    ctx.rollout()
+        .record(
+            event != null
+                ? event
+                : new RolloutEvent(
+                    ApiTime.format(r.since()),
+                    updatedBy,
+                    "set",
+                    before.phase().token(),
+                    r.phase().token(),
+                    "applied",
+                    null));
+    if (gates != null) {
+      ctx.rollout().gates(gates);
+    }
     Map<String, String> values = new LinkedHashMap<>();
     values.put("phase", r.phase().kind().token());
     values.put("percent", String.valueOf(r.phase().percent()));
@@ -194,5 +222,88 @@ public final class RolloutResource {
     values.put("fraction", String.valueOf(r.fraction()));
     ctx.audit().changed(new AdminChange(r.since(), updatedBy, "set_rollout", null, values));
     return RolloutView.of(r);
+  }
+
+  /**
+   * {@code GET /api/rollout/status}: the setting, how much it enforces, edgectl's gates and the
+   * recent transitions, for the rollout page.
+   */
+  @GET
+  @Path("status")
+  public RolloutStatus status() {
+    Rollout r = ctx.rollout().get();
+    int known = 0;
+    int enforced = 0;
+    for (String t : ctx.traffic().trackedIds()) {
+      known++;
+      if (r.phase().enforcedShare(t, r.splitBy()) > 0) {
+        enforced++;
+      }
+    }
+    Duration five = Duration.ofMinutes(5);
+    long enforcing =
+        ctx.traffic().window(Door.HTTP_PUSH, five).requests()
+            + ctx.traffic().window(Door.EXT_AUTHZ, five).requests();
+    long all = enforcing + ctx.traffic().window(Door.SHADOW, five).requests();
+    return new RolloutStatus(
+        RolloutView.of(r),
+        known,
+        enforced,
+        all == 0 ? null : Views.round((double) enforcing / all),
+        ctx.rollout().gates(),
+        ctx.rollout().history());
+  }
+
+  /** The {@code event} of a PUT: strings, the known fields only; null when absent. */
+  private static RolloutEvent event(JsonNode e, List<String> problems) {
+    if (e == null || e.isNull()) {
+      return null;
+    }
+    if (!e.isObject()) {
+      problems.add("event: expected an object with " + EVENT_FIELDS);
+      return null;
+    }
+    e.fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!EVENT_FIELDS.contains(f)) {
+                problems.add("event." + f + ": unknown field; expected " + EVENT_FIELDS);
+              }
+            });
+    String[] v = new String[EVENT_FIELDS.size()];
+    for (int i = 0; i < v.length; i++) {
+      JsonNode x = e.get(EVENT_FIELDS.get(i));
+      if (x != null && !x.isNull() && !x.isTextual()) {
+        problems.add("event." + EVENT_FIELDS.get(i) + ": expected a string");
+      } else if (x != null && !x.isNull()) {
+        String t = x.asText();
+        v[i] = t.length() > MAX_EVENT_TEXT ? t.substring(0, MAX_EVENT_TEXT) + "..." : t;
+      }
+    }
+    return new RolloutEvent(v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+  }
+
+  /** The {@code gates} of a PUT: edgectl's thresholds; null when absent. */
+  private static GateThresholds gates(JsonNode g, List<String> problems) {
+    if (g == null || g.isNull()) {
+      return null;
+    }
+    try {
+      GateThresholds t = JSON.treeToValue(g, GateThresholds.class);
+      if (t.window() == null
+          || t.minRequests() < 1
+          || t.maxErrorRate() < 0
+          || t.maxDenyRate() < 0
+          || t.maxAddedLatencyP99Ms() < 0) {
+        problems.add(
+            "gates: expected window, minRequests >= 1 and non-negative maxErrorRate,"
+                + " maxAddedLatencyP99Ms, maxDenyRate");
+        return null;
+      }
+      return t;
+    } catch (IOException | IllegalArgumentException ex) {
+      problems.add("gates: " + Params.shown(ex.getMessage()));
+      return null;
+    }
   }
 }

@@ -148,4 +148,42 @@ class RolloutResourceTest {
           .contains("the top of the ladder");
     }
   }
+
+  @Test
+  void keepsTheTransitionsEdgectlSendsAndItsGatesForTheRolloutPage() {
+    put("{\"phase\": \"mirror\"}"); // no event: recorded as a plain set
+    put(
+        "{\"phase\": \"mirror\", \"event\": {\"at\": \"2026-01-01T00:00:00Z\", \"who\": \"ops\","
+            + " \"action\": \"promote\", \"from\": \"mirror\", \"to\": \"canary-10\","
+            + " \"result\": \"blocked\", \"message\": \"error-rate@rls=1%\"},"
+            + " \"gates\": {\"window\": \"5m\", \"minRequests\": 100, \"maxErrorRate\": 0.001,"
+            + " \"maxAddedLatencyP99Ms\": 10, \"maxDenyRate\": 0.05}}");
+    JsonNode status = f.get("/api/rollout/status");
+    assertThat(status.at("/rollout/phase").asText()).isEqualTo("mirror");
+    assertThat(status.at("/history/0/action").asText()).isEqualTo("promote");
+    assertThat(status.at("/history/0/result").asText()).isEqualTo("blocked");
+    assertThat(status.at("/history/0/message").asText()).isEqualTo("error-rate@rls=1%");
+    assertThat(status.at("/history/1/action").asText()).isEqualTo("set");
+    assertThat(status.at("/history/1/from").asText()).isEqualTo("direct");
+    assertThat(status.at("/history/1/to").asText()).isEqualTo("mirror");
+    assertThat(status.at("/gates/maxDenyRate").asDouble()).isEqualTo(0.05);
+    assertThat(status.at("/gates/maxNewlyDeniedTenants").isNull()).isTrue();
+    assertThat(status.get("trafficEnforcedShare").isNull()).isTrue(); // no requests yet
+
+    for (int i = 0; i < 60; i++) {
+      put("{\"phase\": \"mirror\"}");
+    }
+    assertThat(f.get("/api/rollout/status").get("history")).hasSize(50);
+
+    for (String bad :
+        List.of(
+            "{\"phase\": \"mirror\", \"event\": [1]}",
+            "{\"phase\": \"mirror\", \"event\": {\"who\": 3}}",
+            "{\"phase\": \"mirror\", \"event\": {\"when\": \"x\"}}",
+            "{\"phase\": \"mirror\", \"gates\": {\"window\": \"5m\"}}")) {
+      try (Response r = f.authorized("/api/rollout").put(Entity.json(bad))) {
+        assertThat(r.getStatus()).as(bad).isEqualTo(400);
+      }
+    }
+  }
 }
