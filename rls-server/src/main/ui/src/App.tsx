@@ -3,6 +3,7 @@ import { TokenBox } from './components/TokenBox';
 import { Denials } from './pages/Denials';
 import { Health } from './pages/Health';
 import { Overview } from './pages/Overview';
+import { Rollout } from './pages/Rollout';
 import { Tenant } from './pages/Tenant';
 import { Tenants } from './pages/Tenants';
 import { hrefs, parse, usePathname, type Route } from './router';
@@ -10,6 +11,7 @@ import { hrefs, parse, usePathname, type Route } from './router';
 const NAV: [Route['page'], string, string][] = [
   ['overview', 'Overview', hrefs.overview],
   ['tenants', 'Tenants', hrefs.tenants],
+  ['rollout', 'Rollout', hrefs.rollout],
   ['denials', 'Denials', hrefs.denials],
   ['health', 'Health', hrefs.health],
 ];
@@ -24,6 +26,8 @@ function Page({ route }: { route: Route }) {
       return <Tenant key={route.id} id={route.id} />;
     case 'denials':
       return <Denials />;
+    case 'rollout':
+      return <Rollout />;
     case 'health':
       return <Health />;
     default:

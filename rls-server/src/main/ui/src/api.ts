@@ -30,6 +30,66 @@ export interface Rollout {
   updatedBy: string | null;
 }
 
+/** One transition edgectl recorded (or a change made without it: action `set`). */
+export interface RolloutEvent {
+  at: string | null;
+  who: string | null;
+  action: string | null;
+  from: string | null;
+  to: string | null;
+  result: string | null;
+  message: string | null;
+}
+
+/** The health gates edgectl promotes on, as it last sent them. */
+export interface GateThresholds {
+  window: string;
+  minRequests: number;
+  maxErrorRate: number;
+  maxAddedLatencyP99Ms: number;
+  maxDenyRate: number;
+  maxNewlyDeniedTenants: number | null;
+}
+
+export interface RolloutStatus {
+  rollout: Rollout;
+  tenantsKnown: number;
+  tenantsEnforced: number;
+  trafficEnforcedShare: number | null;
+  gates: GateThresholds | null;
+  history: RolloutEvent[];
+}
+
+export interface PreviewReason {
+  reason: string;
+  requestsPerMinute: number;
+  itemsPerMinute: number;
+}
+
+export interface PreviewTenant {
+  id: string;
+  share: number;
+  requestsPerMinute: number;
+  itemsPerMinute: number;
+  deniedRequestsPerMinute: number;
+  deniedItemsPerMinute: number;
+  deniedItemsShare: number;
+  reasons: PreviewReason[];
+}
+
+/** Who the next rung would start denying (GET /api/rollout/preview). */
+export interface RolloutPreview {
+  from: string;
+  to: string;
+  splitBy: string;
+  window: string;
+  windowSeconds: number;
+  tenantsReached: number;
+  tenantsDenied: number;
+  estimated: boolean;
+  tenants: PreviewTenant[];
+}
+
 export interface TenantRate {
   id: string;
   requestsPerSecond: number;
@@ -275,6 +335,18 @@ export const api = {
       qs.set('tenant', p.tenant);
     }
     return call<Denials>(`/api/denials?${qs}`, { signal });
+  },
+  rolloutStatus: (signal?: AbortSignal) => call<RolloutStatus>('/api/rollout/status', { signal }),
+  /** The next rung of the default ladder unless `to` names one. */
+  preview: (p: { to?: string; window?: string }, signal?: AbortSignal) => {
+    const qs = new URLSearchParams();
+    if (p.to) {
+      qs.set('to', p.to);
+    }
+    if (p.window) {
+      qs.set('window', p.window);
+    }
+    return call<RolloutPreview>(`/api/rollout/preview?${qs}`, { signal });
   },
   health: (signal?: AbortSignal) => call<Health>('/api/health', { acceptStatus: [503], signal }),
 };

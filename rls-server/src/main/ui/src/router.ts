@@ -8,6 +8,7 @@ export type Route =
   | { page: 'tenants' }
   | { page: 'tenant'; id: string }
   | { page: 'denials' }
+  | { page: 'rollout' }
   | { page: 'health' }
   | { page: 'notFound'; path: string };
 
@@ -19,6 +20,7 @@ export function parse(pathname: string): Route {
   const t = /^\/tenants\/(.+)$/.exec(p);
   if (t) return { page: 'tenant', id: decodeURIComponent(t[1]) };
   if (p === '/denials') return { page: 'denials' };
+  if (p === '/rollout') return { page: 'rollout' };
   if (p === '/health') return { page: 'health' };
   return { page: 'notFound', path: pathname };
 }
@@ -28,6 +30,7 @@ export const hrefs = {
   tenants: `${BASE}/tenants`,
   tenant: (id: string) => `${BASE}/tenants/${encodeURIComponent(id)}`,
   denials: `${BASE}/denials`,
+  rollout: `${BASE}/rollout`,
   health: `${BASE}/health`,
 };
 

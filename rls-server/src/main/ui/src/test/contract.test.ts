@@ -28,6 +28,8 @@ const CONTRACT: [sample: string, type: string][] = [
   ['tenant', 'TenantDetail'],
   ['denials', 'Denials'],
   ['rollout', 'Rollout'],
+  ['rollout-status', 'RolloutStatus'],
+  ['preview', 'RolloutPreview'],
   ['health', 'Health'],
 ];
 

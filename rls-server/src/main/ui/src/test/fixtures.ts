@@ -1,5 +1,15 @@
 import { vi } from 'vitest';
-import type { DenialView, Denials, Health, Overview, TenantDetail, TenantRow, Window } from '../api';
+import type {
+  DenialView,
+  Denials,
+  Health,
+  Overview,
+  RolloutPreview,
+  RolloutStatus,
+  TenantDetail,
+  TenantRow,
+  Window,
+} from '../api';
 
 export function window(over: Partial<Window> = {}): Window {
   return {
@@ -141,6 +151,70 @@ export function health(over: Partial<Health> = {}): Health {
     },
     upstream: { url: 'http://distributor:8080', reachable: true, checkedAt: '2026-11-23T11:59:55Z', error: null },
     stateStore: { type: 'local', shared: false, reachable: true },
+    ...over,
+  };
+}
+
+export function rolloutStatus(over: Partial<RolloutStatus> = {}): RolloutStatus {
+  return {
+    rollout: overview().rollout,
+    tenantsKnown: 40,
+    tenantsEnforced: 9,
+    trafficEnforcedShare: 0.2468,
+    gates: {
+      window: '5m',
+      minRequests: 100,
+      maxErrorRate: 0.001,
+      maxAddedLatencyP99Ms: 10,
+      maxDenyRate: 0.05,
+      maxNewlyDeniedTenants: 2,
+    },
+    history: [
+      {
+        at: '2026-11-23T11:00:00Z',
+        who: 'alice',
+        action: 'promote',
+        from: 'canary-10',
+        to: 'canary-25',
+        result: 'applied',
+        message: null,
+      },
+      {
+        at: '2026-11-23T10:00:00Z',
+        who: 'alice',
+        action: 'promote',
+        from: 'canary-10',
+        to: 'canary-25',
+        result: 'blocked',
+        message: 'error-rate@rls=0.500% (needs < 0.100%)',
+      },
+    ],
+    ...over,
+  };
+}
+
+export function preview(over: Partial<RolloutPreview> = {}): RolloutPreview {
+  return {
+    from: 'canary-25',
+    to: 'canary-50',
+    splitBy: 'tenant',
+    window: '5m',
+    windowSeconds: 300,
+    tenantsReached: 12,
+    tenantsDenied: 1,
+    estimated: false,
+    tenants: [
+      {
+        id: 'tenant-over',
+        share: 1,
+        requestsPerMinute: 60,
+        itemsPerMinute: 30000,
+        deniedRequestsPerMinute: 20.5,
+        deniedItemsPerMinute: 10250,
+        deniedItemsShare: 0.3417,
+        reasons: [{ reason: 'ingestion_rate', requestsPerMinute: 20.5, itemsPerMinute: 10250 }],
+      },
+    ],
     ...over,
   };
 }

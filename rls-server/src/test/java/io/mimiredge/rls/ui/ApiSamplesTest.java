@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.mimiredge.api.admin.Denials;
 import io.mimiredge.api.admin.Overview;
 import io.mimiredge.api.admin.Problem;
+import io.mimiredge.api.admin.RolloutPreview;
+import io.mimiredge.api.admin.RolloutStatus;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.admin.TenantDetail;
 import io.mimiredge.api.admin.TenantPage;
@@ -146,6 +148,36 @@ class ApiSamplesTest {
   @Test
   void rollout() throws Exception {
     isTheRecordOf(get("rollout", "/api/rollout"), RolloutView.class);
+  }
+
+  @Test
+  void rolloutPreview() throws Exception {
+    JsonNode p = get("preview", "/api/rollout/preview?to=full");
+    isTheRecordOf(p, RolloutPreview.class);
+    assertThat(p.at("/tenants/0/id").asText()).isEqualTo("tight");
+    assertThat(p.at("/tenants/0/reasons/0/reason").asText()).isEqualTo("ingestion_rate");
+  }
+
+  @Test
+  void rolloutStatus() throws Exception {
+    sample(
+        "rollout-put",
+        HttpRequest.newBuilder(URI.create(base() + "/api/rollout"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .PUT(
+                HttpRequest.BodyPublishers.ofString(
+                    """
+                    {"phase": "direct", "event": {"at": "2026-01-01T00:00:00Z", "who": "ops",
+                     "action": "rollback", "from": "mirror", "to": "direct", "result": "applied"},
+                     "gates": {"window": "5m", "minRequests": 100, "maxErrorRate": 0.001,
+                     "maxAddedLatencyP99Ms": 10, "maxDenyRate": 0.05, "maxNewlyDeniedTenants": 3}}
+                    """)),
+        200);
+    JsonNode s = get("rollout-status", "/api/rollout/status");
+    isTheRecordOf(s, RolloutStatus.class);
+    assertThat(s.at("/history/0/action").asText()).isEqualTo("rollback");
+    assertThat(s.get("tenantsKnown").asInt()).isEqualTo(2);
   }
 
   @Test
