@@ -7,7 +7,7 @@
 // label_value_too_long) and "delta" (allowed; this script tightens its limit in the UI and pushes
 // again). Every page's numbers are read off the page and compared with what the API answers at
 // that moment. Exit code 0 when every check passes; screenshots of every page in <screenshot dir>
-// (UiEndToEndTest: rls-server/target/ui-screenshots/), 4-denials-open.png with a denial's full
+// (UiEndToEndTest: rls-server/target/ui-screenshots/; 6-rollout.png is the rollout page), 4-denials-open.png with a denial's full
 // message opened under its row.
 import { readFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -439,6 +439,51 @@ async function health(page) {
   await shot(page, '5-health');
 }
 
+async function rollout(page) {
+  // what edgectl sends when it promotes: the phase, the transition and its gates
+  const put = await fetch(`${base}/api/rollout`, {
+    method: 'PUT',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({
+      phase: 'mirror',
+      event: { at: new Date().toISOString(), who: 'e2e', action: 'promote', from: 'direct', to: 'mirror', result: 'applied' },
+      gates: { window: '5m', minRequests: 1, maxErrorRate: 0.001, maxAddedLatencyP99Ms: 10, maxDenyRate: 0.5 },
+    }),
+  });
+  if (put.status !== 200) throw new Error(`PUT /api/rollout: HTTP ${put.status} ${await put.text()}`);
+  ok('Rollout: edgectl\'s PUT with its transition and gates accepted');
+  await page.goto(`${base}/ui/rollout?refresh=1000`);
+  await eventually('Rollout: phase, enforced share and the next rung match the API', async () => {
+    const s = await api('/api/rollout/status');
+    const p = await api('/api/rollout/preview');
+    const out = [];
+    diff(out, 'phase', await text(page, 'rollout-phase'), s.rollout.phase);
+    diff(out, 'tenants enforced', await text(page, 'tenants-enforced'), `${s.tenantsEnforced} of ${s.tenantsKnown}`);
+    const summary = await text(page, 'preview-summary');
+    const want =
+      p.tenantsDenied === 0
+        ? `${p.tenantsReached} tenants reached, none refused`
+        : `${p.tenantsDenied} of the ${p.tenantsReached} tenants ${p.to} reaches`;
+    if (!summary.includes(want)) out.push(`preview: page shows "${summary}", API gives "${want}"`);
+    for (const t of p.tenants) {
+      if ((await page.locator(`[data-testid="preview"] tr[data-tenant="${t.id}"]`).count()) !== 1) {
+        out.push(`preview: no row for ${t.id}`);
+      }
+    }
+    if ((await page.getByTestId('seed-gates').count()) > 0) out.push('the seed gates are shown after edgectl sent its own');
+    return out;
+  });
+  const gateRows = await page.locator('[data-testid="gates"] tbody tr').count();
+  if (gateRows !== 4) throw new Error(`Rollout: ${gateRows} gate rows, expected 4`);
+  ok('Rollout: four gates, each with its reading, threshold and verdict');
+  const history = (await page.getByTestId('history').textContent()) ?? '';
+  if (!history.includes('e2e') || !history.includes('direct → mirror')) {
+    throw new Error(`Rollout: the transition is not listed: ${history}`);
+  }
+  ok('Rollout: the transition edgectl sent is listed');
+  await shot(page, '6-rollout');
+}
+
 async function changeLimit(page, id) {
   const before = await push(id);
   if (before.status !== 200) throw new Error(`push for ${id} before the change: HTTP ${before.status}`);
@@ -527,6 +572,7 @@ try {
   await shot(page, '3-tenant');
   await denials(page);
   await health(page);
+  await rollout(page);
   await changeLimit(page, 'delta');
   if (failed) throw new Error('the page threw errors (see above)');
   console.log(`# all ${checks} checks passed`);

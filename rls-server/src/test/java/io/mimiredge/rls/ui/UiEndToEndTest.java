@@ -239,7 +239,8 @@ class UiEndToEndTest {
             "3-tenant-changed",
             "4-denials",
             "4-denials-open",
-            "5-health")) {
+            "5-health",
+            "6-rollout")) {
       assertThat(SHOTS.resolve(page + ".png")).isNotEmptyFile();
     }
   }
