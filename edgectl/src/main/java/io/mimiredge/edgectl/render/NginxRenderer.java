@@ -63,9 +63,13 @@ public final class NginxRenderer {
   }
 
   public String render(Phase phase, RenderSettings s) {
-    if (phase.kind() == Phase.Kind.MIRROR && s.shadow().isEmpty()) {
+    // canary mirrors its direct share to the shadow door, also when Envoy enforces the rest
+    boolean mirrors = phase.kind() == Phase.Kind.MIRROR || phase.kind() == Phase.Kind.CANARY;
+    if (mirrors && s.shadow().isEmpty()) {
       throw new EdgectlException(
-          "phase mirror needs upstreams.rlsShadow (or upstreams.rlsPassThrough) in the config");
+          "phase "
+              + phase
+              + " needs upstreams.rlsShadow (or upstreams.rlsPassThrough) in the config");
     }
     if ((phase.kind() == Phase.Kind.CANARY || phase.kind() == Phase.Kind.FULL)
         && s.enforce().isEmpty()) {
@@ -75,6 +79,7 @@ public final class NginxRenderer {
     Map<String, Object> model = new HashMap<>();
     model.put("phaseToken", phase.token());
     model.put("writePaths", WRITE_PATHS);
+    model.put("mirrorsDirectShareOnly", phase.kind() == Phase.Kind.CANARY);
     model.put("percent", phase.percent());
     model.put("listen", s.listen());
     model.put("tenantHeader", s.tenantHeader());
