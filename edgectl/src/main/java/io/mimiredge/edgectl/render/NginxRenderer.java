@@ -63,9 +63,11 @@ public final class NginxRenderer {
   }
 
   public String render(Phase phase, RenderSettings s) {
-    // canary mirrors its direct share to the shadow door, also when Envoy enforces the rest
-    boolean mirrors = phase.kind() == Phase.Kind.MIRROR || phase.kind() == Phase.Kind.CANARY;
-    if (mirrors && s.shadow().isEmpty()) {
+    // A tenant-split canary mirrors its direct share to the shadow door, also when Envoy enforces
+    // the rest. A request split does not: the shadow door decides on the enforcing buckets, so the
+    // copies of a tenant's direct requests would take its enforced requests' tokens.
+    boolean mirrorsDirectShare = phase.kind() == Phase.Kind.CANARY && s.splitBy() == SplitBy.TENANT;
+    if ((phase.kind() == Phase.Kind.MIRROR || mirrorsDirectShare) && s.shadow().isEmpty()) {
       throw new EdgectlException(
           "phase "
               + phase
@@ -79,7 +81,7 @@ public final class NginxRenderer {
     Map<String, Object> model = new HashMap<>();
     model.put("phaseToken", phase.token());
     model.put("writePaths", WRITE_PATHS);
-    model.put("mirrorsDirectShareOnly", phase.kind() == Phase.Kind.CANARY);
+    model.put("mirrorsDirectShare", mirrorsDirectShare);
     model.put("percent", phase.percent());
     model.put("listen", s.listen());
     model.put("tenantHeader", s.tenantHeader());

@@ -147,16 +147,21 @@ class LiveTrafficTest {
     }
   }
 
+  /**
+   * A request split copies nothing: the shadow door decides on the buckets that enforce the
+   * tenant's other requests. Each write is answered only once NGINX has closed its connection,
+   * after any mirror subrequest, so a copy would be in by now.
+   */
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {PUSH, OTLP})
-  void canaryByRequestMirrorsExactlyTheDirectRequestsToTheShadowDoor(String path) {
+  void canaryByRequestSendsNoCopyToTheShadowDoor(String path) {
     try (LocalEdge edge = LocalEdge.start("requestmirror", "splitBy: request\n")) {
       promote(edge, "canary-50");
       int sent = send(edge, path, 20, 10, "canary-50");
       assertThat(edge.enforce.received(path)).as("requests enforced").isNotEmpty();
       assertThat(edge.distributor.received(path)).as("requests direct").isNotEmpty();
-      List<StubUpstream.Received> copies = awaitCopies(edge, path);
-      assertCopiesAreExactlyTheDirectWrites(edge, path, copies, sent);
+      assertThat(edge.enforce.count() + edge.distributor.count()).isEqualTo(sent);
+      assertThat(edge.rls.server().received()).as("copies at the shadow door").isEmpty();
     }
   }
 

@@ -160,6 +160,18 @@ class NginxRendererGoldenTest {
         .doesNotContain("$edge_route");
   }
 
+  @Test
+  void canaryByRequestCopiesNothingSoNoTenantIsChargedForItsDirectRequests() {
+    RenderSettings byRequest =
+        SETTINGS.toBuilder().splitBy(SplitBy.REQUEST).shadow(List.of()).build();
+    String conf = NginxRenderer.packaged().render(Phase.canary(25), byRequest);
+    assertThat(conf)
+        .doesNotContain("mirror ")
+        .doesNotContain("rls_shadow")
+        .doesNotContain("/_edge/shadow")
+        .contains("the rest go straight to the Mimir distributor, uncopied");
+  }
+
   /** The exact-match location {@code path} of a rendered config, up to its closing brace. */
   static String location(String conf, String path) {
     int start = conf.indexOf("        location = " + path + " {\n");
