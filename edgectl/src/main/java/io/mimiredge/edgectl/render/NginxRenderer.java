@@ -63,9 +63,15 @@ public final class NginxRenderer {
   }
 
   public String render(Phase phase, RenderSettings s) {
-    if (phase.kind() == Phase.Kind.MIRROR && s.shadow().isEmpty()) {
+    // A tenant-split canary mirrors its direct share to the shadow door, also when Envoy enforces
+    // the rest. A request split does not: the shadow door decides on the enforcing buckets, so the
+    // copies of a tenant's direct requests would take its enforced requests' tokens.
+    boolean mirrorsDirectShare = phase.kind() == Phase.Kind.CANARY && s.splitBy() == SplitBy.TENANT;
+    if ((phase.kind() == Phase.Kind.MIRROR || mirrorsDirectShare) && s.shadow().isEmpty()) {
       throw new EdgectlException(
-          "phase mirror needs upstreams.rlsShadow (or upstreams.rlsPassThrough) in the config");
+          "phase "
+              + phase
+              + " needs upstreams.rlsShadow (or upstreams.rlsPassThrough) in the config");
     }
     if ((phase.kind() == Phase.Kind.CANARY || phase.kind() == Phase.Kind.FULL)
         && s.enforce().isEmpty()) {
@@ -75,6 +81,7 @@ public final class NginxRenderer {
     Map<String, Object> model = new HashMap<>();
     model.put("phaseToken", phase.token());
     model.put("writePaths", WRITE_PATHS);
+    model.put("mirrorsDirectShare", mirrorsDirectShare);
     model.put("percent", phase.percent());
     model.put("listen", s.listen());
     model.put("tenantHeader", s.tenantHeader());

@@ -12,6 +12,7 @@ import io.mimiredge.testsupport.StubUpstream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class LiveTrafficTest {
   static final int TENANTS = 1000;
+  static final String PUSH = "/api/v1/push";
+  static final String OTLP = "/otlp/v1/metrics";
 
   @Test
   void directSendsEverythingToTheDistributor() {
@@ -121,6 +124,74 @@ class LiveTrafficTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {PUSH, OTLP})
+  void canaryByTenantMirrorsExactlyTheDirectTenantsWritesToTheShadowDoor(String path) {
+    try (LocalEdge edge = LocalEdge.start("canarymirror")) {
+      promote(edge, "canary-50");
+      int tenants = 60;
+      int sent = send(edge, path, tenants, 3, "canary-50");
+      Map<String, Integer> enforced = perTenant(edge.enforce.received(path));
+      Map<String, Integer> direct = perTenant(edge.distributor.received(path));
+      assertThat(enforced).as("tenants enforced").isNotEmpty();
+      assertThat(direct).as("tenants direct").isNotEmpty();
+      assertThat(enforced.keySet())
+          .as("tenants split across both sides")
+          .doesNotContainAnyElementsOf(direct.keySet());
+      assertThat(enforced.size() + direct.size()).isEqualTo(tenants);
+      List<StubUpstream.Received> copies = awaitCopies(edge, path);
+      assertThat(perTenant(copies))
+          .as("shadow copies per tenant: each direct tenant's writes, no enforced tenant's")
+          .isEqualTo(direct);
+      assertCopiesAreExactlyTheDirectWrites(edge, path, copies, sent);
+    }
+  }
+
+  /**
+   * A request split copies nothing: the shadow door decides on the buckets that enforce the
+   * tenant's other requests. Each write is answered only once NGINX has closed its connection,
+   * after any mirror subrequest, so a copy would be in by now.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {PUSH, OTLP})
+  void canaryByRequestSendsNoCopyToTheShadowDoor(String path) {
+    try (LocalEdge edge = LocalEdge.start("requestmirror", "splitBy: request\n")) {
+      promote(edge, "canary-50");
+      int sent = send(edge, path, 20, 10, "canary-50");
+      assertThat(edge.enforce.received(path)).as("requests enforced").isNotEmpty();
+      assertThat(edge.distributor.received(path)).as("requests direct").isNotEmpty();
+      assertThat(edge.enforce.count() + edge.distributor.count()).isEqualTo(sent);
+      assertThat(edge.rls.server().received()).as("copies at the shadow door").isEmpty();
+    }
+  }
+
+  /**
+   * A shadow door that is down (connection refused) costs no write: each is answered 200 and
+   * delivered exactly once, to the distributor or through enforcement.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"mirror", "canary-50"})
+  void aShadowDoorThatIsDownFailsNoWrite(String phase) {
+    try (LocalEdge edge = LocalEdge.start("shadowdown")) {
+      promote(edge, phase);
+      edge.rls.close(); // the shadow door is gone; edgectl is not asked for anything any more
+      int sent = send(edge, PUSH, 40, 2, phase); // every one answered 200
+      Map<String, Integer> delivered = new HashMap<>();
+      for (StubUpstream u : List.of(edge.distributor, edge.enforce)) {
+        for (StubUpstream.Received r : u.received(PUSH)) {
+          delivered.merge(r.header("X-Seq"), 1, Integer::sum);
+        }
+      }
+      assertThat(delivered).hasSize(sent).allSatisfy((seq, n) -> assertThat(n).isOne());
+      if (phase.equals("mirror")) {
+        assertThat(edge.distributor.received(PUSH)).hasSize(sent);
+      } else {
+        assertThat(edge.enforce.received(PUSH)).isNotEmpty();
+        assertThat(edge.distributor.received(PUSH)).isNotEmpty();
+      }
+    }
+  }
+
   @Test
   void fullSendsEverythingThroughEnforcement() {
     try (LocalEdge edge = LocalEdge.start("full")) {
@@ -142,19 +213,80 @@ class LiveTrafficTest {
 
   /** Sends {@code perTenant} writes for each of {@code tenants} tenants; every one must be 200. */
   static int send(LocalEdge edge, int tenants, int perTenant, String phase) {
+    return send(edge, PUSH, tenants, perTenant, phase);
+  }
+
+  /** As {@link #send(LocalEdge, int, int, String)}, on the write path {@code path}. */
+  static int send(LocalEdge edge, String path, int tenants, int perTenant, String phase) {
     int n = 0;
     for (int r = 0; r < perTenant; r++) {
       for (int t = 0; t < tenants; t++) {
         String seq = r + "-" + t;
         Traffic.Result res =
-            Traffic.push(
-                edge.port, tenant(t), seq, body(tenant(t), seq).getBytes(StandardCharsets.UTF_8));
+            Traffic.post(
+                edge.port,
+                path,
+                tenant(t),
+                seq,
+                body(tenant(t), seq).getBytes(StandardCharsets.UTF_8));
         assertThat(res.status()).as("request %s", seq).isEqualTo(200);
         assertThat(res.phase()).isEqualTo(phase);
         n++;
       }
     }
     return n;
+  }
+
+  /**
+   * The copies at the shadow door of {@code path}. Each write is sent on its own connection, which
+   * NGINX closes only once the request's mirror subrequest has ended, so every copy is in when the
+   * last write is answered; the wait only guards against a slow stub.
+   */
+  static List<StubUpstream.Received> awaitCopies(LocalEdge edge, String path) {
+    int direct = edge.distributor.received(path).size();
+    Await.await(
+        "a copy of each direct write at the shadow door",
+        () -> edge.rls.server().received("/shadow" + path).size() >= direct,
+        Duration.ofSeconds(5));
+    return edge.rls.server().received("/shadow" + path);
+  }
+
+  /**
+   * The copies are exactly the writes routed to the distributor (none of those routed through
+   * enforcement), each with its body and with the X-Request-ID the routed write had: the mirror's
+   * subrequest sees the request's own {@code $request_id}, so the split it is checked against is
+   * the one that routed the request.
+   */
+  static void assertCopiesAreExactlyTheDirectWrites(
+      LocalEdge edge, String path, List<StubUpstream.Received> copies, int sent) {
+    Map<String, String> direct = requestIds(edge.distributor.received(path));
+    Map<String, String> enforced = requestIds(edge.enforce.received(path));
+    assertThat(direct.size() + enforced.size()).as("every write routed once").isEqualTo(sent);
+    assertThat(enforced.keySet()).doesNotContainAnyElementsOf(direct.keySet());
+    assertThat(requestIds(copies))
+        .as("the copies by X-Seq, with their X-Request-ID: the direct writes'")
+        .hasSize(copies.size())
+        .isEqualTo(direct);
+    for (StubUpstream.Received c : copies) {
+      assertThat(c.method()).isEqualTo("POST");
+      assertThat(new String(c.body(), StandardCharsets.UTF_8))
+          .isEqualTo(body(c.tenant(), c.header("X-Seq")));
+    }
+  }
+
+  /** X-Seq to X-Request-ID of each request (a seq seen twice would shrink the map). */
+  static Map<String, String> requestIds(List<StubUpstream.Received> received) {
+    Map<String, String> ids = new HashMap<>();
+    for (StubUpstream.Received r : received) {
+      ids.put(r.header("X-Seq"), r.header("X-Request-ID"));
+    }
+    return ids;
+  }
+
+  static Map<String, Integer> perTenant(List<StubUpstream.Received> received) {
+    Map<String, Integer> m = new HashMap<>();
+    received.forEach(r -> m.merge(r.tenant(), 1, Integer::sum));
+    return m;
   }
 
   static String tenant(int t) {

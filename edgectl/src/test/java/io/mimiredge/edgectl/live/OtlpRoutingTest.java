@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * OTLP, Mimir's other write path, through a real NGINX under edgectl: the OpenTelemetry Java SDK
  * (OTLP/HTTP, protobuf, gzip on and off) sends to {@code /otlp/v1/metrics}, and each phase routes
  * it as it routes remote write: direct to the distributor, mirrored to the RLS's OTLP shadow door,
- * split by tenant, or wholly through enforcement. No write path goes around the phase.
+ * split by tenant (the direct share still mirrored), or wholly through enforcement. No write path
+ * goes around the phase.
  */
 class OtlpRoutingTest {
   static final String OTLP = "/otlp/v1/metrics";
@@ -74,7 +75,8 @@ class OtlpRoutingTest {
       }
       assertThat(edge.enforce.count()).isZero();
 
-      // canary by tenant: each tenant wholly on the side edgectl's split puts it
+      // canary by tenant: each tenant wholly on the side edgectl's split puts it, and a copy of
+      // each direct tenant's export (only theirs) at the OTLP shadow door
       promote(edge, "canary-50");
       int tenants = 24;
       sendAll(edge, tenants);
@@ -87,6 +89,12 @@ class OtlpRoutingTest {
         assertThat(edge.distributor.received(OTLP).stream().anyMatch(s -> s.tenant().equals(id)))
             .as("%s direct", id)
             .isEqualTo(!enforced);
+        assertThat(
+                edge.rls.server().received("/shadow/otlp/v1/metrics").stream()
+                    .filter(s -> s.tenant().equals(id))
+                    .count())
+            .as("%s copies at the shadow door", id)
+            .isEqualTo(enforced ? 0 : 1);
       }
 
       // full: every OTLP push through enforcement, none straight to the distributor

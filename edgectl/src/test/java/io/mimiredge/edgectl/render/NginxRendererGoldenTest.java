@@ -56,6 +56,7 @@ class NginxRendererGoldenTest {
         Arguments.of("canary-75", Phase.canary(75), SETTINGS),
         Arguments.of("canary-100", Phase.canary(100), SETTINGS),
         Arguments.of("canary-25-by-request", Phase.canary(25), byRequest),
+        Arguments.of("canary-50-envoy", Phase.canary(50), envoy),
         Arguments.of("full", Phase.FULL, SETTINGS),
         Arguments.of("full-envoy", Phase.FULL, envoy));
   }
@@ -132,6 +133,53 @@ class NginxRendererGoldenTest {
   }
 
   @Test
+  void canaryMirrorsOnlyTheDirectShareToTheShadowDoorAlsoBehindEnvoy() {
+    RenderSettings envoy = SETTINGS.toBuilder().enforce(List.of("127.0.0.1:19201"), true).build();
+    for (RenderSettings s : List.of(SETTINGS, envoy)) {
+      String conf = NginxRenderer.packaged().render(Phase.canary(25), s);
+      assertThat(location(conf, "/api/v1/push"))
+          .contains("mirror /_edge/shadow;")
+          .contains("mirror_request_body on;")
+          .contains("proxy_pass http://$edge_upstream;");
+      assertThat(location(conf, "/otlp/v1/metrics")).contains("mirror /_edge/shadow-otlp;");
+      assertThat(conf).contains("upstream rls_shadow {\n        server 127.0.0.1:19102;");
+      for (String copy : List.of("/_edge/shadow", "/_edge/shadow-otlp")) {
+        assertThat(location(conf, copy))
+            .as("the copy %s", copy)
+            .contains("internal;")
+            .contains("if ($edge_route = enforce) {\n                return 204;\n            }")
+            .contains("proxy_next_upstream off;")
+            .contains("proxy_read_timeout 200ms;")
+            .contains("proxy_pass http://rls_shadow/shadow/")
+            .doesNotContain("edge_enforce")
+            .doesNotContain("mimir_distributor");
+      }
+    }
+    assertThat(NginxRenderer.packaged().render(Phase.MIRROR, SETTINGS))
+        .as("mirror copies every write")
+        .doesNotContain("$edge_route");
+  }
+
+  @Test
+  void canaryByRequestCopiesNothingSoNoTenantIsChargedForItsDirectRequests() {
+    RenderSettings byRequest =
+        SETTINGS.toBuilder().splitBy(SplitBy.REQUEST).shadow(List.of()).build();
+    String conf = NginxRenderer.packaged().render(Phase.canary(25), byRequest);
+    assertThat(conf)
+        .doesNotContain("mirror ")
+        .doesNotContain("rls_shadow")
+        .doesNotContain("/_edge/shadow")
+        .contains("the rest go straight to the Mimir distributor, uncopied");
+  }
+
+  /** The exact-match location {@code path} of a rendered config, up to its closing brace. */
+  static String location(String conf, String path) {
+    int start = conf.indexOf("        location = " + path + " {\n");
+    assertThat(start).as("location = %s", path).isNotNegative();
+    return conf.substring(start, conf.indexOf("\n        }\n", start));
+  }
+
+  @Test
   void refusesEnforcingPhasesWithoutAnEnforcementUpstream() {
     RenderSettings none = SETTINGS.toBuilder().enforce(List.of(), false).shadow(List.of()).build();
     assertThatThrownBy(() -> NginxRenderer.packaged().render(Phase.FULL, none))
@@ -139,5 +187,11 @@ class NginxRendererGoldenTest {
         .hasMessageContaining("rlsPassThrough");
     assertThatThrownBy(() -> NginxRenderer.packaged().render(Phase.MIRROR, none))
         .hasMessageContaining("rlsShadow");
+    RenderSettings envoyOnly =
+        SETTINGS.toBuilder().enforce(List.of("127.0.0.1:19201"), true).shadow(List.of()).build();
+    assertThatThrownBy(() -> NginxRenderer.packaged().render(Phase.canary(10), envoyOnly))
+        .as("canary mirrors its direct share")
+        .isInstanceOf(EdgectlException.class)
+        .hasMessageContaining("phase canary 10 needs upstreams.rlsShadow");
   }
 }

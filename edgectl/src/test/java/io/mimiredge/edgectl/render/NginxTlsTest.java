@@ -62,6 +62,29 @@ class NginxTlsTest {
     return Stream.of(Phase.DIRECT, Phase.MIRROR, Phase.canary(50), Phase.FULL);
   }
 
+  /**
+   * Behind Envoy, canary's enforced share goes to Envoy in plaintext, and the copies of its direct
+   * share still go to the RLS shadow door over TLS.
+   */
+  @Test
+  void canaryBehindEnvoyMirrorsToTheShadowDoorOverTls() throws IOException {
+    RenderSettings envoy = settings.toBuilder().enforce(List.of("127.0.0.1:19201"), true).build();
+    String conf = NginxRenderer.packaged().render(Phase.canary(50), envoy);
+    Path file = Files.writeString(prefix.resolve("canary-envoy.conf"), conf);
+    assertThat(Nginx.test(prefix, file)).as("nginx -t on:%n%s", conf).isEmpty();
+    assertThat(NginxRendererGoldenTest.location(conf, "/api/v1/push"))
+        .contains("proxy_pass http://$edge_upstream;")
+        .doesNotContain("proxy_ssl_");
+    assertThat(conf).doesNotContain("$edge_scheme");
+    for (String copy : List.of("/_edge/shadow", "/_edge/shadow-otlp")) {
+      assertThat(NginxRendererGoldenTest.location(conf, copy))
+          .contains("proxy_pass https://rls_shadow/shadow/")
+          .contains("proxy_ssl_verify on;")
+          .contains("proxy_ssl_name rls.edge.svc;")
+          .contains("proxy_ssl_certificate_key " + rlsTls.certificateKey() + ";");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("phases")
   void everyPhasePassesNginxTestWithRealCertificates(Phase phase) throws IOException {

@@ -19,12 +19,22 @@ public final class Traffic {
   public record Result(int status, String phase, String route) {}
 
   public static Result push(int port, String tenant, String seq, byte[] body) {
+    return post(port, "/api/v1/push", tenant, seq, body);
+  }
+
+  /**
+   * As {@link #push}, to another write path (e.g. {@code /otlp/v1/metrics}): NGINX routes by path
+   * and tenant, never by the body, so the remote-write headers do not matter to it.
+   */
+  public static Result post(int port, String path, String tenant, String seq, byte[] body) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       s.setSoTimeout(10_000);
       OutputStream out = s.getOutputStream();
       String head =
-          "POST /api/v1/push HTTP/1.1\r\n"
+          "POST "
+              + path
+              + " HTTP/1.1\r\n"
               + "Host: edge\r\n"
               + "X-Scope-OrgID: "
               + tenant
