@@ -3,6 +3,7 @@ package io.mimiredge.rls.admin.preview;
 import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.Rollout;
+import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.rls.admin.stats.TenantWindow;
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.Reason;
@@ -20,10 +21,12 @@ import java.util.function.Function;
 /**
  * Who a rung would start denying: for each tracked tenant in {@code enforce} mode that the rung
  * adds to enforcement (NGINX's tenant split, or a larger share of every tenant for a request
- * split), what the RLS refused in shadow of its writes that are not yet enforced (the mirror's
- * copies, or a canary's direct share), over a window. In a tenant split those are exactly the
- * writes the rung will enforce; in a request split the rung adds a share of them, so the counts are
- * scaled by it (an estimate). Thread-safe: reads the statistics, keeps nothing.
+ * split), what the RLS refused of its writes over a window, per minute. For a tenant split, what
+ * the shadow door refused of the writes not yet enforced (the mirror's copies, a canary's direct
+ * share): exactly what the rung will deny. For a request split, an estimate: from mirror, the
+ * shadow door's refusals scaled by the share the rung adds; from a canary, the enforcing doors'
+ * denials scaled from the enforced share to the added one. Thread-safe: reads the statistics, keeps
+ * nothing.
  */
 public final class ImpactPreview {
   private final TrafficStats traffic;
@@ -63,15 +66,23 @@ public final class ImpactPreview {
         continue; // the rung does not reach it, or it is enforced already
       }
       reached++;
-      // the writes not yet enforced are the ones decided in shadow; the rung enforces `scale` of
-      // them (all of them for a tenant split)
-      double scale = added / (1 - before);
-      if (w.shadowDenied().requests() == 0) {
+      // What the rung would refuse of its added share. A tenant split sends a tenant wholly one
+      // way, and what is not yet enforced is decided in shadow (the mirror's copies, or a canary's
+      // direct share): the shadow door's refusals are what the rung will deny. A canary split by
+      // request copies nothing to the shadow door (its copies would draw on the buckets of the
+      // enforced share), so once some share is enforced, its denials stand for the rest: the
+      // limits scale with the share, so the added share is refused at the same rate.
+      boolean fromEnforced = now.splitBy() == SplitBy.REQUEST && before > 0;
+      double scale = fromEnforced ? added / before : added / (1 - before);
+      TenantWindow.Refused refused = fromEnforced ? w.denied() : w.shadowDenied();
+      Map<Reason, TenantWindow.Refused> byReason =
+          fromEnforced ? w.deniedByReason() : w.shadowDeniedByReason();
+      if (refused.requests() == 0) {
         continue;
       }
       double minutes = w.spanSeconds() / 60;
       List<RolloutPreview.Reason> reasons = new ArrayList<>();
-      for (Map.Entry<Reason, TenantWindow.Refused> e : w.shadowDeniedByReason().entrySet()) {
+      for (Map.Entry<Reason, TenantWindow.Refused> e : byReason.entrySet()) {
         reasons.add(
             new RolloutPreview.Reason(
                 e.getKey().label(),
@@ -83,16 +94,19 @@ public final class ImpactPreview {
               .thenComparingDouble(RolloutPreview.Reason::requestsPerMinute)
               .reversed()
               .thenComparing(RolloutPreview.Reason::reason));
-      double items = w.items() * (1 - before) * scale;
+      // the tenant's writes the rung adds: the enforced share seen, scaled; or its share of all
+      double seen = fromEnforced ? scale : added;
+      double items = w.items() * seen;
+      double requests = w.requests() * seen;
       denied.add(
           new RolloutPreview.Tenant(
               w.tenant(),
               round(added),
-              round(w.requests() * (1 - before) * scale / minutes),
+              round(requests / minutes),
               round(items / minutes),
-              round(w.shadowDenied().requests() * scale / minutes),
-              round(w.shadowDenied().items() * scale / minutes),
-              items == 0 ? 0 : round(Math.min(1, w.shadowDenied().items() * scale / items)),
+              round(refused.requests() * scale / minutes),
+              round(refused.items() * scale / minutes),
+              items == 0 ? 0 : round(Math.min(1, refused.items() * scale / items)),
               reasons));
     }
     denied.sort(

@@ -98,24 +98,44 @@ class ImpactPreviewTest {
   }
 
   @Test
-  void aRequestSplitScalesWhatTheShadowDoorRefusedByTheShareTheRungAdds() {
+  void aRequestSplitFromMirrorScalesWhatTheShadowDoorRefusedByTheShareTheRungAdds() {
     for (int i = 0; i < 4; i++) {
       stats.record(Door.SHADOW, shadowDeny("t", Reason.INGESTION_RATE, 100), 1_000);
     }
-    // canary 25 → 50 by request: the shadow door saw the 75 % not enforced; 50 enforces a third
     RolloutPreview p =
-        preview.preview(at(Phase.canary(25), SplitBy.REQUEST), Phase.canary(50), M5, "5m");
+        preview.preview(at(Phase.MIRROR, SplitBy.REQUEST), Phase.canary(50), M5, "5m");
     assertThat(p.estimated()).isTrue();
     RolloutPreview.Tenant t = p.tenants().get(0);
-    assertThat(t.share()).isEqualTo(0.25);
-    assertThat(t.deniedItemsPerMinute() * p.windowSeconds() / 60)
-        .isCloseTo(400 / 3.0, within(0.01));
-    // full from there enforces all of what is left: exact again
+    assertThat(t.share()).isEqualTo(0.5);
+    double minutes = p.windowSeconds() / 60;
+    assertThat(t.deniedItemsPerMinute() * minutes).isCloseTo(200, within(0.01));
+    assertThat(t.itemsPerMinute() * minutes).isCloseTo(200, within(0.01));
+  }
+
+  @Test
+  void aRequestSplitFromACanaryScalesTheEnforcedShareDenialsToTheAddedShare() {
+    // canary 25 by request copies nothing to the shadow door: the enforcing doors saw 25 %
+    for (int i = 0; i < 4; i++) {
+      stats.record(Door.HTTP_PUSH, deny("t", Reason.INGESTION_RATE, 100, "x"), 1_000);
+      stats.record(Door.HTTP_PUSH, allow("t", 100), 1_000);
+    }
+    RolloutPreview p =
+        preview.preview(at(Phase.canary(25), SplitBy.REQUEST), Phase.canary(75), M5, "5m");
+    assertThat(p.estimated()).isTrue();
+    RolloutPreview.Tenant t = p.tenants().get(0);
+    double minutes = p.windowSeconds() / 60;
+    assertThat(t.share()).isEqualTo(0.5);
+    // 50 % more on top of 25 %: twice what the enforced share saw
+    assertThat(t.deniedItemsPerMinute() * minutes).isCloseTo(800, within(0.01));
+    assertThat(t.deniedRequestsPerMinute() * minutes).isCloseTo(8, within(0.01));
+    assertThat(t.requestsPerMinute() * minutes).isCloseTo(16, within(0.01));
+    assertThat(t.deniedItemsShare()).isEqualTo(0.5);
+    // full from canary 75: the last quarter, a third of what 75 % saw; not an estimate
     RolloutPreview full =
-        preview.preview(at(Phase.canary(50), SplitBy.REQUEST), Phase.FULL, M5, "5m");
+        preview.preview(at(Phase.canary(75), SplitBy.REQUEST), Phase.FULL, M5, "5m");
     assertThat(full.estimated()).isFalse();
     assertThat(full.tenants().get(0).deniedItemsPerMinute() * full.windowSeconds() / 60)
-        .isCloseTo(400, within(0.01));
+        .isCloseTo(400 / 3.0, within(0.01));
   }
 
   @Test
