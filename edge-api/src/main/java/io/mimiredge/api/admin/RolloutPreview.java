@@ -16,6 +16,12 @@ import java.util.List;
  * @param windowSeconds the seconds the counts cover
  * @param tenantsReached tenants with writes in the window that {@code to} newly enforces
  * @param tenantsDenied of those, the ones that would be denied
+ * @param estimated true for a request split that is or goes to a canary: each tenant's refusals are
+ *     scaled to the share of its writes the rung adds (from the mirror's copies, or from the
+ *     enforced share's denials, as a canary split by request copies nothing to the shadow door);
+ *     false where they are what the shadow door refused of exactly the writes the rung will enforce
+ * @param tenantsReached tenants with writes in the window that {@code to} newly enforces
+ * @param tenantsDenied of those, the ones that would be denied
  * @param estimated true for a request split: each tenant's refusals are scaled by the share of its
  *     writes the rung adds, an estimate; false for a tenant split, where they are what the shadow
  *     door refused

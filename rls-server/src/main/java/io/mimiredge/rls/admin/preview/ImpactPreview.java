@@ -122,7 +122,9 @@ public final class ImpactPreview {
         round(covered == 0 ? window.toSeconds() : covered),
         reached,
         denied.size(),
-        now.splitBy() == io.mimiredge.api.rollout.SplitBy.REQUEST && to.kind() == Phase.Kind.CANARY,
+        // exact only when every write the rung adds was decided in shadow as it is now
+        now.splitBy() == SplitBy.REQUEST
+            && (to.kind() == Phase.Kind.CANARY || now.phase().kind() == Phase.Kind.CANARY),
         denied);
   }
 

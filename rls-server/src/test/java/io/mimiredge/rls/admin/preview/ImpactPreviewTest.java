@@ -130,10 +130,13 @@ class ImpactPreviewTest {
     assertThat(t.deniedRequestsPerMinute() * minutes).isCloseTo(8, within(0.01));
     assertThat(t.requestsPerMinute() * minutes).isCloseTo(16, within(0.01));
     assertThat(t.deniedItemsShare()).isEqualTo(0.5);
-    // full from canary 75: the last quarter, a third of what 75 % saw; not an estimate
+    // full from canary 75: the last quarter, a third of what 75 % saw
     RolloutPreview full =
         preview.preview(at(Phase.canary(75), SplitBy.REQUEST), Phase.FULL, M5, "5m");
-    assertThat(full.estimated()).isFalse();
+    assertThat(full.estimated()).isTrue();
+    // full from the mirror: every write was decided in shadow, nothing is estimated
+    assertThat(preview.preview(at(Phase.MIRROR, SplitBy.REQUEST), Phase.FULL, M5, "5m").estimated())
+        .isFalse();
     assertThat(full.tenants().get(0).deniedItemsPerMinute() * full.windowSeconds() / 60)
         .isCloseTo(400 / 3.0, within(0.01));
   }
