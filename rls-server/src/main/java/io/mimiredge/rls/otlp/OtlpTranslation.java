@@ -3,6 +3,7 @@ package io.mimiredge.rls.otlp;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.Protocol;
+import io.mimiredge.rls.remotewrite.RequestTally;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -50,7 +51,7 @@ import java.util.Arrays;
  * suffixes), the lengths of double, array and map attribute values (taken as valid), series merged
  * across points with identical labels and timestamps (counted once each).
  */
-final class OtlpTranslation {
+final class OtlpTranslation extends RequestTally {
 
   /** Whose attribute a walker reports. */
   enum Owner {
@@ -99,33 +100,8 @@ final class OtlpTranslation {
   private static final int MAX_TARGET_INFO_REMEMBERED = 4096;
 
   // ---- the request ----
-  private ValidationLimits limits;
-  private long nowMillis;
-  private long maxTimestamp;
-  private long minTimestamp;
   private boolean utf8Names;
 
-  private long series;
-  private long floatSamples;
-  private long histograms;
-  private long exemplars;
-  private long metadata;
-  private int maxLabelsPerSeries;
-  private int maxLabelNameLength;
-  private int maxLabelValueLength;
-  private int maxMetadataLength;
-  private long validSamples;
-  private long validMetadata;
-  private long invalidSeries;
-  private long droppedSamples;
-  private long exemplarsCleared;
-  private long exemplarsDropped;
-  private long invalidMetadata;
-  private final long[] violations = new long[Violation.count()];
-  private Violation firstViolation;
-  private long firstActual;
-  private Violation firstMetadataViolation;
-  private long firstMetadataActual;
   private long earliestSample;
   private long rejectedMetrics; // translation errors: Mimir answers 400 after pushing the rest
   private long[] exemplarTimes = new long[16];
@@ -172,36 +148,8 @@ final class OtlpTranslation {
   private final Families families = new Families();
 
   void begin(ValidationLimits limits, long nowMillis) {
-    this.limits = limits;
-    this.nowMillis = nowMillis;
-    long max = nowMillis + limits.creationGraceMillis();
-    this.maxTimestamp = max < nowMillis ? Long.MAX_VALUE : max;
-    this.minTimestamp =
-        limits.pastGraceMillis() > 0
-            ? nowMillis - limits.pastGraceMillis() - limits.outOfOrderWindowMillis()
-            : Long.MIN_VALUE;
+    beginTally(limits, nowMillis);
     this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
-    series = 0;
-    floatSamples = 0;
-    histograms = 0;
-    exemplars = 0;
-    metadata = 0;
-    maxLabelsPerSeries = 0;
-    maxLabelNameLength = 0;
-    maxLabelValueLength = 0;
-    maxMetadataLength = 0;
-    validSamples = 0;
-    validMetadata = 0;
-    invalidSeries = 0;
-    droppedSamples = 0;
-    exemplarsCleared = 0;
-    exemplarsDropped = 0;
-    invalidMetadata = 0;
-    Arrays.fill(violations, 0);
-    firstViolation = null;
-    firstActual = 0;
-    firstMetadataViolation = null;
-    firstMetadataActual = 0;
     earliestSample = Long.MAX_VALUE;
     rejectedMetrics = 0;
     keptExemplars = 0;

@@ -47,7 +47,7 @@ import java.util.Arrays;
  * the wrong wire type, or a truncated scalar inside a sample, histogram or exemplar, is refused, as
  * Mimir's decoder refuses it.
  */
-final class WriteRequestWalker {
+final class WriteRequestWalker extends RequestTally {
   // prometheus.WriteRequest
   private static final int TIMESERIES = 1;
   private static final int METADATA = 3;
@@ -189,37 +189,12 @@ final class WriteRequestWalker {
   private int length;
   private int pos;
   private int limit; // end of the message being read
-  private ValidationLimits limits;
-  private long maxTimestamp; // now + creation grace
-  private long minTimestamp; // now - past grace - out-of-order window; MIN_VALUE when off
-  private long nowMillis;
   private Place place;
   private int tagAt; // offset of the field being read, for error messages
 
   // ---- the request's totals ----
-  private long series;
-  private long floatSamples;
-  private long histograms;
-  private long exemplars;
-  private long metadata;
-  private int maxLabelsPerSeries;
-  private int maxLabelNameLength;
-  private int maxLabelValueLength;
-  private int maxMetadataLength;
-  private long validSamples;
-  private long validMetadata;
-  private long invalidSeries;
-  private long droppedSamples;
   private long duplicateSamples;
   private long removedSeries;
-  private long exemplarsCleared;
-  private long exemplarsDropped;
-  private long invalidMetadata;
-  private final long[] violations = new long[Violation.count()];
-  private Violation firstViolation; // of a series: Mimir validates every series before metadata
-  private long firstActual;
-  private Violation firstMetadataViolation;
-  private long firstMetadataActual;
   private long earliestTimestamp; // over every sample and histogram, for the exemplars' bound
 
   // the metric name checked last (metricNameValid), in this walk's buffer
@@ -339,38 +314,11 @@ final class WriteRequestWalker {
     this.length = length;
     this.pos = 0;
     this.limit = length;
-    this.limits = limits;
-    this.nowMillis = nowMillis;
-    this.maxTimestamp = saturatedAdd(nowMillis, limits.creationGraceMillis());
-    this.minTimestamp =
-        limits.pastGraceMillis() > 0
-            ? nowMillis - limits.pastGraceMillis() - limits.outOfOrderWindowMillis()
-            : Long.MIN_VALUE;
+    beginTally(limits, nowMillis);
     this.place = Place.REQUEST;
     this.tagAt = 0;
-    series = 0;
-    floatSamples = 0;
-    histograms = 0;
-    exemplars = 0;
-    metadata = 0;
-    maxLabelsPerSeries = 0;
-    maxLabelNameLength = 0;
-    maxLabelValueLength = 0;
-    maxMetadataLength = 0;
-    validSamples = 0;
-    validMetadata = 0;
-    invalidSeries = 0;
-    droppedSamples = 0;
     duplicateSamples = 0;
     removedSeries = 0;
-    exemplarsCleared = 0;
-    exemplarsDropped = 0;
-    invalidMetadata = 0;
-    Arrays.fill(violations, 0);
-    firstViolation = null;
-    firstActual = 0;
-    firstMetadataViolation = null;
-    firstMetadataActual = 0;
     earliestTimestamp = Long.MAX_VALUE;
     haUndecided = limits.acceptHaSamples();
     lastMetricLength = -1;
@@ -2303,10 +2251,5 @@ final class WriteRequestWalker {
         firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,
         haReplica);
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long r = a + b;
-    return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
   }
 }
