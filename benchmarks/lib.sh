@@ -48,9 +48,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free TCP port on 127.0.0.1 (the kernel's pick; released just before the RLS binds it).
+# A free TCP port on 127.0.0.1 (the kernel's pick; released just before the RLS binds it). Perl,
+# because Debian always has it (perl-base is essential) and python3 is not always there.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1", Listen => 1)->sockport, "\n"'
 }
 
 # wait_for CONDITION_CMD SECONDS WHAT
