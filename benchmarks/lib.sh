@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts (benchmarks/passthrough, benchmarks/overload): source it after
-# setting NAME (the script's name in messages) from the repository's root.
+# Shared by the benchmark scripts (benchmarks/passthrough, benchmarks/overload, benchmarks/faults)
+# and scripts/demo.sh: source it after setting NAME (the script's name in messages) from the
+# repository's root.
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR=benchmarks/target/benchmarks.jar
