@@ -259,6 +259,9 @@ start_rls "$DIR/rls" "$DIR/rls.yml" "$RLS_PORT" -Xms128m -Xmx256m
 # requests through enforcement at canary 50, and the RLS halves the limits to match.
 # maxDenyRate: one tenant in three is over its limit on purpose, so about a third of the requests
 # are denied; the default ceiling (5 %) would stop the walk at mirror, as it should in production.
+# maxAddedLatencyP99: a fresh JVM's first decisions, before its JIT has compiled them, take tens of
+# milliseconds on a small shared machine, and at a few requests a second the p99 of a minute is
+# about its slowest one; the default, 10ms, is the budget of a warm RLS.
 cat >"$DIR/edgectl.yaml" <<YAML
 nginx:
   listen: "127.0.0.1:$EDGE_PORT"
@@ -278,7 +281,7 @@ rls:
 gates:
   window: 1m
   minRequests: 10
-  maxAddedLatencyP99: 100ms
+  maxAddedLatencyP99: 250ms
   maxDenyRate: 0.5
   interval: 1s
 target:
