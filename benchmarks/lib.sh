@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts (benchmarks/passthrough, benchmarks/overload): source it after
-# setting NAME (the script's name in messages) from the repository's root.
+# Shared by the benchmark scripts (benchmarks/passthrough, benchmarks/overload, benchmarks/faults)
+# and scripts/demo.sh: source it after setting NAME (the script's name in messages) from the
+# repository's root.
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JAR=benchmarks/target/benchmarks.jar
@@ -48,9 +49,10 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free TCP port on 127.0.0.1 (the kernel's pick; released just before the RLS binds it).
+# A free TCP port on 127.0.0.1 (the kernel's pick; released just before the RLS binds it). Perl,
+# because Debian always has it (perl-base is essential) and python3 is not always there.
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  perl -MIO::Socket::INET -e 'print IO::Socket::INET->new(LocalAddr => "127.0.0.1", Listen => 1)->sockport, "\n"'
 }
 
 # wait_for CONDITION_CMD SECONDS WHAT

@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # The real components the integration tests drive. Add to this list when a test needs a new one.
-# chromium: the admin UI's browser test (UiEndToEndTest).
-PACKAGES=(maven openjdk-17-jdk-headless nginx prometheus redis-server chromium)
+# chromium: the admin UI's browser test (UiEndToEndTest). curl: scripts/demo.sh, which CI runs too.
+PACKAGES=(maven openjdk-17-jdk-headless nginx prometheus redis-server chromium curl)
 # The admin UI builds with the machine's node and npm (Vite 7 needs Node 20.19 or newer). Only
 # when there is no node at all do we take Debian's (Debian 12 ships Node 18, too old for Vite 7:
 # the build then says so; install Node 20+ from elsewhere).
