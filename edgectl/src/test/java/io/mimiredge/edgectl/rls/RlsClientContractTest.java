@@ -17,7 +17,6 @@ import io.mimiredge.edgectl.gate.Readings;
 import io.mimiredge.edgectl.gate.RlsOverviewSource;
 import io.mimiredge.edgectl.rollout.Sleeper;
 import io.mimiredge.edgectl.support.Cli;
-import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
@@ -88,15 +87,7 @@ class RlsClientContractTest {
   }
 
   private static int shadowPush(String tenant) throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create(base() + "/shadow/api/v1/push"))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Content-Encoding", "snappy")
-            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-            .header("X-Scope-OrgID", tenant)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(TestFixtures.body(TestFixtures.SMALL)))
-            .build();
-    return HTTP.send(r, HttpResponse.BodyHandlers.discarding()).statusCode();
+    return rls.push("/shadow/api/v1/push", tenant).statusCode();
   }
 
   @Test

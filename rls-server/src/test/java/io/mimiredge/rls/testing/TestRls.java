@@ -5,6 +5,10 @@ import io.mimiredge.rls.RlsApplication;
 import io.mimiredge.rls.RlsConfiguration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -16,6 +20,9 @@ import java.util.Objects;
  * shares are here once; what a test needs besides goes in as YAML.
  */
 public final class TestRls implements AutoCloseable {
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
   /**
    * Two tenants: {@code roomy}, far inside its limits, and {@code tight}, whose burst (5 items) no
    * fixture fits, so each of its pushes is an ingestion-rate denial. {@code tight} comes last, so a
@@ -61,6 +68,27 @@ public final class TestRls implements AutoCloseable {
   /** The {@code rls.yml} it runs on. */
   public Path config() {
     return config;
+  }
+
+  /**
+   * Sends the 500-series fixture ({@link TestFixtures#SMALL}) as Prometheus does to {@code path}
+   * ({@code /api/v1/push}, {@code /shadow/api/v1/push}) for {@code tenant}.
+   */
+  public HttpResponse<String> push(String path, String tenant) throws IOException {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(url() + path))
+            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Encoding", "snappy")
+            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+            .header("X-Scope-OrgID", tenant)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TestFixtures.body(TestFixtures.SMALL)))
+            .build();
+    try {
+      return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
   }
 
   @Override

@@ -13,7 +13,6 @@ import io.mimiredge.api.admin.RolloutStatus;
 import io.mimiredge.api.admin.RolloutView;
 import io.mimiredge.api.admin.TenantDetail;
 import io.mimiredge.api.admin.TenantPage;
-import io.mimiredge.rls.testing.TestFixtures;
 import io.mimiredge.rls.testing.TestRls;
 import io.mimiredge.testsupport.StubUpstream;
 import java.io.IOException;
@@ -76,15 +75,7 @@ class ApiSamplesTest {
   }
 
   private static HttpResponse<String> push(String path, String tenant) throws Exception {
-    HttpRequest r =
-        HttpRequest.newBuilder(URI.create(base() + path))
-            .header("Content-Type", "application/x-protobuf")
-            .header("Content-Encoding", "snappy")
-            .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-            .header("X-Scope-OrgID", tenant)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(TestFixtures.body(TestFixtures.SMALL)))
-            .build();
-    return HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+    return rls.push(path, tenant);
   }
 
   private static String base() {
