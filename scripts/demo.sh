@@ -254,9 +254,9 @@ start_rls "$DIR/rls" "$DIR/rls.yml" "$RLS_PORT" -Xms128m -Xmx256m
 
 # --- the edge: NGINX under edgectl ---------------------------------------------------------------
 
-# splitBy: request. NGINX's tenant split hashes the tenant header, which these senders cannot
-# send (their tenant is the basic-auth user); a request split sends half of every tenant's
-# requests through enforcement at canary 50, and the RLS halves the limits to match.
+# nginx.tenantFrom: basicAuthUser, as the RLS reads the tenant: a canary split by tenant (the
+# default) splits on the basic-auth user ($remote_user), each tenant wholly enforced or not, and the
+# preview names exactly the tenants the next rung adds.
 # maxDenyRate: one tenant in three is over its limit on purpose, so about a third of the requests
 # are denied; the default ceiling (5 %) would stop the walk at mirror, as it should in production.
 # maxAddedLatencyP99: a fresh JVM's first decisions, before its JIT has compiled them, take tens of
@@ -268,12 +268,12 @@ nginx:
   workerProcesses: "1"
   accessLog: $DIR/edge/logs/access.log
   tempDir: $DIR/edge/temp
+  tenantFrom: basicAuthUser
 upstreams:
   distributor: ["127.0.0.1:$DISTRIBUTOR_PORT"]
   rlsPassThrough: ["127.0.0.1:$RLS_PORT"]
   rlsShadow: ["127.0.0.1:$RLS_PORT"]
   keepalive: 8
-splitBy: request
 ladder: [mirror, canary 50, full]
 bakeTime: 10s
 rls:
@@ -378,7 +378,7 @@ settle "in mirror"
 per_tenant
 show gates
 
-step "mirror -> canary 50: half the requests go through enforcement (team-noisy's start being refused), the rest straight to the distributor"
+step "mirror -> canary 50: the tenants NGINX's split puts in the canary go through enforcement, the others straight to the distributor (the preview above says who would be refused)"
 show promote --dry-run --to canary-50
 show promote --to canary-50
 settle "in canary 50"

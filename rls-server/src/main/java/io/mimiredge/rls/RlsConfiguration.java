@@ -16,6 +16,7 @@ import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
 import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.mimiredge.api.tenant.TenantFrom;
 import io.mimiredge.rls.config.EnforcementFactory;
 import io.mimiredge.rls.config.GrpcFactory;
 import io.mimiredge.rls.config.KubernetesLimitsFactory;
@@ -25,7 +26,6 @@ import io.mimiredge.rls.config.OverloadFactory;
 import io.mimiredge.rls.config.RedisStoreFactory;
 import io.mimiredge.rls.config.ReplicasFactory;
 import io.mimiredge.rls.config.RlsAdminFactory;
-import io.mimiredge.rls.config.TenantFrom;
 import io.mimiredge.rls.config.UpstreamFactory;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Enforcer;
@@ -421,7 +421,7 @@ public class RlsConfiguration extends Configuration {
   }
 
   public TenantResolver buildTenantResolver() {
-    return tenantFrom.resolver(tenantHeader);
+    return TenantResolver.of(tenantFrom, tenantHeader);
   }
 
   /** The pooled client to the distributor. */

@@ -8,7 +8,7 @@ import io.dropwizard.configuration.FileConfigurationSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
-import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.api.tenant.TenantFrom;
 import io.mimiredge.rls.limits.Mode;
 import java.nio.file.Files;
 import java.nio.file.Path;

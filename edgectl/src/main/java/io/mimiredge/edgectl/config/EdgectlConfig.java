@@ -2,6 +2,7 @@ package io.mimiredge.edgectl.config;
 
 import io.mimiredge.api.rollout.Ladder;
 import io.mimiredge.api.rollout.SplitBy;
+import io.mimiredge.api.tenant.TenantFrom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public record EdgectlConfig(
     Target target) {
 
   public EdgectlConfig {
-    nginx = nginx == null ? new Nginx(null, null, null, null, null, null, null, null) : nginx;
+    nginx = nginx == null ? new Nginx(null, null, null, null, null, null, null, null, null) : nginx;
     if (upstreams == null) {
       throw new IllegalArgumentException("upstreams: is required (at least upstreams.distributor)");
     }
@@ -51,10 +52,15 @@ public record EdgectlConfig(
     return Durations.parse(bakeTime);
   }
 
-  /** The NGINX process and the server block edgectl renders. */
+  /**
+   * The NGINX process and the server block edgectl renders. {@code tenantFrom} is where the tenant
+   * is, as the RLS is told ({@code header}: {@code tenantHeader}; {@code basicAuthUser}: the basic
+   * auth user): a canary split by tenant splits on it.
+   */
   public record Nginx(
       String listen,
       String tenantHeader,
+      TenantFrom tenantFrom,
       Long maxRequestBytes,
       String workerProcesses,
       String user,
@@ -64,6 +70,7 @@ public record EdgectlConfig(
     public Nginx {
       listen = listen == null ? "8080" : listen;
       tenantHeader = tenantHeader == null ? "X-Scope-OrgID" : tenantHeader;
+      tenantFrom = tenantFrom == null ? TenantFrom.HEADER : tenantFrom;
       if (!tenantHeader.matches("[A-Za-z0-9-]+")) {
         throw new IllegalArgumentException(
             "nginx.tenantHeader must be a plain header name, got '" + tenantHeader + "'");

@@ -5,6 +5,7 @@ import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.SplitBy;
+import io.mimiredge.api.tenant.TenantFrom;
 import io.mimiredge.edgectl.EdgectlException;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
@@ -86,6 +87,10 @@ public final class NginxRenderer {
     model.put("listen", s.listen());
     model.put("tenantHeader", s.tenantHeader());
     model.put("tenantHeaderVar", s.tenantHeader().toLowerCase(Locale.ROOT).replace('-', '_'));
+    // the tenant as NGINX sees it: the header, or the basic-auth user ($remote_user: NGINX reads
+    // the Authorization header for it without auth_basic)
+    boolean basicAuth = s.tenantFrom() == TenantFrom.BASIC_AUTH_USER;
+    model.put("tenantVar", basicAuth ? "$remote_user" : "$http_" + model.get("tenantHeaderVar"));
     model.put("maxRequestBytes", s.maxRequestBytes());
     model.put("clientMaxBodySize", s.maxRequestBytes());
     model.put("workerProcesses", s.workerProcesses());
@@ -112,11 +117,16 @@ public final class NginxRenderer {
     model.put("mirrorTimeout", Durations.format(s.mirrorTimeout()));
     boolean byTenant = s.splitBy() == SplitBy.TENANT;
     model.put(
-        "splitKey", byTenant ? "${http_" + model.get("tenantHeaderVar") + "}" : "${request_id}");
+        "splitKey",
+        !byTenant
+            ? "${request_id}"
+            : basicAuth ? "${remote_user}" : "${http_" + model.get("tenantHeaderVar") + "}");
     model.put(
         "splitDescription",
         byTenant
-            ? "tenant (" + s.tenantHeader() + "): each tenant is wholly enforced or not"
+            ? "tenant ("
+                + (basicAuth ? "the basic-auth user" : s.tenantHeader())
+                + "): each tenant is wholly enforced or not"
             : "request id: a tenant's requests are split, the RLS scales its limits");
     String template = phase.kind().name().toLowerCase(Locale.ROOT) + ".conf.mustache";
     Mustache m;

@@ -1,6 +1,7 @@
 package io.mimiredge.edgectl.render;
 
 import io.mimiredge.api.rollout.SplitBy;
+import io.mimiredge.api.tenant.TenantFrom;
 import io.mimiredge.edgectl.config.Durations;
 import io.mimiredge.edgectl.config.EdgectlConfig;
 import java.time.Duration;
@@ -11,6 +12,7 @@ import java.util.Objects;
 public final class RenderSettings {
   private final String listen;
   private final String tenantHeader;
+  private final TenantFrom tenantFrom;
   private final long maxRequestBytes;
   private final String workerProcesses;
   private final String user;
@@ -30,6 +32,7 @@ public final class RenderSettings {
   private RenderSettings(Builder b) {
     this.listen = b.listen;
     this.tenantHeader = b.tenantHeader;
+    this.tenantFrom = b.tenantFrom;
     this.maxRequestBytes = b.maxRequestBytes;
     this.workerProcesses = b.workerProcesses;
     this.user = b.user;
@@ -53,6 +56,7 @@ public final class RenderSettings {
     return builder()
         .listen(c.nginx().listen())
         .tenantHeader(c.nginx().tenantHeader())
+        .tenantFrom(c.nginx().tenantFrom())
         .maxRequestBytes(c.nginx().maxRequestBytes())
         .workerProcesses(c.nginx().workerProcesses())
         .user(c.nginx().user())
@@ -78,6 +82,7 @@ public final class RenderSettings {
     return new Builder()
         .listen(listen)
         .tenantHeader(tenantHeader)
+        .tenantFrom(tenantFrom)
         .maxRequestBytes(maxRequestBytes)
         .workerProcesses(workerProcesses)
         .user(user)
@@ -100,6 +105,11 @@ public final class RenderSettings {
 
   public String tenantHeader() {
     return tenantHeader;
+  }
+
+  /** Where the tenant is: what a canary split by tenant splits on. */
+  public TenantFrom tenantFrom() {
+    return tenantFrom;
   }
 
   public long maxRequestBytes() {
@@ -168,6 +178,7 @@ public final class RenderSettings {
   public static final class Builder {
     private String listen = "8080";
     private String tenantHeader = "X-Scope-OrgID";
+    private TenantFrom tenantFrom = TenantFrom.HEADER;
     private long maxRequestBytes = 50L * 1024 * 1024;
     private String workerProcesses = "auto";
     private String user;
@@ -201,6 +212,11 @@ public final class RenderSettings {
         throw new IllegalArgumentException("listen must be port or addr:port, got '" + v + "'");
       }
       this.listen = v;
+      return this;
+    }
+
+    public Builder tenantFrom(TenantFrom v) {
+      this.tenantFrom = Objects.requireNonNull(v, "tenantFrom");
       return this;
     }
 

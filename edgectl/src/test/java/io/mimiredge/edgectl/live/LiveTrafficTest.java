@@ -193,6 +193,35 @@ class LiveTrafficTest {
   }
 
   @Test
+  void canaryByTenantSplitsOnTheBasicAuthUserWhenThatIsTheTenant() throws Exception {
+    try (LocalEdge edge =
+        LocalEdge.start("basicauth", "", null, "", "  tenantFrom: basicAuthUser\n")) {
+      promote(edge, "mirror");
+      promote(edge, "canary-50");
+      assertThat(java.nio.file.Files.readString(edge.nginxConf))
+          .contains("split_clients \"${remote_user}\"")
+          .contains("tenant=\"$remote_user\"");
+      int enforced = 0;
+      for (int t = 0; t < 200; t++) {
+        String user = tenant(t);
+        String first = null;
+        for (int r = 0; r < 2; r++) {
+          Traffic.Result res =
+              Traffic.pushAs(
+                  edge.port, user, r + "-" + t, body(user, "b").getBytes(StandardCharsets.UTF_8));
+          assertThat(res.status()).isEqualTo(200);
+          first = first == null ? res.route() : first;
+          assertThat(res.route()).as("%s wholly one side", user).isEqualTo(first);
+        }
+        // the split the RLS' preview and edgectl's status compute, on the same user name
+        assertThat("enforce".equals(first)).as(user).isEqualTo(TenantSplit.enforced(user, 50));
+        enforced += "enforce".equals(first) ? 1 : 0;
+      }
+      assertThat(enforced).isBetween(70, 130);
+    }
+  }
+
+  @Test
   void fullSendsEverythingThroughEnforcement() {
     try (LocalEdge edge = LocalEdge.start("full")) {
       promote(edge, "full");

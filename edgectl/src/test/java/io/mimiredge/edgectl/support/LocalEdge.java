@@ -29,7 +29,8 @@ public final class LocalEdge implements AutoCloseable {
   public final Environment env;
   private Nginx nginx;
 
-  private LocalEdge(String name, String extraYaml, String rlsDoors, String upstreamsYaml) {
+  private LocalEdge(
+      String name, String extraYaml, String rlsDoors, String upstreamsYaml, String nginxYaml) {
     Nginx.binaryOrSkip();
     prefix = Nginx.newPrefix(name);
     port = Nginx.freePort();
@@ -48,6 +49,7 @@ public final class LocalEdge implements AutoCloseable {
             + "  tempDir: "
             + prefix.resolve("temp")
             + "\n"
+            + nginxYaml
             + "upstreams:\n"
             + "  distributor: [\""
             + distributor.hostPort()
@@ -125,7 +127,16 @@ public final class LocalEdge implements AutoCloseable {
    */
   public static LocalEdge start(
       String name, String extraYaml, String rlsDoors, String upstreamsYaml) {
-    LocalEdge e = new LocalEdge(name, extraYaml, rlsDoors, upstreamsYaml);
+    return start(name, extraYaml, rlsDoors, upstreamsYaml, "");
+  }
+
+  /**
+   * As {@link #start(String, String, String, String)}, with {@code nginxYaml} (lines indented by
+   * two spaces, e.g. {@code " tenantFrom: basicAuthUser\n"}) added to the {@code nginx:} section.
+   */
+  public static LocalEdge start(
+      String name, String extraYaml, String rlsDoors, String upstreamsYaml, String nginxYaml) {
+    LocalEdge e = new LocalEdge(name, extraYaml, rlsDoors, upstreamsYaml, nginxYaml);
     Cli.Run r = e.edgectl("render", "direct", "--out", e.nginxConf.toString());
     assertThat(r.code()).as(r.toString()).isZero();
     e.nginx = Nginx.start(e.prefix, e.nginxConf, e.port);

@@ -27,6 +27,18 @@ public final class Traffic {
    * and tenant, never by the body, so the remote-write headers do not matter to it.
    */
   public static Result post(int port, String path, String tenant, String seq, byte[] body) {
+    return send(port, path, "X-Scope-OrgID: " + tenant, seq, body);
+  }
+
+  /** As {@link #push}, the tenant the basic-auth user (as a gateway in front of Mimir maps it). */
+  public static Result pushAs(int port, String user, String seq, byte[] body) {
+    String credentials =
+        java.util.Base64.getEncoder()
+            .encodeToString((user + ":secret").getBytes(StandardCharsets.UTF_8));
+    return send(port, "/api/v1/push", "Authorization: Basic " + credentials, seq, body);
+  }
+
+  private static Result send(int port, String path, String tenantLine, String seq, byte[] body) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
       s.setSoTimeout(10_000);
@@ -36,8 +48,7 @@ public final class Traffic {
               + path
               + " HTTP/1.1\r\n"
               + "Host: edge\r\n"
-              + "X-Scope-OrgID: "
-              + tenant
+              + tenantLine
               + "\r\n"
               + "X-Seq: "
               + seq

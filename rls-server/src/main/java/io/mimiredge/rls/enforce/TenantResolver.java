@@ -1,5 +1,6 @@
 package io.mimiredge.rls.enforce;
 
+import io.mimiredge.api.tenant.TenantFrom;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
@@ -41,6 +42,12 @@ public final class TenantResolver {
    */
   public static TenantResolver basicAuthUser(String tenantHeader) {
     return new TenantResolver(tenantHeader, true);
+  }
+
+  /** The resolver {@code from} names, with the configured {@code tenantHeader}. */
+  public static TenantResolver of(TenantFrom from, String tenantHeader) {
+    Objects.requireNonNull(from, "tenantFrom");
+    return from == TenantFrom.BASIC_AUTH_USER ? basicAuthUser(tenantHeader) : header(tenantHeader);
   }
 
   /** The header that carries the tenant upstream, as configured. */

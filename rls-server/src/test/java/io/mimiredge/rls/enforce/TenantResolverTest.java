@@ -4,7 +4,7 @@ import static io.mimiredge.rls.testing.BasicAuthCases.basic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mimiredge.rls.config.TenantFrom;
+import io.mimiredge.api.tenant.TenantFrom;
 import io.mimiredge.rls.enforce.local.LocalBucketStore;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
@@ -58,15 +58,16 @@ class TenantResolverTest {
 
     assertThat(TenantResolver.header("X-Tenant").resolve(envoy::get)).isEqualTo("team-a");
     assertThat(TenantResolver.basicAuthUser("X-Tenant").resolve(envoy::get)).isEqualTo("team-b");
-    assertThat(TenantFrom.HEADER.resolver("X-Scope-OrgID").resolve(envoy::get)).isEqualTo("x");
+    assertThat(TenantResolver.of(TenantFrom.HEADER, "X-Scope-OrgID").resolve(envoy::get))
+        .isEqualTo("x");
   }
 
   @Test
   void theConfigurationPicksTheRule() {
-    TenantResolver basic = TenantFrom.BASIC_AUTH_USER.resolver("X-Tenant");
+    TenantResolver basic = TenantResolver.of(TenantFrom.BASIC_AUTH_USER, "X-Tenant");
     assertThat(basic.setsTenantHeader()).isTrue();
     assertThat(basic.tenantHeader()).isEqualTo("X-Tenant"); // as configured, for the forward
-    assertThat(TenantFrom.HEADER.resolver("X-Tenant").setsTenantHeader()).isFalse();
+    assertThat(TenantResolver.of(TenantFrom.HEADER, "X-Tenant").setsTenantHeader()).isFalse();
     assertThatThrownBy(() -> TenantResolver.header(" "))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("tenantHeader");

@@ -1,17 +1,19 @@
-package io.mimiredge.rls.config;
+package io.mimiredge.api.tenant;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
-import io.mimiredge.rls.enforce.TenantResolver;
 
-/** Where the tenant ID of an HTTP request comes from ({@code tenantFrom}). */
+/**
+ * Where the tenant ID of a write comes from: the RLS reads it so ({@code tenantFrom} in rls.yml),
+ * and edgectl's NGINX splits a canary by tenant on the same value ({@code nginx.tenantFrom}).
+ */
 public enum TenantFrom {
   /** The tenant header ({@code tenantHeader}, X-Scope-OrgID by default), as Mimir reads it. */
   HEADER("header"),
   /**
-   * The user name of HTTP basic auth, the way Mimir's gateway maps it, read by Go's {@code
-   * parseBasicAuth} at every door ({@link io.mimiredge.rls.enforce.TenantResolver}); the tenant
-   * header is then set on the forwarded request.
+   * The user name of HTTP basic auth, the way Mimir's gateway maps it (the RLS reads it as Go's
+   * {@code parseBasicAuth} does at every door, and sets the tenant header on what it forwards;
+   * NGINX splits on {@code $remote_user}).
    */
   BASIC_AUTH_USER("basicAuthUser");
 
@@ -24,13 +26,6 @@ public enum TenantFrom {
   @JsonValue
   public String yaml() {
     return yaml;
-  }
-
-  /** The resolver this choice names, with the configured {@code tenantHeader}. */
-  public TenantResolver resolver(String tenantHeader) {
-    return this == BASIC_AUTH_USER
-        ? TenantResolver.basicAuthUser(tenantHeader)
-        : TenantResolver.header(tenantHeader);
   }
 
   @JsonCreator
