@@ -7,6 +7,7 @@ import io.mimiredge.api.rollout.SplitBy;
 import io.mimiredge.api.rollout.TenantSplit;
 import io.mimiredge.edgectl.ExitCodes;
 import io.mimiredge.edgectl.rls.RlsClient;
+import io.mimiredge.edgectl.target.RecordedRollout;
 import io.mimiredge.edgectl.target.Target;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -41,10 +42,12 @@ final class StatusCommand implements Callable<Integer> {
     Wiring w = root.wiring();
     Target target = w.target();
     Rollout s = target.state();
+    // nothing applied yet: the split is the one the config will apply, not the initial state's
+    SplitBy split = s.equals(RecordedRollout.initial()) ? w.config().splitBy() : s.splitBy();
     Map<String, Object> st = new LinkedHashMap<>();
     st.put("target", target.describe());
     st.put("phase", s.phase().token());
-    st.put("splitBy", s.splitBy().token());
+    st.put("splitBy", split.token());
     st.put("since", s.since().toString());
     st.put("by", s.by());
     target.livePhase().ifPresent(p -> st.put("nginxReports", p));
@@ -60,7 +63,7 @@ final class StatusCommand implements Callable<Integer> {
       } catch (IOException | RuntimeException e) {
         st.put("rlsMode", "unreachable");
       }
-      if (s.phase().kind() == Phase.Kind.CANARY && s.splitBy() == SplitBy.TENANT) {
+      if (s.phase().kind() == Phase.Kind.CANARY && split == SplitBy.TENANT) {
         try {
           List<String> tenants = rls.tenants();
           st.put("tenantsKnown", tenants.size());

@@ -111,6 +111,8 @@ class LiveTrafficTest {
   @Test
   void canaryByRequestEnforcesTheShareOfRequests() {
     try (LocalEdge edge = LocalEdge.start("byrequest", "splitBy: request\n")) {
+      // before anything is applied, status says the split the config will apply
+      assertThat(edge.edgectl("status", "--json").out()).contains("\"splitBy\" : \"request\"");
       promote(edge, "canary-25");
       int sent = send(edge, 20, 100, "canary-25");
       double share = (double) edge.enforce.count() / sent;
