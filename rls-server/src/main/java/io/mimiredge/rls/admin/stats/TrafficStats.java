@@ -336,8 +336,8 @@ public final class TrafficStats implements DecisionRecorder {
     private final SlotRing fine = new SlotRing(TENANT_FINE_SLOT, TENANT_FINE_SLOTS + 1, T_WIDTH);
     private final SlotRing coarse =
         new SlotRing(TENANT_COARSE_SLOT, TENANT_COARSE_SLOTS + 1, T_WIDTH);
-    private final AtomicReferenceArray<SlotRing[]> byReason =
-        new AtomicReferenceArray<>(REASONS.length);
+    // made at the tenant's first refusal: most tenants are never refused
+    private volatile AtomicReferenceArray<SlotRing[]> byReason;
     private volatile long lastSeenNanos;
 
     TenantCounters(long now) {
@@ -384,16 +384,25 @@ public final class TrafficStats implements DecisionRecorder {
     }
 
     private SlotRing[] reasonRings(Reason reason) {
-      SlotRing[] r = byReason.get(reason.ordinal());
+      AtomicReferenceArray<SlotRing[]> all = byReason;
+      if (all == null) {
+        synchronized (this) {
+          if (byReason == null) {
+            byReason = new AtomicReferenceArray<>(REASONS.length);
+          }
+          all = byReason;
+        }
+      }
+      SlotRing[] r = all.get(reason.ordinal());
       if (r == null) {
-        byReason.compareAndSet(
+        all.compareAndSet(
             reason.ordinal(),
             null,
             new SlotRing[] {
               new SlotRing(TENANT_FINE_SLOT, TENANT_FINE_SLOTS + 1, R_WIDTH),
               new SlotRing(TENANT_COARSE_SLOT, TENANT_COARSE_SLOTS + 1, R_WIDTH)
             });
-        r = byReason.get(reason.ordinal());
+        r = all.get(reason.ordinal());
       }
       return r;
     }
@@ -428,8 +437,9 @@ public final class TrafficStats implements DecisionRecorder {
       counts.sumAll(now, n, c);
       Map<Reason, TenantWindow.Refused> denied = new EnumMap<>(Reason.class);
       Map<Reason, TenantWindow.Refused> shadow = new EnumMap<>(Reason.class);
-      for (Reason r : REASONS) {
-        SlotRing[] rings = byReason.get(r.ordinal());
+      AtomicReferenceArray<SlotRing[]> all = byReason;
+      for (Reason r : all == null ? new Reason[0] : REASONS) {
+        SlotRing[] rings = all.get(r.ordinal());
         if (rings == null) {
           continue;
         }
