@@ -244,7 +244,7 @@ class EnvironmentsTest {
             r -> {
               assertThat(r.getApiGroups()).containsExactly("");
               assertThat(r.getResources()).containsExactly("configmaps");
-              assertThat(r.getResourceNames()).containsExactly("mimir-overrides");
+              assertThat(r.getResourceNames()).containsExactly("mimir-runtime");
               assertThat(r.getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
             });
     Role endpoints = m.get(Role.class, "rls-endpoints-reader");

@@ -33,8 +33,8 @@ class RlsConfigTest {
     // In the cluster: Mimir's overrides ConfigMap (the RBAC reads exactly this one), and the
     // replica count from the headless Service's endpoints.
     assertThat(c.getLimits().getKubernetes().getNamespace()).isEqualTo("mimir");
-    assertThat(c.getLimits().getKubernetes().getConfigMap()).isEqualTo("mimir-overrides");
-    assertThat(c.getLimits().getKubernetes().getKey()).isEqualTo("overrides.yaml");
+    assertThat(c.getLimits().getKubernetes().getConfigMap()).isEqualTo("mimir-runtime");
+    assertThat(c.getLimits().getKubernetes().getKey()).isEqualTo("runtime.yaml");
     String service = c.getReplicaDiscovery().getService();
     assertThat(service).endsWith("-headless");
     assertThat(manifests.find(io.fabric8.kubernetes.api.model.Service.class, service))
