@@ -91,7 +91,9 @@ export function Rollout() {
     return status.error ? <ErrorBanner error={status.error} /> : <Loading what="the rollout" />;
   }
   const gates = s.gates ?? SEED_GATES;
-  const window = overview.data?.windows[gates.window] ?? overview.data?.windows['5m'];
+  // the RLS keeps 1m, 5m and 1h: another window of edgectl's is read as 5m, and the title says so
+  const readWindow = overview.data?.windows[gates.window] ? gates.window : '5m';
+  const window = overview.data?.windows[readWindow];
   const readings = gateReadings(window, gates);
   const p = previewOrNote(preview.data, preview.error);
   return (
@@ -132,7 +134,10 @@ export function Rollout() {
 
       <section className="grid2">
         <div className="card">
-          <h2>Gates ({gates.window})</h2>
+          <h2>
+            Gates ({readWindow}
+            {readWindow !== gates.window ? `; edgectl reads ${gates.window}` : ''})
+          </h2>
           {!s.gates && (
             <p className="hint" data-testid="seed-gates">
               edgectl has not sent its gates yet: the seed budgets are shown.
@@ -170,6 +175,9 @@ export function Rollout() {
             Next rung{p.preview ? `: ${p.preview.to}` : ''}
             {p.preview?.estimated ? ' (estimated)' : ''}
           </h2>
+          <p className="hint">
+            The default ladder's next rung; <code>edgectl promote --dry-run</code> previews yours.
+          </p>
           {p.error && <ErrorBanner error={p.error} />}
           {p.note && <Empty>{p.note}</Empty>}
           {p.preview && (

@@ -13,18 +13,15 @@ import java.util.List;
  * @param to the phase previewed
  * @param splitBy {@code tenant} or {@code request}
  * @param window the window read: {@code 1m}, {@code 5m} or {@code 1h}
- * @param windowSeconds the seconds the counts cover
+ * @param windowSeconds the seconds the counts cover (for a request-split canary, since it was set:
+ *     the window before it held another phase's traffic). The counts are this RLS replica's: with
+ *     several replicas each sees its share of the traffic
  * @param tenantsReached tenants with writes in the window that {@code to} newly enforces
  * @param tenantsDenied of those, the ones that would be denied
  * @param estimated true for a request split that is or goes to a canary: each tenant's refusals are
  *     scaled to the share of its writes the rung adds (from the mirror's copies, or from the
  *     enforced share's denials, as a canary split by request copies nothing to the shadow door);
  *     false where they are what the shadow door refused of exactly the writes the rung will enforce
- * @param tenantsReached tenants with writes in the window that {@code to} newly enforces
- * @param tenantsDenied of those, the ones that would be denied
- * @param estimated true for a request split: each tenant's refusals are scaled by the share of its
- *     writes the rung adds, an estimate; false for a tenant split, where they are what the shadow
- *     door refused
  * @param tenants the tenants that would be denied, most items refused first
  */
 @JsonIgnoreProperties(ignoreUnknown = true)

@@ -11,8 +11,9 @@ import java.util.List;
  * @param tenantsKnown tenants with traffic statistics now (the tracked ones)
  * @param tenantsEnforced of those, the ones the phase enforces wholly (a tenant split canary,
  *     full); for a request split, all of them, in part
- * @param trafficEnforcedShare requests decided by the enforcing doors over all requests decided,
- *     over the last 5 minutes; null without requests
+ * @param trafficEnforcedShare requests decided by the enforcing doors over all requests decided
+ *     (the shadow door's too), over the last 5 minutes; null without requests; for a canary split
+ *     by request, which copies nothing to the shadow door, the split's share
  * @param gates edgectl's gate thresholds as it last sent them; null until it has
  * @param history the recent transitions, the newest first
  */

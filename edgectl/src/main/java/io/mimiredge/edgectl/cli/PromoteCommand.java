@@ -80,7 +80,7 @@ final class PromoteCommand implements Callable<Integer> {
     String previewProblem = null;
     if (dryRun && w.rls() != null) {
       try {
-        preview = w.rls().preview(p.from(), p.to(), w.config().splitBy(), "5m");
+        preview = w.gates().preview(p.from(), p.to());
       } catch (IOException | RuntimeException e) {
         previewProblem = e.getMessage();
       }
@@ -98,6 +98,8 @@ final class PromoteCommand implements Callable<Integer> {
       }
       if (preview != null) {
         m.put("preview", preview);
+      } else if (previewProblem != null) {
+        m.put("previewProblem", previewProblem);
       }
       Json.print(out, m);
     } else if (dryRun) {

@@ -51,19 +51,23 @@ public final class GateChecker {
   /**
    * The gates of {@code rung}; with {@code next} (the rung a promotion would go to) and an RLS,
    * also the RLS' preview of who {@code next} would start denying, and the {@code
-   * newly-denied-tenants} gate when {@code gates.maxNewlyDeniedTenants} is set.
+   * newly-denied-tenants} gate when {@code gates.maxNewlyDeniedTenants} is set. Without {@code
+   * next} (the top of the ladder, a watch, a rollback) there is nothing to preview, and no such
+   * gate.
    */
   public GateReport check(Phase rung, Optional<Phase> next) {
     if (rung.kind() == Phase.Kind.DIRECT) {
       return new GateReport(rung.token(), shadowHealth(), null);
     }
     List<GateResult> results = readings();
+    if (next.isEmpty()) {
+      return new GateReport(rung.token(), results, null);
+    }
     RolloutPreview preview = null;
-    String problem = rls == null ? "no rls.url" : next.isEmpty() ? null : "not asked";
-    if (rls != null && next.isPresent()) {
+    String problem = "no rls.url";
+    if (rls != null) {
       try {
-        preview = rls.preview(rung, next.get(), splitBy, previewWindow());
-        problem = null;
+        preview = preview(rung, next.get());
       } catch (IOException | RuntimeException e) {
         problem = "unreachable: " + e.getMessage();
       }
@@ -71,11 +75,7 @@ public final class GateChecker {
     Integer max = thresholds.maxNewlyDeniedTenants();
     if (max != null) {
       String threshold = "<= " + max + " tenants";
-      if (next.isEmpty()) {
-        results.add(
-            new GateResult(
-                "newly-denied-tenants", "rls", 0.0, "top of the ladder", threshold, true));
-      } else if (preview == null) {
+      if (preview == null) {
         results.add(new GateResult("newly-denied-tenants", "rls", null, problem, threshold, false));
       } else {
         results.add(
@@ -93,6 +93,19 @@ public final class GateChecker {
       }
     }
     return new GateReport(rung.token(), results, preview);
+  }
+
+  /**
+   * The RLS' preview of who {@code to} would start denying, from {@code from}, over the gates'
+   * window (when the RLS keeps it per tenant: 1m, 5m, 1h; else 5m).
+   *
+   * @throws IOException when there is no RLS or it does not answer
+   */
+  public RolloutPreview preview(Phase from, Phase to) throws IOException {
+    if (rls == null) {
+      throw new IOException("no rls.url");
+    }
+    return rls.preview(from, to, splitBy, previewWindow());
   }
 
   /** The gates' window when the RLS keeps it per tenant (1m, 5m, 1h), else 5m. */

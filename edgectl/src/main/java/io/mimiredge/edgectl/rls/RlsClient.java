@@ -112,6 +112,14 @@ public final class RlsClient {
       put.header("Authorization", "Bearer " + adminToken);
     }
     HttpResponse<String> r = send(put);
+    if (r.statusCode() == 400
+        && (event != null || gates != null)
+        && r.body().contains("unknown field")
+        && (r.body().contains("event:") || r.body().contains("gates:"))) {
+      // an RLS from before the rollout page: the phase alone, which it knows
+      putRollout(phase, splitBy, null, null);
+      return;
+    }
     if (r.statusCode() / 100 != 2) {
       throw new IOException(
           "PUT "

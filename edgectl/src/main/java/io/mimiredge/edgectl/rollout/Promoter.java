@@ -248,10 +248,18 @@ public final class Promoter {
     if (rls == null) {
       return;
     }
+    // what NGINX runs now, as the target recorded it (its split may differ from the config's when
+    // a blocked promotion changed nothing); the phase the caller knows if the state is unreadable
+    Rollout inForce;
+    try {
+      inForce = target.state();
+    } catch (RuntimeException e) {
+      inForce = new Rollout(phase, splitBy, clock.instant(), who);
+    }
     try {
       rls.putRollout(
-          phase,
-          splitBy,
+          inForce.phase(),
+          inForce.splitBy(),
           new RolloutEvent(
               entry.at(),
               entry.who(),
@@ -284,9 +292,13 @@ public final class Promoter {
             result,
             readings,
             message);
-    target.record(entry);
-    // a blocked promotion changed nothing: the phase in force is still the one it started from
-    notifyRls(result == HistoryEntry.Result.BLOCKED ? from : to, entry);
+    try {
+      target.record(entry);
+    } finally {
+      // told even when the history could not be written: NGINX has already changed; a blocked
+      // promotion changed nothing, the phase in force is still the one it started from
+      notifyRls(result == HistoryEntry.Result.BLOCKED ? from : to, entry);
+    }
   }
 
   private void pause(Duration d) {

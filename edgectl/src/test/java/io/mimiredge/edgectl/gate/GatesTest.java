@@ -108,6 +108,25 @@ class GatesTest {
   }
 
   @Test
+  void aBlockedPromotionTellsTheRlsWhatNginxRunsEvenWhenTheHistoryCannotBeWritten()
+      throws IOException {
+    try (Rls rls = new Rls()) {
+      rls.overview(10_000, 50, 2.0, 0); // 0.5 % errors: blocked
+      // the config now asks for a request split; the target runs canary 25 by tenant
+      Path c = config(rls, null, "canary-25", "splitBy: request\n");
+      Files.createDirectories(dir.resolve("state/history.jsonl")); // the history cannot be written
+      Cli.Run r = Cli.run(env(), "-c", c.toString(), "promote");
+      assertThat(r.code()).as(r.toString()).isNotZero();
+      assertThat(r.err()).contains("cannot write history");
+      assertThat(rls.rollouts())
+          .last()
+          .asString()
+          .contains("\"phase\":\"canary\"", "\"percent\":25", "\"splitBy\":\"tenant\"")
+          .contains("\"result\":\"blocked\"");
+    }
+  }
+
+  @Test
   void noTrafficIsNotAPass() throws IOException {
     try (Rls rls = new Rls()) {
       rls.overview(0, 0, 0.0, 0);

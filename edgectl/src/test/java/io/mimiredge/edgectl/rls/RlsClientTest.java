@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 class RlsClientTest {
   private static final String TOKEN = "a-long-enough-admin-token";
   private final AtomicReference<String> authorization = new AtomicReference<>();
+  private final java.util.List<String> bodies = new java.util.concurrent.CopyOnWriteArrayList<>();
   private HttpServer server;
 
   @BeforeEach
@@ -29,8 +30,19 @@ class RlsClientTest {
         exchange -> {
           String auth = exchange.getRequestHeaders().getFirst("Authorization");
           authorization.set(auth);
-          exchange.getRequestBody().readAllBytes();
-          exchange.sendResponseHeaders(("Bearer " + TOKEN).equals(auth) ? 200 : 401, -1);
+          String body = new String(exchange.getRequestBody().readAllBytes());
+          bodies.add(body);
+          if (body.contains("\"event\"")) { // an RLS from before the rollout page
+            byte[] problem =
+                ("{\"code\":400,\"message\":\"invalid rollout, nothing was changed\","
+                        + "\"problems\":[\"event: unknown field; expected phase, percent,"
+                        + " splitBy, by\"]}")
+                    .getBytes();
+            exchange.sendResponseHeaders(400, problem.length);
+            exchange.getResponseBody().write(problem);
+          } else {
+            exchange.sendResponseHeaders(("Bearer " + TOKEN).equals(auth) ? 200 : 401, -1);
+          }
           exchange.close();
         });
     server.start();
@@ -63,5 +75,18 @@ class RlsClientTest {
         .hasMessageContaining("401")
         .hasMessageContaining("EDGECTL_RLS_ADMIN_TOKEN");
     assertThat(authorization.get()).isNull();
+  }
+
+  @Test
+  void anRlsFromBeforeTheRolloutPageIsToldThePhaseAlone() throws IOException {
+    client(TOKEN)
+        .putRollout(
+            Phase.canary(25),
+            SplitBy.TENANT,
+            new io.mimiredge.api.admin.RolloutEvent(
+                "2026-01-01T00:00:00Z", "ops", "promote", "mirror", "canary-25", "applied", null),
+            null);
+    assertThat(bodies).hasSize(2);
+    assertThat(bodies.get(1)).doesNotContain("event").contains("\"percent\":25");
   }
 }

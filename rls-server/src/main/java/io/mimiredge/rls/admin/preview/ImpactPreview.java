@@ -11,6 +11,7 @@ import io.mimiredge.rls.limits.Mode;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -29,16 +30,21 @@ import java.util.function.Function;
  * nothing.
  */
 public final class ImpactPreview {
+  private static final Duration SLOT = Duration.ofSeconds(30);
+
   private final TrafficStats traffic;
   private final Function<String, Mode> modes;
+  private final InstantSource clock;
 
   /**
    * @param traffic the per-tenant windows ({@link TrafficStats#tenantWindows})
    * @param modes each tenant's enforcement mode now
+   * @param clock when "now" is, for how long the phase in force has been
    */
-  public ImpactPreview(TrafficStats traffic, Function<String, Mode> modes) {
+  public ImpactPreview(TrafficStats traffic, Function<String, Mode> modes, InstantSource clock) {
     this.traffic = Objects.requireNonNull(traffic, "traffic");
     this.modes = Objects.requireNonNull(modes, "modes");
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /**
@@ -51,6 +57,15 @@ public final class ImpactPreview {
     if (to.compareTo(now.phase()) <= 0) {
       throw new IllegalArgumentException(
           "a preview goes up: " + to + " is not above the current " + now.phase());
+    }
+    if (now.splitBy() == SplitBy.REQUEST && now.phase().kind() == Phase.Kind.CANARY) {
+      // its estimate reads the enforced share's denials: only since the canary was set, not the
+      // mirror's traffic still in the window (whole 30-second slots)
+      Duration since = Duration.between(now.since(), clock.instant());
+      if (!since.isNegative() && since.compareTo(window) < 0) {
+        long slots = Math.max(1, (since.toNanos() + SLOT.toNanos() - 1) / SLOT.toNanos());
+        window = SLOT.multipliedBy(slots);
+      }
     }
     int reached = 0;
     double covered = 0;

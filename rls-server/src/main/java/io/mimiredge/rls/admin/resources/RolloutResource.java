@@ -57,7 +57,7 @@ public final class RolloutResource {
 
   public RolloutResource(AdminContext ctx) {
     this.ctx = ctx;
-    this.preview = new ImpactPreview(ctx.traffic(), ctx.enforcer()::modeFor);
+    this.preview = new ImpactPreview(ctx.traffic(), ctx.enforcer()::modeFor, ctx.clock());
   }
 
   @GET
@@ -245,13 +245,13 @@ public final class RolloutResource {
         ctx.traffic().window(Door.HTTP_PUSH, five).requests()
             + ctx.traffic().window(Door.EXT_AUTHZ, five).requests();
     long all = enforcing + ctx.traffic().window(Door.SHADOW, five).requests();
+    // a canary split by request copies nothing to the shadow door: its share is the split's
+    Double share = all == 0 ? null : Double.valueOf(Views.round((double) enforcing / all));
+    if (r.phase().kind() == Phase.Kind.CANARY && r.splitBy() == SplitBy.REQUEST) {
+      share = r.phase().percent() / 100.0;
+    }
     return new RolloutStatus(
-        RolloutView.of(r),
-        known,
-        enforced,
-        all == 0 ? null : Views.round((double) enforcing / all),
-        ctx.rollout().gates(),
-        ctx.rollout().history());
+        RolloutView.of(r), known, enforced, share, ctx.rollout().gates(), ctx.rollout().history());
   }
 
   /** The {@code event} of a PUT: strings, the known fields only; null when absent. */
@@ -291,13 +291,14 @@ public final class RolloutResource {
     try {
       GateThresholds t = JSON.treeToValue(g, GateThresholds.class);
       if (t.window() == null
+          || (t.maxNewlyDeniedTenants() != null && t.maxNewlyDeniedTenants() < 0)
           || t.minRequests() < 1
           || t.maxErrorRate() < 0
           || t.maxDenyRate() < 0
           || t.maxAddedLatencyP99Ms() < 0) {
         problems.add(
             "gates: expected window, minRequests >= 1 and non-negative maxErrorRate,"
-                + " maxAddedLatencyP99Ms, maxDenyRate");
+                + " maxAddedLatencyP99Ms, maxDenyRate, maxNewlyDeniedTenants");
         return null;
       }
       return t;

@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  * slots: what the rollout preview reads.
  *
  * <p>Thread-safe. Recording is lock-free (atomic counters in per-second slots on rings) and
- * allocates nothing, except the first time a tenant is seen.
+ * allocates nothing, except the first time a tenant is seen and the first time it is refused for a
+ * reason (that reason's rings).
  */
 public final class TrafficStats implements DecisionRecorder {
   /** The windows the admin API shows. */

@@ -30,7 +30,7 @@ class ImpactPreviewTest {
       TrafficStats.builder().nanoTime(time::nanos).clock(time).maxTenants(1000).build();
   private final Map<String, Mode> modes = new java.util.HashMap<>();
   private final ImpactPreview preview =
-      new ImpactPreview(stats, t -> modes.getOrDefault(t, Mode.ENFORCE));
+      new ImpactPreview(stats, t -> modes.getOrDefault(t, Mode.ENFORCE), time);
 
   /** The first "prefix-N" that a tenant-split canary at {@code percent} enforces, or not. */
   private static String tenant(String prefix, int percent, boolean enforced) {
@@ -139,6 +139,34 @@ class ImpactPreviewTest {
         .isFalse();
     assertThat(full.tenants().get(0).deniedItemsPerMinute() * full.windowSeconds() / 60)
         .isCloseTo(400 / 3.0, within(0.01));
+  }
+
+  @Test
+  void aRequestSplitCanaryIsReadOnlySinceItWasSetNotWithTheMirrorsTrafficBeforeIt() {
+    // four minutes of mirror: 40 shadow copies, none refused
+    for (int i = 0; i < 40; i++) {
+      stats.record(Door.SHADOW, allow("t", 100), 1_000);
+      time.advanceSeconds(6);
+    }
+    Instant set = time.instant(); // canary 25 by request from here on
+    for (int i = 0; i < 10; i++) {
+      stats.record(Door.HTTP_PUSH, deny("t", Reason.INGESTION_RATE, 100, "x"), 1_000);
+      time.advanceSeconds(5);
+    }
+    RolloutPreview p =
+        preview.preview(
+            new Rollout(Phase.canary(25), SplitBy.REQUEST, set, "edgectl"),
+            Phase.canary(50),
+            M5,
+            "5m");
+    assertThat(p.windowSeconds()).isLessThanOrEqualTo(90); // 50 s, in whole 30-second slots
+    RolloutPreview.Tenant t = p.tenants().get(0);
+    double minutes = p.windowSeconds() / 60;
+    // everything the canary enforced was refused: the mirror's 40 allowed copies are not mixed in
+    // (over the whole 5m window the share would be 10 of 50), but for the one in the slot where
+    // the canary was set
+    assertThat(t.deniedItemsShare()).isGreaterThan(0.9);
+    assertThat(t.requestsPerMinute() * minutes).isBetween(10.0, 11.0);
   }
 
   @Test

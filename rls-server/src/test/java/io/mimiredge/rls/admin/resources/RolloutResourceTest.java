@@ -169,6 +169,9 @@ class RolloutResourceTest {
     assertThat(status.at("/gates/maxDenyRate").asDouble()).isEqualTo(0.05);
     assertThat(status.at("/gates/maxNewlyDeniedTenants").isNull()).isTrue();
     assertThat(status.get("trafficEnforcedShare").isNull()).isTrue(); // no requests yet
+    put("{\"phase\": \"canary\", \"percent\": 25, \"splitBy\": \"request\"}");
+    // a request split copies nothing to the shadow door: the share is the split's
+    assertThat(f.get("/api/rollout/status").get("trafficEnforcedShare").asDouble()).isEqualTo(0.25);
 
     for (int i = 0; i < 60; i++) {
       put("{\"phase\": \"mirror\"}");
