@@ -1,5 +1,6 @@
 package io.mimiredge.rls.admin.preview;
 
+import io.mimiredge.api.admin.ApiNumbers;
 import io.mimiredge.api.admin.RolloutPreview;
 import io.mimiredge.api.rollout.Phase;
 import io.mimiredge.api.rollout.Rollout;
@@ -8,8 +9,6 @@ import io.mimiredge.rls.admin.stats.TenantWindow;
 import io.mimiredge.rls.admin.stats.TrafficStats;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.limits.Mode;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -101,8 +100,8 @@ public final class ImpactPreview {
         reasons.add(
             new RolloutPreview.Reason(
                 e.getKey().label(),
-                round(e.getValue().requests() * scale / minutes),
-                round(e.getValue().items() * scale / minutes)));
+                ApiNumbers.round(e.getValue().requests() * scale / minutes),
+                ApiNumbers.round(e.getValue().items() * scale / minutes)));
       }
       reasons.sort(
           Comparator.comparingDouble(RolloutPreview.Reason::itemsPerMinute)
@@ -116,12 +115,12 @@ public final class ImpactPreview {
       denied.add(
           new RolloutPreview.Tenant(
               w.tenant(),
-              round(added),
-              round(requests / minutes),
-              round(items / minutes),
-              round(refused.requests() * scale / minutes),
-              round(refused.items() * scale / minutes),
-              items == 0 ? 0 : round(Math.min(1, refused.items() * scale / items)),
+              ApiNumbers.round(added),
+              ApiNumbers.round(requests / minutes),
+              ApiNumbers.round(items / minutes),
+              ApiNumbers.round(refused.requests() * scale / minutes),
+              ApiNumbers.round(refused.items() * scale / minutes),
+              items == 0 ? 0 : ApiNumbers.round(Math.min(1, refused.items() * scale / items)),
               reasons));
     }
     denied.sort(
@@ -134,18 +133,12 @@ public final class ImpactPreview {
         to.token(),
         now.splitBy().token(),
         windowName,
-        round(covered == 0 ? window.toSeconds() : covered),
+        ApiNumbers.round(covered == 0 ? window.toSeconds() : covered),
         reached,
         denied.size(),
         // exact only when every write the rung adds was decided in shadow as it is now
         now.splitBy() == SplitBy.REQUEST
             && (to.kind() == Phase.Kind.CANARY || now.phase().kind() == Phase.Kind.CANARY),
         denied);
-  }
-
-  private static double round(double v) {
-    return Double.isFinite(v)
-        ? BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).doubleValue()
-        : 0;
   }
 }

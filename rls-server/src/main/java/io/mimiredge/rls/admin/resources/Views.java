@@ -1,5 +1,6 @@
 package io.mimiredge.rls.admin.resources;
 
+import io.mimiredge.api.admin.ApiNumbers;
 import io.mimiredge.api.admin.ApiTime;
 import io.mimiredge.api.admin.DenialView;
 import io.mimiredge.api.admin.DoorLoad;
@@ -14,8 +15,6 @@ import io.mimiredge.rls.enforce.BucketView;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.ha.HaTracker;
 import io.mimiredge.rls.overload.DoorLimiter;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -118,11 +117,8 @@ final class Views {
     return Double.isNaN(nanos) ? null : round(nanos / 1e6);
   }
 
-  /** Four significant decimals are plenty for a dashboard. */
+  /** As the admin API writes a rate or a share ({@link ApiNumbers#round}). */
   static double round(double v) {
-    if (Double.isNaN(v) || Double.isInfinite(v)) {
-      return 0;
-    }
-    return BigDecimal.valueOf(v).setScale(4, RoundingMode.HALF_UP).doubleValue();
+    return ApiNumbers.round(v);
   }
 }
