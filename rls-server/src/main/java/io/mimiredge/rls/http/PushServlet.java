@@ -28,7 +28,10 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -90,7 +93,9 @@ public final class PushServlet extends HttpServlet {
   private final transient DecisionRecorder recorder;
   private final transient LongSupplier nanoClock;
   private final transient Overload overload;
+  private final transient ByteBufferPool bodies;
 
+  /** Reads bodies into buffers of a pool of its own ({@link #bodyPool()}). */
   public PushServlet(
       PushEvaluator evaluator,
       TenantResolver tenants,
@@ -98,7 +103,20 @@ public final class PushServlet extends HttpServlet {
       DecisionRecorder recorder,
       LongSupplier nanoClock,
       Overload overload) {
+    this(evaluator, tenants, upstream, recorder, nanoClock, overload, bodyPool());
+  }
+
+  /** Reads bodies into buffers of {@code bodies}; each one is released when its push is done. */
+  PushServlet(
+      PushEvaluator evaluator,
+      TenantResolver tenants,
+      Upstream upstream,
+      DecisionRecorder recorder,
+      LongSupplier nanoClock,
+      Overload overload,
+      ByteBufferPool bodies) {
     this.overload = Objects.requireNonNull(overload, "overload");
+    this.bodies = Objects.requireNonNull(bodies, "bodies");
     this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
     this.tenants = Objects.requireNonNull(tenants, "tenants");
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -109,6 +127,23 @@ public final class PushServlet extends HttpServlet {
           "maxRequestBytes must fit an array, got " + evaluator.maxRequestBytes());
     }
   }
+
+  /**
+   * The pool push bodies are read into: heap buffers in power-of-two sizes up to {@link
+   * #POOLED_BODY_BYTES} (a larger body gets an array of its own, as before), keeping at most {@link
+   * #POOL_HEAP_BYTES} of idle buffers. What is in use at once is bounded by the doors' own
+   * concurrency limits, not by the pool.
+   */
+  static ByteBufferPool bodyPool() {
+    return new ArrayByteBufferPool.Quadratic(
+        0, POOLED_BODY_BYTES, Integer.MAX_VALUE, POOL_HEAP_BYTES, 0);
+  }
+
+  /** The largest pooled body buffer. */
+  static final int POOLED_BODY_BYTES = 16 << 20;
+
+  /** The most idle body buffers the pool keeps, in bytes. */
+  static final long POOL_HEAP_BYTES = 64L << 20;
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
@@ -154,6 +189,7 @@ public final class PushServlet extends HttpServlet {
     }
     Decision d = o.decision;
     if (!d.allowed()) {
+      o.release();
       forward.get().ignore();
       LOG.debug(
           "denied: {} {}, not counted: {}",
@@ -166,14 +202,26 @@ public final class PushServlet extends HttpServlet {
     String query = request.getQueryString();
     String target = request.getRequestURI() + (query == null ? "" : "?" + query);
     String requestId = MDC.get(RequestIds.MDC_REQUEST_ID);
-    AsyncContext async = request.startAsync();
-    async.setTimeout(0); // the upstream client's own timeout ends every exchange
-    upstream
-        .forwardAsync(
-            target,
-            forwardedHeaders(request, d.tenant(), requestId),
-            o.body.bytes(),
-            o.body.length())
+    AsyncContext async;
+    CompletableFuture<UpstreamResponse> forwarded;
+    try {
+      async = request.startAsync();
+      async.setTimeout(0); // the upstream client's own timeout ends every exchange
+      forwarded =
+          upstream.forwardAsync(
+              target,
+              forwardedHeaders(request, d.tenant(), requestId),
+              o.body.bytes(),
+              o.body.offset(),
+              o.body.length());
+    } catch (RuntimeException e) {
+      o.release();
+      forward.get().ignore();
+      throw e;
+    }
+    // The body's buffer goes back to the pool once the upstream client is done with it.
+    forwarded
+        .whenComplete((r, failure) -> o.release())
         .whenComplete(
             (r, failure) -> {
               // On the upstream client's thread: the request's log context goes with it.
@@ -225,6 +273,7 @@ public final class PushServlet extends HttpServlet {
     } finally {
       door.get().done();
     }
+    o.release(); // the mirror never forwards
     if (o.failure != null) {
       text(response, 400, utf8(o.failure), null);
       return;
@@ -293,7 +342,13 @@ public final class PushServlet extends HttpServlet {
    * What a door decided; {@code failure} (a message for a 400) when the request ended before a
    * decision.
    */
-  private record Outcome(Decision decision, BoundedBody body, String failure) {}
+  private record Outcome(Decision decision, BoundedBody body, String failure) {
+    void release() {
+      if (body != null) {
+        body.release();
+      }
+    }
+  }
 
   /** Reads and decides; records the decision (as the shadow door sees it for {@code SHADOW}). */
   private Outcome decide(Door door, String orgId, HttpServletRequest request, boolean otlp) {
@@ -315,12 +370,13 @@ public final class PushServlet extends HttpServlet {
     }
     BoundedBody body;
     try {
-      body = BoundedBody.read(request.getInputStream(), declared, max);
+      body = BoundedBody.read(request.getInputStream(), declared, max, bodies);
     } catch (IOException e) {
       LOG.info("could not read the request body: {}", e.toString());
       return new Outcome(null, null, "could not read the request body\n");
     }
     if (body.tooLarge()) {
+      body.release();
       drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
       return record(door, evaluator.enforcer().bodyTooLargeToRead(check, -1, max), start, null);
     }
@@ -328,17 +384,23 @@ public final class PushServlet extends HttpServlet {
       return record(door, check.decision(), start, body); // let through unjudged
     }
     start = nanoClock.getAsLong(); // from the body in hand
-    Decision d =
-        otlp
-            ? evaluator.evaluateOtlp(
-                tenant,
-                request.getContentType(),
-                request.getHeader("Content-Encoding"),
-                body.bytes(),
-                0,
-                body.length())
-            : evaluator.evaluate(tenant, request.getContentType(), body.bytes(), 0, body.length());
-    return record(door, d, start, body);
+    try {
+      Decision d =
+          otlp
+              ? evaluator.evaluateOtlp(
+                  tenant,
+                  request.getContentType(),
+                  request.getHeader("Content-Encoding"),
+                  body.bytes(),
+                  body.offset(),
+                  body.length())
+              : evaluator.evaluate(
+                  tenant, request.getContentType(), body.bytes(), body.offset(), body.length());
+      return record(door, d, start, body);
+    } catch (RuntimeException e) {
+      body.release();
+      throw e;
+    }
   }
 
   private Outcome record(Door door, Decision d, long start, BoundedBody body) {

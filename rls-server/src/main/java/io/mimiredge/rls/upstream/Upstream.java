@@ -10,13 +10,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface Upstream {
   /**
-   * Sends {@code body[0, length)} to the upstream's {@code pathAndQuery} with {@code headers}
-   * (end-to-end headers only; the caller has dropped hop-by-hop ones) without waiting: the future
-   * completes (normally, always) with the answer, on a thread of the upstream's. The caller must
-   * not change {@code body} until then.
+   * Sends {@code body[offset, offset + length)} to the upstream's {@code pathAndQuery} with {@code
+   * headers} (end-to-end headers only; the caller has dropped hop-by-hop ones) without waiting: the
+   * future completes (normally, always) with the answer, on a thread of the upstream's. The caller
+   * must not change {@code body} until then.
    */
   CompletableFuture<UpstreamResponse> forwardAsync(
-      String pathAndQuery, List<Header> headers, byte[] body, int length);
+      String pathAndQuery, List<Header> headers, byte[] body, int offset, int length);
 
   /** One HTTP header field. */
   record Header(String name, String value) {}

@@ -58,7 +58,7 @@ class PushServletOverloadTest {
             new DoorLimiter("forwards", "forwards", FixedLimit.of(2), System::nanoTime, listener),
             Duration.ofSeconds(2));
     Upstream stalled =
-        (path, headers, body, length) -> {
+        (path, headers, body, offset, length) -> {
           CompletableFuture<UpstreamResponse> f = new CompletableFuture<>();
           pending.add(f);
           return f;

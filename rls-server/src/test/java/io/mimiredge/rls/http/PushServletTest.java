@@ -41,9 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,11 +80,24 @@ class PushServletTest {
 
   static final AtomicLong nanos = new AtomicLong();
 
+  /** The pool push bodies are read into: it knows every buffer not yet given back. */
+  static final ArrayByteBufferPool.Tracking bodies = new ArrayByteBufferPool.Tracking();
+
+  /** How many body buffers were still held when the fake upstream answered, per forward. */
+  static final List<Integer> heldWhileAnswering = new CopyOnWriteArrayList<>();
+
   static final Upstream upstream =
-      (path, headers, body, length) -> {
-        forwarded.add(new Forwarded(path, headers, Arrays.copyOf(body, length)));
+      (path, headers, body, offset, length) -> {
         UpstreamResponse r = answer;
-        return CompletableFuture.supplyAsync(() -> r, upstreamThread);
+        return CompletableFuture.supplyAsync(
+            () -> {
+              // read the body when answering, as Jetty's client may: it must still be this push's
+              forwarded.add(
+                  new Forwarded(path, headers, Arrays.copyOfRange(body, offset, offset + length)));
+              heldWhileAnswering.add(bodies.getLeaks().size());
+              return r;
+            },
+            upstreamThread);
       };
 
   static final DecisionRecorder recorder =
@@ -155,8 +170,8 @@ class PushServletTest {
                 nanos::get,
                 new io.mimiredge.rls.config.OverloadFactory()
                     .build(
-                        System::nanoTime,
-                        io.mimiredge.rls.overload.DoorLimiter.ShedListener.NONE)));
+                        System::nanoTime, io.mimiredge.rls.overload.DoorLimiter.ShedListener.NONE),
+                bodies));
     push.setAsyncSupported(true);
     for (String p : PushServlet.PATHS) {
       context.addServlet(push, p);
@@ -169,8 +184,15 @@ class PushServletTest {
     server.stop();
   }
 
+  /** Every body buffer is back in the pool once its push is answered, whatever the answer. */
+  @AfterEach
+  void everyBodyBufferReleased() {
+    assertThat(bodies.getLeaks()).as(bodies.dumpLeaks()).isEmpty();
+  }
+
   @BeforeEach
   void reset() {
+    heldWhileAnswering.clear();
     forwarded.clear();
     shadowDecisions.clear();
     pushDecisions.clear();
@@ -235,6 +257,8 @@ class PushServletTest {
         .singleElement()
         .extracting(Decision::verdict)
         .isEqualTo(Verdict.ALLOW);
+    // the body's pooled buffer was still this push's while the upstream answered
+    assertThat(heldWhileAnswering).containsExactly(1);
   }
 
   @Test

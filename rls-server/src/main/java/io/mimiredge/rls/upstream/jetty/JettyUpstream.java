@@ -86,9 +86,9 @@ public final class JettyUpstream implements Upstream, Managed {
 
   @Override
   public CompletableFuture<UpstreamResponse> forwardAsync(
-      String pathAndQuery, List<Header> headers, byte[] body, int length) {
+      String pathAndQuery, List<Header> headers, byte[] body, int offset, int length) {
     long start = nanoClock.getAsLong();
-    return exchange(pathAndQuery, headers, body, length)
+    return exchange(pathAndQuery, headers, body, offset, length)
         .thenCompose(
             r ->
                 r.outcome() == Outcome.ERROR
@@ -96,7 +96,7 @@ public final class JettyUpstream implements Upstream, Managed {
                     // closed. Once more, on a fresh connection: a remote write sent twice is
                     // harmless (Mimir ignores the duplicate samples, and Prometheus itself retries
                     // any failed send).
-                    ? exchange(pathAndQuery, headers, body, length)
+                    ? exchange(pathAndQuery, headers, body, offset, length)
                     : CompletableFuture.completedFuture(r))
         .exceptionally(this::failure) // a bug of ours, not the upstream's: still an answer
         .thenApply(
@@ -107,7 +107,7 @@ public final class JettyUpstream implements Upstream, Managed {
   }
 
   private CompletableFuture<UpstreamResponse> exchange(
-      String pathAndQuery, List<Header> headers, byte[] body, int length) {
+      String pathAndQuery, List<Header> headers, byte[] body, int offset, int length) {
     String contentType = null;
     for (Header h : headers) {
       if (h.name().equalsIgnoreCase("Content-Type")) {
@@ -128,7 +128,8 @@ public final class JettyUpstream implements Upstream, Managed {
                       fields.add(h.name(), h.value());
                     }
                   })
-              .body(new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body, 0, length)));
+              .body(
+                  new ByteBufferRequestContent(contentType, ByteBuffer.wrap(body, offset, length)));
     } catch (RuntimeException e) { // e.g. a path the URI parser refuses
       return CompletableFuture.completedFuture(failure(e));
     }

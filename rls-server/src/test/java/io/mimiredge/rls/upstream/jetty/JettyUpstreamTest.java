@@ -81,7 +81,7 @@ class JettyUpstreamTest {
         UpstreamResponse r =
             upstream
                 .forwardAsync(
-                    "/api/v1/push", List.of(new Header("X-Scope-OrgID", "t")), body, body.length)
+                    "/api/v1/push", List.of(new Header("X-Scope-OrgID", "t")), body, 0, body.length)
                 .join();
 
         assertThat(r.outcome()).isEqualTo(UpstreamResponse.Outcome.RESPONSE);
@@ -107,7 +107,8 @@ class JettyUpstreamTest {
             .build();
     upstream.start();
     try {
-      UpstreamResponse r = upstream.forwardAsync("/api/v1/push", List.of(), new byte[1], 1).join();
+      UpstreamResponse r =
+          upstream.forwardAsync("/api/v1/push", List.of(), new byte[1], 0, 1).join();
 
       assertThat(r.status()).isEqualTo(502);
       assertThat(r.outcome()).isEqualTo(UpstreamResponse.Outcome.CONNECT_ERROR);
