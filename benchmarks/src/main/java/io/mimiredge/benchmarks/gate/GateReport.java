@@ -33,6 +33,9 @@ public final class GateReport {
   static final String OTLP_GUNZIP = "otlpGunzip";
   static final String OTLP_GUNZIP_SCAN = "otlpGunzipAndScan";
 
+  /** The HTTP push door end to end ({@code PushDoorBenchmark.push}, the fixture mix). */
+  static final String PUSH = "PushDoorBenchmark.push";
+
   /** A limit a figure is compared with. */
   record Bound(String operator, double limit) {
     static Bound atMost(double limit) {
@@ -176,6 +179,18 @@ public final class GateReport {
         ratio(find(results, OTLP_GUNZIP_SCAN, "avgt"), find(results, OTLP_GUNZIP, "avgt"));
     double otlpAlloc =
         otlpScan.map(JmhResult::allocBytesPerOp).orElse(OptionalDouble.empty()).orElse(Double.NaN);
+    Optional<JmhResult> push =
+        results.stream()
+            .filter(r -> r.shortName().equals(PUSH) && r.mode().equals("avgt"))
+            .findFirst();
+    double pushAlloc =
+        push.map(r -> r.secondary("rls.alloc.norm"))
+            .orElse(OptionalDouble.empty())
+            .orElse(Double.NaN);
+    double pushCpu =
+        push.map(r -> r.secondary("rls.cpu.norm"))
+            .orElse(OptionalDouble.empty())
+            .orElse(Double.NaN);
     double scanVsDecode = ratio(scan, decode);
     double parseVsScan = ratio(parse, scan);
     double alloc =
@@ -237,6 +252,26 @@ public final class GateReport {
             "gc.alloc.rate.norm of an OTLP walk (plain protobuf), steady state",
             missing(otlpAlloc, OTLP_SCAN + " avgt with -prof gc")),
         new Figure(
+            "push_alloc_bytes",
+            pushAlloc,
+            "%.0f",
+            Bound.atMost(4096),
+            // What the RLS's own threads allocate per push of the captured requests through
+            // /api/v1/push, forward included: 22.6 KB when every body had an array of its own,
+            // 14.1 KB with pooled bodies (2026-12-07), most of the rest Jetty's (its server's
+            // parsing, its client's request); a body copy creeping back adds about 8 KB.
+            Bound.atMost(16384),
+            "bytes allocated per push by the RLS's threads (PushDoorBenchmark, ThreadCostProfiler)",
+            missing(pushAlloc, PUSH + " avgt with ThreadCostProfiler", "")),
+        new Figure(
+            "push_cpu_us",
+            pushCpu,
+            "%.0f",
+            Bound.atMost(150),
+            null,
+            "CPU per push of the RLS's threads, one push at a time (kernel time of their calls in)",
+            missing(pushCpu, PUSH + " avgt with ThreadCostProfiler", "")),
+        new Figure(
             "scan_vs_decode",
             scanVsDecode,
             "%.2f",
@@ -275,7 +310,11 @@ public final class GateReport {
   }
 
   private static String missing(double value, String what) {
-    return Double.isNaN(value) ? "no result for " + what + " at request=" + REQUEST : null;
+    return missing(value, what, " at request=" + REQUEST);
+  }
+
+  private static String missing(double value, String what, String where) {
+    return Double.isNaN(value) ? "no result for " + what + where : null;
   }
 
   private static double ratio(Optional<JmhResult> numerator, Optional<JmhResult> denominator) {

@@ -76,6 +76,12 @@ public record JmhResult(
     return norm == null ? OptionalDouble.empty() : OptionalDouble.of(norm.score());
   }
 
+  /** A secondary metric's score by name (e.g. {@code rls.alloc.norm}), if the run has it. */
+  public OptionalDouble secondary(String name) {
+    Metric m = secondary.get(name);
+    return m == null ? OptionalDouble.empty() : OptionalDouble.of(m.score());
+  }
+
   static double toMillis(double value, String unit) {
     return switch (unit) {
       case "ns/op" -> value / 1e6;

@@ -122,6 +122,12 @@ public class PushDoorBenchmark {
     in = new BufferedInputStream(socket.getInputStream(), 8192);
   }
 
+  /** The last iteration's counts are taken before the trial's teardown stops the RLS. */
+  @TearDown(Level.Iteration)
+  public void iterationEnded() {
+    ThreadCostProfiler.iterationEnded();
+  }
+
   @TearDown(Level.Trial)
   public void stop() throws IOException {
     if (socket != null) {

@@ -35,6 +35,13 @@ public final class ThreadCostProfiler implements InternalProfiler {
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
   private Map<Long, long[]> before = Map.of();
 
+  /**
+   * The server threads' counts when the benchmark's iteration ended, if it said so: JMH tears a
+   * trial down before it calls the profilers after the last iteration, when the server's threads
+   * are gone.
+   */
+  private static volatile Map<Long, long[]> ended;
+
   public ThreadCostProfiler() {
     threads.setThreadAllocatedMemoryEnabled(true);
     threads.setThreadCpuTimeEnabled(true);
@@ -47,15 +54,27 @@ public final class ThreadCostProfiler implements InternalProfiler {
         + "*)";
   }
 
+  /**
+   * Takes the counts at the end of an iteration; a benchmark whose server stops in its trial's
+   * teardown calls this from its {@code @TearDown(Level.Iteration)}.
+   */
+  public static void iterationEnded() {
+    ended = SNAPSHOTS.snapshot();
+  }
+
+  private static final ThreadCostProfiler SNAPSHOTS = new ThreadCostProfiler();
+
   @Override
   public void beforeIteration(BenchmarkParams benchmark, IterationParams iteration) {
+    ended = null;
     before = snapshot();
   }
 
   @Override
   public Collection<? extends Result<?>> afterIteration(
       BenchmarkParams benchmark, IterationParams iteration, IterationResult result) {
-    long[] cost = since(before);
+    Map<Long, long[]> after = ended;
+    long[] cost = difference(before, after == null ? snapshot() : after);
     long bytes = cost[0];
     long cpuNanos = cost[1];
     long ops = result.getMetadata().getMeasuredOps();
@@ -72,9 +91,13 @@ public final class ThreadCostProfiler implements InternalProfiler {
 
   /** {allocated bytes, CPU nanoseconds} of the server's threads since {@code before}. */
   long[] since(Map<Long, long[]> before) {
+    return difference(before, snapshot());
+  }
+
+  private static long[] difference(Map<Long, long[]> before, Map<Long, long[]> after) {
     long bytes = 0;
     long cpuNanos = 0;
-    for (Map.Entry<Long, long[]> e : snapshot().entrySet()) {
+    for (Map.Entry<Long, long[]> e : after.entrySet()) {
       long[] was = before.getOrDefault(e.getKey(), new long[2]);
       bytes += e.getValue()[0] - was[0];
       cpuNanos += e.getValue()[1] - was[1];

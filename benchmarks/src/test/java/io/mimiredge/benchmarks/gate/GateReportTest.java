@@ -132,6 +132,52 @@ class GateReportTest {
   }
 
   @Test
+  void failsWhenAPushAllocatesMoreThanSixteenKibibytes() throws IOException {
+    List<String> rest =
+        List.of(
+            avgt("snappyDecode", "2000", 200, 0),
+            avgt("decodeAndScan", "2000", 230, 0),
+            avgt("snappyDecodeRw2", "2000", 120, 0),
+            avgt("decodeAndScanRw2", "2000", 600, 0),
+            avgt("decodeAndFullParse", "2000", 1380, 0),
+            avgt("decodeScanAndDecide", "2000", 240, 0),
+            sample("decodeScanAndDecide", "2000", 0.25, 0.41));
+    List<String> copying = new ArrayList<>(rest);
+    copying.add(push(22_600, 380)); // a body copied again
+    Report report = report(copying.toArray(String[]::new));
+    assertThat(report.exit).isEqualTo(1);
+    assertThat(report.output)
+        .contains("gate: FAILED: push_alloc_bytes = 22600, the CI gate is <= 16384")
+        .containsPattern("push_cpu_us +380 +goal <= 150 +CI gate - +misses goal");
+
+    List<String> pooled = new ArrayList<>(rest);
+    pooled.add(push(14_100, 250));
+    report = report(pooled.toArray(String[]::new));
+    assertThat(report.exit).isZero();
+    assertThat(report.output)
+        .containsPattern("push_alloc_bytes +14100 +goal <= 4096 +CI gate <= 16384 +misses goal");
+  }
+
+  @Test
+  void failsWhenThePushDoorWasNotMeasured() throws IOException {
+    Report report =
+        report(
+            avgt("snappyDecode", "2000", 200, 0),
+            avgt("decodeAndScan", "2000", 230, 0),
+            avgt("snappyDecodeRw2", "2000", 120, 0),
+            avgt("decodeAndScanRw2", "2000", 600, 0),
+            avgt("decodeAndFullParse", "2000", 1380, 0),
+            avgt("decodeScanAndDecide", "2000", 240, 0),
+            sample("decodeScanAndDecide", "2000", 0.25, 0.41),
+            // a push run without ThreadCostProfiler: no rls.* results
+            push(1, 1).replace("rls.alloc.norm", "x").replace("rls.cpu.norm", "y"));
+    assertThat(report.exit).isEqualTo(2);
+    assertThat(report.output)
+        .contains("gate: FAILED: no value for push_alloc_bytes")
+        .contains("no result for PushDoorBenchmark.push avgt with ThreadCostProfiler");
+  }
+
+  @Test
   void convertsSampleTimeUnitsToMilliseconds() throws IOException {
     Path file = write("[" + sampleIn("decodeScanAndDecide", "2000", "ns/op", 2_500_000) + "]");
 
@@ -166,6 +212,9 @@ class GateReportTest {
     List<String> all = new ArrayList<>(List.of(entries));
     if (all.stream().noneMatch(e -> e.contains("OtlpBenchmark"))) {
       all.addAll(OTLP);
+    }
+    if (all.stream().noneMatch(e -> e.contains("PushDoorBenchmark"))) {
+      all.add(push(14_000, 250));
     }
     Path file = write("[" + String.join(",", all) + "]");
     List<JmhResult> results = new ArrayList<>(JmhResult.read(file));
@@ -206,6 +255,24 @@ class GateReportTest {
         us * 2,
         us,
         allocNorm);
+  }
+
+  /**
+   * PushDoorBenchmark's entry with ThreadCostProfiler's two results, as {@code -rf json} has it.
+   */
+  private static String push(double allocNorm, double cpuUs) {
+    return String.format(
+        Locale.ROOT,
+        """
+        {"benchmark":"io.mimiredge.benchmarks.http.PushDoorBenchmark.push","mode":"avgt",
+         "params":{"body":"mix"},
+         "primaryMetric":{"score":320.5,"scoreError":12.0,"scorePercentiles":{"50.0":318.0},
+                          "scoreUnit":"us/op","rawData":[[318.0]]},
+         "secondaryMetrics":{"rls.alloc.norm":{"score":%s,"scoreUnit":"B/op"},
+                             "rls.cpu.norm":{"score":%s,"scoreUnit":"us/op"}}}
+        """,
+        allocNorm,
+        cpuUs);
   }
 
   /** A JMH sample entry with its mean and p99 in ms. */
