@@ -1,15 +1,17 @@
 package io.mimiredge.rls.http;
 
+import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Which headers cross the edge, as a proxy hop passes them (RFC 9110 7.6.1): never the hop-by-hop
  * ones, nor those the request's {@code Connection} header names; and not what each side's HTTP
- * stack sets itself. Names are compared lower-cased. Stateless and thread-safe.
+ * stack sets itself. Names are compared ignoring case, without lower-casing them (no string made
+ * per header of every push). Stateless and thread-safe.
  */
 final class HopByHop {
   /** Headers that describe one connection, not the message (RFC 9110 7.6.1). */
@@ -35,7 +37,7 @@ final class HopByHop {
 
   /**
    * The header names a request's {@code Connection} values list (hop-by-hop for this connection
-   * only), lower-cased.
+   * only), lower-cased, in a set that compares ignoring case.
    *
    * @param connectionValues the values of the request's {@code Connection} headers; null or empty
    *     when it has none
@@ -44,7 +46,7 @@ final class HopByHop {
     if (connectionValues == null || !connectionValues.hasMoreElements()) {
       return Set.of();
     }
-    Set<String> tokens = new HashSet<>();
+    Set<String> tokens = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     while (connectionValues.hasMoreElements()) {
       for (String t : connectionValues.nextElement().split(",")) {
         tokens.add(t.strip().toLowerCase(Locale.ROOT));
@@ -58,26 +60,27 @@ final class HopByHop {
    * Connection} header, not the client's proxy credentials, not framing ({@code Host}, {@code
    * Content-Length}, {@code Expect}: the upstream client writes its own).
    *
-   * @param lowerName the header's name, lower-cased
+   * @param name the header's name, in any case
    * @param connectionTokens what {@link #connectionTokens} found in the request
    */
-  static boolean forwarded(String lowerName, Set<String> connectionTokens) {
-    return !NOT_FORWARDED.contains(lowerName) && !connectionTokens.contains(lowerName);
+  static boolean forwarded(String name, Set<String> connectionTokens) {
+    return !NOT_FORWARDED.contains(name) && !connectionTokens.contains(name);
   }
 
   /**
    * Whether an upstream response header is relayed to the client: not hop-by-hop, not framing, not
    * what Jetty writes itself ({@code Date}, {@code Server}).
    *
-   * @param lowerName the header's name, lower-cased
+   * @param name the header's name, in any case
    */
-  static boolean relayed(String lowerName) {
-    return !NOT_RELAYED.contains(lowerName);
+  static boolean relayed(String name) {
+    return !NOT_RELAYED.contains(name);
   }
 
   private static Set<String> hopByHopAnd(String... more) {
-    Set<String> names = new HashSet<>(HOP_BY_HOP);
+    TreeSet<String> names = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    names.addAll(HOP_BY_HOP);
     names.addAll(List.of(more));
-    return Set.copyOf(names);
+    return Collections.unmodifiableSortedSet(names);
   }
 }

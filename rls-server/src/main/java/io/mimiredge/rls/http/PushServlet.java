@@ -22,14 +22,16 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.slf4j.Logger;
@@ -450,24 +452,34 @@ public final class PushServlet extends HttpServlet {
     }
   }
 
+  /**
+   * The request's end-to-end headers, in their order, read from Jetty's own fields by index (the
+   * servlet API's enumerations cost an iterator per header name).
+   */
   private List<Header> forwardedHeaders(
       HttpServletRequest request, String tenant, String requestId) {
-    Set<String> named = HopByHop.connectionTokens(request.getHeaders("Connection"));
-    List<Header> out = new ArrayList<>();
+    HttpFields fields = ServletContextRequest.getServletContextRequest(request).getHeaders();
+    int size = fields.size();
+    Set<String> named = Set.of();
+    for (int i = 0; i < size; i++) {
+      if (fields.getField(i).getHeader() == HttpHeader.CONNECTION) {
+        named = HopByHop.connectionTokens(request.getHeaders("Connection"));
+        break;
+      }
+    }
+    List<Header> out = new ArrayList<>(size + 2);
     boolean hasRequestId = false;
-    for (Enumeration<String> names = request.getHeaderNames(); names.hasMoreElements(); ) {
-      String name = names.nextElement();
-      String lower = name.toLowerCase(Locale.ROOT);
-      if (!HopByHop.forwarded(lower, named)) {
+    for (int i = 0; i < size; i++) {
+      HttpField f = fields.getField(i);
+      String name = f.getName();
+      if (!HopByHop.forwarded(name, named)) {
         continue;
       }
-      if (tenants.setsTenantHeader() && lower.equalsIgnoreCase(tenants.tenantHeader())) {
+      if (tenants.setsTenantHeader() && name.equalsIgnoreCase(tenants.tenantHeader())) {
         continue; // replaced by the basic-auth user below
       }
-      hasRequestId |= lower.equals("x-request-id");
-      for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
-        out.add(new Header(name, values.nextElement()));
-      }
+      hasRequestId |= name.equalsIgnoreCase(RequestIds.HEADER);
+      out.add(new Header(name, f.getValue()));
     }
     if (tenants.setsTenantHeader() && tenant != null) {
       out.add(new Header(tenants.tenantHeader(), tenant));
@@ -481,7 +493,7 @@ public final class PushServlet extends HttpServlet {
   private static void relay(HttpServletResponse response, UpstreamResponse r) throws IOException {
     response.setStatus(r.status());
     for (Header h : r.headers()) {
-      if (HopByHop.relayed(h.name().toLowerCase(Locale.ROOT))) {
+      if (HopByHop.relayed(h.name())) {
         response.addHeader(h.name(), h.value());
       }
     }

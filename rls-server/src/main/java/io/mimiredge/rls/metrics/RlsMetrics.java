@@ -11,12 +11,14 @@ import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.source.ReloadListener;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import io.mimiredge.rls.tls.ServerTls;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamResponse;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The RLS's Prometheus metrics ({@code rls_*}), fed by the doors ({@link DecisionRecorder}), the
@@ -73,6 +76,42 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   /** Cached data points per (door, verdict, reason): the hot path does no map lookup. */
   private final CounterDataPoint[][][] decisionPoints =
       new CounterDataPoint[Door.values().length][Verdict.values().length][Reason.values().length];
+
+  /*
+   * Data points cached by the ordinals of their labels: the hot path makes no label list and does
+   * no map lookup (labelValues makes a list and hashes it on every call). Filled lazily; two
+   * threads that race to fill one get the same point from labelValues.
+   */
+  private final DistributionDataPoint[] checkDurationPoints =
+      new DistributionDataPoint[Door.values().length];
+  private final DistributionDataPoint[] bodyBytesPoints =
+      new DistributionDataPoint[Door.values().length];
+  private final CounterDataPoint[] parseErrorPoints = new CounterDataPoint[Door.values().length];
+  private final CounterDataPoint[][] protocolPoints =
+      new CounterDataPoint[Protocol.values().length][Verdict.values().length];
+  private final CounterDataPoint[][] itemPoints =
+      new CounterDataPoint[ITEM_KINDS.length][Verdict.values().length];
+  private final CounterDataPoint[] notCountedPoints = new CounterDataPoint[NOT_COUNTED.length];
+  private final DistributionDataPoint[] upstreamDurationPoints =
+      new DistributionDataPoint[UpstreamResponse.Outcome.values().length];
+
+  /** {@code rls_upstream_requests_total}'s points by outcome, then by status (100-599). */
+  private final CounterDataPoint[][] upstreamRequestPoints =
+      new CounterDataPoint[UpstreamResponse.Outcome.values().length][600];
+
+  /**
+   * Per tenant label (the busiest tenants' names and "other"): its decision points by verdict, then
+   * its item points by verdict. Emptied when the busiest tenants are re-picked.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, CounterDataPoint[]> tenantPoints =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final String[] ITEM_KINDS = {
+    "float_samples", "histograms", "exemplars", "metadata"
+  };
+  private static final String[] NOT_COUNTED = {
+    "ha_deduped", "invalid", "duplicate_timestamp", "exemplars_cleared", "exemplars_dropped"
+  };
 
   private final Counter adminAuthFailures;
 
@@ -292,28 +331,76 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
 
   @Override
   public void record(Door door, Decision decision, long durationNanos) {
-    String verdict = decision.verdict().label();
+    Verdict verdict = decision.verdict();
+    int d = door.ordinal();
     decisionPoint(door, decision).inc();
-    checkDuration.labelValues(door.label()).observe(durationNanos / 1e9);
+    DistributionDataPoint duration = checkDurationPoints[d];
+    if (duration == null) {
+      duration = checkDurationPoints[d] = checkDuration.labelValues(door.label());
+    }
+    duration.observe(durationNanos / 1e9);
     if (decision.reason() == Reason.BAD_BODY) {
-      parseErrors.labelValues(door.label()).inc();
+      CounterDataPoint p = parseErrorPoints[d];
+      if (p == null) {
+        p = parseErrorPoints[d] = parseErrors.labelValues(door.label());
+      }
+      p.inc();
     }
     WriteRequestStats s = decision.stats();
     if (s != null) {
-      bodyBytes.labelValues(door.label()).observe(s.compressedBytes());
-      protocols.labelValues(s.protocol().label(), verdict).inc();
-      add(items, "float_samples", verdict, s.floatSamples());
-      add(items, "histograms", verdict, s.histograms());
-      add(items, "exemplars", verdict, s.exemplars());
-      add(items, "metadata", verdict, s.metadata());
+      DistributionDataPoint body = bodyBytesPoints[d];
+      if (body == null) {
+        body = bodyBytesPoints[d] = bodyBytes.labelValues(door.label());
+      }
+      body.observe(s.compressedBytes());
+      CounterDataPoint[] byVerdict = protocolPoints[s.protocol().ordinal()];
+      CounterDataPoint protocol = byVerdict[verdict.ordinal()];
+      if (protocol == null) {
+        protocol =
+            byVerdict[verdict.ordinal()] =
+                protocols.labelValues(s.protocol().label(), verdict.label());
+      }
+      protocol.inc();
+      addItems(0, verdict, s.floatSamples());
+      addItems(1, verdict, s.histograms());
+      addItems(2, verdict, s.exemplars());
+      addItems(3, verdict, s.metadata());
       notCounted(decision, s);
     }
     if (decision.tenant() != null) {
       String tenant = topTenants.label(decision.tenant(), decision.items() + 1);
-      tenantDecisions.labelValues(tenant, verdict).inc();
-      if (decision.items() > 0) {
-        tenantItems.labelValues(tenant, verdict).inc(decision.items());
+      CounterDataPoint[] points = tenantPoints.get(tenant);
+      if (points == null) {
+        points = new CounterDataPoint[2 * Verdict.values().length];
+        CounterDataPoint[] raced = tenantPoints.putIfAbsent(tenant, points);
+        points = raced == null ? points : raced;
       }
+      int v = verdict.ordinal();
+      CounterDataPoint decided = points[v];
+      if (decided == null) {
+        decided = points[v] = tenantDecisions.labelValues(tenant, verdict.label());
+      }
+      decided.inc();
+      if (decision.items() > 0) {
+        int i = Verdict.values().length + v;
+        CounterDataPoint items = points[i];
+        if (items == null) {
+          items = points[i] = tenantItems.labelValues(tenant, verdict.label());
+        }
+        items.inc(decision.items());
+      }
+    }
+  }
+
+  private void addItems(int kind, Verdict verdict, long n) {
+    if (n > 0) {
+      CounterDataPoint p = itemPoints[kind][verdict.ordinal()];
+      if (p == null) {
+        p =
+            itemPoints[kind][verdict.ordinal()] =
+                items.labelValues(ITEM_KINDS[kind], verdict.label());
+      }
+      p.inc(n);
     }
   }
 
@@ -330,13 +417,13 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
   /** What Mimir would not count of a scanned request, and why. */
   private void notCounted(Decision d, WriteRequestStats s) {
     if (d.reason() == Reason.HA_DEDUPED) {
-      inc(notCounted, "ha_deduped", s.receivedItems());
+      notCounted(0, s.receivedItems());
       return; // a replica Mimir deduplicates: nothing of it reaches validation
     }
-    inc(notCounted, "invalid", s.droppedSamples() + s.invalidMetadata());
-    inc(notCounted, "duplicate_timestamp", s.duplicateSamples());
-    inc(notCounted, "exemplars_cleared", s.exemplarsCleared());
-    inc(notCounted, "exemplars_dropped", s.exemplarsDropped());
+    notCounted(1, s.droppedSamples() + s.invalidMetadata());
+    notCounted(2, s.duplicateSamples());
+    notCounted(3, s.exemplarsCleared());
+    notCounted(4, s.exemplarsDropped());
     if (s.hasViolations()) {
       for (Violation v : Violation.values()) {
         long n = s.violations(v);
@@ -352,15 +439,14 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
     }
   }
 
-  private static void inc(Counter c, String label, long n) {
+  /** Adds {@code n} to {@code rls_not_counted_total{reason=NOT_COUNTED[reason]}}. */
+  private void notCounted(int reason, long n) {
     if (n > 0) {
-      c.labelValues(label).inc(n);
-    }
-  }
-
-  private static void add(Counter c, String kind, String verdict, long n) {
-    if (n > 0) {
-      c.labelValues(kind, verdict).inc(n);
+      CounterDataPoint p = notCountedPoints[reason];
+      if (p == null) {
+        p = notCountedPoints[reason] = notCounted.labelValues(NOT_COUNTED[reason]);
+      }
+      p.inc(n);
     }
   }
 
@@ -369,7 +455,11 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
    * that lost their own label are removed.
    */
   public void rotateTenants() {
-    for (String tenant : topTenants.rotate()) {
+    Set<String> demoted = topTenants.rotate();
+    if (!demoted.isEmpty()) {
+      tenantPoints.clear(); // a demoted tenant's points are removed below: none may stay cached
+    }
+    for (String tenant : demoted) {
       for (Verdict v : Verdict.values()) {
         tenantDecisions.remove(tenant, v.label());
         tenantItems.remove(tenant, v.label());
@@ -391,7 +481,22 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
 
   @Override
   public void exchanged(UpstreamResponse.Outcome outcome, int status, long durationNanos) {
-    upstreamRequests.labelValues(Integer.toString(status), outcome.label()).inc();
-    upstreamDuration.labelValues(outcome.label()).observe(durationNanos / 1e9);
+    int o = outcome.ordinal();
+    if (status >= 100 && status < 600) {
+      CounterDataPoint p = upstreamRequestPoints[o][status];
+      if (p == null) {
+        p =
+            upstreamRequestPoints[o][status] =
+                upstreamRequests.labelValues(Integer.toString(status), outcome.label());
+      }
+      p.inc();
+    } else {
+      upstreamRequests.labelValues(Integer.toString(status), outcome.label()).inc();
+    }
+    DistributionDataPoint duration = upstreamDurationPoints[o];
+    if (duration == null) {
+      duration = upstreamDurationPoints[o] = upstreamDuration.labelValues(outcome.label());
+    }
+    duration.observe(durationNanos / 1e9);
   }
 }

@@ -69,6 +69,16 @@ class HopByHopTest {
   }
 
   @Test
+  void namesAreComparedIgnoringTheirCase() {
+    assertThat(HopByHop.forwarded("Content-Length", Set.of())).isFalse();
+    assertThat(HopByHop.forwarded("TRANSFER-ENCODING", Set.of())).isFalse();
+    assertThat(HopByHop.relayed("Date")).isFalse();
+    assertThat(HopByHop.forwarded("X-Scope-OrgID", Set.of())).isTrue();
+    Set<String> named = HopByHop.connectionTokens(Collections.enumeration(List.of("x-hop")));
+    assertThat(HopByHop.forwarded("X-Hop", named)).isFalse();
+  }
+
+  @Test
   void noConnectionHeaderNamesNothing() {
     assertThat(HopByHop.connectionTokens(null)).isEmpty();
     assertThat(HopByHop.connectionTokens(Collections.emptyEnumeration())).isEmpty();

@@ -291,6 +291,53 @@ class PushServletTest {
     assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("upstream_connect_error");
   }
 
+  /**
+   * What the client's {@code Connection} header names stays on this hop (RFC 9110 7.6.1), in
+   * whatever case it is written; repeated end-to-end headers go on in their order. Sent over a raw
+   * socket: Java's client refuses to set {@code Connection}.
+   */
+  @Test
+  void headersNamedByConnectionStayHereAndRepeatedOnesGoOnInOrder() throws Exception {
+    String head =
+        "POST /header/api/v1/push HTTP/1.1\r\n"
+            + "Host: 127.0.0.1\r\n"
+            + "Connection: keep-alive, x-hop\r\n"
+            + "Keep-Alive: timeout=5\r\n"
+            + "X-Hop: not-forwarded\r\n"
+            + "X-Scope-OrgID: tenant-a\r\n"
+            + "Content-Type: application/x-protobuf\r\n"
+            + "Content-Encoding: snappy\r\n"
+            + "X-Prometheus-Remote-Write-Version: 0.1.0\r\n"
+            + "X-Repeated: one\r\n"
+            + "X-Repeated: two\r\n"
+            + "Content-Length: "
+            + BODY.length
+            + "\r\n\r\n";
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", headerTenants.getPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(BODY);
+      socket.getOutputStream().flush();
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(
+                      socket.getInputStream(), StandardCharsets.ISO_8859_1))
+              .readLine();
+      assertThat(status).isEqualTo("HTTP/1.1 200 OK");
+    }
+    assertThat(forwarded).hasSize(1);
+    Forwarded f = forwarded.get(0);
+    assertThat(f.headers())
+        .extracting(Upstream.Header::name)
+        .doesNotContain("Connection", "Keep-Alive", "X-Hop", "Host", "Content-Length");
+    assertThat(f.headers())
+        .filteredOn(h -> h.name().equals("X-Repeated"))
+        .extracting(Upstream.Header::value)
+        .containsExactly("one", "two");
+    assertThat(f.header("X-Scope-OrgID")).isEqualTo("tenant-a");
+    assertThat(f.body()).isEqualTo(BODY);
+  }
+
   @Test
   void remoteWrite2IsCountedForwardedAndAnsweredWithItsWrittenHeaders() {
     String v2 = "application/x-protobuf;proto=io.prometheus.write.v2.Request";
