@@ -46,8 +46,12 @@ import java.util.stream.Stream;
  * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.load.LoadGen \
  *   --url http://127.0.0.1:8080/api/v1/push [--url URL2 ...] --rate 1000 --duration 30s \
  *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]
- *   [--client raw|jdk]
+ *   [--client raw|jdk] [--per-second FILE]
  * </pre>
+ *
+ * <p>{@code --per-second FILE} writes each target's outcome second by second ({@link Second}), one
+ * {@code SECOND url=U start_ms=... due=... ok=... failed=... p99_ms=... max_ms=... errors={...}}
+ * line per second of the schedule: what a fault run needs to tell when traffic was whole again.
  *
  * <p>The requests go out through {@link RawHttpTarget} (pre-encoded, kept-alive sockets, a thread
  * per connection), which costs a fraction of what it measures; {@code --client jdk} uses the JDK's
@@ -69,7 +73,8 @@ public final class LoadGen {
       int connections,
       Duration requestTimeout,
       Path trust,
-      Client client) {
+      Client client,
+      Path perSecond) {
 
     public Options {
       urls = List.copyOf(urls);
@@ -123,9 +128,15 @@ public final class LoadGen {
    * @param errors non-2xx responses by status, exceptions by class name, "timeout" for no answer
    * @param latenciesNanos latencies of the answered 2xx requests, sorted
    * @param seconds the measured window's length
+   * @param perSecond the measured window second by second, in order
    */
   public record Result(
-      URI url, long count, Map<String, Long> errors, long[] latenciesNanos, double seconds) {
+      URI url,
+      long count,
+      Map<String, Long> errors,
+      long[] latenciesNanos,
+      double seconds,
+      List<Second> perSecond) {
 
     public long errorCount() {
       return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -148,10 +159,49 @@ public final class LoadGen {
     }
   }
 
+  /**
+   * One second of a target's schedule, by the requests due in it (not by when they were answered).
+   *
+   * @param startEpochMillis when the second began (wall clock), to line up with a fault's times
+   * @param due requests due in the second
+   * @param ok answered 2xx
+   * @param errors the others: non-2xx by status, exceptions by class, "timeout" for no answer
+   * @param p99Millis nearest-rank p99 of every answered request's latency (2xx or not), NaN for
+   *     none
+   * @param maxMillis the largest of those, NaN for none
+   */
+  public record Second(
+      long startEpochMillis,
+      long due,
+      long ok,
+      Map<String, Long> errors,
+      double p99Millis,
+      double maxMillis) {
+
+    public long failed() {
+      return due - ok;
+    }
+
+    /** One {@code SECOND} line (no newline). */
+    public String line(URI url) {
+      return String.format(
+          Locale.ROOT,
+          "SECOND url=%s start_ms=%d due=%d ok=%d failed=%d p99_ms=%.3f max_ms=%.3f errors=%s",
+          url,
+          startEpochMillis,
+          due,
+          ok,
+          failed(),
+          p99Millis,
+          maxMillis,
+          errors.toString().replace(" ", ""));
+    }
+  }
+
   private static final String USAGE =
       "usage: LoadGen --url URL [--url URL2 ...] --rate N --duration 30s [--tenant T | --tenants N]"
           + " [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]"
-          + " [--client raw|jdk]";
+          + " [--client raw|jdk] [--per-second FILE]";
 
   private LoadGen() {}
 
@@ -176,8 +226,16 @@ public final class LoadGen {
         options.tenants().size(),
         options.connections(),
         options.client().name().toLowerCase(Locale.ROOT));
-    for (Result result : runAll(options)) {
+    List<Result> results = runAll(options);
+    for (Result result : results) {
       System.out.print(report(result));
+    }
+    if (options.perSecond() != null) {
+      List<String> lines = new ArrayList<>();
+      for (Result result : results) {
+        result.perSecond().forEach(s -> lines.add(s.line(result.url())));
+      }
+      Files.write(options.perSecond(), lines);
     }
     // What the generator itself took of the machine (it shares the cores with what it measures).
     if (ManagementFactory.getOperatingSystemMXBean()
@@ -351,16 +409,20 @@ public final class LoadGen {
       throw new IllegalArgumentException("too many requests for one run");
     }
     long[][] latencies = new long[targets][(int) measuredCount];
+    long[][] answered = new long[targets][(int) measuredCount]; // 2xx or not; -1: no answer
+    String[][] failures = new String[targets][(int) measuredCount];
     List<Map<String, LongAdder>> errors = new ArrayList<>();
     Semaphore[] inFlight = new Semaphore[targets];
     AtomicInteger[] completed = new AtomicInteger[targets];
     for (int t = 0; t < targets; t++) {
       Arrays.fill(latencies[t], -1);
+      Arrays.fill(answered[t], -1);
       errors.add(new ConcurrentHashMap<>());
       inFlight[t] = new Semaphore(inFlightBound);
       completed[t] = new AtomicInteger();
     }
     long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    long t0EpochMillis = System.currentTimeMillis() + 50;
     double step = periodNanos / (double) targets; // the targets' turns, evenly spaced
     for (long i = 0; i < total; i++) {
       final int slot = (int) (i - warmupCount); // negative: warmup, not recorded
@@ -373,6 +435,8 @@ public final class LoadGen {
         // past the bound the schedule slips; the latency still counts from due
         inFlight[t].acquire();
         final long[] recorded = latencies[t];
+        final long[] anyAnswer = answered[t];
+        final String[] failure = failures[t];
         final Map<String, LongAdder> failed = errors.get(t);
         final AtomicInteger done = completed[t];
         final Semaphore permits = inFlight[t];
@@ -387,9 +451,11 @@ public final class LoadGen {
               if (slot >= 0) {
                 if (error != null) {
                   count(failed, error);
+                  failure[slot] = error;
                 } else {
                   recorded[slot] = latency;
                 }
+                anyAnswer[slot] = latency;
                 done.incrementAndGet();
               }
               permits.release(); // after the record: the final acquire then sees it
@@ -420,9 +486,66 @@ public final class LoadGen {
       if (unanswered > 0) {
         errorCounts.merge("timeout", unanswered, Long::sum);
       }
-      results.add(new Result(targetNames.get(t), measuredCount, errorCounts, sorted, seconds));
+      long measuredStartMillis = t0EpochMillis + warmupCount * periodNanos / 1_000_000;
+      long offset = Math.round(t * step);
+      List<Second> perSecond =
+          perSecond(measuredStartMillis, periodNanos, offset, answered[t], failures[t]);
+      results.add(
+          new Result(targetNames.get(t), measuredCount, errorCounts, sorted, seconds, perSecond));
     }
     return results;
+  }
+
+  /**
+   * A target's measured requests by the second they were due in: slot {@code s} is due {@code s *
+   * periodNanos + offsetNanos} after the measured window's start.
+   *
+   * @param answered each slot's latency, -1 for no answer
+   * @param failures each slot's error key, null for a 2xx (or no answer)
+   */
+  static List<Second> perSecond(
+      long startEpochMillis,
+      long periodNanos,
+      long offsetNanos,
+      long[] answered,
+      String[] failures) {
+    List<Second> out = new ArrayList<>();
+    int from = 0;
+    for (long second = 0; from < answered.length; second++) {
+      long end = (second + 1) * 1_000_000_000L;
+      int to = from;
+      while (to < answered.length && to * periodNanos + offsetNanos < end) {
+        to++;
+      }
+      long ok = 0;
+      Map<String, Long> errors = new TreeMap<>();
+      long[] lat = new long[to - from];
+      int n = 0;
+      for (int s = from; s < to; s++) {
+        if (answered[s] < 0) {
+          errors.merge("timeout", 1L, Long::sum);
+          continue;
+        }
+        lat[n++] = answered[s];
+        if (failures[s] == null) {
+          ok++;
+        } else {
+          errors.merge(failures[s], 1L, Long::sum);
+        }
+      }
+      long[] sorted = Arrays.copyOf(lat, n);
+      Arrays.sort(sorted);
+      out.add(
+          new Second(
+              startEpochMillis + second * 1000,
+              to - from,
+              ok,
+              errors,
+              percentile(sorted, 0.99) / 1e6,
+              n == 0 ? Double.NaN : sorted[n - 1] / 1e6));
+      from = to;
+    }
+    return out;
   }
 
   private static String[] jdkHeaders() {
@@ -504,6 +627,7 @@ public final class LoadGen {
     int connections = 64;
     Path trust = null;
     Client client = Client.RAW;
+    Path perSecond = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -521,6 +645,7 @@ public final class LoadGen {
         case "--connections" -> connections = Integer.parseInt(value);
         case "--trust" -> trust = Path.of(value);
         case "--client" -> client = client(value);
+        case "--per-second" -> perSecond = Path.of(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -552,7 +677,8 @@ public final class LoadGen {
         connections,
         Duration.ofSeconds(10),
         trust,
-        client);
+        client,
+        perSecond);
   }
 
   private static Client client(String value) {

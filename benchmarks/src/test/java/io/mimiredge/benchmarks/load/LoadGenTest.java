@@ -74,7 +74,8 @@ class LoadGenTest {
                   4,
                   Duration.ofSeconds(2),
                   null,
-                  client));
+                  client,
+                  null));
 
       assertThat(rs).extracting(LoadGen.Result::url).containsExactly(live, refused);
       assertThat(rs.get(0).count()).isEqualTo(50);
@@ -100,7 +101,8 @@ class LoadGenTest {
               8,
               Duration.ofSeconds(30), // far beyond the run: a run that waited it out would show
               null,
-              LoadGen.Client.RAW);
+              LoadGen.Client.RAW,
+              null);
       long start = System.nanoTime();
       LoadGen.Result r = LoadGen.run(o);
       double elapsed = (System.nanoTime() - start) / 1e9;
@@ -136,9 +138,59 @@ class LoadGenTest {
                 4,
                 Duration.ofSeconds(2),
                 null,
-                LoadGen.Client.RAW));
+                LoadGen.Client.RAW,
+                null));
     assertThat(r.count()).isEqualTo(20);
     assertThat(r.errorCount()).isEqualTo(20);
     assertThat(r.latenciesNanos()).isEmpty();
+  }
+
+  @Test
+  void reportsEachSecondsOutcomeByWhenTheRequestsWereDue() throws Exception {
+    // requests 100..149 (the second second's first half) fail, as a fault would fail them
+    LoadGen.Sender sender = (target, i, done) -> done.accept(i >= 100 && i < 150 ? "502" : null);
+    long before = System.currentTimeMillis();
+    LoadGen.Result r =
+        LoadGen.openLoop(
+                List.of(URI.create("http://t")),
+                100,
+                Duration.ofSeconds(3),
+                Duration.ZERO,
+                4,
+                Duration.ofSeconds(1),
+                sender)
+            .get(0);
+
+    assertThat(r.perSecond()).hasSize(3);
+    assertThat(r.perSecond())
+        .extracting(LoadGen.Second::due, LoadGen.Second::ok, LoadGen.Second::failed)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(100L, 100L, 0L),
+            org.assertj.core.groups.Tuple.tuple(100L, 50L, 50L),
+            org.assertj.core.groups.Tuple.tuple(100L, 100L, 0L));
+    assertThat(r.perSecond().get(1).errors()).containsExactly(java.util.Map.entry("502", 50L));
+    long start = r.perSecond().get(0).startEpochMillis();
+    assertThat(start).isBetween(before, before + 1000);
+    assertThat(r.perSecond().get(2).startEpochMillis()).isEqualTo(start + 2000);
+    assertThat(r.perSecond().get(1).line(URI.create("http://t")))
+        .startsWith("SECOND url=http://t start_ms=" + (start + 1000) + " due=100 ok=50 failed=50")
+        .endsWith("errors={502=50}");
+  }
+
+  @Test
+  void aSecondCountsUnansweredRequestsAsTimeoutsAndTakesItsLatenciesFromTheAnswered() {
+    // 4 requests/s over 2 s: slot 5 never answered, slot 6 answered 503 after 900 ms
+    long[] answered = {1_000_000, 2_000_000, 3_000_000, 4_000_000, 1_000_000, -1, 900_000_000, 1};
+    String[] failures = {null, null, null, null, null, null, "503", null};
+    List<LoadGen.Second> seconds = LoadGen.perSecond(5_000, 250_000_000L, 0, answered, failures);
+
+    assertThat(seconds).hasSize(2);
+    assertThat(seconds.get(0).ok()).isEqualTo(4);
+    assertThat(seconds.get(0).maxMillis()).isEqualTo(4.0);
+    assertThat(seconds.get(1).startEpochMillis()).isEqualTo(6_000);
+    assertThat(seconds.get(1).due()).isEqualTo(4);
+    assertThat(seconds.get(1).ok()).isEqualTo(2);
+    assertThat(seconds.get(1).errors()).containsEntry("timeout", 1L).containsEntry("503", 1L);
+    assertThat(seconds.get(1).maxMillis()).isEqualTo(900.0);
   }
 }
