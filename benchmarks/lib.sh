@@ -3,6 +3,8 @@
 # repository's root.
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+# The JVM the RLS runs on (benchmarks/gc-compare runs it on another JDK than its load generators).
+RLS_JAVA="${RLS_JAVA:-$JAVA}"
 JAR=benchmarks/target/benchmarks.jar
 RLS_JAR=rls-server/target/rls-server.jar
 
@@ -93,7 +95,7 @@ start_stub() {
 start_rls() {
   local dir=$1 config=$2 port=$3
   shift 3
-  $RLS_CPUS "$JAVA" $PINNED_JVM "$@" -jar "$RLS_JAR" server "$config" >"$dir/rls.log" 2>&1 &
+  $RLS_CPUS "$RLS_JAVA" $PINNED_JVM "$@" -jar "$RLS_JAR" server "$config" >"$dir/rls.log" 2>&1 &
   RLS_PID=$!
   PIDS+=("$RLS_PID")
   # shellcheck disable=SC2317
