@@ -171,6 +171,7 @@ public class RlsApplication extends Application<RlsConfiguration> {
                     overload));
     push.setAsyncSupported(true);
     push.addMapping(PushServlet.PATHS.toArray(String[]::new));
+    environment.lifecycle().addEventListener(PushServlet.bodiesAsSent());
     environment.jersey().register(new HealthResource(health));
     admin.register(environment.jersey());
 

@@ -34,6 +34,9 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.server.handler.gzip.GzipHandler;
+import org.eclipse.jetty.util.component.Container;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -128,6 +131,25 @@ public final class PushServlet extends HttpServlet {
       throw new IllegalArgumentException(
           "maxRequestBytes must fit an array, got " + evaluator.maxRequestBytes());
     }
+  }
+
+  /**
+   * Keeps the server's gzip handlers (Dropwizard puts one in front of every request) from inflating
+   * what the push doors read: a gzipped OTLP body is decided by our own bounded decoder and
+   * forwarded as the client sent it, {@code Content-Encoding: gzip} included, not inflated on the
+   * way. A listener for the server's lifecycle: it changes the handlers as the server starts.
+   */
+  public static LifeCycle.Listener bodiesAsSent() {
+    return new LifeCycle.Listener() {
+      @Override
+      public void lifeCycleStarting(LifeCycle server) {
+        if (server instanceof Container c) {
+          for (GzipHandler gzip : c.getContainedBeans(GzipHandler.class)) {
+            gzip.addExcludedInflationPaths(PATHS.toArray(String[]::new));
+          }
+        }
+      }
+    };
   }
 
   /**
