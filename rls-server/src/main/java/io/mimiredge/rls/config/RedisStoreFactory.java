@@ -34,6 +34,8 @@ import java.util.function.IntSupplier;
  *   commandTimeout: 300ms              # a slower answer counts as Redis down
  *   connectTimeout: 500ms
  *   probeInterval: 1s                  # how often Redis is pinged, to leave or return to it
+ *   probesToReturn: 3                  # answered pings in a row before Redis is used again
+ *                                      # (twice as many after each flap within a minute, up to 64)
  *   keyPrefix: "rls:"
  *   keepAfterFull: 60s                 # a bucket's key outlives the moment it is full again
  * </pre>
@@ -60,6 +62,11 @@ public class RedisStoreFactory {
   @NotNull private Duration commandTimeout = Duration.milliseconds(300);
   @NotNull private Duration connectTimeout = Duration.milliseconds(500);
   @NotNull private Duration probeInterval = Duration.seconds(1);
+
+  @Min(1)
+  @Max(FailoverBucketStore.MAX_PROBES_TO_RETURN)
+  private int probesToReturn = 3;
+
   @NotNull private String keyPrefix = "rls:";
   @NotNull private Duration keepAfterFull = Duration.seconds(60);
 
@@ -125,6 +132,7 @@ public class RedisStoreFactory {
         .local(local)
         .replicas(replicas)
         .probeInterval(probeInterval.toJavaDuration())
+        .probesToReturn(probesToReturn)
         .listener(listener)
         .build();
   }
@@ -165,13 +173,29 @@ public class RedisStoreFactory {
       protected Result check() {
         boolean up = store.probeNow();
         FailoverBucketStore.Status s = store.status();
+        if (!s.degraded()) {
+          return Result.healthy("redis: exact fleet-wide buckets");
+        }
         return up
-            ? Result.healthy("redis: exact fleet-wide buckets")
+            ? Result.unhealthy(
+                "redis answering again (%d of %d pings in a row before it is used), enforcing the"
+                    + " local share (rate ÷ %d) since %s",
+                s.answeredInRow(), s.probesToReturn(), s.replicas(), s.since())
             : Result.unhealthy(
                 "redis unreachable since %s, enforcing the local share (rate ÷ %d): %s",
                 s.since(), s.replicas(), s.lastError());
       }
     };
+  }
+
+  @JsonProperty
+  public int getProbesToReturn() {
+    return probesToReturn;
+  }
+
+  @JsonProperty
+  public void setProbesToReturn(int probesToReturn) {
+    this.probesToReturn = probesToReturn;
   }
 
   @JsonProperty

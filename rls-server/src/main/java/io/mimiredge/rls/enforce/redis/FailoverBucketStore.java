@@ -33,10 +33,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Switching.</b> The first shared-store error or timeout (the Redis command timeout, a few
  * hundred ms) trips the store to local for that very request and all that follow; a probe (every
- * {@code probeInterval}, default 1 s) pings the shared store while {@link #start started} and
- * switches back as soon as it answers, or trips to local when it stops answering between requests.
- * Buckets do not move between stores: after a switch a tenant starts from the other store's state
- * (a local bucket starts full), so a switch can admit up to one extra burst per replica.
+ * {@code probeInterval}, default 1 s) pings the shared store while {@link #start started}, trips to
+ * local when it stops answering between requests, and switches back once it has answered {@code
+ * probesToReturn} probes in a row (default 3). A shared store that fails again within {@link
+ * #FLAP_WINDOW} of a return (a Redis that stalls on and off) needs twice as many answered probes
+ * the next time, up to {@link #MAX_PROBES_TO_RETURN}: every return costs the requests of the next
+ * stall a command timeout each, so a flapping store is left alone longer and longer; one that stays
+ * up for the window is back to the configured count. Buckets do not move between stores: after a
+ * switch a tenant starts from the other store's state (a local bucket starts full), so a switch can
+ * admit up to one extra burst per replica.
  *
  * <p>Thread-safe; the request path reads one volatile field.
  */
@@ -64,8 +69,17 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
    * @param lastError why the shared store was last left, null if it never was
    * @param fallbacks how many times it fell back to local
    * @param replicas the replica count the local share divides by now
+   * @param answeredInRow on the local share: the probes the shared store has answered in a row
+   * @param probesToReturn on the local share: how many it must answer in a row to be used again
    */
-  public record Status(Mode mode, Instant since, String lastError, long fallbacks, int replicas) {
+  public record Status(
+      Mode mode,
+      Instant since,
+      String lastError,
+      long fallbacks,
+      int replicas,
+      int answeredInRow,
+      int probesToReturn) {
     public boolean degraded() {
       return mode == Mode.LOCAL;
     }
@@ -76,6 +90,12 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
   public interface Probe {
     void ping();
   }
+
+  /** A fallback this soon after a return counts as a flap. */
+  public static final Duration FLAP_WINDOW = Duration.ofMinutes(1);
+
+  /** The most answered probes in a row a flapping store must give before it is used again. */
+  public static final int MAX_PROBES_TO_RETURN = 64;
 
   private final BucketStore shared;
   private final Probe probe;
@@ -89,6 +109,11 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
   private volatile Instant since;
   private volatile String lastError;
   private volatile long fallbacks;
+  private final int probesToReturn;
+  // Guarded by switchLock.
+  private int needed;
+  private int answeredInRow;
+  private Instant returnedAt;
   private ScheduledExecutorService prober;
 
   private FailoverBucketStore(Builder b) {
@@ -100,6 +125,8 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
     this.clock = b.clock;
     this.listener = b.listener;
     this.since = clock.instant();
+    this.probesToReturn = b.probesToReturn;
+    this.needed = b.probesToReturn;
   }
 
   public static Builder builder() {
@@ -156,12 +183,22 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
   }
 
   public Status status() {
-    return new Status(mode, since, lastError, fallbacks, Math.max(1, replicas.getAsInt()));
+    synchronized (switchLock) {
+      return new Status(
+          mode,
+          since,
+          lastError,
+          fallbacks,
+          Math.max(1, replicas.getAsInt()),
+          answeredInRow,
+          needed);
+    }
   }
 
   /**
-   * Pings the shared store once and switches accordingly: what the prober does every interval, and
-   * what a health check calls to exercise the store for real.
+   * Pings the shared store once and switches accordingly (to local at once when it does not answer;
+   * back to it after enough answers in a row): what the prober does every interval, and what a
+   * health check calls to exercise the store for real.
    *
    * @return whether the shared store answered
    */
@@ -172,7 +209,7 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
       toLocal(e.getMessage());
       return false;
     }
-    toShared();
+    answered();
     return true;
   }
 
@@ -223,11 +260,15 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
   private void toLocal(String reason) {
     synchronized (switchLock) {
       lastError = reason;
+      answeredInRow = 0;
       if (mode == Mode.LOCAL) {
         return;
       }
       mode = Mode.LOCAL;
-      since = clock.instant();
+      Instant now = clock.instant();
+      boolean flap = returnedAt != null && now.isBefore(returnedAt.plus(FLAP_WINDOW));
+      needed = flap ? Math.min(MAX_PROBES_TO_RETURN, needed * 2) : probesToReturn;
+      since = now;
       fallbacks++;
     }
     LOG.warn(
@@ -237,16 +278,19 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
     listener.switched(Mode.LOCAL, reason);
   }
 
-  private void toShared() {
+  /** The shared store answered a probe: back to it when that makes enough in a row. */
+  private void answered() {
     synchronized (switchLock) {
-      if (mode == Mode.SHARED) {
+      if (mode == Mode.SHARED || ++answeredInRow < needed) {
         return;
       }
+      answeredInRow = 0;
       mode = Mode.SHARED;
       since = clock.instant();
+      returnedAt = since;
     }
     LOG.info("shared state store is back; enforcing through it again");
-    listener.switched(Mode.SHARED, "probe answered");
+    listener.switched(Mode.SHARED, "probes answered");
   }
 
   /** Builds a {@link FailoverBucketStore}; checks each setting at once. Not thread-safe. */
@@ -258,6 +302,7 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
     private Duration probeInterval = Duration.ofSeconds(1);
     private Clock clock = Clock.systemUTC();
     private Listener listener = Listener.NONE;
+    private int probesToReturn = 3;
 
     private Builder() {}
 
@@ -282,6 +327,19 @@ public final class FailoverBucketStore implements BucketStore, Lifecycle {
 
     public Builder probeInterval(Duration d) {
       this.probeInterval = atLeastOneMilli(d, "probeInterval");
+      return this;
+    }
+
+    /**
+     * How many probes in a row the shared store must answer before it is used again after a
+     * fallback (doubled for a store that flaps, see the class comment); 1 returns at the first.
+     */
+    public Builder probesToReturn(int n) {
+      if (n < 1 || n > MAX_PROBES_TO_RETURN) {
+        throw new IllegalArgumentException(
+            "probesToReturn must be 1.." + MAX_PROBES_TO_RETURN + ", got " + n);
+      }
+      this.probesToReturn = n;
       return this;
     }
 

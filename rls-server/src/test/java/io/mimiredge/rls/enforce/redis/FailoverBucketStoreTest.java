@@ -1,6 +1,7 @@
 package io.mimiredge.rls.enforce.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mimiredge.rls.enforce.BucketSpec;
 import io.mimiredge.rls.enforce.BucketStore;
@@ -112,12 +113,99 @@ class FailoverBucketStoreTest {
     assertThat(store.probeNow()).isFalse();
     sharedDown.set(false);
     store.tryConsume(KEY, new BucketSpec(100, 40), 1);
-    assertThat(sharedBuckets.size()).isZero(); // still local: only the probe brings it back
+    assertThat(sharedBuckets.size()).isZero(); // still local: only the probes bring it back
+    assertThat(store.probeNow()).isTrue();
+    assertThat(store.probeNow()).isTrue();
+    assertThat(store.mode()).isEqualTo(Mode.LOCAL); // two answers in a row: not yet
+    assertThat(store.status().answeredInRow()).isEqualTo(2);
     assertThat(store.probeNow()).isTrue();
     assertThat(store.mode()).isEqualTo(Mode.SHARED);
     store.tryConsume(KEY, new BucketSpec(100, 40), 1);
     assertThat(sharedBuckets.view(KEY).orElseThrow().availableTokens()).isEqualTo(99);
     assertThat(switches).containsExactly("LOCAL", "SHARED");
+  }
+
+  @Test
+  void aProbeThatFailsStartsTheCountAgain() {
+    sharedDown.set(true);
+    assertThat(store.probeNow()).isFalse();
+    sharedDown.set(false);
+    store.probeNow();
+    store.probeNow();
+    sharedDown.set(true);
+    assertThat(store.probeNow()).isFalse();
+    sharedDown.set(false);
+    store.probeNow();
+    store.probeNow();
+    assertThat(store.mode()).isEqualTo(Mode.LOCAL);
+    store.probeNow();
+    assertThat(store.mode()).isEqualTo(Mode.SHARED);
+  }
+
+  /**
+   * A Redis that stalls on and off (the faults benchmark's {@code redis-slow}): each return costs
+   * the requests of the next stall a command timeout each, so a store that fails again within a
+   * minute of a return needs twice as many answers the next time; one that stays up a minute is
+   * back to the configured count.
+   */
+  @Test
+  void aStoreThatFlapsMustAnswerLongerEachTime() {
+    MutableClock clock = new MutableClock();
+    FailoverBucketStore flappy =
+        FailoverBucketStore.builder().shared(shared, this::check).local(local).clock(clock).build();
+    int[] needed = new int[5];
+    for (int flap = 0; flap < needed.length; flap++) {
+      sharedDown.set(true);
+      assertThat(flappy.probeNow()).isFalse();
+      sharedDown.set(false);
+      int answers = 0;
+      while (flappy.mode() == Mode.LOCAL) {
+        flappy.probeNow();
+        answers++;
+        clock.advance(Duration.ofSeconds(1));
+      }
+      needed[flap] = answers;
+      clock.advance(Duration.ofSeconds(10)); // down again 10 s after the return: a flap
+    }
+    assertThat(needed).containsExactly(3, 6, 12, 24, 48);
+
+    clock.advance(FailoverBucketStore.FLAP_WINDOW); // up for a minute: no longer flapping
+    sharedDown.set(true);
+    flappy.probeNow();
+    sharedDown.set(false);
+    assertThat(flappy.status().probesToReturn()).isEqualTo(3);
+  }
+
+  @Test
+  void probesToReturnIsChecked() {
+    assertThatThrownBy(() -> FailoverBucketStore.builder().probesToReturn(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> FailoverBucketStore.builder().probesToReturn(65))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** A clock the test moves. */
+  private static final class MutableClock extends java.time.Clock {
+    private java.time.Instant now = java.time.Instant.parse("2026-12-07T00:00:00Z");
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public java.time.Instant instant() {
+      return now;
+    }
   }
 
   @Test

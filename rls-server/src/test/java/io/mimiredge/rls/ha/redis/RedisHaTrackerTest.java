@@ -59,6 +59,7 @@ class RedisHaTrackerTest extends HaTrackerContract {
         FailoverBucketStore.builder()
             .shared(store, store::ping)
             .local(new LocalBucketStore(System::nanoTime))
+            .probesToReturn(1) // back to Redis at its first answer: one probe below
             .build();
     return new Replica(
         new RedisHaTracker(store, buckets, new LocalHaTracker(1_000), 1_000), buckets);
