@@ -17,9 +17,11 @@ import org.openjdk.jmh.results.ScalarResult;
 /**
  * A JMH profiler for a server running inside the benchmark's JVM: the bytes allocated and the CPU
  * time spent per operation by the server's own threads only — those whose names start with one of
- * {@link #SERVER_THREADS} (Dropwizard's Jetty pool, {@code dw-}, and the upstream client's pool,
- * {@code upstream-}) — not by the benchmark thread that plays the client, nor by the stub
- * distributor. JMH's {@code -prof gc} counts every thread of the JVM.
+ * the prefixes in the system property {@value #THREADS_PROPERTY} (comma-separated; default {@link
+ * #SERVER_THREADS}: Dropwizard's Jetty pool, {@code dw-}, and the upstream client's pool, {@code
+ * upstream-}) — not by the benchmark thread that plays the client, nor by the stub distributor.
+ * JMH's {@code -prof gc} counts every thread of the JVM. A benchmark of other servers sets the
+ * property in its fork's JVM arguments.
  *
  * <p>Results: {@code rls.alloc.norm} (bytes per operation) and {@code rls.cpu.norm} (microseconds
  * of CPU per operation, user + system, from {@code ThreadMXBean}). A thread that ends during an
@@ -30,6 +32,11 @@ import org.openjdk.jmh.results.ScalarResult;
 public final class ThreadCostProfiler implements InternalProfiler {
   /** Thread-name prefixes of the server's threads. */
   static final List<String> SERVER_THREADS = List.of("dw-", "upstream-");
+
+  /** The system property that names other prefixes. */
+  public static final String THREADS_PROPERTY = "threadcost.threads";
+
+  private final List<String> prefixes = prefixes(System.getProperty(THREADS_PROPERTY));
 
   private final com.sun.management.ThreadMXBean threads =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -50,7 +57,7 @@ public final class ThreadCostProfiler implements InternalProfiler {
   @Override
   public String getDescription() {
     return "bytes allocated and CPU spent per operation by the server's threads ("
-        + String.join(", ", SERVER_THREADS)
+        + String.join("*, ", prefixes)
         + "*)";
   }
 
@@ -110,7 +117,7 @@ public final class ThreadCostProfiler implements InternalProfiler {
     Map<Long, long[]> out = new HashMap<>();
     for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
       Thread t = e.getKey();
-      if (!isServerThread(t.getName())) {
+      if (!isServerThread(t.getName(), prefixes)) {
         continue;
       }
       long id = t.getId();
@@ -123,8 +130,15 @@ public final class ThreadCostProfiler implements InternalProfiler {
     return out;
   }
 
-  static boolean isServerThread(String name) {
-    for (String prefix : SERVER_THREADS) {
+  static List<String> prefixes(String property) {
+    if (property == null || property.isBlank()) {
+      return SERVER_THREADS;
+    }
+    return java.util.Arrays.stream(property.split(",")).map(String::strip).toList();
+  }
+
+  static boolean isServerThread(String name, List<String> prefixes) {
+    for (String prefix : prefixes) {
       if (name.startsWith(prefix)) {
         return true;
       }
