@@ -12,6 +12,7 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.TenantResolver;
+import io.mimiredge.rls.internal.BodyPool;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.SheddingInterceptor;
 import io.mimiredge.rls.tls.ServerTls;
@@ -26,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -93,8 +95,10 @@ public final class GrpcServer implements Managed {
                 + ":"
                 + b.port
                 + (tls == null ? ", plaintext" : tls.clientAuth() ? ", mutual TLS" : ", TLS");
+    // Check requests read into pooled buffers, their bodies parsed as views of them.
     io.grpc.ServerServiceDefinition check =
-        new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock).bindService();
+        PooledCheckRequests.bind(
+            new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock), b.bodies);
     io.grpc.ServerServiceDefinition rateLimit =
         new RateLimitService(b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock)
             .bindService();
@@ -235,8 +239,15 @@ public final class GrpcServer implements Managed {
     private long messageOverheadBytes = 1 << 20;
     private LongSupplier nanoClock = System::nanoTime;
     private DoorLimiter limiter;
+    private ByteBufferPool bodies = BodyPool.create();
 
     private Builder() {}
+
+    /** The pool {@code Check} requests are read into (default: a {@link BodyPool} of its own). */
+    public Builder bodies(ByteBufferPool pool) {
+      this.bodies = Objects.requireNonNull(pool, "bodies");
+      return this;
+    }
 
     /** Decides pushes; its {@code maxRequestBytes} sizes the largest message accepted. */
     public Builder evaluator(PushEvaluator evaluator) {

@@ -10,6 +10,7 @@ import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.internal.BodyPool;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.upstream.Upstream;
@@ -32,7 +33,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.handler.gzip.GzipHandler;
 import org.eclipse.jetty.util.component.Container;
@@ -100,7 +100,7 @@ public final class PushServlet extends HttpServlet {
   private final transient Overload overload;
   private final transient ByteBufferPool bodies;
 
-  /** Reads bodies into buffers of a pool of its own ({@link #bodyPool()}). */
+  /** Reads bodies into buffers of a pool of its own ({@link BodyPool}). */
   public PushServlet(
       PushEvaluator evaluator,
       TenantResolver tenants,
@@ -108,7 +108,7 @@ public final class PushServlet extends HttpServlet {
       DecisionRecorder recorder,
       LongSupplier nanoClock,
       Overload overload) {
-    this(evaluator, tenants, upstream, recorder, nanoClock, overload, bodyPool());
+    this(evaluator, tenants, upstream, recorder, nanoClock, overload, BodyPool.create());
   }
 
   /** Reads bodies into buffers of {@code bodies}; each one is released when its push is done. */
@@ -151,23 +151,6 @@ public final class PushServlet extends HttpServlet {
       }
     };
   }
-
-  /**
-   * The pool push bodies are read into: heap buffers in power-of-two sizes up to {@link
-   * #POOLED_BODY_BYTES} (a larger body gets an array of its own, as before), keeping at most {@link
-   * #POOL_HEAP_BYTES} of idle buffers. What is in use at once is bounded by the doors' own
-   * concurrency limits, not by the pool.
-   */
-  static ByteBufferPool bodyPool() {
-    return new ArrayByteBufferPool.Quadratic(
-        0, POOLED_BODY_BYTES, Integer.MAX_VALUE, POOL_HEAP_BYTES, 0);
-  }
-
-  /** The largest pooled body buffer. */
-  static final int POOLED_BODY_BYTES = 16 << 20;
-
-  /** The most idle body buffers the pool keeps, in bytes. */
-  static final long POOL_HEAP_BYTES = 64L << 20;
 
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)

@@ -1,0 +1,160 @@
+package io.mimiredge.rls.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
+import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.ProtoUtils;
+import io.mimiredge.rls.enforce.Decision;
+import io.mimiredge.rls.enforce.Enforcer;
+import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.Verdict;
+import io.mimiredge.rls.enforce.local.LocalBucketStore;
+import io.mimiredge.rls.limits.Overrides;
+import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.remotewrite.WriteRequestScanner;
+import io.mimiredge.rls.testing.TestFixtures;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Check requests read into pooled buffers, their bodies parsed as views of them. */
+class PooledCheckRequestsTest {
+  private final ArrayByteBufferPool.Tracking pool = new ArrayByteBufferPool.Tracking();
+  private final PooledCheckRequests.Marshaller marshaller =
+      new PooledCheckRequests.Marshaller(pool);
+
+  private static final CheckRequest PUSH =
+      EnvoyRequests.fixture(TestFixtures.SMALL, Map.of("x-scope-orgid", "tenant-a"));
+
+  @AfterEach
+  void nothingHeld() {
+    assertThat(pool.getLeaks()).as(pool.dumpLeaks()).isEmpty();
+  }
+
+  /** As gRPC's transports hand a message over: a stream that knows its length. */
+  private static InputStream onTheWire(CheckRequest r) {
+    return ProtoUtils.marshaller(CheckRequest.getDefaultInstance()).stream(r);
+  }
+
+  @Test
+  void aRequestIsParsedWholeAndItsBufferHeldUntilReleased() {
+    PooledCheckRequests.Parsed parsed = marshaller.parse(onTheWire(PUSH));
+
+    assertThat(parsed.request()).isEqualTo(PUSH);
+    assertThat(parsed.request().getAttributes().getRequest().getHttp().getRawBody().toByteArray())
+        .isEqualTo(TestFixtures.body(TestFixtures.SMALL));
+    assertThat(pool.getLeaks()).hasSize(1);
+    // the body is a view of the pooled buffer, not a copy: writing into the buffer shows in it
+    byte[] buffer = parsed.buffer().getByteBuffer().array();
+    com.google.protobuf.ByteString body =
+        parsed.request().getAttributes().getRequest().getHttp().getRawBody();
+    int at = indexOf(buffer, TestFixtures.body(TestFixtures.SMALL));
+    buffer[at] ^= 0x55;
+    assertThat(body.byteAt(0)).isEqualTo((byte) (TestFixtures.body(TestFixtures.SMALL)[0] ^ 0x55));
+    parsed.release();
+  }
+
+  @Test
+  void garbageIsGrpcsInternalErrorAndGivesItsBufferBack() {
+    byte[] bytes = PUSH.toByteArray();
+    bytes[3] = (byte) 0xff; // a length past the end of the message
+    assertThatThrownBy(() -> marshaller.parse(new KnownLengthStream(bytes)))
+        .isInstanceOf(StatusRuntimeException.class)
+        .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
+        .isEqualTo(Status.Code.INTERNAL);
+  }
+
+  @Test
+  void aStreamOfUnknownLengthIsParsedWithoutAPooledBuffer() {
+    PooledCheckRequests.Parsed parsed =
+        marshaller.parse(new ByteArrayInputStream(PUSH.toByteArray()));
+    assertThat(parsed.request()).isEqualTo(PUSH);
+    assertThat(parsed.buffer()).isNull();
+    parsed.release();
+  }
+
+  /**
+   * Over a real Netty port: the push in the aliased body is decided exactly (its 500 samples), and
+   * every buffer is back in the pool once the answers are in.
+   */
+  @Test
+  void checksOverNettyDecideTheWholeBodyAndGiveEveryBufferBack() throws Exception {
+    List<Decision> decisions = new CopyOnWriteArrayList<>();
+    PushEvaluator evaluator =
+        new PushEvaluator(
+            Enforcer.builder()
+                .overrides(Overrides.of(TenantLimits.MIMIR_DEFAULTS))
+                .buckets(new LocalBucketStore(System::nanoTime))
+                .build(),
+            new WriteRequestScanner(1 << 20),
+            1 << 20,
+            () -> TestFixtures.NOW_MILLIS);
+    GrpcServer server =
+        GrpcServer.builder()
+            .bind("127.0.0.1", 0)
+            .evaluator(evaluator)
+            .recorder((door, d, nanos) -> decisions.add(d))
+            .limitsLoaded(() -> true)
+            .healthPollInterval(Duration.ZERO)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .bodies(pool)
+            .build();
+    server.start();
+    ManagedChannel channel =
+        Grpc.newChannelBuilderForAddress(
+                "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+            .build();
+    try {
+      var stub = AuthorizationGrpc.newBlockingStub(channel);
+      for (int i = 0; i < 20; i++) {
+        CheckResponse r = stub.check(PUSH);
+        assertThat(r.getStatus().getCode()).isZero();
+      }
+    } finally {
+      channel.shutdownNow();
+      server.stop();
+    }
+    assertThat(decisions).hasSize(20);
+    assertThat(decisions)
+        .allSatisfy(
+            d -> {
+              assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
+              assertThat(d.stats().floatSamples()).isEqualTo(500);
+            });
+  }
+
+  private static int indexOf(byte[] in, byte[] part) {
+    outer:
+    for (int i = 0; i + part.length <= in.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (in[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
+  }
+
+  /** A byte array as gRPC's transports present a message: a stream that knows its length. */
+  private static final class KnownLengthStream extends ByteArrayInputStream
+      implements io.grpc.KnownLength {
+    KnownLengthStream(byte[] bytes) {
+      super(bytes);
+    }
+  }
+}
