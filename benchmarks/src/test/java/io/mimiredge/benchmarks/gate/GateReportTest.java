@@ -150,6 +150,13 @@ class GateReportTest {
         .contains("gate: FAILED: push_alloc_bytes = 22600, the CI gate is <= 16384")
         .containsPattern("push_cpu_us +380 +goal <= 150 +CI gate - +misses goal");
 
+    List<String> copyingChecks = new ArrayList<>(rest);
+    copyingChecks.add(check(17_900, 180)); // raw_body copied again
+    report = report(copyingChecks.toArray(String[]::new));
+    assertThat(report.exit).isEqualTo(1);
+    assertThat(report.output)
+        .contains("gate: FAILED: check_alloc_bytes = 17900, the CI gate is <= 12288");
+
     List<String> pooled = new ArrayList<>(rest);
     pooled.add(push(14_100, 250));
     report = report(pooled.toArray(String[]::new));
@@ -216,6 +223,9 @@ class GateReportTest {
     if (all.stream().noneMatch(e -> e.contains("PushDoorBenchmark"))) {
       all.add(push(14_000, 250));
     }
+    if (all.stream().noneMatch(e -> e.contains("GrpcDoorBenchmark"))) {
+      all.add(check(9_300, 180));
+    }
     Path file = write("[" + String.join(",", all) + "]");
     List<JmhResult> results = new ArrayList<>(JmhResult.read(file));
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -273,6 +283,15 @@ class GateReportTest {
         """,
         allocNorm,
         cpuUs);
+  }
+
+  /** GrpcDoorBenchmark's entry with ThreadCostProfiler's two results. */
+  private static String check(double allocNorm, double cpuUs) {
+    return push(allocNorm, cpuUs)
+        .replace(
+            "io.mimiredge.benchmarks.http.PushDoorBenchmark.push",
+            "io.mimiredge.benchmarks.grpc.GrpcDoorBenchmark.check")
+        .replace("\"params\":{\"body\":\"mix\"},", "\"params\":{},");
   }
 
   /** A JMH sample entry with its mean and p99 in ms. */
