@@ -28,6 +28,7 @@ import java.util.function.BooleanSupplier;
  *   bindHost: 0.0.0.0
  *   messageOverhead: 1MiB           # room for headers on top of enforcement.maxRequestBytes
  *   shutdownGrace: 10s
+ *   maxConcurrentCallsPerConnection: 1000   # HTTP/2 MAX_CONCURRENT_STREAMS: more wait in Envoy
  *   tls:                            # absent: plaintext; see TlsFactory
  *     certFile: /etc/rls/tls/tls.crt
  *     keyFile: /etc/rls/tls/tls.key
@@ -80,6 +81,15 @@ public class GrpcFactory {
   @MaxDuration(value = 10, unit = TimeUnit.MINUTES)
   private Duration shutdownGrace = Duration.seconds(10);
 
+  /**
+   * HTTP/2's {@code MAX_CONCURRENT_STREAMS}: the calls one client connection may have open at once;
+   * Envoy holds the rest back on its side. Every call is handed to grpc-java's executor before the
+   * concurrency limit can refuse it, so this bounds how many a burst on one connection can hand
+   * over at once (grpc-java advises against a bounded, rejecting executor: grpc/grpc-java#636).
+   */
+  @jakarta.validation.constraints.Min(1)
+  private int maxConcurrentCallsPerConnection = 1000;
+
   @Valid @NotNull private RateLimit ratelimit = new RateLimit();
 
   @Valid private TlsFactory tls; // null: plaintext
@@ -118,6 +128,7 @@ public class GrpcFactory {
     return b.domain(ratelimit.getDomain())
         .descriptorKey(ratelimit.getDescriptorKey())
         .messageOverheadBytes(messageOverhead.toBytes())
+        .maxConcurrentCallsPerConnection(maxConcurrentCallsPerConnection)
         .shutdownGrace(java.time.Duration.ofNanos(shutdownGrace.toNanoseconds()));
   }
 
@@ -154,6 +165,16 @@ public class GrpcFactory {
   @JsonProperty
   public Duration getShutdownGrace() {
     return shutdownGrace;
+  }
+
+  @JsonProperty
+  public int getMaxConcurrentCallsPerConnection() {
+    return maxConcurrentCallsPerConnection;
+  }
+
+  @JsonProperty
+  public void setMaxConcurrentCallsPerConnection(int n) {
+    this.maxConcurrentCallsPerConnection = n;
   }
 
   @JsonProperty

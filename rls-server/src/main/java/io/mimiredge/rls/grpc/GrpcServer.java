@@ -86,7 +86,8 @@ public final class GrpcServer implements Managed {
                 // Envoy may keep its gRPC connections alive with pings; don't answer them with
                 // GOAWAY (grpc-java's default allows one ping per 5 minutes).
                 .permitKeepAliveTime(10, TimeUnit.SECONDS)
-                .permitKeepAliveWithoutCalls(true);
+                .permitKeepAliveWithoutCalls(true)
+                .maxConcurrentCallsPerConnection(b.maxConcurrentCallsPerConnection);
     this.tls = b.tls;
     this.description =
         b.transport != null
@@ -240,8 +241,22 @@ public final class GrpcServer implements Managed {
     private LongSupplier nanoClock = System::nanoTime;
     private DoorLimiter limiter;
     private ByteBufferPool bodies = BodyPool.create();
+    private int maxConcurrentCallsPerConnection = Integer.MAX_VALUE;
 
     private Builder() {}
+
+    /**
+     * HTTP/2's {@code MAX_CONCURRENT_STREAMS} on the Netty port (default: unbounded); more calls on
+     * one connection wait on the client's side.
+     */
+    public Builder maxConcurrentCallsPerConnection(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException(
+            "maxConcurrentCallsPerConnection must be >= 1, got " + n);
+      }
+      this.maxConcurrentCallsPerConnection = n;
+      return this;
+    }
 
     /** The pool {@code Check} requests are read into (default: a {@link BodyPool} of its own). */
     public Builder bodies(ByteBufferPool pool) {

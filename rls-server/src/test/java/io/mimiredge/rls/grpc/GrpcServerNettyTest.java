@@ -63,7 +63,11 @@ class GrpcServerNettyTest {
   }
 
   private GrpcServer start(DecisionRecorder recorder, String grace) throws Exception {
-    GrpcFactory config = new GrpcFactory();
+    return start(recorder, grace, new GrpcFactory());
+  }
+
+  private GrpcServer start(DecisionRecorder recorder, String grace, GrpcFactory config)
+      throws Exception {
     config.setBindHost("127.0.0.1");
     config.setPort(0);
     config.setMessageOverhead(DataSize.kibibytes(OVERHEAD_BYTES >> 10));
@@ -196,6 +200,38 @@ class GrpcServerNettyTest {
     assertThat(failure.get()).isInstanceOf(StatusRuntimeException.class);
     assertThat(((StatusRuntimeException) failure.get()).getStatus().getCode())
         .isIn(Status.Code.CANCELLED, Status.Code.UNAVAILABLE);
+  }
+
+  /**
+   * With one call at a time per connection, a second call on the channel waits in the client (as
+   * Envoy would hold it) until the first is answered: it never reaches the server's executor.
+   */
+  @Test
+  void maxConcurrentCallsPerConnectionHoldsTheRestOnTheClientsSide() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger entered =
+        new java.util.concurrent.atomic.AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    GrpcFactory config = new GrpcFactory();
+    config.setMaxConcurrentCallsPerConnection(1);
+    start(
+        (door, d, n) -> {
+          entered.incrementAndGet();
+          await(release);
+        },
+        "10s",
+        config);
+    AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
+    CheckRequest push = EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a"));
+    Future<CheckResponse> first = executor.submit(() -> stub.check(push));
+    Await.await("the first call in the server", () -> entered.get() == 1, Duration.ofSeconds(10));
+    Future<CheckResponse> second = executor.submit(() -> stub.check(push));
+    Thread.sleep(300); // ample time for the second call to arrive, were it let through
+    assertThat(entered.get()).isEqualTo(1);
+
+    release.countDown();
+    assertThat(first.get(10, TimeUnit.SECONDS).hasDeniedResponse()).isFalse();
+    assertThat(second.get(10, TimeUnit.SECONDS).hasDeniedResponse()).isFalse();
+    assertThat(entered.get()).isEqualTo(2);
   }
 
   /** Starts a server whose decisions signal {@code inCall}, then wait for {@code release}. */
