@@ -1,12 +1,14 @@
-# Shared by the benchmark scripts (benchmarks/passthrough, benchmarks/overload, benchmarks/faults)
-# and scripts/demo.sh: source it after setting NAME (the script's name in messages) from the
-# repository's root.
+# Shared by the benchmark scripts (benchmarks/passthrough, benchmarks/overload, benchmarks/faults,
+# benchmarks/soak, benchmarks/tenants100k) and scripts/demo.sh: source it after setting NAME (the
+# script's name in messages) from the repository's root.
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 # The JVM the RLS runs on (benchmarks/gc-compare runs it on another JDK than its load generators).
 RLS_JAVA="${RLS_JAVA:-$JAVA}"
 JAR=benchmarks/target/benchmarks.jar
 RLS_JAR=rls-server/target/rls-server.jar
+# jcmd, to ask the RLS for a full GC (JCMD: the one of RLS_JAVA's JDK when that is another).
+JCMD="${JCMD:-${JAVA_HOME:+$JAVA_HOME/bin/}jcmd}"
 
 say() { echo "$NAME: $*" >&2; }
 load() { say "load average $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores $1"; }
@@ -105,4 +107,13 @@ start_rls() {
   }
   wait_for rls_ready 60 "the RLS"
   say "RLS on 127.0.0.1:$port (log: $dir/rls.log)"
+}
+
+# heap_after_gc_mib PID PORT: a full GC in the RLS (jcmd GC.run: System.gc(), a full collection
+# under G1), then the heap in use as its /metrics says (jvm_memory_used_bytes{area="heap"}), in MiB
+# with one decimal; empty if either failed.
+heap_after_gc_mib() {
+  timeout 60 "$JCMD" "$1" GC.run >/dev/null 2>&1 || return 0
+  curl -fsS -m 10 "http://127.0.0.1:$2/metrics" 2>/dev/null |
+    awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"} ") == 1 { printf "%.1f", $2 / 1048576 }'
 }

@@ -45,9 +45,14 @@ import java.util.stream.Stream;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.load.LoadGen \
  *   --url http://127.0.0.1:8080/api/v1/push [--url URL2 ...] --rate 1000 --duration 30s \
- *   [--tenant T | --tenants N] [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]
- *   [--client raw|jdk] [--per-second FILE]
+ *   [--tenant T | --tenants N [--churn 1m]] [--fixtures DIR] [--warmup 5s] [--connections C]
+ *   [--trust CA.pem] [--client raw|jdk] [--per-second FILE]
  * </pre>
+ *
+ * <p>Requests go to the tenants round robin. {@code --churn PERIOD} (with {@code --tenants N})
+ * makes the last third of them come and go: their IDs are replaced by new ones every PERIOD of the
+ * schedule ({@link #tenantOf}), while the first two thirds stay, as a fleet whose short-lived
+ * tenants (CI jobs, ephemeral clusters) appear and vanish beside its steady ones.
  *
  * <p>{@code --per-second FILE} writes each target's outcome second by second ({@link Second}), one
  * {@code SECOND url=U start_ms=... due=... ok=... failed=... p99_ms=... max_ms=... errors={...}}
@@ -74,7 +79,8 @@ public final class LoadGen {
       Duration requestTimeout,
       Path trust,
       Client client,
-      Path perSecond) {
+      Path perSecond,
+      Duration churn) {
 
     public Options {
       urls = List.copyOf(urls);
@@ -99,6 +105,43 @@ public final class LoadGen {
       if (client == null) {
         throw new IllegalArgumentException("no client");
       }
+      if (churn != null) {
+        if (churn.isNegative() || churn.isZero()) {
+          throw new IllegalArgumentException("--churn must be positive");
+        }
+        if (tenants.size() / 3 < 1) {
+          throw new IllegalArgumentException(
+              "--churn needs --tenants of at least 3 (a third of them come and go)");
+        }
+      }
+    }
+
+    /** The same run without churn (every tenant steady). */
+    public Options(
+        List<URI> urls,
+        double rate,
+        Duration duration,
+        Duration warmup,
+        List<String> tenants,
+        Path fixtures,
+        int connections,
+        Duration requestTimeout,
+        Path trust,
+        Client client,
+        Path perSecond) {
+      this(
+          urls,
+          rate,
+          duration,
+          warmup,
+          tenants,
+          fixtures,
+          connections,
+          requestTimeout,
+          trust,
+          client,
+          perSecond,
+          null);
     }
   }
 
@@ -199,9 +242,9 @@ public final class LoadGen {
   }
 
   private static final String USAGE =
-      "usage: LoadGen --url URL [--url URL2 ...] --rate N --duration 30s [--tenant T | --tenants N]"
-          + " [--fixtures DIR] [--warmup 5s] [--connections C] [--trust CA.pem]"
-          + " [--client raw|jdk] [--per-second FILE]";
+      "usage: LoadGen --url URL [--url URL2 ...] --rate N --duration 30s"
+          + " [--tenant T | --tenants N [--churn 1m]] [--fixtures DIR] [--warmup 5s]"
+          + " [--connections C] [--trust CA.pem] [--client raw|jdk] [--per-second FILE]";
 
   private LoadGen() {}
 
@@ -217,13 +260,20 @@ public final class LoadGen {
     }
     System.err.printf(
         Locale.ROOT,
-        "LoadGen: %s at %.0f req/s each for %ss after %ss warmup, %d tenant(s), %d connections"
+        "LoadGen: %s at %.0f req/s each for %ss after %ss warmup, %d tenant(s)%s, %d connections"
             + " each, %s client%n",
         options.urls(),
         options.rate(),
         options.duration().toMillis() / 1000.0,
         options.warmup().toMillis() / 1000.0,
         options.tenants().size(),
+        options.churn() == null
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " (the last %d new every %ss)",
+                options.tenants().size() / 3,
+                options.churn().toMillis() / 1000.0),
         options.connections(),
         options.client().name().toLowerCase(Locale.ROOT));
     List<Result> results = runAll(options);
@@ -305,6 +355,7 @@ public final class LoadGen {
         o.tenants().stream()
             .map(t -> t.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
             .toList();
+    long periodNanos = periodNanos(o.rate());
     List<RawHttpTarget> targets = new ArrayList<>();
     try {
       for (URI url : o.urls()) {
@@ -316,7 +367,10 @@ public final class LoadGen {
               targets
                   .get(target)
                   .send(
-                      tenants.get((int) (i % tenants.size())),
+                      o.churn() == null
+                          ? tenants.get((int) (i % tenants.size()))
+                          : tenantOf(o.tenants(), o.churn(), periodNanos, i)
+                              .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1),
                       bodies.get((int) (i % bodies.size())),
                       done));
     } finally {
@@ -341,7 +395,8 @@ public final class LoadGen {
                 HttpRequest.newBuilder(o.urls().get(target))
                     .timeout(o.requestTimeout())
                     .headers(jdkHeaders())
-                    .header("X-Scope-OrgID", o.tenants().get((int) (i % o.tenants().size())))
+                    .header(
+                        "X-Scope-OrgID", tenantOf(o.tenants(), o.churn(), periodNanos(o.rate()), i))
                     .POST(
                         HttpRequest.BodyPublishers.ofByteArray(
                             bodies.get((int) (i % bodies.size()))))
@@ -364,6 +419,29 @@ public final class LoadGen {
     } finally {
       callbacks.shutdownNow();
     }
+  }
+
+  /**
+   * The tenant request {@code i} sends as: {@code tenants} round robin. With {@code churn} (null:
+   * none), the last third of the tenants ({@code size / 3}) are replaced every {@code churn} of the
+   * schedule (request {@code i} is due {@code i * periodNanos} after the start): in the schedule's
+   * generation {@code g > 0} the slot of {@code load-9} sends as {@code load-9-gG}, an ID no
+   * earlier generation used. So at any time {@code size} tenants send, and every {@code churn} a
+   * third of them leave for good and as many new ones arrive.
+   */
+  public static String tenantOf(List<String> tenants, Duration churn, long periodNanos, long i) {
+    int slot = (int) (i % tenants.size());
+    String tenant = tenants.get(slot);
+    if (churn == null || slot < tenants.size() - tenants.size() / 3) {
+      return tenant;
+    }
+    long generation = i * periodNanos / churn.toNanos(); // i * periodNanos: when i is due
+    return generation == 0 ? tenant : tenant + "-g" + generation;
+  }
+
+  /** The time between two requests to one target at {@code rate} per second. */
+  static long periodNanos(double rate) {
+    return Math.round(1e9 / rate);
   }
 
   /**
@@ -401,7 +479,7 @@ public final class LoadGen {
       Sender sender)
       throws Exception {
     int targets = targetNames.size();
-    long periodNanos = Math.round(1e9 / rate); // per target
+    long periodNanos = periodNanos(rate); // per target
     long warmupCount = (long) Math.ceil(warmup.toNanos() / (double) periodNanos);
     long measuredCount = Math.max(1, duration.toNanos() / periodNanos);
     long total = warmupCount + measuredCount;
@@ -628,6 +706,7 @@ public final class LoadGen {
     Path trust = null;
     Client client = Client.RAW;
     Path perSecond = null;
+    Duration churn = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -646,6 +725,7 @@ public final class LoadGen {
         case "--trust" -> trust = Path.of(value);
         case "--client" -> client = client(value);
         case "--per-second" -> perSecond = Path.of(value);
+        case "--churn" -> churn = parseDuration(value);
         default -> throw new IllegalArgumentException("unknown option " + flag);
       }
     }
@@ -667,6 +747,9 @@ public final class LoadGen {
     } else {
       tenants = List.of(tenant != null ? tenant : "load-1");
     }
+    if (churn != null && tenantCount == null) {
+      throw new IllegalArgumentException("--churn needs --tenants N");
+    }
     return new Options(
         urls,
         rate,
@@ -678,7 +761,8 @@ public final class LoadGen {
         Duration.ofSeconds(10),
         trust,
         client,
-        perSecond);
+        perSecond,
+        churn);
   }
 
   private static Client client(String value) {

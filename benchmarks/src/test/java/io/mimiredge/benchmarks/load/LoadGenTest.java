@@ -7,6 +7,9 @@ import io.mimiredge.testsupport.StubUpstream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -192,5 +195,111 @@ class LoadGenTest {
     assertThat(seconds.get(1).ok()).isEqualTo(2);
     assertThat(seconds.get(1).errors()).containsEntry("timeout", 1L).containsEntry("503", 1L);
     assertThat(seconds.get(1).maxMillis()).isEqualTo(900.0);
+  }
+
+  @Test
+  void churnReplacesTheLastThirdsIdsEveryPeriodAndKeepsTheRest() {
+    List<String> tenants =
+        LoadGen.parse(
+                new String[] {
+                  "--url",
+                  "http://a/p",
+                  "--rate",
+                  "10",
+                  "--duration",
+                  "1m",
+                  "--tenants",
+                  "9",
+                  "--churn",
+                  "2s"
+                })
+            .tenants();
+    Duration churn = Duration.ofSeconds(2);
+    long period = 100_000_000L; // 10 per second: a generation is 20 requests
+    // generation 0: the tenants as named
+    assertThat(LongStream.range(0, 9).mapToObj(i -> LoadGen.tenantOf(tenants, churn, period, i)))
+        .containsExactlyElementsOf(tenants);
+    // generation 1 (requests 20..39): the first six the same, the last three new
+    assertThat(
+            LongStream.range(27, 36)
+                .mapToObj(i -> LoadGen.tenantOf(tenants, churn, period, i))
+                .sorted())
+        .containsExactly(
+            "load-1",
+            "load-2",
+            "load-3",
+            "load-4",
+            "load-5",
+            "load-6",
+            "load-7-g1",
+            "load-8-g1",
+            "load-9-g1");
+    // over 10 generations: 6 steady tenants and 3 new ones per generation, none reused
+    Set<String> seen =
+        LongStream.range(0, 200)
+            .mapToObj(i -> LoadGen.tenantOf(tenants, churn, period, i))
+            .collect(Collectors.toSet());
+    assertThat(seen).hasSize(6 + 3 * 10).contains("load-9-g9").doesNotContain("load-9-g10");
+    // without churn: round robin over all of them
+    assertThat(LoadGen.tenantOf(tenants, null, period, 198)).isEqualTo("load-1");
+  }
+
+  @Test
+  void churnNeedsSeveralTenantsAndAPositivePeriod() {
+    assertThatThrownBy(
+            () ->
+                LoadGen.parse(
+                    new String[] {
+                      "--url", "http://a/p", "--rate", "1", "--duration", "1", "--churn", "1m"
+                    }))
+        .hasMessageContaining("--churn needs --tenants");
+    assertThatThrownBy(
+            () ->
+                LoadGen.parse(
+                    new String[] {
+                      "--url",
+                      "http://a/p",
+                      "--rate",
+                      "1",
+                      "--duration",
+                      "1",
+                      "--tenants",
+                      "2",
+                      "--churn",
+                      "1m"
+                    }))
+        .hasMessageContaining("at least 3");
+    assertThatThrownBy(
+            () ->
+                LoadGen.parse(
+                    new String[] {
+                      "--url",
+                      "http://a/p",
+                      "--rate",
+                      "1",
+                      "--duration",
+                      "1",
+                      "--tenants",
+                      "3",
+                      "--churn",
+                      "0s"
+                    }))
+        .hasMessageContaining("--churn must be positive");
+    assertThat(
+            LoadGen.parse(
+                    new String[] {
+                      "--url",
+                      "http://a/p",
+                      "--rate",
+                      "1",
+                      "--duration",
+                      "1",
+                      "--tenants",
+                      "3",
+                      "--churn",
+                      "1m"
+                    })
+                .churn())
+        .isEqualTo(Duration.ofMinutes(1));
   }
 }
