@@ -21,7 +21,8 @@ feature=$("$java_bin" -XshowSettings:properties -version 2>&1 |
   awk -F= '/java.specification.version/ { gsub(/ /, "", $2); print $2 }')
 gc=()
 if [ "${feature:-0}" -ge 23 ] 2>/dev/null; then
-  gc=(-XX:+UseZGC)
+  # and snappy-java loads its native library: allowed without the JDK's warning about it
+  gc=(-XX:+UseZGC --enable-native-access=ALL-UNNAMED)
 elif [ "${feature:-0}" -ge 21 ] 2>/dev/null; then
   gc=(-XX:+UseZGC -XX:+ZGenerational)
 else
