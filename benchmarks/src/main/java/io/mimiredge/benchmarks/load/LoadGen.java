@@ -67,7 +67,10 @@ import java.util.stream.Stream;
  */
 public final class LoadGen {
 
-  /** The run's parameters. */
+  /**
+   * The run's parameters; {@code perSecond} and {@code churn} may be null (none; every tenant
+   * steady).
+   */
   public record Options(
       List<URI> urls,
       double rate,
@@ -114,34 +117,6 @@ public final class LoadGen {
               "--churn needs --tenants of at least 3 (a third of them come and go)");
         }
       }
-    }
-
-    /** The same run without churn (every tenant steady). */
-    public Options(
-        List<URI> urls,
-        double rate,
-        Duration duration,
-        Duration warmup,
-        List<String> tenants,
-        Path fixtures,
-        int connections,
-        Duration requestTimeout,
-        Path trust,
-        Client client,
-        Path perSecond) {
-      this(
-          urls,
-          rate,
-          duration,
-          warmup,
-          tenants,
-          fixtures,
-          connections,
-          requestTimeout,
-          trust,
-          client,
-          perSecond,
-          null);
     }
   }
 

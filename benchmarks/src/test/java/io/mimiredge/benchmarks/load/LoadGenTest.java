@@ -78,6 +78,7 @@ class LoadGenTest {
                   Duration.ofSeconds(2),
                   null,
                   client,
+                  null,
                   null));
 
       assertThat(rs).extracting(LoadGen.Result::url).containsExactly(live, refused);
@@ -105,6 +106,7 @@ class LoadGenTest {
               Duration.ofSeconds(30), // far beyond the run: a run that waited it out would show
               null,
               LoadGen.Client.RAW,
+              null,
               null);
       long start = System.nanoTime();
       LoadGen.Result r = LoadGen.run(o);
@@ -142,6 +144,7 @@ class LoadGenTest {
                 Duration.ofSeconds(2),
                 null,
                 LoadGen.Client.RAW,
+                null,
                 null));
     assertThat(r.count()).isEqualTo(20);
     assertThat(r.errorCount()).isEqualTo(20);
