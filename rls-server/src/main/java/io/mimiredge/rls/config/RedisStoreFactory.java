@@ -138,8 +138,8 @@ public class RedisStoreFactory {
   }
 
   /**
-   * {@code rls_state_store_mode{store="redis|local"}} (1 for the store deciding now) and {@code
-   * rls_redis_fallbacks_total}.
+   * {@code rls_state_store_mode{store="redis|local"}} (1 for the store deciding now), {@code
+   * rls_redis_fallbacks_total} and {@code rls_redis_probes_to_return}.
    */
   public static void registerMetrics(PrometheusRegistry registry, FailoverBucketStore store) {
     GaugeWithCallback.builder()
@@ -158,6 +158,13 @@ public class RedisStoreFactory {
         .name("rls_redis_fallbacks_total")
         .help("Times Redis stopped answering and this replica fell back to its local share")
         .callback(cb -> cb.call(store.status().fallbacks()))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("rls_redis_probes_to_return")
+        .help(
+            "Pings Redis must answer in a row before it decides again after a fallback"
+                + " (probesToReturn, doubled after each flap within a minute)")
+        .callback(cb -> cb.call(store.status().probesToReturn()))
         .register(registry);
   }
 

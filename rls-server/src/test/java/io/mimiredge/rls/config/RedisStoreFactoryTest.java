@@ -82,8 +82,17 @@ class RedisStoreFactoryTest {
       var snapshots =
           registry.scrape().stream()
               .collect(Collectors.toMap(s -> s.getMetadata().getPrometheusName(), s -> s));
-      assertThat(snapshots).containsKeys("rls_state_store_mode", "rls_redis_fallbacks");
+      assertThat(snapshots)
+          .containsKeys(
+              "rls_state_store_mode", "rls_redis_fallbacks", "rls_redis_probes_to_return");
       assertThat(value(snapshots.get("rls_redis_fallbacks"))).isEqualTo(1);
+      assertThat(
+              ((io.prometheus.metrics.model.snapshots.GaugeSnapshot)
+                      snapshots.get("rls_redis_probes_to_return"))
+                  .getDataPoints()
+                  .get(0)
+                  .getValue())
+          .isEqualTo(3);
       assertThat(RedisStoreFactory.healthCheck(store).execute().getMessage())
           .contains("local share (rate ÷ 2)");
     } finally {
