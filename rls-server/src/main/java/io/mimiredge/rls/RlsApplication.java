@@ -23,6 +23,7 @@ import io.mimiredge.rls.http.HealthResource;
 import io.mimiredge.rls.http.PushServlet;
 import io.mimiredge.rls.http.RequestIds;
 import io.mimiredge.rls.inspect.InspectCommand;
+import io.mimiredge.rls.internal.BodyPool;
 import io.mimiredge.rls.internal.LazyKubernetesClient;
 import io.mimiredge.rls.limits.LimitsSource;
 import io.mimiredge.rls.limits.LimitsUnavailableException;
@@ -43,6 +44,7 @@ import java.util.EnumSet;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import net.sourceforge.argparse4j.inf.Namespace;
+import org.eclipse.jetty.io.ByteBufferPool;
 
 /** The RLS: {@code server [rls.yml]} runs the service, {@code inspect} explains a captured body. */
 public class RlsApplication extends Application<RlsConfiguration> {
@@ -136,9 +138,11 @@ public class RlsApplication extends Application<RlsConfiguration> {
     RlsHealth health = new RlsHealth(limits, limitsSource, probe);
     health.registerStateStore(state);
     environment.healthChecks().register("upstream", new UpstreamHealthCheck(probe));
+    // Request bodies, on every door, are read into buffers of one pool.
+    ByteBufferPool bodies = BodyPool.create();
     // Envoy's doors: ext_authz Check, ShouldRateLimit and gRPC health, on one port.
     GrpcServer grpc =
-        configuration.buildGrpcServer(evaluator, recorder, limits::loaded, overload.grpc());
+        configuration.buildGrpcServer(evaluator, recorder, limits::loaded, overload.grpc(), bodies);
     environment.lifecycle().manage(grpc);
     health.registerServing("grpc", grpc::serving);
     // Each TLS door's certificate in /api/health and rls_tls_certificate_expiry_seconds: the gRPC
@@ -168,7 +172,8 @@ public class RlsApplication extends Application<RlsConfiguration> {
                     upstream,
                     recorder,
                     nanoClock,
-                    overload));
+                    overload,
+                    bodies));
     push.setAsyncSupported(true);
     push.addMapping(PushServlet.PATHS.toArray(String[]::new));
     environment.lifecycle().addEventListener(PushServlet.bodiesAsSent());

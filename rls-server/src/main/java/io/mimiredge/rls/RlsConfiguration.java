@@ -256,9 +256,10 @@ public class RlsConfiguration extends Configuration {
       PushEvaluator evaluator,
       DecisionRecorder recorder,
       BooleanSupplier limitsLoaded,
-      io.mimiredge.rls.overload.DoorLimiter limiter)
+      io.mimiredge.rls.overload.DoorLimiter limiter,
+      org.eclipse.jetty.io.ByteBufferPool bodies)
       throws io.mimiredge.rls.tls.TlsFileException {
-    return grpc.build(evaluator, recorder, limitsLoaded, buildTenantResolver(), limiter);
+    return grpc.build(evaluator, recorder, limitsLoaded, buildTenantResolver(), limiter, bodies);
   }
 
   /**

@@ -103,15 +103,17 @@ public class GrpcFactory {
    *     liveLimits::loaded}
    * @param tenants how the tenant is found (the RLS' top-level {@code tenantFrom} and {@code
    *     tenantHeader}: the HTTP door's resolver)
+   * @param bodies the pool {@code Check} requests are read into (the service's {@code BodyPool})
    */
   public GrpcServer build(
       PushEvaluator evaluator,
       DecisionRecorder recorder,
       BooleanSupplier limitsLoaded,
       TenantResolver tenants,
-      io.mimiredge.rls.overload.DoorLimiter limiter)
+      io.mimiredge.rls.overload.DoorLimiter limiter,
+      org.eclipse.jetty.io.ByteBufferPool bodies)
       throws TlsFileException {
-    GrpcServer.Builder b = configure(GrpcServer.builder()).limiter(limiter);
+    GrpcServer.Builder b = configure(GrpcServer.builder()).limiter(limiter).bodies(bodies);
     if (tls != null) {
       b.tls(tls.build("grpc", Clock.systemUTC()));
     }

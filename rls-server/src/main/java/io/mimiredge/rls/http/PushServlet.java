@@ -10,7 +10,6 @@ import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
-import io.mimiredge.rls.internal.BodyPool;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
 import io.mimiredge.rls.upstream.Upstream;
@@ -100,19 +99,11 @@ public final class PushServlet extends HttpServlet {
   private final transient Overload overload;
   private final transient ByteBufferPool bodies;
 
-  /** Reads bodies into buffers of a pool of its own ({@link BodyPool}). */
+  /**
+   * Reads bodies into buffers of {@code bodies} (the service's {@link BodyPool}); each one is
+   * released when its push is done.
+   */
   public PushServlet(
-      PushEvaluator evaluator,
-      TenantResolver tenants,
-      Upstream upstream,
-      DecisionRecorder recorder,
-      LongSupplier nanoClock,
-      Overload overload) {
-    this(evaluator, tenants, upstream, recorder, nanoClock, overload, BodyPool.create());
-  }
-
-  /** Reads bodies into buffers of {@code bodies}; each one is released when its push is done. */
-  PushServlet(
       PushEvaluator evaluator,
       TenantResolver tenants,
       Upstream upstream,

@@ -85,7 +85,13 @@ class GrpcServerNettyTest {
             MAX_REQUEST_BYTES,
             () -> io.mimiredge.rls.testing.TestFixtures.NOW_MILLIS);
     server =
-        config.build(evaluator, recorder, () -> true, TenantResolver.header("X-Scope-OrgID"), null);
+        config.build(
+            evaluator,
+            recorder,
+            () -> true,
+            TenantResolver.header("X-Scope-OrgID"),
+            null,
+            io.mimiredge.rls.internal.BodyPool.create());
     server.start();
     channel =
         Grpc.newChannelBuilderForAddress(

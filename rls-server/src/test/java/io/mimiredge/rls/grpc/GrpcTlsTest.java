@@ -101,7 +101,8 @@ class GrpcTlsTest {
             DecisionRecorder.NONE,
             () -> true,
             TenantResolver.header("X-Scope-OrgID"),
-            null);
+            null,
+            io.mimiredge.rls.internal.BodyPool.create());
     server.start();
     return server;
   }

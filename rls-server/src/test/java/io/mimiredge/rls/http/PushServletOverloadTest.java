@@ -81,7 +81,8 @@ class PushServletOverloadTest {
                   }
                 },
                 System::nanoTime,
-                overload));
+                overload,
+                io.mimiredge.rls.internal.BodyPool.create()));
     push.setAsyncSupported(true);
     for (String p : PushServlet.PATHS) {
       context.addServlet(push, p);
