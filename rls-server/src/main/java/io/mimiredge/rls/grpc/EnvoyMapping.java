@@ -1,14 +1,11 @@
 package io.mimiredge.rls.grpc;
 
-import com.google.protobuf.ByteString;
 import com.google.rpc.Code;
 import com.google.rpc.Status;
 import io.envoyproxy.envoy.config.core.v3.HeaderValue;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption;
 import io.envoyproxy.envoy.config.core.v3.HeaderValueOption.HeaderAppendAction;
 import io.envoyproxy.envoy.extensions.common.ratelimit.v3.RateLimitDescriptor;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
-import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.service.auth.v3.DeniedHttpResponse;
 import io.envoyproxy.envoy.service.auth.v3.OkHttpResponse;
@@ -90,30 +87,20 @@ public final class EnvoyMapping {
 
   // ---- ext_authz: CheckRequest in ----
 
-  /** The HTTP request a Check is about, or null when the CheckRequest has none (malformed). */
-  static AttributeContext.HttpRequest httpRequest(CheckRequest check) {
-    if (!check.hasAttributes()
-        || !check.getAttributes().hasRequest()
-        || !check.getAttributes().getRequest().hasHttp()) {
-      return null;
-    }
-    return check.getAttributes().getRequest().getHttp();
-  }
-
   /**
    * The tenant header's value as the request carries it (the enforcer judges it), or the basic-auth
    * user, found as the HTTP door finds it ({@link TenantResolver}); null when absent.
    */
-  String orgId(AttributeContext.HttpRequest http) {
-    return tenants.resolve(name -> header(http, name));
+  String orgId(CheckRequestWire check) {
+    return tenants.resolve(check::header);
   }
 
   /**
    * Whether the request is an OTLP push: its path (without the query) ends in Mimir's OTLP path,
    * {@code /otlp/v1/metrics}; any other write path is remote write.
    */
-  static boolean otlp(AttributeContext.HttpRequest http) {
-    String path = http.getPath();
+  static boolean otlp(CheckRequestWire check) {
+    String path = check.path();
     int q = path.indexOf('?');
     return (q < 0 ? path : path.substring(0, q)).endsWith(OTLP_PATH);
   }
@@ -121,36 +108,9 @@ public final class EnvoyMapping {
   static final String OTLP_PATH = "/otlp/v1/metrics";
 
   /** Whether Envoy sent only the start of the body. */
-  static boolean partialBody(AttributeContext.HttpRequest http) {
-    String v = header(http, PARTIAL_BODY_HEADER);
+  static boolean partialBody(CheckRequestWire check) {
+    String v = check.header(PARTIAL_BODY_HEADER);
     return v != null && v.strip().equalsIgnoreCase("true");
-  }
-
-  /**
-   * The body: {@code raw_body} (Envoy's {@code pack_as_bytes: true}), else {@code body}. The
-   * fallback only ever carries bodies that are valid UTF-8: {@code body} is a proto3 string, which
-   * protobuf-java refuses to parse otherwise, so snappy bodies need {@code pack_as_bytes}.
-   */
-  static ByteString body(AttributeContext.HttpRequest http) {
-    ByteString raw = http.getRawBody();
-    return raw.isEmpty() ? http.getBodyBytes() : raw;
-  }
-
-  /**
-   * A request header by lower-case name: from {@code headers}, or from {@code header_map} when
-   * Envoy sends raw headers ({@code encode_raw_headers: true}); null when absent.
-   */
-  static String header(AttributeContext.HttpRequest http, String name) {
-    String v = http.getHeadersMap().get(name);
-    if (v != null || !http.hasHeaderMap()) {
-      return v;
-    }
-    for (HeaderValue h : http.getHeaderMap().getHeadersList()) {
-      if (h.getKey().equalsIgnoreCase(name)) {
-        return h.getRawValue().isEmpty() ? h.getValue() : h.getRawValue().toStringUtf8();
-      }
-    }
-    return null;
   }
 
   // ---- ext_authz: CheckResponse out ----

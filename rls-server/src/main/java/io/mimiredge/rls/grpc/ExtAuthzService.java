@@ -1,7 +1,5 @@
 package io.mimiredge.rls.grpc;
 
-import com.google.protobuf.ByteString;
-import io.envoyproxy.envoy.service.auth.v3.AttributeContext;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
 import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
@@ -21,12 +19,6 @@ import java.util.function.LongSupplier;
  * Thread-safe.
  */
 final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
-  /** Bodies up to this size are copied into a per-thread buffer that is kept; larger are not. */
-  private static final int RETAINED_BUFFER_BYTES = 1 << 20;
-
-  private static final ThreadLocal<byte[]> BUFFER =
-      ThreadLocal.withInitial(() -> new byte[64 * 1024]);
-
   private final PushEvaluator evaluator;
   private final EnvoyMapping mapping;
   private final DecisionRecorder recorder;
@@ -45,50 +37,41 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
 
   @Override
   public void check(CheckRequest request, StreamObserver<CheckResponse> response) {
-    AttributeContext.HttpRequest http = EnvoyMapping.httpRequest(request);
-    if (http == null) {
+    check(CheckRequestWire.of(request), response);
+  }
+
+  /** Decides the request {@code check} is about; the body is read where it lies, not copied. */
+  void check(CheckRequestWire check, StreamObserver<CheckResponse> response) {
+    if (!check.hasHttp()) {
       response.onError(
           Status.INVALID_ARGUMENT
               .withDescription("CheckRequest has no attributes.request.http")
               .asRuntimeException());
       return;
     }
-    String orgId = mapping.orgId(http);
+    String orgId = mapping.orgId(check);
     long start = nanoClock.getAsLong();
     Decision d;
-    String contentType = EnvoyMapping.header(http, "content-type");
-    boolean otlp = EnvoyMapping.otlp(http);
-    if (EnvoyMapping.partialBody(http)) {
+    String contentType = check.header("content-type");
+    boolean otlp = EnvoyMapping.otlp(check);
+    if (EnvoyMapping.partialBody(check)) {
       d = evaluator.evaluatePartial(orgId);
-    } else {
-      ByteString body = EnvoyMapping.body(http);
+    } else if (otlp) {
       d =
-          otlp
-              ? evaluator.evaluateOtlp(
-                  orgId,
-                  contentType,
-                  EnvoyMapping.header(http, "content-encoding"),
-                  copy(body),
-                  0,
-                  body.size())
-              : evaluator.evaluate(orgId, contentType, copy(body), 0, body.size());
+          evaluator.evaluateOtlp(
+              orgId,
+              contentType,
+              check.header("content-encoding"),
+              check.buffer(),
+              check.bodyOffset(),
+              check.bodyLength());
+    } else {
+      d =
+          evaluator.evaluate(
+              orgId, contentType, check.buffer(), check.bodyOffset(), check.bodyLength());
     }
     recorder.record(Door.EXT_AUTHZ, d, nanoClock.getAsLong() - start);
     response.onNext(EnvoyMapping.checkResponse(d, contentType, otlp));
     response.onCompleted();
-  }
-
-  /** The body in an array the evaluator can read; reused per thread up to a size. */
-  private static byte[] copy(ByteString body) {
-    int n = body.size();
-    byte[] buf = BUFFER.get();
-    if (n > buf.length) {
-      buf = new byte[n];
-      if (n <= RETAINED_BUFFER_BYTES) {
-        BUFFER.set(buf);
-      }
-    }
-    body.copyTo(buf, 0);
-    return buf;
   }
 }

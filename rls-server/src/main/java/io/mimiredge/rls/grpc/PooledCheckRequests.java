@@ -1,10 +1,7 @@
 package io.mimiredge.rls.grpc;
 
-import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.UnsafeByteOperations;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
-import io.envoyproxy.envoy.service.auth.v3.CheckRequest;
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.KnownLength;
 import io.grpc.MethodDescriptor;
@@ -12,6 +9,7 @@ import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -20,19 +18,21 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 
 /**
- * Envoy's {@code Check} with its request read into a pooled buffer and parsed with protobuf's
- * aliasing on: the {@code raw_body} (the push, most of the message) is a view of that buffer, not a
- * copy of its own. grpc-java's default marshaller reads a message into a reused array and parses it
- * with a copy of every {@code bytes} field; here the buffer stays the call's until its answer is
- * sent, then goes back to the pool (a call cancelled between the two leaves it to the collector).
+ * Envoy's {@code Check} with its request read into a pooled buffer and walked where it lies ({@link
+ * CheckRequestWire}): the {@code raw_body} (the push, most of the message) is decided from that
+ * buffer, and no message is built. grpc-java's default marshaller reads a message into a reused
+ * array and parses it into objects, with a copy of every {@code bytes} field; here the buffer stays
+ * the call's until its answer is sent, then goes back to the pool (a call cancelled between the two
+ * leaves it to the collector).
  *
- * <p>Only the request's parse changes: the service, its answers and its errors are {@link
- * ExtAuthzService}'s. A message of unknown length (no transport here sends one) is parsed the
- * ordinary way.
+ * <p>Only the request's reading changes: the service, its answers and its errors are {@link
+ * ExtAuthzService}'s; a message protobuf-java would refuse is gRPC's {@code INTERNAL}, as with its
+ * own marshaller. A message of unknown length (no transport here sends one) is read into an array
+ * of its own.
  */
 final class PooledCheckRequests {
-  /** A parsed request and the buffer its {@code bytes} fields point into (null: none). */
-  record Parsed(CheckRequest request, RetainableByteBuffer buffer) {
+  /** A request read in place, and the pooled buffer it lies in (null: none). */
+  record Parsed(CheckRequestWire request, RetainableByteBuffer buffer) {
     void release() {
       if (buffer != null) {
         buffer.release();
@@ -72,7 +72,8 @@ final class PooledCheckRequests {
 
     @Override
     public InputStream stream(Parsed value) {
-      return value.request().toByteString().newInput();
+      CheckRequestWire r = value.request();
+      return new ByteArrayInputStream(r.buffer(), r.offset(), r.length());
     }
 
     @Override
@@ -80,7 +81,8 @@ final class PooledCheckRequests {
       try (stream) {
         int size = stream instanceof KnownLength ? stream.available() : -1;
         if (size < 0) {
-          return new Parsed(CheckRequest.parseFrom(stream), null);
+          byte[] bytes = stream.readAllBytes();
+          return new Parsed(CheckRequestWire.read(bytes, 0, bytes.length), null);
         }
         RetainableByteBuffer buffer = pool.acquire(Math.max(1, size), false);
         try {
@@ -95,13 +97,8 @@ final class PooledCheckRequests {
             }
             read += n;
           }
-          // Protobuf aliases bytes fields only into a buffer it is told will not change:
-          // unsafeWrap says so (true until the buffer is released, after the call).
-          CodedInputStream in =
-              UnsafeByteOperations.unsafeWrap(array, offset, size).newCodedInput();
-          in.enableAliasing(true);
-          in.setSizeLimit(Integer.MAX_VALUE); // the transport has bounded the message already
-          return new Parsed(CheckRequest.parseFrom(in), buffer);
+          // read where it lies: the buffer stays the request's until it is released, after the call
+          return new Parsed(CheckRequestWire.read(array, offset, size), buffer);
         } catch (IOException | RuntimeException e) {
           buffer.release();
           throw e;

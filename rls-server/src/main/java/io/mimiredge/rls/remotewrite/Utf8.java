@@ -3,13 +3,14 @@ package io.mimiredge.rls.remotewrite;
 /**
  * UTF-8 as Go reads it (package {@code unicode/utf8}): what {@code utf8.ValidString} accepts (no
  * overlong forms, no surrogates, nothing above U+10FFFF) and how {@code utf8.RuneCountInString}
- * counts (each byte of an invalid sequence is one rune). Stateless.
+ * counts (each byte of an invalid sequence is one rune); the same strict UTF-8 protobuf checks its
+ * strings against. Stateless.
  */
-final class Utf8 {
+public final class Utf8 {
   private Utf8() {}
 
   /** Whether {@code b[from, to)} is valid UTF-8. */
-  static boolean valid(byte[] b, int from, int to) {
+  public static boolean valid(byte[] b, int from, int to) {
     int i = from;
     while (i < to) {
       if (b[i] >= 0) {
