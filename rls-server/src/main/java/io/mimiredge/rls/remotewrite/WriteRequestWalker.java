@@ -205,6 +205,11 @@ final class WriteRequestWalker extends RequestTally {
   // ---- HA: known once the first series has been seen ----
   private boolean haUndecided;
   private boolean stripReplica;
+  // the series' replica label is still to be removed: Mimir's RemoveLabel removes the first label
+  // of
+  // that name, whatever its value, and only that one
+  private boolean replicaPending;
+  private boolean replicaPendingSorted; // the same, for sortedLabels' second reading
   private String haCluster;
   private String haReplica;
 
@@ -412,6 +417,7 @@ final class WriteRequestWalker extends RequestTally {
 
   /** Starts a series: nothing of it seen yet. */
   private void resetSeries() {
+    replicaPending = stripReplica;
     rawLabels = 0;
     labels = 0;
     longestName = 0;
@@ -499,7 +505,7 @@ final class WriteRequestWalker extends RequestTally {
     boolean recheck = false;
     int metricA = -1;
     int metricL = 0;
-    boolean strip = stripReplica;
+    boolean strip = replicaPending;
     boolean legacy = limits.nameValidation() == NameValidation.LEGACY;
     while (p + 5 < end && b[p] == LABELS_TAG && b[p + 2] == NAME_TAG) {
       int size = b[p + 1];
@@ -517,6 +523,10 @@ final class WriteRequestWalker extends RequestTally {
       raw++;
       longestN = Math.max(longestN, nl);
       longestV = Math.max(longestV, vl);
+      if (strip && isReplica(na, nl)) {
+        strip = false;
+        continue; // RemoveLabel(haReplicaLabel): the first one, before RemoveEmptyLabelValues
+      }
       if (vl == 0) {
         continue; // RemoveEmptyLabelValues
       }
@@ -533,9 +543,6 @@ final class WriteRequestWalker extends RequestTally {
           m2 = WORD_MASKS[nl - 8];
           w2 = (long) LONGS.get(b, na + 8) & m2;
         }
-      }
-      if (strip && isReplica(na, nl)) {
-        continue; // RemoveLabel(haReplicaLabel)
       }
       effective++;
       if (!legacy) {
@@ -585,6 +592,7 @@ final class WriteRequestWalker extends RequestTally {
       recheck = true;
     }
     pos = p;
+    replicaPending = strip;
     rawLabels = raw;
     labels = effective;
     longestName = longestN;
@@ -763,11 +771,12 @@ final class WriteRequestWalker extends RequestTally {
     if (vLength > longestValue) {
       longestValue = vLength;
     }
+    if (replicaPending && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
+      replicaPending = false;
+      return; // RemoveLabel(haReplicaLabel): the first one, whatever its value
+    }
     if (vLength == 0) {
       return; // RemoveEmptyLabelValues
-    }
-    if (stripReplica && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
-      return; // RemoveLabel(haReplicaLabel)
     }
     labels++;
     int cmp = prevNameAt < 0 ? 1 : compareBytes(nAt, nLength, prevNameAt, prevNameLength);
@@ -896,6 +905,7 @@ final class WriteRequestWalker extends RequestTally {
    */
   private void sortedLabels(int start, int end) throws RemoteWriteException {
     int n = 0;
+    replicaPendingSorted = stripReplica;
     if (protocol == Protocol.RW2) {
       for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
         int[] l = seriesLabels;
@@ -956,7 +966,11 @@ final class WriteRequestWalker extends RequestTally {
    * (an empty value, the HA replica label); the labels kept so far.
    */
   private int keptLabel(int n, int nAt, int nLength, int vAt, int vLength) {
-    if (vLength == 0 || (stripReplica && sameBytes(nAt, nLength, limits.replicaLabelBytes()))) {
+    if (replicaPendingSorted && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
+      replicaPendingSorted = false; // RemoveLabel: the first one only
+      return n;
+    }
+    if (vLength == 0) {
       return n;
     }
     if (4 * n + 4 > labelSpans.length) {
@@ -1737,6 +1751,7 @@ final class WriteRequestWalker extends RequestTally {
       haUndecided = false;
       findHaLabelsV2();
     }
+    replicaPending = stripReplica; // known only now for the first series
     int[] l = seriesLabels;
     for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
       label(l[i], l[i + 1], l[i + 2], l[i + 3], seriesRefs[i >> 1], seriesRefs[(i >> 1) + 1]);

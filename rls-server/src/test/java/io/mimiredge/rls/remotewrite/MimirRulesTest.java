@@ -499,6 +499,27 @@ class MimirRulesTest {
             ha,
             2,
             null));
+    byte[] haFirst = series("__name__", "up", "__replica__", "r1", "cluster", "c1");
+    all.add(
+        c(
+            "mimirpb PreallocTimeseries.RemoveLabel: only the first replica label goes, the others"
+                + " stay and are duplicates",
+            request(
+                haFirst,
+                series(
+                    "__name__", "x", "__replica__", "a", "__replica__", "b", "__replica__", "c")),
+            b -> b.acceptHaSamples(true),
+            1,
+            DUPLICATE_LABEL_NAMES));
+    all.add(
+        c(
+            "mimirpb PreallocTimeseries.RemoveLabel: the first replica label goes even when empty,"
+                + " before RemoveEmptyLabelValues, and the next one counts",
+            request(
+                haFirst, series("__name__", "x", "__replica__", "", "__replica__", "b", "a", "1")),
+            b -> b.acceptHaSamples(true).maxLabelNamesPerSeries(2),
+            1,
+            MAX_LABEL_NAMES_PER_SERIES));
     all.add(
         c(
             "the replica label counts without accept_ha_samples",

@@ -137,17 +137,18 @@ final class ReferenceDecoder {
         maxName = Math.max(maxName, l.name().length);
         maxValue = Math.max(maxValue, l.value().length);
       }
-      // RemoveLabel(replica), RemoveEmptyLabelValues, then SortLabelsIfNeeded.
-      List<Label> ls = new ArrayList<>();
-      for (Label l : raw) {
-        if (l.value().length == 0) {
-          continue;
+      // RemoveLabel(replica) (mimirpb's PreallocTimeseries.RemoveLabel: the first label of that
+      // name, whatever its value), RemoveEmptyLabelValues, then SortLabelsIfNeeded.
+      List<Label> ls = new ArrayList<>(raw);
+      if (strip) {
+        for (int i = 0; i < ls.size(); i++) {
+          if (Arrays.equals(ls.get(i).name(), bytes(limits.haReplicaLabel()))) {
+            ls.remove(i);
+            break;
+          }
         }
-        if (strip && Arrays.equals(l.name(), bytes(limits.haReplicaLabel()))) {
-          continue;
-        }
-        ls.add(l);
       }
+      ls.removeIf(l -> l.value().length == 0);
       if (ls.isEmpty()) {
         removed++;
         if (limits.exemplarsEnabled()) {
