@@ -51,6 +51,7 @@ class RlsApplicationTest {
           ingestion_burst_size: 600
         switch:
           ingestion_rate: 0
+          ingestion_burst_size: 0
       """;
 
   private static final int GRPC_PORT = freePort();
@@ -251,14 +252,14 @@ class RlsApplicationTest {
   void hotReloadAppliesAChangedFileAndKeepsTheLastGoodOnABrokenOne() throws Exception {
     assertThat(push("/api/v1/push", "switch", BODY).statusCode()).isEqualTo(429);
 
-    write(LIMITS, OVERRIDES.replace("ingestion_rate: 0", "ingestion_rate: 100000"));
+    write(LIMITS, OVERRIDES.replace("ingestion_burst_size: 0\n", "ingestion_burst_size: 100000\n"));
     await("the new limits", () -> push("/api/v1/push", "switch", BODY).statusCode() == 200);
 
     write(LIMITS, OVERRIDES + "  broken:\n    ingestion_rate: lots\n");
     await("health degraded", () -> get("/api/health").statusCode() == 503);
 
     assertThat(get("/api/health").body())
-        .contains("\"status\":\"degraded\"", "overrides.broken.ingestion_rate (line 11)");
+        .contains("\"status\":\"degraded\"", "overrides.broken.ingestion_rate (line 12)");
     assertThat(get("/metrics").body()).contains("rls_limits_reload_total{result=\"error\"} 1.0");
     assertThat(push("/api/v1/push", "switch", BODY).statusCode()).isEqualTo(200); // last good
     assertThat(get("/api/health/ready").statusCode()).as("still deciding: ready").isEqualTo(200);

@@ -156,6 +156,19 @@ public final class Enforcer {
     }
     long items = stats.items();
     if (limits.validation() == ValidationPolicy.DENY && stats.hasViolations()) {
+      // prePushValidationMiddleware (distributor.go): with nothing valid left, the first error at
+      // once; else the ingestion limiter over the valid rest first, so a request over the rate is
+      // its 429 (which senders retry), not the 400 (which they drop). Admitted, the tokens go back:
+      // the edge answers the 400 itself, and nothing of the request reaches Mimir's limiter.
+      double share = share();
+      Decision overRate = ingestion(tenant, limits, mode, share, items, stats);
+      if (overRate != null) {
+        return overRate;
+      }
+      if (items > 0) {
+        double rate = limits.ingestionRate() * share;
+        buckets.refund(ingestionKey(tenant), ingestionSpec(limits, rate), items);
+      }
       return Decision.deny(
           Reason.of(stats.firstViolation()),
           MimirMessages.violation(stats.firstViolation(), stats.firstActual(), t.validation()),
@@ -320,14 +333,10 @@ public final class Enforcer {
       return null; // Mimir skips the ingestion limiter when nothing is left to write
     }
     double rate = limits.ingestionRate() * share;
-    if (rate == 0) {
-      // Rate 0 admits nothing and never refills: no point in retrying.
-      return Decision.deny(
-          Reason.INGESTION_RATE, ingestionRateMessage(limits), null, mode, items, stats, tenant);
-    }
     int burst = limits.ingestionBurst(rate);
     if (items > burst) {
-      // Can never fit, however long the client waits: Mimir's burst-size message, no Retry-After.
+      // Can never fit, however long the client waits (a burst of 0 too: a rate of 0 with a burst
+      // factor): Mimir's burst-size message, no Retry-After.
       return Decision.deny(
           Reason.INGESTION_RATE,
           MimirMessages.ingestionBurstSizeLimited(burst, items),
@@ -337,11 +346,7 @@ public final class Enforcer {
           stats,
           tenant);
     }
-    ConsumeResult r =
-        buckets.tryConsume(
-            ingestionKey(tenant),
-            new BucketSpec(burst, Math.min(rate, BucketSpec.MAX_RATE)),
-            items);
+    ConsumeResult r = buckets.tryConsume(ingestionKey(tenant), ingestionSpec(limits, rate), items);
     return r.consumed()
         ? null
         : Decision.deny(
@@ -353,6 +358,29 @@ public final class Enforcer {
             stats,
             tenant);
   }
+
+  /**
+   * The ingestion bucket at this replica's {@code rate}: Mimir's token bucket (x/time/rate), burst
+   * {@link TenantLimits#ingestionBurst} deep.
+   *
+   * <p>A rate of 0 does not stop a tenant in Mimir: x/time/rate then spends the burst itself, and
+   * dskit's per-tenant limiter puts it back whenever it rechecks the tenant's limits, every 10 s
+   * ({@code limiter.NewRateLimiter(ingestionRateStrategy, 10*time.Second)} in distributor.go,
+   * {@code recheckTenantLimiter}'s {@code SetBurstAt}): up to a burst per 10 s per distributor, the
+   * window starting at the first request after a recheck. The edge cannot know a distributor's
+   * window, so it takes the bucket that admits every sequence one distributor admits and hardly
+   * more: twice the burst deep, refilled at a burst per 10 s (in any stretch of L seconds a
+   * distributor admits at most burst × (2 + L / 10)).
+   */
+  private static BucketSpec ingestionSpec(TenantLimits limits, double rate) {
+    long burst = limits.ingestionBurst(rate);
+    return rate > 0
+        ? new BucketSpec(burst, Math.min(rate, BucketSpec.MAX_RATE))
+        : new BucketSpec(2 * burst, burst / RATE_ZERO_RECHECK_SECONDS);
+  }
+
+  /** How often Mimir's distributor rechecks a tenant's rate limiter (and restores its burst). */
+  private static final double RATE_ZERO_RECHECK_SECONDS = 10;
 
   /**
    * Mimir's rate-limit message, with the configured (global) values and the burst factor applied to

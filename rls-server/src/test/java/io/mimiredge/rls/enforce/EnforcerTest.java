@@ -113,13 +113,25 @@ class EnforcerTest {
                 Step.denied(0, 6, null, MimirMessages.ingestionBurstSizeLimited(5, 6)),
                 Step.ok(0, 5))),
         arguments(
-            "rate 0 denies everything, whatever the burst",
-            D.toBuilder().ingestionRate(0).build(),
+            "rate 0 still admits a burst per 10 s (x/time/rate spends the burst at limit 0, dskit's"
+                + " recheck every 10 s restores it): a bucket twice the burst deep, refilled at a"
+                + " burst per 10 s, admits whatever one distributor would",
+            D.toBuilder().ingestionRate(0).ingestionBurstSize(5).build(),
             1,
             1.0,
             List.of(
-                Step.denied(0, 1, null, MimirMessages.ingestionRateLimited(0, 200_000)),
-                Step.denied(60_000, 1, null, null))),
+                Step.ok(0, 5),
+                Step.ok(0, 5),
+                Step.denied(0, 1, 2L, MimirMessages.ingestionRateLimited(0, 5)),
+                Step.ok(2_000, 1),
+                Step.denied(0, 6, null, MimirMessages.ingestionBurstSizeLimited(5, 6)),
+                Step.ok(10_000, 5))),
+        arguments(
+            "rate 0 with a burst factor: a burst of 0, nothing ever fits (burst-size message)",
+            D.toBuilder().ingestionRate(0).ingestionBurstFactor(2).build(),
+            1,
+            1.0,
+            List.of(Step.denied(0, 1, null, MimirMessages.ingestionBurstSizeLimited(0, 1)))),
         arguments(
             "burst 0 denies everything with the burst-size message",
             D.toBuilder().ingestionBurstSize(0).build(),
@@ -355,7 +367,11 @@ class EnforcerTest {
   @Test
   void offModeAdmitsWithoutEvaluatingOrConsuming() {
     TenantLimits limits =
-        D.toBuilder().ingestionRate(0).requestRate(1).validation(ValidationPolicy.DENY).build();
+        D.toBuilder()
+            .ingestionBurstSize(0)
+            .requestRate(1)
+            .validation(ValidationPolicy.DENY)
+            .build();
     Overrides o =
         Overrides.of(limits)
             .withTenant(T, limits.toBuilder().mode(Mode.OFF).build(), Set.of(LimitKey.MODE));
@@ -455,9 +471,53 @@ class EnforcerTest {
     assertThat(d.retryAfter()).isNull();
     assertThat(d.stats()).isSameAs(stats);
     assertThat(d.items()).isEqualTo(stats.items());
-    // the request token was taken first (Mimir's order); no ingestion token
+    // the request token was taken first (Mimir's order); no ingestion token kept: the edge answers
+    // the 400 itself, so nothing reaches Mimir's limiter
     assertThat(e.requestBucket(T).orElseThrow().availableTokens()).isZero();
-    assertThat(e.ingestionBucket(T)).isEmpty();
+    assertThat(e.ingestionBucket(T).map(BucketView::availableTokens).orElse(200_000L))
+        .isEqualTo(200_000L);
+  }
+
+  /**
+   * distributor.go prePushValidationMiddleware: the ingestion limiter over the valid rest comes
+   * before the first validation error (a 429, which senders retry, not the 400 they drop); with
+   * nothing valid, the 400 at once.
+   */
+  @Test
+  void denyPolicyAnswersTheIngestionRateBeforeTheInvalidSeries() {
+    Enforcer e =
+        enforcer(
+            D.toBuilder()
+                .validation(ValidationPolicy.DENY)
+                .ingestionRate(10)
+                .ingestionBurstSize(100)
+                .build());
+    WriteRequestStats bad =
+        Stats.builder()
+            .samples(100)
+            .invalid(Violation.MAX_LABEL_NAMES_PER_SERIES, 3, 30, 31)
+            .build(); // 70 valid samples
+
+    Decision fits = decide(e, T, bad);
+    assertThat(fits.status()).isEqualTo(400);
+    assertThat(fits.reason()).isEqualTo(Reason.MAX_LABEL_NAMES_PER_SERIES);
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isEqualTo(100); // given back
+
+    assertThat(decide(e, T, samples(60)).verdict()).isEqualTo(ALLOW); // 40 left
+    Decision over = decide(e, T, bad);
+    assertThat(over.verdict()).isEqualTo(DENY);
+    assertThat(over.status()).isEqualTo(429);
+    assertThat(over.reason()).isEqualTo(Reason.INGESTION_RATE);
+    assertThat(over.retryAfter()).isEqualTo(Duration.ofSeconds(3));
+
+    WriteRequestStats nothingValid =
+        Stats.builder()
+            .samples(10)
+            .invalid(Violation.MAX_LABEL_NAMES_PER_SERIES, 1, 10, 31)
+            .build();
+    Decision none = decide(e, T, nothingValid);
+    assertThat(none.status()).isEqualTo(400); // no limiter when nothing is left to write
+    assertThat(e.ingestionBucket(T).orElseThrow().availableTokens()).isEqualTo(40);
   }
 
   @ParameterizedTest(name = "forward policy: {0}")
@@ -491,7 +551,9 @@ class EnforcerTest {
     assertThat(d.verdict()).isEqualTo(SHADOW_DENY);
     assertThat(d.status()).isEqualTo(400);
     assertThat(d.allowed()).isTrue();
-    assertThat(store.size()).isZero(); // consumed nothing, like the denial it stands for
+    // consumed nothing, like the denial it stands for
+    assertThat(e.ingestionBucket(T).map(BucketView::availableTokens).orElse(200_000L))
+        .isEqualTo(200_000L);
   }
 
   private static WriteRequestStats haRequest(String replica, long samples) {
@@ -632,7 +694,7 @@ class EnforcerTest {
   void shadowModeNeverBlocksAnything() {
     Enforcer e =
         Enforcer.builder()
-            .overrides(Overrides.of(D.toBuilder().ingestionRate(0).build()))
+            .overrides(Overrides.of(D.toBuilder().ingestionBurstSize(0).build()))
             .buckets(store)
             .defaultMode(Mode.SHADOW)
             .build();
@@ -684,7 +746,7 @@ class EnforcerTest {
 
   @Test
   void theMirrorRecordsADenialAsAShadowDenial() {
-    Enforcer e = enforcer(D.toBuilder().ingestionRate(0).build());
+    Enforcer e = enforcer(D.toBuilder().ingestionBurstSize(0).build());
     Decision denied = decide(e, T, samples(1));
     assertThat(denied.verdict()).isEqualTo(DENY);
 
