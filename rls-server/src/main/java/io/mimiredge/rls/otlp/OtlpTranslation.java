@@ -121,6 +121,10 @@ final class OtlpTranslation extends RequestTally {
   private final Labels resourceLabels = new Labels();
 
   private long[] targetInfoSeen = new long[32]; // (labels hash, ms) pairs emitted in this request
+  // (series, ms) pairs of the points translated in this request; bounded (then each counts)
+  private final SeenPairs seriesSeen = new SeenPairs(MAX_SERIES_REMEMBERED);
+  private static final int MAX_SERIES_REMEMBERED = 1 << 16;
+  private long duplicateSamples;
   private int targetInfoSeenCount;
 
   // ---- the metric ----
@@ -154,6 +158,8 @@ final class OtlpTranslation extends RequestTally {
     rejectedMetrics = 0;
     keptExemplars = 0;
     targetInfoSeenCount = 0;
+    seriesSeen.clear();
+    duplicateSamples = 0;
     families.clear();
   }
 
@@ -298,21 +304,29 @@ final class OtlpTranslation extends RequestTally {
           identityHash += identity * 0x165667B19E3779F9L;
         } else {
           nonIdentifying++;
-          long valueHash = // target_info's identity: only the resource's values are hashed
-              switch (kind) {
-                case STRING, BYTES, ARRAY, KVLIST -> hashOf(b, valueAt, valueLength);
-                default -> scalar * 0x9E3779B97F4A7C15L + kind;
-              };
-          resourceLabels.add(b, keyAt, keyLength, length, valueHash);
+          resourceLabels.add(
+              b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
         }
       }
       case POINT -> {
         if (!equals(b, keyAt, keyLength, NAME_KEY)) {
-          point.add(b, keyAt, keyLength, length, 0);
+          point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
         }
       }
       case SCOPE -> {} // scope labels only with otel_promote_scope_metadata, not mirrored
     }
+  }
+
+  /**
+   * A hash of an attribute's value, for the identity of its series (target_info's, and the points'
+   * for the appender's merge): the bytes of a string, bytes, array or map value; a scalar's value
+   * and kind (so an int 5 and a string "5", the same label value to Mimir, hash apart).
+   */
+  private static long valueHash(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
+    return switch (kind) {
+      case STRING, BYTES, ARRAY, KVLIST -> hashOf(b, valueAt, valueLength);
+      default -> scalar * 0x9E3779B97F4A7C15L + kind;
+    };
   }
 
   /**
@@ -380,6 +394,12 @@ final class OtlpTranslation extends RequestTally {
     if (!metricName(b, nameAt, nameLen)) {
       return reject();
     }
+    // the names of the metric's series, hashed once for all its points (see key)
+    long h = hashOf(name, 0, nameLength);
+    seriesNames[0] = h;
+    seriesNames[1] = continueHash(h, SUM_SUFFIX);
+    seriesNames[2] = continueHash(h, COUNT_SUFFIX);
+    seriesNames[3] = continueHash(h, BUCKET_SUFFIX);
     helpHash = descriptionHash;
     unitHash = unitName(b, unitAt, unitLen); // the metadata's unit: UnitNamer.Build's
     unitLength = translatedUnitLength;
@@ -521,41 +541,71 @@ final class OtlpTranslation extends RequestTally {
     long ts = millis(timeNanos);
     Labels l = point;
     l.finishWithIdentity();
+    // the series' identity, for the appender's merge of points with the same labels (below)
+    long labelsKey = l.hash() * 31 + identityHash;
     int labels = l.count + (nameLength > 0 ? 1 : 0); // + __name__ (none for an empty name)
     int longestName = Math.max(l.longestName, nameLength > 0 ? 8 : 0);
     int longestValue = l.longestValue;
     switch (type) {
       case OtlpProtoWalker.GAUGE -> {
-        series(labels, longestName, longestValue, ts, 1, false, false);
+        series(
+            key(labelsKey, NO_SUFFIX, 0), labels, longestName, longestValue, ts, 1, false, false);
       }
-      case OtlpProtoWalker.SUM -> series(labels, longestName, longestValue, ts, 1, false, true);
+      case OtlpProtoWalker.SUM ->
+          series(
+              key(labelsKey, NO_SUFFIX, 0), labels, longestName, longestValue, ts, 1, false, true);
       case OtlpProtoWalker.HISTOGRAM -> {
         if (nhcb) {
-          series(labels, longestName, longestValue, ts, 1, true, true);
+          series(
+              key(labelsKey, NO_SUFFIX, 0) ^ HISTOGRAMS,
+              labels,
+              longestName,
+              longestValue,
+              ts,
+              1,
+              true,
+              true);
         } else {
           int withLe = labels + (l.has(LE, LE_HASH) ? 0 : 1);
           int nameLong = Math.max(longestName, 2);
           if (hasSum) {
-            series(labels, longestName, longestValue, ts, 1, false, false); // _sum
+            series(key(labelsKey, SUM, 0), labels, longestName, longestValue, ts, 1, false, false);
           }
-          series(labels, longestName, longestValue, ts, 1, false, false);
+          series(key(labelsKey, COUNT, 0), labels, longestName, longestValue, ts, 1, false, false);
           if (badExemplar) { // addHistogramDataPoints: the exemplars fail before the buckets
             dropPointExemplars();
             failMetric();
             return;
           }
           // every bucket series gets the point's exemplars placed among them
-          series(withLe, nameLong, Math.max(longestValue, 4), ts, buckets + 1, false, true);
+          series(
+              key(labelsKey, BUCKET, buckets + 1),
+              withLe,
+              nameLong,
+              Math.max(longestValue, 4),
+              ts,
+              buckets + 1,
+              false,
+              true);
         }
       }
       case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
-          series(labels, longestName, longestValue, ts, 1, true, true);
+          series(
+              key(labelsKey, NO_SUFFIX, 0) ^ HISTOGRAMS,
+              labels,
+              longestName,
+              longestValue,
+              ts,
+              1,
+              true,
+              true);
       case OtlpProtoWalker.SUMMARY -> {
-        series(labels, longestName, longestValue, ts, 1, false, false);
-        series(labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, SUM, 0), labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, COUNT, 0), labels, longestName, longestValue, ts, 1, false, false);
         if (quantiles > 0) {
           int withQ = labels + (l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
           series(
+              key(labelsKey, NO_SUFFIX, -quantiles),
               withQ,
               Math.max(longestName, 8),
               Math.max(longestValue, 24),
@@ -575,6 +625,7 @@ final class OtlpTranslation extends RequestTally {
    * validate.go does; {@code withExemplars} when the point's exemplars are on them.
    */
   private void series(
+      long key,
       int labels,
       int longestName,
       int longestValue,
@@ -608,10 +659,44 @@ final class OtlpTranslation extends RequestTally {
       }
       return;
     }
-    valid(count, ts);
+    if (!seriesSeen.add(key, ts)) {
+      // The appender (MimirAppender.appendFloatOrHistogram) adds a point whose labels it has
+      // already seen to that series, and validation keeps one sample per timestamp of a series:
+      // a repeat of labels and millisecond counts once.
+      duplicateSamples += count;
+    } else {
+      valid(count, ts);
+    }
     if (withExemplars) {
       keepPointExemplars();
     }
+  }
+
+  private static final byte[] SUM_SUFFIX = ascii("_sum");
+  private static final byte[] COUNT_SUFFIX = ascii("_count");
+  private static final byte[] BUCKET_SUFFIX = ascii("_bucket");
+  private static final int NO_SUFFIX = 0;
+  private static final int SUM = 1;
+  private static final int COUNT = 2;
+  private static final int BUCKET = 3;
+  private static final long HISTOGRAMS = 0x5DEE_CE66_D1CE_4E5BL; // a series' histograms: their own
+  private final long[] seriesNames = new long[4]; // the metric's name, + _sum, _count, _bucket
+
+  /**
+   * The identity of the series (or group of series) a point adds to: its labels and the metric name
+   * with a suffix; for a histogram's buckets or a summary's quantiles, how many there are ({@code
+   * group}), standing in for their le and quantile values.
+   */
+  private long key(long labelsKey, int suffix, long group) {
+    long h = (labelsKey ^ seriesNames[suffix]) * 0x9E37_79B9_7F4A_7C15L + group;
+    return h ^ (h >>> 31);
+  }
+
+  private static long continueHash(long h, byte[] suffix) {
+    for (byte b : suffix) {
+      h = 31 * h + b;
+    }
+    return h;
   }
 
   private boolean endsWithInfo() {
@@ -913,7 +998,7 @@ final class OtlpTranslation extends RequestTally {
         meta,
         invalidSeries + rejectedMetrics,
         droppedSamples,
-        0,
+        duplicateSamples,
         0,
         exemplarsCleared,
         dropped,
@@ -1008,12 +1093,18 @@ final class OtlpTranslation extends RequestTally {
     return hashOf(b, 0, b.length);
   }
 
+  /** A hash of {@code b[at, at + n)}, a word at a time (values and names of every point). */
   static long hashOf(byte[] b, int at, int n) {
     long h = 1125899906842597L + n;
-    for (int i = at; i < at + n; i++) {
+    int i = at;
+    int end = at + n;
+    for (; i + 8 <= end; i += 8) {
+      h = Long.rotateLeft((h ^ (long) LONGS.get(b, i)) * 0x9E37_79B9_7F4A_7C15L, 29);
+    }
+    for (; i < end; i++) {
       h = 31 * h + b[i];
     }
-    return h;
+    return h * 0xC2B2_AE3D_27D4_EB4FL;
   }
 
   private static byte[] ascii(String s) {

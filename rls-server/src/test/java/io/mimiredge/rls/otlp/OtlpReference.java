@@ -45,6 +45,8 @@ final class OtlpReference {
   private final boolean delta;
   private final Map<String, String> families = new LinkedHashMap<>();
   private final Set<String> targetInfoSeen = new HashSet<>();
+  private final Set<String> seen = new HashSet<>(); // series@ms of the points, as translated
+  long duplicateSamples;
 
   OtlpReference(boolean nhcb, boolean delta) {
     this.nhcb = nhcb;
@@ -166,14 +168,14 @@ final class OtlpReference {
     switch (m.getDataCase()) {
       case GAUGE -> {
         for (NumberDataPoint p : m.getGauge().getDataPointsList()) {
-          add(labels(p.getAttributesList(), resource, name), 1, false, 0);
+          add(labels(p.getAttributesList(), resource, name), ms(p.getTimeUnixNano()), 1, false, 0);
         }
       }
       case SUM -> {
         for (NumberDataPoint p : m.getSum().getDataPointsList()) {
           Map<String, String> l = labels(p.getAttributesList(), resource, name);
           requireValues(p.getExemplarsList());
-          add(l, 1, false, p.getExemplarsCount());
+          add(l, ms(p.getTimeUnixNano()), 1, false, p.getExemplarsCount());
         }
       }
       case HISTOGRAM -> {
@@ -181,13 +183,23 @@ final class OtlpReference {
           if (nhcb) {
             Map<String, String> l = labels(p.getAttributesList(), resource, name);
             requireValues(p.getExemplarsList());
-            add(l, 1, true, p.getExemplarsCount());
+            add(l, ms(p.getTimeUnixNano()), 1, true, p.getExemplarsCount());
             continue;
           }
           if (p.hasSum()) {
-            add(labels(p.getAttributesList(), resource, name + "_sum"), 1, false, 0);
+            add(
+                labels(p.getAttributesList(), resource, name + "_sum"),
+                ms(p.getTimeUnixNano()),
+                1,
+                false,
+                0);
           }
-          add(labels(p.getAttributesList(), resource, name + "_count"), 1, false, 0);
+          add(
+              labels(p.getAttributesList(), resource, name + "_count"),
+              ms(p.getTimeUnixNano()),
+              1,
+              false,
+              0);
           requireValues(p.getExemplarsList());
           int b = Math.min(p.getExplicitBoundsCount(), p.getBucketCountsCount());
           List<Exemplar> ex = new ArrayList<>(p.getExemplarsList());
@@ -201,7 +213,7 @@ final class OtlpReference {
               ex.remove(0);
               here++;
             }
-            add(l, 1, false, here);
+            add(l, ms(p.getTimeUnixNano()), 1, false, here);
           }
         }
       }
@@ -213,17 +225,27 @@ final class OtlpReference {
           }
           Map<String, String> l = labels(p.getAttributesList(), resource, name);
           requireValues(p.getExemplarsList());
-          add(l, 1, true, p.getExemplarsCount());
+          add(l, ms(p.getTimeUnixNano()), 1, true, p.getExemplarsCount());
         }
       }
       case SUMMARY -> {
         for (var p : m.getSummary().getDataPointsList()) {
-          add(labels(p.getAttributesList(), resource, name + "_sum"), 1, false, 0);
-          add(labels(p.getAttributesList(), resource, name + "_count"), 1, false, 0);
+          add(
+              labels(p.getAttributesList(), resource, name + "_sum"),
+              ms(p.getTimeUnixNano()),
+              1,
+              false,
+              0);
+          add(
+              labels(p.getAttributesList(), resource, name + "_count"),
+              ms(p.getTimeUnixNano()),
+              1,
+              false,
+              0);
           for (var q : p.getQuantileValuesList()) {
             Map<String, String> l = labels(p.getAttributesList(), resource, name);
             l.put("quantile", Double.toString(q.getQuantile()));
-            add(l, 1, false, 0);
+            add(l, ms(p.getTimeUnixNano()), 1, false, 0);
           }
         }
       }
@@ -277,7 +299,7 @@ final class OtlpReference {
     }
     n += targetInfoSeen.add(l + "@" + Math.floorDiv(latest, 1_000_000L)) ? 1 : 0;
     if (n > 0) {
-      add(l, n, false, 0);
+      add(l, null, n, false, 0); // deduplicated above
       family("target_info", "gauge|Target metadata|");
     }
   }
@@ -285,7 +307,17 @@ final class OtlpReference {
   private static final Set<String> IDENTIFYING =
       Set.of("service.name", "service.namespace", "service.instance.id");
 
-  private void add(Map<String, String> labels, long samples, boolean histogram, long ex) {
+  private static long ms(long nanos) {
+    return nanos / 1_000_000L;
+  }
+
+  /**
+   * A series' samples at {@code ms} (null: already deduplicated). A repeat of labels and
+   * millisecond is one sample: Mimir's appender adds the point to the series it has for those
+   * labels, and validation keeps one sample per timestamp (histograms apart from floats).
+   */
+  private void add(Map<String, String> labels, Long ms, long samples, boolean histogram, long ex) {
+    boolean repeat = ms != null && !seen.add(labels + "@" + ms + (histogram ? "h" : "f"));
     series++;
     if (histogram) {
       histograms += samples;
@@ -301,6 +333,8 @@ final class OtlpReference {
     int max = name.endsWith("_info") ? 80 : 30;
     if (labels.size() > max || longest > 2048) {
       invalidSeries++;
+    } else if (repeat) {
+      duplicateSamples += samples;
     } else {
       validSamples += samples;
     }

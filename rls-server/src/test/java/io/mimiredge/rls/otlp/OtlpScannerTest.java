@@ -207,6 +207,7 @@ class OtlpScannerTest {
     assertThat(s.exemplars()).as("exemplars").isEqualTo(ref.exemplars);
     assertThat(s.metadata()).as("metadata").isEqualTo(ref.metadata);
     assertThat(s.validSamples()).as("valid samples").isEqualTo(ref.validSamples);
+    assertThat(s.duplicateSamples()).as("repeated samples").isEqualTo(ref.duplicateSamples);
     assertThat(s.maxLabelsPerSeries()).as("labels").isEqualTo(ref.maxLabels);
     assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(ref.rejectedMetrics);
   }
@@ -388,6 +389,33 @@ class OtlpScannerTest {
     assertThat(s.maxLabelsPerSeries()).isEqualTo(3 + 1); // key_, key_y, z and __name__
     assertThat(s.validSamples()).isEqualTo(1);
     assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(2);
+  }
+
+  /**
+   * MimirAppender.appendFloatOrHistogram: a point whose labels the appender has seen joins that
+   * series, and validation keeps one sample per timestamp: two scopes sending the same metric with
+   * the same attributes at the same millisecond are one sample, at another millisecond two.
+   */
+  @Test
+  void pointsWithTheSameLabelsAndMillisecondAreOneSampleAsMimirMergesThem() throws Exception {
+    NumberDataPoint p = number(NOW_NANOS, 1, attr("a", "1"));
+    NumberDataPoint sameMilli = number(NOW_NANOS + 999_999, 2, attr("a", "1"));
+    NumberDataPoint later = number(NOW_NANOS + 1_000_000, 3, attr("a", "1"));
+    NumberDataPoint other = number(NOW_NANOS, 4, attr("a", "2"));
+    HistogramDataPoint h = histogramPoint(NOW_NANOS, true, 3);
+    ExportMetricsServiceRequest r =
+        request(
+            resource(),
+            gauge("g", p, other),
+            gauge("g", sameMilli, later), // as a second scope would send it
+            sum("g", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, p),
+            histogram("h", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, h, h),
+            exponential("g", 2, NOW_NANOS)); // a histogram: apart from g's floats
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    // g: a=1 at two milliseconds, a=2 once; h once: _sum, _count and 4 buckets; g's histogram
+    assertThat(s.validSamples()).isEqualTo(3 + (2 + 4) + 1);
+    assertThat(s.duplicateSamples()).isEqualTo(2 + (2 + 4));
   }
 
   @Test
