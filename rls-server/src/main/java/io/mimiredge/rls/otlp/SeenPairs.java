@@ -19,13 +19,23 @@ final class SeenPairs {
     this.maxEntries = maxEntries;
   }
 
-  /** Forgets every pair (keeps the arrays). */
+  /**
+   * Forgets every pair; keeps arrays up to {@value #RETAINED_SLOTS} slots, so that one thread's
+   * large request does not hold its table for good.
+   */
   void clear() {
-    if (size > 0) {
+    if (keys.length > RETAINED_SLOTS) {
+      keys = new long[64];
+      times = new long[64];
+      used = new boolean[64];
+    } else if (size > 0) {
       Arrays.fill(used, false);
-      size = 0;
     }
+    size = 0;
   }
+
+  /** 16,384 slots: 272 KiB, what 8,192 series of one request need. */
+  static final int RETAINED_SLOTS = 1 << 14;
 
   /** Adds the pair; true when it was not there (or no longer fits), false for a repeat. */
   boolean add(long key, long time) {
