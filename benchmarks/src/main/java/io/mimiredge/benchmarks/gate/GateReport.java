@@ -273,9 +273,10 @@ public final class GateReport {
             Bound.atMost(4096),
             // Envoy's Check of the captured requests through the gRPC door on a Netty port: 17.9
             // KB when raw_body was parsed into a copy, 9.3 KB with the request in a pooled buffer
-            // and the body a view of it (2026-12-07); the rest is the headers map and gRPC's own.
-            // A body copy creeping back adds 6-9 KB.
-            Bound.atMost(12288),
+            // and the body a view of it, 6.3-6.6 KB with the request walked in that buffer and no
+            // message built (2026-12-07); the rest is gRPC's own (its stream, headers, promises).
+            // The message built again adds about 3 KB, a body copy 6-9 KB.
+            Bound.atMost(9216),
             "bytes allocated per Check by the gRPC server's threads (GrpcDoorBenchmark)",
             missing(checkAlloc, CHECK + " avgt with ThreadCostProfiler", "")),
         new Figure(

@@ -158,7 +158,7 @@ class GateReportTest {
     report = report(copyingChecks.toArray(String[]::new));
     assertThat(report.exit).isEqualTo(1);
     assertThat(report.output)
-        .contains("gate: FAILED: check_alloc_bytes = 17900, the CI gate is <= 12288");
+        .contains("gate: FAILED: check_alloc_bytes = 17900, the CI gate is <= 9216");
 
     List<String> pooled = new ArrayList<>(rest);
     pooled.add(push(14_100, 250));
