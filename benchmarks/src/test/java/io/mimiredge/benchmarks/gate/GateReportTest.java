@@ -220,7 +220,7 @@ class GateReportTest {
       all.add(push(14_000, 250));
     }
     if (all.stream().noneMatch(e -> e.contains("GrpcDoorBenchmark"))) {
-      all.add(check(9_300, 180));
+      all.add(check(6_400, 180));
     }
     Path file = write("[" + String.join(",", all) + "]");
     List<JmhResult> results = new ArrayList<>(JmhResult.read(file));
