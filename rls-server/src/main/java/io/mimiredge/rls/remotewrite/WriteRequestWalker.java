@@ -256,17 +256,18 @@ final class WriteRequestWalker extends RequestTally {
   private int symbolCount;
   private int[] seriesLabels = new int[64]; // the series' labels as received: name at, length, ...
   private int[] seriesRefs = new int[32]; // their symbols: name ref, value ref, ...
-  private byte[] symbolChecks = new byte[128]; // per symbol: SYMBOL_CHECKED | NAME_VALID | ...
+  private byte[] symbolChecks = new byte[128]; // per symbol: each check's CHECKED and VALID bits
   private int seriesLabelCount;
   private int seriesMetricAt; // the last __name__ value read so far in the series
   private int seriesMetricLength;
   private int[] families = new int[64]; // metadata families kept (the first of each): at, length
   private int familyCount;
   private int[] familySlots = new int[128]; // open addressing: index + 1 into families, 0 = free
-  private static final byte SYMBOL_CHECKED = 1;
-  private static final byte NAME_VALID = 2; // a valid label name by the tenant's scheme
-  private static final byte UTF8_VALID = 4;
-  private static final byte METRIC_VALID = 8; // a valid metric name by the tenant's scheme
+  // A symbol's checks, each made the first time a label needs it (a value symbol is never checked
+  // as a name): its VALID bit, and the bit above it once it is made.
+  private static final int NAME_VALID = 1; // a valid label name by the tenant's scheme
+  private static final int UTF8_VALID = 4;
+  private static final int METRIC_VALID = 16; // a valid metric name by the tenant's scheme
   // the symbol resolved last
   private int symbolAt;
   private int symbolLength;
@@ -801,14 +802,14 @@ final class WriteRequestWalker extends RequestTally {
    */
   private Violation labelChain(
       int nAt, int nLength, int vAt, int vLength, boolean duplicate, int nameRef, int valueRef) {
-    if (nameRef >= 0 ? (symbolChecks(nameRef) & NAME_VALID) == 0 : !validLabelName(nAt, nLength)) {
+    if (nameRef >= 0 ? !symbolValid(nameRef, NAME_VALID) : !validLabelName(nAt, nLength)) {
       return Violation.LABEL_INVALID;
     }
     if (nLength > limits.maxLabelNameLength()) {
       labelActual = nLength;
       return Violation.LABEL_NAME_TOO_LONG;
     }
-    if (valueRef >= 0 ? (symbolChecks(valueRef) & UTF8_VALID) == 0 : !validUtf8(vAt, vLength)) {
+    if (valueRef >= 0 ? !symbolValid(valueRef, UTF8_VALID) : !validUtf8(vAt, vLength)) {
       return Violation.LABEL_VALUE_INVALID;
     }
     if (vLength > limits.maxLabelValueLength()
@@ -1140,7 +1141,7 @@ final class WriteRequestWalker extends RequestTally {
    */
   private boolean metricNameValid() {
     if (metricRef >= 0) {
-      return (symbolChecks(metricRef) & METRIC_VALID) != 0; // a symbol is checked once
+      return symbolValid(metricRef, METRIC_VALID); // a symbol is checked once
     }
     int at = metricAt;
     int n = metricLength;
@@ -1178,14 +1179,9 @@ final class WriteRequestWalker extends RequestTally {
         && buf[at + n - 1] == 'o';
   }
 
-  /** Go's {@code utf8.ValidString}: all ASCII (one OR over the bytes), or decoded strictly. */
+  /** Go's {@code utf8.ValidString}: all ASCII (one OR over the words), or decoded strictly. */
   private boolean validUtf8(int at, int n) {
-    byte[] b = buf;
-    int or = 0;
-    for (int i = at, end = at + n; i < end; i++) {
-      or |= b[i];
-    }
-    return or >= 0 || Utf8.valid(b, at, at + n);
+    return ascii(buf, at, at + n) || Utf8.valid(buf, at, at + n);
   }
 
   private boolean sameBytes(int at, int n, byte[] name) {
@@ -1812,7 +1808,11 @@ final class WriteRequestWalker extends RequestTally {
     int size = length(tag, "labels_refs");
     int end = pos + size;
     int count = 0;
-    for (int i = pos; i < end; i++) {
+    int i = pos;
+    for (; i + 8 <= end; i += 8) { // the bytes without a high bit, a word at a time
+      count += Long.bitCount(~(long) LONGS.get(buf, i) & HIGH_BITS);
+    }
+    for (; i < end; i++) {
       if (buf[i] >= 0) {
         count++;
       }
@@ -1827,29 +1827,44 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   /**
-   * The checks of symbol {@code ref} (a resolved one, or 0) as label name and value, made the first
-   * time a label uses it.
+   * Whether symbol {@code ref} (a resolved one, or 0) passes {@code check} ({@link #NAME_VALID},
+   * {@link #UTF8_VALID} or {@link #METRIC_VALID}), made the first time a label needs it.
    */
-  private int symbolChecks(int ref) {
+  private boolean symbolValid(int ref, int check) {
     if (ref == 0 && symbolCount == 0) {
-      return UTF8_VALID; // "" without a symbol table: no valid name, valid UTF-8
+      return check == UTF8_VALID; // "" without a symbol table: no valid name, valid UTF-8
     }
     int c = symbolChecks[ref];
-    if (c == 0) {
+    int checked = check << 1;
+    if ((c & checked) == 0) {
       int at = symbols[2 * ref];
       int n = symbols[2 * ref + 1];
-      c =
-          SYMBOL_CHECKED
-              | (validLabelName(at, n) ? NAME_VALID : 0)
-              | (validUtf8(at, n) ? UTF8_VALID : 0)
-              | (validMetricName(at, n) ? METRIC_VALID : 0);
+      boolean valid =
+          switch (check) {
+            case NAME_VALID -> validLabelName(at, n);
+            case UTF8_VALID -> validUtf8(at, n);
+            default -> validMetricName(at, n);
+          };
+      c |= checked | (valid ? check : 0);
       symbolChecks[ref] = (byte) c;
     }
-    return c;
+    return (c & check) != 0;
   }
 
   /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */
   private int refAt(int end) throws RemoteWriteException {
+    if (pos + 1 < end) { // the common lengths first: one byte (128 symbols) or two (16,384)
+      int b0 = buf[pos];
+      if (b0 >= 0) {
+        pos++;
+        return b0;
+      }
+      int b1 = buf[pos + 1];
+      if (b1 >= 0) {
+        pos += 2;
+        return (b0 & 0x7f) | b1 << 7;
+      }
+    }
     long v = 0;
     for (int shift = 0; shift < 70 && pos < end; shift += 7) {
       byte b = buf[pos++];
