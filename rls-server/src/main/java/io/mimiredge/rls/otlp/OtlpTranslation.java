@@ -556,15 +556,7 @@ final class OtlpTranslation extends RequestTally {
               key(labelsKey, NO_SUFFIX, 0), labels, longestName, longestValue, ts, 1, false, true);
       case OtlpProtoWalker.HISTOGRAM -> {
         if (nhcb) {
-          series(
-              key(labelsKey, NO_SUFFIX, 0) ^ HISTOGRAMS,
-              labels,
-              longestName,
-              longestValue,
-              ts,
-              1,
-              true,
-              true);
+          nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
         } else {
           int withLe = labels + (l.has(LE, LE_HASH) ? 0 : 1);
           int nameLong = Math.max(longestName, 2);
@@ -590,15 +582,7 @@ final class OtlpTranslation extends RequestTally {
         }
       }
       case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
-          series(
-              key(labelsKey, NO_SUFFIX, 0) ^ HISTOGRAMS,
-              labels,
-              longestName,
-              longestValue,
-              ts,
-              1,
-              true,
-              true);
+          nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
       case OtlpProtoWalker.SUMMARY -> {
         series(key(labelsKey, SUM, 0), labels, longestName, longestValue, ts, 1, false, false);
         series(key(labelsKey, COUNT, 0), labels, longestName, longestValue, ts, 1, false, false);
@@ -617,6 +601,20 @@ final class OtlpTranslation extends RequestTally {
       }
       default -> {}
     }
+  }
+
+  /** The point as one native histogram (exponential, or custom buckets): a series of its own. */
+  private void nativeHistogram(
+      long labelsKey, int labels, int longestName, int longestValue, long ts) {
+    series(
+        key(labelsKey, NO_SUFFIX, 0) ^ HISTOGRAMS,
+        labels,
+        longestName,
+        longestValue,
+        ts,
+        1,
+        true,
+        true);
   }
 
   /**

@@ -187,19 +187,9 @@ final class OtlpReference {
             continue;
           }
           if (p.hasSum()) {
-            add(
-                labels(p.getAttributesList(), resource, name + "_sum"),
-                ms(p.getTimeUnixNano()),
-                1,
-                false,
-                0);
+            sample(p.getAttributesList(), resource, name + "_sum", p.getTimeUnixNano());
           }
-          add(
-              labels(p.getAttributesList(), resource, name + "_count"),
-              ms(p.getTimeUnixNano()),
-              1,
-              false,
-              0);
+          sample(p.getAttributesList(), resource, name + "_count", p.getTimeUnixNano());
           requireValues(p.getExemplarsList());
           int b = Math.min(p.getExplicitBoundsCount(), p.getBucketCountsCount());
           List<Exemplar> ex = new ArrayList<>(p.getExemplarsList());
@@ -230,18 +220,8 @@ final class OtlpReference {
       }
       case SUMMARY -> {
         for (var p : m.getSummary().getDataPointsList()) {
-          add(
-              labels(p.getAttributesList(), resource, name + "_sum"),
-              ms(p.getTimeUnixNano()),
-              1,
-              false,
-              0);
-          add(
-              labels(p.getAttributesList(), resource, name + "_count"),
-              ms(p.getTimeUnixNano()),
-              1,
-              false,
-              0);
+          sample(p.getAttributesList(), resource, name + "_sum", p.getTimeUnixNano());
+          sample(p.getAttributesList(), resource, name + "_count", p.getTimeUnixNano());
           for (var q : p.getQuantileValuesList()) {
             Map<String, String> l = labels(p.getAttributesList(), resource, name);
             l.put("quantile", Double.toString(q.getQuantile()));
@@ -306,6 +286,12 @@ final class OtlpReference {
 
   private static final Set<String> IDENTIFYING =
       Set.of("service.name", "service.namespace", "service.instance.id");
+
+  /** One float sample of the series {@code name} with these attributes at {@code nanos}. */
+  private void sample(
+      List<KeyValue> attributes, Map<String, String> resource, String name, long nanos) {
+    add(labels(attributes, resource, name), ms(nanos), 1, false, 0);
+  }
 
   private static long ms(long nanos) {
     return nanos / 1_000_000L;
