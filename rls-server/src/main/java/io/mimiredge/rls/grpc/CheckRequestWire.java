@@ -26,6 +26,8 @@ import java.util.Arrays;
  * difference: the parts outside the path to the HTTP request (the peers, context extensions,
  * metadata, the TLS session) are skipped whole, as protobuf skips an unknown field, so a defect
  * inside one of them (which protobuf-java would refuse) goes unnoticed; they decide nothing here.
+ * And an unknown group nested close to protobuf's recursion limit (100) inside the HTTP request is
+ * counted from where it starts, not from the top of the message (Envoy sends no groups).
  *
  * <p>The buffer is read, never written, and must not change while the instance is in use. Not
  * thread-safe.

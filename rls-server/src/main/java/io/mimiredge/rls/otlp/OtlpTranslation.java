@@ -292,16 +292,16 @@ final class OtlpTranslation extends RequestTally {
     int length = stringLength(kind, valueLength, scalar);
     switch (owner) {
       case RESOURCE -> {
-        long identity = kind == STRING ? hashOf(b, valueAt, valueLength) : scalar + kind;
+        long identity = valueHash(b, kind, valueAt, valueLength, scalar);
         if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
           serviceNameLength = length;
-          identityHash += identity * 0x9E3779B97F4A7C15L;
+          identityHash += mix(identity * 0x9E3779B97F4A7C15L);
         } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
           serviceNamespaceLength = length;
-          identityHash += identity * 0xC2B2AE3D27D4EB4FL;
+          identityHash += mix(identity * 0xC2B2AE3D27D4EB4FL);
         } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
           instanceLength = length;
-          identityHash += identity * 0x165667B19E3779F9L;
+          identityHash += mix(identity * 0x165667B19E3779F9L);
         } else {
           nonIdentifying++;
           resourceLabels.add(
@@ -324,9 +324,19 @@ final class OtlpTranslation extends RequestTally {
    */
   private static long valueHash(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
-      case STRING, BYTES, ARRAY, KVLIST -> hashOf(b, valueAt, valueLength);
-      default -> scalar * 0x9E3779B97F4A7C15L + kind;
+      case STRING -> hashOf(b, valueAt, valueLength);
+      case BYTES, ARRAY, KVLIST -> mix(hashOf(b, valueAt, valueLength) + kind); // "abc" != b"abc"
+      default -> mix(scalar * 0x9E3779B97F4A7C15L + kind);
     };
+  }
+
+  /** MurmurHash3's 64-bit finalizer: every input bit reaches every output bit. */
+  static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xFF51_AFD7_ED55_8CCDL;
+    h ^= h >>> 33;
+    h *= 0xC4CE_B9FE_1A85_EC53L;
+    return h ^ (h >>> 33);
   }
 
   /**
@@ -399,7 +409,6 @@ final class OtlpTranslation extends RequestTally {
     seriesNames[0] = h;
     seriesNames[1] = continueHash(h, SUM_SUFFIX);
     seriesNames[2] = continueHash(h, COUNT_SUFFIX);
-    seriesNames[3] = continueHash(h, BUCKET_SUFFIX);
     helpHash = descriptionHash;
     unitHash = unitName(b, unitAt, unitLen); // the metadata's unit: UnitNamer.Build's
     unitLength = translatedUnitLength;
@@ -548,12 +557,10 @@ final class OtlpTranslation extends RequestTally {
     int longestValue = l.longestValue;
     switch (type) {
       case OtlpProtoWalker.GAUGE -> {
-        series(
-            key(labelsKey, NO_SUFFIX, 0), labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, NO_SUFFIX), labels, longestName, longestValue, ts, 1, false, false);
       }
       case OtlpProtoWalker.SUM ->
-          series(
-              key(labelsKey, NO_SUFFIX, 0), labels, longestName, longestValue, ts, 1, false, true);
+          series(key(labelsKey, NO_SUFFIX), labels, longestName, longestValue, ts, 1, false, true);
       case OtlpProtoWalker.HISTOGRAM -> {
         if (nhcb) {
           nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
@@ -561,9 +568,9 @@ final class OtlpTranslation extends RequestTally {
           int withLe = labels + (l.has(LE, LE_HASH) ? 0 : 1);
           int nameLong = Math.max(longestName, 2);
           if (hasSum) {
-            series(key(labelsKey, SUM, 0), labels, longestName, longestValue, ts, 1, false, false);
+            series(key(labelsKey, SUM), labels, longestName, longestValue, ts, 1, false, false);
           }
-          series(key(labelsKey, COUNT, 0), labels, longestName, longestValue, ts, 1, false, false);
+          series(key(labelsKey, COUNT), labels, longestName, longestValue, ts, 1, false, false);
           if (badExemplar) { // addHistogramDataPoints: the exemplars fail before the buckets
             dropPointExemplars();
             failMetric();
@@ -571,7 +578,7 @@ final class OtlpTranslation extends RequestTally {
           }
           // every bucket series gets the point's exemplars placed among them
           series(
-              key(labelsKey, BUCKET, buckets + 1),
+              EACH_COUNTED, // their le values are not read: a repeat cannot be told apart
               withLe,
               nameLong,
               Math.max(longestValue, 4),
@@ -584,12 +591,12 @@ final class OtlpTranslation extends RequestTally {
       case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
           nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
       case OtlpProtoWalker.SUMMARY -> {
-        series(key(labelsKey, SUM, 0), labels, longestName, longestValue, ts, 1, false, false);
-        series(key(labelsKey, COUNT, 0), labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, SUM), labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, COUNT), labels, longestName, longestValue, ts, 1, false, false);
         if (quantiles > 0) {
           int withQ = labels + (l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
           series(
-              key(labelsKey, NO_SUFFIX, -quantiles),
+              EACH_COUNTED, // their quantile values are not read: as a histogram's buckets
               withQ,
               Math.max(longestName, 8),
               Math.max(longestValue, 24),
@@ -607,7 +614,7 @@ final class OtlpTranslation extends RequestTally {
   private void nativeHistogram(
       long labelsKey, int labels, int longestName, int longestValue, long ts) {
     series(
-        key(labelsKey, NO_SUFFIX, 0) ^ HISTOGRAMS,
+        key(labelsKey, NO_SUFFIX) ^ HISTOGRAMS,
         labels,
         longestName,
         longestValue,
@@ -657,7 +664,7 @@ final class OtlpTranslation extends RequestTally {
       }
       return;
     }
-    if (!seriesSeen.add(key, ts)) {
+    if (key != EACH_COUNTED && !seriesSeen.add(key, ts)) {
       // The appender (MimirAppender.appendFloatOrHistogram) adds a point whose labels it has
       // already seen to that series, and validation keeps one sample per timestamp of a series:
       // a repeat of labels and millisecond counts once.
@@ -672,22 +679,23 @@ final class OtlpTranslation extends RequestTally {
 
   private static final byte[] SUM_SUFFIX = ascii("_sum");
   private static final byte[] COUNT_SUFFIX = ascii("_count");
-  private static final byte[] BUCKET_SUFFIX = ascii("_bucket");
   private static final int NO_SUFFIX = 0;
   private static final int SUM = 1;
   private static final int COUNT = 2;
-  private static final int BUCKET = 3;
+
+  /** A key for series counted however often they repeat. */
+  private static final long EACH_COUNTED = 0;
+
   private static final long HISTOGRAMS = 0x5DEE_CE66_D1CE_4E5BL; // a series' histograms: their own
-  private final long[] seriesNames = new long[4]; // the metric's name, + _sum, _count, _bucket
+  private final long[] seriesNames = new long[3]; // the metric's name, + _sum, _count
 
   /**
-   * The identity of the series (or group of series) a point adds to: its labels and the metric name
-   * with a suffix; for a histogram's buckets or a summary's quantiles, how many there are ({@code
-   * group}), standing in for their le and quantile values.
+   * The identity of the series a point adds to: its labels ({@code labelsKey}) and the metric name
+   * with a suffix ({@link #NO_SUFFIX}, {@link #SUM}, {@link #COUNT}); never {@link #EACH_COUNTED}.
    */
-  private long key(long labelsKey, int suffix, long group) {
-    long h = (labelsKey ^ seriesNames[suffix]) * 0x9E37_79B9_7F4A_7C15L + group;
-    return h ^ (h >>> 31);
+  private long key(long labelsKey, int suffix) {
+    long h = mix(labelsKey * 0x9E37_79B9_7F4A_7C15L ^ seriesNames[suffix]);
+    return h != EACH_COUNTED ? h : 1;
   }
 
   private static long continueHash(long h, byte[] suffix) {
@@ -1102,7 +1110,7 @@ final class OtlpTranslation extends RequestTally {
     for (; i < end; i++) {
       h = 31 * h + b[i];
     }
-    return h * 0xC2B2_AE3D_27D4_EB4FL;
+    return mix(h);
   }
 
   private static byte[] ascii(String s) {
@@ -1191,7 +1199,9 @@ final class OtlpTranslation extends RequestTally {
         badName = true;
       }
       sanitizedLen[n] = sl;
-      valuesHash += (valueHash * 0x9E3779B97F4A7C15L) ^ nameHash[n]; // order-free
+      // order-free: a sum of each label's own well-mixed hash (a name and a value mixed together
+      // first, so that {src=a, dst=b} and {src=b, dst=a} do not sum alike)
+      valuesHash += mix(nameHash[n] * 0x9E3779B97F4A7C15L ^ mix(valueHash));
       n++;
     }
 

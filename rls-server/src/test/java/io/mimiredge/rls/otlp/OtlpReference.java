@@ -203,7 +203,7 @@ final class OtlpReference {
               ex.remove(0);
               here++;
             }
-            add(l, ms(p.getTimeUnixNano()), 1, false, here);
+            add(l, null, 1, false, here); // each counted: the edge does not read le values
           }
         }
       }
@@ -225,7 +225,7 @@ final class OtlpReference {
           for (var q : p.getQuantileValuesList()) {
             Map<String, String> l = labels(p.getAttributesList(), resource, name);
             l.put("quantile", Double.toString(q.getQuantile()));
-            add(l, ms(p.getTimeUnixNano()), 1, false, 0);
+            add(l, null, 1, false, 0); // each counted, as the edge counts them
           }
         }
       }
