@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.envoyproxy.envoy.config.bootstrap.v3.Bootstrap;
 import io.envoyproxy.envoy.extensions.filters.http.ext_authz.v3.ExtAuthz;
-import io.envoyproxy.envoy.extensions.filters.http.ratelimit.v3.RateLimit;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -140,9 +139,9 @@ class EnvironmentsTest {
     Bootstrap b = Envoy.parse(render(p).configData("envoy", "envoy.yaml"));
     assertThat(Envoy.filter(b, ExtAuthz.class).getFailureModeAllow())
         .isEqualTo(p.failureModeAllow());
-    // Rate limiting fails the same way as authorization.
-    assertThat(Envoy.filter(b, RateLimit.class).getFailureModeDeny())
-        .isEqualTo(!p.failureModeAllow());
+    // No ratelimit filter: the Check takes the request token (one per request, as Mimir).
+    assertThat(Envoy.connectionManager(b).getHttpFiltersList())
+        .noneMatch(f -> f.getName().equals("envoy.filters.http.ratelimit"));
   }
 
   @ParameterizedTest

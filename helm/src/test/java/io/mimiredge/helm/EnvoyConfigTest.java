@@ -61,13 +61,13 @@ class EnvoyConfigTest {
         Envoy.parse(
             Manifests.load(Charts.renderEnvironment(env)).configData("envoy", "envoy.yaml"));
 
-    // Filter order: probes, then authorization with the body, then rate limit, then the router.
+    // Filter order: probes, then authorization with the body, then the router. No ratelimit
+    // filter: the Check takes the request token, one per request as Mimir (two would halve it).
     assertThat(Envoy.connectionManager(b).getHttpFiltersList())
         .extracting(HttpFilter::getName)
         .containsExactly(
             "envoy.filters.http.health_check",
             "envoy.filters.http.ext_authz",
-            "envoy.filters.http.ratelimit",
             "envoy.filters.http.router");
 
     ExtAuthz authz = Envoy.filter(b, ExtAuthz.class);
@@ -77,18 +77,10 @@ class EnvoyConfigTest {
     assertThat(authz.getGrpcService().getEnvoyGrpc().getClusterName()).isEqualTo("rls");
     assertThat(authz.getGrpcService().getTimeout().getSeconds()).isEqualTo(1);
 
-    RateLimit rl = Envoy.filter(b, RateLimit.class);
-    assertThat(rl.getDomain()).isEqualTo("mimir_remote_write");
-    assertThat(rl.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName())
-        .isEqualTo("rls");
-    assertThat(rl.getRateLimitService().getTransportApiVersion().name()).isEqualTo("V3");
-
     Route push = Envoy.connectionManager(b).getRouteConfig().getVirtualHosts(0).getRoutes(0);
     assertThat(push.getMatch().getPath()).isEqualTo("/api/v1/push");
     assertThat(push.getRoute().getCluster()).isEqualTo("mimir_distributor");
-    var action = push.getRoute().getRateLimits(0).getActions(0).getRequestHeaders();
-    assertThat(action.getHeaderName()).isEqualTo("x-scope-orgid");
-    assertThat(action.getDescriptorKey()).isEqualTo("tenant");
+    assertThat(push.getRoute().getRateLimitsList()).isEmpty();
 
     Cluster rls = cluster(b, "rls");
     assertThat(address(rls)).isEqualTo("rls-headless.edge.svc.cluster.local:9091");
@@ -105,6 +97,31 @@ class EnvoyConfigTest {
     // Admin on loopback only; the only other listener address is the traffic port.
     assertThat(b.getAdmin().getAddress().getSocketAddress().getAddress()).isEqualTo("127.0.0.1");
     assertThat(b.getStaticResources().getListenersList()).hasSize(1);
+  }
+
+  /** The ratelimit filter, for routes that skip ext_authz, only when asked for. */
+  @Test
+  void theRateLimitFilterComesOnlyWhenAskedFor() {
+    Bootstrap b =
+        Envoy.parse(
+            Manifests.load(Charts.render("envoy", Map.of("rateLimit.enabled", true)))
+                .configData("edge-envoy", "envoy.yaml"));
+    assertThat(Envoy.connectionManager(b).getHttpFiltersList())
+        .extracting(HttpFilter::getName)
+        .containsExactly(
+            "envoy.filters.http.health_check",
+            "envoy.filters.http.ext_authz",
+            "envoy.filters.http.ratelimit",
+            "envoy.filters.http.router");
+    RateLimit rl = Envoy.filter(b, RateLimit.class);
+    assertThat(rl.getDomain()).isEqualTo("mimir_remote_write");
+    assertThat(rl.getRateLimitService().getGrpcService().getEnvoyGrpc().getClusterName())
+        .isEqualTo("rls");
+    assertThat(rl.getRateLimitService().getTransportApiVersion().name()).isEqualTo("V3");
+    Route push = Envoy.connectionManager(b).getRouteConfig().getVirtualHosts(0).getRoutes(0);
+    var action = push.getRoute().getRateLimits(0).getActions(0).getRequestHeaders();
+    assertThat(action.getHeaderName()).isEqualTo("x-scope-orgid");
+    assertThat(action.getDescriptorKey()).isEqualTo("tenant");
   }
 
   @Test

@@ -102,7 +102,7 @@ public final class NginxRenderer {
     model.put(
         "enforceKind",
         s.enforceIsEnvoy()
-            ? "Envoy (ext_authz + ratelimit against the RLS)"
+            ? "Envoy (ext_authz against the RLS)"
             : "the RLS pass-through door (POST /api/v1/push)");
     model.put("shadowServers", s.shadow());
     model.put("listenTls", s.listenTls());
