@@ -4,10 +4,13 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * dskit's tenant-ID rules (tenant/tenant.go, user/id.go) for a write: at most 150 characters of
- * {@code [a-zA-Z0-9!-_.*'()]}, not {@code .} or {@code ..}, and one tenant only ({@code a|b} is a
- * multi-tenant read ID). Stateless. Public so the admin API checks tenant IDs in its paths by the
- * same rules as the doors check the header.
+ * dskit's tenant-ID rules (tenant/tenant.go, tenant/resolver.go, user/id.go) for a write: at most
+ * 150 characters of {@code [a-zA-Z0-9!-_.*'()]}, not {@code .} or {@code ..}, and one tenant only
+ * ({@code a|b} is a multi-tenant read ID). What follows a {@code :} is metadata ({@code
+ * tenant:key=value}, as k6 sends it), cut off and not checked, as dskit's {@code TenantID} does
+ * ({@code trimMetadata}; Mimir main vendors that dskit): {@code team-a:product=k6} is {@code
+ * team-a}. Stateless. Public so the admin API checks tenant IDs in its paths by the same rules as
+ * the doors check the header.
  */
 public final class TenantIds {
   static final int MAX_LENGTH = 150;
@@ -42,14 +45,16 @@ public final class TenantIds {
       return new Check(null, Reason.MISSING_TENANT, "no org id");
     }
     if (orgId.indexOf('|') < 0) {
-      String problem = problem(orgId);
+      String id = withoutMetadata(orgId);
+      String problem = id.isEmpty() ? "tenant ID is empty" : problem(id);
       return problem == null
-          ? new Check(orgId, null, null)
+          ? new Check(id, null, null)
           : new Check(null, Reason.INVALID_TENANT, problem);
     }
     // dskit splits, checks each part, and refuses more than one distinct tenant on a write.
     Set<String> distinct = new HashSet<>();
     for (String part : orgId.split("\\|", -1)) {
+      part = withoutMetadata(part);
       String problem = part.isEmpty() ? "tenant ID is empty" : problem(part);
       if (problem != null) {
         return new Check(null, Reason.INVALID_TENANT, problem);
@@ -59,6 +64,12 @@ public final class TenantIds {
     return distinct.size() == 1
         ? new Check(distinct.iterator().next(), null, null)
         : new Check(null, Reason.INVALID_TENANT, "multiple org IDs present");
+  }
+
+  /** dskit's {@code trimMetadata}: the ID up to its first {@code :}. */
+  private static String withoutMetadata(String orgId) {
+    int colon = orgId.indexOf(':');
+    return colon < 0 ? orgId : orgId.substring(0, colon);
   }
 
   /** dskit's {@code ValidTenantID}, in its order: characters, then length, then dots. */

@@ -34,11 +34,17 @@ class TenantIdsTest {
             null,
             Reason.INVALID_TENANT,
             "tenant ID 'org/1' contains unsupported character '/'"),
+        // dskit's TenantID (resolver.go trimMetadata): metadata after ':' is cut off, unchecked
+        Arguments.of("tenant:k6", "tenant", null, null),
+        Arguments.of("team-a:product=k6", "team-a", null, null),
+        Arguments.of("a:product=k6|a:x", "a", null, null),
+        Arguments.of("a:x|b:x", null, Reason.INVALID_TENANT, "multiple org IDs present"),
         Arguments.of(
-            "tenant:k6",
+            "org/1:product=k6",
             null,
             Reason.INVALID_TENANT,
-            "tenant ID 'tenant:k6' contains unsupported character ':'"),
+            "tenant ID 'org/1' contains unsupported character '/'"),
+        Arguments.of(":x", null, Reason.INVALID_TENANT, "tenant ID is empty"),
         Arguments.of(
             "é",
             null,
