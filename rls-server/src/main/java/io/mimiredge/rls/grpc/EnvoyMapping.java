@@ -89,10 +89,19 @@ public final class EnvoyMapping {
 
   /**
    * The tenant header's value as the request carries it (the enforcer judges it), or the basic-auth
-   * user, found as the HTTP door finds it ({@link TenantResolver}); null when absent.
+   * user, found as the HTTP door finds it ({@link TenantResolver}); null when absent. A header sent
+   * twice reaches the Check joined with commas (Envoy merges a repeated header in {@code headers});
+   * Mimir reads the first ({@code ExtractOrgIDFromHTTPRequest}: Go's {@code Header.Get}), so the
+   * door reads what comes before the first comma, a character no tenant ID and no basic-auth
+   * credential holds.
    */
   String orgId(CheckRequestWire check) {
-    return tenants.resolve(check::header);
+    return tenants.resolve(name -> firstValue(check.header(name)));
+  }
+
+  private static String firstValue(String joined) {
+    int comma = joined == null ? -1 : joined.indexOf(',');
+    return comma < 0 ? joined : joined.substring(0, comma);
   }
 
   /**

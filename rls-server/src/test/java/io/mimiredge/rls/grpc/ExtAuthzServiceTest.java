@@ -344,6 +344,20 @@ class ExtAuthzServiceTest {
     }
   }
 
+  /**
+   * Envoy joins a header sent twice with commas in {@code headers}; Mimir reads the first value
+   * (dskit's ExtractOrgIDFromHTTPRequest, Go's Header.Get), so the door does too.
+   */
+  @Test
+  void aTenantHeaderSentTwiceIsReadByItsFirstValueAsMimirReadsIt() {
+    CheckResponse r = check(fixtureFor("tenant-a,tenant-a"));
+    assertThat(r.hasDeniedResponse()).isFalse();
+    assertThat(doors.last().decision().tenant()).isEqualTo("tenant-a");
+
+    check(fixtureFor("tenant-a,tenant-b"));
+    assertThat(doors.last().decision().tenant()).isEqualTo("tenant-a");
+  }
+
   @Test
   void takesTheTenantFromAConfiguredHeader() throws InterruptedException {
     doors.close();
