@@ -20,7 +20,7 @@ public enum Reason {
    */
   HA_DEDUPED("ha_deduped", 200),
   MISSING_TENANT("missing_tenant", 401),
-  INVALID_TENANT("invalid_tenant", 400),
+  INVALID_TENANT("invalid_tenant", 401), // Mimir's tenant validation middleware (pkg/api/tenant.go)
   BODY_TOO_LARGE("body_too_large", 413),
   DECODED_TOO_LARGE("decoded_too_large", 413),
   BAD_BODY("bad_body", 400),

@@ -651,12 +651,12 @@ class EnforcerTest {
     return Stream.of(
         arguments(null, Reason.MISSING_TENANT, 401, "no org id"),
         arguments("", Reason.MISSING_TENANT, 401, "no org id"),
-        arguments("a|b", Reason.INVALID_TENANT, 400, "multiple org IDs present"),
-        arguments("..", Reason.INVALID_TENANT, 400, "tenant ID is '.' or '..'"),
+        arguments("a|b", Reason.INVALID_TENANT, 401, "multiple org IDs present"),
+        arguments("..", Reason.INVALID_TENANT, 401, "tenant ID is '.' or '..'"),
         arguments(
             "x".repeat(151),
             Reason.INVALID_TENANT,
-            400,
+            401,
             "tenant ID is too long: max 150 characters"));
   }
 
@@ -710,7 +710,7 @@ class EnforcerTest {
             e.badBody(
                 tenant(e, T), new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad")));
     assertThat(all).allSatisfy(d -> assertThat(d.verdict()).isEqualTo(SHADOW_DENY));
-    assertThat(all).extracting(Decision::status).containsExactly(401, 400, 429, 413, 413, 400);
+    assertThat(all).extracting(Decision::status).containsExactly(401, 401, 429, 413, 413, 400);
   }
 
   @Test
