@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.mimiredge.testsupport.StubUpstream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -249,60 +250,21 @@ class LoadGenTest {
 
   @Test
   void churnNeedsSeveralTenantsAndAPositivePeriod() {
-    assertThatThrownBy(
-            () ->
-                LoadGen.parse(
-                    new String[] {
-                      "--url", "http://a/p", "--rate", "1", "--duration", "1", "--churn", "1m"
-                    }))
+    assertThatThrownBy(() -> oneRequestASecond("--churn", "1m"))
         .hasMessageContaining("--churn needs --tenants");
-    assertThatThrownBy(
-            () ->
-                LoadGen.parse(
-                    new String[] {
-                      "--url",
-                      "http://a/p",
-                      "--rate",
-                      "1",
-                      "--duration",
-                      "1",
-                      "--tenants",
-                      "2",
-                      "--churn",
-                      "1m"
-                    }))
+    assertThatThrownBy(() -> oneRequestASecond("--tenants", "2", "--churn", "1m"))
         .hasMessageContaining("at least 3");
-    assertThatThrownBy(
-            () ->
-                LoadGen.parse(
-                    new String[] {
-                      "--url",
-                      "http://a/p",
-                      "--rate",
-                      "1",
-                      "--duration",
-                      "1",
-                      "--tenants",
-                      "3",
-                      "--churn",
-                      "0s"
-                    }))
+    assertThatThrownBy(() -> oneRequestASecond("--tenants", "3", "--churn", "0s"))
         .hasMessageContaining("--churn must be positive");
-    assertThat(
-            LoadGen.parse(
-                    new String[] {
-                      "--url",
-                      "http://a/p",
-                      "--rate",
-                      "1",
-                      "--duration",
-                      "1",
-                      "--tenants",
-                      "3",
-                      "--churn",
-                      "1m"
-                    })
-                .churn())
+    assertThat(oneRequestASecond("--tenants", "3", "--churn", "1m").churn())
         .isEqualTo(Duration.ofMinutes(1));
+  }
+
+  /** The options of one request a second for a second to http://a/p, plus {@code more}. */
+  private static LoadGen.Options oneRequestASecond(String... more) {
+    List<String> args =
+        new ArrayList<>(List.of("--url", "http://a/p", "--rate", "1", "--duration", "1"));
+    args.addAll(List.of(more));
+    return LoadGen.parse(args.toArray(String[]::new));
   }
 }
