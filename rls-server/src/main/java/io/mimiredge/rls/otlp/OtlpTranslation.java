@@ -120,12 +120,12 @@ final class OtlpTranslation extends RequestTally {
   /** The resource's attributes other than the identifying ones, for target_info's labels. */
   private final Labels resourceLabels = new Labels();
 
-  private long[] targetInfoSeen = new long[32]; // (labels hash, ms) pairs emitted in this request
+  // (labels hash, ms) pairs of target_info emitted in this request; bounded (then each counts)
+  private final SeenPairs targetInfoSeen = new SeenPairs(MAX_TARGET_INFO_REMEMBERED);
   // (series, ms) pairs of the points translated in this request; bounded (then each counts)
   private final SeenPairs seriesSeen = new SeenPairs(MAX_SERIES_REMEMBERED);
   private static final int MAX_SERIES_REMEMBERED = 1 << 16;
   private long duplicateSamples;
-  private int targetInfoSeenCount;
 
   // ---- the metric ----
   private int type;
@@ -157,7 +157,7 @@ final class OtlpTranslation extends RequestTally {
     earliestSample = Long.MAX_VALUE;
     rejectedMetrics = 0;
     keptExemplars = 0;
-    targetInfoSeenCount = 0;
+    targetInfoSeen.clear();
     seriesSeen.clear();
     duplicateSamples = 0;
     families.clear();
@@ -213,7 +213,7 @@ final class OtlpTranslation extends RequestTally {
         samples += (last - t - 1) / TARGET_INFO_INTERVAL_NANOS + 1;
         break;
       }
-      if (targetInfoOnce(hash, Math.floorDiv(t, 1_000_000L))) {
+      if (targetInfoSeen.add(hash, Math.floorDiv(t, 1_000_000L))) {
         samples++;
       }
       if (t > Long.MAX_VALUE - TARGET_INFO_INTERVAL_NANOS) {
@@ -221,7 +221,7 @@ final class OtlpTranslation extends RequestTally {
       }
       t += TARGET_INFO_INTERVAL_NANOS;
     }
-    if (targetInfoOnce(hash, Math.floorDiv(last, 1_000_000L))) {
+    if (targetInfoSeen.add(hash, Math.floorDiv(last, 1_000_000L))) {
       samples++;
     }
     if (samples == 0) {
@@ -241,23 +241,6 @@ final class OtlpTranslation extends RequestTally {
       valid(samples, firstMs);
     }
     family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
-  }
-
-  private boolean targetInfoOnce(long hash, long ms) {
-    for (int i = 0; i < targetInfoSeenCount; i += 2) {
-      if (targetInfoSeen[i] == hash && targetInfoSeen[i + 1] == ms) {
-        return false;
-      }
-    }
-    if (targetInfoSeenCount == targetInfoSeen.length) {
-      if (targetInfoSeen.length >= 2 * MAX_TARGET_INFO_REMEMBERED) {
-        return true;
-      }
-      targetInfoSeen = Arrays.copyOf(targetInfoSeen, 2 * targetInfoSeen.length);
-    }
-    targetInfoSeen[targetInfoSeenCount++] = hash;
-    targetInfoSeen[targetInfoSeenCount++] = ms;
-    return true;
   }
 
   private int jobLength() {

@@ -3,10 +3,10 @@ package io.mimiredge.rls.otlp;
 import java.util.Arrays;
 
 /**
- * The (series hash, millisecond) pairs a request has produced, to count each once: open addressing
- * over two parallel {@code long} arrays, reused request after request (no object per entry).
- * Bounded: past {@code maxEntries} it stops remembering, and every pair counts as new (the request
- * is counted as if it had no more repeats). Not thread-safe.
+ * The (series hash, millisecond) pairs a request has produced, to count each once (the points'
+ * series and target_info's): open addressing over two parallel {@code long} arrays, reused request
+ * after request (no object per entry). Bounded: past {@code maxEntries} it stops remembering, and
+ * every pair counts as new (the request is counted as if it had no more repeats). Not thread-safe.
  */
 final class SeenPairs {
   private final int maxEntries;
