@@ -1,5 +1,6 @@
 package io.mimiredge.benchmarks.otlp;
 
+import io.mimiredge.benchmarks.gate.PairedTimes;
 import io.mimiredge.rls.otlp.OtlpScanner;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
@@ -37,6 +38,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The OTLP door's cost, on requests shaped like the OpenTelemetry SDK's (one resource, sums,
@@ -227,6 +229,38 @@ public class OtlpBenchmark {
   @Benchmark
   public ExportMetricsServiceRequest otlpParseGenerated() throws IOException {
     return ExportMetricsServiceRequest.parseFrom(plain[advance()]);
+  }
+
+  /**
+   * otlp_parse_vs_scan taken in one run ({@link PairedTimes}): one body walked and parsed by the
+   * generated classes, each timed, interleaved. The gate divides the two times.
+   */
+  @Benchmark
+  public ExportMetricsServiceRequest pairedParseVsScan(PairedTimes times, Blackhole sink)
+      throws IOException, RemoteWriteException {
+    byte[] body = plain[advance()];
+    long t0 = System.nanoTime();
+    sink.consume(walk(body));
+    long t1 = System.nanoTime();
+    sink.consume(ExportMetricsServiceRequest.parseFrom(body));
+    long t2 = System.nanoTime();
+    ExportMetricsServiceRequest parsed = ExportMetricsServiceRequest.parseFrom(body);
+    long t3 = System.nanoTime();
+    sink.consume(walk(body));
+    long t4 = System.nanoTime();
+    times.add((t2 - t1) + (t3 - t2), (t1 - t0) + (t4 - t3));
+    return parsed;
+  }
+
+  private WriteRequestStats walk(byte[] body) throws RemoteWriteException {
+    return scanner.scan(
+        body,
+        0,
+        body.length,
+        PROTOBUF,
+        null,
+        ValidationLimits.MIMIR_DEFAULTS,
+        NOW_NANOS / 1_000_000);
   }
 
   /** gzip's decompression alone, into the scanner's reused buffer. */

@@ -1,6 +1,7 @@
 package io.mimiredge.benchmarks.remotewrite;
 
 import com.google.protobuf.CodedInputStream;
+import io.mimiredge.benchmarks.gate.PairedTimes;
 import io.mimiredge.benchmarks.prompb.WriteRequest;
 import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.remotewrite.Protocol;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * One remote-write request per operation, through each stage of the RLS's path, and through the
@@ -73,6 +75,46 @@ public class RemoteWriteBenchmark {
             ValidationLimits.MIMIR_DEFAULTS,
             Scanning.NOW_MILLIS,
             Protocol.RW2);
+  }
+
+  /**
+   * scan_vs_decode taken in one run ({@link PairedTimes}): one body decoded alone and decoded and
+   * scanned, each timed, interleaved. The gate divides the two times.
+   */
+  @Benchmark
+  public WriteRequestStats pairedScanVsDecode(
+      RequestBodies requests, Scanning scanning, PairedTimes times, Blackhole sink)
+      throws RemoteWriteException {
+    return paired(requests.next(), Protocol.RW1, scanning, times, sink);
+  }
+
+  /** rw2_scan_vs_decode taken in one run: {@link #pairedScanVsDecode} on remote write 2.0. */
+  @Benchmark
+  public WriteRequestStats pairedScanVsDecodeRw2(
+      RequestBodies requests, Scanning scanning, PairedTimes times, Blackhole sink)
+      throws RemoteWriteException {
+    return paired(requests.nextRw2(), Protocol.RW2, scanning, times, sink);
+  }
+
+  private static WriteRequestStats paired(
+      byte[] body, Protocol protocol, Scanning scanning, PairedTimes times, Blackhole sink)
+      throws RemoteWriteException {
+    var scanner = scanning.scanner();
+    long t0 = System.nanoTime();
+    sink.consume(scanner.decode(body, 0, body.length));
+    long t1 = System.nanoTime();
+    sink.consume(
+        scanner.scan(
+            body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS, Scanning.NOW_MILLIS, protocol));
+    long t2 = System.nanoTime();
+    WriteRequestStats stats =
+        scanner.scan(
+            body, 0, body.length, ValidationLimits.MIMIR_DEFAULTS, Scanning.NOW_MILLIS, protocol);
+    long t3 = System.nanoTime();
+    sink.consume(scanner.decode(body, 0, body.length));
+    long t4 = System.nanoTime();
+    times.add((t2 - t1) + (t3 - t2), (t1 - t0) + (t4 - t3));
+    return stats;
   }
 
   /**
