@@ -254,9 +254,16 @@ final class WriteRequestWalker extends RequestTally {
   private int histogramsField; // HISTOGRAMS in 1.0, V2_HISTOGRAMS in 2.0
   private int[] symbols = new int[128]; // the symbols read so far: at, length
   private int symbolCount;
-  private int[] seriesLabels = new int[64]; // the series' labels as received: name at, length, ...
-  private int[] seriesRefs = new int[32]; // their symbols: name ref, value ref, ...
+  private int[] seriesRefs =
+      new int[32]; // the series' labels as received: name ref, value ref, ...
   private byte[] symbolChecks = new byte[128]; // per symbol: each check's CHECKED and VALID bits
+  // Per name symbol: the name symbol that followed it last in a series, and how the two compared
+  // (the sign of compareBytes): a family's series repeat their names, so the order check of a
+  // label is one lookup (-1: none yet in this request).
+  private int[] nextName = new int[128];
+  private byte[] nextNameOrder = new byte[128];
+  private int prevNameRef; // the name symbol of the series' last label validation sees, or -1
+  private boolean labelsDeferred; // the first series of an HA tenant: labels read after its HA rule
   private int seriesLabelCount;
   private int seriesMetricAt; // the last __name__ value read so far in the series
   private int seriesMetricLength;
@@ -268,6 +275,7 @@ final class WriteRequestWalker extends RequestTally {
   private static final int NAME_VALID = 1; // a valid label name by the tenant's scheme
   private static final int UTF8_VALID = 4;
   private static final int METRIC_VALID = 16; // a valid metric name by the tenant's scheme
+  private static final int METRIC_LABEL = 64; // the symbol is "__name__"
   // the symbol resolved last
   private int symbolAt;
   private int symbolLength;
@@ -700,15 +708,18 @@ final class WriteRequestWalker extends RequestTally {
     int clusterLength = 0;
     int replicaAt = -1;
     int replicaLength = 0;
-    int[] l = seriesLabels;
-    for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
-      if (sameBytes(l[i], l[i + 1], replicaName)) {
-        replicaAt = l[i + 2];
-        replicaLength = l[i + 3];
+    int[] r = seriesRefs;
+    int[] spans = symbols;
+    for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
+      int nAt = spans[2 * r[i]];
+      int nLength = spans[2 * r[i] + 1];
+      if (sameBytes(nAt, nLength, replicaName)) {
+        replicaAt = spans[2 * r[i + 1]];
+        replicaLength = spans[2 * r[i + 1] + 1];
       }
-      if (sameBytes(l[i], l[i + 1], clusterName)) {
-        clusterAt = l[i + 2];
-        clusterLength = l[i + 3];
+      if (sameBytes(nAt, nLength, clusterName)) {
+        clusterAt = spans[2 * r[i + 1]];
+        clusterLength = spans[2 * r[i + 1] + 1];
       }
       if (clusterLength > 0 && replicaLength > 0) {
         break;
@@ -908,9 +919,12 @@ final class WriteRequestWalker extends RequestTally {
     int n = 0;
     replicaPendingSorted = stripReplica;
     if (protocol == Protocol.RW2) {
-      for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
-        int[] l = seriesLabels;
-        n = keptLabel(n, l[i], l[i + 1], l[i + 2], l[i + 3]);
+      int[] r = seriesRefs;
+      int[] spans = symbols;
+      for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
+        int name = 2 * r[i];
+        int value = 2 * r[i + 1];
+        n = keptLabel(n, spans[name], spans[name + 1], spans[value], spans[value + 1]);
       }
     } else {
       pos = start;
@@ -1690,8 +1704,11 @@ final class WriteRequestWalker extends RequestTally {
     symbols[2 * symbolCount + 1] = size;
     if (symbolCount == symbolChecks.length) {
       symbolChecks = Arrays.copyOf(symbolChecks, 2 * symbolCount);
+      nextName = Arrays.copyOf(nextName, 2 * symbolCount);
+      nextNameOrder = Arrays.copyOf(nextNameOrder, 2 * symbolCount);
     }
     symbolChecks[symbolCount] = 0; // not checked yet in this request
+    nextName[symbolCount] = -1;
     symbolCount++;
     pos += size;
   }
@@ -1722,6 +1739,10 @@ final class WriteRequestWalker extends RequestTally {
     seriesLabelCount = 0;
     seriesMetricAt = 0;
     seriesMetricLength = 0;
+    prevNameRef = -1;
+    // The labels are checked as they are read, but the first series' only once its HA labels
+    // have decided whether the replica label goes (when the tenant accepts HA samples).
+    labelsDeferred = haUndecided;
     int tag;
     while ((tag = nextTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
@@ -1741,16 +1762,15 @@ final class WriteRequestWalker extends RequestTally {
         default -> skip(tag);
       }
     }
-    // The labels, as 1.0's general path checks them, once the whole series is read (its samples
-    // do not depend on them): the HA labels first when this is the first series.
-    if (haUndecided) {
+    if (labelsDeferred) {
+      // The first series: its HA labels decide, then its labels are checked (its samples do not
+      // depend on them).
       haUndecided = false;
       findHaLabelsV2();
-    }
-    replicaPending = stripReplica; // known only now for the first series
-    int[] l = seriesLabels;
-    for (int i = 0; i < 4 * seriesLabelCount; i += 4) {
-      label(l[i], l[i + 1], l[i + 2], l[i + 3], seriesRefs[i >> 1], seriesRefs[(i >> 1) + 1]);
+      replicaPending = stripReplica;
+      for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
+        labelV2(seriesRefs[i], seriesRefs[i + 1]);
+      }
     }
     endSeries(start, end);
   }
@@ -1758,37 +1778,126 @@ final class WriteRequestWalker extends RequestTally {
   /**
    * A packed run of label references ({@code TimeSeries.UnmarshalRW2}): only the packed form, an
    * even number of them (counted as Mimir counts, by the bytes that end a varint), each resolving
-   * to a symbol. Each pair is one label; the value of the last {@code __name__} read so far names
-   * the metric for the series' metadata.
+   * to a symbol. Each pair is one label, checked as it is read ({@link #labelV2}) unless the series
+   * waits for its HA labels; the value of the last {@code __name__} read so far names the metric
+   * for the series' metadata. Read in one pass: a run that is not an even number of whole, valid
+   * references is refused with the error Mimir gives first ({@link #labelRefsEnd}'s, then the
+   * reference's).
    */
   private void seriesLabelRefs(int tag) throws RemoteWriteException {
-    int end = labelRefsEnd(tag, "Remote Write 2.0 odd number of label references");
+    if (WireFormat.getTagWireType(tag) != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+      labelRefsEnd(tag, ODD_LABEL_REFS); // throws: unpacked, or not length-delimited at all
+    }
+    int fieldAt = pos;
+    int size = length(tag, "labels_refs");
+    int end = pos + size;
+    if (size > 0 && buf[end - 1] < 0) {
+      throw refsProblem(tag, fieldAt, null);
+    }
+    int[] symbolSpans = symbols;
     while (pos < end) {
-      int nameRef = refAt(end);
-      if (!resolve(nameRef)) {
-        throw bad("Remote Write 2.0 invalid label reference");
+      int nameRef;
+      int valueRef;
+      try {
+        nameRef = refAt(end);
+        if (pos == end) {
+          throw bad(ODD_LABEL_REFS);
+        }
+        valueRef = refAt(end);
+      } catch (RemoteWriteException e) {
+        throw refsProblem(tag, fieldAt, e);
       }
-      int nAt = symbolAt;
-      int nLength = symbolLength;
-      int valueRef = refAt(end);
-      if (!resolve(valueRef)) {
-        throw bad("Remote Write 2.0 invalid label reference");
+      if (Integer.compareUnsigned(nameRef, symbolCount) >= 0
+          || Integer.compareUnsigned(valueRef, symbolCount) >= 0) {
+        if ((nameRef | valueRef) != 0) { // 0 is "" even without symbols
+          throw refsProblem(tag, fieldAt, bad("Remote Write 2.0 invalid label reference"));
+        }
+        label(0, 0, 0, 0, 0, 0); // no symbols at all: an empty name and value
+        continue;
       }
-      if (4 * seriesLabelCount + 4 > seriesLabels.length) {
-        seriesLabels = Arrays.copyOf(seriesLabels, 2 * seriesLabels.length);
-        seriesRefs = Arrays.copyOf(seriesRefs, seriesLabels.length / 2);
+      if (2 * seriesLabelCount + 2 > seriesRefs.length) {
+        seriesRefs = Arrays.copyOf(seriesRefs, 2 * seriesRefs.length);
       }
       seriesRefs[2 * seriesLabelCount] = nameRef;
       seriesRefs[2 * seriesLabelCount + 1] = valueRef;
-      int k = 4 * seriesLabelCount++;
-      seriesLabels[k] = nAt;
-      seriesLabels[k + 1] = nLength;
-      seriesLabels[k + 2] = symbolAt;
-      seriesLabels[k + 3] = symbolLength;
-      if (nLength == 8 && isNameLabel(nAt)) {
-        seriesMetricAt = symbolAt;
-        seriesMetricLength = symbolLength;
+      seriesLabelCount++;
+      if (symbolSpans[2 * nameRef + 1] == 8 && symbolValid(nameRef, METRIC_LABEL)) {
+        seriesMetricAt = symbolSpans[2 * valueRef];
+        seriesMetricLength = symbolSpans[2 * valueRef + 1];
       }
+      if (!labelsDeferred) {
+        labelV2(nameRef, valueRef);
+      }
+    }
+  }
+
+  private static final String ODD_LABEL_REFS = "Remote Write 2.0 odd number of label references";
+
+  /**
+   * The error of a run of label references that did not read as whole pairs of valid references:
+   * {@link #labelRefsEnd}'s when the run as a whole is wrong (Mimir counts before it resolves),
+   * else {@code found}, the reference's own.
+   */
+  private RemoteWriteException refsProblem(int tag, int fieldAt, RemoteWriteException found)
+      throws RemoteWriteException {
+    pos = fieldAt;
+    labelRefsEnd(tag, ODD_LABEL_REFS);
+    if (found == null) {
+      throw new IllegalStateException("labelRefsEnd passed a run that ends inside a varint");
+    }
+    return found;
+  }
+
+  /**
+   * One label of a 2.0 series, by its symbols (both in range, and symbols exist): {@link
+   * #label(int, int, int, int, int, int)}, with the order check looked up by the pair of name
+   * symbols ({@link #nextName}) instead of comparing bytes.
+   */
+  private void labelV2(int nameRef, int valueRef) {
+    int[] spans = symbols;
+    int nAt = spans[2 * nameRef];
+    int nLength = spans[2 * nameRef + 1];
+    int vAt = spans[2 * valueRef];
+    int vLength = spans[2 * valueRef + 1];
+    rawLabels++;
+    if (nLength > longestName) {
+      longestName = nLength;
+    }
+    if (vLength > longestValue) {
+      longestValue = vLength;
+    }
+    if (replicaPending && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
+      replicaPending = false;
+      return; // RemoveLabel(haReplicaLabel): the first one, whatever its value
+    }
+    if (vLength == 0) {
+      return; // RemoveEmptyLabelValues
+    }
+    labels++;
+    int prev = prevNameRef;
+    int cmp;
+    if (prev < 0) {
+      cmp = 1;
+    } else if (prev == nameRef) {
+      cmp = 0;
+    } else if (nextName[prev] == nameRef) {
+      cmp = nextNameOrder[prev];
+    } else {
+      cmp = Integer.signum(compareBytes(nAt, nLength, spans[2 * prev], spans[2 * prev + 1]));
+      nextName[prev] = nameRef;
+      nextNameOrder[prev] = (byte) cmp;
+    }
+    prevNameRef = nameRef;
+    if (cmp < 0) {
+      unsorted = true;
+    }
+    if (nLength == 8 && metricAt < 0 && symbolValid(nameRef, METRIC_LABEL)) {
+      metricAt = vAt;
+      metricLength = vLength;
+      metricRef = valueRef;
+    }
+    if (!unsorted && labelViolation == null) {
+      labelViolation = labelChain(nAt, nLength, vAt, vLength, cmp == 0, nameRef, valueRef);
     }
   }
 
@@ -1828,7 +1937,8 @@ final class WriteRequestWalker extends RequestTally {
 
   /**
    * Whether symbol {@code ref} (a resolved one, or 0) passes {@code check} ({@link #NAME_VALID},
-   * {@link #UTF8_VALID} or {@link #METRIC_VALID}), made the first time a label needs it.
+   * {@link #UTF8_VALID}, {@link #METRIC_VALID} or {@link #METRIC_LABEL}), made the first time a
+   * label needs it.
    */
   private boolean symbolValid(int ref, int check) {
     if (ref == 0 && symbolCount == 0) {
@@ -1843,6 +1953,7 @@ final class WriteRequestWalker extends RequestTally {
           switch (check) {
             case NAME_VALID -> validLabelName(at, n);
             case UTF8_VALID -> validUtf8(at, n);
+            case METRIC_LABEL -> n == 8 && isNameLabel(at);
             default -> validMetricName(at, n);
           };
       c |= checked | (valid ? check : 0);

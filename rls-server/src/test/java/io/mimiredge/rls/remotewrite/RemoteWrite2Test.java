@@ -131,6 +131,49 @@ class RemoteWrite2Test {
     assertThat(scan(parsed, keep).items()).isEqualTo(4);
   }
 
+  /**
+   * The order of a series' label names is their bytes' (Mimir sorts by name, validateLabels
+   * compares neighbours), whatever their symbols: a pair of name symbols seen once in one order is
+   * looked up the next time, and two symbols of the same bytes are one name.
+   */
+  @Test
+  void ordersLabelNamesByTheirBytesWhateverTheirSymbols() throws Exception {
+    // 0 "", 1 __name__, 2 up, 3 job, 4 a, 5 job (again), 6 zone
+    Request r =
+        Request.newBuilder()
+            .addAllSymbols(java.util.List.of("", "__name__", "up", "job", "a", "job", "zone"))
+            .addTimeseries(labels(1, 2, 3, 4, 6, 4)) // sorted
+            .addTimeseries(labels(1, 2, 6, 4, 3, 4)) // zone before job: Mimir sorts, valid
+            .addTimeseries(labels(1, 2, 3, 4, 5, 4)) // job twice, by two symbols
+            .addTimeseries(labels(1, 2, 3, 4, 6, 4)) // sorted again, after the pairs above
+            .addTimeseries(labels(1, 2, 5, 4, 3, 4)) // job twice, the symbols the other way
+            .build();
+
+    WriteRequestStats stats = scan(r, ValidationLimits.MIMIR_DEFAULTS);
+
+    assertThat(stats.series()).isEqualTo(5);
+    assertThat(stats.invalidSeries()).isEqualTo(2);
+    assertThat(stats.firstViolation()).isEqualTo(Violation.DUPLICATE_LABEL_NAMES);
+    assertThat(stats.validSamples()).isEqualTo(3);
+    byte[] protobuf = r.toByteArray();
+    assertThat(stats)
+        .isEqualTo(
+            ReferenceDecoderV2.stats(
+                protobuf,
+                Fixtures.compress(protobuf).length,
+                ValidationLimits.MIMIR_DEFAULTS,
+                NOW));
+  }
+
+  private static TimeSeries labels(int... refs) {
+    TimeSeries.Builder series =
+        TimeSeries.newBuilder().addSamples(Sample.newBuilder().setTimestamp(NOW).setValue(1));
+    for (int ref : refs) {
+      series.addLabelsRefs(ref);
+    }
+    return series.build();
+  }
+
   @Test
   void refusesWhatMimirsDecoderRefuses() {
     Request.Builder ok =
@@ -156,6 +199,18 @@ class RemoteWrite2Test {
             scanOrError(
                 ok.clone()
                     .setTimeseries(0, ok.getTimeseries(0).toBuilder().addLabelsRefs(1))
+                    .build()))
+        .contains("odd number of label references");
+    // Mimir counts the references before it resolves them: odd, though the first is invalid too
+    assertThat(
+            scanOrError(
+                ok.clone()
+                    .setTimeseries(
+                        0,
+                        ok.getTimeseries(0).toBuilder()
+                            .addLabelsRefs(99)
+                            .addLabelsRefs(1)
+                            .addLabelsRefs(2))
                     .build()))
         .contains("odd number of label references");
     // a 1.0 request sent as 2.0, and a 2.0 one sent as 1.0
