@@ -175,7 +175,7 @@ worker_processes 1;
 events { worker_connections 1024; }
 http {
     access_log off;
-    client_max_body_size 50m;
+    client_max_body_size 100m;
     client_body_temp_path $DIR/distributor/temp/client_body;
     proxy_temp_path $DIR/distributor/temp/proxy;
     fastcgi_temp_path $DIR/distributor/temp/fastcgi;

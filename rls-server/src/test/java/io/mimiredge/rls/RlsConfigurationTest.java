@@ -35,7 +35,7 @@ class RlsConfigurationTest {
     assertThat(c.getTenantFrom()).isEqualTo(TenantFrom.HEADER);
     assertThat(c.getLimits().buildFile()).isEmpty();
     assertThat(c.getUpstream().buildUri()).hasToString("http://127.0.0.1:9009");
-    assertThat(c.getEnforcement().buildMaxRequestBytes()).isEqualTo(50 << 20);
+    assertThat(c.getEnforcement().buildMaxRequestBytes()).isEqualTo(100 << 20);
     assertThat(c.getEnforcement().buildMaxDecodedBytes()).isEqualTo(100 << 20);
     assertThat(c.getEnforcement().buildMode()).isEqualTo(Mode.ENFORCE);
     assertThat(c.getAdmin().getToken()).isNull();

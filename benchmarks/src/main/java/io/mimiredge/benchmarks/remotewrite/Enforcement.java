@@ -34,8 +34,8 @@ public class Enforcement {
   /** A tenant whose decisions are all denied once its burst is spent. */
   public static final String EXHAUSTED = "bench-exhausted";
 
-  /** The service's default {@code maxRequestBytes} (50 MiB). */
-  public static final long MAX_REQUEST_BYTES = 50L << 20;
+  /** The service's default {@code maxRequestBytes} (100 MiB). */
+  public static final long MAX_REQUEST_BYTES = 100L << 20;
 
   static final String OVERRIDES =
       """

@@ -75,8 +75,8 @@ public record EdgectlConfig(
         throw new IllegalArgumentException(
             "nginx.tenantHeader must be a plain header name, got '" + tenantHeader + "'");
       }
-      // The RLS' default maxRequestBytes (50 MiB).
-      maxRequestBytes = maxRequestBytes == null ? 50L * 1024 * 1024 : maxRequestBytes;
+      // The RLS' default maxRequestBytes (100 MiB, Mimir's -distributor.max-recv-msg-size).
+      maxRequestBytes = maxRequestBytes == null ? 100L * 1024 * 1024 : maxRequestBytes;
       if (maxRequestBytes <= 0) {
         throw new IllegalArgumentException("nginx.maxRequestBytes must be > 0");
       }

@@ -179,7 +179,7 @@ public final class RenderSettings {
     private String listen = "8080";
     private String tenantHeader = "X-Scope-OrgID";
     private TenantFrom tenantFrom = TenantFrom.HEADER;
-    private long maxRequestBytes = 50L * 1024 * 1024;
+    private long maxRequestBytes = 100L * 1024 * 1024;
     private String workerProcesses = "auto";
     private String user;
     private String accessLog = "off";

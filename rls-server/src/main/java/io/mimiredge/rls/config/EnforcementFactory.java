@@ -16,7 +16,7 @@ public class EnforcementFactory {
   @NotNull
   @MinDataSize(1)
   @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
-  private DataSize maxRequestBytes = DataSize.mebibytes(50);
+  private DataSize maxRequestBytes = DataSize.mebibytes(100);
 
   @NotNull
   @MinDataSize(1)
@@ -47,7 +47,10 @@ public class EnforcementFactory {
                         "enforcement.mode must be enforce or shadow, got '" + mode + "'"));
   }
 
-  /** The largest compressed body accepted (413 above it); 50 MiB by default. */
+  /**
+   * The largest compressed body accepted (413 above it); 100 MiB by default, Mimir's {@code
+   * -distributor.max-recv-msg-size} (and {@code -distributor.max-otlp-request-size}).
+   */
   @JsonProperty
   public DataSize getMaxRequestBytes() {
     return maxRequestBytes;

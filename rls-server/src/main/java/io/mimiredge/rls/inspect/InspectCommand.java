@@ -25,7 +25,7 @@ public final class InspectCommand extends Command {
   /** Mimir's default -distributor.max-recv-msg-size, which bounds the decoded request. */
   static final int DEFAULT_MAX_DECODED_BYTES = 100 << 20;
 
-  static final long DEFAULT_MAX_REQUEST_BYTES = 50L << 20;
+  static final long DEFAULT_MAX_REQUEST_BYTES = 100L << 20;
 
   private final PrintStream out;
 
@@ -53,7 +53,7 @@ public final class InspectCommand extends Command {
         .addArgument("--max-request-bytes")
         .type(Long.class)
         .setDefault(DEFAULT_MAX_REQUEST_BYTES)
-        .help("largest compressed body accepted (default 50 MiB)");
+        .help("largest compressed body accepted (default 100 MiB, Mimir's)");
     subparser
         .addArgument("--max-decoded-bytes")
         .type(Integer.class)
