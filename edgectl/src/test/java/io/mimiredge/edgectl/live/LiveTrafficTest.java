@@ -44,6 +44,35 @@ class LiveTrafficTest {
     }
   }
 
+  /**
+   * A client that sends the tenant header twice: NGINX passes both on, in order, as Mimir would
+   * have received them directly (it takes the first), in the direct phase and through enforcement.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"direct", "full"})
+  void aTenantHeaderSentTwiceReachesTheUpstreamAsSent(String phase) {
+    try (LocalEdge edge = LocalEdge.start(phase)) {
+      if (phase.equals("full")) {
+        promote(edge, phase);
+      }
+      Traffic.Result r =
+          Traffic.pushWithHeaders(
+              edge.port,
+              "X-Scope-OrgID: team-a\r\nX-Scope-OrgID: team-b",
+              "twice",
+              "x".getBytes(StandardCharsets.UTF_8));
+      assertThat(r.status()).isEqualTo(200);
+      StubUpstream upstream = phase.equals("direct") ? edge.distributor : edge.enforce;
+      StubUpstream.Received received = upstream.received().get(0);
+      assertThat(
+              received.headers().entrySet().stream()
+                  .filter(e -> e.getKey().equalsIgnoreCase("X-Scope-OrgID"))
+                  .flatMap(e -> e.getValue().stream())
+                  .toList())
+          .containsExactly("team-a", "team-b");
+    }
+  }
+
   @Test
   void mirrorSendsEachRequestToTheDistributorExactlyOnceAndACopyToTheShadow() throws Exception {
     try (LocalEdge edge = LocalEdge.start("mirror")) {

@@ -30,6 +30,11 @@ public final class Traffic {
     return send(port, path, "X-Scope-OrgID: " + tenant, seq, body);
   }
 
+  /** As {@link #push}, with {@code headerLines} (CRLF-separated) in place of the tenant header. */
+  public static Result pushWithHeaders(int port, String headerLines, String seq, byte[] body) {
+    return send(port, "/api/v1/push", headerLines, seq, body);
+  }
+
   /** As {@link #push}, the tenant the basic-auth user (as a gateway in front of Mimir maps it). */
   public static Result pushAs(int port, String user, String seq, byte[] body) {
     String credentials =
