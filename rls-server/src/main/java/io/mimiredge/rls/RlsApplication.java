@@ -88,6 +88,8 @@ public class RlsApplication extends Application<RlsConfiguration> {
   public void run(RlsConfiguration configuration, Environment environment) throws TlsFileException {
     Clock clock = Clock.systemUTC();
     LongSupplier nanoClock = System::nanoTime;
+    // The doors read headers as Mimir does (the server is built from the factory after run).
+    configuration.applyMaxRequestHeaderBytes();
 
     // Metrics: /metrics on the application port, for NGINX's and Prometheus' scrapes.
     RlsMetrics metrics = RlsMetrics.serve(environment, configuration.getMetrics().getTopTenants());

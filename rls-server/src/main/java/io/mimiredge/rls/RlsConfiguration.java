@@ -7,14 +7,19 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.core.server.AbstractServerFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.core.server.SimpleServerFactory;
 import io.dropwizard.core.setup.AdminFactory;
 import io.dropwizard.core.setup.Environment;
+import io.dropwizard.jetty.ConnectorFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.lifecycle.AutoCloseableManager;
 import io.dropwizard.logging.common.ConsoleAppenderFactory;
 import io.dropwizard.logging.common.DefaultLoggingFactory;
 import io.dropwizard.logging.json.AccessJsonLayoutBaseFactory;
 import io.dropwizard.logging.json.EventJsonLayoutBaseFactory;
 import io.dropwizard.request.logging.LogbackAccessRequestLogFactory;
+import io.dropwizard.util.DataSize;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.mimiredge.api.tenant.TenantFrom;
 import io.mimiredge.rls.config.EnforcementFactory;
@@ -118,6 +123,25 @@ public class RlsConfiguration extends Configuration {
       layout.setResponseHeaders(java.util.Set.of(RequestIds.HEADER)); // ties a request to its logs
       console.setLayout(layout);
       requests.setAppenders(List.of(console));
+    }
+  }
+
+  /**
+   * Sets {@code enforcement.maxRequestHeaderBytes} on every application connector (HTTP and HTTPS),
+   * before the server is built.
+   */
+  public void applyMaxRequestHeaderBytes() {
+    DataSize max = enforcement.getMaxRequestHeaderBytes();
+    List<ConnectorFactory> connectors = List.of();
+    if (getServerFactory() instanceof DefaultServerFactory f) {
+      connectors = f.getApplicationConnectors();
+    } else if (getServerFactory() instanceof SimpleServerFactory f) {
+      connectors = List.of(f.getConnector());
+    }
+    for (ConnectorFactory c : connectors) {
+      if (c instanceof HttpConnectorFactory http) {
+        http.setMaxRequestHeaderSize(max);
+      }
     }
   }
 
@@ -432,6 +456,9 @@ public class RlsConfiguration extends Configuration {
         .connectTimeout(upstream.buildConnectTimeout())
         .timeout(upstream.buildTimeout())
         .maxConnections(upstream.getMaxConnections())
+        // what the doors read, and room for the headers the edge sets on the forward
+        .maxRequestHeaderBytes(
+            Math.toIntExact(enforcement.getMaxRequestHeaderBytes().toBytes() + (64 << 10)))
         .observer(observer)
         .nanoClock(nanoClock)
         .build();

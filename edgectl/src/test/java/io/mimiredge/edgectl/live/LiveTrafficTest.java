@@ -73,6 +73,22 @@ class LiveTrafficTest {
     }
   }
 
+  /** A header line of 100 KiB passes NGINX as it would reach Mimir directly (Go reads 1 MiB). */
+  @Test
+  void aHeaderLineOfAHundredKibibytesPassesToTheDistributor() {
+    try (LocalEdge edge = LocalEdge.start("direct")) {
+      String big = "t".repeat(100 * 1024);
+      Traffic.Result r =
+          Traffic.pushWithHeaders(
+              edge.port,
+              "X-Scope-OrgID: team-a\r\nX-Big: " + big,
+              "big",
+              "x".getBytes(StandardCharsets.UTF_8));
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(edge.distributor.received().get(0).header("X-Big")).isEqualTo(big);
+    }
+  }
+
   @Test
   void mirrorSendsEachRequestToTheDistributorExactlyOnceAndACopyToTheShadow() throws Exception {
     try (LocalEdge edge = LocalEdge.start("mirror")) {

@@ -23,6 +23,11 @@ public class EnforcementFactory {
   @MaxDataSize(value = 1, unit = io.dropwizard.util.DataSizeUnit.GIBIBYTES)
   private DataSize maxDecodedBytes = DataSize.mebibytes(100);
 
+  @NotNull
+  @MinDataSize(value = 8, unit = io.dropwizard.util.DataSizeUnit.KIBIBYTES)
+  @MaxDataSize(value = 64, unit = io.dropwizard.util.DataSizeUnit.MEBIBYTES)
+  private DataSize maxRequestHeaderBytes = DataSize.kibibytes(1024 + 4);
+
   @Min(1)
   @Max(10_000_000)
   private int maxHaClusters = 100_000;
@@ -70,6 +75,22 @@ public class EnforcementFactory {
   @JsonProperty
   public void setMaxDecodedBytes(DataSize maxDecodedBytes) {
     this.maxDecodedBytes = maxDecodedBytes;
+  }
+
+  /**
+   * The largest request header block the HTTP doors read (431 above it); by default what Go's
+   * server reads, which Mimir's keeps: {@code http.DefaultMaxHeaderBytes} (1 MiB) and the 4096
+   * bytes of slack net/http adds to it (1028 KiB). Set on every application connector, whatever its
+   * own {@code maxRequestHeaderSize} (Jetty's default, 8 KiB, refuses requests Mimir takes).
+   */
+  @JsonProperty
+  public DataSize getMaxRequestHeaderBytes() {
+    return maxRequestHeaderBytes;
+  }
+
+  @JsonProperty
+  public void setMaxRequestHeaderBytes(DataSize maxRequestHeaderBytes) {
+    this.maxRequestHeaderBytes = maxRequestHeaderBytes;
   }
 
   /**

@@ -63,6 +63,7 @@ public final class JettyUpstream implements Upstream, Managed {
     client.setConnectTimeout(b.connectTimeout.toMillis());
     client.setIdleTimeout(b.idleTimeout.toMillis());
     client.setMaxConnectionsPerDestination(b.maxConnections);
+    client.setMaxRequestHeadersSize(b.maxRequestHeaderBytes);
     client.setMaxRequestsQueuedPerDestination(Math.max(1024, b.maxConnections * 4));
     client.setFollowRedirects(false);
     client.setUserAgentField(null);
@@ -206,6 +207,7 @@ public final class JettyUpstream implements Upstream, Managed {
     private Duration timeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private int maxConnections = 256;
+    private int maxRequestHeaderBytes = (1 << 20) + (64 << 10);
     private int maxThreads = 64;
     private UpstreamObserver observer = UpstreamObserver.NONE;
     private LongSupplier nanoClock = System::nanoTime;
@@ -249,6 +251,18 @@ public final class JettyUpstream implements Upstream, Managed {
         throw new IllegalArgumentException("maxConnections must be >= 1, got " + n);
       }
       this.maxConnections = n;
+      return this;
+    }
+
+    /**
+     * The largest header block a forward may carry: what the doors read, and room for the headers
+     * the edge adds (Jetty's client refuses more, 8 KiB by default). 1 MiB and 64 KiB by default.
+     */
+    public Builder maxRequestHeaderBytes(int n) {
+      if (n < 1024) {
+        throw new IllegalArgumentException("maxRequestHeaderBytes must be >= 1024, got " + n);
+      }
+      this.maxRequestHeaderBytes = n;
       return this;
     }
 
