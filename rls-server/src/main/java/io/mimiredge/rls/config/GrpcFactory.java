@@ -26,7 +26,7 @@ import java.util.function.BooleanSupplier;
  * grpc:
  *   port: 9091
  *   bindHost: 0.0.0.0
- *   messageOverhead: 1MiB           # room for headers on top of enforcement.maxRequestBytes
+ *   messageOverhead: 2MiB           # room for headers on top of enforcement.maxRequestBytes
  *   shutdownGrace: 10s
  *   maxConcurrentCallsPerConnection: 1000   # HTTP/2 MAX_CONCURRENT_STREAMS: more wait in Envoy
  *   tls:                            # absent: plaintext; see TlsFactory
@@ -74,7 +74,7 @@ public class GrpcFactory {
 
   @NotEmpty private String bindHost = "0.0.0.0";
 
-  @NotNull private DataSize messageOverhead = DataSize.mebibytes(1);
+  @NotNull private DataSize messageOverhead = DataSize.mebibytes(2);
 
   @NotNull
   @MinDuration(value = 0, unit = TimeUnit.SECONDS)

@@ -35,7 +35,7 @@ class GrpcFactoryTest {
     assertThat(c.getPort()).isEqualTo(9091);
     assertThat(c.getBindHost()).isEqualTo("0.0.0.0");
     assertThat(c.getShutdownGrace()).isEqualTo(Duration.seconds(10));
-    assertThat(c.getMessageOverhead()).isEqualTo(DataSize.mebibytes(1));
+    assertThat(c.getMessageOverhead()).isEqualTo(DataSize.mebibytes(2));
     assertThat(c.getRatelimit().getDomain()).isEqualTo("mimir_remote_write");
     assertThat(c.getRatelimit().getDescriptorKey()).isEqualTo("tenant");
   }
