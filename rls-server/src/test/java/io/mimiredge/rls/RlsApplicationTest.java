@@ -204,20 +204,28 @@ class RlsApplicationTest {
 
   @Test
   @Order(5)
-  void oversizeIs413WithoutReadingTheBody() throws IOException {
+  void oversizeIsRefusedWithoutReadingTheBodyWithMimirsStatusOfEachProtocol() throws IOException {
+    // pkg/distributor/push.go makes a remote write too large to parse a 400; otel.go answers 413
+    assertThat(statusOfAnUnsentBody("/api/v1/push")).isEqualTo("HTTP/1.1 400");
+    assertThat(statusOfAnUnsentBody("/otlp/v1/metrics")).isEqualTo("HTTP/1.1 413");
+  }
+
+  /** Declares 100 MiB and sends none of it: the answer must come anyway. */
+  private static String statusOfAnUnsentBody(String path) throws IOException {
     try (Socket s = new Socket(InetAddress.getLoopbackAddress(), APP.getLocalPort())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
-      // Declares 100 MiB and sends none of it: the answer must come anyway.
       out.write(
-          ("POST /api/v1/push HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: generous\r\n"
+          ("POST "
+                  + path
+                  + " HTTP/1.1\r\nHost: x\r\nX-Scope-OrgID: generous\r\n"
                   + "Content-Type: application/x-protobuf\r\nContent-Length: 104857600\r\n\r\n")
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = s.getInputStream();
       byte[] head = new byte[12];
       int n = in.readNBytes(head, 0, head.length);
-      assertThat(new String(head, 0, n, StandardCharsets.US_ASCII)).isEqualTo("HTTP/1.1 413");
+      return new String(head, 0, n, StandardCharsets.US_ASCII);
     }
   }
 

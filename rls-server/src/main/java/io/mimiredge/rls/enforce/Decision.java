@@ -123,20 +123,29 @@ public record Decision(
   }
 
   /**
-   * 413 whatever the mode: a body the door could not read whole cannot be passed on, so even shadow
-   * and off modes refuse it.
+   * Refused whatever the mode, with {@code status} (Mimir's for the protocol): a body the door
+   * could not read whole cannot be passed on, so even shadow and off modes refuse it.
    */
-  static Decision unreadBody(String message, Mode mode, String tenant) {
+  static Decision unreadBody(String message, int status, Mode mode, String tenant) {
     return new Decision(
-        Verdict.DENY,
-        Reason.BODY_TOO_LARGE,
-        Reason.BODY_TOO_LARGE.status(),
-        message,
-        null,
-        mode,
-        0,
-        null,
-        tenant);
+        Verdict.DENY, Reason.BODY_TOO_LARGE, status, message, null, mode, 0, null, tenant);
+  }
+
+  /**
+   * {@link #deny(Reason, String, Duration, Mode, long, WriteRequestStats, String)} with a status
+   * other than the reason's own (where Mimir's answer depends on the protocol).
+   */
+  static Decision deny(
+      Reason reason,
+      int status,
+      String message,
+      Duration retryAfter,
+      Mode mode,
+      long items,
+      WriteRequestStats stats,
+      String tenant) {
+    Verdict v = mode == Mode.SHADOW ? Verdict.SHADOW_DENY : Verdict.DENY;
+    return new Decision(v, reason, status, message, retryAfter, mode, items, stats, tenant);
   }
 
   /** A denial, or a shadow denial in shadow mode: in shadow mode nothing is ever blocked. */

@@ -7,6 +7,7 @@ import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.limits.ValidationPolicy;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.time.Duration;
@@ -235,13 +236,33 @@ public final class Enforcer {
   }
 
   /**
-   * A body larger than the edge accepts (413, Mimir's max-write-message-size wording).
+   * A body larger than the edge accepts, answered as Mimir's handler of {@code protocol} answers
+   * it: a remote write 400 with the max-write-message-size wording (its push handler makes every
+   * parse error that carries no status of its own a 400, {@code pkg/distributor/push.go}), an OTLP
+   * push 413 with the max-otlp-request-size wording ({@code pkg/distributor/otel.go}).
    *
    * @param bodyBytes size of the compressed body; &lt;= 0 when unknown (left out of the message)
    */
-  public Decision bodyTooLarge(TenantSnapshot t, long bodyBytes, long limitBytes) {
-    return bodyProblem(
-        t, Reason.BODY_TOO_LARGE, MimirMessages.messageSizeTooLarge(bodyBytes, limitBytes, true));
+  public Decision bodyTooLarge(
+      TenantSnapshot t, long bodyBytes, long limitBytes, Protocol protocol) {
+    return protocol == Protocol.OTLP
+        ? bodyProblem(
+            t,
+            Reason.BODY_TOO_LARGE,
+            MimirMessages.otlpMessageSizeTooLarge(bodyBytes, limitBytes),
+            413)
+        : bodyProblem(
+            t,
+            Reason.BODY_TOO_LARGE,
+            MimirMessages.messageSizeTooLarge(bodyBytes, limitBytes, true),
+            400);
+  }
+
+  /**
+   * The status Mimir answers a body too large for {@code protocol} with: see {@link #bodyTooLarge}.
+   */
+  static int tooLargeStatus(Protocol protocol) {
+    return protocol == Protocol.OTLP ? 413 : 400;
   }
 
   /**
@@ -254,10 +275,18 @@ public final class Enforcer {
    *     through
    * @param bodyBytes size of the compressed body; &lt;= 0 when unknown (left out of the message)
    */
-  public Decision bodyTooLargeToRead(TenantCheck check, long bodyBytes, long limitBytes) {
+  public Decision bodyTooLargeToRead(
+      TenantCheck check, long bodyBytes, long limitBytes, Protocol protocol) {
+    if (check.tenant() != null) {
+      // limitsMiddleware takes the request token before the handler reads the body
+      Decision overRate = takeRequestToken(check.tenant());
+      if (overRate != null && overRate.verdict() == Verdict.DENY) {
+        return overRate;
+      }
+    }
     Decision d =
         check.tenant() != null
-            ? bodyTooLarge(check.tenant(), bodyBytes, limitBytes)
+            ? bodyTooLarge(check.tenant(), bodyBytes, limitBytes, protocol)
             : check.decision();
     if (d.verdict() == Verdict.DENY) {
       return d;
@@ -266,14 +295,15 @@ public final class Enforcer {
         d.message().isEmpty() || d.reason() != Reason.BODY_TOO_LARGE
             ? "the request body is larger than the " + limitBytes + " bytes this edge accepts"
             : d.message();
-    return Decision.unreadBody(message, d.mode(), d.tenant());
+    return Decision.unreadBody(message, tooLargeStatus(protocol), d.mode(), d.tenant());
   }
 
   /**
-   * A body the scanner refused: 400 for bad snappy or protobuf or a Content-Type Mimir refuses, 413
-   * when it decodes too large.
+   * A body the scanner refused: 400 for bad snappy or protobuf or a Content-Type Mimir refuses;
+   * when it decodes too large, what Mimir answers for {@code protocol} ({@link #bodyTooLarge}'s
+   * status: 400 for remote write, 413 for OTLP).
    */
-  public Decision badBody(TenantSnapshot t, RemoteWriteException e) {
+  public Decision badBody(TenantSnapshot t, RemoteWriteException e, Protocol protocol) {
     Reason reason =
         switch (e.kind()) {
           case DECODED_TOO_LARGE -> Reason.DECODED_TOO_LARGE;
@@ -282,7 +312,11 @@ public final class Enforcer {
           case UNSUPPORTED_MEDIA_TYPE -> Reason.UNSUPPORTED_MEDIA_TYPE;
         };
     String message = e.getMessage() == null ? "bad remote-write body" : e.getMessage();
-    return bodyProblem(t, reason, message);
+    return bodyProblem(
+        t,
+        reason,
+        message,
+        reason == Reason.DECODED_TOO_LARGE ? tooLargeStatus(protocol) : reason.status());
   }
 
   /** The tenant's limits as they apply now (its overrides over the defaults). */
@@ -300,10 +334,10 @@ public final class Enforcer {
     return buckets.view(requestKey(tenant));
   }
 
-  private static Decision bodyProblem(TenantSnapshot t, Reason reason, String message) {
+  private static Decision bodyProblem(TenantSnapshot t, Reason reason, String message, int status) {
     return t.mode() == Mode.OFF
         ? Decision.allow(t.id(), t.mode(), 0, null)
-        : Decision.deny(reason, message, null, t.mode(), 0, null, t.id());
+        : Decision.deny(reason, status, message, null, t.mode(), 0, null, t.id());
   }
 
   private Decision tenantless(Overrides o, Reason reason, String message) {

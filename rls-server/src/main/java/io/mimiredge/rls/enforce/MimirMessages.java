@@ -185,6 +185,21 @@ final class MimirMessages {
         + " configure -distributor.max-recv-msg-size, or contact your service administrator.";
   }
 
+  /**
+   * Mimir's {@code distributorMaxOTLPRequestSizeErr} for a compressed body of {@code size} bytes
+   * over {@code limit} ({@code pkg/distributor/otel.go}); a size &lt;= 0 is left out.
+   */
+  static String otlpMessageSizeTooLarge(long size, long limit) {
+    String desc = size > 0 ? " of " + size + " bytes (compressed)" : "";
+    return "the incoming OTLP request has been rejected because its message size"
+        + desc
+        + " is larger than the allowed limit of "
+        + limit
+        + " bytes (err-mimir-distributor-max-otlp-request-size). To adjust the related limit,"
+        + " configure -distributor.max-otlp-request-size, or contact your service"
+        + " administrator.";
+  }
+
   /** globalerror's {@code MessageWithPerTenantLimitConfig}. */
   static String perTenant(String msg, String id, String flag, String... moreFlags) {
     StringBuilder flags = new StringBuilder("-").append(flag);

@@ -81,9 +81,9 @@ public final class PushEvaluator {
     try {
       protocol = ContentTypes.remoteWriteProtocol(contentType); // Mimir's handler: first of all
     } catch (RemoteWriteException e) {
-      return enforcer.badBody(tenant, e);
+      return enforcer.badBody(tenant, e, Protocol.RW1);
     }
-    Decision refused = beforeScan(tenant, length);
+    Decision refused = beforeScan(tenant, length, protocol);
     if (refused != null) {
       return refused;
     }
@@ -92,7 +92,7 @@ public final class PushEvaluator {
     try {
       stats = scanner.scan(body, offset, length, tenant.validation(), now, protocol);
     } catch (RemoteWriteException e) {
-      return enforcer.badBody(tenant, e);
+      return enforcer.badBody(tenant, e, protocol);
     }
     return enforcer.decide(tenant, stats, now);
   }
@@ -122,10 +122,10 @@ public final class PushEvaluator {
     try {
       OtlpScanner.checkHeaders(contentType, contentEncoding);
     } catch (RemoteWriteException e) {
-      return enforcer.badBody(tenant, e);
+      return enforcer.badBody(tenant, e, Protocol.OTLP);
     }
     if (length > maxRequestBytes) {
-      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
+      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes, Protocol.OTLP);
     }
     long now = wallMillis.getAsLong();
     WriteRequestStats stats;
@@ -133,7 +133,7 @@ public final class PushEvaluator {
       stats =
           otlp.scan(body, offset, length, contentType, contentEncoding, tenant.validation(), now);
     } catch (RemoteWriteException e) {
-      return enforcer.badBody(tenant, e);
+      return enforcer.badBody(tenant, e, Protocol.OTLP);
     }
     return enforcer.decide(tenant, stats, now);
   }
@@ -154,13 +154,19 @@ public final class PushEvaluator {
         : evaluateOtlp(c.tenant(), contentType, contentEncoding, body, offset, length);
   }
 
-  /** The body size, then the request-rate token: a denial, or null to go on and scan. */
-  private Decision beforeScan(TenantSnapshot tenant, int length) {
-    if (length > maxRequestBytes) {
-      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes);
+  /**
+   * The request-rate token (limitsMiddleware takes it before the handler reads the body), then the
+   * body size: a denial, or null to go on and scan.
+   */
+  private Decision beforeScan(TenantSnapshot tenant, int length, Protocol protocol) {
+    Decision overRate = enforcer.takeRequestToken(tenant);
+    if (overRate != null) {
+      return overRate;
     }
-    return enforcer.takeRequestToken(
-        tenant); // before the body is read, as Mimir's limitsMiddleware
+    if (length > maxRequestBytes) {
+      return enforcer.bodyTooLarge(tenant, length, maxRequestBytes, protocol);
+    }
+    return null;
   }
 
   /** Decides a push sent with tenant header {@code orgId}; see the other {@code evaluate}. */

@@ -21,7 +21,12 @@ public enum Reason {
   HA_DEDUPED("ha_deduped", 200),
   MISSING_TENANT("missing_tenant", 401),
   INVALID_TENANT("invalid_tenant", 401), // Mimir's tenant validation middleware (pkg/api/tenant.go)
+  /**
+   * A body over the size the edge takes: 413 as the status of record (OTLP's); a remote write gets
+   * 400, as Mimir's push handler answers it ({@link Enforcer#bodyTooLarge}).
+   */
   BODY_TOO_LARGE("body_too_large", 413),
+  /** A body that decodes past the limit: as {@link #BODY_TOO_LARGE}, 400 for a remote write. */
   DECODED_TOO_LARGE("decoded_too_large", 413),
   BAD_BODY("bad_body", 400),
   /**

@@ -12,6 +12,7 @@ import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.Upstream.Header;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -364,7 +365,10 @@ public final class PushServlet extends HttpServlet {
       // refused unread (only a short rest is drained, so the client sees the 413)
       drainOrClose(request, declared <= DRAIN_BYTES);
       return record(
-          door, evaluator.enforcer().bodyTooLargeToRead(check, declared, max), start, null);
+          door,
+          evaluator.enforcer().bodyTooLargeToRead(check, declared, max, protocolOf(otlp)),
+          start,
+          null);
     }
     BoundedBody body;
     try {
@@ -376,7 +380,11 @@ public final class PushServlet extends HttpServlet {
     if (body.tooLarge()) {
       body.release();
       drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
-      return record(door, evaluator.enforcer().bodyTooLargeToRead(check, -1, max), start, null);
+      return record(
+          door,
+          evaluator.enforcer().bodyTooLargeToRead(check, -1, max, protocolOf(otlp)),
+          start,
+          null);
     }
     if (tenant == null) {
       return record(door, check.decision(), start, body); // let through unjudged
@@ -399,6 +407,11 @@ public final class PushServlet extends HttpServlet {
       body.release();
       throw e;
     }
+  }
+
+  /** The protocol of a door's push, for the size refusals, whose status depends only on it. */
+  private static Protocol protocolOf(boolean otlp) {
+    return otlp ? Protocol.OTLP : Protocol.RW1;
   }
 
   private Outcome record(Door door, Decision d, long start, BoundedBody body) {

@@ -13,6 +13,7 @@ import io.mimiredge.rls.limits.Mode;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.limits.ValidationPolicy;
+import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -387,10 +388,12 @@ class EnforcerTest {
     assertThat(d.items()).isEqualTo(70);
     assertThat(e.decideRequestOnly(T, 5).verdict()).isEqualTo(ALLOW);
     TenantSnapshot t = tenant(e, T);
-    assertThat(e.badBody(t, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "x")))
+    assertThat(
+            e.badBody(
+                t, new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "x"), Protocol.RW1))
         .extracting(Decision::verdict)
         .isEqualTo(ALLOW);
-    assertThat(e.bodyTooLarge(t, 100, 10).verdict()).isEqualTo(ALLOW);
+    assertThat(e.bodyTooLarge(t, 100, 10, Protocol.RW1).verdict()).isEqualTo(ALLOW);
     assertThat(store.size()).isZero();
     assertThat(decide(e, "tenant-b", samples(1)).verdict()).isEqualTo(DENY); // others enforced
   }
@@ -703,32 +706,42 @@ class EnforcerTest {
             e.check(null).decision(),
             e.check("a b").decision(),
             decide(e, T, samples(1)),
-            e.bodyTooLarge(tenant(e, T), 100, 10),
+            e.bodyTooLarge(tenant(e, T), 100, 10, Protocol.RW1),
+            e.bodyTooLarge(tenant(e, T), 100, 10, Protocol.OTLP),
             e.badBody(
                 tenant(e, T),
-                new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "big")),
+                new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "big"),
+                Protocol.RW2),
             e.badBody(
-                tenant(e, T), new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad")));
+                tenant(e, T),
+                new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "big"),
+                Protocol.OTLP),
+            e.badBody(
+                tenant(e, T),
+                new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "bad"),
+                Protocol.RW1));
     assertThat(all).allSatisfy(d -> assertThat(d.verdict()).isEqualTo(SHADOW_DENY));
-    assertThat(all).extracting(Decision::status).containsExactly(401, 401, 429, 413, 413, 400);
+    assertThat(all)
+        .extracting(Decision::status)
+        .containsExactly(401, 401, 429, 400, 413, 400, 413, 400);
   }
 
   @Test
   void aBodyTooLargeToReadIsRefusedInEveryMode() {
     Enforcer enforce = enforcer(D);
-    Decision denied = enforce.bodyTooLargeToRead(enforce.check(T), 100, 10);
-    assertThat(denied).isEqualTo(enforce.bodyTooLarge(tenant(enforce, T), 100, 10));
+    Decision denied = enforce.bodyTooLargeToRead(enforce.check(T), 100, 10, Protocol.RW1);
+    assertThat(denied).isEqualTo(enforce.bodyTooLarge(tenant(enforce, T), 100, 10, Protocol.RW1));
 
     Enforcer shadow = enforcer(D, Mode.SHADOW);
-    Decision shadowed = shadow.bodyTooLargeToRead(shadow.check(T), 100, 10);
+    Decision shadowed = shadow.bodyTooLargeToRead(shadow.check(T), 100, 10, Protocol.RW1);
     assertThat(shadowed.verdict()).isEqualTo(DENY);
     assertThat(shadowed.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
-    assertThat(shadowed.status()).isEqualTo(413);
+    assertThat(shadowed.status()).isEqualTo(400); // Mimir's push handler: a parse error
     assertThat(shadowed.mode()).isEqualTo(Mode.SHADOW);
     assertThat(shadowed.tenant()).isEqualTo(T);
     assertThat(shadowed.message()).isEqualTo(MimirMessages.messageSizeTooLarge(100, 10, true));
     // a tenantless request the shadow mode let through
-    Decision tenantless = shadow.bodyTooLargeToRead(shadow.check(null), -1, 10);
+    Decision tenantless = shadow.bodyTooLargeToRead(shadow.check(null), -1, 10, Protocol.RW1);
     assertThat(tenantless.verdict()).isEqualTo(DENY);
     assertThat(tenantless.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
     assertThat(tenantless.tenant()).isNull();
@@ -736,9 +749,9 @@ class EnforcerTest {
         .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
 
     Enforcer off = enforcer(D, Mode.OFF);
-    Decision offDenied = off.bodyTooLargeToRead(off.check(T), 100, 10);
+    Decision offDenied = off.bodyTooLargeToRead(off.check(T), 100, 10, Protocol.OTLP);
     assertThat(offDenied.verdict()).isEqualTo(DENY);
-    assertThat(offDenied.status()).isEqualTo(413);
+    assertThat(offDenied.status()).isEqualTo(413); // OTLP's, as pkg/distributor/otel.go
     assertThat(offDenied.mode()).isEqualTo(Mode.OFF);
     assertThat(offDenied.message())
         .isEqualTo("the request body is larger than the 10 bytes this edge accepts");
@@ -766,19 +779,32 @@ class EnforcerTest {
   void bodyProblemsMapToMimirsStatusesAndWording() {
     Enforcer e = enforcer(D);
     TenantSnapshot t = tenant(e, T);
-    Decision big = e.bodyTooLarge(t, 60_000_000, 52_428_800);
+    // pkg/distributor/push.go: a parse error without a status of its own is a 400
+    Decision big = e.bodyTooLarge(t, 60_000_000, 52_428_800, Protocol.RW1);
     assertThat(big.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
-    assertThat(big.status()).isEqualTo(413);
+    assertThat(big.status()).isEqualTo(400);
     assertThat(big.message())
         .startsWith(
             "the incoming push request has been rejected because its message size of 60000000"
                 + " bytes (compressed) is larger than the allowed limit of 52428800 bytes"
                 + " (err-mimir-distributor-max-write-message-size)");
+    // pkg/distributor/otel.go: distributorMaxOTLPRequestSizeErr, 413
+    Decision bigOtlp = e.bodyTooLarge(t, 60_000_000, 52_428_800, Protocol.OTLP);
+    assertThat(bigOtlp.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(bigOtlp.status()).isEqualTo(413);
+    assertThat(bigOtlp.message())
+        .isEqualTo(
+            "the incoming OTLP request has been rejected because its message size of 60000000"
+                + " bytes (compressed) is larger than the allowed limit of 52428800 bytes"
+                + " (err-mimir-distributor-max-otlp-request-size). To adjust the related limit,"
+                + " configure -distributor.max-otlp-request-size, or contact your service"
+                + " administrator.");
 
     Decision bad =
         e.badBody(
             t,
-            new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "snappy: corrupt input"));
+            new RemoteWriteException(RemoteWriteException.Kind.BAD_BODY, "snappy: corrupt input"),
+            Protocol.RW1);
     assertThat(bad.reason()).isEqualTo(Reason.BAD_BODY);
     assertThat(bad.status()).isEqualTo(400);
     assertThat(bad.message()).isEqualTo("snappy: corrupt input");
@@ -786,9 +812,11 @@ class EnforcerTest {
 
     Decision decoded =
         e.badBody(
-            t, new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "too big"));
+            t,
+            new RemoteWriteException(RemoteWriteException.Kind.DECODED_TOO_LARGE, "too big"),
+            Protocol.RW1);
     assertThat(decoded.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
-    assertThat(decoded.status()).isEqualTo(413);
+    assertThat(decoded.status()).isEqualTo(400);
     assertThat(decoded.reason().label())
         .isEqualTo(RemoteWriteException.Kind.DECODED_TOO_LARGE.reason());
   }

@@ -29,6 +29,7 @@ class PushEvaluatorTest {
                     """
                     overrides:
                       tight: {ingestion_rate: 100, ingestion_burst_size: 600}
+                      oneRequest: {request_rate: 0.001, request_burst_size: 1}
                       quiet: {edge_enforcement: {mode: "off"}}
                     """,
                     TenantLimits.MIMIR_DEFAULTS))
@@ -65,13 +66,26 @@ class PushEvaluatorTest {
     assertThat(evaluator.evaluate("tight", body).verdict()).isEqualTo(Verdict.ALLOW);
   }
 
+  /** pkg/distributor/push.go: the size is a parse error, which the push handler makes a 400. */
   @Test
-  void refusesAnOversizedBodyBeforeLookingAtIt() {
+  void refusesAnOversizedBodyBeforeLookingAtItWithMimirs400() {
     Decision d = evaluator.evaluate("tight", new byte[10_001]);
 
     assertThat(d.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
-    assertThat(d.status()).isEqualTo(413);
+    assertThat(d.status()).isEqualTo(400);
+    assertThat(d.message()).contains("err-mimir-distributor-max-write-message-size");
     assertThat(d.stats()).isNull();
+  }
+
+  /** limitsMiddleware takes the request token before the handler parses (and sizes) the body. */
+  @Test
+  void theRequestRateComesBeforeTheBodySize() {
+    assertThat(evaluator.evaluate("oneRequest", new byte[10_001]).status()).isEqualTo(400);
+
+    Decision d = evaluator.evaluate("oneRequest", new byte[10_001]);
+
+    assertThat(d.reason()).isEqualTo(Reason.REQUEST_RATE);
+    assertThat(d.status()).isEqualTo(429);
   }
 
   @Test
@@ -91,7 +105,7 @@ class PushEvaluatorTest {
     Decision d = evaluator.evaluate("tight", bomb);
 
     assertThat(d.reason()).isEqualTo(Reason.DECODED_TOO_LARGE);
-    assertThat(d.status()).isEqualTo(413);
+    assertThat(d.status()).isEqualTo(400); // a remote write's, as Mimir's push handler
   }
 
   @Test

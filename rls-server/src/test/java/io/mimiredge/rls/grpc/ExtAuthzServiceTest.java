@@ -229,12 +229,12 @@ class ExtAuthzServiceTest {
   }
 
   @Test
-  void answers413ForABodyOverMaxRequestBytes() throws InterruptedException {
+  void answers400ForABodyOverMaxRequestBytesAsMimirsPushHandler() throws InterruptedException {
     doors.close();
     doors = new InProcessDoors(OVERRIDES, b -> {}, 1000);
     CheckResponse r = check(fixtureFor("tenant-a")); // 9380 bytes
 
-    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.PayloadTooLarge);
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.BadRequest);
     assertThat(doors.last().decision().reason()).isEqualTo(Reason.BODY_TOO_LARGE);
   }
 

@@ -142,10 +142,12 @@ class GrpcServerNettyTest {
     assertThat(fits.getDeniedResponse().getHeaders(1).getHeader().getValue())
         .isEqualTo(Reason.BAD_BODY.label());
 
-    // Over maxRequestBytes but within the message overhead: the enforcer's 413.
+    // Over maxRequestBytes but within the message overhead: the enforcer's 400 (Mimir's push
+    // handler answers a remote write too large to parse so).
     CheckResponse tooLarge = stub.check(randomBody(MAX_REQUEST_BYTES + 1));
-    assertThat(tooLarge.getDeniedResponse().getStatus().getCode())
-        .isEqualTo(StatusCode.PayloadTooLarge);
+    assertThat(tooLarge.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.BadRequest);
+    assertThat(tooLarge.getDeniedResponse().getHeaders(1).getHeader().getValue())
+        .isEqualTo(Reason.BODY_TOO_LARGE.label());
 
     // Over the message limit: refused by gRPC before anything is decided.
     assertThatThrownBy(() -> stub.check(randomBody(MAX_REQUEST_BYTES + OVERHEAD_BYTES + 1)))

@@ -442,12 +442,12 @@ class PushServletTest {
   }
 
   @Test
-  void oversizeBodyIs413() {
+  void oversizeBodyIs400AsMimirsPushHandlerAnswersIt() {
     byte[] big = new byte[MAX_REQUEST_BYTES + 10];
 
     HttpResponse<String> r = post(headerTenants, "/api/v1/push", big, "X-Scope-OrgID", "t");
 
-    assertThat(r.statusCode()).isEqualTo(413);
+    assertThat(r.statusCode()).isEqualTo(400);
     assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("body_too_large");
     assertThat(header(r, "Connection")).isNull(); // drained: the connection stays
     assertThat(forwarded).isEmpty();
@@ -583,7 +583,7 @@ class PushServletTest {
   }
 
   @Test
-  void oversizeChunkedBodyIs413AndTheConnectionServesTheNextPush() throws Exception {
+  void oversizeChunkedBodyIs400AndTheConnectionServesTheNextPush() throws Exception {
     byte[] big = new byte[MAX_REQUEST_BYTES * 2];
     for (int i = 0; i < 3; i++) { // the drained rest leaves the connection usable for the next
       HttpResponse<String> r =
@@ -597,7 +597,7 @@ class PushServletTest {
                   .build(),
               HttpResponse.BodyHandlers.ofString());
 
-      assertThat(r.statusCode()).isEqualTo(413);
+      assertThat(r.statusCode()).isEqualTo(400);
       assertThat(header(r, DenialResponse.REASON_HEADER)).isEqualTo("body_too_large");
       assertThat(header(r, "Connection")).isNull();
     }
