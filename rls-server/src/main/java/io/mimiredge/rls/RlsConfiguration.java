@@ -54,6 +54,7 @@ import io.mimiredge.rls.limits.source.BundledLimitsSource;
 import io.mimiredge.rls.limits.source.ConfigMapLimitsSource;
 import io.mimiredge.rls.limits.source.FileLimitsSource;
 import io.mimiredge.rls.metrics.RlsMetrics;
+import io.mimiredge.rls.otlp.OtlpScanner;
 import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.upstream.UpstreamObserver;
 import io.mimiredge.rls.upstream.UpstreamProbe;
@@ -438,11 +439,14 @@ public class RlsConfiguration extends Configuration {
    * @param wallMillis the clock samples and HA elections are judged with (Unix ms)
    */
   public PushEvaluator buildPushEvaluator(Enforcer enforcer, LongSupplier wallMillis) {
+    WriteRequestScanner scanner = new WriteRequestScanner(enforcement.buildMaxDecodedBytes());
     return new PushEvaluator(
         enforcer,
-        new WriteRequestScanner(enforcement.buildMaxDecodedBytes()),
+        scanner,
+        new OtlpScanner(scanner.maxDecodedBytes()),
         enforcement.buildMaxRequestBytes(),
-        wallMillis);
+        wallMillis,
+        enforcement.getRetryAfterHeader().build());
   }
 
   public TenantResolver buildTenantResolver() {

@@ -42,6 +42,18 @@ class RlsConfigurationTest {
   }
 
   @Test
+  void retryAfterHeaderIsMimirsFlagsAndRefusesAMaxBelowTheMin() throws Exception {
+    assertThat(factory.build().getEnforcement().getRetryAfterHeader().build())
+        .isEqualTo(io.mimiredge.rls.enforce.RetryAfterHeader.MIMIR_DEFAULTS);
+    RlsConfiguration off = load("enforcement: {retryAfterHeader: {enabled: false}}\n");
+    assertThat(off.getEnforcement().getRetryAfterHeader().build().value(429, null)).isNull();
+    RlsConfiguration upsideDown =
+        load("enforcement: {retryAfterHeader: {minBackoff: 10s, maxBackoff: 5s}}\n");
+    assertThatThrownBy(() -> upsideDown.getEnforcement().getRetryAfterHeader().build())
+        .hasMessageContaining("enforcement.retryAfterHeader: maxBackoff must be >= minBackoff");
+  }
+
+  @Test
   void overloadSettingsBuildTheDoorsLimiters() throws Exception {
     RlsConfiguration c =
         load(

@@ -32,6 +32,9 @@ public class EnforcementFactory {
   @Max(10_000_000)
   private int maxHaClusters = 100_000;
 
+  @jakarta.validation.Valid @NotNull
+  private RetryAfterHeaderFactory retryAfterHeader = new RetryAfterHeaderFactory();
+
   /**
    * The mode of tenants whose overrides set no {@code edge_enforcement.mode}: enforce or shadow
    * (evaluate and count, never block).
@@ -105,6 +108,17 @@ public class EnforcementFactory {
   @JsonProperty
   public void setMaxHaClusters(int maxHaClusters) {
     this.maxHaClusters = maxHaClusters;
+  }
+
+  /** The {@code Retry-After} on a 429, as Mimir's distributor sets it. */
+  @JsonProperty
+  public RetryAfterHeaderFactory getRetryAfterHeader() {
+    return retryAfterHeader;
+  }
+
+  @JsonProperty
+  public void setRetryAfterHeader(RetryAfterHeaderFactory retryAfterHeader) {
+    this.retryAfterHeader = retryAfterHeader;
   }
 
   public Mode buildMode() {

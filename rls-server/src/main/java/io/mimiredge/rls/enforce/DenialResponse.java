@@ -21,8 +21,8 @@ import java.util.Map;
  *       auth middleware before the handler, in plain text: so it is here.
  * </ul>
  *
- * <p>Every answer also carries {@code X-Edge-Enforcement-Reason} and, when the decision has one,
- * {@code Retry-After}.
+ * <p>Every answer also carries {@code X-Edge-Enforcement-Reason} and, when Mimir would set one, its
+ * {@code Retry-After} ({@link RetryAfterHeader}, computed by the door from the request).
  *
  * @param status the HTTP status
  * @param contentType the body's media type
@@ -39,9 +39,12 @@ public record DenialResponse(
   private static final int INVALID_ARGUMENT = 3;
   private static final int RESOURCE_EXHAUSTED = 8;
 
-  /** The answer to denial {@code d} of a remote-write push sent with {@code contentType}. */
-  public static DenialResponse remoteWrite(Decision d, String contentType) {
-    Map<String, String> headers = common(d);
+  /**
+   * The answer to denial {@code d} of a remote-write push sent with {@code contentType}; {@code
+   * retryAfter} is the {@code Retry-After} value, null for none.
+   */
+  public static DenialResponse remoteWrite(Decision d, String contentType, String retryAfter) {
+    Map<String, String> headers = common(d, retryAfter);
     headers.putAll(WriteResponseStats.headers(contentType, d));
     return new DenialResponse(
         d.status(),
@@ -51,18 +54,19 @@ public record DenialResponse(
   }
 
   /** The answer to denial {@code d} of an OTLP push sent with {@code contentType}. */
-  public static DenialResponse otlp(Decision d, String contentType) {
-    return otlp(d, contentType, false);
+  public static DenialResponse otlp(Decision d, String contentType, String retryAfter) {
+    return otlp(d, contentType, false, retryAfter);
   }
 
   /**
-   * {@link #otlp(Decision, String)}, the body valid UTF-8 when {@code utf8Body}: Envoy takes a
-   * denial's body as a protobuf {@code string}, and a protobuf {@code Status} whose message is 128
-   * bytes or longer has a length that is not UTF-8. Its message is then cut to 127 bytes (at a
-   * character boundary); the whole message stays in the JSON form and the text answers.
+   * {@link #otlp(Decision, String, String)}, the body valid UTF-8 when {@code utf8Body}: Envoy
+   * takes a denial's body as a protobuf {@code string}, and a protobuf {@code Status} whose message
+   * is 128 bytes or longer has a length that is not UTF-8. Its message is then cut to 127 bytes (at
+   * a character boundary); the whole message stays in the JSON form and the text answers.
    */
-  public static DenialResponse otlp(Decision d, String contentType, boolean utf8Body) {
-    Map<String, String> headers = common(d);
+  public static DenialResponse otlp(
+      Decision d, String contentType, boolean utf8Body, String retryAfter) {
+    Map<String, String> headers = common(d, retryAfter);
     if (d.reason() == Reason.MISSING_TENANT) {
       return new DenialResponse(
           d.status(),
@@ -93,9 +97,11 @@ public record DenialResponse(
     return d.status(); // the request parser's httpgrpc errors: the HTTP status itself
   }
 
-  private static Map<String, String> common(Decision d) {
+  private static Map<String, String> common(Decision d, String retryAfter) {
     Map<String, String> headers = new LinkedHashMap<>();
-    d.retryAfterIfAny().ifPresent(r -> headers.put("Retry-After", Long.toString(r.toSeconds())));
+    if (retryAfter != null) {
+      headers.put("Retry-After", retryAfter);
+    }
     headers.put(REASON_HEADER, d.reason().label());
     return headers;
   }

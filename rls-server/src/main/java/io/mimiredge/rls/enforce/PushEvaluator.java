@@ -25,6 +25,7 @@ public final class PushEvaluator {
   private final OtlpScanner otlp;
   private final long maxRequestBytes;
   private final LongSupplier wallMillis;
+  private final RetryAfterHeader retryAfterHeader;
 
   /**
    * @param maxRequestBytes the largest compressed body accepted (413 above it)
@@ -50,6 +51,21 @@ public final class PushEvaluator {
       OtlpScanner otlp,
       long maxRequestBytes,
       LongSupplier wallMillis) {
+    this(enforcer, scanner, otlp, maxRequestBytes, wallMillis, RetryAfterHeader.MIMIR_DEFAULTS);
+  }
+
+  /**
+   * @param retryAfterHeader the {@code Retry-After} the doors set on a denial, as Mimir's
+   * @see #PushEvaluator(Enforcer, WriteRequestScanner, OtlpScanner, long, LongSupplier)
+   */
+  public PushEvaluator(
+      Enforcer enforcer,
+      WriteRequestScanner scanner,
+      OtlpScanner otlp,
+      long maxRequestBytes,
+      LongSupplier wallMillis,
+      RetryAfterHeader retryAfterHeader) {
+    this.retryAfterHeader = Objects.requireNonNull(retryAfterHeader, "retryAfterHeader");
     this.enforcer = Objects.requireNonNull(enforcer, "enforcer");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
     this.otlp = Objects.requireNonNull(otlp, "otlp");
@@ -66,6 +82,11 @@ public final class PushEvaluator {
 
   public long maxRequestBytes() {
     return maxRequestBytes;
+  }
+
+  /** The {@code Retry-After} the doors set on a denial ({@link RetryAfterHeader}). */
+  public RetryAfterHeader retryAfterHeader() {
+    return retryAfterHeader;
   }
 
   /**

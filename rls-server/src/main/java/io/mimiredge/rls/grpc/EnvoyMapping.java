@@ -132,7 +132,7 @@ public final class EnvoyMapping {
    * Envoy's access logs without changing what reaches Mimir.
    */
   static CheckResponse checkResponse(Decision d) {
-    return checkResponse(d, null);
+    return checkResponse(d, null, false, null);
   }
 
   /**
@@ -140,16 +140,18 @@ public final class EnvoyMapping {
    * write 2.0 push carries the {@link WriteResponseStats} headers Mimir would set.
    */
   static CheckResponse checkResponse(Decision d, String contentType) {
-    return checkResponse(d, contentType, false);
+    return checkResponse(d, contentType, false, null);
   }
 
   /**
    * {@link #checkResponse(Decision, String)} for a remote-write push, or for an OTLP one ({@code
-   * otlp}), whose denial is a {@code google.rpc.Status} ({@link DenialResponse}).
+   * otlp}), whose denial is a {@code google.rpc.Status} ({@link DenialResponse}), with {@code
+   * retryAfter} as its {@code Retry-After} (null: none).
    */
-  static CheckResponse checkResponse(Decision d, String contentType, boolean otlp) {
+  static CheckResponse checkResponse(
+      Decision d, String contentType, boolean otlp, String retryAfter) {
     if (d.verdict() == Verdict.DENY) {
-      return denied(d, contentType, otlp);
+      return denied(d, contentType, otlp, retryAfter);
     }
     if (d.verdict() == Verdict.SHADOW_DENY) {
       return admitted("shadow_" + d.reason().label());
@@ -166,11 +168,12 @@ public final class EnvoyMapping {
         .build();
   }
 
-  private static CheckResponse denied(Decision d, String contentType, boolean otlp) {
+  private static CheckResponse denied(
+      Decision d, String contentType, boolean otlp, String retryAfter) {
     DenialResponse answer =
         otlp
-            ? DenialResponse.otlp(d, contentType, true) // the body is a protobuf string
-            : DenialResponse.remoteWrite(d, contentType);
+            ? DenialResponse.otlp(d, contentType, true, retryAfter) // the body: a protobuf string
+            : DenialResponse.remoteWrite(d, contentType, retryAfter);
     DeniedHttpResponse.Builder denied =
         DeniedHttpResponse.newBuilder()
             .setStatus(HttpStatus.newBuilder().setCode(statusCode(answer.status())))

@@ -9,6 +9,7 @@ import io.mimiredge.rls.enforce.Decision;
 import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
+import io.mimiredge.rls.enforce.Verdict;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
@@ -71,7 +72,11 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
               orgId, contentType, check.buffer(), check.bodyOffset(), check.bodyLength());
     }
     recorder.record(Door.EXT_AUTHZ, d, nanoClock.getAsLong() - start);
-    response.onNext(EnvoyMapping.checkResponse(d, contentType, otlp));
+    String retryAfter =
+        d.verdict() == Verdict.DENY
+            ? evaluator.retryAfterHeader().value(d.status(), check.header("retry-attempt"))
+            : null;
+    response.onNext(EnvoyMapping.checkResponse(d, contentType, otlp, retryAfter));
     response.onCompleted();
   }
 }

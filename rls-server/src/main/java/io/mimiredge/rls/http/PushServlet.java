@@ -6,6 +6,7 @@ import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
+import io.mimiredge.rls.enforce.RetryAfterHeader;
 import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.TenantSnapshot;
@@ -195,7 +196,7 @@ public final class PushServlet extends HttpServlet {
           d.reason().label(),
           d.status(),
           d.stats() == null ? "{}" : d.stats().notCounted());
-      denial(request, response, d, otlp);
+      denial(request, response, d, otlp, evaluator.retryAfterHeader());
       return;
     }
     String query = request.getQueryString();
@@ -422,15 +423,21 @@ public final class PushServlet extends HttpServlet {
   }
 
   private static void denial(
-      HttpServletRequest request, HttpServletResponse response, Decision d, boolean otlp)
+      HttpServletRequest request,
+      HttpServletResponse response,
+      Decision d,
+      boolean otlp,
+      RetryAfterHeader retryAfterHeader)
       throws IOException {
     if (d.reason() == Reason.BODY_TOO_LARGE && request.getAttribute(UNDRAINED) != null) {
       response.setHeader("Connection", "close"); // the rest of the body is not worth reading
     }
+    String retryAfter =
+        retryAfterHeader.value(d.status(), request.getHeader(RetryAfterHeader.RETRY_ATTEMPT));
     DenialResponse answer =
         otlp
-            ? DenialResponse.otlp(d, request.getContentType())
-            : DenialResponse.remoteWrite(d, request.getContentType());
+            ? DenialResponse.otlp(d, request.getContentType(), retryAfter)
+            : DenialResponse.remoteWrite(d, request.getContentType(), retryAfter);
     answer.headers().forEach(response::setHeader);
     response.setStatus(answer.status());
     response.setContentType(answer.contentType());

@@ -93,6 +93,21 @@ class ExtAuthzServiceTest {
     assertThat(rec.decision().stats().series()).isEqualTo(500);
   }
 
+  /** The client's Retry-Attempt doubles Mimir's backoff: the third attempt waits 24 s ± 12 s. */
+  @Test
+  void retryAfterFollowsTheClientsRetryAttemptAsMimirs() {
+    check(fixtureFor("tenant-a"));
+
+    CheckResponse r =
+        check(
+            EnvoyRequests.fixture(
+                FIXTURE, Map.of("X-Scope-OrgID", "tenant-a", "Retry-Attempt", "3")));
+
+    assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.TooManyRequests);
+    assertThat(Long.parseLong(headers(r.getDeniedResponse().getHeadersList()).get("retry-after")))
+        .isBetween(12L, 36L);
+  }
+
   @Test
   void answers429WithRetryAfterOnceTheBurstIsSpent() {
     check(fixtureFor("tenant-a"));
@@ -103,9 +118,9 @@ class ExtAuthzServiceTest {
     assertThat(r.hasDeniedResponse()).isTrue();
     assertThat(r.getDeniedResponse().getStatus().getCode()).isEqualTo(StatusCode.TooManyRequests);
     Map<String, String> h = headers(r.getDeniedResponse().getHeadersList());
-    assertThat(h)
-        .containsEntry("retry-after", "5")
-        .containsEntry("x-edge-enforcement-reason", "ingestion_rate");
+    // Mimir's Retry-After (calculateRetryAfter): 6 s and up to 3 s of jitter on a first attempt
+    assertThat(Long.parseLong(h.get("retry-after"))).isBetween(6L, 9L);
+    assertThat(h).containsEntry("x-edge-enforcement-reason", "ingestion_rate");
     assertThat(r.getDeniedResponse().getBody())
         .contains("err-mimir-tenant-max-ingestion-rate")
         .endsWith("\n");
