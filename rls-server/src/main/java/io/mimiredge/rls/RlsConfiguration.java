@@ -91,6 +91,7 @@ public class RlsConfiguration extends Configuration {
   private String tenantHeader = "X-Scope-OrgID";
 
   @NotNull private TenantFrom tenantFrom = TenantFrom.HEADER;
+  @NotEmpty private String noAuthTenant = TenantFrom.MIMIR_NO_AUTH_TENANT;
 
   @Min(1)
   @Max(10_000)
@@ -157,7 +158,7 @@ public class RlsConfiguration extends Configuration {
     this.tenantHeader = tenantHeader;
   }
 
-  /** {@code header} or {@code basicAuthUser}. */
+  /** {@code header}, {@code basicAuthUser} or {@code none} (Mimir without multitenancy). */
   @JsonProperty
   public TenantFrom getTenantFrom() {
     return tenantFrom;
@@ -166,6 +167,17 @@ public class RlsConfiguration extends Configuration {
   @JsonProperty
   public void setTenantFrom(TenantFrom tenantFrom) {
     this.tenantFrom = tenantFrom;
+  }
+
+  /** With {@code tenantFrom: none}, every write's tenant: Mimir's {@code no_auth_tenant}. */
+  @JsonProperty
+  public String getNoAuthTenant() {
+    return noAuthTenant;
+  }
+
+  @JsonProperty
+  public void setNoAuthTenant(String noAuthTenant) {
+    this.noAuthTenant = noAuthTenant;
   }
 
   /** RLS replicas sharing each tenant's rates (each enforces rate / replicas). */
@@ -450,7 +462,7 @@ public class RlsConfiguration extends Configuration {
   }
 
   public TenantResolver buildTenantResolver() {
-    return TenantResolver.of(tenantFrom, tenantHeader);
+    return TenantResolver.of(tenantFrom, tenantHeader, noAuthTenant);
   }
 
   /** The pooled client to the distributor. */

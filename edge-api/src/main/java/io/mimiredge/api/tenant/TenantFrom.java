@@ -15,7 +15,17 @@ public enum TenantFrom {
    * {@code parseBasicAuth} does at every door, and sets the tenant header on what it forwards;
    * NGINX splits on {@code $remote_user}).
    */
-  BASIC_AUTH_USER("basicAuthUser");
+  BASIC_AUTH_USER("basicAuthUser"),
+  /**
+   * None: Mimir runs with {@code multitenancy_enabled: false}, and its auth middleware gives every
+   * request its {@code no_auth_tenant} ({@code anonymous} by default), whatever headers it has
+   * ({@code pkg/util/noauth}). The RLS judges every write as that tenant; a canary can only be
+   * split by request.
+   */
+  NONE("none");
+
+  /** Mimir's {@code -auth.no-auth-tenant} default. */
+  public static final String MIMIR_NO_AUTH_TENANT = "anonymous";
 
   private final String yaml;
 
@@ -36,6 +46,6 @@ public enum TenantFrom {
       }
     }
     throw new IllegalArgumentException(
-        "tenantFrom must be header or basicAuthUser, got '" + text + "'");
+        "tenantFrom must be header, basicAuthUser or none, got '" + text + "'");
   }
 }

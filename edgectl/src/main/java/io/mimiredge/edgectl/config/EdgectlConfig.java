@@ -30,7 +30,12 @@ public record EdgectlConfig(
       throw new IllegalArgumentException("upstreams: is required (at least upstreams.distributor)");
     }
     mirror = mirror == null ? new Mirror(null, null) : mirror;
-    splitBy = splitBy == null ? SplitBy.TENANT : splitBy;
+    // Mimir without multitenancy has one tenant: a canary can only take a share of its requests
+    boolean oneTenant = nginx.tenantFrom() == TenantFrom.NONE;
+    splitBy = splitBy == null ? (oneTenant ? SplitBy.REQUEST : SplitBy.TENANT) : splitBy;
+    if (oneTenant && splitBy == SplitBy.TENANT) {
+      throw new IllegalArgumentException(NO_TENANT_SPLIT);
+    }
     bakeTime = bakeTime == null ? "5m" : bakeTime;
     Durations.parse(bakeTime);
     rls = rls == null ? new Rls(null, null, null) : rls;
@@ -39,6 +44,12 @@ public record EdgectlConfig(
     target = target == null ? new Target(null, null) : target;
     ladderValue(ladder); // validates
   }
+
+  /** Why a canary cannot be split by tenant in front of a Mimir without multitenancy. */
+  public static final String NO_TENANT_SPLIT =
+      "splitBy: tenant needs tenants, and with nginx.tenantFrom none (Mimir's"
+          + " multitenancy_enabled: false) every write is Mimir's one no-auth tenant: a canary by"
+          + " tenant would move all of it at once; use splitBy: request";
 
   private static Ladder ladderValue(List<String> ladder) {
     return Ladder.parse(ladder);

@@ -79,6 +79,11 @@ public final class NginxRenderer {
       throw new EdgectlException(
           "phase " + phase + " needs upstreams.rlsPassThrough or upstreams.envoy in the config");
     }
+    if (phase.kind() == Phase.Kind.CANARY
+        && s.splitBy() == SplitBy.TENANT
+        && s.tenantFrom() == TenantFrom.NONE) {
+      throw new EdgectlException(EdgectlConfig.NO_TENANT_SPLIT);
+    }
     Map<String, Object> model = new HashMap<>();
     model.put("phaseToken", phase.token());
     model.put("writePaths", WRITE_PATHS);
@@ -116,6 +121,7 @@ public final class NginxRenderer {
     model.put("mirrorConnectTimeout", Durations.format(s.mirrorConnectTimeout()));
     model.put("mirrorTimeout", Durations.format(s.mirrorTimeout()));
     boolean byTenant = s.splitBy() == SplitBy.TENANT;
+
     model.put(
         "splitKey",
         !byTenant

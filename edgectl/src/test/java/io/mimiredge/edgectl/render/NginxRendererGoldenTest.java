@@ -104,6 +104,34 @@ class NginxRendererGoldenTest {
     }
   }
 
+  /**
+   * Mimir without multitenancy has one tenant: a canary by tenant would move all of it at once, so
+   * edgectl refuses to render one, and a config naming none splits by request unless told.
+   */
+  @Test
+  void withoutTenantsACanaryIsSplitByRequestOnly() {
+    RenderSettings none =
+        SETTINGS.toBuilder().tenantFrom(io.mimiredge.api.tenant.TenantFrom.NONE).build();
+    assertThatThrownBy(() -> NginxRenderer.packaged().render(Phase.canary(25), none))
+        .isInstanceOf(io.mimiredge.edgectl.EdgectlException.class)
+        .hasMessageContaining("use splitBy: request");
+    assertThat(
+            NginxRenderer.packaged()
+                .render(
+                    Phase.canary(25),
+                    none.toBuilder().splitBy(io.mimiredge.api.rollout.SplitBy.REQUEST).build()))
+        .contains("split_clients \"${request_id}\"");
+    assertThat(NginxRenderer.packaged().render(Phase.FULL, none)).contains("X-Edge-Phase full");
+
+    String yaml = "upstreams: {distributor: [\"127.0.0.1:9009\"]}\nnginx: {tenantFrom: none}\n";
+    assertThat(io.mimiredge.edgectl.config.ConfigLoader.parse(yaml, "test").splitBy())
+        .isEqualTo(io.mimiredge.api.rollout.SplitBy.REQUEST);
+    assertThatThrownBy(
+            () ->
+                io.mimiredge.edgectl.config.ConfigLoader.parse(yaml + "splitBy: tenant\n", "test"))
+        .hasMessageContaining("use splitBy: request");
+  }
+
   @Test
   void directDoesNotNameTheRlsSoItWorksWhenTheRlsIsGone() {
     String conf = NginxRenderer.packaged().render(Phase.DIRECT, SETTINGS);

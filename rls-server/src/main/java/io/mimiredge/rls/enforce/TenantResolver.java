@@ -21,19 +21,34 @@ public final class TenantResolver {
   private final String tenantHeader;
   private final String lookupName;
   private final boolean fromBasicAuth;
+  private final String onlyTenant; // Mimir without multitenancy: every request's tenant, or null
 
-  private TenantResolver(String tenantHeader, boolean fromBasicAuth) {
+  private TenantResolver(String tenantHeader, boolean fromBasicAuth, String onlyTenant) {
     this.tenantHeader = Objects.requireNonNull(tenantHeader, "tenantHeader");
     if (tenantHeader.isBlank()) {
       throw new IllegalArgumentException("tenantHeader must not be blank");
     }
     this.lookupName = tenantHeader.strip().toLowerCase(Locale.ROOT);
     this.fromBasicAuth = fromBasicAuth;
+    this.onlyTenant = onlyTenant;
   }
 
   /** The tenant is the value of {@code header} (e.g. X-Scope-OrgID). */
   public static TenantResolver header(String header) {
-    return new TenantResolver(header, false);
+    return new TenantResolver(header, false, null);
+  }
+
+  /**
+   * Every request is tenant {@code noAuthTenant}, whatever its headers: Mimir with {@code
+   * multitenancy_enabled: false}, whose auth middleware injects its {@code no_auth_tenant} into
+   * every request ({@code pkg/util/noauth}). {@code tenantHeader} is only what the admin API names.
+   */
+  public static TenantResolver noAuth(String tenantHeader, String noAuthTenant) {
+    Objects.requireNonNull(noAuthTenant, "noAuthTenant");
+    if (noAuthTenant.isEmpty()) {
+      throw new IllegalArgumentException("noAuthTenant must not be empty");
+    }
+    return new TenantResolver(tenantHeader, false, noAuthTenant);
   }
 
   /**
@@ -41,18 +56,35 @@ public final class TenantResolver {
    * request (and any value the client sent in that header is replaced).
    */
   public static TenantResolver basicAuthUser(String tenantHeader) {
-    return new TenantResolver(tenantHeader, true);
+    return new TenantResolver(tenantHeader, true, null);
   }
 
   /** The resolver {@code from} names, with the configured {@code tenantHeader}. */
   public static TenantResolver of(TenantFrom from, String tenantHeader) {
+    return of(from, tenantHeader, TenantFrom.MIMIR_NO_AUTH_TENANT);
+  }
+
+  /**
+   * The resolver {@code from} names, with the configured {@code tenantHeader} and, for {@link
+   * TenantFrom#NONE}, Mimir's {@code noAuthTenant}.
+   */
+  public static TenantResolver of(TenantFrom from, String tenantHeader, String noAuthTenant) {
     Objects.requireNonNull(from, "tenantFrom");
-    return from == TenantFrom.BASIC_AUTH_USER ? basicAuthUser(tenantHeader) : header(tenantHeader);
+    return switch (from) {
+      case BASIC_AUTH_USER -> basicAuthUser(tenantHeader);
+      case NONE -> noAuth(tenantHeader, noAuthTenant);
+      case HEADER -> header(tenantHeader);
+    };
   }
 
   /** The header that carries the tenant upstream, as configured. */
   public String tenantHeader() {
     return tenantHeader;
+  }
+
+  /** The tenant of every request when Mimir runs without multitenancy; null otherwise. */
+  public String onlyTenant() {
+    return onlyTenant;
   }
 
   /** Whether the forwarded request needs the tenant header set (basic-auth mode). */
@@ -67,6 +99,9 @@ public final class TenantResolver {
    *     such as a servlet's does too), null when absent
    */
   public String resolve(UnaryOperator<String> headers) {
+    if (onlyTenant != null) {
+      return onlyTenant;
+    }
     if (!fromBasicAuth) {
       return headers.apply(lookupName);
     }

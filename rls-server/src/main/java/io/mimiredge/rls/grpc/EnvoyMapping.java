@@ -211,8 +211,14 @@ public final class EnvoyMapping {
 
   // ---- ratelimit: RateLimitRequest in ----
 
-  /** The value of the descriptor's tenant entry, or null when it has none. */
+  /**
+   * The value of the descriptor's tenant entry, or null when it has none; Mimir's no-auth tenant,
+   * whatever the descriptor, when Mimir runs without multitenancy.
+   */
   String tenant(RateLimitDescriptor descriptor) {
+    if (tenants.onlyTenant() != null) {
+      return tenants.onlyTenant();
+    }
     for (RateLimitDescriptor.Entry e : descriptor.getEntriesList()) {
       if (e.getKey().equals(descriptorKey)) {
         return e.getValue();

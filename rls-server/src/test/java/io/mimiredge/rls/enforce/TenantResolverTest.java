@@ -16,6 +16,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class TenantResolverTest {
 
+  /** pkg/util/noauth: without multitenancy Mimir injects its no-auth tenant, headers or not. */
+  @Test
+  void withoutMultitenancyEveryRequestIsTheNoAuthTenant() {
+    TenantResolver r =
+        TenantResolver.of(io.mimiredge.api.tenant.TenantFrom.NONE, "X-Scope-OrgID", "anonymous");
+
+    assertThat(r.resolve(name -> null)).isEqualTo("anonymous");
+    assertThat(r.resolve(name -> name.equals("x-scope-orgid") ? "team-a" : null))
+        .isEqualTo("anonymous");
+    assertThat(r.onlyTenant()).isEqualTo("anonymous");
+    assertThat(r.setsTenantHeader()).isFalse(); // Mimir reads no header: nothing to set
+    assertThat(TenantResolver.header("X-Scope-OrgID").onlyTenant()).isNull();
+  }
+
   @Test
   void readsTheBasicAuthUserAsGoDoes() {
     assertThat(TenantResolver.userOf(basic("tenant-a:secret"))).isEqualTo("tenant-a");
