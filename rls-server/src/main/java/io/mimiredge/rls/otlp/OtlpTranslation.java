@@ -134,6 +134,7 @@ final class OtlpTranslation extends RequestTally {
   private int metricType; // metadata type
   private boolean nhcb;
   private final byte[] nameBuf = new byte[256];
+  private final byte[] digits = new byte[20]; // an int value's decimal form, to hash it
   private byte[] name = nameBuf;
   private int nameLength;
   private long helpHash;
@@ -302,15 +303,43 @@ final class OtlpTranslation extends RequestTally {
 
   /**
    * A hash of an attribute's value, for the identity of its series (target_info's, and the points'
-   * for the appender's merge): the bytes of a string, bytes, array or map value; a scalar's value
-   * and kind (so an int 5 and a string "5", the same label value to Mimir, hash apart).
+   * for the appender's merge): the hash of the label value Mimir makes of it ({@code
+   * pcommon.Value.AsString}) for a string, an int (its decimal form) and a bool ({@code true},
+   * {@code false}), so that an int 5 and a string "5" are the same label, as to Mimir. A double,
+   * bytes (base64), array or map (JSON) value hashes its own bytes and kind instead: the same label
+   * as a string attribute's only if both spell its string form, which the edge does not build, so
+   * the edge may count such a pair of points twice where Mimir merges them.
    */
-  private static long valueHash(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
+  private long valueHash(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
       case STRING -> hashOf(b, valueAt, valueLength);
+      case INT -> hashOf(digits, 0, decimal(scalar, digits));
+      case BOOL -> scalar != 0 ? TRUE_HASH : FALSE_HASH;
       case BYTES, ARRAY, KVLIST -> mix(hashOf(b, valueAt, valueLength) + kind); // "abc" != b"abc"
       default -> mix(scalar * 0x9E3779B97F4A7C15L + kind);
     };
+  }
+
+  private static final long TRUE_HASH = hashOf(ascii("true"));
+  private static final long FALSE_HASH = hashOf(ascii("false"));
+
+  /** Writes {@code v} in decimal (strconv.FormatInt) at the start of {@code out}; its length. */
+  static int decimal(long v, byte[] out) {
+    if (v == Long.MIN_VALUE) {
+      byte[] min = ascii(Long.toString(v));
+      System.arraycopy(min, 0, out, 0, min.length);
+      return min.length;
+    }
+    int n = decimalLength(v);
+    long u = Math.abs(v);
+    for (int i = n - 1; i >= (v < 0 ? 1 : 0); i--) {
+      out[i] = (byte) ('0' + u % 10);
+      u /= 10;
+    }
+    if (v < 0) {
+      out[0] = '-';
+    }
+    return n;
   }
 
   /** MurmurHash3's 64-bit finalizer: every input bit reaches every output bit. */
@@ -1184,7 +1213,7 @@ final class OtlpTranslation extends RequestTally {
       sanitizedLen[n] = sl;
       // order-free: a sum of each label's own well-mixed hash (a name and a value mixed together
       // first, so that {src=a, dst=b} and {src=b, dst=a} do not sum alike)
-      valuesHash += mix(nameHash[n] * 0x9E3779B97F4A7C15L ^ mix(valueHash));
+      valuesHash += mix(nameHash[n] * 0x9E3779B97F4A7C15L ^ valueHash); // valueHash is mixed
       n++;
     }
 

@@ -422,6 +422,39 @@ class OtlpScannerTest {
   }
 
   /**
+   * A label's value is the attribute's AsString: an int 5 and a string "5" are the same label, as
+   * are a bool true and a string "true", so two such points at one millisecond are one sample
+   * (MimirAppender merges them); -12 and "-12", 0 and "0" too, and an int 5 and a string "05" not.
+   */
+  @Test
+  void anIntOrBoolAttributeIsTheSameLabelAsItsStringForm() throws Exception {
+    NumberDataPoint[] points = {
+      number(NOW_NANOS, 1, attr("code", 5)),
+      number(NOW_NANOS, 2, attr("code", "5")),
+      number(NOW_NANOS, 3, attr("code", "05")),
+      number(NOW_NANOS, 4, attr("code", -12)),
+      number(NOW_NANOS, 5, attr("code", "-12")),
+      number(NOW_NANOS, 6, attr("code", 0)),
+      number(NOW_NANOS, 7, attr("code", "0")),
+      number(NOW_NANOS, 8, attr("code", Long.MIN_VALUE)),
+      number(NOW_NANOS, 9, attr("code", Long.toString(Long.MIN_VALUE))),
+      number(NOW_NANOS, 10, boolAttr("ok", true)),
+      number(NOW_NANOS, 11, attr("ok", "true")),
+      number(NOW_NANOS, 12, boolAttr("ok", false)),
+      number(NOW_NANOS, 13, attr("ok", "false"))
+    };
+    ExportMetricsServiceRequest r = request(resource(), gauge("g", points));
+    WriteRequestStats s = scan(r);
+    assertMatches(s, OtlpReference.of(r));
+    assertThat(s.validSamples()).isEqualTo(13 - 6);
+    assertThat(s.duplicateSamples()).isEqualTo(6);
+  }
+
+  private static KeyValue boolAttr(String k, boolean v) {
+    return KeyValue.newBuilder().setKey(k).setValue(AnyValue.newBuilder().setBoolValue(v)).build();
+  }
+
+  /**
    * Distinct label sets are distinct series, however alike their hashes could be made: names that
    * differ in a bit, values swapped between them (a sum of per-label hashes must not cancel).
    */
