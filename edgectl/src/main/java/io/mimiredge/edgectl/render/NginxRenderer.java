@@ -95,7 +95,12 @@ public final class NginxRenderer {
     // the tenant as NGINX sees it: the header, or the basic-auth user ($remote_user: NGINX reads
     // the Authorization header for it without auth_basic)
     boolean basicAuth = s.tenantFrom() == TenantFrom.BASIC_AUTH_USER;
-    model.put("tenantVar", basicAuth ? "$remote_user" : "$http_" + model.get("tenantHeaderVar"));
+    // without multitenancy Mimir reads no tenant from the request: the log says so
+    model.put(
+        "tenantVar",
+        s.tenantFrom() == TenantFrom.NONE
+            ? "(no-auth)"
+            : basicAuth ? "$remote_user" : "$http_" + model.get("tenantHeaderVar"));
     model.put("maxRequestBytes", s.maxRequestBytes());
     model.put("clientMaxBodySize", s.maxRequestBytes());
     model.put("workerProcesses", s.workerProcesses());

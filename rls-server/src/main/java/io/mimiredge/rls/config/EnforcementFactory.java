@@ -56,8 +56,9 @@ public class EnforcementFactory {
   }
 
   /**
-   * The largest compressed body accepted (413 above it); 100 MiB by default, Mimir's {@code
-   * -distributor.max-recv-msg-size} (and {@code -distributor.max-otlp-request-size}).
+   * The largest compressed body accepted (above it a remote write is a 400, an OTLP push a 413, as
+   * Mimir answers them); 100 MiB by default, Mimir's {@code -distributor.max-recv-msg-size} (and
+   * {@code -distributor.max-otlp-request-size}).
    */
   @JsonProperty
   public DataSize getMaxRequestBytes() {

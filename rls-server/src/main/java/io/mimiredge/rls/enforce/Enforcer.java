@@ -266,10 +266,11 @@ public final class Enforcer {
   }
 
   /**
-   * A body larger than a door reads ({@code limitBytes}), refused before or while reading it: 413
-   * in every mode, since what was not read cannot be passed on. A tenant whose mode would only have
-   * shadow-denied it, a tenant in off mode and a tenantless request let through are refused all the
-   * same, in their mode.
+   * A body larger than a door reads ({@code limitBytes}), refused before or while reading it with
+   * {@code protocol}'s status (400 remote write, 413 OTLP) in every mode, since what was not read
+   * cannot be passed on; {@link PushEvaluator#unreadBodyTooLarge} makes Mimir's checks before it. A
+   * tenant whose mode would only have shadow-denied it, a tenant in off mode and a tenantless
+   * request let through are refused all the same, in their mode.
    *
    * @param check the request's {@link #check}: its tenant, or the tenantless decision that let it
    *     through
@@ -277,13 +278,6 @@ public final class Enforcer {
    */
   public Decision bodyTooLargeToRead(
       TenantCheck check, long bodyBytes, long limitBytes, Protocol protocol) {
-    if (check.tenant() != null) {
-      // limitsMiddleware takes the request token before the handler reads the body
-      Decision overRate = takeRequestToken(check.tenant());
-      if (overRate != null && overRate.verdict() == Verdict.DENY) {
-        return overRate;
-      }
-    }
     Decision d =
         check.tenant() != null
             ? bodyTooLarge(check.tenant(), bodyBytes, limitBytes, protocol)

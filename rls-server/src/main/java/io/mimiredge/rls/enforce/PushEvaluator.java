@@ -12,10 +12,10 @@ import java.util.function.LongSupplier;
 
 /**
  * The whole decision for one remote-write body, the same for every door, in Mimir's order: the
- * tenant (checked once, its limits read once: a {@link TenantSnapshot}), the body size, the
- * request-rate token, the scan (with the tenant's validation limits and the time), then the {@link
- * Enforcer}'s HA, validation and ingestion checks. Every outcome, including a corrupt body, is a
- * {@link Decision}.
+ * tenant (checked once, its limits read once: a {@link TenantSnapshot}), the Content-Type, the
+ * request-rate token, the body size, the scan (with the tenant's validation limits and the time),
+ * then the {@link Enforcer}'s HA, validation and ingestion checks. Every outcome, including a
+ * corrupt body, is a {@link Decision}.
  *
  * <p>Thread-safe.
  */
@@ -28,7 +28,8 @@ public final class PushEvaluator {
   private final RetryAfterHeader retryAfterHeader;
 
   /**
-   * @param maxRequestBytes the largest compressed body accepted (413 above it)
+   * @param maxRequestBytes the largest compressed body accepted (above it a remote write is a 400
+   *     and an OTLP push a 413, as Mimir answers them)
    * @param wallMillis the wall clock in Unix milliseconds: sample timestamps are judged against it,
    *     HA elections are made with it
    */
@@ -82,6 +83,51 @@ public final class PushEvaluator {
 
   public long maxRequestBytes() {
     return maxRequestBytes;
+  }
+
+  /**
+   * A push whose body a door will not read, {@code bodyBytes} long (&lt;= 0 when unknown) over
+   * {@link #maxRequestBytes}: refused whatever the mode (what was not read cannot be passed on),
+   * after what Mimir checks before the body: for a remote write its Content-Type ({@code
+   * isRemoteWrite2}, no token taken), then the request token ({@code limitsMiddleware}); for OTLP
+   * the token, then its Content-Type and Content-Encoding (415). The refusal itself is a 400 for a
+   * remote write, a 413 for OTLP ({@link Enforcer#bodyTooLarge}).
+   */
+  public Decision unreadBodyTooLarge(
+      TenantCheck check,
+      String contentType,
+      String contentEncoding,
+      long bodyBytes,
+      boolean otlpDoor) {
+    TenantSnapshot t = check.tenant();
+    Protocol protocol = otlpDoor ? Protocol.OTLP : Protocol.RW1;
+    if (t != null && t.mode() != Mode.OFF) {
+      if (!otlpDoor) {
+        try {
+          protocol = ContentTypes.remoteWriteProtocol(contentType);
+        } catch (RemoteWriteException e) {
+          Decision bad = enforcer.badBody(t, e, Protocol.RW1);
+          if (bad.verdict() == Verdict.DENY) {
+            return bad;
+          }
+        }
+      }
+      Decision overRate = enforcer.takeRequestToken(t);
+      if (overRate != null && overRate.verdict() == Verdict.DENY) {
+        return overRate;
+      }
+      if (otlpDoor) {
+        try {
+          OtlpScanner.checkHeaders(contentType, contentEncoding);
+        } catch (RemoteWriteException e) {
+          Decision bad = enforcer.badBody(t, e, Protocol.OTLP);
+          if (bad.verdict() == Verdict.DENY) {
+            return bad;
+          }
+        }
+      }
+    }
+    return enforcer.bodyTooLargeToRead(check, bodyBytes, maxRequestBytes, protocol);
   }
 
   /** The {@code Retry-After} the doors set on a denial ({@link RetryAfterHeader}). */

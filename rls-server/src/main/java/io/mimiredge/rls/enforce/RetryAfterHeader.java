@@ -68,16 +68,29 @@ public record RetryAfterHeader(boolean enabled, Duration minBackoff, Duration ma
     return Long.toString((long) delay);
   }
 
-  /** strconv.Atoi's reading (a sign allowed, nothing else), 1 when it fails or is below 1. */
-  private static long attempt(String header) {
-    if (header == null) {
+  /**
+   * strconv.Atoi's reading (an optional sign, then ASCII digits only, within 64 bits), 1 when it
+   * fails or is below 1.
+   */
+  static long attempt(String header) {
+    if (header == null || header.isEmpty()) {
       return 1;
+    }
+    int i = header.charAt(0) == '+' || header.charAt(0) == '-' ? 1 : 0;
+    if (i == header.length()) {
+      return 1;
+    }
+    for (int j = i; j < header.length(); j++) {
+      char c = header.charAt(j);
+      if (c < '0' || c > '9') {
+        return 1; // Java's parseLong would take other scripts' digits; Go's Atoi does not
+      }
     }
     try {
       long n = Long.parseLong(header);
       return n < 1 ? 1 : n;
     } catch (NumberFormatException e) {
-      return 1;
+      return 1; // out of range
     }
   }
 

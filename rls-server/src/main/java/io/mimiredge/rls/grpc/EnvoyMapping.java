@@ -99,7 +99,7 @@ public final class EnvoyMapping {
     return tenants.resolve(name -> firstValue(check.header(name)));
   }
 
-  private static String firstValue(String joined) {
+  static String firstValue(String joined) {
     int comma = joined == null ? -1 : joined.indexOf(',');
     return comma < 0 ? joined : joined.substring(0, comma);
   }

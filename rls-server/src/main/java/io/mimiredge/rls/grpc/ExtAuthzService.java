@@ -74,7 +74,9 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
     recorder.record(Door.EXT_AUTHZ, d, nanoClock.getAsLong() - start);
     String retryAfter =
         d.verdict() == Verdict.DENY
-            ? evaluator.retryAfterHeader().value(d.status(), check.header("retry-attempt"))
+            ? evaluator
+                .retryAfterHeader()
+                .value(d.status(), EnvoyMapping.firstValue(check.header("retry-attempt")))
             : null;
     response.onNext(EnvoyMapping.checkResponse(d, contentType, otlp, retryAfter));
     response.onCompleted();

@@ -237,7 +237,7 @@ public final class GrpcServer implements Managed {
     private String descriptorKey = "tenant";
     private Duration shutdownGrace = Duration.ofSeconds(10);
     private Duration healthPollInterval = Duration.ofSeconds(1);
-    private long messageOverheadBytes = 1 << 20;
+    private long messageOverheadBytes = 2 << 20; // GrpcFactory's default
     private LongSupplier nanoClock = System::nanoTime;
     private DoorLimiter limiter;
     private ByteBufferPool bodies = BodyPool.create();

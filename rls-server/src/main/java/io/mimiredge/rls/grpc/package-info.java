@@ -24,7 +24,10 @@
  *       action on {@code x-scope-orgid}). Another domain, or a descriptor without the entry, is
  *       {@code INVALID_ARGUMENT}: Envoy counts it as {@code ratelimit.error} and lets the request
  *       through unless {@code failure_mode_deny} is set. The RLS adds the {@code x-ratelimit-*}
- *       headers itself, so leave Envoy's {@code enable_x_ratelimit_headers} off.
+ *       headers itself, so leave Envoy's {@code enable_x_ratelimit_headers} off. With {@code
+ *       tenantFrom: none} every descriptor is the no-auth tenant's, entry or not; but Envoy sends
+ *       no descriptor for a request without the header its action reads, so a single-tenant Mimir's
+ *       writes need a {@code generic_key} action to reach this door (ext_authz needs nothing).
  *   <li>health: {@code grpc_health_check} with service name {@code ""} (or either door's full
  *       service name): SERVING only once the limits are loaded, NOT_SERVING from the start of
  *       shutdown.

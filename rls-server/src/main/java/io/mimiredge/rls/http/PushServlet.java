@@ -5,7 +5,6 @@ import io.mimiredge.rls.enforce.DecisionRecorder;
 import io.mimiredge.rls.enforce.DenialResponse;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
-import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.RetryAfterHeader;
 import io.mimiredge.rls.enforce.TenantCheck;
 import io.mimiredge.rls.enforce.TenantResolver;
@@ -13,7 +12,6 @@ import io.mimiredge.rls.enforce.TenantSnapshot;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.overload.DoorLimiter;
 import io.mimiredge.rls.overload.Overload;
-import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.upstream.Upstream;
 import io.mimiredge.rls.upstream.Upstream.Header;
 import io.mimiredge.rls.upstream.UpstreamResponse;
@@ -60,7 +58,8 @@ import org.slf4j.MDC;
  *
  * <p>The body-size limit applies while reading: a declared length over it is refused unread, and no
  * more than limit + 1 bytes are ever held. This door cannot pass on what it did not read, so an
- * oversized body is refused with 413 in every mode (like NGINX's {@code client_max_body_size}).
+ * oversized body is refused in every mode, with Mimir's status (400 for a remote write, 413 for
+ * OTLP) after what Mimir checks first ({@link PushEvaluator#unreadBodyTooLarge}).
  *
  * <p>Past capacity ({@link Overload}): a push past the door's concurrency limit, or while the
  * forwards waiting on the distributor are at their bound, is refused at once with 503, {@code
@@ -74,7 +73,7 @@ public final class PushServlet extends HttpServlet {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(PushServlet.class);
 
-  /** How much of an oversized body's rest is read and dropped before answering 413. */
+  /** How much of an oversized body's rest is read and dropped before answering its refusal. */
   static final int DRAIN_BYTES = 1 << 20;
 
   private static final String UNDRAINED = PushServlet.class.getName() + ".undrained";
@@ -316,7 +315,7 @@ public final class PushServlet extends HttpServlet {
    * when {@code worthTrying}. A body drained to its end keeps the connection; one that is not is
    * marked {@link #UNDRAINED} and answered with {@code Connection: close}. Closing on unread bytes
    * makes the kernel reset the connection, and the client can lose the answer with it, so a body
-   * just over the limit is drained and its client reliably gets its 413.
+   * just over the limit is drained and its client reliably gets its answer.
    */
   private static void drainOrClose(HttpServletRequest request, boolean worthTrying) {
     if (worthTrying) {
@@ -363,13 +362,9 @@ public final class PushServlet extends HttpServlet {
     int max = (int) evaluator.maxRequestBytes();
     long declared = request.getContentLengthLong();
     if (declared > max) {
-      // refused unread (only a short rest is drained, so the client sees the 413)
+      // refused unread (only a short rest is drained, so the client sees the refusal)
       drainOrClose(request, declared <= DRAIN_BYTES);
-      return record(
-          door,
-          evaluator.enforcer().bodyTooLargeToRead(check, declared, max, protocolOf(otlp)),
-          start,
-          null);
+      return record(door, unreadTooLarge(check, request, declared, otlp), start, null);
     }
     BoundedBody body;
     try {
@@ -381,11 +376,7 @@ public final class PushServlet extends HttpServlet {
     if (body.tooLarge()) {
       body.release();
       drainOrClose(request, declared < 0 || declared - body.length() <= DRAIN_BYTES);
-      return record(
-          door,
-          evaluator.enforcer().bodyTooLargeToRead(check, -1, max, protocolOf(otlp)),
-          start,
-          null);
+      return record(door, unreadTooLarge(check, request, -1, otlp), start, null);
     }
     if (tenant == null) {
       return record(door, check.decision(), start, body); // let through unjudged
@@ -410,9 +401,10 @@ public final class PushServlet extends HttpServlet {
     }
   }
 
-  /** The protocol of a door's push, for the size refusals, whose status depends only on it. */
-  private static Protocol protocolOf(boolean otlp) {
-    return otlp ? Protocol.OTLP : Protocol.RW1;
+  private Decision unreadTooLarge(
+      TenantCheck check, HttpServletRequest request, long bodyBytes, boolean otlp) {
+    return evaluator.unreadBodyTooLarge(
+        check, request.getContentType(), request.getHeader("Content-Encoding"), bodyBytes, otlp);
   }
 
   private Outcome record(Door door, Decision d, long start, BoundedBody body) {
@@ -429,7 +421,7 @@ public final class PushServlet extends HttpServlet {
       boolean otlp,
       RetryAfterHeader retryAfterHeader)
       throws IOException {
-    if (d.reason() == Reason.BODY_TOO_LARGE && request.getAttribute(UNDRAINED) != null) {
+    if (request.getAttribute(UNDRAINED) != null) {
       response.setHeader("Connection", "close"); // the rest of the body is not worth reading
     }
     String retryAfter =

@@ -30,6 +30,7 @@ class PushEvaluatorTest {
                     overrides:
                       tight: {ingestion_rate: 100, ingestion_burst_size: 600}
                       oneRequest: {request_rate: 0.001, request_burst_size: 1}
+                      oneRequestOtlp: {request_rate: 0.001, request_burst_size: 1}
                       quiet: {edge_enforcement: {mode: "off"}}
                     """,
                     TenantLimits.MIMIR_DEFAULTS))
@@ -86,6 +87,37 @@ class PushEvaluatorTest {
 
     assertThat(d.reason()).isEqualTo(Reason.REQUEST_RATE);
     assertThat(d.status()).isEqualTo(429);
+  }
+
+  /**
+   * A body a door will not read gets what Mimir answers first: a remote write's Content-Type
+   * (isRemoteWrite2, no token), then the request token, then the size (400); OTLP's token, then its
+   * headers (415), then the size (413).
+   */
+  @Test
+  void anUnreadBodyIsRefusedAfterWhatMimirChecksFirst() {
+    TenantCheck c = evaluator.enforcer().check("oneRequest");
+    String other = "application/x-protobuf;proto=something.Else";
+
+    Decision badType = evaluator.unreadBodyTooLarge(c, other, null, 20_000, false);
+    assertThat(badType.reason()).isEqualTo(Reason.BAD_CONTENT_TYPE); // and no token taken:
+    Decision tooLarge = evaluator.unreadBodyTooLarge(c, null, null, 20_000, false);
+    assertThat(tooLarge.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(tooLarge.status()).isEqualTo(400);
+    Decision overRate = evaluator.unreadBodyTooLarge(c, null, null, 20_000, false);
+    assertThat(overRate.reason()).isEqualTo(Reason.REQUEST_RATE);
+
+    TenantCheck o = evaluator.enforcer().check("oneRequestOtlp");
+    Decision unsupported = evaluator.unreadBodyTooLarge(o, "text/plain", null, 20_000, true);
+    assertThat(unsupported.status()).isEqualTo(415); // after the token:
+    assertThat(
+            evaluator.unreadBodyTooLarge(o, "application/x-protobuf", null, 20_000, true).reason())
+        .isEqualTo(Reason.REQUEST_RATE);
+    TenantCheck t = evaluator.enforcer().check("tight");
+    Decision otlpTooLarge =
+        evaluator.unreadBodyTooLarge(t, "application/x-protobuf", null, 20_000, true);
+    assertThat(otlpTooLarge.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+    assertThat(otlpTooLarge.status()).isEqualTo(413);
   }
 
   @Test

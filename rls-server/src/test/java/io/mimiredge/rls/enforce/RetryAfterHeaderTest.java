@@ -59,6 +59,19 @@ class RetryAfterHeaderTest {
     assertThat(seen).contains(lowest, highest);
   }
 
+  /** strconv.Atoi: an optional sign and ASCII digits; anything else is attempt 1. */
+  @Test
+  void readsRetryAttemptAsGosAtoi() {
+    assertThat(RetryAfterHeader.attempt("3")).isEqualTo(3);
+    assertThat(RetryAfterHeader.attempt("+3")).isEqualTo(3);
+    assertThat(RetryAfterHeader.attempt("-3")).isEqualTo(1);
+    assertThat(RetryAfterHeader.attempt("\u0663")).isEqualTo(1); // Arabic-Indic three
+    assertThat(RetryAfterHeader.attempt(" 3")).isEqualTo(1);
+    assertThat(RetryAfterHeader.attempt("+")).isEqualTo(1);
+    assertThat(RetryAfterHeader.attempt("")).isEqualTo(1);
+    assertThat(RetryAfterHeader.attempt("99999999999999999999")).isEqualTo(1); // past int64
+  }
+
   @Test
   void theJitterGoesBothWaysBeforeTheClamp() {
     RetryAfterHeader p = policy(6, 96);
