@@ -7,6 +7,7 @@ import io.mimiredge.helm.support.Manifests;
 import io.mimiredge.helm.support.RlsApp;
 import io.mimiredge.rls.RlsConfiguration;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -47,5 +48,32 @@ class RlsConfigTest {
               case "staging" -> 3;
               default -> 10;
             });
+    assertThat(c.getTenantFrom()).isEqualTo(io.mimiredge.api.tenant.TenantFrom.HEADER);
+  }
+
+  /**
+   * In front of a Mimir without multitenancy: the RLS judges every write as the no-auth tenant, and
+   * the edgectl config the NGINX chart writes names none and splits canaries by request.
+   */
+  @Test
+  void aMimirWithoutMultitenancyIsOneTenantAtTheRlsAndInEdgectlsConfig(@TempDir Path dir)
+      throws Exception {
+    Manifests m =
+        Manifests.load(
+            Charts.renderEnvironment(
+                "dev",
+                java.util.Map.of(
+                    "rls.tenantFrom", "none",
+                    "rls.noAuthTenant", "solo",
+                    "nginx.tenantFrom", "none",
+                    "nginx.edgectl.splitBy", "request")));
+    RlsConfiguration c = RlsApp.parse(m.configData("rls", "rls.yml"), dir);
+    assertThat(c.getTenantFrom()).isEqualTo(io.mimiredge.api.tenant.TenantFrom.NONE);
+    assertThat(c.buildTenantResolver().onlyTenant()).isEqualTo("solo");
+    var edgectl =
+        io.mimiredge.edgectl.config.ConfigLoader.parse(
+            m.configData("edge-nginx-edgectl", "edgectl.yaml"), "chart");
+    assertThat(edgectl.nginx().tenantFrom()).isEqualTo(io.mimiredge.api.tenant.TenantFrom.NONE);
+    assertThat(edgectl.splitBy()).isEqualTo(io.mimiredge.api.rollout.SplitBy.REQUEST);
   }
 }
