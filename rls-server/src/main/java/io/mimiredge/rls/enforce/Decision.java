@@ -157,8 +157,6 @@ public record Decision(
       long items,
       WriteRequestStats stats,
       String tenant) {
-    Verdict v = mode == Mode.SHADOW ? Verdict.SHADOW_DENY : Verdict.DENY;
-    return new Decision(
-        v, reason, reason.status(), message, retryAfter, mode, items, stats, tenant);
+    return deny(reason, reason.status(), message, retryAfter, mode, items, stats, tenant);
   }
 }

@@ -19,11 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The push doors in the whole application (Dropwizard's handlers in front of them, its gzip handler
- * among them): a body is decided and forwarded exactly as the client encoded it, gzip included,
- * never inflated on the way.
+ * The push doors in the whole application, with what Jetty and Dropwizard's handlers do in front of
+ * them: a body is decided and forwarded exactly as the client encoded it, gzip included, never
+ * inflated on the way; request headers are read as Mimir's server reads them, up to Go's {@code
+ * http.DefaultMaxHeaderBytes} (1 MiB) and its 4096 bytes of slack, not Jetty's 8 KiB, on a
+ * connector configured without a {@code maxRequestHeaderSize} of its own ({@code
+ * enforcement.maxRequestHeaderBytes}).
  */
-class PushDoorEncodingTest {
+class PushDoorAppTest {
   @TempDir static Path dir;
   static StubUpstream distributor;
   static TestRls rls;
@@ -89,5 +92,46 @@ class PushDoorEncodingTest {
     StubUpstream.Received got = distributor.received().get(0);
     assertThat(got.header("Content-Encoding")).isEqualTo("snappy");
     assertThat(got.body()).isEqualTo(body);
+  }
+
+  private HttpResponse<String> pushWithHeader(int bytes) throws Exception {
+    return pushWithHeader("roomy", bytes);
+  }
+
+  private HttpResponse<String> pushWithHeader(String tenant, int bytes) throws Exception {
+    HttpRequest r =
+        HttpRequest.newBuilder(URI.create(rls.url() + "/api/v1/push"))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/x-protobuf")
+            .header("Content-Encoding", "snappy")
+            .header("X-Scope-OrgID", tenant)
+            .header("X-Big", "b".repeat(bytes))
+            .POST(HttpRequest.BodyPublishers.ofByteArray(TestFixtures.body(TestFixtures.SMALL)))
+            .build();
+    return client.send(r, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aHeaderEightTimesJettysDefaultIsReadDecidedAndForwarded() throws Exception {
+    HttpResponse<String> r = pushWithHeader(64 * 1024);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(distributor.received()).hasSize(1);
+    assertThat(distributor.received().get(0).header("X-Big")).hasSize(64 * 1024);
+  }
+
+  /** Go reads MaxHeaderBytes and 4096 bytes more: a 1 MiB header with a few small ones fits. */
+  @Test
+  void aOneMebibyteHeaderIsReadAndDecided() throws Exception {
+    HttpResponse<String> r = pushWithHeader("tight", 1024 * 1024);
+
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(429); // its decision: over the rate
+  }
+
+  @Test
+  void headersPastWhatGoReadsAre431AsGoAnswersThem() throws Exception {
+    HttpResponse<String> r = pushWithHeader(1024 * 1024 + 8192);
+
+    assertThat(r.statusCode()).isEqualTo(431);
   }
 }
