@@ -245,17 +245,11 @@ public final class Enforcer {
    */
   public Decision bodyTooLarge(
       TenantSnapshot t, long bodyBytes, long limitBytes, Protocol protocol) {
-    return protocol == Protocol.OTLP
-        ? bodyProblem(
-            t,
-            Reason.BODY_TOO_LARGE,
-            MimirMessages.otlpMessageSizeTooLarge(bodyBytes, limitBytes),
-            413)
-        : bodyProblem(
-            t,
-            Reason.BODY_TOO_LARGE,
-            MimirMessages.messageSizeTooLarge(bodyBytes, limitBytes, true),
-            400);
+    String message =
+        protocol == Protocol.OTLP
+            ? MimirMessages.otlpMessageSizeTooLarge(bodyBytes, limitBytes)
+            : MimirMessages.messageSizeTooLarge(bodyBytes, limitBytes, true);
+    return bodyProblem(t, Reason.BODY_TOO_LARGE, message, tooLargeStatus(protocol));
   }
 
   /**

@@ -102,7 +102,13 @@ public final class PushEvaluator {
     TenantSnapshot t = check.tenant();
     Protocol protocol = otlpDoor ? Protocol.OTLP : Protocol.RW1;
     if (t != null && t.mode() != Mode.OFF) {
-      if (!otlpDoor) {
+      if (otlpDoor) {
+        // a shadow denial goes on to the refusal: what was not read cannot be passed on
+        Decision first = otlpBeforeBody(t, contentType, contentEncoding);
+        if (first != null && first.verdict() == Verdict.DENY) {
+          return first;
+        }
+      } else {
         try {
           protocol = ContentTypes.remoteWriteProtocol(contentType);
         } catch (RemoteWriteException e) {
@@ -111,23 +117,31 @@ public final class PushEvaluator {
             return bad;
           }
         }
-      }
-      Decision overRate = enforcer.takeRequestToken(t);
-      if (overRate != null && overRate.verdict() == Verdict.DENY) {
-        return overRate;
-      }
-      if (otlpDoor) {
-        try {
-          OtlpScanner.checkHeaders(contentType, contentEncoding);
-        } catch (RemoteWriteException e) {
-          Decision bad = enforcer.badBody(t, e, Protocol.OTLP);
-          if (bad.verdict() == Verdict.DENY) {
-            return bad;
-          }
+        Decision overRate = enforcer.takeRequestToken(t);
+        if (overRate != null && overRate.verdict() == Verdict.DENY) {
+          return overRate;
         }
       }
     }
     return enforcer.bodyTooLargeToRead(check, bodyBytes, maxRequestBytes, protocol);
+  }
+
+  /**
+   * OTLP's checks before its body, in Mimir's order: the request token ({@code limitsMiddleware}
+   * takes it before the OTLP parser reads anything), then the Content-Type and Content-Encoding
+   * (415). A denial (or shadow denial), or null to go on.
+   */
+  private Decision otlpBeforeBody(TenantSnapshot t, String contentType, String contentEncoding) {
+    Decision overRate = enforcer.takeRequestToken(t);
+    if (overRate != null) {
+      return overRate;
+    }
+    try {
+      OtlpScanner.checkHeaders(contentType, contentEncoding);
+    } catch (RemoteWriteException e) {
+      return enforcer.badBody(t, e, Protocol.OTLP);
+    }
+    return null;
   }
 
   /** The {@code Retry-After} the doors set on a denial ({@link RetryAfterHeader}). */
@@ -181,15 +195,9 @@ public final class PushEvaluator {
     if (tenant.mode() == Mode.OFF) {
       return Decision.allow(tenant.id(), Mode.OFF, 0, null);
     }
-    // limitsMiddleware takes the request token before the OTLP parser reads anything
-    Decision overRate = enforcer.takeRequestToken(tenant);
-    if (overRate != null) {
-      return overRate;
-    }
-    try {
-      OtlpScanner.checkHeaders(contentType, contentEncoding);
-    } catch (RemoteWriteException e) {
-      return enforcer.badBody(tenant, e, Protocol.OTLP);
+    Decision refused = otlpBeforeBody(tenant, contentType, contentEncoding);
+    if (refused != null) {
+      return refused;
     }
     if (length > maxRequestBytes) {
       return enforcer.bodyTooLarge(tenant, length, maxRequestBytes, Protocol.OTLP);
