@@ -109,17 +109,16 @@ public final class PushEvaluator {
           return first;
         }
       } else {
+        Decision first;
         try {
           protocol = ContentTypes.remoteWriteProtocol(contentType);
+          first = enforcer.takeRequestToken(t);
         } catch (RemoteWriteException e) {
-          Decision bad = enforcer.badBody(t, e, Protocol.RW1);
-          if (bad.verdict() == Verdict.DENY) {
-            return bad;
-          }
+          // Mimir refuses the Content-Type before limitsMiddleware: no token, in shadow too
+          first = enforcer.badBody(t, e, Protocol.RW1);
         }
-        Decision overRate = enforcer.takeRequestToken(t);
-        if (overRate != null && overRate.verdict() == Verdict.DENY) {
-          return overRate;
+        if (first != null && first.verdict() == Verdict.DENY) {
+          return first;
         }
       }
     }

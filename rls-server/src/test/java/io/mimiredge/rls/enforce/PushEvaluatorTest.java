@@ -31,6 +31,10 @@ class PushEvaluatorTest {
                       tight: {ingestion_rate: 100, ingestion_burst_size: 600}
                       oneRequest: {request_rate: 0.001, request_burst_size: 1}
                       oneRequestOtlp: {request_rate: 0.001, request_burst_size: 1}
+                      oneRequestShadow:
+                        request_rate: 0.001
+                        request_burst_size: 1
+                        edge_enforcement: {mode: shadow}
                       quiet: {edge_enforcement: {mode: "off"}}
                     """,
                     TenantLimits.MIMIR_DEFAULTS))
@@ -118,6 +122,25 @@ class PushEvaluatorTest {
         evaluator.unreadBodyTooLarge(t, "application/x-protobuf", null, 20_000, true);
     assertThat(otlpTooLarge.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
     assertThat(otlpTooLarge.status()).isEqualTo(413);
+  }
+
+  /**
+   * Shadow mode takes what enforce mode would take: a remote write refused for its Content-Type
+   * takes no request token, read or not.
+   */
+  @Test
+  void anUnreadBodyWithABadContentTypeTakesNoTokenInShadowEither() {
+    TenantCheck c = evaluator.enforcer().check("oneRequestShadow");
+    String other = "application/x-protobuf;proto=something.Else";
+
+    Decision refused = evaluator.unreadBodyTooLarge(c, other, null, 20_000, false);
+    assertThat(refused.verdict()).isEqualTo(Verdict.DENY); // unread: refused in every mode
+    assertThat(refused.reason()).isEqualTo(Reason.BODY_TOO_LARGE);
+
+    // the tenant's one token is still there
+    assertThat(evaluator.evaluate("oneRequestShadow", body).verdict()).isEqualTo(Verdict.ALLOW);
+    assertThat(evaluator.evaluate("oneRequestShadow", body).reason())
+        .isEqualTo(Reason.REQUEST_RATE);
   }
 
   @Test
