@@ -776,6 +776,21 @@ final class WriteRequestWalker extends RequestTally {
    * request, however many series use it.
    */
   private void label(int nAt, int nLength, int vAt, int vLength, int nameRef, int valueRef) {
+    if (!counted(nAt, nLength, vLength)) {
+      return;
+    }
+    int cmp = prevNameAt < 0 ? 1 : compareBytes(nAt, nLength, prevNameAt, prevNameLength);
+    prevNameAt = nAt;
+    prevNameLength = nLength;
+    boolean metric = nLength == 8 && metricAt < 0 && isNameLabel(nAt);
+    inOrder(nAt, nLength, vAt, vLength, cmp, metric, nameRef, valueRef);
+  }
+
+  /**
+   * A label counted for the request's statistics; whether validation sees it (false for the first
+   * HA replica label and for an empty value, which Mimir removes before validating).
+   */
+  private boolean counted(int nAt, int nLength, int vLength) {
     rawLabels++;
     if (nLength > longestName) {
       longestName = nLength;
@@ -785,19 +800,33 @@ final class WriteRequestWalker extends RequestTally {
     }
     if (replicaPending && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
       replicaPending = false;
-      return; // RemoveLabel(haReplicaLabel): the first one, whatever its value
+      return false; // RemoveLabel(haReplicaLabel): the first one, whatever its value
     }
     if (vLength == 0) {
-      return; // RemoveEmptyLabelValues
+      return false; // RemoveEmptyLabelValues
     }
     labels++;
-    int cmp = prevNameAt < 0 ? 1 : compareBytes(nAt, nLength, prevNameAt, prevNameLength);
-    prevNameAt = nAt;
-    prevNameLength = nLength;
+    return true;
+  }
+
+  /**
+   * A label validation sees, once its name's order against the one before it is known ({@code cmp},
+   * as compareBytes' sign): the series' order, its metric name ({@code metric}: the label is the
+   * first {@code __name__}), and the label checks while the series is in order.
+   */
+  private void inOrder(
+      int nAt,
+      int nLength,
+      int vAt,
+      int vLength,
+      int cmp,
+      boolean metric,
+      int nameRef,
+      int valueRef) {
     if (cmp < 0) {
       unsorted = true;
     }
-    if (nLength == 8 && metricAt < 0 && isNameLabel(nAt)) {
+    if (metric) {
       metricAt = vAt;
       metricLength = vLength;
       metricRef = valueRef;
@@ -1850,8 +1879,8 @@ final class WriteRequestWalker extends RequestTally {
 
   /**
    * One label of a 2.0 series, by its symbols (both in range, and symbols exist): {@link
-   * #label(int, int, int, int, int, int)}, with the order check looked up by the pair of name
-   * symbols ({@link #nextName}) instead of comparing bytes.
+   * #label(int, int, int, int, int, int)}'s steps, with the order looked up by the pair of name
+   * symbols ({@link #nextName}) instead of comparing bytes, and {@code __name__} by its symbol.
    */
   private void labelV2(int nameRef, int valueRef) {
     int[] spans = symbols;
@@ -1859,21 +1888,9 @@ final class WriteRequestWalker extends RequestTally {
     int nLength = spans[2 * nameRef + 1];
     int vAt = spans[2 * valueRef];
     int vLength = spans[2 * valueRef + 1];
-    rawLabels++;
-    if (nLength > longestName) {
-      longestName = nLength;
+    if (!counted(nAt, nLength, vLength)) {
+      return;
     }
-    if (vLength > longestValue) {
-      longestValue = vLength;
-    }
-    if (replicaPending && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
-      replicaPending = false;
-      return; // RemoveLabel(haReplicaLabel): the first one, whatever its value
-    }
-    if (vLength == 0) {
-      return; // RemoveEmptyLabelValues
-    }
-    labels++;
     int prev = prevNameRef;
     int cmp;
     if (prev < 0) {
@@ -1888,17 +1905,8 @@ final class WriteRequestWalker extends RequestTally {
       nextNameOrder[prev] = (byte) cmp;
     }
     prevNameRef = nameRef;
-    if (cmp < 0) {
-      unsorted = true;
-    }
-    if (nLength == 8 && metricAt < 0 && symbolValid(nameRef, METRIC_LABEL)) {
-      metricAt = vAt;
-      metricLength = vLength;
-      metricRef = valueRef;
-    }
-    if (!unsorted && labelViolation == null) {
-      labelViolation = labelChain(nAt, nLength, vAt, vLength, cmp == 0, nameRef, valueRef);
-    }
+    boolean metric = nLength == 8 && metricAt < 0 && symbolValid(nameRef, METRIC_LABEL);
+    inOrder(nAt, nLength, vAt, vLength, cmp, metric, nameRef, valueRef);
   }
 
   /**
