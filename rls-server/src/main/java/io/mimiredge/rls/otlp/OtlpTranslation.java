@@ -276,20 +276,20 @@ final class OtlpTranslation extends RequestTally {
     int length = stringLength(kind, valueLength, scalar);
     switch (owner) {
       case RESOURCE -> {
-        long identity = valueHash(b, kind, valueAt, valueLength, scalar);
+        // the value's part of the series' identity, or of target_info's
+        long hash = valueHash(b, kind, valueAt, valueLength, scalar);
         if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
           serviceNameLength = length;
-          identityHash += mix(identity * 0x9E3779B97F4A7C15L);
+          identityHash += mix(hash * 0x9E3779B97F4A7C15L);
         } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
           serviceNamespaceLength = length;
-          identityHash += mix(identity * 0xC2B2AE3D27D4EB4FL);
+          identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
         } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
           instanceLength = length;
-          identityHash += mix(identity * 0x165667B19E3779F9L);
+          identityHash += mix(hash * 0x165667B19E3779F9L);
         } else {
           nonIdentifying++;
-          resourceLabels.add(
-              b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
+          resourceLabels.add(b, keyAt, keyLength, length, hash);
         }
       }
       case POINT -> {

@@ -254,8 +254,7 @@ final class WriteRequestWalker extends RequestTally {
   private int histogramsField; // HISTOGRAMS in 1.0, V2_HISTOGRAMS in 2.0
   private int[] symbols = new int[128]; // the symbols read so far: at, length
   private int symbolCount;
-  private int[] seriesRefs =
-      new int[32]; // the series' labels as received: name ref, value ref, ...
+  private int[] seriesRefs = new int[32]; // the series' labels as received: name, value ref, ...
   private byte[] symbolChecks = new byte[128]; // per symbol: each check's CHECKED and VALID bits
   // Per name symbol: the name symbol that followed it last in a series, and how the two compared
   // (the sign of compareBytes): a family's series repeat their names, so the order check of a
