@@ -148,6 +148,16 @@ class ConfigMapLimitsSourceTest {
       await("loaded", () -> rateOf("tenant-a") == 111, WITHIN);
       update(rate("tenant-a", 222) + "  tenant-b:\n    ingestion_rate: 5\n");
       await("updated", () -> rateOf("tenant-a") == 222, WITHIN);
+      // the change is logged once it applies: wait for the line, not only for the new rate
+      await(
+          "the reload logged",
+          () -> {
+            synchronized (lines) { // the appender appends under its own lock
+              return lines.list.stream()
+                  .anyMatch(e -> e.getFormattedMessage().startsWith("limits reloaded"));
+            }
+          },
+          WITHIN);
     } finally {
       log.detachAppender(lines);
       log.setLevel(level);
