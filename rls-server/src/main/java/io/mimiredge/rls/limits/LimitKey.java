@@ -4,6 +4,7 @@ import io.mimiredge.rls.limits.internal.MimirDurations;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -121,6 +122,11 @@ public enum LimitKey {
       Kind.BOOL,
       TenantLimits::otelNativeDeltaIngestion,
       (b, v) -> b.otelNativeDeltaIngestion((Boolean) v)),
+  PROMOTE_OTEL_RESOURCE_ATTRIBUTES(
+      "promote_otel_resource_attributes",
+      Kind.CSV,
+      TenantLimits::promoteOtelResourceAttributes,
+      (b, v) -> b.promoteOtelResourceAttributes(castList(v))),
   ACCEPT_HA_SAMPLES(
       "accept_ha_samples",
       Kind.BOOL,
@@ -173,7 +179,12 @@ public enum LimitKey {
     MODE,
     VALIDATION,
     STRATEGY,
-    SCHEME
+    SCHEME,
+    /**
+     * A comma-separated list in one string, split on every comma and nothing trimmed, as Mimir's
+     * {@code flagext.StringSliceCSV} (a List of String; the empty string is the empty list).
+     */
+    CSV
   }
 
   private final String yamlPath;
@@ -211,7 +222,10 @@ public enum LimitKey {
     return Optional.empty();
   }
 
-  /** This key's value in {@code limits}: a Double, Integer, Boolean, String, Duration or enum. */
+  /**
+   * This key's value in {@code limits}: a Double, Integer, Boolean, String, Duration, enum or List
+   * of String.
+   */
   public Object valueIn(TenantLimits l) {
     return getter.apply(l);
   }
@@ -232,8 +246,15 @@ public enum LimitKey {
       return s.yamlName();
     } else if (v instanceof NameValidation s) {
       return s.yamlName();
+    } else if (v instanceof List<?> list) {
+      return String.join(",", castList(list));
     }
     return v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> castList(Object v) {
+    return (List<String>) v;
   }
 
   /** Sets this key in {@code target} to {@code value}, of this key's kind. */

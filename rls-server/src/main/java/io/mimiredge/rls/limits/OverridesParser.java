@@ -290,6 +290,16 @@ public final class OverridesParser {
       case VALIDATION -> named(v, ValidationPolicy::fromYaml, "forward, deny");
       case STRATEGY -> named(v, LabelValueStrategy::fromYaml, "error, truncate, drop");
       case SCHEME -> named(v, NameValidation::fromYaml, "legacy, utf8");
+      case CSV -> {
+        // flagext.StringSliceCSV: one YAML string (a sequence is Mimir's unmarshal error), split on
+        // every comma; "" is no entry
+        String t = scalarText(v);
+        if (t == null || !(v instanceof Value.Scalar)) {
+          throw new IllegalArgumentException(
+              "expected a comma-separated string such as a,b, got " + v.describe());
+        }
+        yield t.isEmpty() ? List.of() : List.of(t.split(",", -1));
+      }
     };
   }
 

@@ -5,6 +5,7 @@ import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -43,6 +44,9 @@ import java.util.Objects;
  *     bucket histogram point becomes 1 native histogram rather than b + 2 (or 3) samples
  * @param otelNativeDeltaIngestion {@code otel_native_delta_ingestion}: OTLP delta sums and
  *     histograms are accepted rather than skipped with a 400
+ * @param promoteOtelResourceAttributes {@code promote_otel_resource_attributes}: the OTLP resource
+ *     attributes (by key, exactly) copied as labels onto every series of their resource; empty =
+ *     none
  * @param acceptHaSamples {@code accept_ha_samples}: deduplicate HA pairs
  * @param haClusterLabel {@code ha_cluster_label}
  * @param haReplicaLabel {@code ha_replica_label}
@@ -77,6 +81,7 @@ public record TenantLimits(
     boolean reduceNativeHistogramOverMaxBuckets,
     boolean otelConvertHistogramsToNhcb,
     boolean otelNativeDeltaIngestion,
+    List<String> promoteOtelResourceAttributes,
     boolean acceptHaSamples,
     String haClusterLabel,
     String haReplicaLabel,
@@ -108,6 +113,9 @@ public record TenantLimits(
     requireNonNegative("maxGlobalExemplarsPerUser", maxGlobalExemplarsPerUser);
     requireNonNegative("maxExemplarsPerSeriesPerRequest", maxExemplarsPerSeriesPerRequest);
     requireNonNegative("maxNativeHistogramBuckets", maxNativeHistogramBuckets);
+    promoteOtelResourceAttributes =
+        List.copyOf(
+            Objects.requireNonNull(promoteOtelResourceAttributes, "promoteOtelResourceAttributes"));
     requireLabelName("haClusterLabel", haClusterLabel);
     requireLabelName("haReplicaLabel", haReplicaLabel);
     requireNonNegative("haMaxClusters", haMaxClusters);
@@ -149,6 +157,7 @@ public record TenantLimits(
         .maxNativeHistogramBuckets(maxNativeHistogramBuckets)
         .reduceNativeHistogramOverMaxBuckets(reduceNativeHistogramOverMaxBuckets)
         .otel(otelConvertHistogramsToNhcb, otelNativeDeltaIngestion)
+        .promoteOtelResourceAttributes(promoteOtelResourceAttributes)
         .ha(acceptHaSamples, haClusterLabel, haReplicaLabel)
         .build();
   }
@@ -216,6 +225,7 @@ public record TenantLimits(
     private boolean reduceNativeHistogramOverMaxBuckets = true;
     private boolean otelConvertHistogramsToNhcb = false;
     private boolean otelNativeDeltaIngestion = false;
+    private List<String> promoteOtelResourceAttributes = List.of();
     private boolean acceptHaSamples = false;
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
@@ -250,6 +260,7 @@ public record TenantLimits(
       reduceNativeHistogramOverMaxBuckets = from.reduceNativeHistogramOverMaxBuckets;
       otelConvertHistogramsToNhcb = from.otelConvertHistogramsToNhcb;
       otelNativeDeltaIngestion = from.otelNativeDeltaIngestion;
+      promoteOtelResourceAttributes = from.promoteOtelResourceAttributes;
       acceptHaSamples = from.acceptHaSamples;
       haClusterLabel = from.haClusterLabel;
       haReplicaLabel = from.haReplicaLabel;
@@ -388,6 +399,11 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder promoteOtelResourceAttributes(List<String> v) {
+      promoteOtelResourceAttributes = List.copyOf(v);
+      return this;
+    }
+
     public Builder acceptHaSamples(boolean v) {
       acceptHaSamples = v;
       return this;
@@ -459,6 +475,7 @@ public record TenantLimits(
           reduceNativeHistogramOverMaxBuckets,
           otelConvertHistogramsToNhcb,
           otelNativeDeltaIngestion,
+          promoteOtelResourceAttributes,
           acceptHaSamples,
           haClusterLabel,
           haReplicaLabel,

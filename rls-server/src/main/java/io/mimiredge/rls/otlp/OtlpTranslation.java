@@ -7,7 +7,9 @@ import io.mimiredge.rls.remotewrite.RequestTally;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 
 /**
  * What Mimir's distributor makes of an OTLP metrics request, counted without building it: the
@@ -44,12 +46,20 @@ import java.util.Arrays;
  * translation): attribute keys sanitized (any rune but {@code [a-zA-Z0-9]} becomes {@code _}, a
  * leading digit gets {@code key_}, one leading {@code _} gets {@code key}), keys that collide
  * joined into one label (values joined with {@code ;}), empty values dropped, {@code job} and
- * {@code instance} from the resource, {@code __name__}, and {@code le} or {@code quantile}; then
- * validate.go's count and length limits and sample timestamps. Not mirrored, and counted as the
- * edge sees them: {@code promote_otel_resource_attributes} and {@code otel_promote_scope_metadata}
- * (their labels are not counted), {@code otel_metric_suffixes_enabled} (families are named without
- * suffixes), the lengths of double, array and map attribute values (taken as valid), series merged
- * across points with identical labels and timestamps (counted once each).
+ * {@code instance} from the resource, {@code __name__}, and {@code le} or {@code quantile}; the
+ * resource's {@code promote_otel_resource_attributes} where the point has no label of that name
+ * ({@code setResourceContext}, {@code addPromotedAttributes}; a promoted key that translates to no
+ * name skips the resource with an error); then validate.go's count and length limits and sample
+ * timestamps.
+ *
+ * <p>HA ({@code ha_dedupe_per_request.go}, run by Mimir on the translated request): with {@code
+ * accept_ha_samples}, the cluster and replica labels of the request's first series (its first
+ * translated point, in document order, or the first resource's target_info when no point made a
+ * series) decide; an HA request's replica label is removed from every series before validation.
+ *
+ * <p>Not mirrored, and counted as the edge sees them: {@code otel_promote_scope_metadata} (its
+ * labels are not counted), {@code otel_metric_suffixes_enabled} (families are named without
+ * suffixes), the lengths of double, array and map attribute values (taken as valid).
  */
 final class OtlpTranslation extends RequestTally {
 
@@ -101,6 +111,17 @@ final class OtlpTranslation extends RequestTally {
 
   // ---- the request ----
   private boolean utf8Names;
+  private byte[][] promotedKeys; // promote_otel_resource_attributes
+
+  // ---- HA (ha_dedupe_per_request.go): the labels of the request's first translated series ----
+  private boolean haUndecided; // accept_ha_samples and no series yet
+  private long clusterNameHash; // the labels' names hashed as sanitize() hashes a key naming them
+  private long replicaNameHash;
+  private final HaAttributes pointHa = new HaAttributes(); // the point's attributes so named
+  private final HaAttributes resourceHa = new HaAttributes(); // the resource's
+  private String serviceName; // the resource's identity as strings, read only while undecided
+  private String serviceNamespace;
+  private String instanceValue;
 
   private long earliestSample;
   private long rejectedMetrics; // translation errors: Mimir answers 400 after pushing the rest
@@ -116,9 +137,13 @@ final class OtlpTranslation extends RequestTally {
   private long earliestNanos;
   private long latestNanos;
   private boolean resourcePoints;
+  private boolean resourceFailed; // setResourceContext's error: the resource is not translated
 
   /** The resource's attributes other than the identifying ones, for target_info's labels. */
   private final Labels resourceLabels = new Labels();
+
+  /** The resource's promoted attributes, as the labels they add to its points' series. */
+  private final Promoted promoted = new Promoted();
 
   // (labels hash, ms) pairs of target_info emitted in this request; bounded (then each counts)
   private final SeenPairs targetInfoSeen = new SeenPairs(MAX_TARGET_INFO_REMEMBERED);
@@ -155,6 +180,12 @@ final class OtlpTranslation extends RequestTally {
   void begin(ValidationLimits limits, long nowMillis) {
     beginTally(limits, nowMillis);
     this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
+    this.promotedKeys = limits.promotedKeys();
+    this.haUndecided = limits.acceptHaSamples();
+    if (haUndecided) {
+      clusterNameHash = nameHash(limits.clusterLabelBytes());
+      replicaNameHash = nameHash(limits.replicaLabelBytes());
+    }
     earliestSample = Long.MAX_VALUE;
     rejectedMetrics = 0;
     keptExemplars = 0;
@@ -177,13 +208,21 @@ final class OtlpTranslation extends RequestTally {
     earliestNanos = -1; // unsigned: MaxUint64
     latestNanos = 0;
     resourcePoints = false;
+    resourceFailed = false;
     resourceLabels.clear();
     resourceLabels.forgetNames();
+    promoted.clear();
+    if (haUndecided) {
+      resourceHa.clear();
+      serviceName = null;
+      serviceNamespace = null;
+      instanceValue = null;
+    }
     point.forgetNames(); // the JSON walker reuses its bytes per resource
   }
 
   void endResource() {
-    if (!resourcePoints || nonIdentifying == 0) {
+    if (resourceFailed || !resourcePoints || nonIdentifying == 0) {
       return;
     }
     boolean job = hasJob();
@@ -198,10 +237,6 @@ final class OtlpTranslation extends RequestTally {
       countViolation(Violation.OTLP_PARSE_ERROR, 0);
       return;
     }
-    l.finishWithIdentity();
-    int labels = l.count + 1; // + __name__
-    int longestName = Math.max(l.longestName, 8);
-    int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
     long e = earliestNanos;
     long last = latestNanos;
     long hash = l.hash() * 31 + identityHash;
@@ -228,6 +263,13 @@ final class OtlpTranslation extends RequestTally {
     if (samples == 0) {
       return; // the same target_info as an earlier resource's
     }
+    if (haUndecided) {
+      firstSeriesHa(true); // no point of the request made a series: target_info is the first
+    }
+    l.finishWithIdentity(false);
+    int labels = l.count + 1; // + __name__
+    int longestName = Math.max(l.longestName, 8);
+    int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
     series++;
     floatSamples += samples;
     long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
@@ -278,23 +320,46 @@ final class OtlpTranslation extends RequestTally {
       case RESOURCE -> {
         // the value's part of the series' identity, or of target_info's
         long hash = valueHash(b, kind, valueAt, valueLength, scalar);
+        boolean identifying = true;
         if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
           serviceNameLength = length;
           identityHash += mix(hash * 0x9E3779B97F4A7C15L);
+          if (haUndecided) {
+            serviceName = labelValue(b, kind, valueAt, valueLength, scalar);
+          }
         } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
           serviceNamespaceLength = length;
           identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
+          if (haUndecided) {
+            serviceNamespace = labelValue(b, kind, valueAt, valueLength, scalar);
+          }
         } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
           instanceLength = length;
           identityHash += mix(hash * 0x165667B19E3779F9L);
+          if (haUndecided) {
+            instanceValue = labelValue(b, kind, valueAt, valueLength, scalar);
+          }
         } else {
+          identifying = false;
           nonIdentifying++;
           resourceLabels.add(b, keyAt, keyLength, length, hash);
+        }
+        boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
+        if (promote) {
+          promote(b, keyAt, keyLength, length, hash);
+        }
+        if (haUndecided) {
+          int flags =
+              (identifying ? HaAttributes.IDENTIFYING : 0) | (promote ? HaAttributes.PROMOTED : 0);
+          captureHa(resourceHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, flags);
         }
       }
       case POINT -> {
         if (!equals(b, keyAt, keyLength, NAME_KEY)) {
           point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
+          if (haUndecided) {
+            captureHa(pointHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, 0);
+          }
         }
       }
       case SCOPE -> {} // scope labels only with otel_promote_scope_metadata, not mirrored
@@ -390,6 +455,9 @@ final class OtlpTranslation extends RequestTally {
     metricKept = false;
     metricFailed = false;
     metricAppended = false;
+    if (resourceFailed) {
+      return false; // the resource is skipped whole: no series, no timestamps, no target_info
+    }
     nhcb = limits.otelConvertHistogramsToNhcb();
     boolean delta = temporality == DELTA;
     switch (dataType) {
@@ -499,6 +567,9 @@ final class OtlpTranslation extends RequestTally {
 
   void startPoint() {
     point.clear();
+    if (haUndecided) {
+      pointHa.clear();
+    }
     pointExemplars = 0;
     pointKeptExemplars = 0;
     pointBadExemplar = false;
@@ -559,9 +630,12 @@ final class OtlpTranslation extends RequestTally {
       return;
     }
     metricAppended = true;
+    if (haUndecided) {
+      firstSeriesHa(false); // the request's first series: its labels decide HA
+    }
     long ts = millis(timeNanos);
     Labels l = point;
-    l.finishWithIdentity();
+    l.finishWithIdentity(true);
     // the series' identity, for the appender's merge of points with the same labels (below)
     long labelsKey = l.hash() * 31 + identityHash;
     int labels = l.count + (nameLength > 0 ? 1 : 0); // + __name__ (none for an empty name)
@@ -1024,8 +1098,8 @@ final class OtlpTranslation extends RequestTally {
         violations.clone(),
         firstViolation != null ? firstViolation : firstMetadataViolation,
         firstViolation != null ? firstActual : firstMetadataActual,
-        null,
-        null);
+        haCluster,
+        haReplica);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1143,6 +1217,7 @@ final class OtlpTranslation extends RequestTally {
     private int[] sanitizedLen = new int[16];
     private boolean badName;
     private long valuesHash;
+    private long promotedHash; // of the promoted labels a point's series gets (see finishWith...)
     int count;
     int longestName;
     int longestValue;
@@ -1159,6 +1234,7 @@ final class OtlpTranslation extends RequestTally {
       n = 0;
       badName = false;
       valuesHash = 0;
+      promotedHash = 0;
     }
 
     void forgetNames() {
@@ -1238,6 +1314,11 @@ final class OtlpTranslation extends RequestTally {
             valueLen[j] = -1;
           }
         }
+        if (stripReplica
+            && nameHash[i] == replicaNameHash
+            && translatesTo(keyBufs[i], keyAt[i], keyLen[i], limits.replicaLabelBytes())) {
+          continue; // RemoveLabel(haReplicaLabel) on every series of an HA request
+        }
         count++;
         longestName = Math.max(longestName, Math.max(sanitizedLen[i], 0));
         longestValue = Math.max(longestValue, value);
@@ -1245,22 +1326,56 @@ final class OtlpTranslation extends RequestTally {
     }
 
     /**
-     * {@link #finish}, then the resource's {@code job} ({@code service.namespace/service.name}) and
-     * {@code instance} ({@code service.instance.id}), which {@code createAttributes} sets over any
-     * attribute of the same name.
+     * {@link #finish}; for a point's series ({@code withPromoted}) the resource's promoted labels
+     * its own attributes do not name ({@code createAttributes}: {@code if builder.Get(name) ==
+     * ""}); then the resource's {@code job} ({@code service.namespace/service.name}) and {@code
+     * instance} ({@code service.instance.id}), which {@code createAttributes} sets over any label
+     * of the same name. An HA request's replica label is left out wherever it comes from.
      */
-    void finishWithIdentity() {
+    void finishWithIdentity(boolean withPromoted) {
       finish();
-      if (hasJob()) {
+      promotedHash = 0;
+      boolean job = hasJob();
+      boolean instance = instanceLength > 0;
+      if (withPromoted) {
+        Promoted p = promoted;
+        for (int j = 0; j < p.n; j++) {
+          long h = p.nameHash[j];
+          int len = p.nameLength[j];
+          if (hasName(h, len)
+              || (job && h == JOB_HASH && len == JOB.length)
+              || (instance && h == INSTANCE_HASH && len == INSTANCE.length)) {
+            continue; // the point's own label wins; job and instance are set over it below
+          }
+          promotedHash += mix(h * 0x9E3779B97F4A7C15L ^ p.valueHash[j]);
+          if (stripReplica && p.replica[j]) {
+            continue;
+          }
+          count++;
+          longestName = Math.max(longestName, len);
+          longestValue = Math.max(longestValue, p.valueLength[j]);
+        }
+      }
+      if (job && !identityStripped(JOB)) {
         count += has(JOB, JOB_HASH) ? 0 : 1;
         longestName = Math.max(longestName, JOB.length);
         longestValue = Math.max(longestValue, jobLength());
       }
-      if (instanceLength > 0) {
+      if (instance && !identityStripped(INSTANCE)) {
         count += has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
         longestName = Math.max(longestName, INSTANCE.length);
         longestValue = Math.max(longestValue, instanceLength);
       }
+    }
+
+    /** Whether a label named by this hash and length is among the point's (after finish). */
+    boolean hasName(long h, int len) {
+      for (int i = 0; i < n; i++) {
+        if (valueLen[i] >= 0 && nameHash[i] == h && sanitizedLen[i] == len) {
+          return true;
+        }
+      }
+      return false;
     }
 
     /** Whether one of the labels is named {@code s} (after {@link #finish}). */
@@ -1273,14 +1388,306 @@ final class OtlpTranslation extends RequestTally {
       return false;
     }
 
-    /** A hash of the label set, for target_info's one sample per labels and time. */
+    /**
+     * A hash of the label set (the promoted labels included, once {@link #finishWithIdentity} added
+     * them), for the series' identity and target_info's one sample per labels and time.
+     */
     long hash() {
-      return valuesHash;
+      return valuesHash + promotedHash;
     }
 
     private boolean sameName(int i, int j) {
       return sanitizedLen[i] == sanitizedLen[j]
           && translatedEquals(keyBufs[i], keyAt[i], keyLen[i], keyBufs[j], keyAt[j], keyLen[j]);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Promoted resource attributes and HA
+  // ---------------------------------------------------------------------------------------------
+
+  /** Whether the resource attribute's key is one of {@code promote_otel_resource_attributes}. */
+  private boolean isPromoted(byte[] b, int at, int n) {
+    for (byte[] k : promotedKeys) {
+      if (k.length == n && sameBytes(b, at, k, 0, n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A promoted resource attribute ({@code addPromotedAttributes}, from {@code setResourceContext}):
+   * its label, set in wire order (a later one of the same name replaces it, an empty value removes
+   * it). A key that translates to no valid name is {@code setResourceContext}'s error: the resource
+   * is skipped whole, and Mimir answers 400 after pushing the other resources.
+   */
+  private void promote(byte[] b, int at, int n, int valueLength, long valueHash) {
+    long h = sanitize(b, at, n);
+    int len = sanitizedLength;
+    if (len < 0) {
+      if (!resourceFailed) {
+        resourceFailed = true;
+        rejectedMetrics++;
+        countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      }
+      return;
+    }
+    boolean replica =
+        limits.acceptHaSamples() && translatesTo(b, at, n, limits.replicaLabelBytes());
+    promoted.set(h, len, valueLength, valueHash, replica);
+  }
+
+  /** The hash {@link #sanitize} gives a key that translates to {@code name}. */
+  private static long nameHash(byte[] name) {
+    long h = 7;
+    for (byte c : name) {
+      h = 31 * h + (c & 0xff);
+    }
+    return h;
+  }
+
+  /** Whether a key translates to exactly the label name {@code name}. */
+  private boolean translatesTo(byte[] b, int at, int n, byte[] name) {
+    if (utf8Names) {
+      return n == name.length && sameBytes(b, at, name, 0, n);
+    }
+    translatedA = translate(b, at, n, translatedA);
+    return translatedLength == name.length && sameBytes(translatedA, 0, name, 0, name.length);
+  }
+
+  /** Whether an HA request's replica label is {@code job} or {@code instance}, then removed. */
+  private boolean identityStripped(byte[] name) {
+    return stripReplica && Arrays.equals(name, limits.replicaLabelBytes());
+  }
+
+  /**
+   * Keeps an attribute whose key translates to the HA cluster or replica label, with its value as
+   * the label value Mimir makes of it, until the request's first series is known.
+   */
+  private void captureHa(
+      HaAttributes to,
+      byte[] b,
+      int keyAt,
+      int keyLength,
+      int kind,
+      int valueAt,
+      int valueLength,
+      long scalar,
+      int flags) {
+    long h = sanitize(b, keyAt, keyLength);
+    int len = sanitizedLength;
+    byte[] cluster = limits.clusterLabelBytes();
+    byte[] replica = limits.replicaLabelBytes();
+    boolean isCluster =
+        h == clusterNameHash && len == cluster.length && translatesTo(b, keyAt, keyLength, cluster);
+    boolean isReplica =
+        h == replicaNameHash && len == replica.length && translatesTo(b, keyAt, keyLength, replica);
+    if (!isCluster && !isReplica) {
+      return;
+    }
+    String value = labelValue(b, kind, valueAt, valueLength, scalar);
+    byte[] key = Arrays.copyOfRange(b, keyAt, keyAt + keyLength);
+    if (isCluster) {
+      to.add(false, key, value, flags);
+    }
+    if (isReplica) {
+      to.add(true, key, value, flags);
+    }
+  }
+
+  /**
+   * Mimir's HA dedupe on the request's first series ({@code ha_dedupe_per_request.go}: {@code
+   * findHALabels} on {@code req.Timeseries[0]}, then {@code checkSample}): the current point's
+   * series, or the resource's target_info when no point made a series. Sets {@link #stripReplica}
+   * and the cluster and replica when it is an HA request.
+   */
+  private void firstSeriesHa(boolean targetInfo) {
+    haUndecided = false;
+    String cluster = haLabel(false, targetInfo);
+    String replica = haLabel(true, targetInfo);
+    if (haRequest(utf8Length(cluster), utf8Length(replica))) {
+      stripReplica = true;
+      haCluster = cluster;
+      haReplica = replica;
+    }
+  }
+
+  /**
+   * The first series' value of the cluster or replica label, as {@code createAttributes} builds it:
+   * the attributes' (colliding names joined with {@code ;} in key order), for a point's series else
+   * the promoted resource attribute's, and {@code job} and {@code instance} from the resource's
+   * identity over any. "" when the series has no such label.
+   */
+  private String haLabel(boolean replica, boolean targetInfo) {
+    byte[] name = replica ? limits.replicaLabelBytes() : limits.clusterLabelBytes();
+    if (hasJob() && Arrays.equals(name, JOB)) {
+      return serviceNamespace != null ? serviceNamespace + "/" + serviceName : serviceName;
+    }
+    if (instanceLength > 0 && Arrays.equals(name, INSTANCE)) {
+      return instanceValue;
+    }
+    if (targetInfo) {
+      return resourceHa.joined(replica, HaAttributes.IDENTIFYING);
+    }
+    String v = pointHa.joined(replica, -1);
+    return v.isEmpty() ? resourceHa.promoted(replica) : v;
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * An attribute's value as Mimir's label value ({@code pcommon.Value.AsString}): a string as it
+   * is, an int in decimal, a bool as {@code true} or {@code false}, bytes in standard base64. A
+   * double, array or map value is spelled by the edge its own way (the same value always the same
+   * way, so elections stay consistent; it may differ from Mimir's spelling).
+   */
+  private String labelValue(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
+    return switch (kind) {
+      case STRING -> new String(b, valueAt, valueLength, StandardCharsets.UTF_8);
+      case INT -> Long.toString(scalar);
+      case BOOL -> scalar != 0 ? "true" : "false";
+      case BYTES ->
+          Base64.getEncoder().encodeToString(Arrays.copyOfRange(b, valueAt, valueAt + valueLength));
+      case DOUBLE -> Double.toString(Double.longBitsToDouble(scalar));
+      case ARRAY, KVLIST ->
+          (kind == ARRAY ? "array:" : "map:")
+              + Base64.getEncoder()
+                  .encodeToString(Arrays.copyOfRange(b, valueAt, valueAt + valueLength));
+      default -> "";
+    };
+  }
+
+  /** The resource's promoted labels: translated name, value length and hash, in set order. */
+  private static final class Promoted {
+    int n;
+    long[] nameHash = new long[4];
+    int[] nameLength = new int[4];
+    int[] valueLength = new int[4];
+    long[] valueHash = new long[4];
+    boolean[] replica = new boolean[4]; // the HA replica label
+
+    void clear() {
+      n = 0;
+    }
+
+    /** {@code labels.Builder.Set}: replaces a label of the same name; an empty value removes it. */
+    void set(long h, int len, int vl, long vh, boolean isReplica) {
+      for (int i = 0; i < n; i++) {
+        if (nameHash[i] == h && nameLength[i] == len) {
+          if (vl == 0) {
+            n--;
+            nameHash[i] = nameHash[n];
+            nameLength[i] = nameLength[n];
+            valueLength[i] = valueLength[n];
+            valueHash[i] = valueHash[n];
+            replica[i] = replica[n];
+          } else {
+            valueLength[i] = vl;
+            valueHash[i] = vh;
+          }
+          return;
+        }
+      }
+      if (vl == 0) {
+        return;
+      }
+      if (n == nameHash.length) {
+        int m = 2 * n;
+        nameHash = Arrays.copyOf(nameHash, m);
+        nameLength = Arrays.copyOf(nameLength, m);
+        valueLength = Arrays.copyOf(valueLength, m);
+        valueHash = Arrays.copyOf(valueHash, m);
+        replica = Arrays.copyOf(replica, m);
+      }
+      nameHash[n] = h;
+      nameLength[n] = len;
+      valueLength[n] = vl;
+      valueHash[n] = vh;
+      replica[n] = isReplica;
+      n++;
+    }
+  }
+
+  /**
+   * Attributes whose key translates to the HA cluster or replica label, with their values, kept
+   * only until the request's first series is known (a few per request).
+   */
+  private static final class HaAttributes {
+    static final int IDENTIFYING = 1; // service.name, service.namespace, service.instance.id
+    static final int PROMOTED = 2;
+
+    private int n;
+    private boolean[] replica = new boolean[2];
+    private byte[][] keys = new byte[2][];
+    private String[] values = new String[2];
+    private int[] flags = new int[2];
+
+    void clear() {
+      n = 0;
+    }
+
+    void add(boolean isReplica, byte[] key, String value, int f) {
+      if (n == keys.length) {
+        int m = 2 * n;
+        replica = Arrays.copyOf(replica, m);
+        keys = Arrays.copyOf(keys, m);
+        values = Arrays.copyOf(values, m);
+        flags = Arrays.copyOf(flags, m);
+      }
+      replica[n] = isReplica;
+      keys[n] = key;
+      values[n] = value;
+      flags[n] = f;
+      n++;
+    }
+
+    /**
+     * {@code createAttributes}' label: the attributes (but those flagged {@code without}) sorted by
+     * key, bytewise, each name's values joined with {@code ;} after a first non-empty one.
+     */
+    String joined(boolean ofReplica, int without) {
+      Integer[] order = new Integer[n];
+      int k = 0;
+      for (int i = 0; i < n; i++) {
+        if (replica[i] == ofReplica && (without < 0 || (flags[i] & without) == 0)) {
+          order[k++] = i;
+        }
+      }
+      Arrays.sort(order, 0, k, (x, y) -> Arrays.compareUnsigned(keys[x], keys[y]));
+      String v = "";
+      for (int j = 0; j < k; j++) {
+        String next = values[order[j]];
+        v = v.isEmpty() ? next : v + ";" + next;
+      }
+      return v;
+    }
+
+    /** The promoted label ({@code addPromotedAttributes}): the last set wins, "" removes it. */
+    String promoted(boolean ofReplica) {
+      String v = "";
+      for (int i = 0; i < n; i++) {
+        if (replica[i] == ofReplica && (flags[i] & PROMOTED) != 0) {
+          v = values[i];
+        }
+      }
+      return v;
     }
   }
 

@@ -48,6 +48,22 @@ public abstract class RequestTally {
   protected Violation firstMetadataViolation;
   protected long firstMetadataActual;
 
+  // ---- HA ({@code ha_dedupe_per_request.go}): decided by the request's first series ----
+  /** The first series made it an HA request: its replica label goes from every series. */
+  protected boolean stripReplica;
+
+  protected String haCluster;
+  protected String haReplica;
+
+  /**
+   * Mimir's {@code checkSample} on the first series' HA label values, by their length in bytes: an
+   * HA request when both are set and the replica is within {@code max_label_value_length} (a longer
+   * one is accepted as it is, nothing removed, and validation refuses it later).
+   */
+  protected final boolean haRequest(int clusterBytes, int replicaBytes) {
+    return clusterBytes > 0 && replicaBytes > 0 && replicaBytes <= limits.maxLabelValueLength();
+  }
+
   /**
    * Starts a request judged by {@code limits} at {@code nowMillis}: the timestamp bounds of Mimir's
    * {@code validateSample} ({@code pkg/distributor/validate.go}), every total at zero.
@@ -82,5 +98,8 @@ public abstract class RequestTally {
     firstActual = 0;
     firstMetadataViolation = null;
     firstMetadataActual = 0;
+    stripReplica = false;
+    haCluster = null;
+    haReplica = null;
   }
 }

@@ -3,6 +3,7 @@ package io.mimiredge.rls.remotewrite;
 import io.mimiredge.rls.internal.Checks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -47,6 +48,8 @@ public final class ValidationLimits {
   private final boolean reduceNativeHistogramOverMaxBuckets;
   private final boolean otelConvertHistogramsToNhcb;
   private final boolean otelNativeDeltaIngestion;
+  private final List<String> promoteOtelResourceAttributes;
+  private final byte[][] promotedKeys;
   private final boolean acceptHaSamples;
   private final String haClusterLabel;
   private final String haReplicaLabel;
@@ -71,6 +74,11 @@ public final class ValidationLimits {
     reduceNativeHistogramOverMaxBuckets = b.reduceNativeHistogramOverMaxBuckets;
     otelConvertHistogramsToNhcb = b.otelConvertHistogramsToNhcb;
     otelNativeDeltaIngestion = b.otelNativeDeltaIngestion;
+    promoteOtelResourceAttributes = b.promoteOtelResourceAttributes;
+    promotedKeys =
+        promoteOtelResourceAttributes.stream()
+            .map(k -> k.getBytes(StandardCharsets.UTF_8))
+            .toArray(byte[][]::new);
     acceptHaSamples = b.acceptHaSamples;
     haClusterLabel = b.haClusterLabel;
     haReplicaLabel = b.haReplicaLabel;
@@ -176,6 +184,19 @@ public final class ValidationLimits {
     return otelNativeDeltaIngestion;
   }
 
+  /**
+   * OTLP: {@code promote_otel_resource_attributes} (none): the resource attribute keys copied as
+   * labels onto their resource's series.
+   */
+  public List<String> promoteOtelResourceAttributes() {
+    return promoteOtelResourceAttributes;
+  }
+
+  /** {@link #promoteOtelResourceAttributes} in UTF-8, shared: callers must not change them. */
+  public byte[][] promotedKeys() {
+    return promotedKeys;
+  }
+
   /** {@code accept_ha_samples} (false): read the HA labels of the first series. */
   public boolean acceptHaSamples() {
     return acceptHaSamples;
@@ -192,12 +213,12 @@ public final class ValidationLimits {
   }
 
   /** The cluster label name in UTF-8, shared: callers must not change it. */
-  byte[] clusterLabelBytes() {
+  public byte[] clusterLabelBytes() {
     return clusterLabelBytes;
   }
 
   /** The replica label name in UTF-8, shared: callers must not change it. */
-  byte[] replicaLabelBytes() {
+  public byte[] replicaLabelBytes() {
     return replicaLabelBytes;
   }
 
@@ -221,6 +242,7 @@ public final class ValidationLimits {
         && reduceNativeHistogramOverMaxBuckets == v.reduceNativeHistogramOverMaxBuckets
         && otelConvertHistogramsToNhcb == v.otelConvertHistogramsToNhcb
         && otelNativeDeltaIngestion == v.otelNativeDeltaIngestion
+        && promoteOtelResourceAttributes.equals(v.promoteOtelResourceAttributes)
         && acceptHaSamples == v.acceptHaSamples
         && haClusterLabel.equals(v.haClusterLabel)
         && haReplicaLabel.equals(v.haReplicaLabel);
@@ -271,6 +293,9 @@ public final class ValidationLimits {
         + (reduceNativeHistogramOverMaxBuckets ? " reduce" : "")
         + (otelConvertHistogramsToNhcb ? ", otel nhcb" : "")
         + (otelNativeDeltaIngestion ? ", otel delta" : "")
+        + (promoteOtelResourceAttributes.isEmpty()
+            ? ""
+            : ", otel promote=" + String.join(",", promoteOtelResourceAttributes))
         + ", ha="
         + (acceptHaSamples ? haClusterLabel + "/" + haReplicaLabel : "off")
         + "]";
@@ -295,6 +320,7 @@ public final class ValidationLimits {
     private boolean reduceNativeHistogramOverMaxBuckets = true;
     private boolean otelConvertHistogramsToNhcb;
     private boolean otelNativeDeltaIngestion;
+    private List<String> promoteOtelResourceAttributes = List.of();
     private boolean acceptHaSamples;
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
@@ -378,6 +404,12 @@ public final class ValidationLimits {
     public Builder otel(boolean convertHistogramsToNhcb, boolean nativeDeltaIngestion) {
       otelConvertHistogramsToNhcb = convertHistogramsToNhcb;
       otelNativeDeltaIngestion = nativeDeltaIngestion;
+      return this;
+    }
+
+    /** OTLP translation: {@code promote_otel_resource_attributes}. */
+    public Builder promoteOtelResourceAttributes(List<String> keys) {
+      promoteOtelResourceAttributes = List.copyOf(keys);
       return this;
     }
 

@@ -204,14 +204,11 @@ final class WriteRequestWalker extends RequestTally {
 
   // ---- HA: known once the first series has been seen ----
   private boolean haUndecided;
-  private boolean stripReplica;
   // the series' replica label is still to be removed: Mimir's RemoveLabel removes the first label
   // of
   // that name, whatever its value, and only that one
   private boolean replicaPending;
   private boolean replicaPendingSorted; // the same, for sortedLabels' second reading
-  private String haCluster;
-  private String haReplica;
 
   // ---- the series being walked ----
   private int rawLabels;
@@ -335,9 +332,6 @@ final class WriteRequestWalker extends RequestTally {
     earliestTimestamp = Long.MAX_VALUE;
     haUndecided = limits.acceptHaSamples();
     lastMetricLength = -1;
-    stripReplica = false;
-    haCluster = null;
-    haReplica = null;
     keptExemplars = 0;
     symbolCount = 0;
     if (familyCount > 0) {
@@ -729,12 +723,7 @@ final class WriteRequestWalker extends RequestTally {
 
   /** Whether the first series' HA labels make the request an HA one, whose replica is stripped. */
   private void decideHa(int clusterAt, int clusterLength, int replicaAt, int replicaLength) {
-    // checkSample: either label missing or empty → not an HA request; a replica over the value
-    // length limit → accepted as it is (validation refuses it later), nothing stripped.
-    if (clusterLength == 0 || replicaLength == 0) {
-      return;
-    }
-    if (replicaLength > limits.maxLabelValueLength()) {
+    if (!haRequest(clusterLength, replicaLength)) {
       return;
     }
     stripReplica = true;

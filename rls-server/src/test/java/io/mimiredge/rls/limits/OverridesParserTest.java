@@ -66,6 +66,7 @@ class OverridesParserTest {
                 reduce_native_histogram_over_max_buckets: no
                 otel_convert_histograms_to_nhcb: true
                 otel_native_delta_ingestion: true
+                promote_otel_resource_attributes: cluster,__replica__,k8s.namespace.name
                 accept_ha_samples: true
                 ha_cluster_label: prom_cluster
                 ha_replica_label: prom_replica
@@ -99,6 +100,8 @@ class OverridesParserTest {
                 .reduceNativeHistogramOverMaxBuckets(false)
                 .otelConvertHistogramsToNhcb(true)
                 .otelNativeDeltaIngestion(true)
+                .promoteOtelResourceAttributes(
+                    List.of("cluster", "__replica__", "k8s.namespace.name"))
                 .acceptHaSamples(true)
                 .haClusterLabel("prom_cluster")
                 .haReplicaLabel("prom_replica")
@@ -272,6 +275,16 @@ class OverridesParserTest {
             List.of(
                 "overrides.tenant-a.request_rate (line 3): expected a non-negative number, got"
                     + " \"10\"")),
+        arguments(
+            "a YAML list where Mimir reads one comma-separated string",
+            """
+            overrides:
+              tenant-a:
+                promote_otel_resource_attributes: [cluster, __replica__]
+            """,
+            List.of(
+                "overrides.tenant-a.promote_otel_resource_attributes (line 3): expected a"
+                    + " comma-separated string such as a,b, got a list")),
         arguments(
             "negative rate",
             """

@@ -22,9 +22,11 @@ import java.util.TreeMap;
  * An independent reading of Mimir's OTLP translation for the tests: the request decoded with
  * OpenTelemetry's generated classes, then translated into real label maps (strings, sorted, with
  * collisions joined) as {@code prometheusremotewrite}'s {@code createAttributes}, {@code
- * addResourceTargetInfo} and {@code otlpappender} do, and counted. Only Mimir's default settings
- * (legacy names, no suffixes, no promotion) with a choice of {@code nhcb} and {@code delta}, and
- * default validation limits (30 labels, 80 for info series, 1024/2048 bytes).
+ * addResourceTargetInfo} and {@code otlpappender} do, then HA-deduplicated as {@code
+ * ha_dedupe_per_request.go} does (the first series' labels; the replica label removed from every
+ * series) and counted. Mimir's default settings (legacy names, no suffixes) with a choice of {@code
+ * nhcb}, {@code delta}, {@code promote_otel_resource_attributes} and HA, and default validation
+ * limits (30 labels, 80 for info series, 1024/2048 bytes).
  */
 final class OtlpReference {
   long series;
@@ -48,9 +50,40 @@ final class OtlpReference {
   private final Set<String> seen = new HashSet<>(); // series@ms of the points, as translated
   long duplicateSamples;
 
+  private List<String> promote = List.of();
+  private String clusterLabel; // null: HA off
+  private String replicaLabel;
+
+  /** The first series' HA labels when they made it an HA request; null otherwise. */
+  String haCluster;
+
+  String haReplica;
+
   OtlpReference(boolean nhcb, boolean delta) {
     this.nhcb = nhcb;
     this.delta = delta;
+  }
+
+  /** {@code promote_otel_resource_attributes}. */
+  OtlpReference promote(String... keys) {
+    promote = List.of(keys);
+    return this;
+  }
+
+  /** {@code accept_ha_samples} with these label names. */
+  OtlpReference ha(String cluster, String replica) {
+    clusterLabel = cluster;
+    replicaLabel = replica;
+    return this;
+  }
+
+  /** Translates and counts {@code r} with these settings. */
+  OtlpReference translate(ExportMetricsServiceRequest r) {
+    for (ResourceMetrics rm : r.getResourceMetricsList()) {
+      resource(rm);
+    }
+    count();
+    return this;
   }
 
   static OtlpReference of(ExportMetricsServiceRequest r) {
@@ -58,17 +91,29 @@ final class OtlpReference {
   }
 
   static OtlpReference of(ExportMetricsServiceRequest r, boolean nhcb, boolean delta) {
-    OtlpReference ref = new OtlpReference(nhcb, delta);
-    for (ResourceMetrics rm : r.getResourceMetricsList()) {
-      ref.resource(rm);
-    }
-    return ref;
+    return new OtlpReference(nhcb, delta).translate(r);
   }
+
+  private Map<String, String> promoted;
 
   private void resource(ResourceMetrics rm) {
     Map<String, String> resource = new LinkedHashMap<>();
+    promoted = new TreeMap<>();
     for (KeyValue kv : rm.getResource().getAttributesList()) {
-      resource.putIfAbsent(kv.getKey(), asString(kv.getValue()));
+      String value = asString(kv.getValue());
+      resource.putIfAbsent(kv.getKey(), value);
+      if (promote.contains(kv.getKey())) { // addPromotedAttributes: Set, in order
+        String name = labelName(kv.getKey());
+        if (name == null) {
+          rejectedMetrics++; // setResourceContext's error: the resource is skipped
+          return;
+        }
+        if (value.isEmpty()) {
+          promoted.remove(name);
+        } else {
+          promoted.put(name, value);
+        }
+      }
     }
     Long earliest = null;
     Long latest = null;
@@ -312,6 +357,31 @@ final class OtlpReference {
     }
     exemplars += ex;
     seriesSamples.merge(labels, samples, Long::sum);
+    translated.add(new Translated(new TreeMap<>(labels), samples, repeat));
+  }
+
+  private record Translated(Map<String, String> labels, long samples, boolean repeat) {}
+
+  private final List<Translated> translated = new ArrayList<>();
+
+  /** HA dedupe on the first series, then each series validated and counted. */
+  private void count() {
+    if (clusterLabel != null && !translated.isEmpty()) {
+      Map<String, String> first = translated.get(0).labels();
+      String c = first.getOrDefault(clusterLabel, "");
+      String r = first.getOrDefault(replicaLabel, "");
+      if (!c.isEmpty() && !r.isEmpty() && utf8(r) <= 2048) {
+        haCluster = c;
+        haReplica = r;
+        translated.forEach(t -> t.labels().remove(replicaLabel));
+      }
+    }
+    for (Translated t : translated) {
+      validate(t.labels(), t.samples(), t.repeat());
+    }
+  }
+
+  private void validate(Map<String, String> labels, long samples, boolean repeat) {
     int longest = labels.values().stream().mapToInt(v -> utf8(v)).max().orElse(0);
     maxLabels = Math.max(maxLabels, labels.size());
     maxLabelValueLength = Math.max(maxLabelValueLength, longest);
@@ -338,6 +408,7 @@ final class OtlpReference {
       }
     }
     Map<String, String> l = sanitize(raw);
+    promoted.forEach(l::putIfAbsent); // createAttributes: a promoted label where none is set
     identity(l, resource);
     l.put("__name__", name);
     return l;

@@ -673,6 +673,269 @@ class OtlpScannerTest {
 
   // ---- formats and encodings ----
 
+  // ---- HA dedupe (ha_dedupe_per_request.go) and promoted resource attributes ----
+
+  static final ValidationLimits HA =
+      ValidationLimits.builder().ha(true, "cluster", "__replica__").build();
+
+  static ValidationLimits haPromoting(String... keys) {
+    return ValidationLimits.builder()
+        .ha(true, "cluster", "__replica__")
+        .promoteOtelResourceAttributes(List.of(keys))
+        .build();
+  }
+
+  WriteRequestStats scan(ExportMetricsServiceRequest r, ValidationLimits limits)
+      throws RemoteWriteException {
+    return scan(r.toByteArray(), PB, null, limits);
+  }
+
+  static void assertHa(WriteRequestStats s, OtlpReference ref) {
+    assertMatches(s, ref);
+    assertThat(s.haCluster()).as("cluster").isEqualTo(ref.haCluster);
+    assertThat(s.haReplica()).as("replica").isEqualTo(ref.haReplica);
+    assertThat(s.invalidSeries())
+        .as("invalid series")
+        .isEqualTo(ref.invalidSeries + ref.rejectedMetrics);
+  }
+
+  /** 27 attributes of its own: with job, instance and __name__, 30 labels; 31 with the replica. */
+  static NumberDataPoint wide(long t, KeyValue... more) {
+    NumberDataPoint.Builder p = NumberDataPoint.newBuilder().setTimeUnixNano(t).setAsDouble(1);
+    for (int i = 0; i < 27; i++) {
+      p.addAttributes(attr("k" + i, "v"));
+    }
+    return p.addAllAttributes(Arrays.asList(more)).build();
+  }
+
+  @Test
+  void theFirstSeriesHaLabelsMakeAnHaRequestAndTheReplicaLeavesEverySeries() throws Exception {
+    KeyValue cluster = attr("cluster", "c1");
+    KeyValue replica = attr("__replica__", "r1");
+    ExportMetricsServiceRequest r =
+        request(
+            SERVICE,
+            gauge("up", number(NOW_NANOS, 1, cluster, replica)),
+            gauge("wide", wide(NOW_NANOS, cluster, replica))); // 32 labels, 31 without replica
+    WriteRequestStats s = scan(r, HA);
+    assertHa(s, new OtlpReference(false, false).ha("cluster", "__replica__").translate(r));
+    assertThat(s.haCluster()).isEqualTo("c1");
+    assertThat(s.haReplica()).isEqualTo("r1");
+    assertThat(s.violations(Violation.MAX_LABEL_NAMES_PER_SERIES)).isEqualTo(1);
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(31);
+
+    // without the cluster label the wide series keeps its replica: 32 labels... and no HA
+    ExportMetricsServiceRequest noCluster =
+        request(SERVICE, gauge("wide", wide(NOW_NANOS, replica)));
+    WriteRequestStats n = scan(noCluster, HA);
+    assertHa(n, new OtlpReference(false, false).ha("cluster", "__replica__").translate(noCluster));
+    assertThat(n.ha()).isFalse();
+    assertThat(n.maxLabelsPerSeries()).isEqualTo(31);
+
+    // a tenant without accept_ha_samples: the same request is not an HA one
+    WriteRequestStats off = scan(r);
+    assertThat(off.ha()).isFalse();
+    assertThat(off.maxLabelsPerSeries()).isEqualTo(32);
+  }
+
+  @Test
+  void onlyTheFirstSeriesDecidesEvenWhenLaterOnesCarryTheLabels() throws Exception {
+    ExportMetricsServiceRequest r =
+        request(
+            SERVICE,
+            gauge("first", number(NOW_NANOS, 1, attr("cluster", "c1"))),
+            gauge("later", number(NOW_NANOS, 1, attr("cluster", "c1"), attr("__replica__", "r1"))));
+    WriteRequestStats s = scan(r, HA);
+    assertHa(s, new OtlpReference(false, false).ha("cluster", "__replica__").translate(r));
+    assertThat(s.ha()).isFalse();
+
+    // a metric the translator skips makes no series: the first series is the next metric's
+    ExportMetricsServiceRequest skipped =
+        request(
+            SERVICE,
+            sum(
+                "delta",
+                AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA,
+                number(NOW_NANOS, 1, attr("cluster", "other"), attr("__replica__", "x"))),
+            gauge("kept", number(NOW_NANOS, 1, attr("cluster", "c1"), attr("__replica__", "r2"))));
+    WriteRequestStats k = scan(skipped, HA);
+    assertHa(k, new OtlpReference(false, false).ha("cluster", "__replica__").translate(skipped));
+    assertThat(k.haReplica()).isEqualTo("r2");
+  }
+
+  @Test
+  void haLabelsFromPromotedResourceAttributesAndAPointAttributeWinsOverThem() throws Exception {
+    Resource replica1 =
+        resource(
+            attr("service.name", "checkout"),
+            attr("service.instance.id", "pod-1"),
+            attr("cluster", "c1"),
+            attr("__replica__", "r1"),
+            attr("region", "eu"));
+    ValidationLimits limits = haPromoting("cluster", "__replica__", "region");
+    ExportMetricsServiceRequest r =
+        request(
+            replica1,
+            gauge("up", number(NOW_NANOS, 1)),
+            gauge("wide", wide(NOW_NANOS))); // 30 + cluster + region = 32, the replica removed
+    WriteRequestStats s = scan(r, limits);
+    OtlpReference ref =
+        new OtlpReference(false, false)
+            .promote("cluster", "__replica__", "region")
+            .ha("cluster", "__replica__")
+            .translate(r);
+    assertHa(s, ref);
+    assertThat(s.haCluster()).isEqualTo("c1");
+    assertThat(s.haReplica()).isEqualTo("r1");
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(32);
+    assertThat(s.violations(Violation.MAX_LABEL_NAMES_PER_SERIES)).isEqualTo(1);
+
+    // the point's own cluster attribute is the label: the promoted one is not set over it
+    ExportMetricsServiceRequest own =
+        request(replica1, gauge("up", number(NOW_NANOS, 1, attr("cluster", "mine"))));
+    WriteRequestStats o = scan(own, limits);
+    assertHa(
+        o,
+        new OtlpReference(false, false)
+            .promote("cluster", "__replica__", "region")
+            .ha("cluster", "__replica__")
+            .translate(own));
+    assertThat(o.haCluster()).isEqualTo("mine");
+
+    // not promoted, resource attributes are only target_info's labels, which comes last
+    WriteRequestStats notPromoted = scan(r, HA);
+    assertThat(notPromoted.ha()).isFalse();
+  }
+
+  @Test
+  void targetInfoIsTheFirstSeriesWhenNoPointMakesOne() throws Exception {
+    Resource res =
+        resource(
+            attr("service.name", "checkout"), attr("cluster", "c1"), attr("__replica__", "r1"));
+    ExportMetricsServiceRequest r =
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(res)
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder()
+                            .addMetrics(
+                                sum(
+                                    "delta",
+                                    AggregationTemporality.AGGREGATION_TEMPORALITY_DELTA,
+                                    number(NOW_NANOS, 1)))))
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(SERVICE)
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder().addMetrics(gauge("g", number(NOW_NANOS, 1)))))
+            .build();
+    WriteRequestStats s = scan(r, HA);
+    assertHa(s, new OtlpReference(false, false).ha("cluster", "__replica__").translate(r));
+    assertThat(s.haCluster()).isEqualTo("c1");
+    assertThat(s.haReplica()).isEqualTo("r1");
+  }
+
+  @Test
+  void haValuesAreLabelValuesCollidingKeysJoinedAndTooLongAReplicaIsNoHa() throws Exception {
+    // an int attribute is its decimal form; "__replica__" and "..replica.." both become
+    // __replica__, joined in key order
+    ExportMetricsServiceRequest r =
+        request(
+            SERVICE,
+            gauge(
+                "up",
+                number(
+                    NOW_NANOS,
+                    1,
+                    attr("cluster", "a"),
+                    attr("__replica__", 2),
+                    attr("..replica..", "b"))));
+    WriteRequestStats s = scan(r, HA);
+    assertHa(s, new OtlpReference(false, false).ha("cluster", "__replica__").translate(r));
+    assertThat(s.haCluster()).isEqualTo("a");
+    assertThat(s.haReplica()).isEqualTo("b;2");
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(4); // cluster, job, instance, __name__
+
+    // a replica over max_label_value_length: checkSample accepts the request as it is
+    ValidationLimits shortValues =
+        ValidationLimits.builder()
+            .ha(true, "cluster", "__replica__")
+            .maxLabelValueLength(3)
+            .build();
+    ExportMetricsServiceRequest longReplica =
+        request(
+            SERVICE,
+            gauge("up", number(NOW_NANOS, 1, attr("cluster", "c"), attr("__replica__", "long"))));
+    WriteRequestStats l = scan(longReplica, shortValues);
+    assertThat(l.ha()).isFalse();
+  }
+
+  @Test
+  void theJsonFormatFindsTheSameHaLabels() throws Exception {
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "s"), attr("__replica__", "r9")),
+            gauge("up", number(NOW_NANOS, 1, attr("cluster", "c1"))));
+    ValidationLimits limits = haPromoting("__replica__");
+    WriteRequestStats pb = scan(r, limits);
+    byte[] json = JsonFormat.printer().print(r).getBytes(StandardCharsets.UTF_8);
+    WriteRequestStats js = scan(json, JSON, null, limits);
+    assertThat(pb.haCluster()).isEqualTo("c1");
+    assertThat(pb.haReplica()).isEqualTo("r9");
+    assertThat(js.haCluster()).isEqualTo("c1");
+    assertThat(js.haReplica()).isEqualTo("r9");
+    assertThat(js.maxLabelsPerSeries()).isEqualTo(pb.maxLabelsPerSeries());
+  }
+
+  @Test
+  void promotedAttributesAreLabelsOfEveryPointSeriesTheLastSetWinningAndEmptyRemoving()
+      throws Exception {
+    Resource res =
+        resource(
+            attr("service.name", "checkout"),
+            attr("team", "a"),
+            attr("team", "b"), // Set again: replaces
+            attr("zone", "z1"),
+            attr("zone", ""), // an empty value removes it
+            attr("k8s.pod.name", "p"));
+    ExportMetricsServiceRequest r =
+        request(res, gauge("g", number(NOW_NANOS, 1)), gauge("wide", wide(NOW_NANOS)));
+    ValidationLimits limits =
+        ValidationLimits.builder()
+            .promoteOtelResourceAttributes(List.of("team", "zone", "k8s.pod.name"))
+            .build();
+    WriteRequestStats s = scan(r, limits);
+    assertMatches(
+        s, new OtlpReference(false, false).promote("team", "zone", "k8s.pod.name").translate(r));
+    // wide: 27 + job + __name__ + team + k8s_pod_name = 31
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(31);
+    assertThat(s.violations(Violation.MAX_LABEL_NAMES_PER_SERIES)).isEqualTo(1);
+  }
+
+  @Test
+  void aPromotedKeyThatTranslatesToNothingSkipsItsResource() throws Exception {
+    ExportMetricsServiceRequest r =
+        ExportMetricsServiceRequest.newBuilder()
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(resource(attr("service.name", "a"), attr("__", "x")))
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder().addMetrics(gauge("g", number(NOW_NANOS, 1)))))
+            .addResourceMetrics(
+                ResourceMetrics.newBuilder()
+                    .setResource(SERVICE)
+                    .addScopeMetrics(
+                        ScopeMetrics.newBuilder().addMetrics(gauge("h", number(NOW_NANOS, 1)))))
+            .build();
+    ValidationLimits limits =
+        ValidationLimits.builder().promoteOtelResourceAttributes(List.of("__")).build();
+    WriteRequestStats s = scan(r, limits);
+    assertMatches(s, new OtlpReference(false, false).promote("__").translate(r));
+    assertThat(s.violations(Violation.OTLP_PARSE_ERROR)).isEqualTo(1);
+    assertThat(s.validSamples()).isEqualTo(2); // h and the second resource's target_info
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "gzip", "zstd", "lz4"})
   void everyEncodingOfBothFormatsCountsTheSame(String encoding) throws Exception {
