@@ -9,6 +9,7 @@ import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.limits.ValidationPolicy;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
+import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.time.Duration;
 import java.util.List;
@@ -137,7 +138,74 @@ public final class Enforcer {
     if (mode == Mode.OFF) {
       return Decision.allow(tenant, mode, stats.items(), stats);
     }
-    if (stats.ha()) {
+    long items = stats.items();
+    boolean violations = stats.hasViolations();
+    Violation violation = stats.firstViolation();
+    long actual = stats.firstActual();
+    if (stats.perSampleHa()) {
+      // ha_dedupe_per_sample.go: each (cluster, replica) of the request judged once; the series
+      // of a replica that is not elected, or of a cluster over ha_max_clusters, dropped before
+      // validation and the limiter; the rest pushed (then Mimir answers 202 or 400 for the
+      // dropped ones: the edge forwards, and Mimir keeps what it keeps).
+      HaTracker.Settings settings = haSettings(limits);
+      boolean kept = false;
+      boolean tooMany = false;
+      long droppedItems = 0;
+      long droppedExemplars = 0;
+      Violation keptViolation = null;
+      long keptActual = 0;
+      long keptFirst = Long.MAX_VALUE;
+      for (WriteRequestStats.HaGroup g : stats.haGroups()) {
+        boolean keep = true;
+        if (g.ha()) {
+          HaTracker.Verdict v =
+              ha.check(tenant, g.cluster(), g.replica(), settings, nowMillis).verdict();
+          keep = v == HaTracker.Verdict.ELECTED;
+          tooMany |= v == HaTracker.Verdict.TOO_MANY_CLUSTERS;
+        }
+        if (!keep) {
+          droppedItems += g.items();
+          droppedExemplars += g.exemplars();
+          continue;
+        }
+        kept = true;
+        if (g.firstViolation() != null && g.firstSeries() < keptFirst) {
+          keptFirst = g.firstSeries();
+          keptViolation = g.firstViolation();
+          keptActual = g.firstActual();
+        }
+      }
+      if (!kept) {
+        // nothing left: Mimir does not push at all (the metadata goes too) and answers its error
+        return tooMany
+            ? Decision.deny(
+                Reason.TOO_MANY_HA_CLUSTERS,
+                MimirMessages.tooManyHaClusters(limits.haMaxClusters()),
+                null,
+                mode,
+                0,
+                stats,
+                tenant)
+            : Decision.haDeduped(tenant, mode, stats);
+      }
+      long samples = stats.validSamples() - droppedItems;
+      if (samples == 0 && stats.validMetadata() == 0) {
+        items = 0;
+      } else {
+        items =
+            samples
+                + Math.max(0, stats.validExemplars() - droppedExemplars)
+                + stats.validMetadata();
+      }
+      if (keptViolation == null && violation != null && !violation.metadata()) {
+        // the series violations were all in dropped series; the metadata's is not known apart
+        violation = null;
+      } else if (keptViolation != null) {
+        violation = keptViolation;
+        actual = keptActual;
+      }
+      violations = violation != null;
+    } else if (stats.ha()) {
       // prePushHaDedupeMiddleware: after the request rate, before validation.
       HaTracker.Result r =
           ha.check(tenant, stats.haCluster(), stats.haReplica(), haSettings(limits), nowMillis);
@@ -155,8 +223,7 @@ public final class Enforcer {
             tenant);
       }
     }
-    long items = stats.items();
-    if (limits.validation() == ValidationPolicy.DENY && stats.hasViolations()) {
+    if (limits.validation() == ValidationPolicy.DENY && violations) {
       // prePushValidationMiddleware (distributor.go): with nothing valid left, the first error at
       // once; else the ingestion limiter over the valid rest first, so a request over the rate is
       // its 429 (which senders retry), not the 400 (which they drop). Admitted, the tokens go back:
@@ -171,8 +238,8 @@ public final class Enforcer {
         buckets.refund(ingestionKey(tenant), ingestionSpec(limits, rate), items);
       }
       return Decision.deny(
-          Reason.of(stats.firstViolation()),
-          MimirMessages.violation(stats.firstViolation(), stats.firstActual(), t.validation()),
+          Reason.of(violation),
+          MimirMessages.violation(violation, actual, t.validation()),
           null,
           mode,
           items,

@@ -147,6 +147,11 @@ public enum LimitKey {
       Kind.COUNT,
       TenantLimits::haMaxClusters,
       (b, v) -> b.haMaxClusters((Integer) v)),
+  HA_TRACKER_PER_SAMPLE_DEDUPE(
+      "ha_tracker_per_sample_dedupe",
+      Kind.BOOL,
+      TenantLimits::haTrackerPerSampleDedupe,
+      (b, v) -> b.haTrackerPerSampleDedupe((Boolean) v)),
   HA_TRACKER_UPDATE_TIMEOUT(
       "ha_tracker_update_timeout",
       Kind.DURATION,

@@ -51,6 +51,8 @@ import java.util.Objects;
  * @param haClusterLabel {@code ha_cluster_label}
  * @param haReplicaLabel {@code ha_replica_label}
  * @param haMaxClusters {@code ha_max_clusters}: 0 = no limit
+ * @param haTrackerPerSampleDedupe {@code ha_tracker_per_sample_dedupe}: each series' own HA labels
+ *     decide whether it is kept, rather than the first series' for the whole request
  * @param haTrackerUpdateTimeout {@code ha_tracker_update_timeout}: how often the elected replica's
  *     last-seen time is written to the shared store
  * @param haTrackerFailoverTimeout {@code ha_tracker_failover_timeout}: how long the elected replica
@@ -86,6 +88,7 @@ public record TenantLimits(
     String haClusterLabel,
     String haReplicaLabel,
     int haMaxClusters,
+    boolean haTrackerPerSampleDedupe,
     Duration haTrackerUpdateTimeout,
     Duration haTrackerFailoverTimeout,
     Mode mode,
@@ -159,6 +162,7 @@ public record TenantLimits(
         .otel(otelConvertHistogramsToNhcb, otelNativeDeltaIngestion)
         .promoteOtelResourceAttributes(promoteOtelResourceAttributes)
         .ha(acceptHaSamples, haClusterLabel, haReplicaLabel)
+        .haPerSampleDedupe(haTrackerPerSampleDedupe)
         .build();
   }
 
@@ -230,6 +234,7 @@ public record TenantLimits(
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
     private int haMaxClusters = 100;
+    private boolean haTrackerPerSampleDedupe = false;
     private Duration haTrackerUpdateTimeout = Duration.ofSeconds(15);
     private Duration haTrackerFailoverTimeout = Duration.ofSeconds(30);
     private Mode mode = Mode.ENFORCE;
@@ -265,6 +270,7 @@ public record TenantLimits(
       haClusterLabel = from.haClusterLabel;
       haReplicaLabel = from.haReplicaLabel;
       haMaxClusters = from.haMaxClusters;
+      haTrackerPerSampleDedupe = from.haTrackerPerSampleDedupe;
       haTrackerUpdateTimeout = from.haTrackerUpdateTimeout;
       haTrackerFailoverTimeout = from.haTrackerFailoverTimeout;
       mode = from.mode;
@@ -427,6 +433,11 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder haTrackerPerSampleDedupe(boolean v) {
+      haTrackerPerSampleDedupe = v;
+      return this;
+    }
+
     public Builder haTrackerUpdateTimeout(Duration v) {
       requireDuration("haTrackerUpdateTimeout", v);
       haTrackerUpdateTimeout = v;
@@ -480,6 +491,7 @@ public record TenantLimits(
           haClusterLabel,
           haReplicaLabel,
           haMaxClusters,
+          haTrackerPerSampleDedupe,
           haTrackerUpdateTimeout,
           haTrackerFailoverTimeout,
           mode,

@@ -114,7 +114,7 @@ final class OtlpTranslation extends RequestTally {
   private byte[][] promotedKeys; // promote_otel_resource_attributes
 
   // ---- HA (ha_dedupe_per_request.go): the labels of the request's first translated series ----
-  private boolean haUndecided; // accept_ha_samples and no series yet
+  private boolean haUndecided; // accept_ha_samples and no series yet (per request)
   private long clusterNameHash; // the labels' names hashed as sanitize() hashes a key naming them
   private long replicaNameHash;
   private final HaAttributes pointHa = new HaAttributes(); // the point's attributes so named
@@ -181,8 +181,8 @@ final class OtlpTranslation extends RequestTally {
     beginTally(limits, nowMillis);
     this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
     this.promotedKeys = limits.promotedKeys();
-    this.haUndecided = limits.acceptHaSamples();
-    if (haUndecided) {
+    this.haUndecided = limits.acceptHaSamples() && !perSampleHa;
+    if (limits.acceptHaSamples()) {
       clusterNameHash = nameHash(limits.clusterLabelBytes());
       replicaNameHash = nameHash(limits.replicaLabelBytes());
     }
@@ -212,7 +212,7 @@ final class OtlpTranslation extends RequestTally {
     resourceLabels.clear();
     resourceLabels.forgetNames();
     promoted.clear();
-    if (haUndecided) {
+    if (haUndecided || perSampleHa) {
       resourceHa.clear();
       serviceName = null;
       serviceNamespace = null;
@@ -263,7 +263,9 @@ final class OtlpTranslation extends RequestTally {
     if (samples == 0) {
       return; // the same target_info as an earlier resource's
     }
-    if (haUndecided) {
+    if (perSampleHa) {
+      haSeriesGroup(haLabel(false, true), haLabel(true, true));
+    } else if (haUndecided) {
       firstSeriesHa(true); // no point of the request made a series: target_info is the first
     }
     l.finishWithIdentity(false);
@@ -282,6 +284,9 @@ final class OtlpTranslation extends RequestTally {
       invalid(v, samples);
     } else {
       valid(samples, firstMs);
+    }
+    if (perSampleHa) {
+      haSeries(series - 1, 1, v == null ? samples : 0, 0, v, actual);
     }
     family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
   }
@@ -324,19 +329,19 @@ final class OtlpTranslation extends RequestTally {
         if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
           serviceNameLength = length;
           identityHash += mix(hash * 0x9E3779B97F4A7C15L);
-          if (haUndecided) {
+          if (haUndecided || perSampleHa) {
             serviceName = labelValue(b, kind, valueAt, valueLength, scalar);
           }
         } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
           serviceNamespaceLength = length;
           identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
-          if (haUndecided) {
+          if (haUndecided || perSampleHa) {
             serviceNamespace = labelValue(b, kind, valueAt, valueLength, scalar);
           }
         } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
           instanceLength = length;
           identityHash += mix(hash * 0x165667B19E3779F9L);
-          if (haUndecided) {
+          if (haUndecided || perSampleHa) {
             instanceValue = labelValue(b, kind, valueAt, valueLength, scalar);
           }
         } else {
@@ -348,7 +353,7 @@ final class OtlpTranslation extends RequestTally {
         if (promote) {
           promote(b, keyAt, keyLength, length, hash);
         }
-        if (haUndecided) {
+        if (haUndecided || perSampleHa) {
           int flags =
               (identifying ? HaAttributes.IDENTIFYING : 0) | (promote ? HaAttributes.PROMOTED : 0);
           captureHa(resourceHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, flags);
@@ -357,7 +362,7 @@ final class OtlpTranslation extends RequestTally {
       case POINT -> {
         if (!equals(b, keyAt, keyLength, NAME_KEY)) {
           point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
-          if (haUndecided) {
+          if (haUndecided || perSampleHa) {
             captureHa(pointHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, 0);
           }
         }
@@ -567,7 +572,7 @@ final class OtlpTranslation extends RequestTally {
 
   void startPoint() {
     point.clear();
-    if (haUndecided) {
+    if (haUndecided || perSampleHa) {
       pointHa.clear();
     }
     pointExemplars = 0;
@@ -630,7 +635,9 @@ final class OtlpTranslation extends RequestTally {
       return;
     }
     metricAppended = true;
-    if (haUndecided) {
+    if (perSampleHa) {
+      haSeriesGroup(haLabel(false, false), haLabel(true, false)); // every series' own labels
+    } else if (haUndecided) {
       firstSeriesHa(false); // the request's first series: its labels decide HA
     }
     long ts = millis(timeNanos);
@@ -726,6 +733,7 @@ final class OtlpTranslation extends RequestTally {
       boolean withExemplars) {
     int nameValue = nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
     int value = Math.max(longestValue, nameValue);
+    long index = series;
     series += count;
     if (histogram) {
       histograms += count;
@@ -748,18 +756,32 @@ final class OtlpTranslation extends RequestTally {
       if (withExemplars) {
         dropPointExemplars();
       }
+      if (perSampleHa) {
+        haSeries(index, count, 0, 0, v, actual);
+      }
       return;
     }
+    long kept = count;
     if (key != EACH_COUNTED && !seriesSeen.add(key, ts)) {
       // The appender (MimirAppender.appendFloatOrHistogram) adds a point whose labels it has
       // already seen to that series, and validation keeps one sample per timestamp of a series:
       // a repeat of labels and millisecond counts once.
       duplicateSamples += count;
+      kept = 0;
     } else {
       valid(count, ts);
     }
     if (withExemplars) {
       keepPointExemplars();
+    }
+    if (perSampleHa) {
+      haSeries(
+          index,
+          count,
+          kept,
+          withExemplars && limits.exemplarsEnabled() ? pointKeptExemplars : 0,
+          null,
+          0);
     }
   }
 
@@ -1099,7 +1121,8 @@ final class OtlpTranslation extends RequestTally {
         firstViolation != null ? firstViolation : firstMetadataViolation,
         firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,
-        haReplica);
+        haReplica,
+        haGroups());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1532,24 +1555,6 @@ final class OtlpTranslation extends RequestTally {
     }
     String v = pointHa.joined(replica, -1);
     return v.isEmpty() ? resourceHa.promoted(replica) : v;
-  }
-
-  private static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c)) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
   }
 
   /**

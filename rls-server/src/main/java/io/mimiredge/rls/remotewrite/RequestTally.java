@@ -1,6 +1,7 @@
 package io.mimiredge.rls.remotewrite;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What one request counted, as Mimir's distributor counts it, and the limits and clock it is judged
@@ -55,6 +56,15 @@ public abstract class RequestTally {
   protected String haCluster;
   protected String haReplica;
 
+  // ---- per-sample HA ({@code ha_dedupe_per_sample.go}, {@code ha_tracker_per_sample_dedupe}) ----
+  /** Each series' own HA labels decide: the series are tallied by group as well. */
+  protected boolean perSampleHa;
+
+  /** The current series' group ({@link #haSeriesGroup}); 0 for a series that is not HA. */
+  protected int haGroup;
+
+  private final HaGroups haGroups = new HaGroups();
+
   /**
    * Mimir's {@code checkSample} on the first series' HA label values, by their length in bytes: an
    * HA request when both are set and the replica is within {@code max_label_value_length} (a longer
@@ -101,5 +111,62 @@ public abstract class RequestTally {
     stripReplica = false;
     haCluster = null;
     haReplica = null;
+    perSampleHa = limits.acceptHaSamples() && limits.haPerSampleDedupe();
+    haGroup = 0;
+    if (perSampleHa) {
+      haGroups.clear();
+    }
+  }
+
+  /**
+   * Under per-sample dedupe, the series' HA label values as bytes of {@code b}: sets {@link
+   * #stripReplica} and {@link #haGroup} for it ({@code checkSample}: an HA series when both are set
+   * and the replica is within {@code max_label_value_length}, else one Mimir keeps as it is).
+   */
+  protected final void haSeriesGroup(
+      byte[] b, int clusterAt, int clusterLength, int replicaAt, int replicaLength) {
+    stripReplica = haRequest(clusterLength, replicaLength);
+    haGroup =
+        stripReplica ? haGroups.group(b, clusterAt, clusterLength, replicaAt, replicaLength) : 0;
+  }
+
+  /** {@link #haSeriesGroup(byte[], int, int, int, int)} for values as strings. */
+  protected final void haSeriesGroup(String cluster, String replica) {
+    stripReplica = haRequest(utf8Length(cluster), utf8Length(replica));
+    haGroup = stripReplica ? haGroups.group(cluster, replica) : 0;
+  }
+
+  /**
+   * Under per-sample dedupe, {@code count} series of the current group: what they add when kept
+   * (samples and histograms, exemplars), or their violation; {@code seriesIndex} is the first's
+   * place in the request.
+   */
+  protected final void haSeries(
+      long seriesIndex, long count, long items, long exemplars, Violation v, long actual) {
+    haGroups.series(haGroup, seriesIndex, count, items, exemplars, v, actual);
+  }
+
+  /** The per-sample groups of the request; empty unless per-sample dedupe. */
+  protected final List<WriteRequestStats.HaGroup> haGroups() {
+    return perSampleHa ? haGroups.result() : List.of();
+  }
+
+  /** A string's length in UTF-8 bytes. */
+  protected static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 }

@@ -51,6 +51,7 @@ public final class ValidationLimits {
   private final List<String> promoteOtelResourceAttributes;
   private final byte[][] promotedKeys;
   private final boolean acceptHaSamples;
+  private final boolean haPerSampleDedupe;
   private final String haClusterLabel;
   private final String haReplicaLabel;
   private final byte[] clusterLabelBytes;
@@ -80,6 +81,7 @@ public final class ValidationLimits {
             .map(k -> k.getBytes(StandardCharsets.UTF_8))
             .toArray(byte[][]::new);
     acceptHaSamples = b.acceptHaSamples;
+    haPerSampleDedupe = b.haPerSampleDedupe;
     haClusterLabel = b.haClusterLabel;
     haReplicaLabel = b.haReplicaLabel;
     clusterLabelBytes = haClusterLabel.getBytes(StandardCharsets.UTF_8);
@@ -202,6 +204,14 @@ public final class ValidationLimits {
     return acceptHaSamples;
   }
 
+  /**
+   * {@code ha_tracker_per_sample_dedupe} (false): with {@link #acceptHaSamples}, each series' HA
+   * labels decide for that series ({@code ha_dedupe_per_sample.go}).
+   */
+  public boolean haPerSampleDedupe() {
+    return haPerSampleDedupe;
+  }
+
   /** {@code ha_cluster_label} ({@code cluster}). */
   public String haClusterLabel() {
     return haClusterLabel;
@@ -244,6 +254,7 @@ public final class ValidationLimits {
         && otelNativeDeltaIngestion == v.otelNativeDeltaIngestion
         && promoteOtelResourceAttributes.equals(v.promoteOtelResourceAttributes)
         && acceptHaSamples == v.acceptHaSamples
+        && haPerSampleDedupe == v.haPerSampleDedupe
         && haClusterLabel.equals(v.haClusterLabel)
         && haReplicaLabel.equals(v.haReplicaLabel);
   }
@@ -297,7 +308,9 @@ public final class ValidationLimits {
             ? ""
             : ", otel promote=" + String.join(",", promoteOtelResourceAttributes))
         + ", ha="
-        + (acceptHaSamples ? haClusterLabel + "/" + haReplicaLabel : "off")
+        + (acceptHaSamples
+            ? haClusterLabel + "/" + haReplicaLabel + (haPerSampleDedupe ? " per sample" : "")
+            : "off")
         + "]";
   }
 
@@ -322,6 +335,7 @@ public final class ValidationLimits {
     private boolean otelNativeDeltaIngestion;
     private List<String> promoteOtelResourceAttributes = List.of();
     private boolean acceptHaSamples;
+    private boolean haPerSampleDedupe;
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
 
@@ -425,6 +439,12 @@ public final class ValidationLimits {
       acceptHaSamples = accept;
       haClusterLabel = clusterLabel;
       haReplicaLabel = replicaLabel;
+      return this;
+    }
+
+    /** {@code ha_tracker_per_sample_dedupe}. */
+    public Builder haPerSampleDedupe(boolean v) {
+      haPerSampleDedupe = v;
       return this;
     }
 

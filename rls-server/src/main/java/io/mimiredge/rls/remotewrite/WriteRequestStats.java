@@ -2,6 +2,7 @@ package io.mimiredge.rls.remotewrite;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -45,6 +46,8 @@ import java.util.Objects;
  * @param haCluster the HA cluster label of the first series, when the request is an HA one (both
  *     labels set, the replica not over {@code max_label_value_length}); null otherwise
  * @param haReplica the HA replica label of the first series, under the same condition
+ * @param haGroups under {@code ha_tracker_per_sample_dedupe}, the series by HA cluster and replica
+ *     (the non-HA ones first, as one group without labels); empty otherwise
  */
 public record WriteRequestStats(
     Protocol protocol,
@@ -73,7 +76,102 @@ public record WriteRequestStats(
     Violation firstViolation,
     long firstActual,
     String haCluster,
-    String haReplica) {
+    String haReplica,
+    List<HaGroup> haGroups) {
+
+  /**
+   * The series of one HA cluster and replica in a request, under per-sample dedupe ({@code
+   * ha_dedupe_per_sample.go}): Mimir keeps them when the replica is the elected one (or they are
+   * not HA series: {@code cluster} and {@code replica} null), and drops them whole otherwise.
+   *
+   * @param series the group's series
+   * @param items float samples + histograms the group's valid series add to the ingestion limiter
+   * @param exemplars exemplars they keep
+   * @param firstViolation the group's first invalid series' violation, null when none
+   * @param firstActual the value that broke it
+   * @param firstSeries that series' index in the request, to find the request's first violation
+   *     among the groups kept
+   */
+  public record HaGroup(
+      String cluster,
+      String replica,
+      long series,
+      long items,
+      long exemplars,
+      Violation firstViolation,
+      long firstActual,
+      long firstSeries) {
+    public HaGroup {
+      if ((cluster == null) != (replica == null)) {
+        throw new IllegalArgumentException("cluster and replica go together");
+      }
+    }
+
+    /** Whether these are HA series (else Mimir keeps them whatever the elections). */
+    public boolean ha() {
+      return cluster != null;
+    }
+  }
+
+  /** A request without per-sample HA groups (every walk but a per-sample HA tenant's). */
+  public WriteRequestStats(
+      Protocol protocol,
+      long compressedBytes,
+      long uncompressedBytes,
+      long series,
+      long floatSamples,
+      long histograms,
+      long exemplars,
+      long metadata,
+      int maxLabelsPerSeries,
+      int maxLabelNameLength,
+      int maxLabelValueLength,
+      int maxMetadataLength,
+      long validSamples,
+      long validExemplars,
+      long validMetadata,
+      long invalidSeries,
+      long droppedSamples,
+      long duplicateSamples,
+      long removedSeries,
+      long exemplarsCleared,
+      long exemplarsDropped,
+      long invalidMetadata,
+      long[] violations,
+      Violation firstViolation,
+      long firstActual,
+      String haCluster,
+      String haReplica) {
+    this(
+        protocol,
+        compressedBytes,
+        uncompressedBytes,
+        series,
+        floatSamples,
+        histograms,
+        exemplars,
+        metadata,
+        maxLabelsPerSeries,
+        maxLabelNameLength,
+        maxLabelValueLength,
+        maxMetadataLength,
+        validSamples,
+        validExemplars,
+        validMetadata,
+        invalidSeries,
+        droppedSamples,
+        duplicateSamples,
+        removedSeries,
+        exemplarsCleared,
+        exemplarsDropped,
+        invalidMetadata,
+        violations,
+        firstViolation,
+        firstActual,
+        haCluster,
+        haReplica,
+        List.of());
+  }
 
   public WriteRequestStats {
     Objects.requireNonNull(protocol, "protocol");
@@ -85,6 +183,7 @@ public record WriteRequestStats(
     if ((haCluster == null) != (haReplica == null)) {
       throw new IllegalArgumentException("haCluster and haReplica go together");
     }
+    haGroups = List.copyOf(Objects.requireNonNull(haGroups, "haGroups"));
   }
 
   /**
@@ -143,6 +242,11 @@ public record WriteRequestStats(
   /** Series or metadata entries that Mimir drops as invalid (a 400 after the rest is written). */
   public boolean hasViolations() {
     return invalidSeries > 0 || invalidMetadata > 0;
+  }
+
+  /** Whether its series are judged per HA cluster and replica ({@link #haGroups}). */
+  public boolean perSampleHa() {
+    return !haGroups.isEmpty();
   }
 
   /** Whether the first series carried both HA labels (see {@link #haCluster}). */
@@ -217,7 +321,8 @@ public record WriteRequestStats(
         && firstViolation == s.firstViolation
         && firstActual == s.firstActual
         && Objects.equals(haCluster, s.haCluster)
-        && Objects.equals(haReplica, s.haReplica);
+        && Objects.equals(haReplica, s.haReplica)
+        && haGroups.equals(s.haGroups);
   }
 
   @Override
@@ -287,6 +392,7 @@ public record WriteRequestStats(
         + firstActual
         + "), ha="
         + (haCluster == null ? "none" : haCluster + "/" + haReplica)
+        + (haGroups.isEmpty() ? "" : ", haGroups=" + haGroups)
         + "]";
   }
 }

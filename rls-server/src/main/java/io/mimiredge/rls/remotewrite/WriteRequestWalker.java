@@ -371,9 +371,9 @@ final class WriteRequestWalker extends RequestTally {
   private void timeSeries() throws RemoteWriteException {
     int start = pos;
     int end = limit;
-    if (haUndecided) {
+    if (haUndecided || perSampleHa) {
       haUndecided = false;
-      findHaLabels();
+      findHaLabels(); // per-sample dedupe: every series' own
       pos = start;
     }
     resetSeries();
@@ -721,8 +721,15 @@ final class WriteRequestWalker extends RequestTally {
     decideHa(clusterAt, clusterLength, replicaAt, replicaLength);
   }
 
-  /** Whether the first series' HA labels make the request an HA one, whose replica is stripped. */
+  /**
+   * Whether the first series' HA labels make the request an HA one, whose replica is stripped;
+   * under per-sample dedupe, the same for the series alone, and its group.
+   */
   private void decideHa(int clusterAt, int clusterLength, int replicaAt, int replicaLength) {
+    if (perSampleHa) {
+      haSeriesGroup(buf, clusterAt, clusterLength, replicaAt, replicaLength);
+      return;
+    }
     if (!haRequest(clusterLength, replicaLength)) {
       return;
     }
@@ -850,6 +857,7 @@ final class WriteRequestWalker extends RequestTally {
 
   /** The series is complete: Mimir's verdict on it, and what it adds to the counts. */
   private void endSeries(int start, int end) throws RemoteWriteException {
+    long index = series;
     series++;
     floatSamples += seriesSamples;
     histograms += seriesHistograms;
@@ -861,6 +869,9 @@ final class WriteRequestWalker extends RequestTally {
       // No label left: removed without a word (prePushSortAndFilterMiddleware).
       removedSeries++;
       dropExemplars();
+      if (perSampleHa) {
+        haSeries(index, 1, 0, 0, null, 0);
+      }
       return;
     }
     // validateExemplars' bound comes from the samples of the series validation sees.
@@ -903,6 +914,9 @@ final class WriteRequestWalker extends RequestTally {
         firstViolation = v;
         firstActual = actual;
       }
+      if (perSampleHa) {
+        haSeries(index, 1, 0, 0, v, actual);
+      }
       return;
     }
     long samples = samplesRepeat ? distinctTimestamps(start, end, SAMPLES) : seriesSamples;
@@ -914,6 +928,9 @@ final class WriteRequestWalker extends RequestTally {
       exemplarsDropped += seriesExemplars - (keptExemplars - exemplarsAtSeriesStart);
     } else {
       exemplarsCleared += seriesExemplars;
+    }
+    if (perSampleHa) {
+      haSeries(index, 1, samples + hists, keptExemplars - exemplarsAtSeriesStart, null, 0);
     }
   }
 
@@ -1759,7 +1776,7 @@ final class WriteRequestWalker extends RequestTally {
     prevNameRef = -1;
     // The labels are checked as they are read, but the first series' only once its HA labels
     // have decided whether the replica label goes (when the tenant accepts HA samples).
-    labelsDeferred = haUndecided;
+    labelsDeferred = haUndecided || perSampleHa;
     int tag;
     while ((tag = nextTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
@@ -2387,6 +2404,7 @@ final class WriteRequestWalker extends RequestTally {
         firstViolation != null ? firstViolation : firstMetadataViolation,
         firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,
-        haReplica);
+        haReplica,
+        haGroups());
   }
 }

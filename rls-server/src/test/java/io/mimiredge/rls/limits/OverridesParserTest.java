@@ -71,6 +71,7 @@ class OverridesParserTest {
                 ha_cluster_label: prom_cluster
                 ha_replica_label: prom_replica
                 ha_max_clusters: 0
+                ha_tracker_per_sample_dedupe: true
                 ha_tracker_update_timeout: 5s
                 ha_tracker_failover_timeout: 500ms
                 edge_enforcement:
@@ -106,6 +107,7 @@ class OverridesParserTest {
                 .haClusterLabel("prom_cluster")
                 .haReplicaLabel("prom_replica")
                 .haMaxClusters(0)
+                .haTrackerPerSampleDedupe(true)
                 .haTrackerUpdateTimeout(Duration.ofSeconds(5))
                 .haTrackerFailoverTimeout(Duration.ofMillis(500))
                 .mode(Mode.SHADOW)

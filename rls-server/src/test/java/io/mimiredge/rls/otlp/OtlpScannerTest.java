@@ -914,6 +914,35 @@ class OtlpScannerTest {
   }
 
   @Test
+  void perSampleDedupeGroupsEveryTranslatedSeriesByItsOwnHaLabels() throws Exception {
+    Resource res =
+        resource(
+            attr("service.name", "checkout"), attr("cluster", "c1"), attr("__replica__", "r1"));
+    ExportMetricsServiceRequest r =
+        request(
+            res,
+            gauge("a", number(NOW_NANOS, 1)), // promoted: c1/r1
+            gauge("b", number(NOW_NANOS, 1, attr("__replica__", "r2"))), // the point's wins
+            gauge("c", number(NOW_NANOS, 1, attr("cluster", ""), attr("__replica__", ""))),
+            summary("d", NOW_NANOS, 2)); // c1/r1: _sum, _count, 2 quantiles
+    ValidationLimits limits =
+        ValidationLimits.builder()
+            .ha(true, "cluster", "__replica__")
+            .haPerSampleDedupe(true)
+            .promoteOtelResourceAttributes(List.of("cluster", "__replica__"))
+            .build();
+    WriteRequestStats s = scan(r, limits);
+    assertThat(s.ha()).isFalse();
+    // c's empty point attributes are dropped, so the promoted ones apply: c1/r1 too;
+    // target_info (last) carries the resource's cluster and replica: c1/r1
+    assertThat(s.haGroups())
+        .containsExactly(
+            new WriteRequestStats.HaGroup("c1", "r1", 7, 7, 0, null, 0, 0),
+            new WriteRequestStats.HaGroup("c1", "r2", 1, 1, 0, null, 0, 0));
+    assertThat(s.validSamples()).isEqualTo(8);
+  }
+
+  @Test
   void aPromotedKeyThatTranslatesToNothingSkipsItsResource() throws Exception {
     ExportMetricsServiceRequest r =
         ExportMetricsServiceRequest.newBuilder()
