@@ -270,6 +270,20 @@ public final class Inspector {
     if (s.ha()) {
       line.putObject("ha").put("cluster", s.haCluster()).put("replica", s.haReplica());
     }
+    if (s.perSampleHa()) {
+      // ha_tracker_per_sample_dedupe: what each replica's series add, kept only if it is elected
+      var groups = line.putArray("ha_groups");
+      for (WriteRequestStats.HaGroup g : s.haGroups()) {
+        ObjectNode n = groups.addObject();
+        if (g.ha()) {
+          n.put("cluster", g.cluster()).put("replica", g.replica());
+        }
+        n.put("series", g.series()).put("items", g.items() + g.exemplars());
+        if (g.firstViolation() != null) {
+          n.put("first_error", "err-mimir-" + g.firstViolation().id());
+        }
+      }
+    }
   }
 
   private static void putDecision(ObjectNode line, Decision d) {

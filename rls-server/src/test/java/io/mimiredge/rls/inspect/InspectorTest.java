@@ -129,6 +129,30 @@ class InspectorTest {
   }
 
   @Test
+  void underPerSampleDedupeListsTheSeriesOfEachReplica() throws Exception {
+    Inspector inspector =
+        inspector(
+            "overrides: {t: {accept_ha_samples: true, ha_replica_label: replica,"
+                + " ha_tracker_per_sample_dedupe: true}}",
+            "t");
+    JsonNode line = inspector.inspect(FIXTURES.resolve("058.bin"));
+    assertThat(line.has("ha")).as("no request-wide labels").isFalse();
+    JsonNode groups = line.get("ha_groups");
+    assertThat(groups).isNotEmpty();
+    long items = 0;
+    for (JsonNode g : groups) {
+      items += g.get("items").asLong();
+    }
+    // every series of one Prometheus carries the same external labels: one HA group
+    JsonNode g = groups.get(groups.size() - 1);
+    assertThat(g.get("cluster").asText()).isNotEmpty();
+    assertThat(g.get("replica").asText()).isNotEmpty();
+    assertThat(items + line.get("counted").get("metadata").asLong())
+        .isEqualTo(line.get("items").asLong());
+    assertThat(line.get("decision").get("items").asLong()).isEqualTo(line.get("items").asLong());
+  }
+
+  @Test
   void explainsARequestLargerThanTheBurst() throws Exception {
     JsonNode line =
         inspector("overrides: {t: {ingestion_burst_size: 100}}", "t")
