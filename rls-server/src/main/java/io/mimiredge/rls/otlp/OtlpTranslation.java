@@ -263,10 +263,8 @@ final class OtlpTranslation extends RequestTally {
     if (samples == 0) {
       return; // the same target_info as an earlier resource's
     }
-    if (perSampleHa) {
-      haSeriesGroup(haLabel(false, true), haLabel(true, true));
-    } else if (haUndecided) {
-      firstSeriesHa(true); // no point of the request made a series: target_info is the first
+    if (perSampleHa || haUndecided) {
+      seriesHa(true); // when no point of the request made a series, target_info is the first
     }
     l.finishWithIdentity(false);
     int labels = l.count + 1; // + __name__
@@ -320,54 +318,59 @@ final class OtlpTranslation extends RequestTally {
       int valueAt,
       int valueLength,
       long scalar) {
-    int length = stringLength(kind, valueLength, scalar);
-    switch (owner) {
-      case RESOURCE -> {
-        // the value's part of the series' identity, or of target_info's
-        long hash = valueHash(b, kind, valueAt, valueLength, scalar);
-        boolean identifying = true;
-        if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
-          serviceNameLength = length;
-          identityHash += mix(hash * 0x9E3779B97F4A7C15L);
-          if (haUndecided || perSampleHa) {
-            serviceName = labelValue(b, kind, valueAt, valueLength, scalar);
-          }
-        } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
-          serviceNamespaceLength = length;
-          identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
-          if (haUndecided || perSampleHa) {
-            serviceNamespace = labelValue(b, kind, valueAt, valueLength, scalar);
-          }
-        } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
-          instanceLength = length;
-          identityHash += mix(hash * 0x165667B19E3779F9L);
-          if (haUndecided || perSampleHa) {
-            instanceValue = labelValue(b, kind, valueAt, valueLength, scalar);
-          }
-        } else {
-          identifying = false;
-          nonIdentifying++;
-          resourceLabels.add(b, keyAt, keyLength, length, hash);
-        }
-        boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
-        if (promote) {
-          promote(b, keyAt, keyLength, length, hash);
-        }
+    // the points' path kept small (a point's attributes are most of the work), the rest apart
+    if (owner == Owner.POINT) {
+      if (!equals(b, keyAt, keyLength, NAME_KEY)) {
+        int length = stringLength(kind, valueLength, scalar);
+        point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
         if (haUndecided || perSampleHa) {
-          int flags =
-              (identifying ? HaAttributes.IDENTIFYING : 0) | (promote ? HaAttributes.PROMOTED : 0);
-          captureHa(resourceHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, flags);
+          captureHa(pointHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, 0);
         }
       }
-      case POINT -> {
-        if (!equals(b, keyAt, keyLength, NAME_KEY)) {
-          point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
-          if (haUndecided || perSampleHa) {
-            captureHa(pointHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, 0);
-          }
-        }
+    } else if (owner == Owner.RESOURCE) {
+      resourceAttribute(b, keyAt, keyLength, kind, valueAt, valueLength, scalar);
+    } // a scope's labels only with otel_promote_scope_metadata, not mirrored
+  }
+
+  /** A resource attribute: identity, target_info's labels, promotion, HA. */
+  private void resourceAttribute(
+      byte[] b, int keyAt, int keyLength, int kind, int valueAt, int valueLength, long scalar) {
+    int length = stringLength(kind, valueLength, scalar);
+    // the value's part of the series' identity, or of target_info's
+    long hash = valueHash(b, kind, valueAt, valueLength, scalar);
+    boolean readHa = haUndecided || perSampleHa;
+    boolean identifying = true;
+    if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
+      serviceNameLength = length;
+      identityHash += mix(hash * 0x9E3779B97F4A7C15L);
+      if (readHa) {
+        serviceName = labelValue(b, kind, valueAt, valueLength, scalar);
       }
-      case SCOPE -> {} // scope labels only with otel_promote_scope_metadata, not mirrored
+    } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
+      serviceNamespaceLength = length;
+      identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
+      if (readHa) {
+        serviceNamespace = labelValue(b, kind, valueAt, valueLength, scalar);
+      }
+    } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
+      instanceLength = length;
+      identityHash += mix(hash * 0x165667B19E3779F9L);
+      if (readHa) {
+        instanceValue = labelValue(b, kind, valueAt, valueLength, scalar);
+      }
+    } else {
+      identifying = false;
+      nonIdentifying++;
+      resourceLabels.add(b, keyAt, keyLength, length, hash);
+    }
+    boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
+    if (promote) {
+      promote(b, keyAt, keyLength, length, hash);
+    }
+    if (readHa) {
+      int flags =
+          (identifying ? HaAttributes.IDENTIFYING : 0) | (promote ? HaAttributes.PROMOTED : 0);
+      captureHa(resourceHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, flags);
     }
   }
 
@@ -635,10 +638,8 @@ final class OtlpTranslation extends RequestTally {
       return;
     }
     metricAppended = true;
-    if (perSampleHa) {
-      haSeriesGroup(haLabel(false, false), haLabel(true, false)); // every series' own labels
-    } else if (haUndecided) {
-      firstSeriesHa(false); // the request's first series: its labels decide HA
+    if (perSampleHa || haUndecided) {
+      seriesHa(false);
     }
     long ts = millis(timeNanos);
     Labels l = point;
@@ -761,13 +762,12 @@ final class OtlpTranslation extends RequestTally {
       }
       return;
     }
-    long kept = count;
-    if (key != EACH_COUNTED && !seriesSeen.add(key, ts)) {
+    boolean repeat = key != EACH_COUNTED && !seriesSeen.add(key, ts);
+    if (repeat) {
       // The appender (MimirAppender.appendFloatOrHistogram) adds a point whose labels it has
       // already seen to that series, and validation keeps one sample per timestamp of a series:
       // a repeat of labels and millisecond counts once.
       duplicateSamples += count;
-      kept = 0;
     } else {
       valid(count, ts);
     }
@@ -775,14 +775,14 @@ final class OtlpTranslation extends RequestTally {
       keepPointExemplars();
     }
     if (perSampleHa) {
-      haSeries(
-          index,
-          count,
-          kept,
-          withExemplars && limits.exemplarsEnabled() ? pointKeptExemplars : 0,
-          null,
-          0);
+      perSampleSeries(index, count, repeat, withExemplars);
     }
+  }
+
+  /** {@link #series}' valid series under per-sample dedupe: their group's share. */
+  private void perSampleSeries(long index, long count, boolean repeat, boolean withExemplars) {
+    long exemplarsKept = withExemplars && limits.exemplarsEnabled() ? pointKeptExemplars : 0;
+    haSeries(index, count, repeat ? 0 : count, exemplarsKept, null, 0);
   }
 
   private static final byte[] SUM_SUFFIX = ascii("_sum");
@@ -1337,9 +1337,7 @@ final class OtlpTranslation extends RequestTally {
             valueLen[j] = -1;
           }
         }
-        if (stripReplica
-            && nameHash[i] == replicaNameHash
-            && translatesTo(keyBufs[i], keyAt[i], keyLen[i], limits.replicaLabelBytes())) {
+        if (stripReplica && isReplica(i)) {
           continue; // RemoveLabel(haReplicaLabel) on every series of an HA request
         }
         count++;
@@ -1360,24 +1358,8 @@ final class OtlpTranslation extends RequestTally {
       promotedHash = 0;
       boolean job = hasJob();
       boolean instance = instanceLength > 0;
-      if (withPromoted) {
-        Promoted p = promoted;
-        for (int j = 0; j < p.n; j++) {
-          long h = p.nameHash[j];
-          int len = p.nameLength[j];
-          if (hasName(h, len)
-              || (job && h == JOB_HASH && len == JOB.length)
-              || (instance && h == INSTANCE_HASH && len == INSTANCE.length)) {
-            continue; // the point's own label wins; job and instance are set over it below
-          }
-          promotedHash += mix(h * 0x9E3779B97F4A7C15L ^ p.valueHash[j]);
-          if (stripReplica && p.replica[j]) {
-            continue;
-          }
-          count++;
-          longestName = Math.max(longestName, len);
-          longestValue = Math.max(longestValue, p.valueLength[j]);
-        }
+      if (withPromoted && promoted.n > 0) {
+        addPromoted(job, instance);
       }
       if (job && !identityStripped(JOB)) {
         count += has(JOB, JOB_HASH) ? 0 : 1;
@@ -1389,6 +1371,37 @@ final class OtlpTranslation extends RequestTally {
         longestName = Math.max(longestName, INSTANCE.length);
         longestValue = Math.max(longestValue, instanceLength);
       }
+    }
+
+    /**
+     * The resource's promoted labels the point's own attributes do not name ({@code
+     * createAttributes}: {@code if builder.Get(name) == ""}); not {@code job} or {@code instance}
+     * when the resource sets them over any.
+     */
+    private void addPromoted(boolean job, boolean instance) {
+      Promoted p = promoted;
+      for (int j = 0; j < p.n; j++) {
+        long h = p.nameHash[j];
+        int len = p.nameLength[j];
+        if (hasName(h, len)
+            || (job && h == JOB_HASH && len == JOB.length)
+            || (instance && h == INSTANCE_HASH && len == INSTANCE.length)) {
+          continue;
+        }
+        promotedHash += mix(h * 0x9E3779B97F4A7C15L ^ p.valueHash[j]);
+        if (stripReplica && p.replica[j]) {
+          continue;
+        }
+        count++;
+        longestName = Math.max(longestName, len);
+        longestValue = Math.max(longestValue, p.valueLength[j]);
+      }
+    }
+
+    /** Whether label {@code i} is the HA replica label. */
+    private boolean isReplica(int i) {
+      return nameHash[i] == replicaNameHash
+          && translatesTo(keyBufs[i], keyAt[i], keyLen[i], limits.replicaLabelBytes());
     }
 
     /** Whether a label named by this hash and length is among the point's (after finish). */
@@ -1516,6 +1529,18 @@ final class OtlpTranslation extends RequestTally {
     }
     if (isReplica) {
       to.add(true, key, value, flags);
+    }
+  }
+
+  /**
+   * A series' HA labels, the current point's or the resource's target_info's: under per-sample
+   * dedupe each series' own group, else those of the request's first series.
+   */
+  private void seriesHa(boolean targetInfo) {
+    if (perSampleHa) {
+      haSeriesGroup(haLabel(false, targetInfo), haLabel(true, targetInfo));
+    } else {
+      firstSeriesHa(targetInfo);
     }
   }
 
