@@ -202,7 +202,7 @@ final class WriteRequestWalker extends RequestTally {
   private int lastMetricLength = -1;
   private boolean lastMetricValid;
 
-  // ---- HA: known once the first series has been seen ----
+  // ---- HA: known once the first series has been seen (per-sample dedupe: read every series) ----
   private boolean haUndecided;
   // the series' replica label is still to be removed: Mimir's RemoveLabel removes the first label
   // of
@@ -371,9 +371,9 @@ final class WriteRequestWalker extends RequestTally {
   private void timeSeries() throws RemoteWriteException {
     int start = pos;
     int end = limit;
-    if (haUndecided || perSampleHa) {
-      haUndecided = false;
-      findHaLabels(); // per-sample dedupe: every series' own
+    if (haUndecided) {
+      haUndecided = perSampleHa; // per-sample dedupe: every series' own
+      findHaLabels();
       pos = start;
     }
     resetSeries();
@@ -1776,7 +1776,7 @@ final class WriteRequestWalker extends RequestTally {
     prevNameRef = -1;
     // The labels are checked as they are read, but the first series' only once its HA labels
     // have decided whether the replica label goes (when the tenant accepts HA samples).
-    labelsDeferred = haUndecided || perSampleHa;
+    labelsDeferred = haUndecided;
     int tag;
     while ((tag = nextTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
@@ -1799,7 +1799,7 @@ final class WriteRequestWalker extends RequestTally {
     if (labelsDeferred) {
       // The first series: its HA labels decide, then its labels are checked (its samples do not
       // depend on them).
-      haUndecided = false;
+      haUndecided = perSampleHa;
       findHaLabelsV2();
       replicaPending = stripReplica;
       for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
