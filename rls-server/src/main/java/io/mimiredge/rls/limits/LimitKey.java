@@ -122,6 +122,11 @@ public enum LimitKey {
       Kind.BOOL,
       TenantLimits::otelNativeDeltaIngestion,
       (b, v) -> b.otelNativeDeltaIngestion((Boolean) v)),
+  OTEL_KEEP_IDENTIFYING_RESOURCE_ATTRIBUTES(
+      "otel_keep_identifying_resource_attributes",
+      Kind.BOOL,
+      TenantLimits::otelKeepIdentifyingResourceAttributes,
+      (b, v) -> b.otelKeepIdentifyingResourceAttributes((Boolean) v)),
   PROMOTE_OTEL_RESOURCE_ATTRIBUTES(
       "promote_otel_resource_attributes",
       Kind.CSV,

@@ -44,6 +44,9 @@ import java.util.Objects;
  *     bucket histogram point becomes 1 native histogram rather than b + 2 (or 3) samples
  * @param otelNativeDeltaIngestion {@code otel_native_delta_ingestion}: OTLP delta sums and
  *     histograms are accepted rather than skipped with a 400
+ * @param otelKeepIdentifyingResourceAttributes {@code otel_keep_identifying_resource_attributes}:
+ *     target_info keeps {@code service.name}, {@code service.namespace} and {@code
+ *     service.instance.id} as labels of their own
  * @param promoteOtelResourceAttributes {@code promote_otel_resource_attributes}: the OTLP resource
  *     attributes (by key, exactly) copied as labels onto every series of their resource; empty =
  *     none
@@ -83,6 +86,7 @@ public record TenantLimits(
     boolean reduceNativeHistogramOverMaxBuckets,
     boolean otelConvertHistogramsToNhcb,
     boolean otelNativeDeltaIngestion,
+    boolean otelKeepIdentifyingResourceAttributes,
     List<String> promoteOtelResourceAttributes,
     boolean acceptHaSamples,
     String haClusterLabel,
@@ -161,6 +165,7 @@ public record TenantLimits(
         .reduceNativeHistogramOverMaxBuckets(reduceNativeHistogramOverMaxBuckets)
         .otel(otelConvertHistogramsToNhcb, otelNativeDeltaIngestion)
         .promoteOtelResourceAttributes(promoteOtelResourceAttributes)
+        .otelKeepIdentifyingResourceAttributes(otelKeepIdentifyingResourceAttributes)
         .ha(acceptHaSamples, haClusterLabel, haReplicaLabel)
         .haPerSampleDedupe(haTrackerPerSampleDedupe)
         .build();
@@ -229,6 +234,7 @@ public record TenantLimits(
     private boolean reduceNativeHistogramOverMaxBuckets = true;
     private boolean otelConvertHistogramsToNhcb = false;
     private boolean otelNativeDeltaIngestion = false;
+    private boolean otelKeepIdentifyingResourceAttributes = false;
     private List<String> promoteOtelResourceAttributes = List.of();
     private boolean acceptHaSamples = false;
     private String haClusterLabel = "cluster";
@@ -265,6 +271,7 @@ public record TenantLimits(
       reduceNativeHistogramOverMaxBuckets = from.reduceNativeHistogramOverMaxBuckets;
       otelConvertHistogramsToNhcb = from.otelConvertHistogramsToNhcb;
       otelNativeDeltaIngestion = from.otelNativeDeltaIngestion;
+      otelKeepIdentifyingResourceAttributes = from.otelKeepIdentifyingResourceAttributes;
       promoteOtelResourceAttributes = from.promoteOtelResourceAttributes;
       acceptHaSamples = from.acceptHaSamples;
       haClusterLabel = from.haClusterLabel;
@@ -405,6 +412,11 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder otelKeepIdentifyingResourceAttributes(boolean v) {
+      otelKeepIdentifyingResourceAttributes = v;
+      return this;
+    }
+
     public Builder promoteOtelResourceAttributes(List<String> v) {
       promoteOtelResourceAttributes = List.copyOf(v);
       return this;
@@ -486,6 +498,7 @@ public record TenantLimits(
           reduceNativeHistogramOverMaxBuckets,
           otelConvertHistogramsToNhcb,
           otelNativeDeltaIngestion,
+          otelKeepIdentifyingResourceAttributes,
           promoteOtelResourceAttributes,
           acceptHaSamples,
           haClusterLabel,

@@ -363,6 +363,11 @@ final class OtlpTranslation extends RequestTally {
       nonIdentifying++;
       resourceLabels.add(b, keyAt, keyLength, length, hash);
     }
+    if (identifying && limits.otelKeepIdentifyingResourceAttributes()) {
+      // addResourceTargetInfo: the identifying attributes not ignored, labels of target_info too
+      // (service_name, ...), beside job and instance; the resource still needs another attribute
+      resourceLabels.add(b, keyAt, keyLength, length, hash);
+    }
     boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
     if (promote) {
       promote(b, keyAt, keyLength, length, hash);
@@ -1576,7 +1581,8 @@ final class OtlpTranslation extends RequestTally {
       return instanceValue;
     }
     if (targetInfo) {
-      return resourceHa.joined(replica, HaAttributes.IDENTIFYING);
+      return resourceHa.joined(
+          replica, limits.otelKeepIdentifyingResourceAttributes() ? -1 : HaAttributes.IDENTIFYING);
     }
     String v = pointHa.joined(replica, -1);
     return v.isEmpty() ? resourceHa.promoted(replica) : v;

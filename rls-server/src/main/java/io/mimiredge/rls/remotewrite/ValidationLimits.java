@@ -48,6 +48,7 @@ public final class ValidationLimits {
   private final boolean reduceNativeHistogramOverMaxBuckets;
   private final boolean otelConvertHistogramsToNhcb;
   private final boolean otelNativeDeltaIngestion;
+  private final boolean otelKeepIdentifyingResourceAttributes;
   private final List<String> promoteOtelResourceAttributes;
   private final byte[][] promotedKeys;
   private final boolean acceptHaSamples;
@@ -75,6 +76,7 @@ public final class ValidationLimits {
     reduceNativeHistogramOverMaxBuckets = b.reduceNativeHistogramOverMaxBuckets;
     otelConvertHistogramsToNhcb = b.otelConvertHistogramsToNhcb;
     otelNativeDeltaIngestion = b.otelNativeDeltaIngestion;
+    otelKeepIdentifyingResourceAttributes = b.otelKeepIdentifyingResourceAttributes;
     promoteOtelResourceAttributes = b.promoteOtelResourceAttributes;
     promotedKeys =
         promoteOtelResourceAttributes.stream()
@@ -187,6 +189,14 @@ public final class ValidationLimits {
   }
 
   /**
+   * OTLP: {@code otel_keep_identifying_resource_attributes} (false): target_info keeps {@code
+   * service.name}, {@code service.namespace} and {@code service.instance.id} as labels.
+   */
+  public boolean otelKeepIdentifyingResourceAttributes() {
+    return otelKeepIdentifyingResourceAttributes;
+  }
+
+  /**
    * OTLP: {@code promote_otel_resource_attributes} (none): the resource attribute keys copied as
    * labels onto their resource's series.
    */
@@ -252,6 +262,7 @@ public final class ValidationLimits {
         && reduceNativeHistogramOverMaxBuckets == v.reduceNativeHistogramOverMaxBuckets
         && otelConvertHistogramsToNhcb == v.otelConvertHistogramsToNhcb
         && otelNativeDeltaIngestion == v.otelNativeDeltaIngestion
+        && otelKeepIdentifyingResourceAttributes == v.otelKeepIdentifyingResourceAttributes
         && promoteOtelResourceAttributes.equals(v.promoteOtelResourceAttributes)
         && acceptHaSamples == v.acceptHaSamples
         && haPerSampleDedupe == v.haPerSampleDedupe
@@ -304,6 +315,7 @@ public final class ValidationLimits {
         + (reduceNativeHistogramOverMaxBuckets ? " reduce" : "")
         + (otelConvertHistogramsToNhcb ? ", otel nhcb" : "")
         + (otelNativeDeltaIngestion ? ", otel delta" : "")
+        + (otelKeepIdentifyingResourceAttributes ? ", otel keep identifying" : "")
         + (promoteOtelResourceAttributes.isEmpty()
             ? ""
             : ", otel promote=" + String.join(",", promoteOtelResourceAttributes))
@@ -333,6 +345,7 @@ public final class ValidationLimits {
     private boolean reduceNativeHistogramOverMaxBuckets = true;
     private boolean otelConvertHistogramsToNhcb;
     private boolean otelNativeDeltaIngestion;
+    private boolean otelKeepIdentifyingResourceAttributes;
     private List<String> promoteOtelResourceAttributes = List.of();
     private boolean acceptHaSamples;
     private boolean haPerSampleDedupe;
@@ -418,6 +431,12 @@ public final class ValidationLimits {
     public Builder otel(boolean convertHistogramsToNhcb, boolean nativeDeltaIngestion) {
       otelConvertHistogramsToNhcb = convertHistogramsToNhcb;
       otelNativeDeltaIngestion = nativeDeltaIngestion;
+      return this;
+    }
+
+    /** OTLP translation: {@code otel_keep_identifying_resource_attributes}. */
+    public Builder otelKeepIdentifyingResourceAttributes(boolean v) {
+      otelKeepIdentifyingResourceAttributes = v;
       return this;
     }
 

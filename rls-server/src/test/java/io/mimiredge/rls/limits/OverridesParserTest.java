@@ -66,6 +66,7 @@ class OverridesParserTest {
                 reduce_native_histogram_over_max_buckets: no
                 otel_convert_histograms_to_nhcb: true
                 otel_native_delta_ingestion: true
+                otel_keep_identifying_resource_attributes: true
                 promote_otel_resource_attributes: cluster,__replica__,k8s.namespace.name
                 accept_ha_samples: true
                 ha_cluster_label: prom_cluster
@@ -101,6 +102,7 @@ class OverridesParserTest {
                 .reduceNativeHistogramOverMaxBuckets(false)
                 .otelConvertHistogramsToNhcb(true)
                 .otelNativeDeltaIngestion(true)
+                .otelKeepIdentifyingResourceAttributes(true)
                 .promoteOtelResourceAttributes(
                     List.of("cluster", "__replica__", "k8s.namespace.name"))
                 .acceptHaSamples(true)

@@ -64,6 +64,14 @@ final class OtlpReference {
     this.delta = delta;
   }
 
+  private boolean keepIdentifying;
+
+  /** {@code otel_keep_identifying_resource_attributes}. */
+  OtlpReference keepIdentifying() {
+    keepIdentifying = true;
+    return this;
+  }
+
   /** {@code promote_otel_resource_attributes}. */
   OtlpReference promote(String... keys) {
     promote = List.of(keys);
@@ -295,6 +303,8 @@ final class OtlpReference {
       if (!IDENTIFYING.contains(e.getKey())) {
         nonIdentifying++;
         attrs.put(e.getKey(), e.getValue());
+      } else if (keepIdentifying) {
+        attrs.put(e.getKey(), e.getValue()); // service_name, ... beside job and instance
       }
     }
     if (nonIdentifying == 0) {

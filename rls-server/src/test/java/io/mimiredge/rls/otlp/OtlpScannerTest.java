@@ -943,6 +943,32 @@ class OtlpScannerTest {
   }
 
   @Test
+  void keepingIdentifyingAttributesMakesThemTargetInfoLabelsBesideJobAndInstance()
+      throws Exception {
+    Resource res =
+        resource(
+            attr("service.name", "checkout"),
+            attr("service.namespace", "shop"),
+            attr("service.instance.id", "pod-1"),
+            attr("host.name", "node-7"));
+    ExportMetricsServiceRequest r = request(res, gauge("g", number(NOW_NANOS, 1)));
+    ValidationLimits keep =
+        ValidationLimits.builder().otelKeepIdentifyingResourceAttributes(true).build();
+    WriteRequestStats s = scan(r, keep);
+    assertMatches(s, new OtlpReference(false, false).keepIdentifying().translate(r));
+    // target_info: host_name, service_name, service_namespace, service_instance_id, job,
+    // instance, __name__
+    assertThat(s.maxLabelsPerSeries()).isEqualTo(7);
+    assertThat(scan(r).maxLabelsPerSeries()).isEqualTo(4);
+    // still no target_info for a resource of identifying attributes only
+    ExportMetricsServiceRequest only =
+        request(
+            resource(attr("service.name", "checkout"), attr("service.instance.id", "pod-1")),
+            gauge("g", number(NOW_NANOS, 1)));
+    assertThat(scan(only, keep).series()).isEqualTo(1);
+  }
+
+  @Test
   void aPromotedKeyThatTranslatesToNothingSkipsItsResource() throws Exception {
     ExportMetricsServiceRequest r =
         ExportMetricsServiceRequest.newBuilder()
