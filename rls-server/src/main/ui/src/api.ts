@@ -188,6 +188,8 @@ export interface TenantDetail {
   };
   buckets: { ingestion: BucketFill; request: BucketFill };
   recentDenials: DenialView[];
+  /** Mimir settings of the tenant's overrides the edge does not apply (it may count more) */
+  notMirrored: string[];
 }
 
 export interface Denials {

@@ -187,6 +187,12 @@ export function Tenant({ id }: { id: string }) {
         {d.adminOverride && <span className="badge admin">admin override</span>}
       </div>
       {error && <ErrorBanner error={error} stale />}
+      {d.notMirrored.length > 0 && (
+        <p className="hint" data-testid="not-mirrored">
+          Not applied at the edge, so it may count more than Mimir for this tenant:{' '}
+          {d.notMirrored.join(', ')}. Consider <code>edge_enforcement.mode: shadow</code>.
+        </p>
+      )}
 
       <section className="stats">
         <Stat label="items/s" testId="items-per-second" value={f.rate(d.traffic.itemsPerSecond)} />

@@ -34,6 +34,21 @@ describe('Tenant', () => {
     expect(within(table).getByTestId('denial-message').textContent).toBe(INGESTION_RATE_MESSAGE);
   });
 
+  it('names the Mimir settings the edge does not apply, and nothing when there are none', async () => {
+    mockApi({
+      '/api/tenants/t': { json: detail('t', { notMirrored: ['metric_relabel_configs', 'drop_labels'] }) },
+      '/api/tenants/u': { json: detail('u') },
+    });
+    const { unmount } = render(<Tenant id="t" />);
+    const note = await screen.findByTestId('not-mirrored');
+    expect(note).toHaveTextContent('metric_relabel_configs, drop_labels');
+    expect(note).toHaveTextContent('edge_enforcement.mode: shadow');
+    unmount();
+    render(<Tenant id="u" />);
+    await screen.findByTestId('limits');
+    expect(screen.queryByTestId('not-mirrored')).not.toBeInTheDocument();
+  });
+
   it('marks admin overrides', async () => {
     const d = detail('t');
     d.adminOverride = true;

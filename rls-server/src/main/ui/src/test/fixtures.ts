@@ -101,6 +101,7 @@ export function detail(id: string, over: Partial<TenantDetail> = {}): TenantDeta
       request: { held: false, capacity: null, ratePerSecond: null, available: null, fillPercent: 100 },
     },
     recentDenials: [denial(id, 'ingestion_rate')],
+    notMirrored: [],
     ...over,
   };
 }

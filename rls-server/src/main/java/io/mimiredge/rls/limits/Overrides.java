@@ -4,6 +4,7 @@ import io.mimiredge.rls.remotewrite.ValidationLimits;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -17,8 +18,14 @@ import java.util.Set;
  * @param defaults limits of every tenant without overrides, and the base of those with
  * @param tenants tenant id → its resolved limits and explicitly set keys, in file order
  * @param defaultsEntry the defaults as an entry without explicit keys (with their scanner limits)
+ * @param notMirrored tenant id → the Mimir settings its overrides set that the edge does not mirror
+ *     ({@link OverridesParser#NOT_MIRRORED}), in file order; tenants without any left out
  */
-public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants, Tenant defaultsEntry) {
+public record Overrides(
+    TenantLimits defaults,
+    Map<String, Tenant> tenants,
+    Tenant defaultsEntry,
+    Map<String, List<String>> notMirrored) {
 
   /** Where a tenant's limit comes from. */
   public enum Source {
@@ -51,13 +58,19 @@ public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants, Tena
   public Overrides {
     Objects.requireNonNull(defaults, "defaults");
     tenants = Collections.unmodifiableMap(new LinkedHashMap<>(tenants));
+    notMirrored = Collections.unmodifiableMap(new LinkedHashMap<>(notMirrored));
     if (defaultsEntry == null || !defaultsEntry.limits().equals(defaults)) {
       defaultsEntry = new Tenant(defaults, Set.of());
     }
   }
 
   public Overrides(TenantLimits defaults, Map<String, Tenant> tenants) {
-    this(defaults, tenants, null);
+    this(defaults, tenants, null, Map.of());
+  }
+
+  /** The Mimir settings of the tenant's overrides that the edge does not mirror; empty if none. */
+  public List<String> notMirroredFor(String tenant) {
+    return notMirrored.getOrDefault(tenant, List.of());
   }
 
   /** No tenant overrides at all. */
@@ -98,7 +111,7 @@ public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants, Tena
     } else {
       copy.put(tenant, new Tenant(resolve(defaults, values, explicit), explicit));
     }
-    return new Overrides(defaults, copy, defaultsEntry);
+    return new Overrides(defaults, copy, defaultsEntry, notMirrored);
   }
 
   /** A copy with new defaults, every tenant's explicit keys applied again on top. */
@@ -107,7 +120,7 @@ public record Overrides(TenantLimits defaults, Map<String, Tenant> tenants, Tena
     tenants.forEach(
         (id, t) ->
             copy.put(id, new Tenant(resolve(newDefaults, t.limits(), t.explicit()), t.explicit())));
-    return new Overrides(newDefaults, copy);
+    return new Overrides(newDefaults, copy, null, notMirrored);
   }
 
   private static TenantLimits resolve(

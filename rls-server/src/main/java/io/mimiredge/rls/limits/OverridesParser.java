@@ -39,7 +39,63 @@ public final class OverridesParser {
   // len("(hash:)") + 64 hex digits of a BLAKE2b-256: Mimir's validation.LabelValueHashLen.
   private static final int LABEL_VALUE_HASH_LENGTH = 71;
 
+  /**
+   * Mimir settings that change what its distributor counts or refuses and that the edge does not
+   * mirror, with what that means at the edge: a tenant that sets one (to anything but its default)
+   * is named in the load's log and in the admin API ({@code not_mirrored}), so an operator can keep
+   * it in shadow.
+   */
+  public static final Map<String, String> NOT_MIRRORED =
+      Map.of(
+          "metric_relabel_configs",
+          "series Mimir drops or relabels are counted as sent",
+          "drop_labels",
+          "labels Mimir drops count towards the label limits",
+          "enforce_out_of_order_window_on_distributor",
+          "samples older than the out-of-order window are counted",
+          "ha_tracker_sample_failover_timeout",
+          "a new HA replica may be counted before Mimir fails over to it",
+          "otel_promote_scope_metadata",
+          "OTLP scope labels do not count towards the label limits",
+          "otel_created_timestamp_zero_ingestion_enabled",
+          "OTLP created-timestamp zero samples are not counted");
+
   private OverridesParser() {}
+
+  /** The {@link #NOT_MIRRORED} keys a tenant's block sets, in file order. */
+  private static List<String> notMirrored(Value block) {
+    if (!(block instanceof Value.Mapping m)) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    m.entries()
+        .forEach(
+            (name, e) -> {
+              if (NOT_MIRRORED.containsKey(name) && isSet(e.value())) {
+                out.add(name);
+              }
+            });
+    return out;
+  }
+
+  /** Whether a value sets something: not null, false, empty, 0 or a zero duration. */
+  private static boolean isSet(Value v) {
+    if (v instanceof Value.Sequence s) {
+      return s.size() != 0;
+    }
+    if (v instanceof Value.Mapping m) {
+      return !m.entries().isEmpty();
+    }
+    if (!(v instanceof Value.Scalar s) || s.kind() == Value.Kind.NULL) {
+      return false;
+    }
+    String t = s.text().trim().toLowerCase(Locale.ROOT);
+    return !(t.isEmpty()
+        || t.equals("false")
+        || t.equals("no")
+        || t.equals("off")
+        || t.matches("0+(\\.0*)?([a-z]+)?"));
+  }
 
   /** Parses a runtime config; an empty file or {@code overrides:} without tenants = none. */
   public static Overrides parse(String yaml, TenantLimits defaults) throws LimitsParseException {
@@ -52,6 +108,7 @@ public final class OverridesParser {
     Value root = compose(yaml, "runtime config");
     List<String> errors = new ArrayList<>();
     Map<String, Overrides.Tenant> tenants = new LinkedHashMap<>();
+    Map<String, List<String>> notMirrored = new LinkedHashMap<>();
     if (root instanceof Value.Mapping top) {
       top.problems().stream()
           .filter(p -> p.key().equals("overrides"))
@@ -68,6 +125,10 @@ public final class OverridesParser {
                   if (t != null) {
                     tenants.put(tenant, t);
                   }
+                  List<String> unmirrored = notMirrored(e.value());
+                  if (!unmirrored.isEmpty()) {
+                    notMirrored.put(tenant, unmirrored);
+                  }
                 });
       } else if (section != null && !isNull(section)) {
         errors.add(
@@ -81,7 +142,7 @@ public final class OverridesParser {
     if (!errors.isEmpty()) {
       throw new LimitsParseException(errors);
     }
-    return new Overrides(defaults, tenants);
+    return new Overrides(defaults, tenants, null, notMirrored);
   }
 
   /** Parses a defaults block (a mapping of Mimir keys) from YAML, over Mimir's defaults. */

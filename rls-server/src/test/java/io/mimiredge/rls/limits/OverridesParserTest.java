@@ -631,6 +631,48 @@ class OverridesParserTest {
   }
 
   @Test
+  void namesTheTenantsThatSetMimirSettingsTheEdgeDoesNotMirror() throws Exception {
+    Overrides o =
+        OverridesParser.parse(
+            """
+            overrides:
+              relabels:
+                ingestion_rate: 5
+                metric_relabel_configs:
+                  - {source_labels: [__name__], regex: "debug_.*", action: drop}
+                drop_labels: [pod]
+              only-unmirrored:
+                ha_tracker_sample_failover_timeout: 1m
+                enforce_out_of_order_window_on_distributor: true
+              at-their-defaults:
+                metric_relabel_configs: []
+                drop_labels: []
+                ha_tracker_sample_failover_timeout: 0s
+                enforce_out_of_order_window_on_distributor: false
+                otel_promote_scope_metadata: false
+              plain:
+                ingestion_rate: 7
+            """,
+            D);
+    assertThat(o.notMirrored())
+        .containsOnlyKeys("relabels", "only-unmirrored")
+        .containsEntry("relabels", List.of("metric_relabel_configs", "drop_labels"))
+        .containsEntry(
+            "only-unmirrored",
+            List.of(
+                "ha_tracker_sample_failover_timeout",
+                "enforce_out_of_order_window_on_distributor"));
+    assertThat(o.notMirroredFor("plain")).isEmpty();
+    // a tenant with nothing the edge reads still gets named
+    assertThat(o.tenants()).doesNotContainKey("only-unmirrored");
+    // kept through an admin change and new defaults
+    Overrides changed =
+        o.withTenant("relabels", D.toBuilder().ingestionRate(9).build(), Set.of(INGESTION_RATE))
+            .withDefaults(D.toBuilder().requestRate(3).build());
+    assertThat(changed.notMirrored()).isEqualTo(o.notMirrored());
+  }
+
+  @Test
   void overridesCanBeChangedAsValues() throws Exception {
     Overrides o = OverridesParser.parse("overrides: {tenant-a: {ingestion_rate: 5}}", D);
     Overrides changed =

@@ -154,6 +154,7 @@ final class TenantReports {
         ctx.enforcer().haElections(id, ctx.clock().millis()).stream()
             .map(Views::haElection)
             .toList(),
-        ctx.denials().recent(id, null, DENIALS_SHOWN).stream().map(Views::denial).toList());
+        ctx.denials().recent(id, null, DENIALS_SHOWN).stream().map(Views::denial).toList(),
+        live.fromSource().notMirroredFor(id));
   }
 }

@@ -47,7 +47,8 @@ public sealed interface Value {
   record Problem(String key, int line, String message) {}
 
   /** A sequence; the parser never reads inside one. */
-  record Sequence(int line) implements Value {
+  /** A list; {@code size} its entries (-1 when not known). */
+  record Sequence(int line, int size) implements Value {
     @Override
     public String describe() {
       return "a list";

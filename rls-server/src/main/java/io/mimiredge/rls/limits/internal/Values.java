@@ -39,8 +39,11 @@ public final class Values {
       map.forEach((k, v) -> entries.put(String.valueOf(k), new Value.Entry(0, fromJava(v))));
       return new Value.Mapping(entries, List.of(), 0);
     }
-    if (o instanceof Collection<?> || o.getClass().isArray()) {
-      return new Value.Sequence(0);
+    if (o instanceof Collection<?> c) {
+      return new Value.Sequence(0, c.size());
+    }
+    if (o.getClass().isArray()) {
+      return new Value.Sequence(0, java.lang.reflect.Array.getLength(o));
     }
     Value.Kind kind;
     if (o instanceof Integer
@@ -83,7 +86,7 @@ public final class Values {
       } else if (node instanceof MappingNode m) {
         v = mapping(m, line);
       } else {
-        v = new Value.Sequence(line);
+        v = new Value.Sequence(line, node instanceof SequenceNode q ? q.getValue().size() : -1);
       }
       inProgress.remove(node);
       done.put(node, v);

@@ -77,6 +77,29 @@ final class LimitsLoader {
     Instant at = clock.instant();
     limits.sourceLoaded(next, at);
     listener.loaded(at, next);
+    if (!next.notMirrored().isEmpty()) {
+      // settings the edge does not apply: it may count more than Mimir for these tenants
+      StringBuilder b = new StringBuilder();
+      next.notMirrored()
+          .forEach(
+              (tenant, keys) -> {
+                b.append(b.length() == 0 ? "" : "; ").append(tenant).append(": ");
+                for (int i = 0; i < keys.size(); i++) {
+                  String k = keys.get(i);
+                  b.append(i == 0 ? "" : ", ")
+                      .append(k)
+                      .append(" (")
+                      .append(OverridesParser.NOT_MIRRORED.get(k))
+                      .append(')');
+                }
+              });
+      LOG.warn(
+          "limits from {}: {} tenants set Mimir settings the edge does not mirror; consider"
+              + " edge_enforcement.mode: shadow for them: {}",
+          location,
+          next.notMirrored().size(),
+          b);
+    }
     if (first) {
       LOG.info("limits loaded from {}: {} tenants with overrides", location, next.tenants().size());
     } else {

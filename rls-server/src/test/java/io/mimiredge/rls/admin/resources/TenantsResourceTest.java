@@ -36,6 +36,8 @@ class TenantsResourceTest {
               mode: shadow
           both:
             request_rate: 10
+            metric_relabel_configs:
+              - {source_labels: [__name__], regex: "debug_.*", action: drop}
         """);
     f.limits.setAdmin(
         "both",
@@ -151,6 +153,9 @@ class TenantsResourceTest {
     assertThat(limits.at("/edge_enforcement.validation/value").asText()).isEqualTo("forward");
     assertThat(both.get("inOverrides").asBoolean()).isTrue();
     assertThat(both.get("adminOverride").asBoolean()).isTrue();
+    assertThat(both.get("notMirrored")).hasSize(1);
+    assertThat(both.at("/notMirrored/0").asText()).isEqualTo("metric_relabel_configs");
+    assertThat(f.get("/api/tenants/from-file").get("notMirrored")).isEmpty();
 
     JsonNode fromFile = f.get("/api/tenants/from-file");
     assertThat(fromFile.get("mode").asText()).isEqualTo("shadow");

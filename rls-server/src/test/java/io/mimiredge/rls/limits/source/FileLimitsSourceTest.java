@@ -84,6 +84,34 @@ class FileLimitsSourceTest {
   }
 
   @Test
+  void warnsOfTheTenantsThatSetMimirSettingsTheEdgeDoesNotMirror() throws Exception {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("io.mimiredge.rls.limits");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
+        new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      Path file =
+          Files.writeString(
+              dir.resolve("o.yaml"),
+              tenant("a", 100) + "    drop_labels: [pod]\n" + "  b:\n    ingestion_rate: 5\n");
+      source(file).start();
+    } finally {
+      log.detachAppender(lines);
+    }
+    assertThat(lines.list)
+        .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+        .singleElement()
+        .asString()
+        .contains("1 tenants set Mimir settings the edge does not mirror")
+        .contains("a: drop_labels (labels Mimir drops count towards the label limits)")
+        .doesNotContain("b:");
+  }
+
+  @Test
   void reloadsAChangedFile() throws Exception {
     Path file = Files.writeString(dir.resolve("o.yaml"), tenant("a", 100));
     source(file).start();
