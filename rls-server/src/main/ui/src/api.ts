@@ -188,7 +188,7 @@ export interface TenantDetail {
   };
   buckets: { ingestion: BucketFill; request: BucketFill };
   recentDenials: DenialView[];
-  /** Mimir settings of the tenant's overrides the edge does not apply (it may count more) */
+  /** Mimir settings of the tenant's overrides the edge does not apply (its counts may differ) */
   notMirrored: string[];
 }
 

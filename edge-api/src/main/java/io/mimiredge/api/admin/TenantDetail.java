@@ -9,8 +9,8 @@ import java.util.Map;
  *
  * @param limits every limit in force by its Mimir name, with where its value comes from
  * @param ha the HA clusters of an {@code accept_ha_samples} tenant and their elected replicas
- * @param notMirrored the Mimir settings of the tenant's overrides the edge does not apply (for
- *     which it may count more than Mimir), by their Mimir names; empty when none
+ * @param notMirrored the Mimir settings of the tenant's overrides the edge does not apply (its
+ *     counts may then differ from Mimir's), by their Mimir names; empty when none
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record TenantDetail(
