@@ -10,6 +10,7 @@ import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -95,7 +96,8 @@ public class HaDecisionBenchmark {
           null,
           0,
           cluster,
-          replica);
+          replica,
+          List.of());
     }
   }
 

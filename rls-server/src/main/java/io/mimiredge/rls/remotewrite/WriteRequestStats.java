@@ -113,66 +113,6 @@ public record WriteRequestStats(
     }
   }
 
-  /** A request without per-sample HA groups (every walk but a per-sample HA tenant's). */
-  public WriteRequestStats(
-      Protocol protocol,
-      long compressedBytes,
-      long uncompressedBytes,
-      long series,
-      long floatSamples,
-      long histograms,
-      long exemplars,
-      long metadata,
-      int maxLabelsPerSeries,
-      int maxLabelNameLength,
-      int maxLabelValueLength,
-      int maxMetadataLength,
-      long validSamples,
-      long validExemplars,
-      long validMetadata,
-      long invalidSeries,
-      long droppedSamples,
-      long duplicateSamples,
-      long removedSeries,
-      long exemplarsCleared,
-      long exemplarsDropped,
-      long invalidMetadata,
-      long[] violations,
-      Violation firstViolation,
-      long firstActual,
-      String haCluster,
-      String haReplica) {
-    this(
-        protocol,
-        compressedBytes,
-        uncompressedBytes,
-        series,
-        floatSamples,
-        histograms,
-        exemplars,
-        metadata,
-        maxLabelsPerSeries,
-        maxLabelNameLength,
-        maxLabelValueLength,
-        maxMetadataLength,
-        validSamples,
-        validExemplars,
-        validMetadata,
-        invalidSeries,
-        droppedSamples,
-        duplicateSamples,
-        removedSeries,
-        exemplarsCleared,
-        exemplarsDropped,
-        invalidMetadata,
-        violations,
-        firstViolation,
-        firstActual,
-        haCluster,
-        haReplica,
-        List.of());
-  }
-
   public WriteRequestStats {
     Objects.requireNonNull(protocol, "protocol");
     Objects.requireNonNull(violations, "violations");
@@ -219,7 +159,8 @@ public record WriteRequestStats(
         null,
         0,
         null,
-        null);
+        null,
+        List.of());
   }
 
   /** Items received, before anything is dropped: samples + histograms + exemplars + metadata. */

@@ -596,7 +596,8 @@ class MimirRulesTest {
     }
   }
 
-  private static PushEvaluator evaluator(TenantLimits limits) {
+  /** The push doors' evaluation for a tenant of these limits, on local buckets, at {@code NOW}. */
+  static PushEvaluator evaluator(TenantLimits limits) {
     Enforcer e =
         Enforcer.builder()
             .overrides(Overrides.of(limits))

@@ -5,11 +5,8 @@ import static io.mimiredge.rls.remotewrite.Proto.seriesWith;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mimiredge.rls.enforce.Decision;
-import io.mimiredge.rls.enforce.Enforcer;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
-import io.mimiredge.rls.enforce.local.LocalBucketStore;
-import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.limits.ValidationPolicy;
 import io.mimiredge.rls.testing.Rw2Fixtures;
@@ -99,22 +96,13 @@ class PerSampleHaTest {
     assertThat(g.firstViolation()).isEqualTo(Violation.LABEL_VALUE_TOO_LONG);
   }
 
-  private static PushEvaluator evaluator(TenantLimits limits) {
-    Enforcer e =
-        Enforcer.builder()
-            .overrides(Overrides.of(limits))
-            .buckets(new LocalBucketStore(System::nanoTime))
-            .build();
-    return new PushEvaluator(e, SCANNER, 1 << 20, () -> NOW);
-  }
-
   private static Decision push(PushEvaluator e, byte[]... series) {
     return e.evaluate("t", Proto.body(Proto.request(series)));
   }
 
   @Test
   void theSeriesOfAReplicaThatIsNotElectedAreNotCountedTheRestIs() {
-    PushEvaluator e = evaluator(perSample().build());
+    PushEvaluator e = MimirRulesTest.evaluator(perSample().build());
     // r1 is seen first: elected
     Decision first = push(e, R1, PLAIN);
     assertThat(first.status()).isEqualTo(200);
@@ -132,7 +120,7 @@ class PerSampleHaTest {
 
   @Test
   void aClusterOverTheLimitDropsItsSeriesAndRefusesOnlyWhenNothingIsLeft() {
-    PushEvaluator e = evaluator(perSample().haMaxClusters(1).build());
+    PushEvaluator e = MimirRulesTest.evaluator(perSample().haMaxClusters(1).build());
     assertThat(push(e, R1).items()).isEqualTo(1); // c1 takes the one place
     byte[] other = series("__name__", "up", "__replica__", "r1", "cluster", "c2");
     Decision alone = push(e, other);
@@ -145,7 +133,8 @@ class PerSampleHaTest {
 
   @Test
   void underDenyOnlyTheKeptSeriesViolationsAreRefused() {
-    PushEvaluator e = evaluator(perSample().validation(ValidationPolicy.DENY).build());
+    PushEvaluator e =
+        MimirRulesTest.evaluator(perSample().validation(ValidationPolicy.DENY).build());
     assertThat(push(e, R1).status()).isEqualTo(200);
     // an invalid series of r2 (4 labels once its replica goes) is dropped with r2: no 400
     byte[] invalidR2 =

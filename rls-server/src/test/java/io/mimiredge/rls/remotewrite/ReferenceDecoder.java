@@ -287,7 +287,8 @@ final class ReferenceDecoder {
         first,
         firstActual,
         cluster == null ? null : new String(cluster, StandardCharsets.UTF_8),
-        replica == null ? null : new String(replica, StandardCharsets.UTF_8));
+        replica == null ? null : new String(replica, StandardCharsets.UTF_8),
+        List.of());
   }
 
   /** validateLabels, validateSamples, validateHistograms: the first violation of the series. */

@@ -3,6 +3,7 @@ package io.mimiredge.rls.testing;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
+import java.util.List;
 
 /** Builds {@link WriteRequestStats} for tests of what comes after the scan, by name. */
 public final class Stats {
@@ -58,7 +59,8 @@ public final class Stats {
         s.firstViolation(),
         s.firstActual(),
         s.haCluster(),
-        s.haReplica());
+        s.haReplica(),
+        List.of());
   }
 
   public static Stats builder() {
@@ -148,6 +150,7 @@ public final class Stats {
         first,
         firstActual,
         haCluster,
-        haReplica);
+        haReplica,
+        List.of());
   }
 }

@@ -11,6 +11,7 @@ import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
 import io.mimiredge.rls.limits.source.ConfigMapLimitsSource.Mode;
+import io.mimiredge.rls.testing.LogLines;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -133,16 +134,8 @@ class ConfigMapLimitsSourceTest {
 
   @Test
   void logsEachChangeAsTheOtherSourcesDo() throws Exception {
-    ch.qos.logback.classic.Logger log =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger("io.mimiredge.rls.limits");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    ch.qos.logback.classic.Level level = log.getLevel();
-    log.setLevel(ch.qos.logback.classic.Level.INFO);
-    log.addAppender(lines);
-    try {
+    List<String> logged;
+    try (LogLines lines = new LogLines("io.mimiredge.rls.limits")) {
       create(rate("tenant-a", 111));
       start(Duration.ofSeconds(30));
       await("loaded", () -> rateOf("tenant-a") == 111, WITHIN);
@@ -151,20 +144,12 @@ class ConfigMapLimitsSourceTest {
       // the change is logged once it applies: wait for the line, not only for the new rate
       await(
           "the reload logged",
-          () -> {
-            synchronized (lines) { // the appender appends under its own lock
-              return lines.list.stream()
-                  .anyMatch(e -> e.getFormattedMessage().startsWith("limits reloaded"));
-            }
-          },
+          () -> lines.messages().stream().anyMatch(m -> m.startsWith("limits reloaded")),
           WITHIN);
-    } finally {
-      log.detachAppender(lines);
-      log.setLevel(level);
+      logged = lines.messages();
     }
 
-    assertThat(lines.list)
-        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+    assertThat(logged)
         .contains(
             "limits loaded from configmap mimir/mimir-runtime key runtime.yaml:"
                 + " 1 tenants with overrides",

@@ -7,6 +7,7 @@ import io.mimiredge.rls.limits.LimitsUnavailableException;
 import io.mimiredge.rls.limits.LiveLimits;
 import io.mimiredge.rls.limits.Overrides;
 import io.mimiredge.rls.limits.TenantLimits;
+import io.mimiredge.rls.testing.LogLines;
 import io.mimiredge.testsupport.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,25 +86,16 @@ class FileLimitsSourceTest {
 
   @Test
   void warnsOfTheTenantsThatSetMimirSettingsTheEdgeDoesNotMirror() throws Exception {
-    ch.qos.logback.classic.Logger log =
-        (ch.qos.logback.classic.Logger)
-            org.slf4j.LoggerFactory.getLogger("io.mimiredge.rls.limits");
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines =
-        new ch.qos.logback.core.read.ListAppender<>();
-    lines.start();
-    log.addAppender(lines);
-    try {
+    List<String> warnings;
+    try (LogLines lines = new LogLines("io.mimiredge.rls.limits")) {
       Path file =
           Files.writeString(
               dir.resolve("o.yaml"),
               tenant("a", 100) + "    drop_labels: [pod]\n" + "  b:\n    ingestion_rate: 5\n");
       source(file).start();
-    } finally {
-      log.detachAppender(lines);
+      warnings = lines.messages(ch.qos.logback.classic.Level.WARN);
     }
-    assertThat(lines.list)
-        .filteredOn(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
-        .extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+    assertThat(warnings)
         .singleElement()
         .asString()
         .contains("1 tenants set Mimir settings the edge does not mirror")
