@@ -124,6 +124,38 @@ class EnvoyConfigTest {
     assertThat(action.getDescriptorKey()).isEqualTo("tenant");
   }
 
+  /**
+   * With Mimir's multitenancy off there is no tenant header: the ratelimit filter's descriptor is
+   * the no-auth tenant (a generic key; the RLS counts every descriptor as that tenant's), and a
+   * basic-auth tenant, which Envoy cannot read, is refused at render time.
+   */
+  @Test
+  void withoutATenantHeaderTheRateLimitDescriptorIsTheNoAuthTenant() {
+    Bootstrap b =
+        Envoy.parse(
+            Manifests.load(
+                    Charts.render(
+                        "envoy",
+                        Map.of(
+                            "rateLimit.enabled", true,
+                            "tenantFrom", "none",
+                            "noAuthTenant", "single")))
+                .configData("edge-envoy", "envoy.yaml"));
+    for (int route = 0; route < 2; route++) {
+      Route r = Envoy.connectionManager(b).getRouteConfig().getVirtualHosts(0).getRoutes(route);
+      var key = r.getRoute().getRateLimits(0).getActions(0).getGenericKey();
+      assertThat(key.getDescriptorKey()).isEqualTo("tenant");
+      assertThat(key.getDescriptorValue()).isEqualTo("single");
+    }
+    assertThatThrownBy(
+            () ->
+                Charts.render(
+                    "envoy", Map.of("rateLimit.enabled", true, "tenantFrom", "basicAuthUser")))
+        .hasMessageContaining("cannot read a basic-auth user");
+    // without the ratelimit filter a basic-auth tenant is the RLS' business alone
+    assertThat(Charts.render("envoy", Map.of("tenantFrom", "basicAuthUser"))).contains("ext_authz");
+  }
+
   @Test
   void withRlsTlsTheRlsClusterVerifiesTheRlsAndPresentsEnvoysCertificateFromTheMountedSecret() {
     String rendered =
