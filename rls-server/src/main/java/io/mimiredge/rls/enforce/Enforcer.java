@@ -143,67 +143,16 @@ public final class Enforcer {
     Violation violation = stats.firstViolation();
     long actual = stats.firstActual();
     if (stats.perSampleHa()) {
-      // ha_dedupe_per_sample.go: each (cluster, replica) of the request judged once; the series
-      // of a replica that is not elected, or of a cluster over ha_max_clusters, dropped before
-      // validation and the limiter; the rest pushed (then Mimir answers 202 or 400 for the
-      // dropped ones: the edge forwards, and Mimir keeps what it keeps).
-      HaTracker.Settings settings = haSettings(limits);
-      boolean kept = false;
-      boolean tooMany = false;
-      long droppedItems = 0;
-      long droppedExemplars = 0;
-      Violation keptViolation = null;
-      long keptActual = 0;
-      long keptFirst = Long.MAX_VALUE;
-      for (WriteRequestStats.HaGroup g : stats.haGroups()) {
-        boolean keep = true;
-        if (g.ha()) {
-          HaTracker.Verdict v =
-              ha.check(tenant, g.cluster(), g.replica(), settings, nowMillis).verdict();
-          keep = v == HaTracker.Verdict.ELECTED;
-          tooMany |= v == HaTracker.Verdict.TOO_MANY_CLUSTERS;
-        }
-        if (!keep) {
-          droppedItems += g.items();
-          droppedExemplars += g.exemplars();
-          continue;
-        }
-        kept = true;
-        if (g.firstViolation() != null && g.firstSeries() < keptFirst) {
-          keptFirst = g.firstSeries();
-          keptViolation = g.firstViolation();
-          keptActual = g.firstActual();
-        }
-      }
-      if (!kept) {
+      PerSample p = perSample(tenant, limits, stats, nowMillis);
+      if (!p.kept()) {
         // nothing left: Mimir does not push at all (the metadata goes too) and answers its error
-        return tooMany
-            ? Decision.deny(
-                Reason.TOO_MANY_HA_CLUSTERS,
-                MimirMessages.tooManyHaClusters(limits.haMaxClusters()),
-                null,
-                mode,
-                0,
-                stats,
-                tenant)
+        return p.tooMany()
+            ? tooManyHaClusters(tenant, limits, mode, stats)
             : Decision.haDeduped(tenant, mode, stats);
       }
-      long samples = stats.validSamples() - droppedItems;
-      if (samples == 0 && stats.validMetadata() == 0) {
-        items = 0;
-      } else {
-        items =
-            samples
-                + Math.max(0, stats.validExemplars() - droppedExemplars)
-                + stats.validMetadata();
-      }
-      if (keptViolation == null && violation != null && !violation.metadata()) {
-        // the series violations were all in dropped series; the metadata's is not known apart
-        violation = null;
-      } else if (keptViolation != null) {
-        violation = keptViolation;
-        actual = keptActual;
-      }
+      items = p.items();
+      violation = p.violation();
+      actual = p.actual();
       violations = violation != null;
     } else if (stats.ha()) {
       // prePushHaDedupeMiddleware: after the request rate, before validation.
@@ -213,14 +162,7 @@ public final class Enforcer {
         return Decision.haDeduped(tenant, mode, stats);
       }
       if (r.verdict() == HaTracker.Verdict.TOO_MANY_CLUSTERS) {
-        return Decision.deny(
-            Reason.TOO_MANY_HA_CLUSTERS,
-            MimirMessages.tooManyHaClusters(limits.haMaxClusters()),
-            null,
-            mode,
-            0,
-            stats,
-            tenant);
+        return tooManyHaClusters(tenant, limits, mode, stats);
       }
     }
     if (limits.validation() == ValidationPolicy.DENY && violations) {
@@ -264,6 +206,86 @@ public final class Enforcer {
     }
     Decision refused = takeRequestToken(c.tenant());
     return refused != null ? refused : decide(c.tenant(), stats, nowMillis);
+  }
+
+  /**
+   * What per-sample HA dedupe keeps of a request.
+   *
+   * @param kept whether any series is kept (else Mimir pushes nothing)
+   * @param tooMany whether a group was refused for {@code ha_max_clusters}
+   * @param items what the ingestion limiter counts of the kept series and the metadata
+   * @param violation the first violation among the kept series (or the metadata's), null if none
+   * @param actual the value that broke it
+   */
+  private record PerSample(
+      boolean kept, boolean tooMany, long items, Violation violation, long actual) {}
+
+  /**
+   * {@code ha_dedupe_per_sample.go}: each (cluster, replica) of the request judged once; the series
+   * of a replica that is not elected, or of a cluster over {@code ha_max_clusters}, dropped before
+   * validation and the limiter; the rest pushed (then Mimir answers 202 or 400 for the dropped
+   * ones: the edge forwards, and Mimir keeps what it keeps).
+   */
+  private PerSample perSample(
+      String tenant, TenantLimits limits, WriteRequestStats stats, long nowMillis) {
+    HaTracker.Settings settings = haSettings(limits);
+    boolean kept = false;
+    boolean tooMany = false;
+    long droppedItems = 0;
+    long droppedExemplars = 0;
+    Violation keptViolation = null;
+    long keptActual = 0;
+    long keptFirst = Long.MAX_VALUE;
+    for (WriteRequestStats.HaGroup g : stats.haGroups()) {
+      boolean keep = true;
+      if (g.ha()) {
+        HaTracker.Verdict v =
+            ha.check(tenant, g.cluster(), g.replica(), settings, nowMillis).verdict();
+        keep = v == HaTracker.Verdict.ELECTED;
+        tooMany |= v == HaTracker.Verdict.TOO_MANY_CLUSTERS;
+      }
+      if (!keep) {
+        droppedItems += g.items();
+        droppedExemplars += g.exemplars();
+        continue;
+      }
+      kept = true;
+      if (g.firstViolation() != null && g.firstSeries() < keptFirst) {
+        keptFirst = g.firstSeries();
+        keptViolation = g.firstViolation();
+        keptActual = g.firstActual();
+      }
+    }
+    long samples = stats.validSamples() - droppedItems;
+    long items =
+        samples == 0 && stats.validMetadata() == 0
+            ? 0
+            : samples
+                + Math.max(0, stats.validExemplars() - droppedExemplars)
+                + stats.validMetadata();
+    Violation violation = stats.firstViolation();
+    long actual = stats.firstActual();
+    if (keptViolation != null) {
+      violation = keptViolation;
+      actual = keptActual;
+    } else if (violation != null && !violation.metadata()) {
+      // the series violations were all in dropped series; the metadata's is not known apart
+      violation = null;
+    }
+    return new PerSample(kept, tooMany, items, violation, actual);
+  }
+
+  /** Mimir's 400 for a new HA cluster over {@code ha_max_clusters}. */
+  private static Decision tooManyHaClusters(
+      String tenant, TenantLimits limits, Mode mode, WriteRequestStats stats) {
+    return Decision.deny(
+        Reason.TOO_MANY_HA_CLUSTERS,
+        MimirMessages.tooManyHaClusters(limits.haMaxClusters()),
+        null,
+        mode,
+        0,
+        stats,
+        tenant);
   }
 
   /** The tenant's HA clusters and their elected replicas, for the admin API. */

@@ -324,7 +324,7 @@ final class OtlpTranslation extends RequestTally {
         int length = stringLength(kind, valueLength, scalar);
         point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
         if (haUndecided || perSampleHa) {
-          captureHa(pointHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, 0);
+          pointHa(b, keyAt, keyLength, length, kind, valueAt, valueLength, scalar);
         }
       }
     } else if (owner == Owner.RESOURCE) {
@@ -375,7 +375,19 @@ final class OtlpTranslation extends RequestTally {
     if (readHa) {
       int flags =
           (identifying ? HaAttributes.IDENTIFYING : 0) | (promote ? HaAttributes.PROMOTED : 0);
-      captureHa(resourceHa, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, flags);
+      long h = sanitize(b, keyAt, keyLength);
+      captureHa(
+          resourceHa,
+          h,
+          sanitizedLength,
+          b,
+          keyAt,
+          keyLength,
+          kind,
+          valueAt,
+          valueLength,
+          scalar,
+          flags);
     }
   }
 
@@ -1503,11 +1515,39 @@ final class OtlpTranslation extends RequestTally {
   }
 
   /**
-   * Keeps an attribute whose key translates to the HA cluster or replica label, with its value as
-   * the label value Mimir makes of it, until the request's first series is known.
+   * {@link #captureHa} for the point attribute {@link Labels#add} just took: the name it translated
+   * (kept when the value is not empty), else translated here.
+   */
+  private void pointHa(
+      byte[] b,
+      int keyAt,
+      int keyLength,
+      int length,
+      int kind,
+      int valueAt,
+      int valueLength,
+      long scalar) {
+    long h;
+    int len;
+    if (length > 0) {
+      h = point.nameHash[point.n - 1];
+      len = point.sanitizedLen[point.n - 1];
+    } else {
+      h = sanitize(b, keyAt, keyLength);
+      len = sanitizedLength;
+    }
+    captureHa(pointHa, h, len, b, keyAt, keyLength, kind, valueAt, valueLength, scalar, 0);
+  }
+
+  /**
+   * Keeps an attribute whose key translates to the HA cluster or replica label (its name's hash
+   * {@code h} and length {@code len} as {@link #sanitize} gives them), with its value as the label
+   * value Mimir makes of it, until the request's first series is known.
    */
   private void captureHa(
       HaAttributes to,
+      long h,
+      int len,
       byte[] b,
       int keyAt,
       int keyLength,
@@ -1516,8 +1556,6 @@ final class OtlpTranslation extends RequestTally {
       int valueLength,
       long scalar,
       int flags) {
-    long h = sanitize(b, keyAt, keyLength);
-    int len = sanitizedLength;
     byte[] cluster = limits.clusterLabelBytes();
     byte[] replica = limits.replicaLabelBytes();
     boolean isCluster =
@@ -1559,7 +1597,9 @@ final class OtlpTranslation extends RequestTally {
     haUndecided = false;
     String cluster = haLabel(false, targetInfo);
     String replica = haLabel(true, targetInfo);
-    if (haRequest(utf8Length(cluster), utf8Length(replica))) {
+    if (haRequest(
+        cluster.getBytes(StandardCharsets.UTF_8).length,
+        replica.getBytes(StandardCharsets.UTF_8).length)) {
       stripReplica = true;
       haCluster = cluster;
       haReplica = replica;

@@ -36,22 +36,26 @@ final class HaGroups {
     reset(0);
   }
 
-  /** The group of a series whose cluster and replica are these bytes; created when new. */
-  int group(byte[] b, int clusterAt, int clusterLength, int replicaAt, int replicaLength) {
+  /**
+   * The group of a series whose cluster is {@code cb[clusterAt, +clusterLength)} and replica {@code
+   * rb[replicaAt, +replicaLength)}; created when new.
+   */
+  int group(
+      byte[] cb, int clusterAt, int clusterLength, byte[] rb, int replicaAt, int replicaLength) {
     if (last > 0
-        && same(clusters[last], b, clusterAt, clusterLength)
-        && same(replicas[last], b, replicaAt, replicaLength)) {
+        && same(clusters[last], cb, clusterAt, clusterLength)
+        && same(replicas[last], rb, replicaAt, replicaLength)) {
       return last;
     }
-    long h = hash(b, clusterAt, clusterLength) * 31 + hash(b, replicaAt, replicaLength);
+    long h = hash(cb, clusterAt, clusterLength) * 31 + hash(rb, replicaAt, replicaLength);
     int mask = table.length - 1;
     for (int i = (int) mix(h) & mask; ; i = (i + 1) & mask) {
       int g = table[i] - 1;
       if (g < 0) {
         g =
             add(
-                Arrays.copyOfRange(b, clusterAt, clusterAt + clusterLength),
-                Arrays.copyOfRange(b, replicaAt, replicaAt + replicaLength),
+                Arrays.copyOfRange(cb, clusterAt, clusterAt + clusterLength),
+                Arrays.copyOfRange(rb, replicaAt, replicaAt + replicaLength),
                 h);
         table[i] = g + 1;
         if (2 * n > table.length) {
@@ -60,20 +64,11 @@ final class HaGroups {
         return last = g;
       }
       if (hashes[g] == h
-          && same(clusters[g], b, clusterAt, clusterLength)
-          && same(replicas[g], b, replicaAt, replicaLength)) {
+          && same(clusters[g], cb, clusterAt, clusterLength)
+          && same(replicas[g], rb, replicaAt, replicaLength)) {
         return last = g;
       }
     }
-  }
-
-  /** {@link #group(byte[], int, int, int, int)} for label values as strings. */
-  int group(String cluster, String replica) {
-    byte[] c = cluster.getBytes(StandardCharsets.UTF_8);
-    byte[] r = replica.getBytes(StandardCharsets.UTF_8);
-    byte[] both = Arrays.copyOf(c, c.length + r.length);
-    System.arraycopy(r, 0, both, c.length, r.length);
-    return group(both, 0, c.length, c.length, r.length);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.mimiredge.rls.remotewrite;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -127,13 +128,15 @@ public abstract class RequestTally {
       byte[] b, int clusterAt, int clusterLength, int replicaAt, int replicaLength) {
     stripReplica = haRequest(clusterLength, replicaLength);
     haGroup =
-        stripReplica ? haGroups.group(b, clusterAt, clusterLength, replicaAt, replicaLength) : 0;
+        stripReplica ? haGroups.group(b, clusterAt, clusterLength, b, replicaAt, replicaLength) : 0;
   }
 
   /** {@link #haSeriesGroup(byte[], int, int, int, int)} for values as strings. */
   protected final void haSeriesGroup(String cluster, String replica) {
-    stripReplica = haRequest(utf8Length(cluster), utf8Length(replica));
-    haGroup = stripReplica ? haGroups.group(cluster, replica) : 0;
+    byte[] c = cluster.getBytes(StandardCharsets.UTF_8);
+    byte[] r = replica.getBytes(StandardCharsets.UTF_8);
+    stripReplica = haRequest(c.length, r.length);
+    haGroup = stripReplica ? haGroups.group(c, 0, c.length, r, 0, r.length) : 0;
   }
 
   /**
@@ -149,24 +152,5 @@ public abstract class RequestTally {
   /** The per-sample groups of the request; empty unless per-sample dedupe. */
   protected final List<WriteRequestStats.HaGroup> haGroups() {
     return perSampleHa ? haGroups.result() : List.of();
-  }
-
-  /** A string's length in UTF-8 bytes. */
-  protected static int utf8Length(String s) {
-    int n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length()) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
   }
 }

@@ -205,8 +205,7 @@ final class WriteRequestWalker extends RequestTally {
   // ---- HA: known once the first series has been seen (per-sample dedupe: read every series) ----
   private boolean haUndecided;
   // the series' replica label is still to be removed: Mimir's RemoveLabel removes the first label
-  // of
-  // that name, whatever its value, and only that one
+  // of that name, whatever its value, and only that one
   private boolean replicaPending;
   private boolean replicaPendingSorted; // the same, for sortedLabels' second reading
 
