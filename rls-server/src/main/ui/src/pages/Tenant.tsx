@@ -189,8 +189,8 @@ export function Tenant({ id }: { id: string }) {
       {error && <ErrorBanner error={error} stale />}
       {d.notMirrored.length > 0 && (
         <p className="hint" data-testid="not-mirrored">
-          Mimir settings the edge does not apply, so its counts may differ from Mimir&apos;s for this
-          tenant:{' '}
+          Mimir settings the edge does not apply everywhere, so its counts may differ from
+          Mimir&apos;s for this tenant:{' '}
           {d.notMirrored.join(', ')}. Consider <code>edge_enforcement.mode: shadow</code>.
         </p>
       )}

@@ -170,7 +170,7 @@ public final class PushEvaluator {
     long now = wallMillis.getAsLong();
     WriteRequestStats stats;
     try {
-      stats = scanner.scan(body, offset, length, tenant.validation(), now, protocol);
+      stats = scanner.scan(body, offset, length, tenant.validation(), now, protocol, tenant.id());
     } catch (RemoteWriteException e) {
       return enforcer.badBody(tenant, e, protocol);
     }

@@ -1,6 +1,7 @@
 package io.mimiredge.rls.limits;
 
 import io.mimiredge.rls.limits.internal.MimirDurations;
+import io.mimiredge.rls.relabel.RelabelRule;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import java.time.Duration;
@@ -132,6 +133,13 @@ public enum LimitKey {
       Kind.CSV,
       TenantLimits::promoteOtelResourceAttributes,
       (b, v) -> b.promoteOtelResourceAttributes(castList(v))),
+  METRIC_RELABEL_CONFIGS(
+      "metric_relabel_configs",
+      Kind.RELABEL,
+      TenantLimits::metricRelabelConfigs,
+      (b, v) -> b.metricRelabelConfigs(castRules(v))),
+  DROP_LABELS(
+      "drop_labels", Kind.LIST, TenantLimits::dropLabels, (b, v) -> b.dropLabels(castList(v))),
   ACCEPT_HA_SAMPLES(
       "accept_ha_samples",
       Kind.BOOL,
@@ -194,7 +202,14 @@ public enum LimitKey {
      * A comma-separated list in one string, split on every comma and nothing trimmed, as Mimir's
      * {@code flagext.StringSliceCSV} (a List of String; the empty string is the empty list).
      */
-    CSV
+    CSV,
+    /** A YAML list of strings, as Mimir's {@code flagext.StringSlice} (a List of String). */
+    LIST,
+    /**
+     * Prometheus relabeling rules, a YAML list of {@code relabel.Config} (a List of {@link
+     * RelabelRule}).
+     */
+    RELABEL
   }
 
   private final String yamlPath;
@@ -242,7 +257,8 @@ public enum LimitKey {
 
   /**
    * This key's value as Mimir's YAML writes it, for JSON and logs: numbers and booleans as they
-   * are, durations as {@code 30s}, enums by their YAML names.
+   * are, durations as {@code 30s}, enums by their YAML names, a comma-separated setting as its
+   * string, a list as a list and relabeling rules as one line each.
    */
   public Object shownValueIn(TenantLimits l) {
     Object v = valueIn(l);
@@ -256,8 +272,10 @@ public enum LimitKey {
       return s.yamlName();
     } else if (v instanceof NameValidation s) {
       return s.yamlName();
-    } else if (v instanceof List<?> list) {
-      return String.join(",", castList(list));
+    } else if (kind == Kind.CSV) {
+      return String.join(",", castList(v));
+    } else if (kind == Kind.RELABEL) {
+      return castRules(v).stream().map(RelabelRule::toString).toList(); // one line per rule
     }
     return v;
   }
@@ -265,6 +283,11 @@ public enum LimitKey {
   @SuppressWarnings("unchecked")
   private static List<String> castList(Object v) {
     return (List<String>) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<RelabelRule> castRules(Object v) {
+    return (List<RelabelRule>) v;
   }
 
   /** Sets this key in {@code target} to {@code value}, of this key's kind. */

@@ -48,9 +48,12 @@ public final class OverridesParser {
   public static final Map<String, String> NOT_MIRRORED =
       Map.of(
           "metric_relabel_configs",
-          "series Mimir drops or relabels are counted as sent",
+          "applied to remote write; OTLP series Mimir drops or relabels are counted as sent, and"
+              + " so is every series when a rule uses what the edge cannot run as Go does (regex"
+              + " flag U or m, \\C, hashmod by 0)",
           "drop_labels",
-          "labels Mimir drops count towards the label limits",
+          "applied to remote write; the labels Mimir drops from OTLP series count towards the"
+              + " label limits",
           "enforce_out_of_order_window_on_distributor",
           "samples older than the out-of-order window are counted",
           "ha_tracker_sample_failover_timeout",
@@ -360,6 +363,29 @@ public final class OverridesParser {
               "expected a comma-separated string such as a,b, got " + v.describe());
         }
         yield t.isEmpty() ? List.of() : List.of(t.split(",", -1));
+      }
+      case LIST -> {
+        // flagext.StringSlice: a YAML list of strings (a null entry is "")
+        if (!(v instanceof Value.Sequence list)) {
+          throw new IllegalArgumentException(
+              "expected a list of strings such as [a, b], got " + v.describe());
+        }
+        List<String> out = new ArrayList<>();
+        for (Value item : list.items()) {
+          if (!(item instanceof Value.Scalar s)) {
+            throw new IllegalArgumentException(
+                "expected a list of strings such as [a, b], got " + item.describe() + " in it");
+          }
+          out.add(s.kind() == Value.Kind.NULL ? "" : s.text());
+        }
+        yield out;
+      }
+      case RELABEL -> {
+        try {
+          yield RelabelConfigs.parse(v);
+        } catch (UnsupportedOperationException cannot) {
+          yield List.of(); // named as not mirrored (notMirrored): counted as sent
+        }
       }
     };
   }

@@ -1,6 +1,8 @@
 package io.mimiredge.rls.limits;
 
 import io.mimiredge.rls.internal.Checks;
+import io.mimiredge.rls.relabel.RelabelRule;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
@@ -50,6 +52,10 @@ import java.util.Objects;
  * @param promoteOtelResourceAttributes {@code promote_otel_resource_attributes}: the OTLP resource
  *     attributes (by key, exactly) copied as labels onto every series of their resource; empty =
  *     none
+ * @param metricRelabelConfigs {@code metric_relabel_configs}: the rules Mimir runs on every series
+ *     before validating it; empty = none
+ * @param dropLabels {@code drop_labels}: the labels Mimir removes from every series (after the
+ *     rules); empty = none
  * @param acceptHaSamples {@code accept_ha_samples}: deduplicate HA pairs
  * @param haClusterLabel {@code ha_cluster_label}
  * @param haReplicaLabel {@code ha_replica_label}
@@ -88,6 +94,8 @@ public record TenantLimits(
     boolean otelNativeDeltaIngestion,
     boolean otelKeepIdentifyingResourceAttributes,
     List<String> promoteOtelResourceAttributes,
+    List<RelabelRule> metricRelabelConfigs,
+    List<String> dropLabels,
     boolean acceptHaSamples,
     String haClusterLabel,
     String haReplicaLabel,
@@ -123,6 +131,9 @@ public record TenantLimits(
     promoteOtelResourceAttributes =
         List.copyOf(
             Objects.requireNonNull(promoteOtelResourceAttributes, "promoteOtelResourceAttributes"));
+    metricRelabelConfigs =
+        List.copyOf(Objects.requireNonNull(metricRelabelConfigs, "metricRelabelConfigs"));
+    dropLabels = List.copyOf(Objects.requireNonNull(dropLabels, "dropLabels"));
     requireLabelName("haClusterLabel", haClusterLabel);
     requireLabelName("haReplicaLabel", haReplicaLabel);
     requireNonNegative("haMaxClusters", haMaxClusters);
@@ -166,6 +177,7 @@ public record TenantLimits(
         .otel(otelConvertHistogramsToNhcb, otelNativeDeltaIngestion)
         .promoteOtelResourceAttributes(promoteOtelResourceAttributes)
         .otelKeepIdentifyingResourceAttributes(otelKeepIdentifyingResourceAttributes)
+        .relabeling(new SeriesRelabeling(metricRelabelConfigs, dropLabels))
         .ha(acceptHaSamples, haClusterLabel, haReplicaLabel)
         .haPerSampleDedupe(haTrackerPerSampleDedupe)
         .build();
@@ -236,6 +248,8 @@ public record TenantLimits(
     private boolean otelNativeDeltaIngestion = false;
     private boolean otelKeepIdentifyingResourceAttributes = false;
     private List<String> promoteOtelResourceAttributes = List.of();
+    private List<RelabelRule> metricRelabelConfigs = List.of();
+    private List<String> dropLabels = List.of();
     private boolean acceptHaSamples = false;
     private String haClusterLabel = "cluster";
     private String haReplicaLabel = "__replica__";
@@ -273,6 +287,8 @@ public record TenantLimits(
       otelNativeDeltaIngestion = from.otelNativeDeltaIngestion;
       otelKeepIdentifyingResourceAttributes = from.otelKeepIdentifyingResourceAttributes;
       promoteOtelResourceAttributes = from.promoteOtelResourceAttributes;
+      metricRelabelConfigs = from.metricRelabelConfigs;
+      dropLabels = from.dropLabels;
       acceptHaSamples = from.acceptHaSamples;
       haClusterLabel = from.haClusterLabel;
       haReplicaLabel = from.haReplicaLabel;
@@ -422,6 +438,16 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder metricRelabelConfigs(List<RelabelRule> v) {
+      metricRelabelConfigs = List.copyOf(v);
+      return this;
+    }
+
+    public Builder dropLabels(List<String> v) {
+      dropLabels = List.copyOf(v);
+      return this;
+    }
+
     public Builder acceptHaSamples(boolean v) {
       acceptHaSamples = v;
       return this;
@@ -500,6 +526,8 @@ public record TenantLimits(
           otelNativeDeltaIngestion,
           otelKeepIdentifyingResourceAttributes,
           promoteOtelResourceAttributes,
+          metricRelabelConfigs,
+          dropLabels,
           acceptHaSamples,
           haClusterLabel,
           haReplicaLabel,

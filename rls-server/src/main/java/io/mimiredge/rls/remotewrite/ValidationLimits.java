@@ -1,6 +1,7 @@
 package io.mimiredge.rls.remotewrite;
 
 import io.mimiredge.rls.internal.Checks;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class ValidationLimits {
   private final boolean otelKeepIdentifyingResourceAttributes;
   private final List<String> promoteOtelResourceAttributes;
   private final byte[][] promotedKeys;
+  private final SeriesRelabeling relabeling;
   private final boolean acceptHaSamples;
   private final boolean haPerSampleDedupe;
   private final String haClusterLabel;
@@ -82,6 +84,7 @@ public final class ValidationLimits {
         promoteOtelResourceAttributes.stream()
             .map(k -> k.getBytes(StandardCharsets.UTF_8))
             .toArray(byte[][]::new);
+    relabeling = b.relabeling;
     acceptHaSamples = b.acceptHaSamples;
     haPerSampleDedupe = b.haPerSampleDedupe;
     haClusterLabel = b.haClusterLabel;
@@ -237,6 +240,14 @@ public final class ValidationLimits {
     return clusterLabelBytes;
   }
 
+  /**
+   * {@code metric_relabel_configs} and {@code drop_labels}: what Mimir does to each series' labels
+   * after HA dedupe and before validating them; {@link SeriesRelabeling#NONE} by default.
+   */
+  public SeriesRelabeling relabeling() {
+    return relabeling;
+  }
+
   /** The replica label name in UTF-8, shared: callers must not change it. */
   public byte[] replicaLabelBytes() {
     return replicaLabelBytes;
@@ -264,6 +275,7 @@ public final class ValidationLimits {
         && otelNativeDeltaIngestion == v.otelNativeDeltaIngestion
         && otelKeepIdentifyingResourceAttributes == v.otelKeepIdentifyingResourceAttributes
         && promoteOtelResourceAttributes.equals(v.promoteOtelResourceAttributes)
+        && relabeling.equals(v.relabeling)
         && acceptHaSamples == v.acceptHaSamples
         && haPerSampleDedupe == v.haPerSampleDedupe
         && haClusterLabel.equals(v.haClusterLabel)
@@ -319,6 +331,7 @@ public final class ValidationLimits {
         + (promoteOtelResourceAttributes.isEmpty()
             ? ""
             : ", otel promote=" + String.join(",", promoteOtelResourceAttributes))
+        + (relabeling.isEmpty() ? "" : ", relabel " + relabeling)
         + ", ha="
         + (acceptHaSamples
             ? haClusterLabel + "/" + haReplicaLabel + (haPerSampleDedupe ? " per sample" : "")
@@ -347,6 +360,7 @@ public final class ValidationLimits {
     private boolean otelNativeDeltaIngestion;
     private boolean otelKeepIdentifyingResourceAttributes;
     private List<String> promoteOtelResourceAttributes = List.of();
+    private SeriesRelabeling relabeling = SeriesRelabeling.NONE;
     private boolean acceptHaSamples;
     private boolean haPerSampleDedupe;
     private String haClusterLabel = "cluster";
@@ -443,6 +457,11 @@ public final class ValidationLimits {
     /** OTLP translation: {@code promote_otel_resource_attributes}. */
     public Builder promoteOtelResourceAttributes(List<String> keys) {
       promoteOtelResourceAttributes = List.copyOf(keys);
+      return this;
+    }
+
+    public Builder relabeling(SeriesRelabeling v) {
+      relabeling = Objects.requireNonNull(v, "relabeling");
       return this;
     }
 

@@ -81,10 +81,27 @@ public final class WriteRequestScanner {
       long nowMillis,
       Protocol protocol)
       throws RemoteWriteException {
+    return scan(body, offset, length, limits, nowMillis, protocol, "");
+  }
+
+  /**
+   * {@link #scan(byte[], int, int, ValidationLimits, long, Protocol)} for {@code tenant}: the value
+   * of {@code __meta_tenant_id} while the tenant's relabeling rules run.
+   */
+  public WriteRequestStats scan(
+      byte[] body,
+      int offset,
+      int length,
+      ValidationLimits limits,
+      long nowMillis,
+      Protocol protocol,
+      String tenant)
+      throws RemoteWriteException {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(protocol, "protocol");
+    Objects.requireNonNull(tenant, "tenant");
     int decoded = decode(body, offset, length);
-    return WALKERS.get().walk(buffers.get(), decoded, length, limits, nowMillis, protocol);
+    return WALKERS.get().walk(buffers.get(), decoded, length, limits, nowMillis, protocol, tenant);
   }
 
   /**

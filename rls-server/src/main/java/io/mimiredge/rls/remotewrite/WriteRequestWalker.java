@@ -3,11 +3,15 @@ package io.mimiredge.rls.remotewrite;
 import static io.mimiredge.rls.remotewrite.RemoteWriteException.Kind.BAD_BODY;
 
 import com.google.protobuf.WireFormat;
+import io.mimiredge.rls.relabel.Label;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A walk over a decoded {@code prometheus.WriteRequest} (remote write 1.0) in protobuf wire format
@@ -236,6 +240,16 @@ final class WriteRequestWalker extends RequestTally {
   private int exemplarsAtSeriesStart;
   private long seriesEarliest;
 
+  // ---- relabeling (metric_relabel_configs, drop_labels): null when the tenant has none ----
+  private SeriesRelabeling relabeling;
+  private String tenant = "";
+  private final List<Label> relabelIn = new ArrayList<>();
+  private int[] relabelSpans = new int[64]; // the input labels: name at, length, value at, length
+  private byte[] relabeled = new byte[256]; // the labels validation sees: names and values
+  private Violation relabelVerdict;
+  private long relabelActual;
+  private long verdictActual; // what labelVerdict's violation measured
+
   // ---- reused scratch ----
   private long[] exemplarTimestamps =
       new long[64]; // kept exemplars, checked against the bound last
@@ -285,7 +299,7 @@ final class WriteRequestWalker extends RequestTally {
   WriteRequestStats walk(
       byte[] buf, int length, long compressedBytes, ValidationLimits limits, long nowMillis)
       throws RemoteWriteException {
-    return walk(buf, length, compressedBytes, limits, nowMillis, Protocol.RW1);
+    return walk(buf, length, compressedBytes, limits, nowMillis, Protocol.RW1, "");
   }
 
   /**
@@ -299,10 +313,12 @@ final class WriteRequestWalker extends RequestTally {
       long compressedBytes,
       ValidationLimits limits,
       long nowMillis,
-      Protocol protocol)
+      Protocol protocol,
+      String tenant)
       throws RemoteWriteException {
     start(buf, length, limits, nowMillis);
     this.protocol = protocol;
+    this.tenant = tenant;
     try {
       if (protocol == Protocol.RW2) {
         histogramsField = V2_HISTOGRAMS;
@@ -330,6 +346,7 @@ final class WriteRequestWalker extends RequestTally {
     removedSeries = 0;
     earliestTimestamp = Long.MAX_VALUE;
     haUndecided = limits.acceptHaSamples();
+    relabeling = limits.relabeling().isEmpty() ? null : limits.relabeling();
     lastMetricLength = -1;
     keptExemplars = 0;
     symbolCount = 0;
@@ -864,6 +881,9 @@ final class WriteRequestWalker extends RequestTally {
     maxLabelsPerSeries = Math.max(maxLabelsPerSeries, rawLabels);
     maxLabelNameLength = Math.max(maxLabelNameLength, longestName);
     maxLabelValueLength = Math.max(maxLabelValueLength, longestValue);
+    if (relabeling != null && !relabelSeries(start, end)) {
+      labels = 0; // a rule dropped it: removed without a word (prePushRelabelMiddleware)
+    }
     if (labels == 0) {
       // No label left: removed without a word (prePushSortAndFilterMiddleware).
       removedSeries++;
@@ -875,26 +895,17 @@ final class WriteRequestWalker extends RequestTally {
     }
     // validateExemplars' bound comes from the samples of the series validation sees.
     earliestTimestamp = Math.min(earliestTimestamp, seriesEarliest);
-    if (unsorted) {
-      sortedLabels(start, end); // Mimir sorts before validating: check again in that order
-    }
-    Violation v = null;
-    long actual = 0;
-    if (metricAt < 0) {
-      v = Violation.MISSING_METRIC_NAME;
-    } else if (!metricNameValid()) {
-      v = Violation.METRIC_NAME_INVALID;
-    } else if (labels > limits.maxLabelNamesPerSeries()) {
-      actual = labels;
-      if (!endsWithInfo(metricAt, metricLength)) {
-        v = Violation.MAX_LABEL_NAMES_PER_SERIES;
-      } else if (labels > limits.maxLabelNamesPerInfoSeries()) {
-        v = Violation.MAX_LABEL_NAMES_PER_INFO_SERIES;
+    Violation v;
+    long actual;
+    if (relabeling != null) {
+      v = relabelVerdict; // judged on the relabeled labels, in their own buffer
+      actual = relabelActual;
+    } else {
+      if (unsorted) {
+        sortedLabels(start, end); // Mimir sorts before validating: check again in that order
       }
-    }
-    if (v == null && labelViolation != null) {
-      v = labelViolation;
-      actual = labelActual;
+      v = labelVerdict();
+      actual = verdictActual;
     }
     if (v == null && sampleViolation != null) {
       v = sampleViolation;
@@ -933,6 +944,151 @@ final class WriteRequestWalker extends RequestTally {
     }
   }
 
+  /**
+   * validateSeries' checks of the labels, in its order: the metric name, the label count (of an
+   * {@code _info} metric against its own limit), then the first label check that failed; sets
+   * {@link #verdictActual}.
+   */
+  private Violation labelVerdict() {
+    verdictActual = 0;
+    if (metricAt < 0) {
+      return Violation.MISSING_METRIC_NAME;
+    }
+    if (!metricNameValid()) {
+      return Violation.METRIC_NAME_INVALID;
+    }
+    if (labels > limits.maxLabelNamesPerSeries()) {
+      if (!endsWithInfo(metricAt, metricLength)) {
+        verdictActual = labels;
+        return Violation.MAX_LABEL_NAMES_PER_SERIES;
+      } else if (labels > limits.maxLabelNamesPerInfoSeries()) {
+        verdictActual = labels;
+        return Violation.MAX_LABEL_NAMES_PER_INFO_SERIES;
+      }
+    }
+    verdictActual = labelActual;
+    return labelViolation;
+  }
+
+  /**
+   * The series' labels as Mimir validates them for a tenant with relabeling: those received (less
+   * an HA request's replica label), through {@link SeriesRelabeling#apply}, less empty values
+   * ({@code RemoveEmptyLabelValues}). Sets {@link #labels} and, when some are left, {@link
+   * #relabelVerdict}: the labels are written to a buffer of their own and checked there, sorted, as
+   * {@link #sortedLabels} checks. False when a rule drops the series.
+   */
+  private boolean relabelSeries(int start, int end) throws RemoteWriteException {
+    List<Label> in = relabelIn;
+    in.clear();
+    int n = 0;
+    boolean pending = stripReplica; // HA dedupe removes it before the rules run
+    if (protocol == Protocol.RW2) {
+      int[] r = seriesRefs;
+      int[] spans = symbols;
+      for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
+        int name = 2 * r[i];
+        int value = 2 * r[i + 1];
+        if (pending && sameBytes(spans[name], spans[name + 1], limits.replicaLabelBytes())) {
+          pending = false;
+          continue;
+        }
+        n = relabelInput(n, spans[name], spans[name + 1], spans[value], spans[value + 1]);
+      }
+    } else {
+      pos = start;
+      limit = end;
+      while (nextLabel()) {
+        if (pending && sameBytes(nameAt, nameLength, limits.replicaLabelBytes())) {
+          pending = false;
+          continue;
+        }
+        n = relabelInput(n, nameAt, nameLength, valueAt, valueLength);
+      }
+    }
+    List<Label> out = relabeling.apply(in, tenant, limits.nameValidation() == NameValidation.UTF8);
+    if (out == null) {
+      return false;
+    }
+    // Into a buffer of their own: a label received keeps its bytes, one a rule made is encoded.
+    byte[] walked = buf;
+    int size = 0;
+    byte[][] made = new byte[2 * out.size()][];
+    for (int i = 0; i < out.size(); i++) {
+      Label l = out.get(i);
+      if (l.origin() >= 0) {
+        size += relabelSpans[4 * l.origin() + 1] + relabelSpans[4 * l.origin() + 3];
+      } else {
+        made[2 * i] = l.name().getBytes(StandardCharsets.UTF_8);
+        made[2 * i + 1] = l.value().getBytes(StandardCharsets.UTF_8);
+        size += made[2 * i].length + made[2 * i + 1].length;
+      }
+    }
+    if (relabeled.length < size) {
+      relabeled = new byte[Math.max(size, 2 * relabeled.length)];
+    }
+    int at = 0;
+    int kept = 0;
+    for (int i = 0; i < out.size(); i++) {
+      Label l = out.get(i);
+      int nAt = at;
+      int nLength;
+      int vLength;
+      if (l.origin() >= 0) {
+        int k = 4 * l.origin();
+        nLength = relabelSpans[k + 1];
+        vLength = relabelSpans[k + 3];
+        System.arraycopy(walked, relabelSpans[k], relabeled, at, nLength);
+        System.arraycopy(walked, relabelSpans[k + 2], relabeled, at + nLength, vLength);
+      } else {
+        nLength = made[2 * i].length;
+        vLength = made[2 * i + 1].length;
+        System.arraycopy(made[2 * i], 0, relabeled, at, nLength);
+        System.arraycopy(made[2 * i + 1], 0, relabeled, at + nLength, vLength);
+      }
+      at += nLength + vLength;
+      if (vLength == 0) {
+        continue; // RemoveEmptyLabelValues
+      }
+      if (4 * kept + 4 > labelSpans.length) {
+        labelSpans = Arrays.copyOf(labelSpans, 2 * labelSpans.length);
+      }
+      labelSpans[4 * kept] = nAt;
+      labelSpans[4 * kept + 1] = nLength;
+      labelSpans[4 * kept + 2] = nAt + nLength;
+      labelSpans[4 * kept + 3] = vLength;
+      kept++;
+    }
+    labels = kept;
+    if (kept > 0) {
+      buf = relabeled;
+      lastMetricLength = -1; // the memo's bytes are in the other buffer
+      metricRef = -1;
+      checkSorted(kept);
+      relabelVerdict = labelVerdict();
+      relabelActual = verdictActual;
+      buf = walked;
+      lastMetricLength = -1;
+    }
+    return true;
+  }
+
+  /** Adds a label received to {@link #relabelIn}, keeping where its bytes are. */
+  private int relabelInput(int n, int nAt, int nLength, int vAt, int vLength) {
+    if (4 * n + 4 > relabelSpans.length) {
+      relabelSpans = Arrays.copyOf(relabelSpans, 2 * relabelSpans.length);
+    }
+    relabelSpans[4 * n] = nAt;
+    relabelSpans[4 * n + 1] = nLength;
+    relabelSpans[4 * n + 2] = vAt;
+    relabelSpans[4 * n + 3] = vLength;
+    relabelIn.add(
+        new Label(
+            new String(buf, nAt, nLength, StandardCharsets.UTF_8),
+            new String(buf, vAt, vLength, StandardCharsets.UTF_8),
+            n));
+    return n + 1;
+  }
+
   /** The series' exemplars are not counted: forget the ones kept so far. */
   private void dropExemplars() {
     if (limits.exemplarsEnabled()) {
@@ -966,6 +1122,14 @@ final class WriteRequestWalker extends RequestTally {
         n = keptLabel(n, nameAt, nameLength, valueAt, valueLength);
       }
     }
+    checkSorted(n);
+  }
+
+  /**
+   * Checks the {@code n} labels in {@link #labelSpans} sorted by name as Mimir sorts them, setting
+   * {@link #labelViolation} and the metric name.
+   */
+  private void checkSorted(int n) {
     if (indexes.length < n) {
       indexes = new int[Math.max(n, 2 * indexes.length)];
     }

@@ -15,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
+import io.mimiredge.rls.relabel.RelabelAction;
+import io.mimiredge.rls.relabel.RelabelRule;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import java.io.InputStreamReader;
@@ -68,6 +70,15 @@ class OverridesParserTest {
                 otel_native_delta_ingestion: true
                 otel_keep_identifying_resource_attributes: true
                 promote_otel_resource_attributes: cluster,__replica__,k8s.namespace.name
+                metric_relabel_configs:
+                  - source_labels: [__name__, job]
+                    separator: "/"
+                    regex: "(debug_.*)/(.+)"
+                    target_label: origin
+                    replacement: "${2}"
+                  - {action: LabelDrop, regex: "tmp_.*"}
+                  - {action: hashmod, source_labels: [instance], modulus: 8, target_label: shard}
+                drop_labels: [pod, ""]
                 accept_ha_samples: true
                 ha_cluster_label: prom_cluster
                 ha_replica_label: prom_replica
@@ -105,6 +116,26 @@ class OverridesParserTest {
                 .otelKeepIdentifyingResourceAttributes(true)
                 .promoteOtelResourceAttributes(
                     List.of("cluster", "__replica__", "k8s.namespace.name"))
+                .metricRelabelConfigs(
+                    List.of(
+                        RelabelRule.builder()
+                            .sourceLabels(List.of("__name__", "job"))
+                            .separator("/")
+                            .regex("(debug_.*)/(.+)")
+                            .targetLabel("origin")
+                            .replacement("${2}")
+                            .build(),
+                        RelabelRule.builder()
+                            .action(RelabelAction.LABELDROP)
+                            .regex("tmp_.*")
+                            .build(),
+                        RelabelRule.builder()
+                            .action(RelabelAction.HASHMOD)
+                            .sourceLabels(List.of("instance"))
+                            .modulus(8)
+                            .targetLabel("shard")
+                            .build()))
+                .dropLabels(List.of("pod", ""))
                 .acceptHaSamples(true)
                 .haClusterLabel("prom_cluster")
                 .haReplicaLabel("prom_replica")
@@ -289,6 +320,40 @@ class OverridesParserTest {
             List.of(
                 "overrides.tenant-a.promote_otel_resource_attributes (line 3): expected a"
                     + " comma-separated string such as a,b, got a list")),
+        arguments(
+            "relabeling rules Mimir refuses to load (limits.go, relabel.Config)",
+            """
+            overrides:
+              tenant-a:
+                metric_relabel_configs:
+                  - {action: shuffle}
+              tenant-b:
+                metric_relabel_configs:
+                  -
+              tenant-c:
+                metric_relabel_configs:
+                  - {regex: "a(?=b)"}
+              tenant-d:
+                metric_relabel_configs:
+                  - {source_labels: [a], regexp: x}
+              tenant-e:
+                drop_labels: pod
+              tenant-f:
+                metric_relabel_configs: {action: drop}
+            """,
+            List.of(
+                "overrides.tenant-a.metric_relabel_configs (line 3): entry 1: unknown relabel"
+                    + " action \"shuffle\"",
+                "overrides.tenant-b.metric_relabel_configs (line 6): invalid"
+                    + " metric_relabel_configs (entry 1 is empty)",
+                "overrides.tenant-c.metric_relabel_configs (line 9): entry 1: error parsing"
+                    + " regexp: invalid or unsupported Perl syntax: `(?=`",
+                "overrides.tenant-d.metric_relabel_configs (line 12): entry 1: field regexp not"
+                    + " found in type relabel.plain",
+                "overrides.tenant-e.drop_labels (line 15): expected a list of strings such as [a,"
+                    + " b], got \"pod\"",
+                "overrides.tenant-f.metric_relabel_configs (line 17): expected a list of"
+                    + " relabeling rules (source_labels, regex, action, ...), got a mapping")),
         arguments(
             "negative rate",
             """
@@ -520,6 +585,13 @@ class OverridesParserTest {
                 .ingestionBurstSize(3_500_000)
                 .maxLabelNamesPerSeries(40)
                 .mode(Mode.SHADOW)
+                .metricRelabelConfigs(
+                    List.of(
+                        RelabelRule.builder()
+                            .sourceLabels(List.of("__name__"))
+                            .regex("go_gc_.*")
+                            .action(RelabelAction.DROP)
+                            .build()))
                 .build()
                 .toBuilder()
                 .outOfOrderTimeWindow(Duration.ofMinutes(10))
@@ -640,6 +712,7 @@ class OverridesParserTest {
                 ingestion_rate: 5
                 metric_relabel_configs:
                   - {source_labels: [__name__], regex: "debug_.*", action: drop}
+                  - {source_labels: [__name__], regex: "(?U)x+", action: drop}
                 drop_labels: [pod]
               only-unmirrored:
                 ha_tracker_sample_failover_timeout: 1m
@@ -663,6 +736,9 @@ class OverridesParserTest {
                 "ha_tracker_sample_failover_timeout",
                 "enforce_out_of_order_window_on_distributor"));
     assertThat(o.notMirroredFor("plain")).isEmpty();
+    // rules the edge cannot run alike: none is applied; drop_labels is
+    assertThat(o.limitsFor("relabels").metricRelabelConfigs()).isEmpty();
+    assertThat(o.limitsFor("relabels").dropLabels()).containsExactly("pod");
     // a tenant with nothing the edge reads still gets named
     assertThat(o.tenants()).doesNotContainKey("only-unmirrored");
     // kept through an admin change and new defaults

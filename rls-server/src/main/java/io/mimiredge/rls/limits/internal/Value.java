@@ -46,9 +46,16 @@ public sealed interface Value {
   /** Something wrong with the mapping itself (a duplicate key, a key that is not a scalar). */
   record Problem(String key, int line, String message) {}
 
-  /** A sequence; the parser never reads inside one. */
-  /** A list; {@code size} its entries (-1 when not known). */
-  record Sequence(int line, int size) implements Value {
+  /** A list, with its entries. */
+  record Sequence(int line, List<Value> items) implements Value {
+    public Sequence {
+      items = List.copyOf(items);
+    }
+
+    public int size() {
+      return items.size();
+    }
+
     @Override
     public String describe() {
       return "a list";

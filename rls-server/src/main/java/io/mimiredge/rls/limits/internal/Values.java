@@ -40,10 +40,14 @@ public final class Values {
       return new Value.Mapping(entries, List.of(), 0);
     }
     if (o instanceof Collection<?> c) {
-      return new Value.Sequence(0, c.size());
+      return new Value.Sequence(0, c.stream().map(Values::fromJava).toList());
     }
     if (o.getClass().isArray()) {
-      return new Value.Sequence(0, java.lang.reflect.Array.getLength(o));
+      List<Value> items = new ArrayList<>();
+      for (int i = 0; i < java.lang.reflect.Array.getLength(o); i++) {
+        items.add(fromJava(java.lang.reflect.Array.get(o, i)));
+      }
+      return new Value.Sequence(0, items);
     }
     Value.Kind kind;
     if (o instanceof Integer
@@ -86,7 +90,12 @@ public final class Values {
       } else if (node instanceof MappingNode m) {
         v = mapping(m, line);
       } else {
-        v = new Value.Sequence(line, node instanceof SequenceNode q ? q.getValue().size() : -1);
+        v =
+            new Value.Sequence(
+                line,
+                node instanceof SequenceNode q
+                    ? q.getValue().stream().map(this::convert).toList()
+                    : List.of());
       }
       inProgress.remove(node);
       done.put(node, v);

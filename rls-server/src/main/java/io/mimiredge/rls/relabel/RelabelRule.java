@@ -1,0 +1,273 @@
+package io.mimiredge.rls.relabel;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One relabeling rule of {@code metric_relabel_configs}, as Prometheus reads and validates it
+ * ({@code model/relabel/relabel.go}: {@code DefaultRelabelConfig}, {@code Config.Validate}) and
+ * runs it ({@code relabel}). Built by {@link Builder}, which refuses what {@code Validate} refuses,
+ * with its message. Immutable and thread-safe.
+ */
+public final class RelabelRule {
+  /** {@code DefaultRelabelConfig.Regex}. */
+  public static final String DEFAULT_REGEX = "(.*)";
+
+  public static final String DEFAULT_SEPARATOR = ";";
+  public static final String DEFAULT_REPLACEMENT = "$1";
+
+  private static final GoRegex DEFAULT = GoRegex.compile(DEFAULT_REGEX);
+  private static final Pattern LEGACY_NAME = Pattern.compile("^[a-zA-Z_][a-zA-Z0-9_]*$");
+
+  private final List<String> sourceLabels;
+  private final String separator;
+  private final GoRegex regex;
+  private final boolean regexDefault; // no regex key: DefaultRelabelConfig's own (the fast path)
+  private final long modulus;
+  private final String targetLabel;
+  private final String replacement;
+  private final RelabelAction action;
+
+  private RelabelRule(Builder b) {
+    sourceLabels = List.copyOf(b.sourceLabels);
+    separator = b.separator;
+    regex = b.regex;
+    regexDefault = b.regexDefault;
+    modulus = b.modulus;
+    targetLabel = b.targetLabel;
+    replacement = b.replacement;
+    action = b.action;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public RelabelAction action() {
+    return action;
+  }
+
+  /**
+   * {@code relabel(cfg, lb)}: applies the rule to the labels in {@code lb}; false when it drops the
+   * series.
+   */
+  boolean apply(LabelsBuilder lb, boolean utf8Names) {
+    String val = sourceValue(lb);
+    switch (action) {
+      case DROP -> {
+        if (regex.matches(val)) {
+          return false;
+        }
+      }
+      case KEEP -> {
+        if (!regex.matches(val)) {
+          return false;
+        }
+      }
+      case DROPEQUAL -> {
+        if (lb.get(targetLabel).equals(val)) {
+          return false;
+        }
+      }
+      case KEEPEQUAL -> {
+        if (!lb.get(targetLabel).equals(val)) {
+          return false;
+        }
+      }
+      case REPLACE -> replace(lb, val, utf8Names);
+      case LOWERCASE -> lb.set(targetLabel, mapCase(val, false));
+      case UPPERCASE -> lb.set(targetLabel, mapCase(val, true));
+      case HASHMOD -> lb.set(targetLabel, Long.toUnsignedString(hashMod(val)));
+      case LABELMAP -> {
+        for (Label l : lb.range()) {
+          Matcher m = regex.match(l.name());
+          if (m != null) {
+            // ReplaceAllString of an anchored regex: the whole name, expanded
+            lb.set(regex.expand(replacement, m), l.value());
+          }
+        }
+      }
+      case LABELDROP -> {
+        for (Label l : lb.range()) {
+          if (regex.matches(l.name())) {
+            lb.del(l.name());
+          }
+        }
+      }
+      case LABELKEEP -> {
+        for (Label l : lb.range()) {
+          if (!regex.matches(l.name())) {
+            lb.del(l.name());
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The source labels' values joined by the separator; a missing label is "". */
+  private String sourceValue(LabelsBuilder lb) {
+    if (sourceLabels.isEmpty()) {
+      return "";
+    }
+    if (sourceLabels.size() == 1) {
+      return lb.get(sourceLabels.get(0));
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < sourceLabels.size(); i++) {
+      if (i > 0) {
+        sb.append(separator);
+      }
+      sb.append(lb.get(sourceLabels.get(i)));
+    }
+    return sb.toString();
+  }
+
+  private void replace(LabelsBuilder lb, String val, boolean utf8Names) {
+    if (val.isEmpty() && regexDefault && !targetLabel.contains("$") && !replacement.contains("$")) {
+      lb.set(targetLabel, replacement); // the fast path: no match, no check of the name
+      return;
+    }
+    Matcher m = regex.match(val);
+    if (m == null) {
+      return; // no match, no replacement
+    }
+    String target = regex.expand(targetLabel, m);
+    if (utf8Names ? target.isEmpty() : !LEGACY_NAME.matcher(target).matches()) {
+      return;
+    }
+    String res = regex.expand(replacement, m);
+    if (res.isEmpty()) {
+      lb.del(target);
+    } else {
+      lb.set(target, res);
+    }
+  }
+
+  /** md5 of the value; its last 8 bytes, big-endian, modulo the modulus (unsigned). */
+  private long hashMod(String val) {
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("MD5").digest(val.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has MD5", e);
+    }
+    long x = 0;
+    for (int i = 8; i < 16; i++) {
+      x = (x << 8) | (hash[i] & 0xff);
+    }
+    return Long.remainderUnsigned(x, modulus);
+  }
+
+  /**
+   * Go's {@code strings.ToLower}/{@code ToUpper}: each code point mapped alone ({@code
+   * unicode.ToLower}), where Java's String methods apply the full mappings (ß to SS).
+   */
+  private static String mapCase(String s, boolean upper) {
+    StringBuilder sb = new StringBuilder(s.length());
+    s.codePoints()
+        .forEach(
+            c -> sb.appendCodePoint(upper ? Character.toUpperCase(c) : Character.toLowerCase(c)));
+    return sb.toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof RelabelRule r
+        && r.sourceLabels.equals(sourceLabels)
+        && r.separator.equals(separator)
+        && r.regex.equals(regex)
+        && r.regexDefault == regexDefault
+        && r.modulus == modulus
+        && r.targetLabel.equals(targetLabel)
+        && r.replacement.equals(replacement)
+        && r.action == action;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(sourceLabels, separator, regex, modulus, targetLabel, replacement, action);
+  }
+
+  @Override
+  public String toString() {
+    return action.yamlName()
+        + (sourceLabels.isEmpty() ? "" : " " + sourceLabels)
+        + " regex="
+        + regex
+        + (targetLabel.isEmpty() ? "" : " target_label=" + targetLabel);
+  }
+
+  /**
+   * A rule's fields, each at Prometheus' default until set; {@link #build} validates as {@code
+   * Config.Validate}.
+   */
+  public static final class Builder {
+    private List<String> sourceLabels = List.of();
+    private String separator = DEFAULT_SEPARATOR;
+    private GoRegex regex = DEFAULT;
+    private boolean regexDefault = true;
+    private long modulus;
+    private String targetLabel = "";
+    private String replacement = DEFAULT_REPLACEMENT;
+    private RelabelAction action = RelabelAction.REPLACE;
+
+    private Builder() {}
+
+    public Builder sourceLabels(List<String> v) {
+      sourceLabels = List.copyOf(v);
+      return this;
+    }
+
+    public Builder separator(String v) {
+      separator = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /** The regex as written; Go's syntax errors are thrown here. */
+    public Builder regex(String v) {
+      regex = GoRegex.compile(v);
+      regexDefault = false;
+      return this;
+    }
+
+    public Builder modulus(long v) {
+      modulus = v;
+      return this;
+    }
+
+    public Builder targetLabel(String v) {
+      targetLabel = Objects.requireNonNull(v);
+      return this;
+    }
+
+    public Builder replacement(String v) {
+      replacement = Objects.requireNonNull(v);
+      return this;
+    }
+
+    public Builder action(RelabelAction v) {
+      action = Objects.requireNonNull(v);
+      return this;
+    }
+
+    /**
+     * The rule as Mimir loads it: Prometheus' {@code Config.Validate} is not called on a tenant's
+     * rules (since mimir-prometheus' {@code UnmarshalYAML} stopped calling it), so a rule it would
+     * refuse runs as written; only a {@code hashmod} by 0, which panics in Mimir, is refused here
+     * as {@link UnsupportedOperationException}: the edge cannot mirror a panic.
+     */
+    public RelabelRule build() {
+      if (modulus == 0 && action == RelabelAction.HASHMOD) {
+        throw new UnsupportedOperationException(
+            "hashmod with modulus 0 (Mimir fails every write of the tenant)");
+      }
+      return new RelabelRule(this);
+    }
+  }
+}
