@@ -146,7 +146,7 @@ public final class Inspector {
                   sent.contentEncoding(),
                   limits,
                   nowMillis)
-              : scanner.scan(bytes, 0, bytes.length, limits, nowMillis, p);
+              : scanner.scan(bytes, 0, bytes.length, limits, nowMillis, p, limitsOf);
       putStats(line, stats);
     } catch (RemoteWriteException e) {
       line.putObject("error").put("reason", e.kind().reason()).put("message", e.getMessage());

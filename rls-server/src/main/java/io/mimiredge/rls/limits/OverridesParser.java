@@ -50,7 +50,7 @@ public final class OverridesParser {
           "metric_relabel_configs",
           "applied to remote write; OTLP series Mimir drops or relabels are counted as sent, and"
               + " so is every series when a rule uses what the edge cannot run as Go does (regex"
-              + " flag U or m, \\C, hashmod by 0)",
+              + " flag U or m, \\C, \\S in a class, hashmod by 0)",
           "drop_labels",
           "applied to remote write; the labels Mimir drops from OTLP series count towards the"
               + " label limits",
@@ -420,7 +420,7 @@ public final class OverridesParser {
    * The number a YAML int or float scalar holds, or null when it is not one. A quoted {@code "10"}
    * is a string, which Mimir's decoder refuses for a number too.
    */
-  private static BigDecimal number(Value v) {
+  static BigDecimal number(Value v) {
     if (!(v instanceof Value.Scalar s)
         || (s.kind() != Value.Kind.INT && s.kind() != Value.Kind.FLOAT)) {
       return null;

@@ -3,6 +3,7 @@ package io.mimiredge.rls.limits;
 import io.mimiredge.rls.limits.internal.Value;
 import io.mimiredge.rls.relabel.RelabelAction;
 import io.mimiredge.rls.relabel.RelabelRule;
+import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,14 +117,11 @@ final class RelabelConfigs {
     if (v instanceof Value.Scalar s && s.kind() == Value.Kind.NULL) {
       return 0;
     }
-    if (v instanceof Value.Scalar s && s.kind() == Value.Kind.INT) {
-      try {
-        BigInteger n = new BigInteger(s.text().replace("_", ""));
-        if (n.signum() >= 0 && n.compareTo(MAX_UINT64) <= 0) {
-          return n.longValue(); // unsigned: the bits of the uint64
-        }
-      } catch (NumberFormatException ignored) {
-        // a hex or octal form: refused below
+    BigDecimal d = OverridesParser.number(v); // ints in any base, floats truncated as yaml.v3
+    if (d != null && d.signum() >= 0) {
+      BigInteger n = d.toBigInteger();
+      if (n.compareTo(MAX_UINT64) <= 0) {
+        return n.longValue(); // unsigned: the bits of the uint64
       }
     }
     throw new IllegalArgumentException(

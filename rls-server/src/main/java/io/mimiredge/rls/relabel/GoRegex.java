@@ -216,8 +216,9 @@ public final class GoRegex {
     private void braces() {
       int close = s.indexOf('}', i);
       String inner = close < 0 ? null : s.substring(i + 1, close);
-      if (inner == null || !inner.matches("[0-9]+(,[0-9]*)?")) {
-        out.append("\\{"); // Go: a brace that is no repetition is a literal
+      // Go's parseRepeat: decimal counts without a leading zero, else the brace is a literal
+      if (inner == null || !inner.matches("(0|[1-9][0-9]*)(,(0|[1-9][0-9]*)?)?")) {
+        out.append("\\{");
         i++;
         return;
       }
@@ -292,7 +293,8 @@ public final class GoRegex {
           pass(2);
         }
         case 's' -> {
-          out.append(inClass ? GO_SPACE : "[" + GO_SPACE + "]");
+          // a class of its own inside a class too: a '-' after it stays a character, as in Go
+          out.append("[" + GO_SPACE + "]");
           i += 2;
         }
         case 'S' -> {
@@ -336,10 +338,11 @@ public final class GoRegex {
       int j = i + 2;
       if (j < s.length() && s.charAt(j) == '{') {
         int close = s.indexOf('}', j);
-        if (close < 0 || !s.substring(j + 1, close).matches("[0-9A-Fa-f]{1,8}")) {
+        String digits = close < 0 ? "" : s.substring(j + 1, close).replaceFirst("^0+(?=.)", "");
+        if (!digits.matches("[0-9A-Fa-f]{1,6}") || Integer.parseInt(digits, 16) > 0x10FFFF) {
           throw bad("invalid escape sequence", s.substring(i, Math.min(s.length(), j + 2)));
         }
-        out.append(s, i, close + 1);
+        out.append("\\x{").append(digits).append('}');
         i = close + 1;
       } else if (j + 2 <= s.length() && s.substring(j, j + 2).matches("[0-9A-Fa-f]{2}")) {
         pass(4);

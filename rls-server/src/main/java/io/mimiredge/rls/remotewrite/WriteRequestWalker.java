@@ -1005,7 +1005,14 @@ final class WriteRequestWalker extends RequestTally {
         n = relabelInput(n, nameAt, nameLength, valueAt, valueLength);
       }
     }
-    List<Label> out = relabeling.apply(in, tenant, limits.nameValidation() == NameValidation.UTF8);
+    List<Label> out;
+    try {
+      out = relabeling.apply(in, tenant, limits.nameValidation() == NameValidation.UTF8);
+    } catch (StackOverflowError deep) {
+      // Java's engine recurses on a repeated group over a long value where Go's RE2 does not:
+      // the series is not counted rather than the push failed (never deny what Mimir takes)
+      return false;
+    }
     if (out == null) {
       return false;
     }

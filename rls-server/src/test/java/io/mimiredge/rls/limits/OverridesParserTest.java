@@ -77,7 +77,7 @@ class OverridesParserTest {
                     target_label: origin
                     replacement: "${2}"
                   - {action: LabelDrop, regex: "tmp_.*"}
-                  - {action: hashmod, source_labels: [instance], modulus: 8, target_label: shard}
+                  - {action: hashmod, source_labels: [instance], modulus: 0x8, target_label: shard}
                 drop_labels: [pod, ""]
                 accept_ha_samples: true
                 ha_cluster_label: prom_cluster

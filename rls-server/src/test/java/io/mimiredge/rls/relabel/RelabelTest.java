@@ -222,6 +222,11 @@ class RelabelTest {
     assertThat(GoRegex.compile("\\101").matches("A")).isTrue(); // octal, not a back reference
     assertThat(GoRegex.compile("\\pL+").matches("é")).isTrue();
     assertThat(GoRegex.compile("(?i)k").matches("\u212A")).isTrue(); // Unicode folding
+    assertThat(GoRegex.compile("[\\s-z]+").matches("A")).isFalse(); // '-' after \s: a character
+    assertThat(GoRegex.compile("[^\\s-.]+").matches("a,b")).isTrue();
+    assertThat(GoRegex.compile("a{01}").matches("a{01}")).isTrue(); // a leading zero: text
+    assertThat(GoRegex.compile("a{2}").matches("aa")).isTrue();
+    assertThat(GoRegex.compile("\\x{000000041}").matches("A")).isTrue();
     for (String bad : List.of("a(?=b)", "(a)\\1", "a++", "a**", "\\Z", "(?x)a", "a{1001}")) {
       assertThatThrownBy(() -> GoRegex.compile(bad))
           .as(bad)

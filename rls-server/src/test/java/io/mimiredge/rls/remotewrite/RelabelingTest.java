@@ -260,6 +260,27 @@ class RelabelingTest {
   }
 
   @Test
+  void aRegexTooDeepForJavasEngineLeavesTheSeriesUncountedNotThePushFailed() throws Exception {
+    // Go's RE2 runs (a|b)* in constant stack; Java's engine recurses once per repetition
+    byte[] request = Proto.request(series("__name__", "up", "path", "a".repeat(200_000)));
+    TenantLimits limits =
+        tenant()
+            .maxLabelValueLength(300_000)
+            .metricRelabelConfigs(
+                List.of(
+                    rule()
+                        .sourceLabels(List.of("path"))
+                        .regex("(a|b)*")
+                        .action(RelabelAction.DROP)
+                        .build()))
+            .build();
+    for (WriteRequestStats s : scanBoth(request, limits)) {
+      assertThat(s.items()).as("%s", s.protocol()).isZero();
+      assertThat(s.removedSeries()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aValueThatIsNotUtf8KeepsItsBytesThroughTheRules() throws Exception {
     byte[] request =
         Proto.request(

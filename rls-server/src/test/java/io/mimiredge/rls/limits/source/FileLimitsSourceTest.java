@@ -99,7 +99,9 @@ class FileLimitsSourceTest {
         .singleElement()
         .asString()
         .contains("1 tenants set Mimir settings the edge does not mirror")
-        .contains("a: drop_labels (labels Mimir drops count towards the label limits)")
+        .contains(
+            "a: drop_labels (applied to remote write; the labels Mimir drops from OTLP series"
+                + " count towards the label limits)")
         .doesNotContain("b:");
   }
 
