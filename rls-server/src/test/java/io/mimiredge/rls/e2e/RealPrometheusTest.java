@@ -60,6 +60,11 @@ class RealPrometheusTest {
                   tenant-tight:
                     ingestion_rate: 1
                     ingestion_burst_size: 20
+                  tenant-relabeled:
+                    ingestion_rate: 1
+                    ingestion_burst_size: 20
+                    metric_relabel_configs:
+                      - {source_labels: [__name__], regex: up, action: keep}
                 """)
             .upstream("http://127.0.0.1:%d/api/v1/write".formatted(receiverPort))
             .settings("tenantFrom: basicAuthUser")
@@ -88,8 +93,13 @@ class RealPrometheusTest {
                 name: tight
                 basic_auth: {username: tenant-tight, password: unused}
                 queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}
+              - url: %s
+                name: relabeled
+                basic_auth: {username: tenant-relabeled, password: unused}
+                queue_config: {batch_send_deadline: 1s, min_backoff: 100ms, max_backoff: 1s}
+                metadata_config: {send: false}
             """
-                .formatted(senderPort, push, push));
+                .formatted(senderPort, push, push, push));
     processes.add(Prometheus.start(binary, dir, "sender", senderConfig, senderPort));
     Prometheus.awaitReady(senderPort, RealPrometheusTest::logs);
   }
@@ -148,6 +158,36 @@ class RealPrometheusTest {
     assertThat(senderFailed).isPositive();
     assertThat(rlsAllowed).isPositive();
     assertThat(arrived).isPositive();
+  }
+
+  /**
+   * The tight tenant's limits with Mimir's relabeling keeping only {@code up}: Mimir would count
+   * one sample a scrape, within 1/s, and so does the edge, though every push carries the sender's
+   * whole scrape.
+   */
+  @Test
+  void aTenantWhoseRulesKeepOneSeriesIsCountedForThatSeriesOnly() throws Exception {
+    double allowed =
+        Prometheus.await(
+            "the RLS to admit tenant-relabeled 5 times",
+            () -> {
+              double a =
+                  rlsMetric(
+                      "rls_tenant_decisions_total\\{decision=\"allow\",tenant=\"tenant-relabeled\"\\}");
+              return a >= 5 ? a : 0;
+            },
+            RealPrometheusTest::logs);
+    double sent =
+        query("sum(prometheus_remote_storage_samples_total{remote_name=\"relabeled\"})", senderPort)
+            .orElse(0.0);
+    double denied =
+        rlsMetric("rls_tenant_decisions_total\\{decision=\"deny\",tenant=\"tenant-relabeled\"\\}");
+    System.out.printf(
+        "real Prometheus e2e, relabeling: %.0f tenant-relabeled pushes admitted, %.0f denied, of"
+            + " %.0f samples sent%n",
+        allowed, denied, sent);
+    assertThat(sent).as("the pushes carry far more than 1 sample/s").isGreaterThan(100);
+    assertThat(denied).isZero();
   }
 
   private static double rlsMetric(String seriesRegex) {
