@@ -175,7 +175,7 @@ public final class PushServlet extends HttpServlet {
     Outcome o;
     try {
       o = decide(Door.HTTP_PUSH, tenants.resolve(request::getHeader), request, otlp);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       door.get().ignore();
       forward.get().ignore();
       throw e;
@@ -201,11 +201,11 @@ public final class PushServlet extends HttpServlet {
     String query = request.getQueryString();
     String target = request.getRequestURI() + (query == null ? "" : "?" + query);
     String requestId = MDC.get(RequestIds.MDC_REQUEST_ID);
-    AsyncContext async;
+    AsyncContext started = null;
     CompletableFuture<UpstreamResponse> forwarded;
     try {
-      async = request.startAsync();
-      async.setTimeout(0); // the upstream client's own timeout ends every exchange
+      started = request.startAsync();
+      started.setTimeout(0); // the upstream client's own timeout ends every exchange
       forwarded =
           upstream.forwardAsync(
               target,
@@ -213,11 +213,18 @@ public final class PushServlet extends HttpServlet {
               o.body.bytes(),
               o.body.offset(),
               o.body.length());
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       o.release();
       forward.get().ignore();
-      throw e;
+      if (started == null) {
+        throw e;
+      }
+      // asynchronous already: the container no longer answers for us (a bug in the client)
+      answer(response, null, e);
+      started.complete();
+      return;
     }
+    AsyncContext async = started;
     // The body's buffer goes back to the pool once the upstream client is done with it.
     forwarded
         .whenComplete((r, failure) -> o.release())
@@ -395,7 +402,7 @@ public final class PushServlet extends HttpServlet {
               : evaluator.evaluate(
                   tenant, request.getContentType(), body.bytes(), body.offset(), body.length());
       return record(door, d, start, body);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       body.release();
       throw e;
     }

@@ -44,6 +44,7 @@ class PushServletOverloadTest {
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private Overload overload;
+  private volatile boolean upstreamErrs; // the upstream client throws an Error, not an exception
   private Server server;
   private URI base;
 
@@ -59,6 +60,9 @@ class PushServletOverloadTest {
             Duration.ofSeconds(2));
     Upstream stalled =
         (path, headers, body, offset, length) -> {
+          if (upstreamErrs) {
+            throw new StackOverflowError("a test's");
+          }
           CompletableFuture<UpstreamResponse> f = new CompletableFuture<>();
           pending.add(f);
           return f;
@@ -113,6 +117,19 @@ class PushServletOverloadTest {
             .POST(HttpRequest.BodyPublishers.ofByteArray(BODY))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void anErrorWhileForwardingGivesThePermitsBack() throws Exception {
+    upstreamErrs = true;
+    for (int i = 0; i < 3; i++) { // more than the forward bound (2)
+      HttpResponse<String> r = post("/api/v1/push").get(20, TimeUnit.SECONDS);
+      assertThat(r.statusCode()).isEqualTo(502);
+      assertThat(r.body()).startsWith("forwarding failed: java.lang.StackOverflowError");
+    }
+    assertThat(overload.forwards().inFlight()).isZero();
+    assertThat(overload.push().inFlight()).isZero();
+    assertThat(shed).isEmpty();
   }
 
   @Test
