@@ -4,35 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Prometheus' {@code labels.Builder} over the slice labels Mimir builds on ({@code
- * model/labels/labels_common.go}, {@code labels_slicelabels.go}): a base as received (any order,
- * duplicates and empty values included), the labels set and the names deleted since. Not
- * thread-safe.
+ * Prometheus' {@code labels.Builder} as Mimir's relabeling uses it ({@code
+ * model/labels/labels_common.go}): reset to no labels, then each label of the series set in turn
+ * ({@code mimirpb.FromLabelAdaptersToBuilder}), so that the labels are all "added" ones: {@code
+ * Get} finds what was set, {@code Set} with an empty value deletes, {@code Range} walks a copy in
+ * the order they were set. Reused from series to series; not thread-safe.
  */
 final class LabelsBuilder {
-  private List<Label> base = List.of();
-  private final List<Label> add = new ArrayList<>();
-  private final List<String> del = new ArrayList<>();
+  private final ArrayList<Label> add = new ArrayList<>();
+  private final ArrayList<Label> snapshot = new ArrayList<>();
 
-  void reset(List<Label> base) {
-    this.base = base;
+  void clear() {
     add.clear();
-    del.clear();
   }
 
-  /** {@code Get}: what was set, else "" once deleted, else the first base label of the name. */
+  /** {@code Get}: the value set, "" when none. */
   String get(String name) {
-    for (Label a : add) {
+    for (int i = 0; i < add.size(); i++) {
+      Label a = add.get(i);
       if (a.name().equals(name)) {
         return a.value();
-      }
-    }
-    if (del.contains(name)) {
-      return "";
-    }
-    for (Label l : base) {
-      if (l.name().equals(name)) {
-        return l.value();
       }
     }
     return "";
@@ -58,45 +49,25 @@ final class LabelsBuilder {
     add.add(l);
   }
 
-  /** {@code Del}: from what was set, and from the base when the labels are built. */
+  /** {@code Del}. */
   void del(String name) {
-    add.removeIf(a -> a.name().equals(name));
-    del.add(name);
+    for (int i = 0; i < add.size(); i++) {
+      if (add.get(i).name().equals(name)) {
+        add.remove(i);
+        return; // a name is set once at most
+      }
+    }
   }
 
-  /**
-   * {@code Range}: the base labels neither deleted nor set, in base order, then the set ones, as
-   * they were when it started (the caller may set and delete while it runs).
-   */
+  /** {@code Range}: the labels as they are when it starts, for a caller that changes them. */
   List<Label> range() {
-    List<Label> out = new ArrayList<>(base.size() + add.size());
-    for (Label l : base) {
-      if (!del.contains(l.name()) && !isSet(l.name())) {
-        out.add(l);
-      }
-    }
-    out.addAll(add);
-    return out;
+    snapshot.clear();
+    snapshot.addAll(add);
+    return snapshot;
   }
 
-  /**
-   * {@code Labels}: the base as it is when nothing changed; else the base labels neither deleted
-   * nor set, then the set ones. Unsorted: the caller sorts, as Mimir sorts every series before
-   * validating it ({@code SortLabelsIfNeeded}).
-   */
+  /** The labels, in the order set; a live view, valid until the builder changes. */
   List<Label> labels() {
-    if (add.isEmpty() && del.isEmpty()) {
-      return base;
-    }
-    return range();
-  }
-
-  private boolean isSet(String name) {
-    for (Label a : add) {
-      if (a.name().equals(name)) {
-        return true;
-      }
-    }
-    return false;
+    return add;
   }
 }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,18 +55,19 @@ public final class RelabelRule {
 
   /**
    * {@code relabel(cfg, lb)}: applies the rule to the labels in {@code lb}; false when it drops the
-   * series.
+   * series. {@code memo} keeps what the rule made of each string it was given (a source value or a
+   * label name): the same string, the same outcome.
    */
-  boolean apply(LabelsBuilder lb, boolean utf8Names) {
+  boolean apply(LabelsBuilder lb, boolean utf8Names, Map<String, Object> memo) {
     String val = sourceValue(lb);
     switch (action) {
       case DROP -> {
-        if (regex.matches(val)) {
+        if (matches(val, memo)) {
           return false;
         }
       }
       case KEEP -> {
-        if (!regex.matches(val)) {
+        if (!matches(val, memo)) {
           return false;
         }
       }
@@ -79,35 +81,56 @@ public final class RelabelRule {
           return false;
         }
       }
-      case REPLACE -> replace(lb, val, utf8Names);
-      case LOWERCASE -> lb.set(targetLabel, mapCase(val, false));
-      case UPPERCASE -> lb.set(targetLabel, mapCase(val, true));
-      case HASHMOD -> lb.set(targetLabel, Long.toUnsignedString(hashMod(val)));
+      case REPLACE -> {
+        if (val.isEmpty()
+            && regexDefault
+            && !targetLabel.contains("$")
+            && !replacement.contains("$")) {
+          lb.set(targetLabel, replacement); // the fast path: no match, no check of the name
+        } else if (memo.computeIfAbsent(val, v -> replacement(v, utf8Names))
+            instanceof String[] tr) {
+          if (tr[1].isEmpty()) {
+            lb.del(tr[0]);
+          } else {
+            lb.set(tr[0], tr[1]);
+          }
+        }
+      }
+      case LOWERCASE ->
+          lb.set(targetLabel, (String) memo.computeIfAbsent(val, v -> mapCase(v, false)));
+      case UPPERCASE ->
+          lb.set(targetLabel, (String) memo.computeIfAbsent(val, v -> mapCase(v, true)));
+      case HASHMOD ->
+          lb.set(
+              targetLabel,
+              (String) memo.computeIfAbsent(val, v -> Long.toUnsignedString(hashMod(v))));
       case LABELMAP -> {
         for (Label l : lb.range()) {
-          Matcher m = regex.match(l.name());
-          if (m != null) {
-            // ReplaceAllString of an anchored regex: the whole name, expanded
-            lb.set(regex.expand(replacement, m), l.value());
+          if (memo.computeIfAbsent(l.name(), this::mapped) instanceof String name) {
+            lb.set(name, l.value());
           }
         }
       }
       case LABELDROP -> {
         for (Label l : lb.range()) {
-          if (regex.matches(l.name())) {
+          if (matches(l.name(), memo)) {
             lb.del(l.name());
           }
         }
       }
       case LABELKEEP -> {
         for (Label l : lb.range()) {
-          if (!regex.matches(l.name())) {
+          if (!matches(l.name(), memo)) {
             lb.del(l.name());
           }
         }
       }
     }
     return true;
+  }
+
+  private boolean matches(String s, Map<String, Object> memo) {
+    return (Boolean) memo.computeIfAbsent(s, regex::matches);
   }
 
   /** The source labels' values joined by the separator; a missing label is "". */
@@ -128,26 +151,31 @@ public final class RelabelRule {
     return sb.toString();
   }
 
-  private void replace(LabelsBuilder lb, String val, boolean utf8Names) {
-    if (val.isEmpty() && regexDefault && !targetLabel.contains("$") && !replacement.contains("$")) {
-      lb.set(targetLabel, replacement); // the fast path: no match, no check of the name
-      return;
-    }
+  /**
+   * What {@code replace} does with a source value: the target and the value ({@code String[2]}; an
+   * empty value deletes the target), or {@link #NOTHING} when the regex does not match or the
+   * target is no label name.
+   */
+  private Object replacement(String val, boolean utf8Names) {
     Matcher m = regex.match(val);
     if (m == null) {
-      return; // no match, no replacement
+      return NOTHING;
     }
     String target = regex.expand(targetLabel, m);
     if (utf8Names ? target.isEmpty() : !LEGACY_NAME.matcher(target).matches()) {
-      return;
+      return NOTHING;
     }
-    String res = regex.expand(replacement, m);
-    if (res.isEmpty()) {
-      lb.del(target);
-    } else {
-      lb.set(target, res);
-    }
+    return new String[] {target, regex.expand(replacement, m)};
   }
+
+  /** What {@code labelmap} renames a label to, or {@link #NOTHING} when the name does not match. */
+  private Object mapped(String name) {
+    Matcher m = regex.match(name);
+    // ReplaceAllString of an anchored regex: the whole name, expanded
+    return m == null ? NOTHING : regex.expand(replacement, m);
+  }
+
+  private static final Object NOTHING = new Object();
 
   /** md5 of the value; its last 8 bytes, big-endian, modulo the modulus (unsigned). */
   private long hashMod(String val) {

@@ -1,7 +1,9 @@
 package io.mimiredge.rls.relabel;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -42,22 +44,24 @@ public final class SeriesRelabeling {
    * The labels of a series ({@code in}, in the order received, the HA replica label already
    * removed) as Mimir passes them on to validation, unsorted, empty values and all; null when a
    * rule drops the series. With rules, the labels go through {@code FromLabelAdaptersToBuilder}
-   * first: an empty value deletes its name, and of two labels of one name the last value stays.
+   * first: an empty value deletes its name, and of two labels of one name the last value stays. The
+   * list returned is {@code scratch}'s (or {@code in}), valid until its next use.
    *
    * @param utf8Names the tenant's {@code name_validation_scheme} is {@code utf8}: which names a
    *     {@code replace} rule may write
    */
-  public List<Label> apply(List<Label> in, String tenant, boolean utf8Names) {
+  public List<Label> apply(List<Label> in, String tenant, boolean utf8Names, Scratch scratch) {
     List<Label> out = in;
     if (!rules.isEmpty()) {
-      LabelsBuilder lb = new LabelsBuilder();
-      lb.reset(List.of());
-      for (Label l : in) {
-        lb.set(l);
+      scratch.prepare(this, utf8Names);
+      LabelsBuilder lb = scratch.builder;
+      lb.clear();
+      for (int i = 0; i < in.size(); i++) {
+        lb.set(in.get(i));
       }
       lb.set(TENANT_LABEL, tenant);
-      for (RelabelRule r : rules) {
-        if (!r.apply(lb, utf8Names)) {
+      for (int i = 0; i < rules.size(); i++) {
+        if (!rules.get(i).apply(lb, utf8Names, scratch.memos[i])) {
           return null;
         }
       }
@@ -65,7 +69,11 @@ public final class SeriesRelabeling {
       out = lb.labels();
     }
     if (!dropLabels.isEmpty()) {
-      out = new ArrayList<>(out);
+      if (out == in) {
+        scratch.copy.clear();
+        scratch.copy.addAll(in);
+        out = scratch.copy;
+      }
       for (String name : dropLabels) {
         for (int i = 0; i < out.size(); i++) {
           if (out.get(i).name().equals(name)) {
@@ -76,6 +84,45 @@ public final class SeriesRelabeling {
       }
     }
     return out;
+  }
+
+  /** {@link #apply} with a scratch of its own. */
+  public List<Label> apply(List<Label> in, String tenant, boolean utf8Names) {
+    return apply(in, tenant, utf8Names, new Scratch());
+  }
+
+  /**
+   * What {@link #apply} reuses from series to series and request to request: the builder, and per
+   * rule the outcomes it computed for the strings it saw (label names and values repeat from series
+   * to series, and a rule's outcome depends on nothing else), kept while the rules are the same.
+   * Not thread-safe: one per thread.
+   */
+  public static final class Scratch {
+    private static final int MAX_MEMO = 16_384; // per rule; past it, forgotten and started again
+
+    private final LabelsBuilder builder = new LabelsBuilder();
+    private final ArrayList<Label> copy = new ArrayList<>();
+    private SeriesRelabeling owner;
+    private boolean ownerUtf8;
+    private Map<String, Object>[] memos;
+
+    @SuppressWarnings("unchecked")
+    void prepare(SeriesRelabeling r, boolean utf8Names) {
+      if (owner != r || ownerUtf8 != utf8Names) {
+        owner = r;
+        ownerUtf8 = utf8Names;
+        memos = new Map[r.rules.size()];
+        for (int i = 0; i < memos.length; i++) {
+          memos[i] = new HashMap<>();
+        }
+      } else {
+        for (Map<String, Object> m : memos) {
+          if (m.size() > MAX_MEMO) {
+            m.clear();
+          }
+        }
+      }
+    }
   }
 
   @Override

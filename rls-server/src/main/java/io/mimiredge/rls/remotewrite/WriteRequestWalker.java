@@ -244,8 +244,11 @@ final class WriteRequestWalker extends RequestTally {
   private SeriesRelabeling relabeling;
   private String tenant = "";
   private final List<Label> relabelIn = new ArrayList<>();
+  private final SeriesRelabeling.Scratch relabelScratch = new SeriesRelabeling.Scratch();
+  private final StringCache relabelStrings = new StringCache();
   private int[] relabelSpans = new int[64]; // the input labels: name at, length, value at, length
   private byte[] relabeled = new byte[256]; // the labels validation sees: names and values
+  private byte[][] relabelMade = new byte[32][]; // the UTF-8 of the labels the rules made
   private Violation relabelVerdict;
   private long relabelActual;
   private long verdictActual; // what labelVerdict's violation measured
@@ -1007,7 +1010,9 @@ final class WriteRequestWalker extends RequestTally {
     }
     List<Label> out;
     try {
-      out = relabeling.apply(in, tenant, limits.nameValidation() == NameValidation.UTF8);
+      out =
+          relabeling.apply(
+              in, tenant, limits.nameValidation() == NameValidation.UTF8, relabelScratch);
     } catch (StackOverflowError deep) {
       // Java's engine recurses on a repeated group over a long value where Go's RE2 does not:
       // the series is not counted rather than the push failed (never deny what Mimir takes)
@@ -1019,7 +1024,10 @@ final class WriteRequestWalker extends RequestTally {
     // Into a buffer of their own: a label received keeps its bytes, one a rule made is encoded.
     byte[] walked = buf;
     int size = 0;
-    byte[][] made = new byte[2 * out.size()][];
+    if (relabelMade.length < 2 * out.size()) {
+      relabelMade = new byte[2 * out.size()][];
+    }
+    byte[][] made = relabelMade;
     for (int i = 0; i < out.size(); i++) {
       Label l = out.get(i);
       if (l.origin() >= 0) {
@@ -1089,10 +1097,7 @@ final class WriteRequestWalker extends RequestTally {
     relabelSpans[4 * n + 2] = vAt;
     relabelSpans[4 * n + 3] = vLength;
     relabelIn.add(
-        new Label(
-            new String(buf, nAt, nLength, StandardCharsets.UTF_8),
-            new String(buf, vAt, vLength, StandardCharsets.UTF_8),
-            n));
+        new Label(relabelStrings.get(buf, nAt, nLength), relabelStrings.get(buf, vAt, vLength), n));
     return n + 1;
   }
 
