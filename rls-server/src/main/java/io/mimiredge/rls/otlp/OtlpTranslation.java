@@ -1,5 +1,6 @@
 package io.mimiredge.rls.otlp;
 
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.Protocol;
@@ -10,6 +11,7 @@ import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * What Mimir's distributor makes of an OTLP metrics request, counted without building it: the
@@ -57,9 +59,15 @@ import java.util.Base64;
  * translated point, in document order, or the first resource's target_info when no point made a
  * series) decide; an HA request's replica label is removed from every series before validation.
  *
- * <p>Not mirrored, and counted as the edge sees them: {@code otel_promote_scope_metadata} (its
- * labels are not counted), {@code otel_metric_suffixes_enabled} (families are named without
- * suffixes), the lengths of double, array and map attribute values (taken as valid).
+ * <p>{@code drop_labels} ({@code prePushRelabelMiddleware}, on the translated series): each name
+ * leaves every series that has it, the translator's {@code __name__}, {@code le}, {@code quantile},
+ * {@code job} and {@code instance} included; a series left with no label is not counted. Not for a
+ * tenant with {@code metric_relabel_configs}, which run first and are not run here.
+ *
+ * <p>Not mirrored, and counted as the edge sees them: {@code metric_relabel_configs}, {@code
+ * otel_promote_scope_metadata} (its labels are not counted), {@code otel_metric_suffixes_enabled}
+ * (families are named without suffixes), the lengths of double, array and map attribute values
+ * (taken as valid).
  */
 final class OtlpTranslation extends RequestTally {
 
@@ -112,6 +120,16 @@ final class OtlpTranslation extends RequestTally {
   // ---- the request ----
   private boolean utf8Names;
   private byte[][] promotedKeys; // promote_otel_resource_attributes
+  // drop_labels when the tenant has no relabeling rules (with rules, nothing is applied here): the
+  // names' hashes and lengths as sanitize() gives them, and the translator's own labels among them
+  private long[] dropHashes = new long[0];
+  private int[] dropLengths = new int[0];
+  private boolean dropName;
+  private boolean dropLe;
+  private boolean dropQuantile;
+  private boolean dropJob;
+  private boolean dropInstance;
+  private int nameValueLength; // the metric's, see metric()
 
   // ---- HA (ha_dedupe_per_request.go): the labels of the request's first translated series ----
   private boolean haUndecided; // accept_ha_samples and no series yet (per request)
@@ -181,6 +199,7 @@ final class OtlpTranslation extends RequestTally {
     beginTally(limits, nowMillis);
     this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
     this.promotedKeys = limits.promotedKeys();
+    dropLabels(limits.relabeling());
     this.haUndecided = limits.acceptHaSamples() && !perSampleHa;
     if (limits.acceptHaSamples()) {
       clusterNameHash = nameHash(limits.clusterLabelBytes());
@@ -193,6 +212,37 @@ final class OtlpTranslation extends RequestTally {
     seriesSeen.clear();
     duplicateSamples = 0;
     families.clear();
+  }
+
+  /**
+   * {@code drop_labels} as Mimir's {@code prePushRelabelMiddleware} applies it to the translated
+   * series: each name removed from every series that has it (a translated series names each label
+   * once). Not with relabeling rules, which run first and are not mirrored over OTLP.
+   */
+  private void dropLabels(SeriesRelabeling r) {
+    List<String> names = r.rules().isEmpty() ? r.dropLabels() : List.of();
+    dropHashes = new long[names.size()];
+    dropLengths = new int[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      byte[] b = names.get(i).getBytes(StandardCharsets.UTF_8);
+      dropHashes[i] = nameHash(b);
+      dropLengths[i] = b.length;
+    }
+    dropName = names.contains("__name__");
+    dropLe = names.contains("le");
+    dropQuantile = names.contains("quantile");
+    dropJob = names.contains("job");
+    dropInstance = names.contains("instance");
+  }
+
+  /** Whether {@code drop_labels} removes the label of this name (as sanitize() hashes it). */
+  private boolean dropped(long h, int len) {
+    for (int i = 0; i < dropHashes.length; i++) {
+      if (dropHashes[i] == h && dropLengths[i] == len) {
+        return true;
+      }
+    }
+    return false;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -267,19 +317,25 @@ final class OtlpTranslation extends RequestTally {
       seriesHa(true); // when no point of the request made a series, target_info is the first
     }
     l.finishWithIdentity(false);
-    int labels = l.count + 1; // + __name__
-    int longestName = Math.max(l.longestName, 8);
-    int longestValue = Math.max(l.longestValue, TARGET_INFO.length);
+    int labels = l.count + (dropName ? 0 : 1); // + __name__
+    int longestName = dropName ? l.longestName : Math.max(l.longestName, 8);
+    int longestValue = dropName ? l.longestValue : Math.max(l.longestValue, TARGET_INFO.length);
     series++;
     floatSamples += samples;
+    if (labels == 0) {
+      return; // drop_labels left no label: removed without a word
+    }
     long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
-    Violation v = labelViolation(labels, true, longestName, longestValue);
+    Violation v =
+        dropName
+            ? Violation.MISSING_METRIC_NAME
+            : labelViolation(labels, true, longestName, longestValue);
     if (v == null) {
       v = timestampViolation(firstMs, Math.floorDiv(last, 1_000_000L));
     }
     track(labels, longestName, longestValue);
     if (v != null) {
-      invalid(v, samples);
+      invalid(v, samples, 1);
     } else {
       valid(samples, firstMs);
     }
@@ -517,6 +573,10 @@ final class OtlpTranslation extends RequestTally {
     helpHash = descriptionHash;
     unitHash = unitName(b, unitAt, unitLen); // the metadata's unit: UnitNamer.Build's
     unitLength = translatedUnitLength;
+    // the longest __name__ value of its series (a classic histogram's _bucket), 0 when
+    // drop_labels removes __name__
+    nameValueLength =
+        dropName ? 0 : nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
     metricKept = true;
     return true;
   }
@@ -663,8 +723,9 @@ final class OtlpTranslation extends RequestTally {
     l.finishWithIdentity(true);
     // the series' identity, for the appender's merge of points with the same labels (below)
     long labelsKey = l.hash() * 31 + identityHash;
-    int labels = l.count + (nameLength > 0 ? 1 : 0); // + __name__ (none for an empty name)
-    int longestName = Math.max(l.longestName, nameLength > 0 ? 8 : 0);
+    boolean named = nameLength > 0 && !dropName;
+    int labels = l.count + (named ? 1 : 0); // + __name__ (none for an empty or a dropped name)
+    int longestName = Math.max(l.longestName, named ? 8 : 0);
     int longestValue = l.longestValue;
     switch (type) {
       case OtlpProtoWalker.GAUGE -> {
@@ -676,8 +737,9 @@ final class OtlpTranslation extends RequestTally {
         if (nhcb) {
           nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
         } else {
-          int withLe = labels + (l.has(LE, LE_HASH) ? 0 : 1);
-          int nameLong = Math.max(longestName, 2);
+          // the translator's le replaces an attribute's, unless drop_labels removes it
+          int withLe = labels + (dropLe || l.has(LE, LE_HASH) ? 0 : 1);
+          int nameLong = dropLe ? longestName : Math.max(longestName, 2);
           if (hasSum) {
             series(key(labelsKey, SUM), labels, longestName, longestValue, ts, 1, false, false);
           }
@@ -692,7 +754,7 @@ final class OtlpTranslation extends RequestTally {
               EACH_COUNTED, // their le values are not read: a repeat cannot be told apart
               withLe,
               nameLong,
-              Math.max(longestValue, 4),
+              dropLe ? longestValue : Math.max(longestValue, 4),
               ts,
               buckets + 1,
               false,
@@ -705,12 +767,12 @@ final class OtlpTranslation extends RequestTally {
         series(key(labelsKey, SUM), labels, longestName, longestValue, ts, 1, false, false);
         series(key(labelsKey, COUNT), labels, longestName, longestValue, ts, 1, false, false);
         if (quantiles > 0) {
-          int withQ = labels + (l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
+          int withQ = labels + (dropQuantile || l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
           series(
               EACH_COUNTED, // their quantile values are not read: as a histogram's buckets
               withQ,
-              Math.max(longestName, 8),
-              Math.max(longestValue, 24),
+              dropQuantile ? longestName : Math.max(longestName, 8),
+              dropQuantile ? longestValue : Math.max(longestValue, 24),
               ts,
               quantiles,
               false,
@@ -749,8 +811,7 @@ final class OtlpTranslation extends RequestTally {
       long count,
       boolean histogram,
       boolean withExemplars) {
-    int nameValue = nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
-    int value = Math.max(longestValue, nameValue);
+    int value = Math.max(longestValue, nameValueLength);
     long index = series;
     series += count;
     if (histogram) {
@@ -761,8 +822,12 @@ final class OtlpTranslation extends RequestTally {
     if (withExemplars) {
       exemplars += pointExemplars;
     }
+    if (labels == 0) {
+      removed(index, count, withExemplars);
+      return;
+    }
     track(labels, longestName, value);
-    Violation v = nameLength == 0 ? Violation.MISSING_METRIC_NAME : null;
+    Violation v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
     if (v == null) {
       v = labelViolation(labels, endsWithInfo(), longestName, value);
     }
@@ -770,7 +835,7 @@ final class OtlpTranslation extends RequestTally {
       v = timestampViolation(ts, ts);
     }
     if (v != null) {
-      invalid(v, count);
+      invalid(v, count, count); // count series of one sample each
       if (withExemplars) {
         dropPointExemplars();
       }
@@ -793,6 +858,16 @@ final class OtlpTranslation extends RequestTally {
     }
     if (perSampleHa) {
       perSampleSeries(index, count, repeat, withExemplars);
+    }
+  }
+
+  /** {@link #series} left with no label by {@code drop_labels}: removed without a word. */
+  private void removed(long index, long count, boolean withExemplars) {
+    if (withExemplars) {
+      dropPointExemplars();
+    }
+    if (perSampleHa) {
+      haSeries(index, count, 0, 0, null, 0);
     }
   }
 
@@ -1031,10 +1106,12 @@ final class OtlpTranslation extends RequestTally {
     maxLabelValueLength = Math.max(maxLabelValueLength, longestValue);
   }
 
-  private void invalid(Violation v, long samples) {
-    invalidSeries++;
+  /** {@code seriesCount} invalid series holding {@code samples} samples, for {@code v}. */
+  private void invalid(Violation v, long samples, long seriesCount) {
+    invalidSeries += seriesCount;
     droppedSamples += samples;
     countViolation(v, actual);
+    violations[v.ordinal()] += seriesCount - 1;
   }
 
   private void countViolation(Violation v, long value) {
@@ -1357,6 +1434,9 @@ final class OtlpTranslation extends RequestTally {
         if (stripReplica && isReplica(i)) {
           continue; // RemoveLabel(haReplicaLabel) on every series of an HA request
         }
+        if (dropHashes.length > 0 && dropped(nameHash[i], sanitizedLen[i])) {
+          continue; // drop_labels
+        }
         count++;
         longestName = Math.max(longestName, Math.max(sanitizedLen[i], 0));
         longestValue = Math.max(longestValue, value);
@@ -1378,12 +1458,12 @@ final class OtlpTranslation extends RequestTally {
       if (withPromoted && promoted.n > 0) {
         addPromoted(job, instance);
       }
-      if (job && !identityStripped(JOB)) {
+      if (job && !identityStripped(JOB) && !dropJob) {
         count += has(JOB, JOB_HASH) ? 0 : 1;
         longestName = Math.max(longestName, JOB.length);
         longestValue = Math.max(longestValue, jobLength());
       }
-      if (instance && !identityStripped(INSTANCE)) {
+      if (instance && !identityStripped(INSTANCE) && !dropInstance) {
         count += has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
         longestName = Math.max(longestName, INSTANCE.length);
         longestValue = Math.max(longestValue, instanceLength);
@@ -1406,7 +1486,7 @@ final class OtlpTranslation extends RequestTally {
           continue;
         }
         promotedHash += mix(h * 0x9E3779B97F4A7C15L ^ p.valueHash[j]);
-        if (stripReplica && p.replica[j]) {
+        if ((stripReplica && p.replica[j]) || (dropHashes.length > 0 && dropped(h, len))) {
           continue;
         }
         count++;

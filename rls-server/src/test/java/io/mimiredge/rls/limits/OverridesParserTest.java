@@ -729,7 +729,7 @@ class OverridesParserTest {
             D);
     assertThat(o.notMirrored())
         .containsOnlyKeys("relabels", "only-unmirrored")
-        .containsEntry("relabels", List.of("metric_relabel_configs", "drop_labels"))
+        .containsEntry("relabels", List.of("metric_relabel_configs")) // drop_labels is mirrored
         .containsEntry(
             "only-unmirrored",
             List.of(

@@ -78,6 +78,14 @@ final class OtlpReference {
     return this;
   }
 
+  private List<String> drop = List.of();
+
+  /** {@code drop_labels}: each name removed from every translated series. */
+  OtlpReference drop(String... names) {
+    drop = List.of(names);
+    return this;
+  }
+
   /** {@code accept_ha_samples} with these label names. */
   OtlpReference ha(String cluster, String replica) {
     clusterLabel = cluster;
@@ -387,7 +395,10 @@ final class OtlpReference {
       }
     }
     for (Translated t : translated) {
-      validate(t.labels(), t.samples(), t.repeat());
+      drop.forEach(t.labels()::remove);
+      if (!t.labels().isEmpty()) { // a series with no label left is removed without a word
+        validate(t.labels(), t.samples(), t.repeat());
+      }
     }
   }
 
@@ -396,8 +407,8 @@ final class OtlpReference {
     maxLabels = Math.max(maxLabels, labels.size());
     maxLabelValueLength = Math.max(maxLabelValueLength, longest);
     String name = labels.get("__name__");
-    int max = name.endsWith("_info") ? 80 : 30;
-    if (labels.size() > max || longest > 2048) {
+    int max = name != null && name.endsWith("_info") ? 80 : 30;
+    if (name == null || labels.size() > max || longest > 2048) {
       invalidSeries++;
     } else if (repeat) {
       duplicateSamples += samples;

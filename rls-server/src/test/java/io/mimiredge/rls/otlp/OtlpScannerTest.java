@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.luben.zstd.Zstd;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.JsonFormat;
+import io.mimiredge.rls.relabel.RelabelAction;
+import io.mimiredge.rls.relabel.RelabelRule;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.Violation;
@@ -230,6 +233,85 @@ class OtlpScannerTest {
     assertThat(s.items()).isEqualTo(22 + 1 + 6);
     assertThat(s.exemplarsCleared()).isEqualTo(1);
     assertThat(s.protocol().label()).isEqualTo("otlp");
+  }
+
+  /**
+   * {@code drop_labels} on the translated series ({@code prePushRelabelMiddleware}): the names go
+   * from every series, the translator's own ({@code le}, {@code quantile}, {@code job}, {@code
+   * __name__}) as well as the attributes', then validation; a series left with no label is removed.
+   */
+  @Test
+  void dropLabelsRemovesTheNamesFromEveryTranslatedSeries() throws Exception {
+    ExportMetricsServiceRequest r = everyType();
+    WriteRequestStats none =
+        scan(
+            r.toByteArray(),
+            PB,
+            null,
+            ValidationLimits.builder().maxLabelNamesPerSeries(3).build());
+    for (List<String> drops :
+        List.of(
+            List.of("le", "quantile"),
+            List.of("job", "instance", "host_name"),
+            List.of("__name__"),
+            List.of("nothing_by_that_name"))) {
+      ValidationLimits limits =
+          ValidationLimits.builder()
+              .relabeling(new SeriesRelabeling(List.of(), drops))
+              .maxLabelNamesPerSeries(3)
+              .build();
+      WriteRequestStats s = scan(r.toByteArray(), PB, null, limits);
+      OtlpReference ref = new OtlpReference(false, false).drop(drops.toArray(String[]::new));
+      ref.translate(r);
+      // the reference validates with Mimir's default label limit (30): compare at 30 too
+      WriteRequestStats at30 =
+          scan(
+              r.toByteArray(),
+              PB,
+              null,
+              ValidationLimits.builder()
+                  .relabeling(new SeriesRelabeling(List.of(), drops))
+                  .build());
+      assertMatches(at30, ref);
+      assertThat(at30.invalidSeries()).as("%s", drops).isEqualTo(ref.invalidSeries);
+      if (drops.contains("__name__")) {
+        assertThat(at30.violations(Violation.MISSING_METRIC_NAME)).isEqualTo(ref.invalidSeries);
+      }
+      if (drops.contains("job") || drops.contains("le")) {
+        // fewer labels: fewer series over a limit of 3
+        assertThat(s.invalidSeries()).as("%s at 3 labels", drops).isLessThan(none.invalidSeries());
+      }
+    }
+    // a series whose every label is dropped is not counted, nor invalid
+    ExportMetricsServiceRequest bare =
+        request(resource(attr("service.name", "s")), gauge("g", number(NOW_NANOS, 1)));
+    WriteRequestStats gone =
+        scan(
+            bare.toByteArray(),
+            PB,
+            null,
+            ValidationLimits.builder()
+                .relabeling(new SeriesRelabeling(List.of(), List.of("job", "__name__")))
+                .build());
+    assertThat(gone.items()).isEqualTo(1); // the family's metadata only
+    assertThat(gone.invalidSeries()).isZero();
+    // with relabeling rules, nothing is applied over OTLP (named as not mirrored)
+    WriteRequestStats withRules =
+        scan(
+            r.toByteArray(),
+            PB,
+            null,
+            ValidationLimits.builder()
+                .relabeling(
+                    new SeriesRelabeling(
+                        List.of(
+                            RelabelRule.builder()
+                                .action(RelabelAction.LABELDROP)
+                                .regex("x")
+                                .build()),
+                        List.of("__name__")))
+                .build());
+    assertMatches(withRules, OtlpReference.of(r));
   }
 
   @Test

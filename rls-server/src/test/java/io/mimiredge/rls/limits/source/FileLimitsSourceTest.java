@@ -91,7 +91,10 @@ class FileLimitsSourceTest {
       Path file =
           Files.writeString(
               dir.resolve("o.yaml"),
-              tenant("a", 100) + "    drop_labels: [pod]\n" + "  b:\n    ingestion_rate: 5\n");
+              tenant("a", 100)
+                  + "    metric_relabel_configs: [{action: labeldrop, regex: pod}]\n"
+                  + "    drop_labels: [pod]\n"
+                  + "  b:\n    ingestion_rate: 5\n    drop_labels: [pod]\n");
       source(file).start();
       warnings = lines.messages(ch.qos.logback.classic.Level.WARN);
     }
@@ -99,9 +102,8 @@ class FileLimitsSourceTest {
         .singleElement()
         .asString()
         .contains("1 tenants set Mimir settings the edge does not mirror")
-        .contains(
-            "a: drop_labels (applied to remote write; the labels Mimir drops from OTLP series"
-                + " count towards the label limits)")
+        .contains("a: metric_relabel_configs (applied to remote write; over OTLP neither")
+        .doesNotContain("a: drop_labels")
         .doesNotContain("b:");
   }
 
