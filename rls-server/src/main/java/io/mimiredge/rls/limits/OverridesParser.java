@@ -51,7 +51,7 @@ public final class OverridesParser {
           "applied to remote write; over OTLP neither the rules nor drop_labels are applied, so"
               + " series Mimir drops or relabels are counted as sent, and so is every series when"
               + " a rule uses what the edge cannot run as Go does (regex flag U or m, \\C, \\S in"
-              + " a class, hashmod by 0)",
+              + " a class, hashmod by 0; drop_labels still applies)",
           "enforce_out_of_order_window_on_distributor",
           "samples older than the out-of-order window are counted",
           "ha_tracker_sample_failover_timeout",

@@ -124,6 +124,9 @@ final class OtlpTranslation extends RequestTally {
   // names' hashes and lengths as sanitize() gives them, and the translator's own labels among them
   private long[] dropHashes = new long[0];
   private int[] dropLengths = new int[0];
+  private byte[][] dropNames = new byte[0][];
+  private SeriesRelabeling dropsFor; // the relabeling the drop arrays were made for
+  private long removedSeries; // left with no label by drop_labels
   private boolean dropName;
   private boolean dropLe;
   private boolean dropQuantile;
@@ -200,6 +203,7 @@ final class OtlpTranslation extends RequestTally {
     this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
     this.promotedKeys = limits.promotedKeys();
     dropLabels(limits.relabeling());
+    removedSeries = 0;
     this.haUndecided = limits.acceptHaSamples() && !perSampleHa;
     if (limits.acceptHaSamples()) {
       clusterNameHash = nameHash(limits.clusterLabelBytes());
@@ -220,11 +224,17 @@ final class OtlpTranslation extends RequestTally {
    * once). Not with relabeling rules, which run first and are not mirrored over OTLP.
    */
   private void dropLabels(SeriesRelabeling r) {
+    if (r == dropsFor) {
+      return; // the same tenant's limits as the request before: nothing to make again
+    }
+    dropsFor = r;
     List<String> names = r.rules().isEmpty() ? r.dropLabels() : List.of();
     dropHashes = new long[names.size()];
     dropLengths = new int[names.size()];
+    dropNames = new byte[names.size()][];
     for (int i = 0; i < names.size(); i++) {
       byte[] b = names.get(i).getBytes(StandardCharsets.UTF_8);
+      dropNames[i] = b;
       dropHashes[i] = nameHash(b);
       dropLengths[i] = b.length;
     }
@@ -235,10 +245,13 @@ final class OtlpTranslation extends RequestTally {
     dropInstance = names.contains("instance");
   }
 
-  /** Whether {@code drop_labels} removes the label of this name (as sanitize() hashes it). */
-  private boolean dropped(long h, int len) {
+  /**
+   * Whether {@code drop_labels} removes the label the key {@code b[at, at + n)} translates to
+   * ({@code h} and {@code len}: its name's hash and length, as sanitize() gives them).
+   */
+  private boolean dropped(long h, int len, byte[] b, int at, int n) {
     for (int i = 0; i < dropHashes.length; i++) {
-      if (dropHashes[i] == h && dropLengths[i] == len) {
+      if (dropHashes[i] == h && dropLengths[i] == len && translatesTo(b, at, n, dropNames[i])) {
         return true;
       }
     }
@@ -322,9 +335,15 @@ final class OtlpTranslation extends RequestTally {
     int longestValue = dropName ? l.longestValue : Math.max(l.longestValue, TARGET_INFO.length);
     series++;
     floatSamples += samples;
-    if (labels == 0) {
-      return; // drop_labels left no label: removed without a word
+    if (labels == 0) { // drop_labels left no label: removed without a word, its metadata kept
+      removedSeries++;
+      if (perSampleHa) {
+        haSeries(series - 1, 1, 0, 0, null, 0);
+      }
+      family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
+      return;
     }
+    actual = 0;
     long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
     Violation v =
         dropName
@@ -576,7 +595,9 @@ final class OtlpTranslation extends RequestTally {
     // the longest __name__ value of its series (a classic histogram's _bucket), 0 when
     // drop_labels removes __name__
     nameValueLength =
-        dropName ? 0 : nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
+        dropName || nameLength == 0
+            ? 0
+            : nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
     metricKept = true;
     return true;
   }
@@ -827,6 +848,7 @@ final class OtlpTranslation extends RequestTally {
       return;
     }
     track(labels, longestName, value);
+    actual = 0;
     Violation v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
     if (v == null) {
       v = labelViolation(labels, endsWithInfo(), longestName, value);
@@ -863,6 +885,7 @@ final class OtlpTranslation extends RequestTally {
 
   /** {@link #series} left with no label by {@code drop_labels}: removed without a word. */
   private void removed(long index, long count, boolean withExemplars) {
+    removedSeries += count;
     if (withExemplars) {
       dropPointExemplars();
     }
@@ -1207,7 +1230,7 @@ final class OtlpTranslation extends RequestTally {
         invalidSeries + rejectedMetrics,
         droppedSamples,
         duplicateSamples,
-        0,
+        removedSeries,
         exemplarsCleared,
         dropped,
         invalidMetadata,
@@ -1434,7 +1457,8 @@ final class OtlpTranslation extends RequestTally {
         if (stripReplica && isReplica(i)) {
           continue; // RemoveLabel(haReplicaLabel) on every series of an HA request
         }
-        if (dropHashes.length > 0 && dropped(nameHash[i], sanitizedLen[i])) {
+        if (dropHashes.length > 0
+            && dropped(nameHash[i], sanitizedLen[i], keyBufs[i], keyAt[i], keyLen[i])) {
           continue; // drop_labels
         }
         count++;
@@ -1486,7 +1510,7 @@ final class OtlpTranslation extends RequestTally {
           continue;
         }
         promotedHash += mix(h * 0x9E3779B97F4A7C15L ^ p.valueHash[j]);
-        if ((stripReplica && p.replica[j]) || (dropHashes.length > 0 && dropped(h, len))) {
+        if ((stripReplica && p.replica[j]) || p.dropped[j]) {
           continue;
         }
         count++;
@@ -1568,7 +1592,8 @@ final class OtlpTranslation extends RequestTally {
     }
     boolean replica =
         limits.acceptHaSamples() && translatesTo(b, at, n, limits.replicaLabelBytes());
-    promoted.set(h, len, valueLength, valueHash, replica);
+    boolean drop = dropHashes.length > 0 && dropped(h, len, b, at, n);
+    promoted.set(h, len, valueLength, valueHash, replica, drop);
   }
 
   /** The hash {@link #sanitize} gives a key that translates to {@code name}. */
@@ -1738,13 +1763,14 @@ final class OtlpTranslation extends RequestTally {
     int[] valueLength = new int[4];
     long[] valueHash = new long[4];
     boolean[] replica = new boolean[4]; // the HA replica label
+    boolean[] dropped = new boolean[4]; // a name drop_labels removes
 
     void clear() {
       n = 0;
     }
 
     /** {@code labels.Builder.Set}: replaces a label of the same name; an empty value removes it. */
-    void set(long h, int len, int vl, long vh, boolean isReplica) {
+    void set(long h, int len, int vl, long vh, boolean isReplica, boolean isDropped) {
       for (int i = 0; i < n; i++) {
         if (nameHash[i] == h && nameLength[i] == len) {
           if (vl == 0) {
@@ -1754,6 +1780,7 @@ final class OtlpTranslation extends RequestTally {
             valueLength[i] = valueLength[n];
             valueHash[i] = valueHash[n];
             replica[i] = replica[n];
+            dropped[i] = dropped[n];
           } else {
             valueLength[i] = vl;
             valueHash[i] = vh;
@@ -1771,12 +1798,14 @@ final class OtlpTranslation extends RequestTally {
         valueLength = Arrays.copyOf(valueLength, m);
         valueHash = Arrays.copyOf(valueHash, m);
         replica = Arrays.copyOf(replica, m);
+        dropped = Arrays.copyOf(dropped, m);
       }
       nameHash[n] = h;
       nameLength[n] = len;
       valueLength[n] = vl;
       valueHash[n] = vh;
       replica[n] = isReplica;
+      dropped[n] = isDropped;
       n++;
     }
   }

@@ -6,6 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,8 +88,7 @@ public final class RelabelRule {
             && !targetLabel.contains("$")
             && !replacement.contains("$")) {
           lb.set(targetLabel, replacement); // the fast path: no match, no check of the name
-        } else if (memo.computeIfAbsent(val, v -> replacement(v, utf8Names))
-            instanceof String[] tr) {
+        } else if (memoized(memo, val, v -> replacement(v, utf8Names)) instanceof String[] tr) {
           if (tr[1].isEmpty()) {
             lb.del(tr[0]);
           } else {
@@ -96,17 +96,13 @@ public final class RelabelRule {
           }
         }
       }
-      case LOWERCASE ->
-          lb.set(targetLabel, (String) memo.computeIfAbsent(val, v -> mapCase(v, false)));
-      case UPPERCASE ->
-          lb.set(targetLabel, (String) memo.computeIfAbsent(val, v -> mapCase(v, true)));
+      case LOWERCASE -> lb.set(targetLabel, (String) memoized(memo, val, v -> mapCase(v, false)));
+      case UPPERCASE -> lb.set(targetLabel, (String) memoized(memo, val, v -> mapCase(v, true)));
       case HASHMOD ->
-          lb.set(
-              targetLabel,
-              (String) memo.computeIfAbsent(val, v -> Long.toUnsignedString(hashMod(v))));
+          lb.set(targetLabel, (String) memoized(memo, val, v -> Long.toUnsignedString(hashMod(v))));
       case LABELMAP -> {
         for (Label l : lb.range()) {
-          if (memo.computeIfAbsent(l.name(), this::mapped) instanceof String name) {
+          if (memoized(memo, l.name(), this::mapped) instanceof String name) {
             lb.set(name, l.value());
           }
         }
@@ -130,7 +126,15 @@ public final class RelabelRule {
   }
 
   private boolean matches(String s, Map<String, Object> memo) {
-    return (Boolean) memo.computeIfAbsent(s, regex::matches);
+    return (Boolean) memoized(memo, s, regex::matches);
+  }
+
+  /** Longer strings are not remembered: a memo's memory stays small whatever senders send. */
+  private static final int MEMO_MAX_KEY = 256;
+
+  private static Object memoized(
+      Map<String, Object> memo, String key, Function<String, Object> outcome) {
+    return key.length() > MEMO_MAX_KEY ? outcome.apply(key) : memo.computeIfAbsent(key, outcome);
   }
 
   /** The source labels' values joined by the separator; a missing label is "". */

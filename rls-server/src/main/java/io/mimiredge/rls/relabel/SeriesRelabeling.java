@@ -11,7 +11,7 @@ import java.util.Objects;
  * validates them ({@code prePushRelabelMiddleware}, {@code pkg/distributor/distributor.go}): the
  * tenant's {@code metric_relabel_configs}, run with {@code __meta_tenant_id} set to the tenant (and
  * deleted after), then {@code drop_labels}, each removing the first label of its name. Immutable
- * and thread-safe; {@link #apply} builds its scratch per call.
+ * and thread-safe; {@link #apply} works in a {@link Scratch} of the caller's.
  */
 public final class SeriesRelabeling {
   /** Mimir's {@code metaLabelTenantID}. */
@@ -98,7 +98,7 @@ public final class SeriesRelabeling {
    * Not thread-safe: one per thread.
    */
   public static final class Scratch {
-    private static final int MAX_MEMO = 16_384; // per rule; past it, forgotten and started again
+    private static final int MAX_MEMO = 4_096; // per rule; past it, forgotten and started again
 
     private final LabelsBuilder builder = new LabelsBuilder();
     private final ArrayList<Label> copy = new ArrayList<>();

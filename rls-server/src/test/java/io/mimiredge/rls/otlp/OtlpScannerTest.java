@@ -295,6 +295,36 @@ class OtlpScannerTest {
                 .build());
     assertThat(gone.items()).isEqualTo(1); // the family's metadata only
     assertThat(gone.invalidSeries()).isZero();
+    // a name is matched by its bytes, not only by its hash: "Aa" and "BB" hash alike
+    ExportMetricsServiceRequest bb =
+        request(SERVICE, gauge("g", number(NOW_NANOS, 1, attr("BB", "1"))));
+    WriteRequestStats kept =
+        scan(
+            bb.toByteArray(),
+            PB,
+            null,
+            ValidationLimits.builder()
+                .relabeling(new SeriesRelabeling(List.of(), List.of("Aa")))
+                .build());
+    assertThat(kept.maxLabelsPerSeries()).isEqualTo(scan(bb).maxLabelsPerSeries());
+    // every label of the point's series and of target_info dropped: both removed, their
+    // families' metadata still counted (the translator made it)
+    ExportMetricsServiceRequest all =
+        request(
+            resource(attr("service.name", "s"), attr("service.instance.id", "i"), attr("env", "e")),
+            gauge("g", number(NOW_NANOS, 1)));
+    WriteRequestStats none2 =
+        scan(
+            all.toByteArray(),
+            PB,
+            null,
+            ValidationLimits.builder()
+                .relabeling(
+                    new SeriesRelabeling(List.of(), List.of("__name__", "job", "instance", "env")))
+                .build());
+    assertThat(none2.removedSeries()).isEqualTo(2);
+    assertThat(none2.validSamples()).isZero();
+    assertThat(none2.items()).isEqualTo(2); // g's and target_info's metadata
     // with relabeling rules, nothing is applied over OTLP (named as not mirrored)
     WriteRequestStats withRules =
         scan(
