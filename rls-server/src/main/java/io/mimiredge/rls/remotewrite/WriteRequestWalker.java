@@ -1064,13 +1064,7 @@ final class WriteRequestWalker extends RequestTally {
       if (vLength == 0) {
         continue; // RemoveEmptyLabelValues
       }
-      if (4 * kept + 4 > labelSpans.length) {
-        labelSpans = Arrays.copyOf(labelSpans, 2 * labelSpans.length);
-      }
-      labelSpans[4 * kept] = nAt;
-      labelSpans[4 * kept + 1] = nLength;
-      labelSpans[4 * kept + 2] = nAt + nLength;
-      labelSpans[4 * kept + 3] = vLength;
+      labelSpans = span(labelSpans, kept, nAt, nLength, nAt + nLength, vLength);
       kept++;
     }
     labels = kept;
@@ -1089,13 +1083,7 @@ final class WriteRequestWalker extends RequestTally {
 
   /** Adds a label received to {@link #relabelIn}, keeping where its bytes are. */
   private int relabelInput(int n, int nAt, int nLength, int vAt, int vLength) {
-    if (4 * n + 4 > relabelSpans.length) {
-      relabelSpans = Arrays.copyOf(relabelSpans, 2 * relabelSpans.length);
-    }
-    relabelSpans[4 * n] = nAt;
-    relabelSpans[4 * n + 1] = nLength;
-    relabelSpans[4 * n + 2] = vAt;
-    relabelSpans[4 * n + 3] = vLength;
+    relabelSpans = span(relabelSpans, n, nAt, nLength, vAt, vLength);
     relabelIn.add(
         new Label(relabelStrings.get(buf, nAt, nLength), relabelStrings.get(buf, vAt, vLength), n));
     return n + 1;
@@ -1197,14 +1185,18 @@ final class WriteRequestWalker extends RequestTally {
     if (vLength == 0) {
       return n;
     }
-    if (4 * n + 4 > labelSpans.length) {
-      labelSpans = Arrays.copyOf(labelSpans, 2 * labelSpans.length);
-    }
-    labelSpans[4 * n] = nAt;
-    labelSpans[4 * n + 1] = nLength;
-    labelSpans[4 * n + 2] = vAt;
-    labelSpans[4 * n + 3] = vLength;
+    labelSpans = span(labelSpans, n, nAt, nLength, vAt, vLength);
     return n + 1;
+  }
+
+  /** Puts label {@code n}'s name and value spans in {@code spans}, grown when full; the array. */
+  private static int[] span(int[] spans, int n, int nAt, int nLength, int vAt, int vLength) {
+    int[] s = 4 * n + 4 > spans.length ? Arrays.copyOf(spans, 2 * spans.length) : spans;
+    s[4 * n] = nAt;
+    s[4 * n + 1] = nLength;
+    s[4 * n + 2] = vAt;
+    s[4 * n + 3] = vLength;
+    return s;
   }
 
   private int compareLabel(int a, int b) {
