@@ -592,12 +592,8 @@ final class OtlpTranslation extends RequestTally {
     helpHash = descriptionHash;
     unitHash = unitName(b, unitAt, unitLen); // the metadata's unit: UnitNamer.Build's
     unitLength = translatedUnitLength;
-    // the longest __name__ value of its series (a classic histogram's _bucket), 0 when
-    // drop_labels removes __name__
-    nameValueLength =
-        dropName || nameLength == 0
-            ? 0
-            : nameLength + (type == OtlpProtoWalker.HISTOGRAM && !nhcb ? 7 : 0);
+    // its series' __name__ value before any suffix, 0 when drop_labels removes __name__
+    nameValueLength = dropName ? 0 : nameLength;
     metricKept = true;
     return true;
   }
@@ -750,10 +746,12 @@ final class OtlpTranslation extends RequestTally {
     int longestValue = l.longestValue;
     switch (type) {
       case OtlpProtoWalker.GAUGE -> {
-        series(key(labelsKey, NO_SUFFIX), labels, longestName, longestValue, ts, 1, false, false);
+        series(
+            key(labelsKey, NO_SUFFIX), 0, labels, longestName, longestValue, ts, 1, false, false);
       }
       case OtlpProtoWalker.SUM ->
-          series(key(labelsKey, NO_SUFFIX), labels, longestName, longestValue, ts, 1, false, true);
+          series(
+              key(labelsKey, NO_SUFFIX), 0, labels, longestName, longestValue, ts, 1, false, true);
       case OtlpProtoWalker.HISTOGRAM -> {
         if (nhcb) {
           nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
@@ -762,9 +760,9 @@ final class OtlpTranslation extends RequestTally {
           int withLe = labels + (dropLe || l.has(LE, LE_HASH) ? 0 : 1);
           int nameLong = dropLe ? longestName : Math.max(longestName, 2);
           if (hasSum) {
-            series(key(labelsKey, SUM), labels, longestName, longestValue, ts, 1, false, false);
+            series(key(labelsKey, SUM), 4, labels, longestName, longestValue, ts, 1, false, false);
           }
-          series(key(labelsKey, COUNT), labels, longestName, longestValue, ts, 1, false, false);
+          series(key(labelsKey, COUNT), 6, labels, longestName, longestValue, ts, 1, false, false);
           if (badExemplar) { // addHistogramDataPoints: the exemplars fail before the buckets
             dropPointExemplars();
             failMetric();
@@ -773,6 +771,7 @@ final class OtlpTranslation extends RequestTally {
           // every bucket series gets the point's exemplars placed among them
           series(
               EACH_COUNTED, // their le values are not read: a repeat cannot be told apart
+              7, // _bucket
               withLe,
               nameLong,
               dropLe ? longestValue : Math.max(longestValue, 4),
@@ -785,12 +784,13 @@ final class OtlpTranslation extends RequestTally {
       case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
           nativeHistogram(labelsKey, labels, longestName, longestValue, ts);
       case OtlpProtoWalker.SUMMARY -> {
-        series(key(labelsKey, SUM), labels, longestName, longestValue, ts, 1, false, false);
-        series(key(labelsKey, COUNT), labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, SUM), 4, labels, longestName, longestValue, ts, 1, false, false);
+        series(key(labelsKey, COUNT), 6, labels, longestName, longestValue, ts, 1, false, false);
         if (quantiles > 0) {
           int withQ = labels + (dropQuantile || l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
           series(
               EACH_COUNTED, // their quantile values are not read: as a histogram's buckets
+              0, // named as the metric
               withQ,
               dropQuantile ? longestName : Math.max(longestName, 8),
               dropQuantile ? longestValue : Math.max(longestValue, 24),
@@ -809,6 +809,7 @@ final class OtlpTranslation extends RequestTally {
       long labelsKey, int labels, int longestName, int longestValue, long ts) {
     series(
         key(labelsKey, NO_SUFFIX) ^ HISTOGRAMS,
+        0,
         labels,
         longestName,
         longestValue,
@@ -821,10 +822,13 @@ final class OtlpTranslation extends RequestTally {
   /**
    * {@code count} series of the current point with the same label count and lengths (the le or
    * quantile values kept short), each holding one sample (or one histogram), validated as
-   * validate.go does; {@code withExemplars} when the point's exemplars are on them.
+   * validate.go does; {@code suffix} the length of what the translator adds to the metric's name
+   * for them ({@code _sum} 4, {@code _count} 6, {@code _bucket} 7); {@code withExemplars} when the
+   * point's exemplars are on them.
    */
   private void series(
       long key,
+      int suffix,
       int labels,
       int longestName,
       int longestValue,
@@ -832,7 +836,7 @@ final class OtlpTranslation extends RequestTally {
       long count,
       boolean histogram,
       boolean withExemplars) {
-    int value = Math.max(longestValue, nameValueLength);
+    int value = Math.max(longestValue, nameValueLength == 0 ? 0 : nameValueLength + suffix);
     long index = series;
     series += count;
     if (histogram) {
@@ -851,7 +855,7 @@ final class OtlpTranslation extends RequestTally {
     actual = 0;
     Violation v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
     if (v == null) {
-      v = labelViolation(labels, endsWithInfo(), longestName, value);
+      v = labelViolation(labels, suffix == 0 && endsWithInfo(), longestName, value);
     }
     if (v == null) {
       v = timestampViolation(ts, ts);

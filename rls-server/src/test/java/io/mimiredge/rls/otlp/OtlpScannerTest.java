@@ -441,6 +441,53 @@ class OtlpScannerTest {
     assertThat(s.validSamples()).isEqualTo(2); // h and target_info
   }
 
+  /**
+   * validate.go judges a series by its own metric name: a classic histogram's {@code _sum}, {@code
+   * _count} and {@code _bucket} series are not {@code _info} series whatever the metric is called,
+   * and their suffixes count towards the value length of {@code __name__}.
+   */
+  @Test
+  void aSuffixedSeriesIsJudgedByItsOwnName() throws Exception {
+    List<KeyValue> attrs = new ArrayList<>();
+    for (int i = 0; i < 28; i++) {
+      attrs.add(attr("k" + i, "v"));
+    }
+    // 28 + job + instance + __name__ = 31: over 30, within the _info limit (80) only for a series
+    // whose own name ends in _info
+    ExportMetricsServiceRequest info =
+        request(
+            SERVICE,
+            gauge(
+                "build_info",
+                NumberDataPoint.newBuilder()
+                    .setTimeUnixNano(NOW_NANOS)
+                    .addAllAttributes(attrs)
+                    .build()),
+            histogram(
+                "latency_info",
+                AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+                histogramPoint(NOW_NANOS, true, 1).toBuilder().addAllAttributes(attrs).build()));
+    WriteRequestStats s = scan(info);
+    assertMatches(s, OtlpReference.of(info));
+    // build_info and target_info valid; latency_info's _sum, _count and 2 buckets not
+    assertThat(s.violations(Violation.MAX_LABEL_NAMES_PER_SERIES)).isEqualTo(4);
+    // a name within max_label_value_length (2048) only without the suffix: _sum (4) fits,
+    // _count (6) and _bucket (7) do not; a summary's quantile series have no suffix
+    String name = "m".repeat(2043);
+    ExportMetricsServiceRequest longName =
+        request(
+            SERVICE,
+            histogram(
+                name,
+                AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+                histogramPoint(NOW_NANOS, true, 1)),
+            summary(name.substring(1) + "s", NOW_NANOS, 2));
+    WriteRequestStats l = scan(longName);
+    assertMatches(l, OtlpReference.of(longName));
+    // the histogram's _count and 2 buckets, the summary's _count
+    assertThat(l.violations(Violation.LABEL_VALUE_TOO_LONG)).isEqualTo(1 + 2 + 1);
+  }
+
   @Test
   void samplesTooFarInTheFutureAreInvalid() throws Exception {
     long future = NOW_NANOS + 3_600_000_000_000L;
