@@ -68,6 +68,36 @@ class TenantChangesResourceTest {
     }
 
     @Test
+    void relabelingRulesAndDropLabelsCanBeSetAsJson() {
+      String body =
+          """
+          {"drop_labels": ["pod"],
+           "metric_relabel_configs": [
+             {"source_labels": ["__name__"], "regex": "debug_.*", "action": "drop"}]}
+          """;
+      try (Response r = f.authorized("/api/tenants/t1/limits").put(Entity.json(body))) {
+        assertThat(r.getStatus()).isEqualTo(200);
+        JsonNode d = r.readEntity(JsonNode.class);
+        assertThat(d.at("/limits/drop_labels/value/0").asText()).isEqualTo("pod");
+        assertThat(d.at("/limits/metric_relabel_configs/value/0").asText())
+            .isEqualTo("drop [__name__] regex=debug_.*");
+        assertThat(d.at("/limits/metric_relabel_configs/source").asText()).isEqualTo("admin");
+      }
+      var limits = f.enforcer.limitsFor("t1");
+      assertThat(limits.dropLabels()).containsExactly("pod");
+      assertThat(limits.validationLimits().relabeling().rules()).hasSize(1);
+      // a rule Mimir would refuse is a 400 naming it, and nothing changes
+      try (Response r =
+          f.authorized("/api/tenants/t1/limits")
+              .put(Entity.json("{\"metric_relabel_configs\": [{\"action\": \"shuffle\"}]}"))) {
+        assertThat(r.getStatus()).isEqualTo(400);
+        assertThat(r.readEntity(String.class))
+            .contains("metric_relabel_configs: entry 1: unknown relabel action");
+      }
+      assertThat(f.enforcer.limitsFor("t1").metricRelabelConfigs()).hasSize(1);
+    }
+
+    @Test
     void laterPutsMergeAndDeleteRestoresTheOverrides() throws Exception {
       f.loadOverrides("overrides: {t1: {ingestion_rate: 500}}");
       f.authorized("/api/tenants/t1/limits").put(Entity.json("{\"ingestion_rate\": 10}")).close();
