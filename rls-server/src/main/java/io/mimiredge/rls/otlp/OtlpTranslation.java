@@ -1137,12 +1137,16 @@ final class OtlpTranslation extends RequestTally {
   private void invalid(Violation v, long samples, long seriesCount) {
     invalidSeries += seriesCount;
     droppedSamples += samples;
-    countViolation(v, actual);
-    violations[v.ordinal()] += seriesCount - 1;
+    countViolation(v, actual, seriesCount);
   }
 
   private void countViolation(Violation v, long value) {
-    violations[v.ordinal()]++;
+    countViolation(v, value, 1);
+  }
+
+  /** {@code times} series (or metrics) refused for {@code v}; the first one found is reported. */
+  private void countViolation(Violation v, long value, long times) {
+    violations[v.ordinal()] += times;
     if (firstViolation == null) {
       firstViolation = v;
       firstActual = value;

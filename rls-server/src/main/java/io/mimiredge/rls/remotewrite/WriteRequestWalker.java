@@ -211,7 +211,6 @@ final class WriteRequestWalker extends RequestTally {
   // the series' replica label is still to be removed: Mimir's RemoveLabel removes the first label
   // of that name, whatever its value, and only that one
   private boolean replicaPending;
-  private boolean replicaPendingSorted; // the same, for sortedLabels' second reading
 
   // ---- the series being walked ----
   private int rawLabels;
@@ -983,31 +982,7 @@ final class WriteRequestWalker extends RequestTally {
   private boolean relabelSeries(int start, int end) throws RemoteWriteException {
     List<Label> in = relabelIn;
     in.clear();
-    int n = 0;
-    boolean pending = stripReplica; // HA dedupe removes it before the rules run
-    if (protocol == Protocol.RW2) {
-      int[] r = seriesRefs;
-      int[] spans = symbols;
-      for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
-        int name = 2 * r[i];
-        int value = 2 * r[i + 1];
-        if (pending && sameBytes(spans[name], spans[name + 1], limits.replicaLabelBytes())) {
-          pending = false;
-          continue;
-        }
-        n = relabelInput(n, spans[name], spans[name + 1], spans[value], spans[value + 1]);
-      }
-    } else {
-      pos = start;
-      limit = end;
-      while (nextLabel()) {
-        if (pending && sameBytes(nameAt, nameLength, limits.replicaLabelBytes())) {
-          pending = false;
-          continue;
-        }
-        n = relabelInput(n, nameAt, nameLength, valueAt, valueLength);
-      }
-    }
+    receivedLabels(start, end, true); // HA dedupe removed the replica label before the rules
     List<Label> out;
     try {
       out =
@@ -1105,24 +1080,49 @@ final class WriteRequestWalker extends RequestTally {
    * name. Only for senders that do not sort their labels.
    */
   private void sortedLabels(int start, int end) throws RemoteWriteException {
+    checkSorted(receivedLabels(start, end, false));
+  }
+
+  /**
+   * Reads the labels of the series in {@code buf[start, end)} again, as received, less the first HA
+   * replica label of an HA request (HA dedupe's {@code RemoveLabel}, before anything else): into
+   * {@link #labelSpans} ({@link #keptLabel}), or for relabeling into {@link #relabelIn} ({@link
+   * #relabelInput}); how many.
+   */
+  private int receivedLabels(int start, int end, boolean relabel) throws RemoteWriteException {
     int n = 0;
-    replicaPendingSorted = stripReplica;
+    boolean pending = stripReplica;
+    byte[] replica = limits.replicaLabelBytes();
     if (protocol == Protocol.RW2) {
       int[] r = seriesRefs;
       int[] spans = symbols;
       for (int i = 0; i < 2 * seriesLabelCount; i += 2) {
         int name = 2 * r[i];
         int value = 2 * r[i + 1];
-        n = keptLabel(n, spans[name], spans[name + 1], spans[value], spans[value + 1]);
+        if (pending && sameBytes(spans[name], spans[name + 1], replica)) {
+          pending = false;
+          continue;
+        }
+        n =
+            relabel
+                ? relabelInput(n, spans[name], spans[name + 1], spans[value], spans[value + 1])
+                : keptLabel(n, spans[name], spans[name + 1], spans[value], spans[value + 1]);
       }
     } else {
       pos = start;
       limit = end;
       while (nextLabel()) {
-        n = keptLabel(n, nameAt, nameLength, valueAt, valueLength);
+        if (pending && sameBytes(nameAt, nameLength, replica)) {
+          pending = false;
+          continue;
+        }
+        n =
+            relabel
+                ? relabelInput(n, nameAt, nameLength, valueAt, valueLength)
+                : keptLabel(n, nameAt, nameLength, valueAt, valueLength);
       }
     }
-    checkSorted(n);
+    return n;
   }
 
   /**
@@ -1174,14 +1174,10 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   /**
-   * Adds the label to {@link #labelSpans} (at {@code n}) unless Mimir removes it before validation
-   * (an empty value, the HA replica label); the labels kept so far.
+   * Adds the label to {@link #labelSpans} (at {@code n}) unless its value is empty ({@code
+   * RemoveEmptyLabelValues}); the labels kept so far.
    */
   private int keptLabel(int n, int nAt, int nLength, int vAt, int vLength) {
-    if (replicaPendingSorted && sameBytes(nAt, nLength, limits.replicaLabelBytes())) {
-      replicaPendingSorted = false; // RemoveLabel: the first one only
-      return n;
-    }
     if (vLength == 0) {
       return n;
     }
