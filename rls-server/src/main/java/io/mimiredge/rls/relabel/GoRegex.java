@@ -3,7 +3,7 @@ package io.mimiredge.rls.relabel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -34,10 +34,24 @@ import java.util.regex.PatternSyntaxException;
  * thread-safe.
  */
 public final class GoRegex {
-  private static final Set<String> POSIX =
-      Set.of(
-          "alnum", "alpha", "ascii", "blank", "cntrl", "digit", "graph", "lower", "print", "punct",
-          "space", "upper", "word", "xdigit");
+  // RE2's ASCII classes ([:name:]) as Java writes them; negated ([:^name:]) with \P or \W
+  private static final Map<String, String> POSIX =
+      Map.ofEntries(
+          Map.entry("alnum", "\\p{Alnum}"),
+          Map.entry("alpha", "\\p{Alpha}"),
+          Map.entry("ascii", "\\p{ASCII}"),
+          Map.entry("blank", "\\p{Blank}"),
+          Map.entry("cntrl", "\\p{Cntrl}"),
+          Map.entry("digit", "\\p{Digit}"),
+          Map.entry("graph", "\\p{Graph}"),
+          Map.entry("lower", "\\p{Lower}"),
+          Map.entry("print", "\\p{Print}"),
+          Map.entry("punct", "\\p{Punct}"),
+          Map.entry("space", "\\p{Space}"),
+          Map.entry("upper", "\\p{Upper}"),
+          Map.entry("word", "\\w"),
+          Map.entry("xdigit", "\\p{XDigit}"));
+
   private static final String GO_SPACE = "\\t\\n\\f\\r ";
 
   private final String source;
@@ -424,7 +438,7 @@ public final class GoRegex {
           String name = close < 0 ? null : s.substring(i + 2, close);
           boolean negate = name != null && name.startsWith("^");
           String bare = negate ? name.substring(1) : name;
-          if (bare != null && POSIX.contains(bare)) {
+          if (bare != null && POSIX.containsKey(bare)) {
             out.append(posix(bare, negate));
             i = close + 2;
             continue;
@@ -444,27 +458,8 @@ public final class GoRegex {
     }
 
     private static String posix(String name, boolean negate) {
-      String p = name.equals("word") ? "w" : null;
-      if (p != null) {
-        return negate ? "\\W" : "\\w";
-      }
-      String cls =
-          switch (name) {
-            case "alnum" -> "Alnum";
-            case "alpha" -> "Alpha";
-            case "ascii" -> "ASCII";
-            case "blank" -> "Blank";
-            case "cntrl" -> "Cntrl";
-            case "digit" -> "Digit";
-            case "graph" -> "Graph";
-            case "lower" -> "Lower";
-            case "print" -> "Print";
-            case "punct" -> "Punct";
-            case "space" -> "Space";
-            case "upper" -> "Upper";
-            default -> "XDigit";
-          };
-      return (negate ? "\\P{" : "\\p{") + cls + "}";
+      String c = POSIX.get(name);
+      return negate ? "\\" + Character.toUpperCase(c.charAt(1)) + c.substring(2) : c;
     }
 
     private IllegalArgumentException bad(String what, String at) {

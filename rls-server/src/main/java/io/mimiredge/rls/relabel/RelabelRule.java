@@ -62,23 +62,13 @@ public final class RelabelRule {
   boolean apply(LabelsBuilder lb, boolean utf8Names, Map<String, Object> memo) {
     String val = sourceValue(lb);
     switch (action) {
-      case DROP -> {
-        if (matches(val, memo)) {
+      case DROP, KEEP -> { // drop what matches, keep only what matches
+        if (matches(val, memo) == (action == RelabelAction.DROP)) {
           return false;
         }
       }
-      case KEEP -> {
-        if (!matches(val, memo)) {
-          return false;
-        }
-      }
-      case DROPEQUAL -> {
-        if (lb.get(targetLabel).equals(val)) {
-          return false;
-        }
-      }
-      case KEEPEQUAL -> {
-        if (!lb.get(targetLabel).equals(val)) {
+      case DROPEQUAL, KEEPEQUAL -> {
+        if (lb.get(targetLabel).equals(val) == (action == RelabelAction.DROPEQUAL)) {
           return false;
         }
       }
@@ -107,16 +97,9 @@ public final class RelabelRule {
           }
         }
       }
-      case LABELDROP -> {
+      case LABELDROP, LABELKEEP -> {
         for (Label l : lb.range()) {
-          if (matches(l.name(), memo)) {
-            lb.del(l.name());
-          }
-        }
-      }
-      case LABELKEEP -> {
-        for (Label l : lb.range()) {
-          if (!matches(l.name(), memo)) {
+          if (matches(l.name(), memo) == (action == RelabelAction.LABELDROP)) {
             lb.del(l.name());
           }
         }

@@ -86,11 +86,6 @@ public final class SeriesRelabeling {
     return out;
   }
 
-  /** {@link #apply} with a scratch of its own. */
-  public List<Label> apply(List<Label> in, String tenant, boolean utf8Names) {
-    return apply(in, tenant, utf8Names, new Scratch());
-  }
-
   /**
    * What {@link #apply} reuses from series to series and request to request: the builder, and per
    * rule the outcomes it computed for the strings it saw (label names and values repeat from series

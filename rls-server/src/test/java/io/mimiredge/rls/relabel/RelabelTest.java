@@ -20,7 +20,9 @@ class RelabelTest {
   private static Map<String, String> run(Map<String, String> in, RelabelRule... rules) {
     List<Label> labels = new ArrayList<>();
     in.forEach((k, v) -> labels.add(new Label(k, v, labels.size())));
-    List<Label> out = new SeriesRelabeling(List.of(rules), List.of()).apply(labels, "t", false);
+    List<Label> out =
+        new SeriesRelabeling(List.of(rules), List.of())
+            .apply(labels, "t", false, new SeriesRelabeling.Scratch());
     if (out == null) {
       return null;
     }
@@ -195,7 +197,9 @@ class RelabelTest {
   void anEmptyValueDeletesAndTheTenantLabelComesAndGoes() {
     List<Label> in = List.of(new Label("a", "", 0), new Label("b", "1", 1));
     RelabelRule copy = rule().sourceLabels(List.of("__meta_tenant_id")).targetLabel("t").build();
-    List<Label> out = new SeriesRelabeling(List.of(copy), List.of("b")).apply(in, "team-1", false);
+    List<Label> out =
+        new SeriesRelabeling(List.of(copy), List.of("b"))
+            .apply(in, "team-1", false, new SeriesRelabeling.Scratch());
     assertThat(out).extracting(Label::name).containsExactly("t");
     assertThat(out.get(0).value()).isEqualTo("team-1");
     assertThat(out.get(0).origin()).isEqualTo(-1);
@@ -217,6 +221,9 @@ class RelabelTest {
     assertThat(GoRegex.compile("a.b").matches("a\nb")).isTrue(); // (?s) around every regex
     assertThat(GoRegex.compile("a\\sb").matches("a\u000Bb")).isFalse(); // Go's \s has no \v
     assertThat(GoRegex.compile("[[:alpha:]]+").matches("abC")).isTrue();
+    assertThat(GoRegex.compile("[[:^digit:]]+").matches("ab")).isTrue();
+    assertThat(GoRegex.compile("[[:^digit:]]+").matches("a1")).isFalse();
+    assertThat(GoRegex.compile("[[:word:]]+[[:^word:]]").matches("a_1-")).isTrue();
     assertThat(GoRegex.compile("[a&&b]").matches("&")).isTrue();
     assertThat(GoRegex.compile("[[a]").matches("[")).isTrue();
     assertThat(GoRegex.compile("\\101").matches("A")).isTrue(); // octal, not a back reference
