@@ -205,7 +205,15 @@ public final class PushEvaluator {
     WriteRequestStats stats;
     try {
       stats =
-          otlp.scan(body, offset, length, contentType, contentEncoding, tenant.validation(), now);
+          otlp.scan(
+              body,
+              offset,
+              length,
+              contentType,
+              contentEncoding,
+              tenant.validation(),
+              now,
+              tenant.id());
     } catch (RemoteWriteException e) {
       return enforcer.badBody(tenant, e, Protocol.OTLP);
     }

@@ -145,7 +145,8 @@ public final class Inspector {
                   sent.contentType(),
                   sent.contentEncoding(),
                   limits,
-                  nowMillis)
+                  nowMillis,
+                  limitsOf)
               : scanner.scan(bytes, 0, bytes.length, limits, nowMillis, p, limitsOf);
       putStats(line, stats);
     } catch (RemoteWriteException e) {

@@ -48,10 +48,9 @@ public final class OverridesParser {
   public static final Map<String, String> NOT_MIRRORED =
       Map.of(
           "metric_relabel_configs",
-          "applied to remote write; over OTLP neither the rules nor drop_labels are applied, so"
-              + " series Mimir drops or relabels are counted as sent, and so is every series when"
-              + " a rule uses what the edge cannot run as Go does (regex flag U or m, \\C, \\S in"
-              + " a class, hashmod by 0; drop_labels still applies)",
+          "a rule uses what the edge cannot run as Go does (regex flag U or m, \\C, \\S in a"
+              + " class, hashmod by 0): none of the tenant's rules is applied, so series Mimir"
+              + " drops or relabels are counted as sent (drop_labels still applies)",
           "enforce_out_of_order_window_on_distributor",
           "samples older than the out-of-order window are counted",
           "ha_tracker_sample_failover_timeout",
@@ -72,11 +71,28 @@ public final class OverridesParser {
     m.entries()
         .forEach(
             (name, e) -> {
-              if (NOT_MIRRORED.containsKey(name) && isSet(e.value())) {
+              if (NOT_MIRRORED.containsKey(name)
+                  && isSet(e.value())
+                  && (!name.equals("metric_relabel_configs") || !runnable(e.value()))) {
                 out.add(name);
               }
             });
     return out;
+  }
+
+  /**
+   * Whether the edge runs these relabeling rules (on every protocol) as Mimir does; a config Mimir
+   * refuses fails the load elsewhere.
+   */
+  private static boolean runnable(Value rules) {
+    try {
+      RelabelConfigs.parse(rules);
+      return true;
+    } catch (UnsupportedOperationException cannot) {
+      return false;
+    } catch (IllegalArgumentException refused) {
+      return true; // not this setting's naming: the load fails with the parse's message
+    }
   }
 
   /** Whether a value sets something: not null, false, empty, 0 or a zero duration. */

@@ -260,8 +260,14 @@ final class OtlpJsonWalker {
         }
         case "sum" -> hasSum = type == OtlpProtoWalker.HISTOGRAM && t != JsonToken.VALUE_NULL;
         case "bucketCounts", "bucket_counts" -> bucketCounts = count(p, t);
-        case "explicitBounds", "explicit_bounds" -> bounds = count(p, t);
-        case "quantileValues", "quantile_values" -> quantiles = count(p, t);
+        case "explicitBounds", "explicit_bounds" ->
+            bounds =
+                out.wantsValues() && type == OtlpProtoWalker.HISTOGRAM ? bounds(p, t) : count(p, t);
+        case "quantileValues", "quantile_values" ->
+            quantiles =
+                out.wantsValues() && type == OtlpProtoWalker.SUMMARY
+                    ? quantiles(p, t)
+                    : count(p, t);
         case "scale" -> scale = (int) int64(p, t);
         default -> p.skipChildren();
       }
@@ -326,7 +332,7 @@ final class OtlpJsonWalker {
               }
               case "doubleValue", "double_value" -> {
                 kind = OtlpTranslation.DOUBLE;
-                scalar = Double.doubleToLongBits(u.isNumeric() ? p.getDoubleValue() : 0);
+                scalar = Double.doubleToLongBits(number(p, u)); // "NaN" and all
               }
               case "bytesValue", "bytes_value" -> {
                 kind = OtlpTranslation.BYTES;
@@ -388,6 +394,76 @@ final class OtlpJsonWalker {
       n++;
     }
     return n;
+  }
+
+  /** {@link #count}, each explicit bound reported to the translation (for relabeling). */
+  private long bounds(JsonParser p, JsonToken t) throws IOException {
+    out.clearValues();
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return 0;
+    }
+    long n = 0;
+    JsonToken u;
+    while ((u = p.nextToken()) != JsonToken.END_ARRAY) {
+      out.bound(number(p, u));
+      p.skipChildren();
+      n++;
+    }
+    return n;
+  }
+
+  /** {@link #count}, each {@code quantile} reported to the translation (for relabeling). */
+  private long quantiles(JsonParser p, JsonToken t) throws IOException {
+    out.clearValues();
+    if (t != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return 0;
+    }
+    long n = 0;
+    JsonToken u;
+    while ((u = p.nextToken()) != JsonToken.END_ARRAY) {
+      double q = 0;
+      if (u == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String f = p.currentName();
+          JsonToken v = p.nextToken();
+          if (f.equals("quantile")) {
+            q = number(p, v);
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+      out.quantile(q);
+      n++;
+    }
+    return n;
+  }
+
+  /** A double as protojson writes it: a number, or a string ("NaN", "Infinity", a number). */
+  private static double number(JsonParser p, JsonToken t) throws IOException {
+    if (t.isNumeric()) {
+      return p.getDoubleValue();
+    }
+    if (t == JsonToken.VALUE_STRING) {
+      String s = p.getText();
+      return switch (s) {
+        case "NaN" -> Double.NaN;
+        case "Infinity" -> Double.POSITIVE_INFINITY;
+        case "-Infinity" -> Double.NEGATIVE_INFINITY;
+        default -> {
+          try {
+            yield Double.parseDouble(s);
+          } catch (NumberFormatException e) {
+            throw new IOException("not a number: \"" + s + "\"");
+          }
+        }
+      };
+    }
+    return 0;
   }
 
   /** The current string in UTF-8 appended to the arena; returns its length. */

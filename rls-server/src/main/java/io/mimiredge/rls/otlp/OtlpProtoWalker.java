@@ -289,10 +289,17 @@ final class OtlpProtoWalker {
       } else if (type == HISTOGRAM && field == 6) { // repeated fixed64 bucket_counts
         bucketCounts += packedFixed(tag, 8);
       } else if (type == HISTOGRAM && field == 7) { // repeated double explicit_bounds
-        bounds += packedFixed(tag, 8);
+        long n = packedFixed(tag, 8);
+        if (out.wantsValues()) {
+          reportBounds(pos - 8 * (int) n, n);
+        }
+        bounds += n;
       } else if (type == SUMMARY && field == 6) { // repeated ValueAtQuantile
         requireLen(tag);
         int skipped = readLength();
+        if (out.wantsValues()) {
+          out.quantile(quantileOf(pos, pos + skipped));
+        }
         pos += skipped;
         quantiles++;
       } else if (type == EXPONENTIAL_HISTOGRAM && field == 6) { // sint32 scale
@@ -550,6 +557,35 @@ final class OtlpProtoWalker {
     }
     pos += width;
     return 1;
+  }
+
+  /** The {@code n} doubles that end at {@code pos}, explicit bounds, to the translation. */
+  private void reportBounds(int from, long n) {
+    for (int i = 0; i < n; i++) {
+      out.bound(Double.longBitsToDouble((long) LITTLE_ENDIAN_LONGS.get(buf, from + 8 * i)));
+    }
+  }
+
+  /**
+   * A {@code ValueAtQuantile} in {@code buf[from, to)}: its {@code quantile} (field 1), 0 unset.
+   */
+  private double quantileOf(int from, int to) throws RemoteWriteException {
+    int saved = pos;
+    int savedLimit = limit;
+    pos = from;
+    limit = to;
+    double q = 0;
+    int tag;
+    while ((tag = readTag()) != 0) {
+      if (WireFormat.getTagFieldNumber(tag) == 1) {
+        q = Double.longBitsToDouble(fixed64(tag));
+      } else {
+        skip(tag);
+      }
+    }
+    pos = saved;
+    limit = savedLimit;
+    return q;
   }
 
   /** A repeated varint field, packed or not, skipped; a packed one must end with a varint's end. */

@@ -81,7 +81,25 @@ public final class OtlpScanner {
       ValidationLimits limits,
       long nowMillis)
       throws RemoteWriteException {
+    return scan(body, offset, length, contentType, contentEncoding, limits, nowMillis, "");
+  }
+
+  /**
+   * {@link #scan(byte[], int, int, String, String, ValidationLimits, long)} for {@code tenant}: the
+   * value of {@code __meta_tenant_id} for the tenant's relabeling rules.
+   */
+  public WriteRequestStats scan(
+      byte[] body,
+      int offset,
+      int length,
+      String contentType,
+      String contentEncoding,
+      ValidationLimits limits,
+      long nowMillis,
+      String tenant)
+      throws RemoteWriteException {
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(tenant, "tenant");
     Objects.checkFromIndexSize(offset, length, body.length);
     OtlpBody.Encoding encoding = OtlpBody.encoding(contentEncoding);
     OtlpBody.Format format = OtlpBody.format(contentType);
@@ -93,7 +111,7 @@ public final class OtlpScanner {
       in = t.body.buffer();
       at = 0;
     }
-    t.translation.begin(limits, nowMillis);
+    t.translation.begin(limits, nowMillis, tenant, format == OtlpBody.Format.JSON);
     if (format == OtlpBody.Format.PROTOBUF) {
       t.proto.walk(in, at, n);
     } else {

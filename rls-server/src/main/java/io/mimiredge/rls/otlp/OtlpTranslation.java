@@ -1,5 +1,6 @@
 package io.mimiredge.rls.otlp;
 
+import io.mimiredge.rls.relabel.Label;
 import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
@@ -9,9 +10,12 @@ import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What Mimir's distributor makes of an OTLP metrics request, counted without building it: the
@@ -61,13 +65,16 @@ import java.util.List;
  *
  * <p>{@code drop_labels} ({@code prePushRelabelMiddleware}, on the translated series): each name
  * leaves every series that has it, the translator's {@code __name__}, {@code le}, {@code quantile},
- * {@code job} and {@code instance} included; a series left with no label is not counted. Not for a
- * tenant with {@code metric_relabel_configs}, which run first and are not run here.
+ * {@code job} and {@code instance} included; a series left with no label is not counted. With
+ * {@code metric_relabel_configs} (the same middleware, Mimir's OTLP handler pushes through it), the
+ * counting path gives way to one that builds each translated series as strings (values spelled as
+ * Go spells them: {@link GoFloat}, {@link AnyValueJson}), runs the rules and {@code drop_labels}
+ * ({@link SeriesRelabeling#apply}) and judges what they leave as validate.go does.
  *
- * <p>Not mirrored, and counted as the edge sees them: {@code metric_relabel_configs}, {@code
- * otel_promote_scope_metadata} (its labels are not counted), {@code otel_metric_suffixes_enabled}
- * (families are named without suffixes), the lengths of double, array and map attribute values
- * (taken as valid).
+ * <p>Not mirrored, and counted as the edge sees them: {@code otel_promote_scope_metadata} (its
+ * labels are not counted), {@code otel_metric_suffixes_enabled} (families are named without
+ * suffixes), and without rules the lengths of double, array and map attribute values (taken as
+ * valid: a double is at most 24 bytes).
  */
 final class OtlpTranslation extends RequestTally {
 
@@ -134,6 +141,21 @@ final class OtlpTranslation extends RequestTally {
   private boolean dropInstance;
   private int nameValueLength; // the metric's, see metric()
 
+  // ---- metric_relabel_configs (prePushRelabelMiddleware), for a tenant with rules only: every
+  // translated series is built as strings, relabeled, and judged on what the rules leave ----
+  private boolean relabel;
+  private boolean json; // the body is OTLP/JSON (how an array or map value is read)
+  private String tenant = "";
+  private final SeriesRelabeling.Scratch relabelScratch = new SeriesRelabeling.Scratch();
+  private final Map<String, String> relabelBase = new HashMap<>(); // the point's, no __name__
+  private final Map<String, String> relabelSeries = new HashMap<>();
+  private final ArrayList<Label> relabelIn = new ArrayList<>();
+  private String relabelMetric = ""; // the metric's translated name
+  private double[] pointValues = new double[16]; // the point's explicit bounds or quantiles
+  private int pointValueCount;
+  private Violation relabelVerdict;
+  private long relabelActual;
+
   // ---- HA (ha_dedupe_per_request.go): the labels of the request's first translated series ----
   private boolean haUndecided; // accept_ha_samples and no series yet (per request)
   private long clusterNameHash; // the labels' names hashed as sanitize() hashes a key naming them
@@ -199,10 +221,21 @@ final class OtlpTranslation extends RequestTally {
   private final Families families = new Families();
 
   void begin(ValidationLimits limits, long nowMillis) {
+    begin(limits, nowMillis, "", false);
+  }
+
+  /**
+   * A new request of {@code tenant} (the value of {@code __meta_tenant_id} for its relabeling
+   * rules), in OTLP/JSON when {@code json}.
+   */
+  void begin(ValidationLimits limits, long nowMillis, String tenant, boolean json) {
     beginTally(limits, nowMillis);
     this.utf8Names = limits.nameValidation() == NameValidation.UTF8;
     this.promotedKeys = limits.promotedKeys();
     dropLabels(limits.relabeling());
+    this.relabel = !limits.relabeling().rules().isEmpty();
+    this.tenant = tenant;
+    this.json = json;
     removedSeries = 0;
     this.haUndecided = limits.acceptHaSamples() && !perSampleHa;
     if (limits.acceptHaSamples()) {
@@ -221,7 +254,7 @@ final class OtlpTranslation extends RequestTally {
   /**
    * {@code drop_labels} as Mimir's {@code prePushRelabelMiddleware} applies it to the translated
    * series: each name removed from every series that has it (a translated series names each label
-   * once). Not with relabeling rules, which run first and are not mirrored over OTLP.
+   * once). Not with relabeling rules: then {@link SeriesRelabeling#apply} applies both.
    */
   private void dropLabels(SeriesRelabeling r) {
     if (r == dropsFor) {
@@ -275,7 +308,7 @@ final class OtlpTranslation extends RequestTally {
     resourceLabels.clear();
     resourceLabels.forgetNames();
     promoted.clear();
-    if (haUndecided || perSampleHa) {
+    if (haUndecided || perSampleHa || relabel) {
       resourceHa.clear();
       serviceName = null;
       serviceNamespace = null;
@@ -288,17 +321,18 @@ final class OtlpTranslation extends RequestTally {
     if (resourceFailed || !resourcePoints || nonIdentifying == 0) {
       return;
     }
+    Labels l = resourceLabels;
+    if (l.invalidName()) {
+      // createAttributes fails in addResourceTargetInfo, before it looks for job and instance:
+      // no target_info, an error (a 400)
+      rejectedMetrics++;
+      countViolation(Violation.OTLP_PARSE_ERROR, 0);
+      return;
+    }
     boolean job = hasJob();
     boolean instance = instanceLength > 0;
     if (!job && !instance) {
       return; // addResourceTargetInfo: no job and no instance label, no target_info
-    }
-    Labels l = resourceLabels;
-    if (l.invalidName()) {
-      // createAttributes fails in addResourceTargetInfo: no target_info, an error (a 400)
-      rejectedMetrics++;
-      countViolation(Violation.OTLP_PARSE_ERROR, 0);
-      return;
     }
     long e = earliestNanos;
     long last = latestNanos;
@@ -330,12 +364,29 @@ final class OtlpTranslation extends RequestTally {
       seriesHa(true); // when no point of the request made a series, target_info is the first
     }
     l.finishWithIdentity(false);
-    int labels = l.count + (dropName ? 0 : 1); // + __name__
-    int longestName = dropName ? l.longestName : Math.max(l.longestName, 8);
-    int longestValue = dropName ? l.longestValue : Math.max(l.longestValue, TARGET_INFO.length);
+    int labels;
+    Violation v = null;
+    actual = 0;
+    if (relabel) {
+      relabelBase(l, false);
+      labels = relabelSeries("target_info", null, null);
+      v = relabelVerdict;
+      actual = relabelActual;
+    } else {
+      labels = l.count + (dropName ? 0 : 1); // + __name__
+      int longestName = dropName ? l.longestName : Math.max(l.longestName, 8);
+      int longestValue = dropName ? l.longestValue : Math.max(l.longestValue, TARGET_INFO.length);
+      if (labels > 0) {
+        v =
+            dropName
+                ? Violation.MISSING_METRIC_NAME
+                : labelViolation(labels, true, longestName, longestValue);
+        track(labels, longestName, longestValue);
+      }
+    }
     series++;
     floatSamples += samples;
-    if (labels == 0) { // drop_labels left no label: removed without a word, its metadata kept
+    if (labels == 0) { // no label left (a rule, drop_labels): removed without a word, metadata kept
       removedSeries++;
       if (perSampleHa) {
         haSeries(series - 1, 1, 0, 0, null, 0);
@@ -343,16 +394,10 @@ final class OtlpTranslation extends RequestTally {
       family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
       return;
     }
-    actual = 0;
     long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
-    Violation v =
-        dropName
-            ? Violation.MISSING_METRIC_NAME
-            : labelViolation(labels, true, longestName, longestValue);
     if (v == null) {
       v = timestampViolation(firstMs, Math.floorDiv(last, 1_000_000L));
     }
-    track(labels, longestName, longestValue);
     if (v != null) {
       invalid(v, samples, 1);
     } else {
@@ -398,6 +443,9 @@ final class OtlpTranslation extends RequestTally {
       if (!equals(b, keyAt, keyLength, NAME_KEY)) {
         int length = stringLength(kind, valueLength, scalar);
         point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
+        if (relabel && length > 0) {
+          point.strings(b, keyAt, keyLength, labelValue(b, kind, valueAt, valueLength, scalar));
+        }
         if (haUndecided || perSampleHa) {
           pointHa(b, keyAt, keyLength, length, kind, valueAt, valueLength, scalar);
         }
@@ -414,38 +462,46 @@ final class OtlpTranslation extends RequestTally {
     // the value's part of the series' identity, or of target_info's
     long hash = valueHash(b, kind, valueAt, valueLength, scalar);
     boolean readHa = haUndecided || perSampleHa;
+    boolean readValues = readHa || relabel; // the identity as strings
+    String value = relabel && length > 0 ? labelValue(b, kind, valueAt, valueLength, scalar) : null;
     boolean identifying = true;
     if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
       serviceNameLength = length;
       identityHash += mix(hash * 0x9E3779B97F4A7C15L);
-      if (readHa) {
+      if (readValues) {
         serviceName = labelValue(b, kind, valueAt, valueLength, scalar);
       }
     } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
       serviceNamespaceLength = length;
       identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
-      if (readHa) {
+      if (readValues) {
         serviceNamespace = labelValue(b, kind, valueAt, valueLength, scalar);
       }
     } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
       instanceLength = length;
       identityHash += mix(hash * 0x165667B19E3779F9L);
-      if (readHa) {
+      if (readValues) {
         instanceValue = labelValue(b, kind, valueAt, valueLength, scalar);
       }
     } else {
       identifying = false;
       nonIdentifying++;
       resourceLabels.add(b, keyAt, keyLength, length, hash);
+      if (value != null) {
+        resourceLabels.strings(b, keyAt, keyLength, value);
+      }
     }
     if (identifying && limits.otelKeepIdentifyingResourceAttributes()) {
       // addResourceTargetInfo: the identifying attributes not ignored, labels of target_info too
       // (service_name, ...), beside job and instance; the resource still needs another attribute
       resourceLabels.add(b, keyAt, keyLength, length, hash);
+      if (value != null) {
+        resourceLabels.strings(b, keyAt, keyLength, value);
+      }
     }
     boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
     if (promote) {
-      promote(b, keyAt, keyLength, length, hash);
+      promote(b, keyAt, keyLength, length, hash, value);
     }
     if (readHa) {
       int flags =
@@ -594,6 +650,7 @@ final class OtlpTranslation extends RequestTally {
     unitLength = translatedUnitLength;
     // its series' __name__ value before any suffix, 0 when drop_labels removes __name__
     nameValueLength = dropName ? 0 : nameLength;
+    relabelMetric = relabel ? new String(name, 0, nameLength, StandardCharsets.UTF_8) : "";
     metricKept = true;
     return true;
   }
@@ -675,6 +732,37 @@ final class OtlpTranslation extends RequestTally {
     pointExemplars = 0;
     pointKeptExemplars = 0;
     pointBadExemplar = false;
+    pointValueCount = 0;
+  }
+
+  /**
+   * Whether the walkers report the points' explicit bounds and quantiles ({@link #bound}, {@link
+   * #quantile}): for relabeling only, where they are the {@code le} and {@code quantile} values.
+   */
+  boolean wantsValues() {
+    return relabel;
+  }
+
+  /** The current point's next explicit bound (when {@link #wantsValues}). */
+  void bound(double v) {
+    pointValue(v);
+  }
+
+  /** The current point's next quantile (when {@link #wantsValues}). */
+  void quantile(double v) {
+    pointValue(v);
+  }
+
+  /** Forgets the bounds or quantiles reported so far for the point (a field read again). */
+  void clearValues() {
+    pointValueCount = 0;
+  }
+
+  private void pointValue(double v) {
+    if (pointValueCount == pointValues.length) {
+      pointValues = Arrays.copyOf(pointValues, 2 * pointValueCount);
+    }
+    pointValues[pointValueCount++] = v;
   }
 
   /** An exemplar of the current point: its time, and whether it has a label at all. */
@@ -740,6 +828,10 @@ final class OtlpTranslation extends RequestTally {
     l.finishWithIdentity(true);
     // the series' identity, for the appender's merge of points with the same labels (below)
     long labelsKey = l.hash() * 31 + identityHash;
+    if (relabel) {
+      relabeledPoint(labelsKey, ts, buckets, hasSum, quantiles, badExemplar);
+      return;
+    }
     boolean named = nameLength > 0 && !dropName;
     int labels = l.count + (named ? 1 : 0); // + __name__ (none for an empty or a dropped name)
     int longestName = Math.max(l.longestName, named ? 8 : 0);
@@ -804,6 +896,237 @@ final class OtlpTranslation extends RequestTally {
     }
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // metric_relabel_configs over the translated series
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * {@link #endPoint}'s series for a tenant with relabeling rules, one by one, each as labels: the
+   * same series, samples, exemplars and identities as the counting path, but each judged on what
+   * the rules leave of its labels. A classic histogram's exemplars go with its {@code +Inf} bucket
+   * (Mimir spreads them over the buckets by value: they differ only when a rule drops some buckets
+   * of a point and not others, with exemplars enabled).
+   */
+  private void relabeledPoint(
+      long labelsKey, long ts, long buckets, boolean hasSum, long quantiles, boolean badExemplar) {
+    relabelBase(point, true);
+    String metric = relabelMetric;
+    switch (type) {
+      case OtlpProtoWalker.GAUGE ->
+          relabeled(key(labelsKey, NO_SUFFIX), metric, null, null, ts, false, false);
+      case OtlpProtoWalker.SUM ->
+          relabeled(key(labelsKey, NO_SUFFIX), metric, null, null, ts, false, true);
+      case OtlpProtoWalker.HISTOGRAM -> {
+        if (nhcb) {
+          relabeled(key(labelsKey, NO_SUFFIX) ^ HISTOGRAMS, metric, null, null, ts, true, true);
+          return;
+        }
+        if (hasSum) {
+          relabeled(key(labelsKey, SUM), suffixed(metric, "_sum"), null, null, ts, false, false);
+        }
+        relabeled(key(labelsKey, COUNT), suffixed(metric, "_count"), null, null, ts, false, false);
+        if (badExemplar) {
+          dropPointExemplars();
+          failMetric();
+          return;
+        }
+        String bucket = suffixed(metric, "_bucket");
+        for (int i = 0; i < buckets; i++) {
+          String le = GoFloat.fixed(i < pointValueCount ? pointValues[i] : 0);
+          relabeled(EACH_COUNTED, bucket, "le", le, ts, false, false);
+        }
+        relabeled(EACH_COUNTED, bucket, "le", "+Inf", ts, false, true);
+      }
+      case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
+          relabeled(key(labelsKey, NO_SUFFIX) ^ HISTOGRAMS, metric, null, null, ts, true, true);
+      case OtlpProtoWalker.SUMMARY -> {
+        relabeled(key(labelsKey, SUM), suffixed(metric, "_sum"), null, null, ts, false, false);
+        relabeled(key(labelsKey, COUNT), suffixed(metric, "_count"), null, null, ts, false, false);
+        for (int i = 0; i < quantiles; i++) {
+          String q = GoFloat.fixed(i < pointValueCount ? pointValues[i] : 0);
+          relabeled(EACH_COUNTED, metric, "quantile", q, ts, false, false);
+        }
+      }
+      default -> {}
+    }
+  }
+
+  /** The name with a suffix; none (empty) stays none, as the counting path has it. */
+  private static String suffixed(String metric, String suffix) {
+    return metric.isEmpty() ? metric : metric + suffix;
+  }
+
+  /** One series of {@link #relabeledPoint}: relabeled, judged, tallied. */
+  private void relabeled(
+      long key,
+      String metric,
+      String extraName,
+      String extraValue,
+      long ts,
+      boolean histogram,
+      boolean withExemplars) {
+    int labels = relabelSeries(metric, extraName, extraValue);
+    actual = relabelActual;
+    tally(key, labels == 0, relabelVerdict, ts, 1, histogram, withExemplars);
+  }
+
+  /**
+   * The labels a point's series (or with {@code withPromoted} false the resource's target_info)
+   * share, as {@code createAttributes} makes them, into {@link #relabelBase}: the attributes
+   * (sorted by key, colliding names joined), the resource's promoted labels the point does not
+   * name, then {@code job} and {@code instance} over any of that name.
+   */
+  private void relabelBase(Labels l, boolean withPromoted) {
+    Map<String, String> m = relabelBase;
+    m.clear();
+    l.putStrings(m);
+    boolean job = hasJob();
+    boolean instance = instanceLength > 0;
+    if (withPromoted) {
+      Promoted p = promoted;
+      for (int j = 0; j < p.n; j++) {
+        String name = p.names[j];
+        if (name == null
+            || m.containsKey(name)
+            || (job && name.equals("job"))
+            || (instance && name.equals("instance"))) {
+          continue;
+        }
+        m.put(name, p.values[j]);
+      }
+    }
+    if (job) {
+      m.put(
+          "job", serviceNamespaceLength >= 0 ? serviceNamespace + "/" + serviceName : serviceName);
+    }
+    if (instance) {
+      m.put("instance", instanceValue);
+    }
+  }
+
+  /**
+   * One translated series of a tenant with rules: {@link #relabelBase}, {@code extraName} ({@code
+   * le}, {@code quantile}) and {@code __name__} set over any of their names (none for an empty
+   * metric name), less an HA request's replica label; through {@code metric_relabel_configs} and
+   * {@code drop_labels} ({@link SeriesRelabeling#apply}); then judged as {@code validateLabels}
+   * does ({@link #judge}). Returns how many labels are left, 0 when the series is removed without a
+   * word (a rule dropped it, or nothing is left).
+   */
+  private int relabelSeries(String metric, String extraName, String extraValue) {
+    Map<String, String> m = relabelSeries;
+    m.clear();
+    m.putAll(relabelBase);
+    if (extraName != null) {
+      m.put(extraName, extraValue);
+    }
+    if (!metric.isEmpty()) {
+      m.put("__name__", metric);
+    }
+    if (stripReplica) {
+      m.remove(limits.haReplicaLabel()); // HA dedupe, before the rules
+    }
+    List<Label> in = relabelIn;
+    in.clear();
+    m.forEach((name, value) -> in.add(new Label(name, value, -1)));
+    List<Label> out;
+    try {
+      out = limits.relabeling().apply(in, tenant, utf8Names, relabelScratch);
+    } catch (StackOverflowError deep) {
+      // Java's engine recurses where Go's does not (as the remote-write walker): not counted
+      relabelVerdict = null;
+      relabelActual = 0;
+      return 0;
+    }
+    if (out == null) {
+      relabelVerdict = null;
+      relabelActual = 0;
+      return 0;
+    }
+    return judge(out);
+  }
+
+  /**
+   * {@code validateLabels} on relabeled labels, sorted by name as Mimir sorts them: the metric name
+   * (missing, invalid), the label count (an {@code _info} metric's against its own limit), then
+   * each label's name, name length, value and value length, in that order. Sets {@link
+   * #relabelVerdict} (null when valid) and {@link #relabelActual}, tracks the largest figures;
+   * returns the label count (empty values left out: {@code RemoveEmptyLabelValues}).
+   */
+  private int judge(List<Label> out) {
+    int n = 0;
+    byte[][] names = new byte[out.size()][];
+    byte[][] values = new byte[out.size()][];
+    for (Label l : out) {
+      if (!l.value().isEmpty()) {
+        names[n] = l.name().getBytes(StandardCharsets.UTF_8);
+        values[n] = l.value().getBytes(StandardCharsets.UTF_8);
+        n++;
+      }
+    }
+    relabelVerdict = null;
+    relabelActual = 0;
+    if (n == 0) {
+      return 0;
+    }
+    for (int i = 1; i < n; i++) { // insertion sort by name, bytewise
+      byte[] xn = names[i];
+      byte[] xv = values[i];
+      int j = i - 1;
+      while (j >= 0 && Arrays.compareUnsigned(names[j], xn) > 0) {
+        names[j + 1] = names[j];
+        values[j + 1] = values[j];
+        j--;
+      }
+      names[j + 1] = xn;
+      values[j + 1] = xv;
+    }
+    int longestName = 0;
+    int longestValue = 0;
+    byte[] metric = null;
+    for (int i = 0; i < n; i++) {
+      longestName = Math.max(longestName, names[i].length);
+      longestValue = Math.max(longestValue, values[i].length);
+      if (metric == null && Arrays.equals(names[i], NAME_KEY)) {
+        metric = values[i];
+      }
+    }
+    track(n, longestName, longestValue);
+    NameValidation scheme = limits.nameValidation();
+    if (metric == null) {
+      relabelVerdict = Violation.MISSING_METRIC_NAME;
+      return n;
+    }
+    if (!scheme.valid(metric, 0, metric.length, true)) {
+      relabelVerdict = Violation.METRIC_NAME_INVALID;
+      return n;
+    }
+    if (n > limits.maxLabelNamesPerSeries()) {
+      boolean info = endsWithInfo(metric, metric.length);
+      if (!info || n > limits.maxLabelNamesPerInfoSeries()) {
+        relabelVerdict =
+            info ? Violation.MAX_LABEL_NAMES_PER_INFO_SERIES : Violation.MAX_LABEL_NAMES_PER_SERIES;
+        relabelActual = n;
+        return n;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      if (!scheme.valid(names[i], 0, names[i].length, false)) {
+        relabelVerdict = Violation.LABEL_INVALID;
+      } else if (names[i].length > limits.maxLabelNameLength()) {
+        relabelVerdict = Violation.LABEL_NAME_TOO_LONG;
+        relabelActual = names[i].length;
+      } else if (values[i].length > limits.maxLabelValueLength()
+          && limits.labelValueStrategy() == LabelValueStrategy.ERROR) {
+        relabelVerdict = Violation.LABEL_VALUE_TOO_LONG;
+        relabelActual = values[i].length;
+      }
+      if (relabelVerdict != null) {
+        return n;
+      }
+    }
+    return n;
+  }
+
   /** The point as one native histogram (exponential, or custom buckets): a series of its own. */
   private void nativeHistogram(
       long labelsKey, int labels, int longestName, int longestValue, long ts) {
@@ -837,6 +1160,31 @@ final class OtlpTranslation extends RequestTally {
       boolean histogram,
       boolean withExemplars) {
     int value = Math.max(longestValue, nameValueLength == 0 ? 0 : nameValueLength + suffix);
+    Violation v = null;
+    if (labels > 0) {
+      track(labels, longestName, value);
+      actual = 0;
+      v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
+      if (v == null) {
+        v = labelViolation(labels, suffix == 0 && endsWithInfo(), longestName, value);
+      }
+    }
+    tally(key, labels == 0, v, ts, count, histogram, withExemplars);
+  }
+
+  /**
+   * {@code count} series of the current point, each of one sample (or histogram) at {@code ts}:
+   * {@code removed} without a word, or invalid for {@code v} (its {@link #actual} set), or checked
+   * for their timestamp and counted; {@code key} their identity for repeats.
+   */
+  private void tally(
+      long key,
+      boolean removed,
+      Violation v,
+      long ts,
+      long count,
+      boolean histogram,
+      boolean withExemplars) {
     long index = series;
     series += count;
     if (histogram) {
@@ -847,15 +1195,9 @@ final class OtlpTranslation extends RequestTally {
     if (withExemplars) {
       exemplars += pointExemplars;
     }
-    if (labels == 0) {
+    if (removed) {
       removed(index, count, withExemplars);
       return;
-    }
-    track(labels, longestName, value);
-    actual = 0;
-    Violation v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
-    if (v == null) {
-      v = labelViolation(labels, suffix == 0 && endsWithInfo(), longestName, value);
     }
     if (v == null) {
       v = timestampViolation(ts, ts);
@@ -933,6 +1275,10 @@ final class OtlpTranslation extends RequestTally {
   }
 
   private boolean endsWithInfo() {
+    return endsWithInfo(name, nameLength);
+  }
+
+  private static boolean endsWithInfo(byte[] name, int nameLength) {
     return nameLength >= 5
         && name[nameLength - 5] == '_'
         && name[nameLength - 4] == 'i'
@@ -1441,6 +1787,47 @@ final class OtlpTranslation extends RequestTally {
       n++;
     }
 
+    // for relabeling only: each label's name and value as strings (see strings)
+    private String[] names = new String[16];
+    private String[] values = new String[16];
+
+    /** The label {@link #add} just kept, its translated name and its value as strings. */
+    void strings(byte[] kb, int ka, int kl, String value) {
+      if (names.length < keyAt.length) {
+        names = Arrays.copyOf(names, keyAt.length);
+        values = Arrays.copyOf(values, keyAt.length);
+      }
+      names[n - 1] = labelName(kb, ka, kl);
+      values[n - 1] = value;
+    }
+
+    /**
+     * Into {@code m}: the labels as strings ({@link #strings}), in the order of their keys
+     * (bytewise, as {@code createAttributes} sorts them before merging), the values of colliding
+     * names joined with {@code ;}.
+     */
+    void putStrings(Map<String, String> m) {
+      int[] order = new int[n];
+      for (int i = 0; i < n; i++) {
+        int x = i;
+        int j = i - 1;
+        while (j >= 0 && compareKeys(order[j], x) > 0) { // stable: equal keys keep wire order
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = x;
+      }
+      for (int k = 0; k < n; k++) {
+        int i = order[k];
+        m.merge(names[i], values[i], (a, b) -> a + ";" + b);
+      }
+    }
+
+    private int compareKeys(int i, int j) {
+      return Arrays.compareUnsigned(
+          keyBufs[i], keyAt[i], keyAt[i] + keyLen[i], keyBufs[j], keyAt[j], keyAt[j] + keyLen[j]);
+    }
+
     /** Whether a key sanitizes to an invalid label name (empty, or underscores only). */
     boolean invalidName() {
       return badName;
@@ -1587,7 +1974,7 @@ final class OtlpTranslation extends RequestTally {
    * it). A key that translates to no valid name is {@code setResourceContext}'s error: the resource
    * is skipped whole, and Mimir answers 400 after pushing the other resources.
    */
-  private void promote(byte[] b, int at, int n, int valueLength, long valueHash) {
+  private void promote(byte[] b, int at, int n, int valueLength, long valueHash, String value) {
     long h = sanitize(b, at, n);
     int len = sanitizedLength;
     if (len < 0) {
@@ -1602,6 +1989,9 @@ final class OtlpTranslation extends RequestTally {
         limits.acceptHaSamples() && translatesTo(b, at, n, limits.replicaLabelBytes());
     boolean drop = dropHashes.length > 0 && dropped(h, len, b, at, n);
     promoted.set(h, len, valueLength, valueHash, replica, drop);
+    if (relabel && valueLength > 0) {
+      promoted.strings(h, len, labelName(b, at, n), value);
+    }
   }
 
   /** The hash {@link #sanitize} gives a key that translates to {@code name}. */
@@ -1611,6 +2001,15 @@ final class OtlpTranslation extends RequestTally {
       h = 31 * h + (c & 0xff);
     }
     return h;
+  }
+
+  /** The label name a key translates to, as a string (for relabeling). */
+  private String labelName(byte[] b, int at, int n) {
+    if (utf8Names) {
+      return new String(b, at, n, StandardCharsets.UTF_8);
+    }
+    translatedA = translate(b, at, n, translatedA);
+    return new String(translatedA, 0, translatedLength, StandardCharsets.US_ASCII);
   }
 
   /** Whether a key translates to exactly the label name {@code name}. */
@@ -1743,9 +2142,8 @@ final class OtlpTranslation extends RequestTally {
 
   /**
    * An attribute's value as Mimir's label value ({@code pcommon.Value.AsString}): a string as it
-   * is, an int in decimal, a bool as {@code true} or {@code false}, bytes in standard base64. A
-   * double, array or map value is spelled by the edge its own way (the same value always the same
-   * way, so elections stay consistent; it may differ from Mimir's spelling).
+   * is, an int in decimal, a bool as {@code true} or {@code false}, bytes in standard base64, a
+   * double as {@link GoFloat#asString}, an array or a map as JSON ({@link AnyValueJson}).
    */
   private String labelValue(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
@@ -1754,11 +2152,8 @@ final class OtlpTranslation extends RequestTally {
       case BOOL -> scalar != 0 ? "true" : "false";
       case BYTES ->
           Base64.getEncoder().encodeToString(Arrays.copyOfRange(b, valueAt, valueAt + valueLength));
-      case DOUBLE -> Double.toString(Double.longBitsToDouble(scalar));
-      case ARRAY, KVLIST ->
-          (kind == ARRAY ? "array:" : "map:")
-              + Base64.getEncoder()
-                  .encodeToString(Arrays.copyOfRange(b, valueAt, valueAt + valueLength));
+      case DOUBLE -> GoFloat.asString(Double.longBitsToDouble(scalar));
+      case ARRAY, KVLIST -> AnyValueJson.of(b, valueAt, valueLength, kind == ARRAY, json);
       default -> "";
     };
   }
@@ -1772,9 +2167,22 @@ final class OtlpTranslation extends RequestTally {
     long[] valueHash = new long[4];
     boolean[] replica = new boolean[4]; // the HA replica label
     boolean[] dropped = new boolean[4]; // a name drop_labels removes
+    String[] names = new String[4]; // as strings, for relabeling only
+    String[] values = new String[4];
 
     void clear() {
       n = 0;
+    }
+
+    /** The label {@link #set} just kept under this name, as strings (for relabeling). */
+    void strings(long h, int len, String name, String value) {
+      for (int i = 0; i < n; i++) {
+        if (nameHash[i] == h && nameLength[i] == len) {
+          names[i] = name;
+          values[i] = value;
+          return;
+        }
+      }
     }
 
     /** {@code labels.Builder.Set}: replaces a label of the same name; an empty value removes it. */
@@ -1789,6 +2197,8 @@ final class OtlpTranslation extends RequestTally {
             valueHash[i] = valueHash[n];
             replica[i] = replica[n];
             dropped[i] = dropped[n];
+            names[i] = names[n];
+            values[i] = values[n];
           } else {
             valueLength[i] = vl;
             valueHash[i] = vh;
@@ -1807,6 +2217,8 @@ final class OtlpTranslation extends RequestTally {
         valueHash = Arrays.copyOf(valueHash, m);
         replica = Arrays.copyOf(replica, m);
         dropped = Arrays.copyOf(dropped, m);
+        names = Arrays.copyOf(names, m);
+        values = Arrays.copyOf(values, m);
       }
       nameHash[n] = h;
       nameLength[n] = len;

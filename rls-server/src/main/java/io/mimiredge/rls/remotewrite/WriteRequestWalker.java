@@ -163,31 +163,6 @@ final class WriteRequestWalker extends RequestTally {
   private static final int MAX_GROUP_DEPTH = 100; // protobuf-java's default recursion limit
   private static final String TRUNCATED = "ended unexpectedly in the middle of a field";
 
-  // Legacy name characters (prometheus/common model): bit flags per byte.
-  private static final int LABEL_FIRST = 1;
-  private static final int LABEL_NEXT = 2;
-  private static final int METRIC_FIRST = 4;
-  private static final int METRIC_NEXT = 8;
-  private static final byte[] NAME_CHARS = new byte[256];
-
-  static {
-    for (int c = 0; c < 128; c++) {
-      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-      boolean digit = c >= '0' && c <= '9';
-      int flags = 0;
-      if (letter) {
-        flags |= LABEL_FIRST | LABEL_NEXT | METRIC_FIRST | METRIC_NEXT;
-      }
-      if (digit) {
-        flags |= LABEL_NEXT | METRIC_NEXT;
-      }
-      if (c == ':') {
-        flags |= METRIC_FIRST | METRIC_NEXT;
-      }
-      NAME_CHARS[c] = (byte) flags;
-    }
-  }
-
   // ---- the walk's input ----
   private byte[] buf;
   private int length;
@@ -1306,31 +1281,20 @@ final class WriteRequestWalker extends RequestTally {
    * prometheus/common's label name rule for the tenant's scheme (legacy: [a-zA-Z_][a-zA-Z0-9_]*).
    */
   private boolean validLabelName(int at, int n) {
-    return validName(at, n, LABEL_FIRST, LABEL_NEXT);
+    return validName(at, n, false);
   }
 
   /** The metric name rule for the tenant's scheme (legacy: [a-zA-Z_:][a-zA-Z0-9_:]*). */
   private boolean validMetricName(int at, int n) {
-    return validName(at, n, METRIC_FIRST, METRIC_NEXT);
+    return validName(at, n, true);
   }
 
-  /** A name by the tenant's scheme: UTF-8, or the legacy rule's first and other characters. */
-  private boolean validName(int at, int n, int firstClass, int nextClass) {
-    if (n == 0) {
-      return false;
-    }
+  /** A name by the tenant's scheme: UTF-8, or the legacy rule (NameValidation's). */
+  private boolean validName(int at, int n, boolean metric) {
     if (limits.nameValidation() == NameValidation.UTF8) {
-      return validUtf8(at, n);
+      return n > 0 && validUtf8(at, n);
     }
-    byte[] b = buf;
-    if ((NAME_CHARS[b[at] & 0xff] & firstClass) == 0) {
-      return false;
-    }
-    int all = nextClass;
-    for (int i = at + 1, end = at + n; i < end; i++) {
-      all &= NAME_CHARS[b[i] & 0xff];
-    }
-    return all != 0;
+    return NameValidation.legacyValid(buf, at, n, metric);
   }
 
   /** Whether the 8 bytes at {@code at} are {@code __name__}. */

@@ -714,6 +714,9 @@ class OverridesParserTest {
                   - {source_labels: [__name__], regex: "debug_.*", action: drop}
                   - {source_labels: [__name__], regex: "(?U)x+", action: drop}
                 drop_labels: [pod]
+              runnable: # applied on every protocol: not named
+                metric_relabel_configs:
+                  - {source_labels: [__name__], regex: "debug_.*", action: drop}
               only-unmirrored:
                 ha_tracker_sample_failover_timeout: 1m
                 enforce_out_of_order_window_on_distributor: true
@@ -736,6 +739,8 @@ class OverridesParserTest {
                 "ha_tracker_sample_failover_timeout",
                 "enforce_out_of_order_window_on_distributor"));
     assertThat(o.notMirroredFor("plain")).isEmpty();
+    assertThat(o.notMirroredFor("runnable")).isEmpty();
+    assertThat(o.limitsFor("runnable").metricRelabelConfigs()).hasSize(1);
     // rules the edge cannot run alike: none is applied; drop_labels is
     assertThat(o.limitsFor("relabels").metricRelabelConfigs()).isEmpty();
     assertThat(o.limitsFor("relabels").dropLabels()).containsExactly("pod");

@@ -1,5 +1,8 @@
 package io.mimiredge.rls.otlp;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mimiredge.rls.relabel.Label;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
@@ -10,6 +13,7 @@ import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
 import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -83,6 +87,19 @@ final class OtlpReference {
   /** {@code drop_labels}: each name removed from every translated series. */
   OtlpReference drop(String... names) {
     drop = List.of(names);
+    return this;
+  }
+
+  private SeriesRelabeling relabeling;
+  private String tenant;
+
+  /**
+   * {@code metric_relabel_configs} and {@code drop_labels} for {@code tenant}, run on each
+   * translated series after HA dedupe (Mimir's {@code prePushRelabelMiddleware}).
+   */
+  OtlpReference relabel(SeriesRelabeling r, String tenant) {
+    this.relabeling = r;
+    this.tenant = tenant;
     return this;
   }
 
@@ -256,7 +273,7 @@ final class OtlpReference {
           List<Exemplar> ex = new ArrayList<>(p.getExemplarsList());
           for (int i = 0; i <= b; i++) {
             Map<String, String> l = labels(p.getAttributesList(), resource, name + "_bucket");
-            l.put("le", i < b ? Double.toString(p.getExplicitBounds(i)) : "+Inf");
+            l.put("le", i < b ? goFixed(p.getExplicitBounds(i)) : "+Inf");
             // exemplars go to the first bucket whose bound holds them, the rest to +Inf
             double bound = i < b ? p.getExplicitBounds(i) : Double.POSITIVE_INFINITY;
             int here = 0;
@@ -285,7 +302,7 @@ final class OtlpReference {
           sample(p.getAttributesList(), resource, name + "_count", p.getTimeUnixNano());
           for (var q : p.getQuantileValuesList()) {
             Map<String, String> l = labels(p.getAttributesList(), resource, name);
-            l.put("quantile", Double.toString(q.getQuantile()));
+            l.put("quantile", goFixed(q.getQuantile()));
             add(l, null, 1, false, 0); // each counted, as the edge counts them
           }
         }
@@ -395,11 +412,32 @@ final class OtlpReference {
       }
     }
     for (Translated t : translated) {
-      drop.forEach(t.labels()::remove);
-      if (!t.labels().isEmpty()) { // a series with no label left is removed without a word
-        validate(t.labels(), t.samples(), t.repeat());
+      Map<String, String> labels = t.labels();
+      if (relabeling != null) {
+        labels = relabeled(labels);
+        if (labels == null) {
+          continue; // a rule dropped it: removed without a word
+        }
+      }
+      drop.forEach(labels::remove);
+      if (!labels.isEmpty()) { // a series with no label left is removed without a word
+        validate(labels, t.samples(), t.repeat());
       }
     }
+  }
+
+  private final SeriesRelabeling.Scratch scratch = new SeriesRelabeling.Scratch();
+
+  private Map<String, String> relabeled(Map<String, String> labels) {
+    List<Label> in = new ArrayList<>();
+    labels.forEach((k, v) -> in.add(new Label(k, v, -1)));
+    List<Label> out = relabeling.apply(in, tenant, false, scratch);
+    if (out == null) {
+      return null;
+    }
+    Map<String, String> m = new TreeMap<>();
+    out.stream().filter(l -> !l.value().isEmpty()).forEach(l -> m.put(l.name(), l.value()));
+    return m;
   }
 
   private void validate(Map<String, String> labels, long samples, boolean repeat) {
@@ -408,7 +446,11 @@ final class OtlpReference {
     maxLabelValueLength = Math.max(maxLabelValueLength, longest);
     String name = labels.get("__name__");
     int max = name != null && name.endsWith("_info") ? 80 : 30;
-    if (name == null || labels.size() > max || longest > 2048) {
+    boolean badNames =
+        (name != null && !name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*"))
+            || labels.keySet().stream()
+                .anyMatch(k -> !k.matches("[a-zA-Z_][a-zA-Z0-9_]*") || utf8(k) > 1024);
+    if (name == null || badNames || labels.size() > max || longest > 2048) {
       invalidSeries++;
     } else if (repeat) {
       duplicateSamples += samples;
@@ -564,12 +606,63 @@ final class OtlpReference {
       case STRING_VALUE -> v.getStringValue();
       case BOOL_VALUE -> Boolean.toString(v.getBoolValue());
       case INT_VALUE -> Long.toString(v.getIntValue());
-      case DOUBLE_VALUE -> Double.toString(v.getDoubleValue());
+      case DOUBLE_VALUE -> goDouble(v.getDoubleValue());
       case BYTES_VALUE ->
           java.util.Base64.getEncoder().encodeToString(v.getBytesValue().toByteArray());
-      case ARRAY_VALUE, KVLIST_VALUE -> "[...]";
+      case ARRAY_VALUE, KVLIST_VALUE -> json(raw(v));
       default -> "";
     };
+  }
+
+  /** strconv.FormatFloat(v, 'f', -1, 64), from Java's shortest digits (enough for the tests). */
+  static String goFixed(double v) {
+    if (Double.isNaN(v) || Double.isInfinite(v)) {
+      return Double.isNaN(v) ? "NaN" : v > 0 ? "+Inf" : "-Inf";
+    }
+    return v == 0 ? "0" : new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+  }
+
+  /** pdata's spelling of a double attribute (fixed, or an exponent outside [1e-6, 1e21)). */
+  static String goDouble(double v) {
+    double abs = Math.abs(v);
+    if (Double.isNaN(v) || Double.isInfinite(v) || abs == 0 || (abs >= 1e-6 && abs < 1e21)) {
+      return Double.isInfinite(v) ? (v > 0 ? "Infinity" : "-Infinity") : goFixed(v);
+    }
+    BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+    int exponent = d.precision() - d.scale() - 1;
+    String digits = d.unscaledValue().abs().toString();
+    String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+    return (v < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + Math.abs(exponent);
+  }
+
+  /** AsRaw: Java values for Jackson (maps sorted, the last of equal keys kept). */
+  private static Object raw(AnyValue v) {
+    return switch (v.getValueCase()) {
+      case STRING_VALUE -> v.getStringValue();
+      case BOOL_VALUE -> v.getBoolValue();
+      case INT_VALUE -> v.getIntValue();
+      case DOUBLE_VALUE -> v.getDoubleValue();
+      case BYTES_VALUE -> v.getBytesValue().toByteArray();
+      case ARRAY_VALUE ->
+          v.getArrayValue().getValuesList().stream().map(OtlpReference::raw).toList();
+      case KVLIST_VALUE -> {
+        Map<String, Object> m = new TreeMap<>();
+        v.getKvlistValue().getValuesList().forEach(kv -> m.put(kv.getKey(), raw(kv.getValue())));
+        yield m;
+      }
+      default -> null;
+    };
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** JSON as Jackson writes it: the same as Go's for strings, integers, booleans and bytes. */
+  private static String json(Object raw) {
+    try {
+      return JSON.writeValueAsString(raw);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int utf8(String s) {

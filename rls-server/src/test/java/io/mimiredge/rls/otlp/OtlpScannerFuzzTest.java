@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.mimiredge.rls.relabel.RelabelAction;
+import io.mimiredge.rls.relabel.RelabelRule;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Coverage-guided fuzzing of the OTLP walks with Jazzer. A normal {@code mvn test} replays the
@@ -24,6 +28,25 @@ class OtlpScannerFuzzTest {
       ValidationLimits.builder().creationGracePeriod(Duration.ofDays(1_000_000)).build();
 
   private static final long NOW = OtlpScannerTest.NOW;
+
+  /** Rules that drop series by a bucket bound, copy every label and drop one by name. */
+  private static final SeriesRelabeling RULES =
+      new SeriesRelabeling(
+          List.of(
+              OtlpScannerTest.rule(RelabelAction.DROP, "0\\.5|\\+Inf|1", "le"),
+              RelabelRule.builder()
+                  .action(RelabelAction.LABELMAP)
+                  .regex("([a-z]).*")
+                  .replacement("copy_$1")
+                  .build(),
+              OtlpScannerTest.rule(RelabelAction.LABELDROP, "copy__?")),
+          List.of("job"));
+
+  private static final ValidationLimits RELABELING =
+      ValidationLimits.builder()
+          .creationGracePeriod(Duration.ofDays(1_000_000))
+          .relabeling(RULES)
+          .build();
 
   /**
    * Any bytes as a protobuf ExportMetricsServiceRequest: stats or a RemoteWriteException; whatever
@@ -48,16 +71,27 @@ class OtlpScannerFuzzTest {
       return; // protobuf-java refuses what the walk need not read (invalid UTF-8 in a string)
     }
     OtlpScannerTest.assertMatches(s, OtlpReference.of(r));
+    // the same with relabeling rules: every series built as labels and relabeled
+    try {
+      s = SCANNER.scan(body, 0, body.length, OtlpBody.PROTOBUF, null, RELABELING, NOW, "fuzz");
+    } catch (RemoteWriteException e) {
+      throw new AssertionError("read without rules, refused with them", e);
+    }
+    OtlpScannerTest.assertMatches(
+        s, new OtlpReference(false, false).relabel(RULES, "fuzz").translate(r));
   }
 
-  /** Any bytes as OTLP/JSON: stats or a RemoteWriteException, nothing else. */
+  /** Any bytes as OTLP/JSON: stats or a RemoteWriteException, nothing else; rules or not. */
   @FuzzTest(maxDuration = "2m")
   void anyOtlpJson(byte[] body) {
-    try {
-      WriteRequestStats s = SCANNER.scan(body, 0, body.length, OtlpBody.JSON, null, LIMITS, NOW);
-      assertThat(s.validSamples()).isLessThanOrEqualTo(s.floatSamples() + s.histograms());
-    } catch (RemoteWriteException e) {
-      assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.BAD_BODY);
+    for (ValidationLimits limits : List.of(LIMITS, RELABELING)) {
+      try {
+        WriteRequestStats s =
+            SCANNER.scan(body, 0, body.length, OtlpBody.JSON, null, limits, NOW, "fuzz");
+        assertThat(s.validSamples()).isLessThanOrEqualTo(s.floatSamples() + s.histograms());
+      } catch (RemoteWriteException e) {
+        assertThat(e.kind()).isEqualTo(RemoteWriteException.Kind.BAD_BODY);
+      }
     }
   }
 }

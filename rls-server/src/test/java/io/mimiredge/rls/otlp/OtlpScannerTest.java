@@ -325,23 +325,227 @@ class OtlpScannerTest {
     assertThat(none2.removedSeries()).isEqualTo(2);
     assertThat(none2.validSamples()).isZero();
     assertThat(none2.items()).isEqualTo(2); // g's and target_info's metadata
-    // with relabeling rules, nothing is applied over OTLP (named as not mirrored)
+    // with relabeling rules, drop_labels still applies after them
+    SeriesRelabeling rulesAndDrop =
+        new SeriesRelabeling(
+            List.of(RelabelRule.builder().action(RelabelAction.LABELDROP).regex("x").build()),
+            List.of("__name__"));
     WriteRequestStats withRules =
         scan(
-            r.toByteArray(),
+            r.toByteArray(), PB, null, ValidationLimits.builder().relabeling(rulesAndDrop).build());
+    assertMatches(
+        withRules, new OtlpReference(false, false).relabel(rulesAndDrop, "").translate(r));
+    assertThat(withRules.violations(Violation.MISSING_METRIC_NAME)).isEqualTo(withRules.series());
+  }
+
+  // ---- metric_relabel_configs over the translated series ----
+
+  static RelabelRule rule(RelabelAction action, String regex, String... sourceLabels) {
+    return RelabelRule.builder()
+        .action(action)
+        .regex(regex)
+        .sourceLabels(List.of(sourceLabels))
+        .build();
+  }
+
+  /**
+   * A request whose labels every rule below can reach: attributes that collide once sanitized, int,
+   * bool, double, bytes, array and map values, a promoted resource attribute, bucket bounds and
+   * quantiles that Go spells unlike Java.
+   */
+  static ExportMetricsServiceRequest relabelable() {
+    long t = NOW_NANOS;
+    HistogramDataPoint buckets =
+        HistogramDataPoint.newBuilder()
+            .setTimeUnixNano(t)
+            .setCount(4)
+            .setSum(2)
+            .addAllExplicitBounds(List.of(0.005, 0.5, 1.0, 1e21))
+            .addAllBucketCounts(List.of(1L, 1L, 1L, 1L, 0L))
+            .addAttributes(attr("route", "/x"))
+            .build();
+    AnyValue array =
+        AnyValue.newBuilder()
+            .setArrayValue(
+                io.opentelemetry.proto.common.v1.ArrayValue.newBuilder()
+                    .addValues(AnyValue.newBuilder().setStringValue("a<b"))
+                    .addValues(AnyValue.newBuilder().setIntValue(7)))
+            .build();
+    return request(
+        resource(
+            attr("service.name", "checkout"),
+            attr("service.namespace", "shop"),
+            attr("service.instance.id", "pod-1"),
+            attr("k8s.cluster.name", "eu-1"),
+            attr("host.name", "node-7")),
+        gauge(
+            "queue.depth",
+            number(t, 3, attr("queue", "a"), attr("a.b", "1"), attr("a_b", "2")),
+            number(
+                t,
+                4,
+                attr("queue", "b"),
+                KeyValue.newBuilder()
+                    .setKey("ratio")
+                    .setValue(AnyValue.newBuilder().setDoubleValue(1e-7))
+                    .build(),
+                KeyValue.newBuilder().setKey("tags").setValue(array).build(),
+                KeyValue.newBuilder()
+                    .setKey("on")
+                    .setValue(AnyValue.newBuilder().setBoolValue(true))
+                    .build())),
+        sum(
+            "http.requests",
+            AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE,
+            number(t, 10, attr("code", 200)).toBuilder().addExemplars(exemplar(t, 1)).build()),
+        histogram(
+            "http.duration", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, buckets),
+        exponential("rpc.size", 2, t),
+        summary("gc.pause", t, 4));
+  }
+
+  /** Rule sets that each change what is counted, as Mimir's relabeling tests use them. */
+  static List<SeriesRelabeling> ruleSets() {
+    RelabelRule replaceJob =
+        RelabelRule.builder()
+            .action(RelabelAction.REPLACE)
+            .sourceLabels(List.of("job", "queue"))
+            .regex("shop/(.*);(.+)")
+            .targetLabel("owner")
+            .replacement("${1}-$2")
+            .build();
+    RelabelRule badName =
+        RelabelRule.builder()
+            .action(RelabelAction.REPLACE)
+            .sourceLabels(List.of("__name__"))
+            .regex("gc_pause")
+            .targetLabel("__name__")
+            .replacement("1gc")
+            .build();
+    RelabelRule tenantLabel =
+        RelabelRule.builder()
+            .action(RelabelAction.REPLACE)
+            .sourceLabels(List.of("__meta_tenant_id"))
+            .regex("(.*)")
+            .targetLabel("tenant")
+            .replacement("$1")
+            .build();
+    return List.of(
+        // drop whole families by name (TestDistributor_Push_Relabel)
+        new SeriesRelabeling(
+            List.of(rule(RelabelAction.DROP, "queue_depth|gc_pause.*", "__name__")), List.of()),
+        // buckets and quantiles by their Go spellings
+        new SeriesRelabeling(
+            List.of(
+                rule(RelabelAction.DROP, "0\\.005|1000000000000000000000|\\+Inf", "le"),
+                rule(RelabelAction.DROP, "0\\.3", "quantile")),
+            List.of()),
+        // keep only what a double, an array and a bool attribute spell (others have none: kept)
+        new SeriesRelabeling(
+            List.of(rule(RelabelAction.DROP, "1e-7;\\[\"a<b\",7\\];true", "ratio", "tags", "on")),
+            List.of()),
+        // the colliding attributes' joined value, the promoted and identity labels
+        new SeriesRelabeling(
+            List.of(
+                rule(RelabelAction.DROP, "1;2", "a_b"),
+                rule(RelabelAction.KEEP, "eu-1", "k8s_cluster_name")),
+            List.of("host_name")),
+        // labels written and removed; target_info's labels too
+        new SeriesRelabeling(
+            List.of(replaceJob, rule(RelabelAction.LABELDROP, "instance|route"), tenantLabel),
+            List.of("job")),
+        // every label but le and quantile dropped: most series left with none, the rest nameless
+        new SeriesRelabeling(
+            List.of(badName, rule(RelabelAction.LABELKEEP, "le|quantile")), List.of()),
+        // a metric name made invalid (the four quantile series)
+        new SeriesRelabeling(List.of(badName), List.of()));
+  }
+
+  // per rule set: gauges and gc_pause; 3 buckets and 1 quantile; the point with those values;
+  // the point whose a.b and a_b join as "1;2"; none; all but buckets and quantiles; none
+  private static final long[] REMOVED = {8, 4, 1, 1, 0, 9, 0};
+  private static final long[] INVALID = {0, 0, 0, 0, 0, 9, 4};
+
+  @Test
+  void relabelingRulesRunOnEveryTranslatedSeries() throws Exception {
+    ExportMetricsServiceRequest r = relabelable();
+    byte[] json = JsonFormat.printer().print(r).getBytes(StandardCharsets.UTF_8);
+    byte[] pb = r.toByteArray();
+    WriteRequestStats plain = scan(r, promoting(SeriesRelabeling.NONE));
+    int i = 0;
+    for (SeriesRelabeling rules : ruleSets()) {
+      ValidationLimits limits = promoting(rules);
+      WriteRequestStats s = scanner.scan(pb, 0, pb.length, PB, null, limits, NOW, "tenant-7");
+      OtlpReference ref =
+          new OtlpReference(false, false)
+              .promote("k8s.cluster.name")
+              .relabel(rules, "tenant-7")
+              .translate(r);
+      assertMatches(s, ref);
+      WriteRequestStats js =
+          scanner.scan(json, 0, json.length, JSON, null, limits, NOW, "tenant-7");
+      assertThat(js.items()).as("rule set %d over OTLP/JSON", i).isEqualTo(s.items());
+      assertThat(js.validSamples()).isEqualTo(s.validSamples());
+      assertThat(js.removedSeries()).isEqualTo(s.removedSeries());
+      assertThat(js.invalidSeries()).isEqualTo(s.invalidSeries());
+      assertThat(s).as("rule set %d changes something", i).isNotEqualTo(plain);
+      // worked by hand: 18 series (gauge 2, sum 1, histogram 2 + 5 buckets, exponential 1,
+      // summary 2 + 4 quantiles, target_info 1)
+      assertThat(s.removedSeries()).as("rule set %d removed", i).isEqualTo(REMOVED[i]);
+      assertThat(s.invalidSeries()).as("rule set %d invalid", i).isEqualTo(INVALID[i]);
+      if (i == 6) {
+        assertThat(s.violations(Violation.METRIC_NAME_INVALID)).isEqualTo(4);
+      }
+      i++;
+    }
+  }
+
+  @Test
+  void rulesSeeTheTenantAndWriteLabelsThatValidationJudges() throws Exception {
+    ExportMetricsServiceRequest r = relabelable();
+    byte[] pb = r.toByteArray();
+    // __meta_tenant_id is the tenant's id while the rules run, and gone after
+    SeriesRelabeling onlyTenant7 =
+        new SeriesRelabeling(
+            List.of(rule(RelabelAction.KEEP, "tenant-7", "__meta_tenant_id")), List.of());
+    ValidationLimits limits = promoting(onlyTenant7);
+    WriteRequestStats mine = scanner.scan(pb, 0, pb.length, PB, null, limits, NOW, "tenant-7");
+    WriteRequestStats other = scanner.scan(pb, 0, pb.length, PB, null, limits, NOW, "tenant-8");
+    WriteRequestStats none = scan(r, promoting(SeriesRelabeling.NONE));
+    assertThat(mine.validSamples()).isEqualTo(none.validSamples());
+    assertThat(mine.maxLabelsPerSeries()).isEqualTo(none.maxLabelsPerSeries());
+    assertThat(other.validSamples()).isZero();
+    assertThat(other.removedSeries()).isEqualTo(none.series());
+    assertThat(other.items()).isEqualTo(none.metadata()); // the families' metadata only
+    // a value a rule writes is judged by the tenant's limits: too long, every series invalid
+    SeriesRelabeling longValue =
+        new SeriesRelabeling(
+            List.of(
+                RelabelRule.builder()
+                    .action(RelabelAction.REPLACE)
+                    .targetLabel("padding")
+                    .replacement("x".repeat(40))
+                    .build()),
+            List.of());
+    WriteRequestStats tooLong =
+        scanner.scan(
+            pb,
+            0,
+            pb.length,
             PB,
             null,
-            ValidationLimits.builder()
-                .relabeling(
-                    new SeriesRelabeling(
-                        List.of(
-                            RelabelRule.builder()
-                                .action(RelabelAction.LABELDROP)
-                                .regex("x")
-                                .build()),
-                        List.of("__name__")))
-                .build());
-    assertMatches(withRules, OtlpReference.of(r));
+            ValidationLimits.builder().maxLabelValueLength(39).relabeling(longValue).build(),
+            NOW,
+            "t");
+    assertThat(tooLong.validSamples()).isZero();
+    assertThat(tooLong.violations(Violation.LABEL_VALUE_TOO_LONG)).isEqualTo(none.series());
+  }
+
+  private static ValidationLimits promoting(SeriesRelabeling rules) {
+    return ValidationLimits.builder()
+        .promoteOtelResourceAttributes(List.of("k8s.cluster.name"))
+        .relabeling(rules)
+        .build();
   }
 
   @Test

@@ -38,6 +38,7 @@ class TenantsResourceTest {
             request_rate: 10
             metric_relabel_configs:
               - {source_labels: [__name__], regex: "debug_.*", action: drop}
+              - {source_labels: [__name__], regex: "(?U)x+", action: drop}
         """);
     f.limits.setAdmin(
         "both",
