@@ -36,6 +36,13 @@ class PushEvaluatorTest {
                         request_burst_size: 1
                         edge_enforcement: {mode: shadow}
                       quiet: {edge_enforcement: {mode: "off"}}
+                      otlpRules:
+                        metric_relabel_configs:
+                          - {source_labels: [__meta_tenant_id], regex: otlpRules, action: keep}
+                          - {source_labels: [__name__], regex: queue_depth, action: drop}
+                      otlpNobody:
+                        metric_relabel_configs:
+                          - {source_labels: [__meta_tenant_id], regex: nobody, action: keep}
                     """,
                     TenantLimits.MIMIR_DEFAULTS))
             .buckets(new LocalBucketStore(nanos::get))
@@ -56,6 +63,23 @@ class PushEvaluatorTest {
     assertThat(d.verdict()).isEqualTo(Verdict.ALLOW);
     assertThat(d.items()).isEqualTo(500);
     assertThat(d.stats().series()).isEqualTo(500);
+  }
+
+  @Test
+  void anOtlpPushIsRelabeledWithItsTenantsRulesAndId() {
+    byte[] otlp = io.mimiredge.rls.otlp.OtlpScannerTest.everyType().toByteArray();
+    String pb = "application/x-protobuf";
+    Decision plain = evaluator.evaluateOtlp("someone", pb, null, otlp, 0, otlp.length);
+    Decision rules = evaluator.evaluateOtlp("otlpRules", pb, null, otlp, 0, otlp.length);
+    Decision nobody = evaluator.evaluateOtlp("otlpNobody", pb, null, otlp, 0, otlp.length);
+
+    assertThat(plain.verdict()).isEqualTo(Verdict.ALLOW);
+    // the two queue_depth samples dropped by the rule; the rest kept for this tenant's id
+    assertThat(rules.items()).isEqualTo(plain.items() - 2);
+    assertThat(rules.stats().removedSeries()).isEqualTo(2);
+    // every series dropped for another tenant's id: the families' metadata only
+    assertThat(nobody.stats().removedSeries()).isEqualTo(plain.stats().series());
+    assertThat(nobody.items()).isEqualTo(plain.stats().metadata());
   }
 
   @Test

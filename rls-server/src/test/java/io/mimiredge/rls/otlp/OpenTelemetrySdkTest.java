@@ -2,6 +2,8 @@ package io.mimiredge.rls.otlp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mimiredge.rls.relabel.RelabelAction;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import io.mimiredge.testsupport.StubUpstream;
@@ -21,6 +23,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
@@ -137,6 +140,33 @@ class OpenTelemetrySdkTest {
                 ValidationLimits.MIMIR_DEFAULTS,
                 now);
     OtlpScannerTest.assertMatches(s, ref);
+    // the tenant's relabeling rules over the translated series: buckets dropped by their le, a
+    // label dropped (series that then look alike still count apart), the instance dropped
+    SeriesRelabeling rules =
+        new SeriesRelabeling(
+            List.of(
+                OtlpScannerTest.rule(RelabelAction.DROP, "0|2500|\\+Inf", "le"),
+                OtlpScannerTest.rule(RelabelAction.LABELDROP, "http_route")),
+            List.of("instance"));
+    WriteRequestStats relabeled =
+        new OtlpScanner(1 << 24)
+            .scan(
+                r.body(),
+                0,
+                r.body().length,
+                "application/x-protobuf",
+                encoding,
+                ValidationLimits.builder().relabeling(rules).build(),
+                now,
+                "otel-tenant");
+    OtlpScannerTest.assertMatches(
+        relabeled,
+        new OtlpReference(false, false).relabel(rules, "otel-tenant").translate(request));
+    if (!delta) {
+      // three buckets of each of 12 points of the classic histogram
+      assertThat(relabeled.removedSeries()).isEqualTo(3 * 12);
+      assertThat(relabeled.maxLabelsPerSeries()).isLessThan(s.maxLabelsPerSeries());
+    }
     if (delta) {
       // the delta counter and histograms are skipped; the up-down counter stays cumulative
       assertThat(ref.rejectedMetrics).isEqualTo(3);

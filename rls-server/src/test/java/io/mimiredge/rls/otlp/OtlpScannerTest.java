@@ -48,7 +48,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * reading of Mimir's translation), for each rule of the translation, each format and encoding, and
  * every refusal of {@code pkg/distributor/otel.go}.
  */
-class OtlpScannerTest {
+public class OtlpScannerTest {
   static final long NOW_NANOS = 1_764_600_000_000_000_000L; // 2025-12-01
   static final long NOW = NOW_NANOS / 1_000_000;
   static final String PB = "application/x-protobuf";
@@ -178,7 +178,7 @@ class OtlpScannerTest {
           attr("host.name", "node-7"));
 
   /** Every type once: what the SDK sends for one collection. */
-  static ExportMetricsServiceRequest everyType() {
+  public static ExportMetricsServiceRequest everyType() {
     long t = NOW_NANOS;
     return request(
         SERVICE,
