@@ -73,6 +73,7 @@ func main() {
 		[]interface{}{"a", int64(1), true, nil, 1.5, 1e21, 1e-7, []byte("hi")},
 		map[string]interface{}{"b": "x", "a": []interface{}{}, "é": map[string]interface{}{}, "Z": int64(-3)},
 		[]interface{}{"<&>", "quote\" back\\ slash", "tab\tnl\nret\r", "\u2028\u2029", "\x01\x1f", "é€😀"},
+		[]interface{}{"a\xffb\xe2\x82", "\U0001F7FF", "\uFFFD"},
 	}
 	for _, raw := range raws {
 		var buf bytes.Buffer

@@ -2,6 +2,9 @@ package io.mimiredge.benchmarks.otlp;
 
 import io.mimiredge.benchmarks.gate.PairedTimes;
 import io.mimiredge.rls.otlp.OtlpScanner;
+import io.mimiredge.rls.relabel.RelabelAction;
+import io.mimiredge.rls.relabel.RelabelRule;
+import io.mimiredge.rls.relabel.SeriesRelabeling;
 import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -23,6 +26,7 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
@@ -216,6 +220,34 @@ public class OtlpBenchmark {
   public WriteRequestStats otlpScan() throws RemoteWriteException {
     return walk(plain[advance()]);
   }
+
+  /**
+   * The walk for a tenant with {@code metric_relabel_configs}: every translated series built as
+   * labels (strings) and run through the rules. Compare with {@link #otlpScan}.
+   */
+  @Benchmark
+  public WriteRequestStats otlpScanRelabeled() throws RemoteWriteException {
+    byte[] body = plain[advance()];
+    return scanner.scan(
+        body, 0, body.length, PROTOBUF, null, RELABELED, NOW_NANOS / 1_000_000, "tenant-a");
+  }
+
+  private static final ValidationLimits RELABELED =
+      ValidationLimits.builder()
+          .relabeling(
+              new SeriesRelabeling(
+                  List.of(
+                      RelabelRule.builder()
+                          .sourceLabels(List.of("le"))
+                          .regex("0\\.005|\\+Inf")
+                          .action(RelabelAction.DROP)
+                          .build(),
+                      RelabelRule.builder()
+                          .action(RelabelAction.LABELDROP)
+                          .regex("instance")
+                          .build()),
+                  List.of("job")))
+          .build();
 
   /** OpenTelemetry's generated classes on the same bytes: every point an object. */
   @Benchmark

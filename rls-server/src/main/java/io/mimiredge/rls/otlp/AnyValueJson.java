@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
+import io.mimiredge.rls.remotewrite.Utf8;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import java.util.TreeMap;
 final class AnyValueJson {
   private static final JsonFactory JSON = new JsonFactory();
   private static final Object NULL = new Object();
+  private static final int MAX_DEPTH = 100; // the walkers' nesting limit, protobuf-java's default
 
   private AnyValueJson() {}
 
@@ -47,11 +49,11 @@ final class AnyValueJson {
       if (json) {
         try (JsonParser p = JSON.createParser(b, at, n)) {
           p.nextToken();
-          raw = array ? jsonArray(p) : jsonMap(p);
+          raw = array ? jsonArray(p, 0) : jsonMap(p, 0);
         }
       } else {
         CodedInputStream in = CodedInputStream.newInstance(b, at, n);
-        raw = array ? protoArray(in) : protoMap(in);
+        raw = array ? protoArray(in, 0) : protoMap(in, 0);
       }
       StringBuilder s = new StringBuilder();
       write(raw, s);
@@ -61,14 +63,22 @@ final class AnyValueJson {
     }
   }
 
+  /** Nested past {@link #MAX_DEPTH}: not read (the value is ""), not a stack overflow. */
+  private static void nest(int depth) throws IOException {
+    if (depth > MAX_DEPTH) {
+      throw new IOException("nested deeper than " + MAX_DEPTH);
+    }
+  }
+
   // ---- protobuf ----
 
-  private static List<Object> protoArray(CodedInputStream in) throws IOException {
+  private static List<Object> protoArray(CodedInputStream in, int depth) throws IOException {
+    nest(depth);
     List<Object> out = new ArrayList<>();
     int tag;
     while ((tag = in.readTag()) != 0) {
       if (WireFormat.getTagFieldNumber(tag) == 1) {
-        out.add(protoValue(in.readBytes().newCodedInput()));
+        out.add(protoValue(in.readBytes().newCodedInput(), depth + 1));
       } else {
         in.skipField(tag);
       }
@@ -76,7 +86,8 @@ final class AnyValueJson {
     return out;
   }
 
-  private static Map<String, Object> protoMap(CodedInputStream in) throws IOException {
+  private static Map<String, Object> protoMap(CodedInputStream in, int depth) throws IOException {
+    nest(depth);
     Map<String, Object> out = new TreeMap<>(AnyValueJson::compareUtf8);
     int tag;
     while ((tag = in.readTag()) != 0) {
@@ -87,8 +98,8 @@ final class AnyValueJson {
         int t;
         while ((t = kv.readTag()) != 0) {
           switch (WireFormat.getTagFieldNumber(t)) {
-            case 1 -> key = kv.readStringRequireUtf8();
-            case 2 -> value = protoValue(kv.readBytes().newCodedInput());
+            case 1 -> key = string(kv);
+            case 2 -> value = protoValue(kv.readBytes().newCodedInput(), depth + 1);
             default -> kv.skipField(t);
           }
         }
@@ -100,17 +111,26 @@ final class AnyValueJson {
     return out;
   }
 
-  private static Object protoValue(CodedInputStream in) throws IOException {
+  /** A byte of invalid UTF-8 in a string: {@code encoding/json} writes it as the escape. */
+  private static final char INVALID = '\uDFFF';
+
+  /** A protobuf string as Go holds it: not checked (pdata does not check it). */
+  private static String string(CodedInputStream in) throws IOException {
+    byte[] b = in.readByteArray();
+    return Utf8.decodeAsGo(b, 0, b.length, INVALID);
+  }
+
+  private static Object protoValue(CodedInputStream in, int depth) throws IOException {
     Object v = NULL; // an empty AnyValue: nil
     int tag;
     while ((tag = in.readTag()) != 0) {
       switch (WireFormat.getTagFieldNumber(tag)) {
-        case OtlpTranslation.STRING -> v = in.readStringRequireUtf8();
+        case OtlpTranslation.STRING -> v = string(in);
         case OtlpTranslation.BOOL -> v = in.readBool();
         case OtlpTranslation.INT -> v = in.readInt64();
         case OtlpTranslation.DOUBLE -> v = in.readDouble();
-        case OtlpTranslation.ARRAY -> v = protoArray(in.readBytes().newCodedInput());
-        case OtlpTranslation.KVLIST -> v = protoMap(in.readBytes().newCodedInput());
+        case OtlpTranslation.ARRAY -> v = protoArray(in.readBytes().newCodedInput(), depth);
+        case OtlpTranslation.KVLIST -> v = protoMap(in.readBytes().newCodedInput(), depth);
         case OtlpTranslation.BYTES -> v = in.readByteArray();
         default -> in.skipField(tag);
       }
@@ -121,14 +141,15 @@ final class AnyValueJson {
   // ---- OTLP/JSON ----
 
   /** {@code {"values": [AnyValue...]}}, the parser on its {@code {}. */
-  private static List<Object> jsonArray(JsonParser p) throws IOException {
+  private static List<Object> jsonArray(JsonParser p, int depth) throws IOException {
+    nest(depth);
     List<Object> out = new ArrayList<>();
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
       if (f.equals("values") && t == JsonToken.START_ARRAY) {
         while (p.nextToken() == JsonToken.START_OBJECT) {
-          out.add(jsonValue(p));
+          out.add(jsonValue(p, depth + 1));
         }
       } else {
         p.skipChildren();
@@ -138,7 +159,8 @@ final class AnyValueJson {
   }
 
   /** {@code {"values": [{"key": ..., "value": AnyValue}...]}}, the parser on its {@code {}. */
-  private static Map<String, Object> jsonMap(JsonParser p) throws IOException {
+  private static Map<String, Object> jsonMap(JsonParser p, int depth) throws IOException {
+    nest(depth);
     Map<String, Object> out = new TreeMap<>(AnyValueJson::compareUtf8);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
@@ -153,7 +175,7 @@ final class AnyValueJson {
             if (g.equals("key") && u == JsonToken.VALUE_STRING) {
               key = p.getText();
             } else if (g.equals("value") && u == JsonToken.START_OBJECT) {
-              value = jsonValue(p);
+              value = jsonValue(p, depth + 1);
             } else {
               p.skipChildren();
             }
@@ -168,7 +190,7 @@ final class AnyValueJson {
   }
 
   /** An AnyValue object, the parser on its {@code {}. */
-  private static Object jsonValue(JsonParser p) throws IOException {
+  private static Object jsonValue(JsonParser p, int depth) throws IOException {
     Object v = NULL;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
@@ -181,8 +203,8 @@ final class AnyValueJson {
         case "doubleValue", "double_value" ->
             v = t == JsonToken.VALUE_STRING ? jsonDouble(p.getText()) : p.getDoubleValue();
         case "bytesValue", "bytes_value" -> v = Base64.getDecoder().decode(p.getText());
-        case "arrayValue", "array_value" -> v = jsonArray(p);
-        case "kvlistValue", "kvlist_value" -> v = jsonMap(p);
+        case "arrayValue", "array_value" -> v = jsonArray(p, depth);
+        case "kvlistValue", "kvlist_value" -> v = jsonMap(p, depth);
         default -> p.skipChildren();
       }
     }
@@ -247,8 +269,9 @@ final class AnyValueJson {
   /** {@code encoding/json}'s string, HTML escaping off. */
   private static void string(String str, StringBuilder s) {
     s.append('"');
-    for (int i = 0; i < str.length(); i++) {
-      char c = str.charAt(i);
+    for (int i = 0; i < str.length(); ) {
+      int c = str.codePointAt(i); // a pair is one code point; a lone INVALID stays itself
+      i += Character.charCount(c);
       switch (c) {
         case '"' -> s.append("\\\"");
         case '\\' -> s.append("\\\\");
@@ -257,13 +280,14 @@ final class AnyValueJson {
         case '\t' -> s.append("\\t");
         case '\b' -> s.append("\\b");
         case '\f' -> s.append("\\f");
-        case '\u2028' -> s.append("\\u2028");
-        case '\u2029' -> s.append("\\u2029");
+        case 0x2028 -> s.append("\\u2028");
+        case 0x2029 -> s.append("\\u2029");
+        case INVALID -> s.append("\\ufffd");
         default -> {
           if (c < 0x20) {
             s.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
           } else {
-            s.append(c);
+            s.appendCodePoint(c);
           }
         }
       }

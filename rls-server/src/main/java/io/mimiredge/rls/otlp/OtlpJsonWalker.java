@@ -443,8 +443,14 @@ final class OtlpJsonWalker {
     return n;
   }
 
-  /** A double as protojson writes it: a number, or a string ("NaN", "Infinity", a number). */
+  /**
+   * A double as protojson writes it: a number, or a string ("NaN", "Infinity", a number); null is
+   * 0; an object or an array is no number (pdata refuses the body).
+   */
   private static double number(JsonParser p, JsonToken t) throws IOException {
+    if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
+      throw new IOException("expected a number, got " + t);
+    }
     if (t.isNumeric()) {
       return p.getDoubleValue();
     }

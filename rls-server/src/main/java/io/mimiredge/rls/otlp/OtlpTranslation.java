@@ -6,6 +6,7 @@ import io.mimiredge.rls.remotewrite.LabelValueStrategy;
 import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RequestTally;
+import io.mimiredge.rls.remotewrite.StringCache;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -147,9 +148,12 @@ final class OtlpTranslation extends RequestTally {
   private boolean json; // the body is OTLP/JSON (how an array or map value is read)
   private String tenant = "";
   private final SeriesRelabeling.Scratch relabelScratch = new SeriesRelabeling.Scratch();
-  private final Map<String, String> relabelBase = new HashMap<>(); // the point's, no __name__
-  private final Map<String, String> relabelSeries = new HashMap<>();
+  private final Map<String, String> relabelMap = new HashMap<>(); // relabelBase's making
+  private final ArrayList<Label> relabelBase = new ArrayList<>(); // the point's, no __name__
   private final ArrayList<Label> relabelIn = new ArrayList<>();
+  private final StringCache relabelStrings = new StringCache(); // names and values, as strings
+  private final Map<String, byte[]> relabelBytes = new HashMap<>(); // and back, for validation
+  private final Map<Long, String> relabelFloats = new HashMap<>(); // le and quantile spellings
   private String relabelMetric = ""; // the metric's translated name
   private double[] pointValues = new double[16]; // the point's explicit bounds or quantiles
   private int pointValueCount;
@@ -932,7 +936,7 @@ final class OtlpTranslation extends RequestTally {
         }
         String bucket = suffixed(metric, "_bucket");
         for (int i = 0; i < buckets; i++) {
-          String le = GoFloat.fixed(i < pointValueCount ? pointValues[i] : 0);
+          String le = fixed(i < pointValueCount ? pointValues[i] : 0);
           relabeled(EACH_COUNTED, bucket, "le", le, ts, false, false);
         }
         relabeled(EACH_COUNTED, bucket, "le", "+Inf", ts, false, true);
@@ -943,7 +947,7 @@ final class OtlpTranslation extends RequestTally {
         relabeled(key(labelsKey, SUM), suffixed(metric, "_sum"), null, null, ts, false, false);
         relabeled(key(labelsKey, COUNT), suffixed(metric, "_count"), null, null, ts, false, false);
         for (int i = 0; i < quantiles; i++) {
-          String q = GoFloat.fixed(i < pointValueCount ? pointValues[i] : 0);
+          String q = fixed(i < pointValueCount ? pointValues[i] : 0);
           relabeled(EACH_COUNTED, metric, "quantile", q, ts, false, false);
         }
       }
@@ -977,7 +981,7 @@ final class OtlpTranslation extends RequestTally {
    * name, then {@code job} and {@code instance} over any of that name.
    */
   private void relabelBase(Labels l, boolean withPromoted) {
-    Map<String, String> m = relabelBase;
+    Map<String, String> m = relabelMap;
     m.clear();
     l.putStrings(m);
     boolean job = hasJob();
@@ -1002,6 +1006,8 @@ final class OtlpTranslation extends RequestTally {
     if (instance) {
       m.put("instance", instanceValue);
     }
+    relabelBase.clear();
+    m.forEach((name, value) -> relabelBase.add(new Label(name, value, -1)));
   }
 
   /**
@@ -1013,21 +1019,25 @@ final class OtlpTranslation extends RequestTally {
    * word (a rule dropped it, or nothing is left).
    */
   private int relabelSeries(String metric, String extraName, String extraValue) {
-    Map<String, String> m = relabelSeries;
-    m.clear();
-    m.putAll(relabelBase);
-    if (extraName != null) {
-      m.put(extraName, extraValue);
-    }
-    if (!metric.isEmpty()) {
-      m.put("__name__", metric);
-    }
-    if (stripReplica) {
-      m.remove(limits.haReplicaLabel()); // HA dedupe, before the rules
-    }
     List<Label> in = relabelIn;
     in.clear();
-    m.forEach((name, value) -> in.add(new Label(name, value, -1)));
+    String replica = stripReplica ? limits.haReplicaLabel() : null; // HA dedupe, before the rules
+    for (int i = 0; i < relabelBase.size(); i++) {
+      Label l = relabelBase.get(i);
+      String name = l.name();
+      if (!name.equals(extraName) && !name.equals("__name__") && !name.equals(replica)) {
+        in.add(l);
+      }
+    }
+    if (extraName != null && !extraName.equals(replica)) {
+      in.add(new Label(extraName, extraValue, -1));
+    }
+    if (!metric.isEmpty() && !"__name__".equals(replica)) {
+      in.add(new Label("__name__", metric, -1));
+    }
+    // in Mimir's order: the translator's labels are sorted, and a rule that ranges over them
+    // (labelmap) lets the last of two mapped to one name win
+    in.sort(BY_NAME);
     List<Label> out;
     try {
       out = limits.relabeling().apply(in, tenant, utf8Names, relabelScratch);
@@ -1056,10 +1066,14 @@ final class OtlpTranslation extends RequestTally {
     int n = 0;
     byte[][] names = new byte[out.size()][];
     byte[][] values = new byte[out.size()][];
-    for (Label l : out) {
+    if (relabelBytes.size() > 8192) {
+      relabelBytes.clear(); // bounded: names and values mostly repeat
+    }
+    for (int i = 0; i < out.size(); i++) {
+      Label l = out.get(i);
       if (!l.value().isEmpty()) {
-        names[n] = l.name().getBytes(StandardCharsets.UTF_8);
-        values[n] = l.value().getBytes(StandardCharsets.UTF_8);
+        names[n] = utf8(l.name());
+        values[n] = utf8(l.value());
         n++;
       }
     }
@@ -1125,6 +1139,42 @@ final class OtlpTranslation extends RequestTally {
       }
     }
     return n;
+  }
+
+  /** Labels by name as Go orders strings: by code point, which is UTF-8's byte order. */
+  private static final java.util.Comparator<Label> BY_NAME =
+      (a, b) -> compareCodePoints(a.name(), b.name());
+
+  private static int compareCodePoints(String a, String b) {
+    int i = 0;
+    int j = 0;
+    while (i < a.length() && j < b.length()) {
+      int x = a.codePointAt(i);
+      int y = b.codePointAt(j);
+      if (x != y) {
+        return Integer.compare(x, y);
+      }
+      i += Character.charCount(x);
+      j += Character.charCount(y);
+    }
+    return Integer.compare(a.length() - i, b.length() - j);
+  }
+
+  private byte[] utf8(String s) {
+    byte[] b = relabelBytes.get(s);
+    if (b == null) {
+      b = s.getBytes(StandardCharsets.UTF_8);
+      relabelBytes.put(s, b);
+    }
+    return b;
+  }
+
+  /** An {@code le} or {@code quantile} value as Go spells it; they repeat from point to point. */
+  private String fixed(double v) {
+    if (relabelFloats.size() > 4096) {
+      relabelFloats.clear();
+    }
+    return relabelFloats.computeIfAbsent(Double.doubleToRawLongBits(v), bits -> GoFloat.fixed(v));
   }
 
   /** The point as one native histogram (exponential, or custom buckets): a series of its own. */
@@ -1438,10 +1488,13 @@ final class OtlpTranslation extends RequestTally {
     countViolation(Violation.OTLP_PARSE_ERROR, 0);
   }
 
-  /** validate.go validateLabels' count and length checks, in its order. */
+  /**
+   * validate.go validateLabels' count and length checks, in its order: an {@code _info} series over
+   * the label limit is judged again by its own limit (only over both is it invalid).
+   */
   private Violation labelViolation(int labels, boolean info, int longestName, int longestValue) {
-    int maxLabels = info ? limits.maxLabelNamesPerInfoSeries() : limits.maxLabelNamesPerSeries();
-    if (labels > maxLabels) {
+    if (labels > limits.maxLabelNamesPerSeries()
+        && (!info || labels > limits.maxLabelNamesPerInfoSeries())) {
       actual = labels;
       return info
           ? Violation.MAX_LABEL_NAMES_PER_INFO_SERIES
@@ -1819,7 +1872,9 @@ final class OtlpTranslation extends RequestTally {
       }
       for (int k = 0; k < n; k++) {
         int i = order[k];
-        m.merge(names[i], values[i], (a, b) -> a + ";" + b);
+        if (!values[i].isEmpty()) { // "" (an array with a NaN in it): no label, as a Set of ""
+          m.merge(names[i], values[i], (a, b) -> a + ";" + b);
+        }
       }
     }
 
@@ -2006,10 +2061,10 @@ final class OtlpTranslation extends RequestTally {
   /** The label name a key translates to, as a string (for relabeling). */
   private String labelName(byte[] b, int at, int n) {
     if (utf8Names) {
-      return new String(b, at, n, StandardCharsets.UTF_8);
+      return relabelStrings.get(b, at, n);
     }
     translatedA = translate(b, at, n, translatedA);
-    return new String(translatedA, 0, translatedLength, StandardCharsets.US_ASCII);
+    return relabelStrings.get(translatedA, 0, translatedLength);
   }
 
   /** Whether a key translates to exactly the label name {@code name}. */
@@ -2147,7 +2202,7 @@ final class OtlpTranslation extends RequestTally {
    */
   private String labelValue(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
-      case STRING -> new String(b, valueAt, valueLength, StandardCharsets.UTF_8);
+      case STRING -> relabelStrings.get(b, valueAt, valueLength);
       case INT -> Long.toString(scalar);
       case BOOL -> scalar != 0 ? "true" : "false";
       case BYTES ->

@@ -12,7 +12,7 @@ import java.util.Arrays;
  * each once. Direct-mapped: a new string takes the slot of the one before it there. Not
  * thread-safe: one per walk.
  */
-final class StringCache {
+public final class StringCache {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final int SLOTS = 4096; // a power of two: the hash's top 12 bits
@@ -22,7 +22,7 @@ final class StringCache {
   private final String[] strings = new String[SLOTS];
 
   /** The string of {@code b[at, at + n)}, decoded as Java decodes UTF-8. */
-  String get(byte[] b, int at, int n) {
+  public String get(byte[] b, int at, int n) {
     if (n > MAX_BYTES) {
       return new String(b, at, n, StandardCharsets.UTF_8);
     }

@@ -26,6 +26,32 @@ public final class Utf8 {
     return true;
   }
 
+  /**
+   * {@code b[at, at + n)} as Go ranges over a string: each valid sequence its rune, each byte of an
+   * invalid one {@code invalid} (Go's U+FFFD; a lone surrogate, which no valid UTF-8 decodes to,
+   * keeps it apart from a U+FFFD that was sent).
+   */
+  public static String decodeAsGo(byte[] b, int at, int n, char invalid) {
+    StringBuilder s = new StringBuilder(n);
+    int i = at;
+    int to = at + n;
+    while (i < to) {
+      if (b[i] >= 0) {
+        s.append((char) b[i++]);
+        continue;
+      }
+      int width = sequence(b, i, to);
+      if (width == 0) {
+        s.append(invalid);
+        i++;
+      } else {
+        s.append(new String(b, i, width, java.nio.charset.StandardCharsets.UTF_8));
+        i += width;
+      }
+    }
+    return s.toString();
+  }
+
   /** Runes in {@code b[at, at + n)}, counting each byte of an invalid sequence as one. */
   static int runeCount(byte[] b, int at, int n) {
     int runes = 0;

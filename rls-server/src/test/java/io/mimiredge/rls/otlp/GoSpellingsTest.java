@@ -125,6 +125,37 @@ class GoSpellingsTest {
             .addValues(s("é€😀"))
             .build();
     assertThat(proto(escapes.toByteArray(), true)).isEqualTo(json.get(2));
+
+    // invalid UTF-8 (pdata does not check it): each bad byte the escape; a pair ending in DFFF
+    // and a U+FFFD that was sent are themselves
+    // (protobuf-java refuses to build such a string: the AnyValue written by hand, field 1)
+    var raw = new java.io.ByteArrayOutputStream();
+    var out = com.google.protobuf.CodedOutputStream.newInstance(raw);
+    var bad = new java.io.ByteArrayOutputStream();
+    var anyValue = com.google.protobuf.CodedOutputStream.newInstance(bad);
+    anyValue.writeBytes(
+        1, ByteString.copyFrom(new byte[] {'a', (byte) 0xff, 'b', (byte) 0xe2, (byte) 0x82}));
+    anyValue.flush();
+    out.writeBytes(1, ByteString.copyFrom(bad.toByteArray()));
+    out.writeMessage(1, s(new String(Character.toChars(0x1F7FF))));
+    out.writeMessage(1, s("\uFFFD"));
+    out.flush();
+    assertThat(proto(raw.toByteArray(), true)).isEqualTo(json.get(3));
+  }
+
+  @Test
+  void nestingIsBoundedNotAStackOverflow() {
+    AnyValue deep = s("x");
+    for (int i = 0; i < 150; i++) {
+      deep = array(deep);
+    }
+    assertThat(proto(deep.getArrayValue().toByteArray(), true)).isEmpty();
+    AnyValue shallow = s("x");
+    for (int i = 0; i < 50; i++) {
+      shallow = array(shallow);
+    }
+    assertThat(proto(shallow.getArrayValue().toByteArray(), true))
+        .isEqualTo("[".repeat(50) + "\"x\"" + "]".repeat(50));
   }
 
   @Test

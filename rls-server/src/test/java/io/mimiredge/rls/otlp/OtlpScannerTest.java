@@ -501,6 +501,63 @@ public class OtlpScannerTest {
   }
 
   @Test
+  void rulesSeeTheLabelsInGoOrderSoTheLastMappedOneWins() throws Exception {
+    // labelmap maps both to "x"; over Mimir's sorted labels b_x comes last and wins
+    ExportMetricsServiceRequest r =
+        request(
+            SERVICE,
+            gauge("g", number(NOW_NANOS, 1, attr("b_x", "from-b"), attr("a_x", "from-a"))));
+    SeriesRelabeling rules =
+        new SeriesRelabeling(
+            List.of(
+                RelabelRule.builder()
+                    .action(RelabelAction.LABELMAP)
+                    .regex("[ab]_(x)")
+                    .replacement("$1")
+                    .build(),
+                rule(RelabelAction.KEEP, "from-b|", "x")), // target_info has no x: kept
+            List.of());
+    WriteRequestStats s = scan(r, ValidationLimits.builder().relabeling(rules).build());
+    assertThat(s.removedSeries()).isZero();
+    assertThat(s.validSamples()).isEqualTo(2);
+  }
+
+  @Test
+  void anInfoSeriesIsJudgedByItsOwnLimitOnlyPastTheGeneralOne() throws Exception {
+    // validateLabels: over max_label_names_per_series, an _info series gets its own limit
+    ValidationLimits limits =
+        ValidationLimits.builder().maxLabelNamesPerSeries(6).maxLabelNamesPerInfoSeries(4).build();
+    List<KeyValue> five = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      five.add(attr("k" + i, "v"));
+    }
+    // 5 attributes + __name__ = 6 labels: within the general limit though over the info one
+    ExportMetricsServiceRequest within =
+        request(
+            resource(), gauge("build_info", number(NOW_NANOS, 1, five.toArray(new KeyValue[0]))));
+    WriteRequestStats s = scan(within, limits);
+    assertThat(s.invalidSeries()).isZero();
+    five.add(attr("k5", "v"));
+    ExportMetricsServiceRequest over =
+        request(
+            resource(), gauge("build_info", number(NOW_NANOS, 1, five.toArray(new KeyValue[0]))));
+    WriteRequestStats t = scan(over, limits);
+    assertThat(t.violations(Violation.MAX_LABEL_NAMES_PER_INFO_SERIES)).isEqualTo(1);
+    // the same with a rule that changes nothing: the relabeling path judges alike
+    SeriesRelabeling noop =
+        new SeriesRelabeling(List.of(rule(RelabelAction.DROP, "nothing", "k0")), List.of());
+    ValidationLimits withRules =
+        ValidationLimits.builder()
+            .maxLabelNamesPerSeries(6)
+            .maxLabelNamesPerInfoSeries(4)
+            .relabeling(noop)
+            .build();
+    assertThat(scan(within, withRules).invalidSeries()).isZero();
+    assertThat(scan(over, withRules).violations(Violation.MAX_LABEL_NAMES_PER_INFO_SERIES))
+        .isEqualTo(1);
+  }
+
+  @Test
   void rulesSeeTheTenantAndWriteLabelsThatValidationJudges() throws Exception {
     ExportMetricsServiceRequest r = relabelable();
     byte[] pb = r.toByteArray();
