@@ -7,6 +7,7 @@ import io.mimiredge.rls.remotewrite.NameValidation;
 import io.mimiredge.rls.remotewrite.Protocol;
 import io.mimiredge.rls.remotewrite.RequestTally;
 import io.mimiredge.rls.remotewrite.StringCache;
+import io.mimiredge.rls.remotewrite.Utf8;
 import io.mimiredge.rls.remotewrite.ValidationLimits;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
@@ -180,6 +181,9 @@ final class OtlpTranslation extends RequestTally {
   private int serviceNameLength; // -1 when absent
   private int serviceNamespaceLength;
   private int instanceLength;
+  private boolean serviceNameInvalid; // its value is not valid UTF-8 (nor then job's)
+  private boolean serviceNamespaceInvalid;
+  private boolean instanceInvalid;
   private int nonIdentifying;
   private long earliestNanos;
   private long latestNanos;
@@ -304,6 +308,9 @@ final class OtlpTranslation extends RequestTally {
     serviceNamespaceLength = -1;
     identityHash = 0;
     instanceLength = -1;
+    serviceNameInvalid = false;
+    serviceNamespaceInvalid = false;
+    instanceInvalid = false;
     nonIdentifying = 0;
     earliestNanos = -1; // unsigned: MaxUint64
     latestNanos = 0;
@@ -385,6 +392,9 @@ final class OtlpTranslation extends RequestTally {
             dropName
                 ? Violation.MISSING_METRIC_NAME
                 : labelViolation(labels, true, longestName, longestValue);
+        if (v == null && l.invalidValue) {
+          v = Violation.LABEL_VALUE_INVALID;
+        }
         track(labels, longestName, longestValue);
       }
     }
@@ -447,6 +457,9 @@ final class OtlpTranslation extends RequestTally {
       if (!equals(b, keyAt, keyLength, NAME_KEY)) {
         int length = stringLength(kind, valueLength, scalar);
         point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
+        if (kind == STRING && length > 0 && !utf8(b, valueAt, valueLength)) {
+          point.invalidLast(); // pdata does not check; validateLabels refuses the series
+        }
         if (relabel && length > 0) {
           point.strings(b, keyAt, keyLength, labelValue(b, kind, valueAt, valueLength, scalar));
         }
@@ -468,21 +481,25 @@ final class OtlpTranslation extends RequestTally {
     boolean readHa = haUndecided || perSampleHa;
     boolean readValues = readHa || relabel; // the identity as strings
     String value = relabel && length > 0 ? labelValue(b, kind, valueAt, valueLength, scalar) : null;
+    boolean invalid = kind == STRING && length > 0 && !utf8(b, valueAt, valueLength);
     boolean identifying = true;
     if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
       serviceNameLength = length;
+      serviceNameInvalid = invalid;
       identityHash += mix(hash * 0x9E3779B97F4A7C15L);
       if (readValues) {
         serviceName = labelValue(b, kind, valueAt, valueLength, scalar);
       }
     } else if (equals(b, keyAt, keyLength, SERVICE_NAMESPACE)) {
       serviceNamespaceLength = length;
+      serviceNamespaceInvalid = invalid;
       identityHash += mix(hash * 0xC2B2AE3D27D4EB4FL);
       if (readValues) {
         serviceNamespace = labelValue(b, kind, valueAt, valueLength, scalar);
       }
     } else if (equals(b, keyAt, keyLength, SERVICE_INSTANCE_ID)) {
       instanceLength = length;
+      instanceInvalid = invalid;
       identityHash += mix(hash * 0x165667B19E3779F9L);
       if (readValues) {
         instanceValue = labelValue(b, kind, valueAt, valueLength, scalar);
@@ -491,6 +508,9 @@ final class OtlpTranslation extends RequestTally {
       identifying = false;
       nonIdentifying++;
       resourceLabels.add(b, keyAt, keyLength, length, hash);
+      if (invalid) {
+        resourceLabels.invalidLast();
+      }
       if (value != null) {
         resourceLabels.strings(b, keyAt, keyLength, value);
       }
@@ -499,13 +519,16 @@ final class OtlpTranslation extends RequestTally {
       // addResourceTargetInfo: the identifying attributes not ignored, labels of target_info too
       // (service_name, ...), beside job and instance; the resource still needs another attribute
       resourceLabels.add(b, keyAt, keyLength, length, hash);
+      if (invalid) {
+        resourceLabels.invalidLast();
+      }
       if (value != null) {
         resourceLabels.strings(b, keyAt, keyLength, value);
       }
     }
     boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
     if (promote) {
-      promote(b, keyAt, keyLength, length, hash, value);
+      promote(b, keyAt, keyLength, length, hash, value, invalid);
     }
     if (readHa) {
       int flags =
@@ -1066,6 +1089,7 @@ final class OtlpTranslation extends RequestTally {
     int n = 0;
     byte[][] names = new byte[out.size()][];
     byte[][] values = new byte[out.size()][];
+    boolean[] bad = new boolean[out.size()];
     if (relabelBytes.size() > 8192) {
       relabelBytes.clear(); // bounded: names and values mostly repeat
     }
@@ -1074,6 +1098,7 @@ final class OtlpTranslation extends RequestTally {
       if (!l.value().isEmpty()) {
         names[n] = utf8(l.name());
         values[n] = utf8(l.value());
+        bad[n] = invalidUtf8(l.value());
         n++;
       }
     }
@@ -1085,14 +1110,17 @@ final class OtlpTranslation extends RequestTally {
     for (int i = 1; i < n; i++) { // insertion sort by name, bytewise
       byte[] xn = names[i];
       byte[] xv = values[i];
+      boolean xb = bad[i];
       int j = i - 1;
       while (j >= 0 && Arrays.compareUnsigned(names[j], xn) > 0) {
         names[j + 1] = names[j];
         values[j + 1] = values[j];
+        bad[j + 1] = bad[j];
         j--;
       }
       names[j + 1] = xn;
       values[j + 1] = xv;
+      bad[j + 1] = xb;
     }
     int longestName = 0;
     int longestValue = 0;
@@ -1129,6 +1157,8 @@ final class OtlpTranslation extends RequestTally {
       } else if (names[i].length > limits.maxLabelNameLength()) {
         relabelVerdict = Violation.LABEL_NAME_TOO_LONG;
         relabelActual = names[i].length;
+      } else if (bad[i]) {
+        relabelVerdict = Violation.LABEL_VALUE_INVALID;
       } else if (values[i].length > limits.maxLabelValueLength()
           && limits.labelValueStrategy() == LabelValueStrategy.ERROR) {
         relabelVerdict = Violation.LABEL_VALUE_TOO_LONG;
@@ -1139,6 +1169,24 @@ final class OtlpTranslation extends RequestTally {
       }
     }
     return n;
+  }
+
+  /**
+   * A byte of invalid UTF-8 in a value built as a string (relabeling): a lone surrogate, which no
+   * valid UTF-8 decodes to, so that {@link #judge} can refuse the value as Mimir does.
+   */
+  static final char INVALID_BYTE = '\uDFFF';
+
+  /** Whether a value built as a string held invalid UTF-8 ({@link #INVALID_BYTE} unpaired). */
+  private static boolean invalidUtf8(String v) {
+    for (int i = 0; i < v.length(); ) {
+      int c = v.codePointAt(i);
+      if (c == INVALID_BYTE) {
+        return true;
+      }
+      i += Character.charCount(c);
+    }
+    return false;
   }
 
   /** Labels by name as Go orders strings: by code point, which is UTF-8's byte order. */
@@ -1217,6 +1265,9 @@ final class OtlpTranslation extends RequestTally {
       v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
       if (v == null) {
         v = labelViolation(labels, suffix == 0 && endsWithInfo(), longestName, value);
+      }
+      if (v == null && point.invalidValue) {
+        v = Violation.LABEL_VALUE_INVALID;
       }
     }
     tally(key, labels == 0, v, ts, count, histogram, withExemplars);
@@ -1724,6 +1775,22 @@ final class OtlpTranslation extends RequestTally {
     return (long) LONGS.get(a, ai + n - 8) == (long) LONGS.get(b, bi + n - 8);
   }
 
+  /**
+   * Whether {@code b[at, at + n)} is valid UTF-8: ASCII a word at a time, the rest as Go checks.
+   */
+  static boolean utf8(byte[] b, int at, int n) {
+    int i = at;
+    int end = at + n;
+    long high = 0;
+    for (; i + 8 <= end; i += 8) {
+      high |= (long) LONGS.get(b, i);
+    }
+    for (; i < end; i++) {
+      high |= b[i];
+    }
+    return (high & 0x8080_8080_8080_8080L) == 0 || Utf8.valid(b, at, end);
+  }
+
   private static boolean equalsRange(byte[] a, int ai, byte[] b, int bi, int n) {
     return Arrays.equals(a, ai, ai + n, b, bi, bi + n);
   }
@@ -1762,12 +1829,14 @@ final class OtlpTranslation extends RequestTally {
     private int[] valueLen = new int[16];
     private long[] nameHash = new long[16];
     private int[] sanitizedLen = new int[16];
+    private boolean[] invalid = new boolean[16]; // the value is not valid UTF-8
     private boolean badName;
     private long valuesHash;
     private long promotedHash; // of the promoted labels a point's series gets (see finishWith...)
     int count;
     int longestName;
     int longestValue;
+    boolean invalidValue; // after finish: a label kept has a value that is not valid UTF-8
 
     // the sanitized names last computed per position (see add); forgotten when the bytes they
     // were read from may change (a new request, a new resource)
@@ -1805,7 +1874,9 @@ final class OtlpTranslation extends RequestTally {
         valueLen = Arrays.copyOf(valueLen, m);
         nameHash = Arrays.copyOf(nameHash, m);
         sanitizedLen = Arrays.copyOf(sanitizedLen, m);
+        invalid = Arrays.copyOf(invalid, m);
       }
+      invalid[n] = false;
       keyBufs[n] = kb;
       keyAt[n] = ka;
       keyLen[n] = kl;
@@ -1883,6 +1954,11 @@ final class OtlpTranslation extends RequestTally {
           keyBufs[i], keyAt[i], keyAt[i] + keyLen[i], keyBufs[j], keyAt[j], keyAt[j] + keyLen[j]);
     }
 
+    /** The label {@link #add} just kept has a value that is not valid UTF-8. */
+    void invalidLast() {
+      invalid[n - 1] = true;
+    }
+
     /** Whether a key sanitizes to an invalid label name (empty, or underscores only). */
     boolean invalidName() {
       return badName;
@@ -1893,14 +1969,17 @@ final class OtlpTranslation extends RequestTally {
       count = 0;
       longestName = 0;
       longestValue = 0;
+      invalidValue = false;
       for (int i = 0; i < n; i++) {
         if (valueLen[i] < 0) {
           continue; // merged into an earlier one
         }
         int value = valueLen[i];
+        boolean bad = invalid[i];
         for (int j = i + 1; j < n; j++) {
           if (valueLen[j] >= 0 && nameHash[j] == nameHash[i] && sameName(i, j)) {
             value += 1 + valueLen[j]; // joined with ';'
+            bad |= invalid[j];
             valueLen[j] = -1;
           }
         }
@@ -1914,6 +1993,7 @@ final class OtlpTranslation extends RequestTally {
         count++;
         longestName = Math.max(longestName, Math.max(sanitizedLen[i], 0));
         longestValue = Math.max(longestValue, value);
+        invalidValue |= bad;
       }
     }
 
@@ -1933,11 +2013,13 @@ final class OtlpTranslation extends RequestTally {
         addPromoted(job, instance);
       }
       if (job && !identityStripped(JOB) && !dropJob) {
+        invalidValue |= serviceNameInvalid || serviceNamespaceInvalid;
         count += has(JOB, JOB_HASH) ? 0 : 1;
         longestName = Math.max(longestName, JOB.length);
         longestValue = Math.max(longestValue, jobLength());
       }
       if (instance && !identityStripped(INSTANCE) && !dropInstance) {
+        invalidValue |= instanceInvalid;
         count += has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
         longestName = Math.max(longestName, INSTANCE.length);
         longestValue = Math.max(longestValue, instanceLength);
@@ -1963,6 +2045,7 @@ final class OtlpTranslation extends RequestTally {
         if ((stripReplica && p.replica[j]) || p.dropped[j]) {
           continue;
         }
+        invalidValue |= p.invalid[j];
         count++;
         longestName = Math.max(longestName, len);
         longestValue = Math.max(longestValue, p.valueLength[j]);
@@ -2029,7 +2112,8 @@ final class OtlpTranslation extends RequestTally {
    * it). A key that translates to no valid name is {@code setResourceContext}'s error: the resource
    * is skipped whole, and Mimir answers 400 after pushing the other resources.
    */
-  private void promote(byte[] b, int at, int n, int valueLength, long valueHash, String value) {
+  private void promote(
+      byte[] b, int at, int n, int valueLength, long valueHash, String value, boolean invalid) {
     long h = sanitize(b, at, n);
     int len = sanitizedLength;
     if (len < 0) {
@@ -2043,7 +2127,7 @@ final class OtlpTranslation extends RequestTally {
     boolean replica =
         limits.acceptHaSamples() && translatesTo(b, at, n, limits.replicaLabelBytes());
     boolean drop = dropHashes.length > 0 && dropped(h, len, b, at, n);
-    promoted.set(h, len, valueLength, valueHash, replica, drop);
+    promoted.set(h, len, valueLength, valueHash, replica, drop, invalid);
     if (relabel && valueLength > 0) {
       promoted.strings(h, len, labelName(b, at, n), value);
     }
@@ -2202,7 +2286,10 @@ final class OtlpTranslation extends RequestTally {
    */
   private String labelValue(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
-      case STRING -> relabelStrings.get(b, valueAt, valueLength);
+      case STRING ->
+          utf8(b, valueAt, valueLength)
+              ? relabelStrings.get(b, valueAt, valueLength)
+              : Utf8.decodeAsGo(b, valueAt, valueLength, INVALID_BYTE);
       case INT -> Long.toString(scalar);
       case BOOL -> scalar != 0 ? "true" : "false";
       case BYTES ->
@@ -2222,6 +2309,7 @@ final class OtlpTranslation extends RequestTally {
     long[] valueHash = new long[4];
     boolean[] replica = new boolean[4]; // the HA replica label
     boolean[] dropped = new boolean[4]; // a name drop_labels removes
+    boolean[] invalid = new boolean[4]; // a value that is not valid UTF-8
     String[] names = new String[4]; // as strings, for relabeling only
     String[] values = new String[4];
 
@@ -2241,7 +2329,7 @@ final class OtlpTranslation extends RequestTally {
     }
 
     /** {@code labels.Builder.Set}: replaces a label of the same name; an empty value removes it. */
-    void set(long h, int len, int vl, long vh, boolean isReplica, boolean isDropped) {
+    void set(long h, int len, int vl, long vh, boolean isReplica, boolean isDropped, boolean bad) {
       for (int i = 0; i < n; i++) {
         if (nameHash[i] == h && nameLength[i] == len) {
           if (vl == 0) {
@@ -2252,11 +2340,13 @@ final class OtlpTranslation extends RequestTally {
             valueHash[i] = valueHash[n];
             replica[i] = replica[n];
             dropped[i] = dropped[n];
+            invalid[i] = invalid[n];
             names[i] = names[n];
             values[i] = values[n];
           } else {
             valueLength[i] = vl;
             valueHash[i] = vh;
+            invalid[i] = bad;
           }
           return;
         }
@@ -2272,6 +2362,7 @@ final class OtlpTranslation extends RequestTally {
         valueHash = Arrays.copyOf(valueHash, m);
         replica = Arrays.copyOf(replica, m);
         dropped = Arrays.copyOf(dropped, m);
+        invalid = Arrays.copyOf(invalid, m);
         names = Arrays.copyOf(names, m);
         values = Arrays.copyOf(values, m);
       }
@@ -2281,6 +2372,7 @@ final class OtlpTranslation extends RequestTally {
       valueHash[n] = vh;
       replica[n] = isReplica;
       dropped[n] = isDropped;
+      invalid[n] = bad;
       n++;
     }
   }

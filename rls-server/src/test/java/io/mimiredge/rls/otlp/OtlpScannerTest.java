@@ -500,6 +500,67 @@ public class OtlpScannerTest {
     }
   }
 
+  /** {@code body} with the ASCII {@code placeholder} replaced by as many bytes of invalid UTF-8. */
+  static byte[] notUtf8(byte[] body, String placeholder) {
+    byte[] p = placeholder.getBytes(StandardCharsets.US_ASCII);
+    byte[] out = body.clone();
+    outer:
+    for (int i = 0; i + p.length <= out.length; i++) {
+      for (int j = 0; j < p.length; j++) {
+        if (out[i + j] != p[j]) {
+          continue outer;
+        }
+      }
+      out[i + 1] = (byte) 0xff; // a byte that starts no sequence
+      out[i + 2] = (byte) 0xc3; // a sequence cut short
+      return out;
+    }
+    throw new AssertionError(placeholder + " not in the body");
+  }
+
+  @Test
+  void aValueThatIsNotUtf8MakesItsSeriesInvalidAsValidateLabelsDoes() throws Exception {
+    // pdata reads strings unchecked; validateLabels refuses a value that is not valid UTF-8
+    long t = NOW_NANOS;
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "svc"), attr("host.name", "HOSTHOST")),
+            gauge("g", number(t, 1, attr("a", "POINTPNT")), number(t, 2, attr("a", "ok"))));
+    byte[] point = notUtf8(r.toByteArray(), "POINTPNT");
+    WriteRequestStats s = scan(point, PB, null, ValidationLimits.MIMIR_DEFAULTS);
+    assertThat(s.violations(Violation.LABEL_VALUE_INVALID)).isEqualTo(1);
+    assertThat(s.validSamples()).isEqualTo(2); // the other point and target_info
+    byte[] both = notUtf8(point, "HOSTHOST");
+    WriteRequestStats s2 = scan(both, PB, null, ValidationLimits.MIMIR_DEFAULTS);
+    assertThat(s2.violations(Violation.LABEL_VALUE_INVALID)).isEqualTo(2); // and target_info
+    // promoted, the resource's value is on every point's series
+    ValidationLimits promote =
+        ValidationLimits.builder().promoteOtelResourceAttributes(List.of("host.name")).build();
+    assertThat(scan(both, PB, null, promote).violations(Violation.LABEL_VALUE_INVALID))
+        .isEqualTo(3);
+    // in job, the same
+    byte[] job =
+        notUtf8(
+            request(
+                    resource(attr("service.name", "JOBJOBJO"), attr("host.name", "h")),
+                    gauge("g", number(t, 1)))
+                .toByteArray(),
+            "JOBJOBJO");
+    assertThat(scan(job, PB, null, ValidationLimits.MIMIR_DEFAULTS).validSamples()).isZero();
+    // relabeled: a rule that drops the label leaves the series valid; one that keeps it does not
+    SeriesRelabeling dropA =
+        new SeriesRelabeling(List.of(rule(RelabelAction.LABELDROP, "a")), List.of());
+    WriteRequestStats dropped =
+        scan(both, PB, null, ValidationLimits.builder().relabeling(dropA).build());
+    assertThat(dropped.violations(Violation.LABEL_VALUE_INVALID)).isEqualTo(1); // target_info
+    assertThat(dropped.validSamples()).isEqualTo(2);
+    SeriesRelabeling keepAll =
+        new SeriesRelabeling(List.of(rule(RelabelAction.LABELDROP, "nothing")), List.of());
+    WriteRequestStats kept =
+        scan(both, PB, null, ValidationLimits.builder().relabeling(keepAll).build());
+    assertThat(kept.violations(Violation.LABEL_VALUE_INVALID)).isEqualTo(2);
+  }
+
   @Test
   void rulesSeeTheLabelsInGoOrderSoTheLastMappedOneWins() throws Exception {
     // labelmap maps both to "x"; over Mimir's sorted labels b_x comes last and wins
