@@ -457,7 +457,7 @@ final class OtlpTranslation extends RequestTally {
       if (!equals(b, keyAt, keyLength, NAME_KEY)) {
         int length = stringLength(kind, valueLength, scalar);
         point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
-        if (kind == STRING && length > 0 && !utf8(b, valueAt, valueLength)) {
+        if (kind == STRING && length > 0 && !validString(b, valueAt, valueLength)) {
           point.invalidLast(); // pdata does not check; validateLabels refuses the series
         }
         if (relabel && length > 0) {
@@ -481,7 +481,7 @@ final class OtlpTranslation extends RequestTally {
     boolean readHa = haUndecided || perSampleHa;
     boolean readValues = readHa || relabel; // the identity as strings
     String value = relabel && length > 0 ? labelValue(b, kind, valueAt, valueLength, scalar) : null;
-    boolean invalid = kind == STRING && length > 0 && !utf8(b, valueAt, valueLength);
+    boolean invalid = kind == STRING && length > 0 && !validString(b, valueAt, valueLength);
     boolean identifying = true;
     if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
       serviceNameLength = length;
@@ -560,12 +560,41 @@ final class OtlpTranslation extends RequestTally {
    */
   private long valueHash(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
-      case STRING -> hashOf(b, valueAt, valueLength);
+      case STRING -> stringHash(b, valueAt, valueLength);
       case INT -> hashOf(digits, 0, decimal(scalar, digits));
       case BOOL -> scalar != 0 ? TRUE_HASH : FALSE_HASH;
       case BYTES, ARRAY, KVLIST -> mix(hashOf(b, valueAt, valueLength) + kind); // "abc" != b"abc"
       default -> mix(scalar * 0x9E3779B97F4A7C15L + kind);
     };
+  }
+
+  private long stringHigh; // the high bits of the last string stringHash read, OR-ed
+
+  /**
+   * {@link #hashOf} of a string value, noting in {@link #stringHigh} whether a byte of it is not
+   * ASCII: the UTF-8 check ({@link #validString}) then costs nothing more for ASCII values.
+   */
+  private long stringHash(byte[] b, int at, int n) {
+    long h = 1125899906842597L + n;
+    long high = 0;
+    int i = at;
+    int end = at + n;
+    for (; i + 8 <= end; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      high |= w;
+      h = Long.rotateLeft((h ^ w) * 0x9E37_79B9_7F4A_7C15L, 29);
+    }
+    for (; i < end; i++) {
+      high |= b[i];
+      h = 31 * h + b[i];
+    }
+    stringHigh = high;
+    return mix(h);
+  }
+
+  /** Whether the string {@link #stringHash} just read is valid UTF-8. */
+  private boolean validString(byte[] b, int at, int n) {
+    return (stringHigh & 0x8080_8080_8080_8080L) == 0 || Utf8.valid(b, at, at + n);
   }
 
   private static final long TRUE_HASH = hashOf(ascii("true"));
@@ -1830,6 +1859,7 @@ final class OtlpTranslation extends RequestTally {
     private long[] nameHash = new long[16];
     private int[] sanitizedLen = new int[16];
     private boolean[] invalid = new boolean[16]; // the value is not valid UTF-8
+    private boolean anyInvalid; // some invalid[] set (then cleared on clear)
     private boolean badName;
     private long valuesHash;
     private long promotedHash; // of the promoted labels a point's series gets (see finishWith...)
@@ -1848,6 +1878,10 @@ final class OtlpTranslation extends RequestTally {
 
     void clear() {
       n = 0;
+      if (anyInvalid) {
+        Arrays.fill(invalid, false);
+        anyInvalid = false;
+      }
       badName = false;
       valuesHash = 0;
       promotedHash = 0;
@@ -1876,7 +1910,6 @@ final class OtlpTranslation extends RequestTally {
         sanitizedLen = Arrays.copyOf(sanitizedLen, m);
         invalid = Arrays.copyOf(invalid, m);
       }
-      invalid[n] = false;
       keyBufs[n] = kb;
       keyAt[n] = ka;
       keyLen[n] = kl;
@@ -1957,6 +1990,7 @@ final class OtlpTranslation extends RequestTally {
     /** The label {@link #add} just kept has a value that is not valid UTF-8. */
     void invalidLast() {
       invalid[n - 1] = true;
+      anyInvalid = true;
     }
 
     /** Whether a key sanitizes to an invalid label name (empty, or underscores only). */
@@ -1975,11 +2009,11 @@ final class OtlpTranslation extends RequestTally {
           continue; // merged into an earlier one
         }
         int value = valueLen[i];
-        boolean bad = invalid[i];
+        boolean bad = anyInvalid && invalid[i];
         for (int j = i + 1; j < n; j++) {
           if (valueLen[j] >= 0 && nameHash[j] == nameHash[i] && sameName(i, j)) {
             value += 1 + valueLen[j]; // joined with ';'
-            bad |= invalid[j];
+            bad |= anyInvalid && invalid[j];
             valueLen[j] = -1;
           }
         }
