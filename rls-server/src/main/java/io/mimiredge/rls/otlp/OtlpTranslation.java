@@ -154,7 +154,15 @@ final class OtlpTranslation extends RequestTally {
   private final ArrayList<Label> relabelIn = new ArrayList<>();
   private final StringCache relabelStrings = new StringCache(); // names and values, as strings
   private final Map<String, byte[]> relabelBytes = new HashMap<>(); // and back, for validation
-  private final Map<Long, String> relabelFloats = new HashMap<>(); // le and quantile spellings
+  // le and quantile spellings by their bits, direct-mapped (they repeat from point to point)
+  private final long[] floatBits = new long[256];
+  private final String[] floatSpellings = new String[256];
+  private String relabelSum = ""; // the metric's name with _sum, _count, _bucket
+  private String relabelCount = "";
+  private String relabelBucket = "";
+  private byte[][] judgeNames = new byte[16][];
+  private byte[][] judgeValues = new byte[16][];
+  private boolean[] judgeBad = new boolean[16];
   private String relabelMetric = ""; // the metric's translated name
   private double[] pointValues = new double[16]; // the point's explicit bounds or quantiles
   private int pointValueCount;
@@ -707,6 +715,11 @@ final class OtlpTranslation extends RequestTally {
     // its series' __name__ value before any suffix, 0 when drop_labels removes __name__
     nameValueLength = dropName ? 0 : nameLength;
     relabelMetric = relabel ? new String(name, 0, nameLength, StandardCharsets.UTF_8) : "";
+    if (relabel) {
+      relabelSum = suffixed(relabelMetric, "_sum");
+      relabelCount = suffixed(relabelMetric, "_count");
+      relabelBucket = suffixed(relabelMetric, "_bucket");
+    }
     metricKept = true;
     return true;
   }
@@ -978,15 +991,15 @@ final class OtlpTranslation extends RequestTally {
           return;
         }
         if (hasSum) {
-          relabeled(key(labelsKey, SUM), suffixed(metric, "_sum"), null, null, ts, false, false);
+          relabeled(key(labelsKey, SUM), relabelSum, null, null, ts, false, false);
         }
-        relabeled(key(labelsKey, COUNT), suffixed(metric, "_count"), null, null, ts, false, false);
+        relabeled(key(labelsKey, COUNT), relabelCount, null, null, ts, false, false);
         if (badExemplar) {
           dropPointExemplars();
           failMetric();
           return;
         }
-        String bucket = suffixed(metric, "_bucket");
+        String bucket = relabelBucket;
         for (int i = 0; i < buckets; i++) {
           String le = fixed(i < pointValueCount ? pointValues[i] : 0);
           relabeled(EACH_COUNTED, bucket, "le", le, ts, false, false);
@@ -996,8 +1009,8 @@ final class OtlpTranslation extends RequestTally {
       case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
           relabeled(key(labelsKey, NO_SUFFIX) ^ HISTOGRAMS, metric, null, null, ts, true, true);
       case OtlpProtoWalker.SUMMARY -> {
-        relabeled(key(labelsKey, SUM), suffixed(metric, "_sum"), null, null, ts, false, false);
-        relabeled(key(labelsKey, COUNT), suffixed(metric, "_count"), null, null, ts, false, false);
+        relabeled(key(labelsKey, SUM), relabelSum, null, null, ts, false, false);
+        relabeled(key(labelsKey, COUNT), relabelCount, null, null, ts, false, false);
         for (int i = 0; i < quantiles; i++) {
           String q = fixed(i < pointValueCount ? pointValues[i] : 0);
           relabeled(EACH_COUNTED, metric, "quantile", q, ts, false, false);
@@ -1116,9 +1129,15 @@ final class OtlpTranslation extends RequestTally {
    */
   private int judge(List<Label> out) {
     int n = 0;
-    byte[][] names = new byte[out.size()][];
-    byte[][] values = new byte[out.size()][];
-    boolean[] bad = new boolean[out.size()];
+    if (judgeNames.length < out.size()) {
+      int m = Math.max(out.size(), 2 * judgeNames.length);
+      judgeNames = new byte[m][];
+      judgeValues = new byte[m][];
+      judgeBad = new boolean[m];
+    }
+    byte[][] names = judgeNames;
+    byte[][] values = judgeValues;
+    boolean[] bad = judgeBad;
     if (relabelBytes.size() > 8192) {
       relabelBytes.clear(); // bounded: names and values mostly repeat
     }
@@ -1248,10 +1267,15 @@ final class OtlpTranslation extends RequestTally {
 
   /** An {@code le} or {@code quantile} value as Go spells it; they repeat from point to point. */
   private String fixed(double v) {
-    if (relabelFloats.size() > 4096) {
-      relabelFloats.clear();
+    long bits = Double.doubleToRawLongBits(v);
+    int slot = (int) (mix(bits) >>> 56);
+    String s = floatSpellings[slot];
+    if (s == null || floatBits[slot] != bits) {
+      s = GoFloat.fixed(v);
+      floatBits[slot] = bits;
+      floatSpellings[slot] = s;
     }
-    return relabelFloats.computeIfAbsent(Double.doubleToRawLongBits(v), bits -> GoFloat.fixed(v));
+    return s;
   }
 
   /** The point as one native histogram (exponential, or custom buckets): a series of its own. */

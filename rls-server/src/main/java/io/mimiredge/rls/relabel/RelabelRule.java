@@ -35,6 +35,15 @@ public final class RelabelRule {
   private final String replacement;
   private final RelabelAction action;
 
+  // what each action computes of a string, made once (a method reference allocates per call)
+  private final Function<String, Object> matcher;
+  private final Function<String, Object> mapper = this::mapped;
+  private final Function<String, Object> replacer = v -> replacement(v, false);
+  private final Function<String, Object> utf8Replacer = v -> replacement(v, true);
+  private final Function<String, Object> lower = v -> mapCase(v, false);
+  private final Function<String, Object> upper = v -> mapCase(v, true);
+  private final Function<String, Object> hasher = v -> Long.toUnsignedString(hashMod(v));
+
   private RelabelRule(Builder b) {
     sourceLabels = List.copyOf(b.sourceLabels);
     separator = b.separator;
@@ -44,6 +53,8 @@ public final class RelabelRule {
     targetLabel = b.targetLabel;
     replacement = b.replacement;
     action = b.action;
+    GoRegex r = regex;
+    matcher = r::matches;
   }
 
   public static Builder builder() {
@@ -78,7 +89,8 @@ public final class RelabelRule {
             && !targetLabel.contains("$")
             && !replacement.contains("$")) {
           lb.set(targetLabel, replacement); // the fast path: no match, no check of the name
-        } else if (memoized(memo, val, v -> replacement(v, utf8Names)) instanceof String[] tr) {
+        } else if (memoized(memo, val, utf8Names ? utf8Replacer : replacer)
+            instanceof String[] tr) {
           if (tr[1].isEmpty()) {
             lb.del(tr[0]);
           } else {
@@ -86,13 +98,12 @@ public final class RelabelRule {
           }
         }
       }
-      case LOWERCASE -> lb.set(targetLabel, (String) memoized(memo, val, v -> mapCase(v, false)));
-      case UPPERCASE -> lb.set(targetLabel, (String) memoized(memo, val, v -> mapCase(v, true)));
-      case HASHMOD ->
-          lb.set(targetLabel, (String) memoized(memo, val, v -> Long.toUnsignedString(hashMod(v))));
+      case LOWERCASE -> lb.set(targetLabel, (String) memoized(memo, val, lower));
+      case UPPERCASE -> lb.set(targetLabel, (String) memoized(memo, val, upper));
+      case HASHMOD -> lb.set(targetLabel, (String) memoized(memo, val, hasher));
       case LABELMAP -> {
         for (Label l : lb.range()) {
-          if (memoized(memo, l.name(), this::mapped) instanceof String name) {
+          if (memoized(memo, l.name(), mapper) instanceof String name) {
             lb.set(name, l.value());
           }
         }
@@ -109,7 +120,7 @@ public final class RelabelRule {
   }
 
   private boolean matches(String s, Map<String, Object> memo) {
-    return (Boolean) memoized(memo, s, regex::matches);
+    return (Boolean) memoized(memo, s, matcher);
   }
 
   /** Longer strings are not remembered: a memo's memory stays small whatever senders send. */
