@@ -262,11 +262,13 @@ final class OtlpJsonWalker {
         case "bucketCounts", "bucket_counts" -> bucketCounts = count(p, t);
         case "explicitBounds", "explicit_bounds" ->
             bounds =
-                out.wantsValues() && type == OtlpProtoWalker.HISTOGRAM ? bounds(p, t) : count(p, t);
+                out.wantsValues() && type == OtlpProtoWalker.HISTOGRAM
+                    ? reported(p, t, false)
+                    : count(p, t);
         case "quantileValues", "quantile_values" ->
             quantiles =
                 out.wantsValues() && type == OtlpProtoWalker.SUMMARY
-                    ? quantiles(p, t)
+                    ? reported(p, t, true)
                     : count(p, t);
         case "scale" -> scale = (int) int64(p, t);
         default -> p.skipChildren();
@@ -396,8 +398,11 @@ final class OtlpJsonWalker {
     return n;
   }
 
-  /** {@link #count}, each explicit bound reported to the translation (for relabeling). */
-  private long bounds(JsonParser p, JsonToken t) throws IOException {
+  /**
+   * {@link #count}, each element reported to the translation (for relabeling): an explicit bound,
+   * or with {@code quantiles} a {@code ValueAtQuantile}'s {@code quantile}.
+   */
+  private long reported(JsonParser p, JsonToken t, boolean quantiles) throws IOException {
     out.clearValues();
     if (t != JsonToken.START_ARRAY) {
       p.skipChildren();
@@ -406,41 +411,33 @@ final class OtlpJsonWalker {
     long n = 0;
     JsonToken u;
     while ((u = p.nextToken()) != JsonToken.END_ARRAY) {
-      out.bound(number(p, u));
-      p.skipChildren();
+      if (quantiles) {
+        out.quantile(quantile(p, u));
+      } else {
+        out.bound(number(p, u));
+      }
       n++;
     }
     return n;
   }
 
-  /** {@link #count}, each {@code quantile} reported to the translation (for relabeling). */
-  private long quantiles(JsonParser p, JsonToken t) throws IOException {
-    out.clearValues();
-    if (t != JsonToken.START_ARRAY) {
+  /** A {@code ValueAtQuantile} object's {@code quantile} (0 unset), the parser past it. */
+  private static double quantile(JsonParser p, JsonToken t) throws IOException {
+    double q = 0;
+    if (t != JsonToken.START_OBJECT) {
       p.skipChildren();
-      return 0;
+      return q;
     }
-    long n = 0;
-    JsonToken u;
-    while ((u = p.nextToken()) != JsonToken.END_ARRAY) {
-      double q = 0;
-      if (u == JsonToken.START_OBJECT) {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-          String f = p.currentName();
-          JsonToken v = p.nextToken();
-          if (f.equals("quantile")) {
-            q = number(p, v);
-          } else {
-            p.skipChildren();
-          }
-        }
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String f = p.currentName();
+      JsonToken v = p.nextToken();
+      if (f.equals("quantile")) {
+        q = number(p, v);
       } else {
         p.skipChildren();
       }
-      out.quantile(q);
-      n++;
     }
-    return n;
+    return q;
   }
 
   /**

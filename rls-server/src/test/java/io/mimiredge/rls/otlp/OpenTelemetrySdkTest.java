@@ -128,17 +128,7 @@ class OpenTelemetrySdkTest {
     ExportMetricsServiceRequest request = ExportMetricsServiceRequest.parseFrom(plain);
     OtlpReference ref = OtlpReference.of(request);
 
-    long now = System.currentTimeMillis();
-    WriteRequestStats s =
-        new OtlpScanner(1 << 24)
-            .scan(
-                r.body(),
-                0,
-                r.body().length,
-                "application/x-protobuf",
-                encoding,
-                ValidationLimits.MIMIR_DEFAULTS,
-                now);
+    WriteRequestStats s = scan(r, ValidationLimits.MIMIR_DEFAULTS);
     OtlpScannerTest.assertMatches(s, ref);
     // the tenant's relabeling rules over the translated series: buckets dropped by their le, a
     // label dropped (series that then look alike still count apart), the instance dropped
@@ -148,17 +138,7 @@ class OpenTelemetrySdkTest {
                 OtlpScannerTest.rule(RelabelAction.DROP, "0|2500|\\+Inf", "le"),
                 OtlpScannerTest.rule(RelabelAction.LABELDROP, "http_route")),
             List.of("instance"));
-    WriteRequestStats relabeled =
-        new OtlpScanner(1 << 24)
-            .scan(
-                r.body(),
-                0,
-                r.body().length,
-                "application/x-protobuf",
-                encoding,
-                ValidationLimits.builder().relabeling(rules).build(),
-                now,
-                "otel-tenant");
+    WriteRequestStats relabeled = scan(r, ValidationLimits.builder().relabeling(rules).build());
     OtlpScannerTest.assertMatches(
         relabeled,
         new OtlpReference(false, false).relabel(rules, "otel-tenant").translate(request));
@@ -179,6 +159,21 @@ class OpenTelemetrySdkTest {
       assertThat(s.histograms()).isEqualTo(2); // rpc.size: one point per route
     }
     capture(r, compression + (delta ? "-delta" : ""));
+  }
+
+  /** What the SDK sent, scanned for the tenant {@code otel-tenant} with these limits, now. */
+  private static WriteRequestStats scan(StubUpstream.Received r, ValidationLimits limits)
+      throws Exception {
+    return new OtlpScanner(1 << 24)
+        .scan(
+            r.body(),
+            0,
+            r.body().length,
+            r.header("Content-type"),
+            r.header("Content-encoding"),
+            limits,
+            System.currentTimeMillis(),
+            "otel-tenant");
   }
 
   private static void capture(StubUpstream.Received r, String name) throws IOException {
