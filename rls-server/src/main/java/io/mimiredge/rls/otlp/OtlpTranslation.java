@@ -146,6 +146,10 @@ final class OtlpTranslation extends RequestTally {
   // ---- metric_relabel_configs (prePushRelabelMiddleware), for a tenant with rules only: every
   // translated series is built as strings, relabeled, and judged on what the rules leave ----
   private boolean relabel;
+  // max_label_value_length is below the longest spelling of a float (with the error strategy):
+  // the le and quantile values are read and measured, not taken as short
+  private boolean measureFloats;
+  private static final int LONGEST_FLOAT = 330; // FormatFloat(v, 'f', -1, 64): at most 327 bytes
   private boolean json; // the body is OTLP/JSON (how an array or map value is read)
   private String tenant = "";
   private final SeriesRelabeling.Scratch relabelScratch = new SeriesRelabeling.Scratch();
@@ -250,6 +254,9 @@ final class OtlpTranslation extends RequestTally {
     this.promotedKeys = limits.promotedKeys();
     dropLabels(limits.relabeling());
     this.relabel = !limits.relabeling().rules().isEmpty();
+    this.measureFloats =
+        limits.maxLabelValueLength() < LONGEST_FLOAT
+            && limits.labelValueStrategy() == LabelValueStrategy.ERROR;
     this.tenant = tenant;
     this.json = json;
     removedSeries = 0;
@@ -809,7 +816,7 @@ final class OtlpTranslation extends RequestTally {
    * #quantile}): for relabeling only, where they are the {@code le} and {@code quantile} values.
    */
   boolean wantsValues() {
-    return relabel;
+    return relabel || measureFloats;
   }
 
   /** The current point's next explicit bound (when {@link #wantsValues}). */
@@ -930,16 +937,7 @@ final class OtlpTranslation extends RequestTally {
             return;
           }
           // every bucket series gets the point's exemplars placed among them
-          series(
-              EACH_COUNTED, // their le values are not read: a repeat cannot be told apart
-              7, // _bucket
-              withLe,
-              nameLong,
-              dropLe ? longestValue : Math.max(longestValue, 4),
-              ts,
-              buckets + 1,
-              false,
-              true);
+          floatSeries(7, withLe, nameLong, longestValue, dropLe, 4, ts, buckets, true);
         }
       }
       case OtlpProtoWalker.EXPONENTIAL_HISTOGRAM ->
@@ -949,16 +947,8 @@ final class OtlpTranslation extends RequestTally {
         series(key(labelsKey, COUNT), 6, labels, longestName, longestValue, ts, 1, false, false);
         if (quantiles > 0) {
           int withQ = labels + (dropQuantile || l.has(QUANTILE, QUANTILE_HASH) ? 0 : 1);
-          series(
-              EACH_COUNTED, // their quantile values are not read: as a histogram's buckets
-              0, // named as the metric
-              withQ,
-              dropQuantile ? longestName : Math.max(longestName, 8),
-              dropQuantile ? longestValue : Math.max(longestValue, 24),
-              ts,
-              quantiles,
-              false,
-              false);
+          int nameLong = dropQuantile ? longestName : Math.max(longestName, 8);
+          floatSeries(0, withQ, nameLong, longestValue, dropQuantile, 24, ts, quantiles, false);
         }
       }
       default -> {}
@@ -1276,6 +1266,48 @@ final class OtlpTranslation extends RequestTally {
       floatSpellings[slot] = s;
     }
     return s;
+  }
+
+  /**
+   * A point's bucket series ({@code _bucket}, {@code suffix} 7: {@code floats} bounds and {@code
+   * +Inf}, the exemplars on them) or quantile series ({@code suffix} 0, {@code floats} of them),
+   * each counted (their values are not compared: a repeat cannot be told apart). Their {@code le}
+   * or {@code quantile} value is taken as {@code assumed} bytes long, unless the tenant's value
+   * limit is short enough for a float's spelling to pass it: then each value is spelled as Go
+   * spells it and those over the limit are invalid on their own.
+   */
+  private void floatSeries(
+      int suffix,
+      int labels,
+      int longestName,
+      int longestValue,
+      boolean dropped,
+      int assumed,
+      long ts,
+      long floats,
+      boolean buckets) {
+    long count = floats + (buckets ? 1 : 0); // + the le="+Inf" bucket
+    int value = dropped ? longestValue : Math.max(longestValue, assumed);
+    if (measureFloats && !dropped) {
+      int limit = limits.maxLabelValueLength();
+      value = buckets ? Math.max(longestValue, 4) : longestValue; // "+Inf"
+      long over = 0;
+      int overLongest = 0;
+      for (int i = 0; i < floats && i < pointValueCount; i++) {
+        int n = fixed(pointValues[i]).length(); // ASCII
+        if (n > limit) {
+          over++;
+          overLongest = Math.max(overLongest, n);
+        } else {
+          value = Math.max(value, n);
+        }
+      }
+      if (over > 0) {
+        series(EACH_COUNTED, suffix, labels, longestName, overLongest, ts, over, false, false);
+        count -= over;
+      }
+    }
+    series(EACH_COUNTED, suffix, labels, longestName, value, ts, count, false, buckets);
   }
 
   /** The point as one native histogram (exponential, or custom buckets): a series of its own. */

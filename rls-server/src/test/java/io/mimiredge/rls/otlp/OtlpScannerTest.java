@@ -562,6 +562,46 @@ public class OtlpScannerTest {
   }
 
   @Test
+  void underAShortValueLimitEachLeAndQuantileIsMeasuredAsGoSpellsIt() throws Exception {
+    // max_label_value_length 20: "0.30000000000000004" (19 bytes) passes, 1e21 spelled in full
+    // (22 bytes) does not; quantiles 0, 0.1, 0.2 are short (no longer taken as 24 bytes)
+    long t = NOW_NANOS;
+    HistogramDataPoint p =
+        HistogramDataPoint.newBuilder()
+            .setTimeUnixNano(t)
+            .setCount(3)
+            .addAllExplicitBounds(List.of(0.1 + 0.2, 1e21))
+            .addAllBucketCounts(List.of(1L, 1L, 1L))
+            .build();
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "s")),
+            histogram("h", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, p),
+            summary("q", t, 3));
+    ValidationLimits shortValues = ValidationLimits.builder().maxLabelValueLength(20).build();
+    for (byte[] body :
+        List.of(r.toByteArray(), JsonFormat.printer().print(r).getBytes(StandardCharsets.UTF_8))) {
+      String type = body[0] == '{' ? JSON : PB;
+      WriteRequestStats s = scan(body, type, null, shortValues);
+      // h_count and 3 buckets, q_sum, q_count and 3 quantiles (no target_info): one too long
+      assertThat(s.series()).as(type).isEqualTo(9);
+      assertThat(s.violations(Violation.LABEL_VALUE_TOO_LONG)).as(type).isEqualTo(1);
+      assertThat(s.validSamples()).as(type).isEqualTo(8);
+    }
+    // under the default limit nothing is read, nothing is too long
+    assertThat(scan(r).validSamples()).isEqualTo(9);
+    // truncated instead of refused: no series is invalid
+    WriteRequestStats truncated =
+        scan(
+            r,
+            ValidationLimits.builder()
+                .maxLabelValueLength(20)
+                .labelValueStrategy(io.mimiredge.rls.remotewrite.LabelValueStrategy.TRUNCATE)
+                .build());
+    assertThat(truncated.validSamples()).isEqualTo(9);
+  }
+
+  @Test
   void rulesSeeTheLabelsInGoOrderSoTheLastMappedOneWins() throws Exception {
     // labelmap maps both to "x"; over Mimir's sorted labels b_x comes last and wins
     ExportMetricsServiceRequest r =
