@@ -75,8 +75,7 @@ import java.util.Map;
  *
  * <p>Not mirrored, and counted as the edge sees them: {@code otel_promote_scope_metadata} (its
  * labels are not counted), {@code otel_metric_suffixes_enabled} (families are named without
- * suffixes), and without rules the lengths of double, array and map attribute values (taken as
- * valid: a double is at most 24 bytes).
+ * suffixes).
  */
 final class OtlpTranslation extends RequestTally {
 
@@ -470,7 +469,7 @@ final class OtlpTranslation extends RequestTally {
     // the points' path kept small (a point's attributes are most of the work), the rest apart
     if (owner == Owner.POINT) {
       if (!equals(b, keyAt, keyLength, NAME_KEY)) {
-        int length = stringLength(kind, valueLength, scalar);
+        int length = stringLength(b, kind, valueAt, valueLength, scalar);
         point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
         if (kind == STRING && length > 0 && !validString(b, valueAt, valueLength)) {
           point.invalidLast(); // pdata does not check; validateLabels refuses the series
@@ -490,7 +489,7 @@ final class OtlpTranslation extends RequestTally {
   /** A resource attribute: identity, target_info's labels, promotion, HA. */
   private void resourceAttribute(
       byte[] b, int keyAt, int keyLength, int kind, int valueAt, int valueLength, long scalar) {
-    int length = stringLength(kind, valueLength, scalar);
+    int length = stringLength(b, kind, valueAt, valueLength, scalar);
     // the value's part of the series' identity, or of target_info's
     long hash = valueHash(b, kind, valueAt, valueLength, scalar);
     boolean readHa = haUndecided || perSampleHa;
@@ -644,18 +643,46 @@ final class OtlpTranslation extends RequestTally {
   }
 
   /**
-   * The length of {@code pcommon.Value.AsString()}: exact for strings, bools, ints and bytes
-   * (base64); for doubles, arrays and maps 1 (present, and short enough: not mirrored).
+   * The length of {@code pcommon.Value.AsString()}: of a string, bool, int or bytes (base64)
+   * computed; of a double, an array or a map spelled ({@link GoFloat#asString}, {@link
+   * AnyValueJson}: rare in metrics' attributes) and measured in UTF-8.
    */
-  private static int stringLength(int kind, int valueLength, long scalar) {
+  private int stringLength(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
       case STRING -> valueLength;
       case BOOL -> scalar != 0 ? 4 : 5;
       case INT -> decimalLength(scalar);
       case BYTES -> (valueLength + 2) / 3 * 4;
-      case DOUBLE, ARRAY, KVLIST -> 1;
+      case DOUBLE -> asString(Double.longBitsToDouble(scalar)).length(); // ASCII
+      case ARRAY, KVLIST ->
+          utf8Length(AnyValueJson.of(b, valueAt, valueLength, kind == ARRAY, json));
       default -> 0; // an empty AnyValue is "": the label is dropped
     };
+  }
+
+  private static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3; // a pair: 4
+    }
+    return n;
+  }
+
+  // double attributes' spellings by their bits, direct-mapped
+  private final long[] doubleBits = new long[64];
+  private final String[] doubleSpellings = new String[64];
+
+  private String asString(double v) {
+    long bits = Double.doubleToRawLongBits(v);
+    int slot = (int) (mix(bits) >>> 58);
+    String s = doubleSpellings[slot];
+    if (s == null || doubleBits[slot] != bits) {
+      s = GoFloat.asString(v);
+      doubleBits[slot] = bits;
+      doubleSpellings[slot] = s;
+    }
+    return s;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -2384,7 +2411,7 @@ final class OtlpTranslation extends RequestTally {
       case BOOL -> scalar != 0 ? "true" : "false";
       case BYTES ->
           Base64.getEncoder().encodeToString(Arrays.copyOfRange(b, valueAt, valueAt + valueLength));
-      case DOUBLE -> GoFloat.asString(Double.longBitsToDouble(scalar));
+      case DOUBLE -> asString(Double.longBitsToDouble(scalar));
       case ARRAY, KVLIST -> AnyValueJson.of(b, valueAt, valueLength, kind == ARRAY, json);
       default -> "";
     };

@@ -602,6 +602,47 @@ public class OtlpScannerTest {
   }
 
   @Test
+  void doubleArrayAndMapValuesAreMeasuredAsPdataSpellsThem() throws Exception {
+    long t = NOW_NANOS;
+    AnyValue.Builder list =
+        AnyValue.newBuilder()
+            .setArrayValue(io.opentelemetry.proto.common.v1.ArrayValue.getDefaultInstance());
+    io.opentelemetry.proto.common.v1.ArrayValue.Builder big =
+        io.opentelemetry.proto.common.v1.ArrayValue.newBuilder();
+    for (int i = 0; i < 500; i++) {
+      big.addValues(AnyValue.newBuilder().setIntValue(1000 + i)); // "1000," ...: 5 bytes each
+    }
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "s")),
+            gauge(
+                "g",
+                number(
+                    t,
+                    1,
+                    KeyValue.newBuilder()
+                        .setKey("ratio")
+                        .setValue(AnyValue.newBuilder().setDoubleValue(0.1 + 0.2))
+                        .build()),
+                number(t, 2, KeyValue.newBuilder().setKey("empty").setValue(list).build()),
+                number(
+                    t,
+                    3,
+                    KeyValue.newBuilder()
+                        .setKey("big")
+                        .setValue(AnyValue.newBuilder().setArrayValue(big))
+                        .build())));
+    // the array spells 2,501 bytes: over the default 2,048, as Mimir measures it
+    WriteRequestStats s = scan(r);
+    assertThat(s.violations(Violation.LABEL_VALUE_TOO_LONG)).isEqualTo(1);
+    assertThat(s.maxLabelValueLength()).isEqualTo(2 + 500 * 5 - 1);
+    // "0.30000000000000004" is 19 bytes, "[]" 2: under a limit of 18, the double's series too
+    WriteRequestStats tight = scan(r, ValidationLimits.builder().maxLabelValueLength(18).build());
+    assertThat(tight.violations(Violation.LABEL_VALUE_TOO_LONG)).isEqualTo(2);
+    assertThat(tight.validSamples()).isEqualTo(1);
+  }
+
+  @Test
   void rulesSeeTheLabelsInGoOrderSoTheLastMappedOneWins() throws Exception {
     // labelmap maps both to "x"; over Mimir's sorted labels b_x comes last and wins
     ExportMetricsServiceRequest r =
