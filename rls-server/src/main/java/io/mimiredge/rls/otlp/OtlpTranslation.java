@@ -807,7 +807,7 @@ final class OtlpTranslation extends RequestTally {
         i++;
       } else {
         pending = true;
-        i += runeLength(c);
+        i += Utf8.width(b, i, at + n); // a rune, or one byte of invalid UTF-8, as Go ranges
       }
     }
     nameLength = out;
@@ -1843,19 +1843,6 @@ final class OtlpTranslation extends RequestTally {
     }
   }
 
-  static int runeLength(int lead) {
-    if (lead < 0x80) {
-      return 1;
-    }
-    if (lead >= 0xf0) {
-      return 4;
-    }
-    if (lead >= 0xe0) {
-      return 3;
-    }
-    return lead >= 0xc0 ? 2 : 1;
-  }
-
   private static boolean equals(byte[] b, int at, int n, byte[] s) {
     return n == s.length && sameBytes(b, at, s, 0, n);
   }
@@ -2588,7 +2575,7 @@ final class OtlpTranslation extends RequestTally {
     int first = b[at] & 0xff;
     boolean firstOk = first < 128 && ALNUM[first];
     boolean secondUnderscore = false;
-    int second = at + (first < 0x80 ? 1 : runeLength(first));
+    int second = at + Utf8.width(b, at, at + n);
     if (second < at + n) {
       int c = b[second] & 0xff;
       secondUnderscore = !(c < 128 && ALNUM[c]);
@@ -2609,7 +2596,7 @@ final class OtlpTranslation extends RequestTally {
       h = 31 * h + (ok ? c : '_');
       underscores &= !ok;
       runes++;
-      i += c < 0x80 ? 1 : runeLength(c);
+      i += c < 0x80 ? 1 : Utf8.width(b, i, at + n);
     }
     sanitizedLength =
         underscores && sanitizedPrefix == 0 ? -1 : runes + PREFIXES[sanitizedPrefix].length;
@@ -2666,7 +2653,7 @@ final class OtlpTranslation extends RequestTally {
     for (int i = at; i < at + n; ) {
       int c = b[i] & 0xff;
       out[k++] = (byte) (c < 128 && ALNUM[c] ? c : '_');
-      i += c < 0x80 ? 1 : runeLength(c);
+      i += c < 0x80 ? 1 : Utf8.width(b, i, at + n);
     }
     translatedLength = k;
     return out;

@@ -52,6 +52,18 @@ public final class Utf8 {
     return s.toString();
   }
 
+  /**
+   * How many bytes Go's {@code range} over a string advances at {@code b[i]} (before {@code to}): a
+   * valid sequence's length, 1 for an ASCII byte and for each byte of an invalid sequence.
+   */
+  public static int width(byte[] b, int i, int to) {
+    if (b[i] >= 0) {
+      return 1;
+    }
+    int w = sequence(b, i, to);
+    return w == 0 ? 1 : w;
+  }
+
   /** Runes in {@code b[at, at + n)}, counting each byte of an invalid sequence as one. */
   static int runeCount(byte[] b, int at, int n) {
     int runes = 0;

@@ -643,6 +643,34 @@ public class OtlpScannerTest {
   }
 
   @Test
+  void namesWithInvalidUtf8AreSanitizedAsGoRangesOverThem() throws Exception {
+    // each byte of invalid UTF-8 is one rune (U+FFFD) for Go: one '_' each, nothing skipped
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "s")),
+            gauge("METRICNM", number(NOW_NANOS, 1, attr("KEYKEY", "v"))));
+    byte[] body = notUtf8(notUtf8(r.toByteArray(), "METRICNM"), "KEYKEY");
+    // the key is K\xff\xc3KEY: "K__KEY"; drop_labels removes it by that name
+    WriteRequestStats plain = scan(body, PB, null, ValidationLimits.MIMIR_DEFAULTS);
+    WriteRequestStats dropped =
+        scan(
+            body,
+            PB,
+            null,
+            ValidationLimits.builder()
+                .relabeling(new SeriesRelabeling(List.of(), List.of("K__KEY")))
+                .build());
+    assertThat(dropped.maxLabelsPerSeries()).isEqualTo(plain.maxLabelsPerSeries() - 1);
+    // the metric is M\xff\xc3RICNM: runs "M" and "RICNM" joined, "M_RICNM"
+    SeriesRelabeling keep =
+        new SeriesRelabeling(List.of(rule(RelabelAction.KEEP, "M_RICNM", "__name__")), List.of());
+    WriteRequestStats kept =
+        scan(body, PB, null, ValidationLimits.builder().relabeling(keep).build());
+    assertThat(kept.validSamples()).isEqualTo(1);
+    assertThat(kept.removedSeries()).isZero();
+  }
+
+  @Test
   void rulesSeeTheLabelsInGoOrderSoTheLastMappedOneWins() throws Exception {
     // labelmap maps both to "x"; over Mimir's sorted labels b_x comes last and wins
     ExportMetricsServiceRequest r =
