@@ -7,7 +7,6 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import io.mimiredge.rls.remotewrite.Utf8;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -111,13 +110,13 @@ final class AnyValueJson {
     return out;
   }
 
-  /** A byte of invalid UTF-8 in a string: {@code encoding/json} writes it as the escape. */
-  private static final char INVALID = '\uDFFF';
-
-  /** A protobuf string as Go holds it: not checked (pdata does not check it). */
+  /**
+   * A protobuf string as Go holds it: not checked (pdata does not check it), its invalid bytes kept
+   * ({@link Utf8#decodeEscaped}).
+   */
   private static String string(CodedInputStream in) throws IOException {
     byte[] b = in.readByteArray();
-    return Utf8.decodeAsGo(b, 0, b.length, INVALID);
+    return Utf8.decodeEscaped(b, 0, b.length);
   }
 
   private static Object protoValue(CodedInputStream in, int depth) throws IOException {
@@ -270,8 +269,12 @@ final class AnyValueJson {
   private static void string(String str, StringBuilder s) {
     s.append('"');
     for (int i = 0; i < str.length(); ) {
-      int c = str.codePointAt(i); // a pair is one code point; a lone INVALID stays itself
+      int c = str.codePointAt(i); // a pair is one code point; an escaped byte stays itself
       i += Character.charCount(c);
+      if (Utf8.escapedByte(c) >= 0) {
+        s.append("\\ufffd"); // a byte of invalid UTF-8: encoding/json's escape
+        continue;
+      }
       switch (c) {
         case '"' -> s.append("\\\"");
         case '\\' -> s.append("\\\\");
@@ -282,7 +285,6 @@ final class AnyValueJson {
         case '\f' -> s.append("\\f");
         case 0x2028 -> s.append("\\u2028");
         case 0x2029 -> s.append("\\u2029");
-        case INVALID -> s.append("\\ufffd");
         default -> {
           if (c < 0x20) {
             s.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xf]);
@@ -297,8 +299,6 @@ final class AnyValueJson {
 
   /** Go's string order: bytewise over UTF-8. */
   static int compareUtf8(String a, String b) {
-    byte[] x = a.getBytes(StandardCharsets.UTF_8);
-    byte[] y = b.getBytes(StandardCharsets.UTF_8);
-    return java.util.Arrays.compareUnsigned(x, y);
+    return java.util.Arrays.compareUnsigned(Utf8.escapedBytes(a), Utf8.escapedBytes(b));
   }
 }

@@ -261,15 +261,9 @@ final class OtlpJsonWalker {
         case "sum" -> hasSum = type == OtlpProtoWalker.HISTOGRAM && t != JsonToken.VALUE_NULL;
         case "bucketCounts", "bucket_counts" -> bucketCounts = count(p, t);
         case "explicitBounds", "explicit_bounds" ->
-            bounds =
-                out.wantsValues() && type == OtlpProtoWalker.HISTOGRAM
-                    ? reported(p, t, false)
-                    : count(p, t);
+            bounds = type == OtlpProtoWalker.HISTOGRAM ? reported(p, t, false) : count(p, t);
         case "quantileValues", "quantile_values" ->
-            quantiles =
-                out.wantsValues() && type == OtlpProtoWalker.SUMMARY
-                    ? reported(p, t, true)
-                    : count(p, t);
+            quantiles = type == OtlpProtoWalker.SUMMARY ? reported(p, t, true) : count(p, t);
         case "scale" -> scale = (int) int64(p, t);
         default -> p.skipChildren();
       }
@@ -399,10 +393,12 @@ final class OtlpJsonWalker {
   }
 
   /**
-   * {@link #count}, each element reported to the translation (for relabeling): an explicit bound,
-   * or with {@code quantiles} a {@code ValueAtQuantile}'s {@code quantile}.
+   * {@link #count}, each element read as pdata reads it (a number that is not one refuses the body,
+   * whatever the tenant) and, when the translation wants them, reported: an explicit bound, or with
+   * {@code quantiles} a {@code ValueAtQuantile}'s {@code quantile}.
    */
   private long reported(JsonParser p, JsonToken t, boolean quantiles) throws IOException {
+    boolean report = out.wantsValues();
     out.clearValues();
     if (t != JsonToken.START_ARRAY) {
       p.skipChildren();
@@ -411,10 +407,13 @@ final class OtlpJsonWalker {
     long n = 0;
     JsonToken u;
     while ((u = p.nextToken()) != JsonToken.END_ARRAY) {
-      if (quantiles) {
-        out.quantile(quantile(p, u));
-      } else {
-        out.bound(number(p, u));
+      double v = quantiles ? quantile(p, u) : number(p, u);
+      if (report) {
+        if (quantiles) {
+          out.quantile(v);
+        } else {
+          out.bound(v);
+        }
       }
       n++;
     }

@@ -748,7 +748,7 @@ final class OtlpTranslation extends RequestTally {
     unitLength = translatedUnitLength;
     // its series' __name__ value before any suffix, 0 when drop_labels removes __name__
     nameValueLength = dropName ? 0 : nameLength;
-    relabelMetric = relabel ? new String(name, 0, nameLength, StandardCharsets.UTF_8) : "";
+    relabelMetric = relabel ? Utf8.decodeEscaped(name, 0, nameLength) : "";
     if (relabel) {
       relabelSum = suffixed(relabelMetric, "_sum");
       relabelCount = suffixed(relabelMetric, "_count");
@@ -1163,7 +1163,7 @@ final class OtlpTranslation extends RequestTally {
       if (!l.value().isEmpty()) {
         names[n] = utf8(l.name());
         values[n] = utf8(l.value());
-        bad[n] = invalidUtf8(l.value());
+        bad[n] = !Utf8.valid(values[n], 0, values[n].length);
         n++;
       }
     }
@@ -1236,24 +1236,6 @@ final class OtlpTranslation extends RequestTally {
     return n;
   }
 
-  /**
-   * A byte of invalid UTF-8 in a value built as a string (relabeling): a lone surrogate, which no
-   * valid UTF-8 decodes to, so that {@link #judge} can refuse the value as Mimir does.
-   */
-  static final char INVALID_BYTE = '\uDFFF';
-
-  /** Whether a value built as a string held invalid UTF-8 ({@link #INVALID_BYTE} unpaired). */
-  private static boolean invalidUtf8(String v) {
-    for (int i = 0; i < v.length(); ) {
-      int c = v.codePointAt(i);
-      if (c == INVALID_BYTE) {
-        return true;
-      }
-      i += Character.charCount(c);
-    }
-    return false;
-  }
-
   /** Labels by name as Go orders strings: by code point, which is UTF-8's byte order. */
   private static final java.util.Comparator<Label> BY_NAME =
       (a, b) -> compareCodePoints(a.name(), b.name());
@@ -1273,10 +1255,14 @@ final class OtlpTranslation extends RequestTally {
     return Integer.compare(a.length() - i, b.length() - j);
   }
 
+  /** A label's bytes (invalid UTF-8 kept: {@link Utf8#escapedBytes}), short ones cached. */
   private byte[] utf8(String s) {
+    if (s.length() > 256) {
+      return Utf8.escapedBytes(s); // long values are not kept: the cache stays small
+    }
     byte[] b = relabelBytes.get(s);
     if (b == null) {
-      b = s.getBytes(StandardCharsets.UTF_8);
+      b = Utf8.escapedBytes(s);
       relabelBytes.put(s, b);
     }
     return b;
@@ -2249,7 +2235,7 @@ final class OtlpTranslation extends RequestTally {
   /** The label name a key translates to, as a string (for relabeling). */
   private String labelName(byte[] b, int at, int n) {
     if (utf8Names) {
-      return relabelStrings.get(b, at, n);
+      return utf8(b, at, n) ? relabelStrings.get(b, at, n) : Utf8.decodeEscaped(b, at, n);
     }
     translatedA = translate(b, at, n, translatedA);
     return relabelStrings.get(translatedA, 0, translatedLength);
@@ -2393,7 +2379,7 @@ final class OtlpTranslation extends RequestTally {
       case STRING ->
           utf8(b, valueAt, valueLength)
               ? relabelStrings.get(b, valueAt, valueLength)
-              : Utf8.decodeAsGo(b, valueAt, valueLength, INVALID_BYTE);
+              : Utf8.decodeEscaped(b, valueAt, valueLength); // judged invalid, as by Mimir
       case INT -> Long.toString(scalar);
       case BOOL -> scalar != 0 ? "true" : "false";
       case BYTES ->

@@ -1,6 +1,6 @@
 package io.mimiredge.rls.relabel;
 
-import java.nio.charset.StandardCharsets;
+import io.mimiredge.rls.remotewrite.Utf8;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -179,7 +179,8 @@ public final class RelabelRule {
   private long hashMod(String val) {
     byte[] hash;
     try {
-      hash = MessageDigest.getInstance("MD5").digest(val.getBytes(StandardCharsets.UTF_8));
+      // the value's bytes as Go holds them, a byte of invalid UTF-8 included (Utf8.decodeEscaped)
+      hash = MessageDigest.getInstance("MD5").digest(Utf8.escapedBytes(val));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has MD5", e);
     }
@@ -192,13 +193,18 @@ public final class RelabelRule {
 
   /**
    * Go's {@code strings.ToLower}/{@code ToUpper}: each code point mapped alone ({@code
-   * unicode.ToLower}), where Java's String methods apply the full mappings (ß to SS).
+   * unicode.ToLower}), where Java's String methods apply the full mappings (ß to SS); a byte of
+   * invalid UTF-8 becomes U+FFFD, as {@code strings.Map} writes it.
    */
   private static String mapCase(String s, boolean upper) {
     StringBuilder sb = new StringBuilder(s.length());
     s.codePoints()
         .forEach(
-            c -> sb.appendCodePoint(upper ? Character.toUpperCase(c) : Character.toLowerCase(c)));
+            c ->
+                sb.appendCodePoint(
+                    Utf8.escapedByte(c) >= 0
+                        ? 0xFFFD
+                        : upper ? Character.toUpperCase(c) : Character.toLowerCase(c)));
     return sb.toString();
   }
 

@@ -27,11 +27,12 @@ public final class Utf8 {
   }
 
   /**
-   * {@code b[at, at + n)} as Go ranges over a string: each valid sequence its rune, each byte of an
-   * invalid one {@code invalid} (Go's U+FFFD; a lone surrogate, which no valid UTF-8 decodes to,
-   * keeps it apart from a U+FFFD that was sent).
+   * {@code b[at, at + n)} as a string that keeps its invalid UTF-8: each byte of an invalid
+   * sequence (a rune of its own when Go ranges over it) becomes the lone surrogate U+DC80..U+DCFF
+   * that stands for it (Python's "surrogateescape"). No valid UTF-8 decodes to a lone surrogate, so
+   * {@link #escapedBytes} gives the bytes back exactly.
    */
-  public static String decodeAsGo(byte[] b, int at, int n, char invalid) {
+  public static String decodeEscaped(byte[] b, int at, int n) {
     StringBuilder s = new StringBuilder(n);
     int i = at;
     int to = at + n;
@@ -42,7 +43,7 @@ public final class Utf8 {
       }
       int width = sequence(b, i, to);
       if (width == 0) {
-        s.append(invalid);
+        s.append((char) (0xDC00 + (b[i] & 0xff)));
         i++;
       } else {
         s.append(new String(b, i, width, java.nio.charset.StandardCharsets.UTF_8));
@@ -50,6 +51,40 @@ public final class Utf8 {
       }
     }
     return s.toString();
+  }
+
+  /** The byte a code point stands for in a {@link #decodeEscaped} string, -1 for none. */
+  public static int escapedByte(int codePoint) {
+    return codePoint >= 0xDC80 && codePoint <= 0xDCFF ? codePoint - 0xDC00 : -1;
+  }
+
+  /** A string's bytes: UTF-8, each escaped byte ({@link #decodeEscaped}) as itself. */
+  public static byte[] escapedBytes(String s) {
+    java.io.ByteArrayOutputStream out = null;
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      if (escapedByte(c) >= 0) {
+        out = new java.io.ByteArrayOutputStream(s.length() + 8);
+        break;
+      }
+      i += Character.charCount(c);
+    }
+    if (out == null) {
+      return s.getBytes(java.nio.charset.StandardCharsets.UTF_8); // nothing escaped
+    }
+    for (int i = 0; i < s.length(); ) {
+      int c = s.codePointAt(i);
+      int e = escapedByte(c);
+      if (e >= 0) {
+        out.write(e);
+      } else {
+        byte[] u =
+            new String(Character.toChars(c)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        out.write(u, 0, u.length);
+      }
+      i += Character.charCount(c);
+    }
+    return out.toByteArray();
   }
 
   /**

@@ -144,6 +144,24 @@ class GoSpellingsTest {
   }
 
   @Test
+  void mapKeysOfInvalidUtf8StayApartAndSortByTheirBytes() throws Exception {
+    // keys "\x81", "\x80" and "z": Go keeps all three, sorted bytewise ("z" < "\x80" < "\x81")
+    var raw = new java.io.ByteArrayOutputStream();
+    var out = com.google.protobuf.CodedOutputStream.newInstance(raw);
+    for (byte[] key : new byte[][] {{(byte) 0x81}, {(byte) 0x80}, {'z'}}) {
+      var kv = new java.io.ByteArrayOutputStream();
+      var k = com.google.protobuf.CodedOutputStream.newInstance(kv);
+      k.writeBytes(1, ByteString.copyFrom(key));
+      k.writeMessage(2, s("v"));
+      k.flush();
+      out.writeBytes(1, ByteString.copyFrom(kv.toByteArray()));
+    }
+    out.flush();
+    assertThat(proto(raw.toByteArray(), false))
+        .isEqualTo("{\"z\":\"v\",\"\\ufffd\":\"v\",\"\\ufffd\":\"v\"}");
+  }
+
+  @Test
   void nestingIsBoundedNotAStackOverflow() {
     AnyValue deep = s("x");
     for (int i = 0; i < 150; i++) {

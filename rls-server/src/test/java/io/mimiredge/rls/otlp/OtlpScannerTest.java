@@ -671,6 +671,53 @@ public class OtlpScannerTest {
   }
 
   @Test
+  void withRulesAndUtf8NamesAKeyThatIsNotUtf8IsAnInvalidLabelName() throws Exception {
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "s")),
+            gauge("g", number(NOW_NANOS, 1, attr("KEYKEY", "v"))));
+    byte[] body = notUtf8(r.toByteArray(), "KEYKEY");
+    SeriesRelabeling noop =
+        new SeriesRelabeling(List.of(rule(RelabelAction.DROP, "nothing", "x")), List.of());
+    WriteRequestStats s =
+        scan(
+            body,
+            PB,
+            null,
+            ValidationLimits.builder()
+                .nameValidation(io.mimiredge.rls.remotewrite.NameValidation.UTF8)
+                .relabeling(noop)
+                .build());
+    assertThat(s.violations(Violation.LABEL_INVALID)).isEqualTo(1);
+    // a rule that drops the label leaves the series valid
+    SeriesRelabeling drop =
+        new SeriesRelabeling(List.of(rule(RelabelAction.LABELDROP, "K.*")), List.of());
+    WriteRequestStats t =
+        scan(
+            body,
+            PB,
+            null,
+            ValidationLimits.builder()
+                .nameValidation(io.mimiredge.rls.remotewrite.NameValidation.UTF8)
+                .relabeling(drop)
+                .build());
+    assertThat(t.validSamples()).isEqualTo(1);
+  }
+
+  @Test
+  void aJsonBoundThatIsNoNumberRefusesTheBodyForEveryTenant() {
+    String json =
+        "{\"resourceMetrics\":[{\"scopeMetrics\":[{\"metrics\":[{\"name\":\"h\",\"histogram\":"
+            + "{\"aggregationTemporality\":2,\"dataPoints\":[{\"timeUnixNano\":\""
+            + NOW_NANOS
+            + "\",\"bucketCounts\":[\"1\",\"1\"],\"explicitBounds\":[{}]}]}}]}]}]}";
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> scan(body, JSON, null, ValidationLimits.MIMIR_DEFAULTS))
+        .isInstanceOf(RemoteWriteException.class)
+        .hasMessageContaining("malformed OTLP/JSON");
+  }
+
+  @Test
   void rulesSeeTheLabelsInGoOrderSoTheLastMappedOneWins() throws Exception {
     // labelmap maps both to "x"; over Mimir's sorted labels b_x comes last and wins
     ExportMetricsServiceRequest r =

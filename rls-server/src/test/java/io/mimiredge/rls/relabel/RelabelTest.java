@@ -134,6 +134,36 @@ class RelabelTest {
   }
 
   @Test
+  void invalidUtf8IsHashedAsItsBytesAndCaseMappedToTheReplacementCharacter() {
+    // a value holding the bytes a \xff b \xc3, kept as Utf8.decodeEscaped keeps them; Go 1.19:
+    // sum64(md5.Sum([]byte("a\xffb\xc3"))) % 1000 == 360, strings.ToUpper gives "A\uFFFDB\uFFFD"
+    // (hashing U+FFFD's bytes instead would give 549)
+    String raw =
+        io.mimiredge.rls.remotewrite.Utf8.decodeEscaped(
+            new byte[] {'a', (byte) 0xff, 'b', (byte) 0xc3}, 0, 4);
+    Map<String, String> in = Map.of("v", raw);
+    assertThat(
+            run(
+                in,
+                rule()
+                    .sourceLabels(List.of("v"))
+                    .targetLabel("d")
+                    .action(RelabelAction.HASHMOD)
+                    .modulus(1000)
+                    .build()))
+        .containsEntry("d", "360");
+    assertThat(
+            run(
+                in,
+                rule()
+                    .sourceLabels(List.of("v"))
+                    .targetLabel("u")
+                    .action(RelabelAction.UPPERCASE)
+                    .build()))
+        .containsEntry("u", "A\uFFFDB\uFFFD");
+  }
+
+  @Test
   void labelmapLabeldropAndLabelkeepWorkOnNames() {
     Map<String, String> in = new LinkedHashMap<>();
     in.put("a", "foo");
