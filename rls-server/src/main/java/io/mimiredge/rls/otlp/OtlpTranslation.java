@@ -141,6 +141,16 @@ final class OtlpTranslation extends RequestTally {
   private boolean dropJob;
   private boolean dropInstance;
   private int nameValueLength; // the metric's, see metric()
+  private boolean metricNameInvalid; // a name kept as sent (utf8 names) that is not UTF-8
+
+  // what of a label is not valid UTF-8 (Labels.invalid, Promoted.invalid)
+  private static final int BAD_VALUE = 1;
+  private static final int BAD_NAME = 2;
+
+  /** validateLabels' reason for labels that are not UTF-8: the name is checked first. */
+  private static Violation utf8Violation(int bits) {
+    return (bits & BAD_NAME) != 0 ? Violation.LABEL_INVALID : Violation.LABEL_VALUE_INVALID;
+  }
 
   // ---- metric_relabel_configs (prePushRelabelMiddleware), for a tenant with rules only: every
   // translated series is built as strings, relabeled, and judged on what the rules leave ----
@@ -406,8 +416,8 @@ final class OtlpTranslation extends RequestTally {
             dropName
                 ? Violation.MISSING_METRIC_NAME
                 : labelViolation(labels, true, longestName, longestValue);
-        if (v == null && l.invalidValue) {
-          v = Violation.LABEL_VALUE_INVALID;
+        if (v == null && l.invalidBits != 0) {
+          v = utf8Violation(l.invalidBits);
         }
         track(labels, longestName, longestValue);
       }
@@ -472,7 +482,10 @@ final class OtlpTranslation extends RequestTally {
         int length = stringLength(b, kind, valueAt, valueLength, scalar);
         point.add(b, keyAt, keyLength, length, valueHash(b, kind, valueAt, valueLength, scalar));
         if (kind == STRING && length > 0 && !validString(b, valueAt, valueLength)) {
-          point.invalidLast(); // pdata does not check; validateLabels refuses the series
+          point.invalidLast(BAD_VALUE); // pdata does not check; validateLabels refuses the series
+        }
+        if (utf8Names && length > 0 && !utf8(b, keyAt, keyLength)) {
+          point.invalidLast(BAD_NAME); // a name kept as sent must be UTF-8
         }
         if (relabel && length > 0) {
           point.strings(b, keyAt, keyLength, labelValue(b, kind, valueAt, valueLength, scalar));
@@ -496,6 +509,9 @@ final class OtlpTranslation extends RequestTally {
     boolean readValues = readHa || relabel; // the identity as strings
     String value = relabel && length > 0 ? labelValue(b, kind, valueAt, valueLength, scalar) : null;
     boolean invalid = kind == STRING && length > 0 && !validString(b, valueAt, valueLength);
+    int bad =
+        (invalid ? BAD_VALUE : 0)
+            | (utf8Names && length > 0 && !utf8(b, keyAt, keyLength) ? BAD_NAME : 0);
     boolean identifying = true;
     if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
       serviceNameLength = length;
@@ -522,8 +538,8 @@ final class OtlpTranslation extends RequestTally {
       identifying = false;
       nonIdentifying++;
       resourceLabels.add(b, keyAt, keyLength, length, hash);
-      if (invalid) {
-        resourceLabels.invalidLast();
+      if (bad != 0) {
+        resourceLabels.invalidLast(bad);
       }
       if (value != null) {
         resourceLabels.strings(b, keyAt, keyLength, value);
@@ -533,8 +549,8 @@ final class OtlpTranslation extends RequestTally {
       // addResourceTargetInfo: the identifying attributes not ignored, labels of target_info too
       // (service_name, ...), beside job and instance; the resource still needs another attribute
       resourceLabels.add(b, keyAt, keyLength, length, hash);
-      if (invalid) {
-        resourceLabels.invalidLast();
+      if (bad != 0) {
+        resourceLabels.invalidLast(bad);
       }
       if (value != null) {
         resourceLabels.strings(b, keyAt, keyLength, value);
@@ -542,7 +558,7 @@ final class OtlpTranslation extends RequestTally {
     }
     boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
     if (promote) {
-      promote(b, keyAt, keyLength, length, hash, value, invalid);
+      promote(b, keyAt, keyLength, length, hash, value, (byte) bad);
     }
     if (readHa) {
       int flags =
@@ -749,6 +765,7 @@ final class OtlpTranslation extends RequestTally {
     // its series' __name__ value before any suffix, 0 when drop_labels removes __name__
     nameValueLength = dropName ? 0 : nameLength;
     relabelMetric = relabel ? Utf8.decodeEscaped(name, 0, nameLength) : "";
+    metricNameInvalid = utf8Names && !utf8(name, 0, nameLength); // kept as sent: must be UTF-8
     if (relabel) {
       relabelSum = suffixed(relabelMetric, "_sum");
       relabelCount = suffixed(relabelMetric, "_count");
@@ -1360,12 +1377,15 @@ final class OtlpTranslation extends RequestTally {
     if (labels > 0) {
       track(labels, longestName, value);
       actual = 0;
-      v = nameValueLength == 0 ? Violation.MISSING_METRIC_NAME : null;
+      v =
+          nameValueLength == 0
+              ? Violation.MISSING_METRIC_NAME
+              : metricNameInvalid ? Violation.METRIC_NAME_INVALID : null;
       if (v == null) {
         v = labelViolation(labels, suffix == 0 && endsWithInfo(), longestName, value);
       }
-      if (v == null && point.invalidValue) {
-        v = Violation.LABEL_VALUE_INVALID;
+      if (v == null && point.invalidBits != 0) {
+        v = utf8Violation(point.invalidBits);
       }
     }
     tally(key, labels == 0, v, ts, count, histogram, withExemplars);
@@ -1914,7 +1934,7 @@ final class OtlpTranslation extends RequestTally {
     private int[] valueLen = new int[16];
     private long[] nameHash = new long[16];
     private int[] sanitizedLen = new int[16];
-    private boolean[] invalid = new boolean[16]; // the value is not valid UTF-8
+    private byte[] invalid = new byte[16]; // BAD_VALUE, BAD_NAME: not valid UTF-8
     private boolean anyInvalid; // some invalid[] set (then cleared on clear)
     private boolean badName;
     private long valuesHash;
@@ -1922,7 +1942,7 @@ final class OtlpTranslation extends RequestTally {
     int count;
     int longestName;
     int longestValue;
-    boolean invalidValue; // after finish: a label kept has a value that is not valid UTF-8
+    byte invalidBits; // after finish: what of the labels kept is not valid UTF-8
 
     // the sanitized names last computed per position (see add); forgotten when the bytes they
     // were read from may change (a new request, a new resource)
@@ -1935,7 +1955,7 @@ final class OtlpTranslation extends RequestTally {
     void clear() {
       n = 0;
       if (anyInvalid) {
-        Arrays.fill(invalid, false);
+        Arrays.fill(invalid, (byte) 0);
         anyInvalid = false;
       }
       badName = false;
@@ -2044,8 +2064,8 @@ final class OtlpTranslation extends RequestTally {
     }
 
     /** The label {@link #add} just kept has a value that is not valid UTF-8. */
-    void invalidLast() {
-      invalid[n - 1] = true;
+    void invalidLast(int what) {
+      invalid[n - 1] |= (byte) what;
       anyInvalid = true;
     }
 
@@ -2059,17 +2079,17 @@ final class OtlpTranslation extends RequestTally {
       count = 0;
       longestName = 0;
       longestValue = 0;
-      invalidValue = false;
+      invalidBits = 0;
       for (int i = 0; i < n; i++) {
         if (valueLen[i] < 0) {
           continue; // merged into an earlier one
         }
         int value = valueLen[i];
-        boolean bad = anyInvalid && invalid[i];
+        int bad = anyInvalid ? invalid[i] : 0;
         for (int j = i + 1; j < n; j++) {
           if (valueLen[j] >= 0 && nameHash[j] == nameHash[i] && sameName(i, j)) {
             value += 1 + valueLen[j]; // joined with ';'
-            bad |= anyInvalid && invalid[j];
+            bad |= anyInvalid ? invalid[j] : 0;
             valueLen[j] = -1;
           }
         }
@@ -2083,7 +2103,7 @@ final class OtlpTranslation extends RequestTally {
         count++;
         longestName = Math.max(longestName, Math.max(sanitizedLen[i], 0));
         longestValue = Math.max(longestValue, value);
-        invalidValue |= bad;
+        invalidBits |= (byte) bad;
       }
     }
 
@@ -2103,13 +2123,13 @@ final class OtlpTranslation extends RequestTally {
         addPromoted(job, instance);
       }
       if (job && !identityStripped(JOB) && !dropJob) {
-        invalidValue |= serviceNameInvalid || serviceNamespaceInvalid;
+        invalidBits |= serviceNameInvalid || serviceNamespaceInvalid ? BAD_VALUE : 0;
         count += has(JOB, JOB_HASH) ? 0 : 1;
         longestName = Math.max(longestName, JOB.length);
         longestValue = Math.max(longestValue, jobLength());
       }
       if (instance && !identityStripped(INSTANCE) && !dropInstance) {
-        invalidValue |= instanceInvalid;
+        invalidBits |= instanceInvalid ? BAD_VALUE : 0;
         count += has(INSTANCE, INSTANCE_HASH) ? 0 : 1;
         longestName = Math.max(longestName, INSTANCE.length);
         longestValue = Math.max(longestValue, instanceLength);
@@ -2135,7 +2155,7 @@ final class OtlpTranslation extends RequestTally {
         if ((stripReplica && p.replica[j]) || p.dropped[j]) {
           continue;
         }
-        invalidValue |= p.invalid[j];
+        invalidBits |= p.invalid[j];
         count++;
         longestName = Math.max(longestName, len);
         longestValue = Math.max(longestValue, p.valueLength[j]);
@@ -2203,7 +2223,7 @@ final class OtlpTranslation extends RequestTally {
    * is skipped whole, and Mimir answers 400 after pushing the other resources.
    */
   private void promote(
-      byte[] b, int at, int n, int valueLength, long valueHash, String value, boolean invalid) {
+      byte[] b, int at, int n, int valueLength, long valueHash, String value, byte invalid) {
     long h = sanitize(b, at, n);
     int len = sanitizedLength;
     if (len < 0) {
@@ -2399,7 +2419,7 @@ final class OtlpTranslation extends RequestTally {
     long[] valueHash = new long[4];
     boolean[] replica = new boolean[4]; // the HA replica label
     boolean[] dropped = new boolean[4]; // a name drop_labels removes
-    boolean[] invalid = new boolean[4]; // a value that is not valid UTF-8
+    byte[] invalid = new byte[4]; // BAD_VALUE, BAD_NAME
     String[] names = new String[4]; // as strings, for relabeling only
     String[] values = new String[4];
 
@@ -2419,7 +2439,7 @@ final class OtlpTranslation extends RequestTally {
     }
 
     /** {@code labels.Builder.Set}: replaces a label of the same name; an empty value removes it. */
-    void set(long h, int len, int vl, long vh, boolean isReplica, boolean isDropped, boolean bad) {
+    void set(long h, int len, int vl, long vh, boolean isReplica, boolean isDropped, byte bad) {
       for (int i = 0; i < n; i++) {
         if (nameHash[i] == h && nameLength[i] == len) {
           if (vl == 0) {

@@ -671,6 +671,30 @@ public class OtlpScannerTest {
   }
 
   @Test
+  void underUtf8NamesANameThatIsNotUtf8IsInvalid() throws Exception {
+    // names are kept as sent under the utf8 scheme, and validateLabels checks them
+    ValidationLimits utf8 =
+        ValidationLimits.builder()
+            .nameValidation(io.mimiredge.rls.remotewrite.NameValidation.UTF8)
+            .build();
+    ExportMetricsServiceRequest r =
+        request(
+            resource(attr("service.name", "s"), attr("RESKEY", "v")),
+            gauge("g", number(NOW_NANOS, 1, attr("KEYKEY", "v")), number(NOW_NANOS, 2)),
+            gauge("METRICNM", number(NOW_NANOS, 3)));
+    byte[] key = notUtf8(r.toByteArray(), "KEYKEY");
+    WriteRequestStats s = scan(key, PB, null, utf8);
+    assertThat(s.violations(Violation.LABEL_INVALID)).isEqualTo(1);
+    assertThat(s.validSamples()).isEqualTo(3); // the other g point, METRICNM, target_info
+    byte[] metric = notUtf8(key, "METRICNM");
+    assertThat(scan(metric, PB, null, utf8).violations(Violation.METRIC_NAME_INVALID)).isEqualTo(1);
+    byte[] resourceKey = notUtf8(r.toByteArray(), "RESKEY"); // a target_info label
+    assertThat(scan(resourceKey, PB, null, utf8).violations(Violation.LABEL_INVALID)).isEqualTo(1);
+    // under the legacy scheme the same bytes are sanitized away: all valid
+    assertThat(scan(metric, PB, null, ValidationLimits.MIMIR_DEFAULTS).invalidSeries()).isZero();
+  }
+
+  @Test
   void withRulesAndUtf8NamesAKeyThatIsNotUtf8IsAnInvalidLabelName() throws Exception {
     ExportMetricsServiceRequest r =
         request(
