@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Strings decoded from UTF-8 bytes, remembered by their bytes: label names and values repeat from
- * series to series and request to request, so a walk that needs them as strings (relabeling) makes
- * each once. Direct-mapped: a new string takes the slot of the one before it there. Not
- * thread-safe: one per walk.
+ * Strings decoded from UTF-8 bytes ({@link Utf8#decodeEscaped}: a byte of invalid UTF-8 is kept as
+ * the lone surrogate that stands for it, so a rule hashes and copies the bytes Go does), remembered
+ * by their bytes: label names and values repeat from series to series and request to request, so a
+ * walk that needs them as strings (relabeling) makes each once. Direct-mapped: a new string takes
+ * the slot of the one before it there. Not thread-safe: one per walk.
  */
 public final class StringCache {
   private static final VarHandle LONGS =
@@ -21,10 +22,10 @@ public final class StringCache {
   private final byte[][] bytes = new byte[SLOTS][];
   private final String[] strings = new String[SLOTS];
 
-  /** The string of {@code b[at, at + n)}, decoded as Java decodes UTF-8. */
+  /** The string of {@code b[at, at + n)}, invalid UTF-8 kept ({@link Utf8#decodeEscaped}). */
   public String get(byte[] b, int at, int n) {
     if (n > MAX_BYTES) {
-      return new String(b, at, n, StandardCharsets.UTF_8);
+      return decode(b, at, n);
     }
     long h = n;
     int i = at;
@@ -39,9 +40,15 @@ public final class StringCache {
     if (k != null && Arrays.equals(k, 0, k.length, b, at, at + n)) {
       return strings[slot];
     }
-    String s = new String(b, at, n, StandardCharsets.UTF_8);
+    String s = decode(b, at, n);
     bytes[slot] = Arrays.copyOfRange(b, at, at + n);
     strings[slot] = s;
     return s;
+  }
+
+  private static String decode(byte[] b, int at, int n) {
+    return Utf8.valid(b, at, at + n)
+        ? new String(b, at, n, StandardCharsets.UTF_8)
+        : Utf8.decodeEscaped(b, at, n);
   }
 }

@@ -983,8 +983,9 @@ final class WriteRequestWalker extends RequestTally {
       if (l.origin() >= 0) {
         size += relabelSpans[4 * l.origin() + 1] + relabelSpans[4 * l.origin() + 3];
       } else {
-        made[2 * i] = l.name().getBytes(StandardCharsets.UTF_8);
-        made[2 * i + 1] = l.value().getBytes(StandardCharsets.UTF_8);
+        // a rule's string, with any byte of invalid UTF-8 it copied kept as that byte
+        made[2 * i] = Utf8.escapedBytes(l.name());
+        made[2 * i + 1] = Utf8.escapedBytes(l.value());
         size += made[2 * i].length + made[2 * i + 1].length;
       }
     }

@@ -48,6 +48,47 @@ class RelabelingTest {
   }
 
   @Test
+  void rulesHashAndCopyTheBytesOfAValueThatIsNotUtf8AsGoDoes() throws Exception {
+    byte[] bad = {'a', (byte) 0xff, 'b', (byte) 0xc3};
+    byte[] body =
+        Proto.body(
+            Proto.request(Proto.series(1, Proto.label("__name__", "m"), Proto.label("v", bad))));
+    // hashmod over v's bytes (Go 1.19: sum64(md5.Sum([]byte("a\xffb\xc3"))) % 1000 == 360),
+    // then v dropped: valid, and kept by d == 360
+    TenantLimits hashed =
+        tenant()
+            .metricRelabelConfigs(
+                List.of(
+                    rule()
+                        .sourceLabels(List.of("v"))
+                        .targetLabel("d")
+                        .action(RelabelAction.HASHMOD)
+                        .modulus(1000)
+                        .build(),
+                    rule().regex("v").action(RelabelAction.LABELDROP).build(),
+                    rule()
+                        .sourceLabels(List.of("d"))
+                        .regex("360")
+                        .action(RelabelAction.KEEP)
+                        .build()))
+            .build();
+    WriteRequestStats h =
+        SCANNER.scan(body, 0, body.length, hashed.validationLimits(), NOW, Protocol.RW1, "t");
+    assertThat(h.validSamples()).isEqualTo(1);
+    // copied into w, then v dropped: w holds the same bytes, refused as in Mimir
+    TenantLimits copied =
+        tenant()
+            .metricRelabelConfigs(
+                List.of(
+                    rule().sourceLabels(List.of("v")).targetLabel("w").build(),
+                    rule().regex("v").action(RelabelAction.LABELDROP).build()))
+            .build();
+    WriteRequestStats c =
+        SCANNER.scan(body, 0, body.length, copied.validationLimits(), NOW, Protocol.RW1, "t");
+    assertThat(c.violations(Violation.LABEL_VALUE_INVALID)).isEqualTo(1);
+  }
+
+  @Test
   void aDropRuleRemovesItsSeriesBeforeTheLimiterAsTestDistributorMetricsWithRequestModifications()
       throws Exception {
     byte[][] all = new byte[10][];
