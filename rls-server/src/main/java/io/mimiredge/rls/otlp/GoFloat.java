@@ -111,4 +111,38 @@ final class GoFloat {
     }
     return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)).stripTrailingZeros();
   }
+
+  /**
+   * Spellings remembered by the double's bits, direct-mapped (a new one takes its slot): label
+   * values repeat from point to point. Not thread-safe.
+   */
+  static final class Cache {
+    private final boolean fixed;
+    private final int shift;
+    private final long[] bits;
+    private final String[] spellings;
+
+    /**
+     * @param fixed {@link #fixed} spellings, else {@link #asString}
+     * @param slots a power of two
+     */
+    Cache(boolean fixed, int slots) {
+      this.fixed = fixed;
+      this.shift = 64 - Integer.numberOfTrailingZeros(slots);
+      this.bits = new long[slots];
+      this.spellings = new String[slots];
+    }
+
+    String get(double v) {
+      long b = Double.doubleToRawLongBits(v);
+      int slot = (int) ((b * 0x9E37_79B9_7F4A_7C15L) >>> shift);
+      String s = spellings[slot];
+      if (s == null || bits[slot] != b) {
+        s = fixed ? fixed(v) : asString(v);
+        bits[slot] = b;
+        spellings[slot] = s;
+      }
+      return s;
+    }
+  }
 }

@@ -168,8 +168,7 @@ final class OtlpTranslation extends RequestTally {
   private final StringCache relabelStrings = new StringCache(); // names and values, as strings
   private final Map<String, byte[]> relabelBytes = new HashMap<>(); // and back, for validation
   // le and quantile spellings by their bits, direct-mapped (they repeat from point to point)
-  private final long[] floatBits = new long[256];
-  private final String[] floatSpellings = new String[256];
+  private final GoFloat.Cache floatSpellings = new GoFloat.Cache(true, 256);
   private String relabelSum = ""; // the metric's name with _sum, _count, _bucket
   private String relabelCount = "";
   private String relabelBucket = "";
@@ -685,20 +684,10 @@ final class OtlpTranslation extends RequestTally {
     return n;
   }
 
-  // double attributes' spellings by their bits, direct-mapped
-  private final long[] doubleBits = new long[64];
-  private final String[] doubleSpellings = new String[64];
+  private final GoFloat.Cache doubleSpellings = new GoFloat.Cache(false, 64); // attributes
 
   private String asString(double v) {
-    long bits = Double.doubleToRawLongBits(v);
-    int slot = (int) (mix(bits) >>> 58);
-    String s = doubleSpellings[slot];
-    if (s == null || doubleBits[slot] != bits) {
-      s = GoFloat.asString(v);
-      doubleBits[slot] = bits;
-      doubleSpellings[slot] = s;
-    }
-    return s;
+    return doubleSpellings.get(v);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1287,15 +1276,7 @@ final class OtlpTranslation extends RequestTally {
 
   /** An {@code le} or {@code quantile} value as Go spells it; they repeat from point to point. */
   private String fixed(double v) {
-    long bits = Double.doubleToRawLongBits(v);
-    int slot = (int) (mix(bits) >>> 56);
-    String s = floatSpellings[slot];
-    if (s == null || floatBits[slot] != bits) {
-      s = GoFloat.fixed(v);
-      floatBits[slot] = bits;
-      floatSpellings[slot] = s;
-    }
-    return s;
+    return floatSpellings.get(v);
   }
 
   /**
