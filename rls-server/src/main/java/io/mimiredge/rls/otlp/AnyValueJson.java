@@ -87,7 +87,7 @@ final class AnyValueJson {
 
   private static Map<String, Object> protoMap(CodedInputStream in, int depth) throws IOException {
     nest(depth);
-    Map<String, Object> out = new TreeMap<>(AnyValueJson::compareUtf8);
+    Map<String, Object> out = new TreeMap<>(Utf8::compareAsGo);
     int tag;
     while ((tag = in.readTag()) != 0) {
       if (WireFormat.getTagFieldNumber(tag) == 1) {
@@ -160,7 +160,7 @@ final class AnyValueJson {
   /** {@code {"values": [{"key": ..., "value": AnyValue}...]}}, the parser on its {@code {}. */
   private static Map<String, Object> jsonMap(JsonParser p, int depth) throws IOException {
     nest(depth);
-    Map<String, Object> out = new TreeMap<>(AnyValueJson::compareUtf8);
+    Map<String, Object> out = new TreeMap<>(Utf8::compareAsGo);
     while (p.nextToken() == JsonToken.FIELD_NAME) {
       String f = p.currentName();
       JsonToken t = p.nextToken();
@@ -199,8 +199,12 @@ final class AnyValueJson {
         case "boolValue", "bool_value" -> v = t == JsonToken.VALUE_TRUE;
         case "intValue", "int_value" ->
             v = t == JsonToken.VALUE_STRING ? Long.parseLong(p.getText()) : p.getLongValue();
-        case "doubleValue", "double_value" ->
-            v = t == JsonToken.VALUE_STRING ? jsonDouble(p.getText()) : p.getDoubleValue();
+        case "doubleValue", "double_value" -> {
+          if (!t.isNumeric() && t != JsonToken.VALUE_STRING) {
+            throw new IOException("expected a number, got " + t); // null or a bool: no value
+          }
+          v = OtlpJsonWalker.number(p, t);
+        }
         case "bytesValue", "bytes_value" -> v = Base64.getDecoder().decode(p.getText());
         case "arrayValue", "array_value" -> v = jsonArray(p, depth);
         case "kvlistValue", "kvlist_value" -> v = jsonMap(p, depth);
@@ -208,16 +212,6 @@ final class AnyValueJson {
       }
     }
     return v;
-  }
-
-  /** protojson's spellings of a double as a string. */
-  private static double jsonDouble(String s) {
-    return switch (s) {
-      case "NaN" -> Double.NaN;
-      case "Infinity" -> Double.POSITIVE_INFINITY;
-      case "-Infinity" -> Double.NEGATIVE_INFINITY;
-      default -> Double.parseDouble(s);
-    };
   }
 
   // ---- encoding/json ----
@@ -295,10 +289,5 @@ final class AnyValueJson {
       }
     }
     s.append('"');
-  }
-
-  /** Go's string order: bytewise over UTF-8. */
-  static int compareUtf8(String a, String b) {
-    return java.util.Arrays.compareUnsigned(Utf8.escapedBytes(a), Utf8.escapedBytes(b));
   }
 }

@@ -443,7 +443,7 @@ final class OtlpJsonWalker {
    * A double as protojson writes it: a number, or a string ("NaN", "Infinity", a number); null is
    * 0; an object or an array is no number (pdata refuses the body).
    */
-  private static double number(JsonParser p, JsonToken t) throws IOException {
+  static double number(JsonParser p, JsonToken t) throws IOException {
     if (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) {
       throw new IOException("expected a number, got " + t);
     }

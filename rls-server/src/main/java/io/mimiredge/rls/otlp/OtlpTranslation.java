@@ -174,7 +174,6 @@ final class OtlpTranslation extends RequestTally {
   private String relabelBucket = "";
   private byte[][] judgeNames = new byte[16][];
   private byte[][] judgeValues = new byte[16][];
-  private boolean[] judgeBad = new boolean[16];
   private String relabelMetric = ""; // the metric's translated name
   private double[] pointValues = new double[16]; // the point's explicit bounds or quantiles
   private int pointValueCount;
@@ -483,7 +482,7 @@ final class OtlpTranslation extends RequestTally {
         if (kind == STRING && length > 0 && !validString(b, valueAt, valueLength)) {
           point.invalidLast(BAD_VALUE); // pdata does not check; validateLabels refuses the series
         }
-        if (utf8Names && length > 0 && !utf8(b, keyAt, keyLength)) {
+        if (utf8Names && length > 0 && !Utf8.valid(b, keyAt, keyAt + keyLength)) {
           point.invalidLast(BAD_NAME); // a name kept as sent must be UTF-8
         }
         if (relabel && length > 0) {
@@ -498,6 +497,21 @@ final class OtlpTranslation extends RequestTally {
     } // a scope's labels only with otel_promote_scope_metadata, not mirrored
   }
 
+  /**
+   * A label of target_info: its invalid UTF-8 ({@code bad}) and, for relabeling, its value as a
+   * string (null otherwise).
+   */
+  private void resourceLabel(
+      byte[] b, int keyAt, int keyLength, int length, long hash, int bad, String value) {
+    resourceLabels.add(b, keyAt, keyLength, length, hash);
+    if (bad != 0) {
+      resourceLabels.invalidLast(bad);
+    }
+    if (value != null) {
+      resourceLabels.strings(b, keyAt, keyLength, value);
+    }
+  }
+
   /** A resource attribute: identity, target_info's labels, promotion, HA. */
   private void resourceAttribute(
       byte[] b, int keyAt, int keyLength, int kind, int valueAt, int valueLength, long scalar) {
@@ -510,7 +524,7 @@ final class OtlpTranslation extends RequestTally {
     boolean invalid = kind == STRING && length > 0 && !validString(b, valueAt, valueLength);
     int bad =
         (invalid ? BAD_VALUE : 0)
-            | (utf8Names && length > 0 && !utf8(b, keyAt, keyLength) ? BAD_NAME : 0);
+            | (utf8Names && length > 0 && !Utf8.valid(b, keyAt, keyAt + keyLength) ? BAD_NAME : 0);
     boolean identifying = true;
     if (equals(b, keyAt, keyLength, SERVICE_NAME)) {
       serviceNameLength = length;
@@ -536,24 +550,12 @@ final class OtlpTranslation extends RequestTally {
     } else {
       identifying = false;
       nonIdentifying++;
-      resourceLabels.add(b, keyAt, keyLength, length, hash);
-      if (bad != 0) {
-        resourceLabels.invalidLast(bad);
-      }
-      if (value != null) {
-        resourceLabels.strings(b, keyAt, keyLength, value);
-      }
+      resourceLabel(b, keyAt, keyLength, length, hash, bad, value);
     }
     if (identifying && limits.otelKeepIdentifyingResourceAttributes()) {
       // addResourceTargetInfo: the identifying attributes not ignored, labels of target_info too
       // (service_name, ...), beside job and instance; the resource still needs another attribute
-      resourceLabels.add(b, keyAt, keyLength, length, hash);
-      if (bad != 0) {
-        resourceLabels.invalidLast(bad);
-      }
-      if (value != null) {
-        resourceLabels.strings(b, keyAt, keyLength, value);
-      }
+      resourceLabel(b, keyAt, keyLength, length, hash, bad, value);
     }
     boolean promote = promotedKeys.length > 0 && isPromoted(b, keyAt, keyLength);
     if (promote) {
@@ -754,7 +756,8 @@ final class OtlpTranslation extends RequestTally {
     // its series' __name__ value before any suffix, 0 when drop_labels removes __name__
     nameValueLength = dropName ? 0 : nameLength;
     relabelMetric = relabel ? Utf8.decodeEscaped(name, 0, nameLength) : "";
-    metricNameInvalid = utf8Names && !utf8(name, 0, nameLength); // kept as sent: must be UTF-8
+    metricNameInvalid =
+        utf8Names && !Utf8.valid(name, 0, nameLength); // kept as sent: must be UTF-8
     if (relabel) {
       relabelSum = suffixed(relabelMetric, "_sum");
       relabelCount = suffixed(relabelMetric, "_count");
@@ -846,7 +849,8 @@ final class OtlpTranslation extends RequestTally {
 
   /**
    * Whether the walkers report the points' explicit bounds and quantiles ({@link #bound}, {@link
-   * #quantile}): for relabeling only, where they are the {@code le} and {@code quantile} values.
+   * #quantile}): the {@code le} and {@code quantile} values, for relabeling or to measure them
+   * against a short value limit.
    */
   boolean wantsValues() {
     return relabel || measureFloats;
@@ -1156,11 +1160,9 @@ final class OtlpTranslation extends RequestTally {
       int m = Math.max(out.size(), 2 * judgeNames.length);
       judgeNames = new byte[m][];
       judgeValues = new byte[m][];
-      judgeBad = new boolean[m];
     }
     byte[][] names = judgeNames;
     byte[][] values = judgeValues;
-    boolean[] bad = judgeBad;
     if (relabelBytes.size() > 8192) {
       relabelBytes.clear(); // bounded: names and values mostly repeat
     }
@@ -1169,7 +1171,6 @@ final class OtlpTranslation extends RequestTally {
       if (!l.value().isEmpty()) {
         names[n] = utf8(l.name());
         values[n] = utf8(l.value());
-        bad[n] = !Utf8.valid(values[n], 0, values[n].length);
         n++;
       }
     }
@@ -1181,17 +1182,14 @@ final class OtlpTranslation extends RequestTally {
     for (int i = 1; i < n; i++) { // insertion sort by name, bytewise
       byte[] xn = names[i];
       byte[] xv = values[i];
-      boolean xb = bad[i];
       int j = i - 1;
       while (j >= 0 && Arrays.compareUnsigned(names[j], xn) > 0) {
         names[j + 1] = names[j];
         values[j + 1] = values[j];
-        bad[j + 1] = bad[j];
         j--;
       }
       names[j + 1] = xn;
       values[j + 1] = xv;
-      bad[j + 1] = xb;
     }
     int longestName = 0;
     int longestValue = 0;
@@ -1228,7 +1226,7 @@ final class OtlpTranslation extends RequestTally {
       } else if (names[i].length > limits.maxLabelNameLength()) {
         relabelVerdict = Violation.LABEL_NAME_TOO_LONG;
         relabelActual = names[i].length;
-      } else if (bad[i]) {
+      } else if (!Utf8.valid(values[i], 0, values[i].length)) {
         relabelVerdict = Violation.LABEL_VALUE_INVALID;
       } else if (values[i].length > limits.maxLabelValueLength()
           && limits.labelValueStrategy() == LabelValueStrategy.ERROR) {
@@ -1242,24 +1240,9 @@ final class OtlpTranslation extends RequestTally {
     return n;
   }
 
-  /** Labels by name as Go orders strings: by code point, which is UTF-8's byte order. */
+  /** Labels by name as Go orders strings ({@link Utf8#compareAsGo}). */
   private static final java.util.Comparator<Label> BY_NAME =
-      (a, b) -> compareCodePoints(a.name(), b.name());
-
-  private static int compareCodePoints(String a, String b) {
-    int i = 0;
-    int j = 0;
-    while (i < a.length() && j < b.length()) {
-      int x = a.codePointAt(i);
-      int y = b.codePointAt(j);
-      if (x != y) {
-        return Integer.compare(x, y);
-      }
-      i += Character.charCount(x);
-      j += Character.charCount(y);
-    }
-    return Integer.compare(a.length() - i, b.length() - j);
-  }
+      (a, b) -> Utf8.compareAsGo(a.name(), b.name());
 
   /** A label's bytes (invalid UTF-8 kept: {@link Utf8#escapedBytes}), short ones cached. */
   private byte[] utf8(String s) {
@@ -1861,22 +1844,6 @@ final class OtlpTranslation extends RequestTally {
     return (long) LONGS.get(a, ai + n - 8) == (long) LONGS.get(b, bi + n - 8);
   }
 
-  /**
-   * Whether {@code b[at, at + n)} is valid UTF-8: ASCII a word at a time, the rest as Go checks.
-   */
-  static boolean utf8(byte[] b, int at, int n) {
-    int i = at;
-    int end = at + n;
-    long high = 0;
-    for (; i + 8 <= end; i += 8) {
-      high |= (long) LONGS.get(b, i);
-    }
-    for (; i < end; i++) {
-      high |= b[i];
-    }
-    return (high & 0x8080_8080_8080_8080L) == 0 || Utf8.valid(b, at, end);
-  }
-
   private static boolean equalsRange(byte[] a, int ai, byte[] b, int bi, int n) {
     return Arrays.equals(a, ai, ai + n, b, bi, bi + n);
   }
@@ -2236,7 +2203,9 @@ final class OtlpTranslation extends RequestTally {
   /** The label name a key translates to, as a string (for relabeling). */
   private String labelName(byte[] b, int at, int n) {
     if (utf8Names) {
-      return utf8(b, at, n) ? relabelStrings.get(b, at, n) : Utf8.decodeEscaped(b, at, n);
+      return Utf8.valid(b, at, at + n)
+          ? relabelStrings.get(b, at, n)
+          : Utf8.decodeEscaped(b, at, n);
     }
     translatedA = translate(b, at, n, translatedA);
     return relabelStrings.get(translatedA, 0, translatedLength);
@@ -2378,7 +2347,7 @@ final class OtlpTranslation extends RequestTally {
   private String labelValue(byte[] b, int kind, int valueAt, int valueLength, long scalar) {
     return switch (kind) {
       case STRING ->
-          utf8(b, valueAt, valueLength)
+          Utf8.valid(b, valueAt, valueAt + valueLength)
               ? relabelStrings.get(b, valueAt, valueLength)
               : Utf8.decodeEscaped(b, valueAt, valueLength); // judged invalid, as by Mimir
       case INT -> Long.toString(scalar);

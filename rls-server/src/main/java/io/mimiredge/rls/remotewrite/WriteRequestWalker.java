@@ -1357,7 +1357,7 @@ final class WriteRequestWalker extends RequestTally {
 
   /** Go's {@code utf8.ValidString}: all ASCII (one OR over the words), or decoded strictly. */
   private boolean validUtf8(int at, int n) {
-    return ascii(buf, at, at + n) || Utf8.valid(buf, at, at + n);
+    return Utf8.valid(buf, at, at + n);
   }
 
   private boolean sameBytes(int at, int n, byte[] name) {
