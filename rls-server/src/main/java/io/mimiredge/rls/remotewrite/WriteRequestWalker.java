@@ -242,7 +242,7 @@ final class WriteRequestWalker extends RequestTally {
   private int[] symbols = new int[128]; // the symbols read so far: at, length
   private int symbolCount;
   private int[] seriesRefs = new int[32]; // the series' labels as received: name, value ref, ...
-  private byte[] symbolChecks = new byte[128]; // per symbol: each check's CHECKED and VALID bits
+  private int[] symbolChecks = new int[128]; // per symbol: each check's CHECKED and VALID bits
   // Per name symbol: the name symbol that followed it last in a series, and how the two compared
   // (the sign of compareBytes): a family's series repeat their names, so the order check of a
   // label is one lookup (-1: none yet in this request).
@@ -262,6 +262,11 @@ final class WriteRequestWalker extends RequestTally {
   private static final int UTF8_VALID = 4;
   private static final int METRIC_VALID = 16; // a valid metric name by the tenant's scheme
   private static final int METRIC_LABEL = 64; // the symbol is "__name__"
+  // a label name that passes validateLabels' name checks: valid, and within the length limit
+  private static final int NAME_PASSES = 256;
+  // a label value that is kept and passes its checks: not empty, valid UTF-8, and within the
+  // length limit unless the tenant's strategy truncates or drops
+  private static final int VALUE_PASSES = 1024;
   // the symbol resolved last
   private int symbolAt;
   private int symbolLength;
@@ -1956,6 +1961,14 @@ final class WriteRequestWalker extends RequestTally {
     if (size > 0 && buf[end - 1] < 0) {
       throw refsProblem(tag, fieldAt, null);
     }
+    if (seriesLabelCount == 0
+        && prevNameRef < 0
+        && !labelsDeferred
+        && !replicaPending
+        && symbolCount > 0
+        && commonLabelRefs(end)) {
+      return;
+    }
     int[] symbolSpans = symbols;
     while (pos < end) {
       int nameRef;
@@ -1994,6 +2007,104 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   private static final String ODD_LABEL_REFS = "Remote Write 2.0 odd number of label references";
+
+  /**
+   * A series' first run of label references when it is the common one, read in one loop: every
+   * reference a one- or two-byte varint of a symbol read so far, in whole pairs; each name passing
+   * its checks ({@link #NAME_PASSES}) and each value kept and passing its own ({@link
+   * #VALUE_PASSES}); the names strictly increasing. The caller makes sure no replica label is to be
+   * removed and the series' labels are not deferred. Then the walker is left as {@link #labelV2}
+   * leaves it after each pair, and true is returned; otherwise false, with {@link #pos} and the
+   * series' state as they were (only per-symbol memos filled), for the exact path to read the run
+   * again.
+   */
+  private boolean commonLabelRefs(int end) {
+    byte[] b = buf;
+    int[] spans = symbols;
+    int count = symbolCount;
+    int p = pos;
+    int pairs = 0;
+    int prev = -1;
+    int longestN = longestName;
+    int longestV = longestValue;
+    int metricValue = -1; // the value symbol of __name__
+    int[] refs = seriesRefs;
+    while (p < end) {
+      int nameRef = b[p];
+      if (nameRef >= 0) {
+        p++;
+      } else if (p + 1 < end && b[p + 1] >= 0) {
+        nameRef = (nameRef & 0x7f) | b[p + 1] << 7;
+        p += 2;
+      } else {
+        return false;
+      }
+      if (p >= end) {
+        return false; // an odd number of references
+      }
+      int valueRef = b[p];
+      if (valueRef >= 0) {
+        p++;
+      } else if (p + 1 < end && b[p + 1] >= 0) {
+        valueRef = (valueRef & 0x7f) | b[p + 1] << 7;
+        p += 2;
+      } else {
+        return false;
+      }
+      if (nameRef >= count
+          || valueRef >= count
+          || !symbolValid(nameRef, NAME_PASSES)
+          || !symbolValid(valueRef, VALUE_PASSES)) {
+        return false;
+      }
+      int nLength = spans[2 * nameRef + 1];
+      if (prev >= 0) {
+        int cmp;
+        if (nextName[prev] == nameRef) {
+          cmp = nextNameOrder[prev];
+        } else if (prev == nameRef) {
+          return false; // a duplicate name
+        } else {
+          cmp =
+              Integer.signum(
+                  compareBytes(spans[2 * nameRef], nLength, spans[2 * prev], spans[2 * prev + 1]));
+          nextName[prev] = nameRef;
+          nextNameOrder[prev] = (byte) cmp;
+        }
+        if (cmp <= 0) {
+          return false;
+        }
+      }
+      prev = nameRef;
+      longestN = Math.max(longestN, nLength);
+      longestV = Math.max(longestV, spans[2 * valueRef + 1]);
+      if (nLength == 8 && symbolValid(nameRef, METRIC_LABEL)) {
+        metricValue = valueRef; // the only one: the names are unique
+      }
+      if (2 * pairs + 2 > refs.length) {
+        refs = Arrays.copyOf(refs, 2 * refs.length);
+        seriesRefs = refs;
+      }
+      refs[2 * pairs] = nameRef;
+      refs[2 * pairs + 1] = valueRef;
+      pairs++;
+    }
+    pos = p;
+    seriesLabelCount = pairs;
+    rawLabels += pairs;
+    labels += pairs;
+    longestName = longestN;
+    longestValue = longestV;
+    prevNameRef = prev;
+    if (metricValue >= 0) {
+      seriesMetricAt = spans[2 * metricValue];
+      seriesMetricLength = spans[2 * metricValue + 1];
+      metricAt = seriesMetricAt;
+      metricLength = seriesMetricLength;
+      metricRef = metricValue;
+    }
+    return true;
+  }
 
   /**
    * The error of a run of label references that did not read as whole pairs of valid references:
@@ -2078,29 +2189,40 @@ final class WriteRequestWalker extends RequestTally {
 
   /**
    * Whether symbol {@code ref} (a resolved one, or 0) passes {@code check} ({@link #NAME_VALID},
-   * {@link #UTF8_VALID}, {@link #METRIC_VALID} or {@link #METRIC_LABEL}), made the first time a
-   * label needs it.
+   * {@link #UTF8_VALID}, {@link #METRIC_VALID}, {@link #METRIC_LABEL}, {@link #NAME_PASSES} or
+   * {@link #VALUE_PASSES}), made the first time a label needs it.
    */
   private boolean symbolValid(int ref, int check) {
     if (ref == 0 && symbolCount == 0) {
       return check == UTF8_VALID; // "" without a symbol table: no valid name, valid UTF-8
     }
     int c = symbolChecks[ref];
-    int checked = check << 1;
-    if ((c & checked) == 0) {
-      int at = symbols[2 * ref];
-      int n = symbols[2 * ref + 1];
-      boolean valid =
-          switch (check) {
-            case NAME_VALID -> validLabelName(at, n);
-            case UTF8_VALID -> validUtf8(at, n);
-            case METRIC_LABEL -> n == 8 && isNameLabel(at);
-            default -> validMetricName(at, n);
-          };
-      c |= checked | (valid ? check : 0);
-      symbolChecks[ref] = (byte) c;
+    if ((c & check << 1) == 0) {
+      c = checkSymbol(ref, check, c); // kept apart: this method is inlined where labels are read
     }
     return (c & check) != 0;
+  }
+
+  /** Makes {@code check} of symbol {@code ref}, whose checks so far are {@code c}: them with it. */
+  private int checkSymbol(int ref, int check, int c) {
+    int at = symbols[2 * ref];
+    int n = symbols[2 * ref + 1];
+    boolean valid =
+        switch (check) {
+          case NAME_VALID -> validLabelName(at, n);
+          case UTF8_VALID -> validUtf8(at, n);
+          case METRIC_LABEL -> n == 8 && isNameLabel(at);
+          case NAME_PASSES -> n <= limits.maxLabelNameLength() && validLabelName(at, n);
+          case VALUE_PASSES ->
+              n > 0
+                  && (n <= limits.maxLabelValueLength()
+                      || limits.labelValueStrategy() != LabelValueStrategy.ERROR)
+                  && validUtf8(at, n);
+          default -> validMetricName(at, n);
+        };
+    c |= check << 1 | (valid ? check : 0);
+    symbolChecks[ref] = c;
+    return c;
   }
 
   /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */

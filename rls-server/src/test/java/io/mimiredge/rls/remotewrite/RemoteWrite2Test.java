@@ -165,6 +165,76 @@ class RemoteWrite2Test {
                 NOW));
   }
 
+  /**
+   * A series' labels are read in one loop when they are the common case (all names valid, values
+   * kept and valid, names increasing, short references) and by the label-at-a-time path otherwise:
+   * each series below leaves the common case at a different label, after some were read, and each
+   * limit set must count the request as the reference does.
+   */
+  @Test
+  void seriesThatLeaveTheCommonCaseMidwayAreCountedAsTheReferenceCounts() throws Exception {
+    java.util.List<String> symbols = new java.util.ArrayList<>();
+    // 0 "", 1 __name__, 2 up, 3 a, 4 b, 5 job, 6 x, 7 a value of 12 bytes, 8 a name of 12 bytes,
+    // 9 a name no legacy rule accepts, 10 up_info
+    symbols.addAll(
+        java.util.List.of(
+            "",
+            "__name__",
+            "up",
+            "a",
+            "b",
+            "job",
+            "x",
+            "twelve-bytes",
+            "twelve_bytes",
+            "x y",
+            "up_info"));
+    while (symbols.size() < 20_000) {
+      symbols.add("v" + symbols.size()); // references past 16,383 take three varint bytes
+    }
+    Request r =
+        Request.newBuilder()
+            .addAllSymbols(symbols)
+            .addTimeseries(labels(1, 2, 3, 6, 5, 6)) // the common case
+            .addTimeseries(labels(1, 2, 5, 6, 3, 6)) // job before a
+            .addTimeseries(labels(1, 2, 3, 6, 3, 6)) // a twice
+            .addTimeseries(labels(1, 2, 3, 0, 4, 6)) // an empty value, removed
+            .addTimeseries(labels(1, 2, 3, 6, 4, 7)) // a long value
+            .addTimeseries(labels(1, 2, 3, 6, 8, 6)) // a long name
+            .addTimeseries(labels(1, 2, 3, 6, 9, 6)) // an invalid legacy name
+            .addTimeseries(labels(3, 6, 4, 6)) // no metric name
+            .addTimeseries(labels(1, 2, 3, 6, 4, 19_999)) // a three-byte reference
+            .addTimeseries(labels(1, 10, 3, 6, 4, 6, 5, 6)) // an info series of four labels
+            .addTimeseries(labels()) // no labels
+            .build();
+    byte[] protobuf = r.toByteArray();
+    int compressed = Fixtures.compress(protobuf).length;
+    java.util.function.Supplier<ValidationLimits.Builder> tight =
+        () ->
+            ValidationLimits.builder()
+                .maxLabelNamesPerSeries(3)
+                .maxLabelNamesPerInfoSeries(4)
+                .maxLabelNameLength(10)
+                .maxLabelValueLength(10);
+    for (ValidationLimits limits :
+        java.util.List.of(
+            ValidationLimits.MIMIR_DEFAULTS,
+            tight.get().build(),
+            tight.get().labelValueStrategy(LabelValueStrategy.TRUNCATE).build(),
+            tight.get().nameValidation(NameValidation.UTF8).build(),
+            Limits.EVERY_RULE)) {
+      WriteRequestStats stats = scan(r, limits);
+      assertThat(stats)
+          .as("%s", limits)
+          .isEqualTo(ReferenceDecoderV2.stats(protobuf, compressed, limits, NOW));
+      assertThat(stats.series()).isEqualTo(11);
+    }
+    WriteRequestStats defaults = scan(r, ValidationLimits.MIMIR_DEFAULTS);
+    assertThat(defaults.invalidSeries()).as("a twice, x y, no metric name").isEqualTo(3);
+    assertThat(defaults.removedSeries()).as("no labels").isEqualTo(1);
+    assertThat(defaults.validSamples()).isEqualTo(7);
+  }
+
   private static TimeSeries labels(int... refs) {
     TimeSeries.Builder series =
         TimeSeries.newBuilder().addSamples(Sample.newBuilder().setTimestamp(NOW).setValue(1));
