@@ -18,12 +18,13 @@ import java.util.Locale;
  * testdata/remote-write} (round robin, pre-encoded as Envoy sends them, {@code pack_as_bytes}) over
  * {@code --channels} kept-alive plaintext channels, on {@link LoadGen#openLoop}'s schedule (latency
  * from the intended time). Prints the same {@code RESULT} line as LoadGen, with errors by gRPC
- * status ({@code UNAVAILABLE}: shed by the RLS) and {@code denied}.
+ * status ({@code UNAVAILABLE}: shed by the RLS) and {@code denied}. {@code --series N} sends only
+ * the bodies of exactly N series (by the fixtures' {@code expected.jsonl}), e.g. 500.
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.mimiredge.benchmarks.grpc.GrpcLoad \
  *   --target 127.0.0.1:9091 --rate 2000 --duration 20s [--warmup 5s] [--channels 4]
- *   [--in-flight 256]
+ *   [--in-flight 256] [--series N]
  * </pre>
  */
 public final class GrpcLoad {
@@ -36,6 +37,7 @@ public final class GrpcLoad {
     Duration warmup = Duration.ofSeconds(5);
     int channels = 4;
     int inFlight = 256;
+    int series = 0;
     for (int i = 0; i + 1 < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -45,17 +47,20 @@ public final class GrpcLoad {
         case "--warmup" -> warmup = seconds(v);
         case "--channels" -> channels = Integer.parseInt(v);
         case "--in-flight" -> inFlight = Integer.parseInt(v);
+        case "--series" -> series = Integer.parseInt(v);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
     if (target == null || rate <= 0 || duration == null) {
       System.err.println(
           "usage: GrpcLoad --target HOST:PORT --rate N --duration 20s [--warmup 5s]"
-              + " [--channels 4] [--in-flight 256]");
+              + " [--channels 4] [--in-flight 256] [--series N]");
       System.exit(2);
     }
     List<byte[]> requests = new ArrayList<>();
-    for (byte[] body : Fixtures.bodies()) {
+    List<byte[]> bodies =
+        series > 0 ? Fixtures.bodiesWithSeries(Fixtures.directory(), series) : Fixtures.bodies();
+    for (byte[] body : bodies) {
       requests.add(GrpcCheckState.checkRequest(body).toByteArray());
     }
     String[] hp = target.split(":");

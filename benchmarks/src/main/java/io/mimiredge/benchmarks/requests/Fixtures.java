@@ -1,10 +1,13 @@
 package io.mimiredge.benchmarks.requests;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -69,6 +72,34 @@ public final class Fixtures {
   /** The bodies of {@link #files()}, byte for byte. */
   public static List<byte[]> bodies() {
     return files().stream().map(Fixtures::read).toList();
+  }
+
+  /**
+   * The bodies of {@code dir}'s {@code NNN.bin} files whose line in the directory's {@code
+   * expected.jsonl} (its independently computed statistics) counts exactly {@code series} series,
+   * in file order; refused when no body has that many.
+   */
+  public static List<byte[]> bodiesWithSeries(Path dir, int series) {
+    Path expected = dir.resolve("expected.jsonl");
+    ObjectMapper json = new ObjectMapper();
+    List<byte[]> out = new ArrayList<>();
+    try (Stream<String> lines = Files.lines(expected)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode entry = json.readTree(line);
+        if (entry.path("series").asInt(-1) == series) {
+          out.add(read(dir.resolve(entry.path("file").asText())));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("no body in " + expected + " has " + series + " series");
+    }
+    return out;
   }
 
   private static byte[] read(Path file) {
