@@ -2030,27 +2030,18 @@ final class WriteRequestWalker extends RequestTally {
     int metricValue = -1; // the value symbol of __name__
     int[] refs = seriesRefs;
     while (p < end) {
-      int nameRef = b[p];
-      if (nameRef >= 0) {
-        p++;
-      } else if (p + 1 < end && b[p + 1] >= 0) {
-        nameRef = (nameRef & 0x7f) | b[p + 1] << 7;
-        p += 2;
-      } else {
+      int name = shortRef(b, p, end);
+      if (name < 0) {
         return false;
       }
-      if (p >= end) {
-        return false; // an odd number of references
-      }
-      int valueRef = b[p];
-      if (valueRef >= 0) {
-        p++;
-      } else if (p + 1 < end && b[p + 1] >= 0) {
-        valueRef = (valueRef & 0x7f) | b[p + 1] << 7;
-        p += 2;
-      } else {
+      p += name >>> 14;
+      int value = shortRef(b, p, end); // none after the name: an odd number of references
+      if (value < 0) {
         return false;
       }
+      p += value >>> 14;
+      int nameRef = name & 0x3fff;
+      int valueRef = value & 0x3fff;
       if (nameRef >= count
           || valueRef >= count
           || !symbolValid(nameRef, NAME_PASSES)
@@ -2223,6 +2214,24 @@ final class WriteRequestWalker extends RequestTally {
     c |= check << 1 | (valid ? check : 0);
     symbolChecks[ref] = c;
     return c;
+  }
+
+  /**
+   * The varint at {@code p} in a run ending at {@code end} when it takes one or two bytes: its
+   * value (below 2^14) with its length in bytes from bit 14 up; -1 for a longer one or none.
+   */
+  private static int shortRef(byte[] b, int p, int end) {
+    if (p >= end) {
+      return -1;
+    }
+    int b0 = b[p];
+    if (b0 >= 0) {
+      return 1 << 14 | b0;
+    }
+    if (p + 1 < end && b[p + 1] >= 0) {
+      return 2 << 14 | (b0 & 0x7f) | b[p + 1] << 7;
+    }
+    return -1;
   }
 
   /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */
