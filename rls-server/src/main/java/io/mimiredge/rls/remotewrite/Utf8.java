@@ -20,7 +20,7 @@ public final class Utf8 {
   }
 
   /** Whether {@code b[from, to)} is all ASCII: its bytes OR-ed a word at a time, no branch. */
-  private static boolean ascii(byte[] b, int from, int to) {
+  static boolean ascii(byte[] b, int from, int to) {
     long or = 0;
     int i = from;
     for (; i + 8 <= to; i += 8) {

@@ -588,7 +588,7 @@ final class WriteRequestWalker extends RequestTally {
     if (longestN > limits.maxLabelNameLength()
         || (longestV > limits.maxLabelValueLength()
             && limits.labelValueStrategy() == LabelValueStrategy.ERROR)
-        || !ascii(b, start, p)) {
+        || !Utf8.ascii(b, start, p)) {
       recheck = true;
     }
     pos = p;
@@ -646,19 +646,6 @@ final class WriteRequestWalker extends RequestTally {
   /** For 8 ASCII bytes, the high bit of each byte that is a digit. */
   private static long digits(long x) {
     return (x + ONES * (0x80 - '0')) & ~(x + ONES * (0x7f - '9')) & HIGH_BITS;
-  }
-
-  /** Whether {@code b[from, to)} is all ASCII, a word at a time. */
-  private static boolean ascii(byte[] b, int from, int to) {
-    long or = 0;
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      or |= (long) LONGS.get(b, i);
-    }
-    for (; i < to; i++) {
-      or |= b[i];
-    }
-    return (or & HIGH_BITS) == 0;
   }
 
   /**
@@ -1961,8 +1948,7 @@ final class WriteRequestWalker extends RequestTally {
     if (size > 0 && buf[end - 1] < 0) {
       throw refsProblem(tag, fieldAt, null);
     }
-    if (seriesLabelCount == 0
-        && prevNameRef < 0
+    if (seriesLabelCount == 0 // nothing of the series read yet: no name to order after
         && !labelsDeferred
         && !replicaPending
         && symbolCount > 0
@@ -2049,22 +2035,8 @@ final class WriteRequestWalker extends RequestTally {
         return false;
       }
       int nLength = spans[2 * nameRef + 1];
-      if (prev >= 0) {
-        int cmp;
-        if (nextName[prev] == nameRef) {
-          cmp = nextNameOrder[prev];
-        } else if (prev == nameRef) {
-          return false; // a duplicate name
-        } else {
-          cmp =
-              Integer.signum(
-                  compareBytes(spans[2 * nameRef], nLength, spans[2 * prev], spans[2 * prev + 1]));
-          nextName[prev] = nameRef;
-          nextNameOrder[prev] = (byte) cmp;
-        }
-        if (cmp <= 0) {
-          return false;
-        }
+      if (prev >= 0 && (prev == nameRef || nameOrder(prev, nameRef) <= 0)) {
+        return false; // a duplicate name, or out of order
       }
       prev = nameRef;
       longestN = Math.max(longestN, nLength);
@@ -2132,16 +2104,31 @@ final class WriteRequestWalker extends RequestTally {
       cmp = 1;
     } else if (prev == nameRef) {
       cmp = 0;
-    } else if (nextName[prev] == nameRef) {
-      cmp = nextNameOrder[prev];
     } else {
-      cmp = Integer.signum(compareBytes(nAt, nLength, spans[2 * prev], spans[2 * prev + 1]));
-      nextName[prev] = nameRef;
-      nextNameOrder[prev] = (byte) cmp;
+      cmp = nameOrder(prev, nameRef);
     }
     prevNameRef = nameRef;
     boolean metric = nLength == 8 && metricAt < 0 && symbolValid(nameRef, METRIC_LABEL);
     inOrder(nAt, nLength, vAt, vLength, cmp, metric, nameRef, valueRef);
+  }
+
+  /**
+   * How name symbol {@code name} compares with {@code prev}, another name symbol before it in the
+   * series (the sign of compareBytes: 0 for the same bytes under two symbols), looked up when
+   * {@code name} followed {@code prev} before in this request.
+   */
+  private int nameOrder(int prev, int name) {
+    if (nextName[prev] == name) {
+      return nextNameOrder[prev];
+    }
+    int[] spans = symbols;
+    int cmp =
+        Integer.signum(
+            compareBytes(
+                spans[2 * name], spans[2 * name + 1], spans[2 * prev], spans[2 * prev + 1]));
+    nextName[prev] = name;
+    nextNameOrder[prev] = (byte) cmp;
+    return cmp;
   }
 
   /**
@@ -2236,17 +2223,10 @@ final class WriteRequestWalker extends RequestTally {
 
   /** The next reference of a packed run ending at {@code end}: a varint's low 32 bits. */
   private int refAt(int end) throws RemoteWriteException {
-    if (pos + 1 < end) { // the common lengths first: one byte (128 symbols) or two (16,384)
-      int b0 = buf[pos];
-      if (b0 >= 0) {
-        pos++;
-        return b0;
-      }
-      int b1 = buf[pos + 1];
-      if (b1 >= 0) {
-        pos += 2;
-        return (b0 & 0x7f) | b1 << 7;
-      }
+    int r = shortRef(buf, pos, end); // the common lengths first: one byte (128 symbols) or two
+    if (r >= 0) {
+      pos += r >>> 14;
+      return r & 0x3fff;
     }
     long v = 0;
     for (int shift = 0; shift < 70 && pos < end; shift += 7) {
