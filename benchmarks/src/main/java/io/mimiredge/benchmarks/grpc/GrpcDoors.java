@@ -99,7 +99,8 @@ final class GrpcDoors implements AutoCloseable {
     GrpcServer server = b.build();
     server.start();
     // The client on event loops of its own ("client-elg-"), so that what the server's threads
-    // ("grpc-default-") do can be told apart from the client's (ThreadCostProfiler).
+    // ("grpc-default-", "rls-grpc-decide-") do can be told apart from the client's
+    // (ThreadCostProfiler).
     ManagedChannel channel =
         NettyChannelBuilder.forAddress("127.0.0.1", server.port(), credentials)
             .eventLoopGroup(CLIENT_LOOPS)

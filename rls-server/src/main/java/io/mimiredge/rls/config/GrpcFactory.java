@@ -83,9 +83,9 @@ public class GrpcFactory {
 
   /**
    * HTTP/2's {@code MAX_CONCURRENT_STREAMS}: the calls one client connection may have open at once;
-   * Envoy holds the rest back on its side. Every call is handed to grpc-java's executor before the
-   * concurrency limit can refuse it, so this bounds how many a burst on one connection can hand
-   * over at once (grpc-java advises against a bounded, rejecting executor: grpc/grpc-java#636).
+   * Envoy holds the rest back on its side. A call past the concurrency limit is refused on the
+   * event loop that read its headers, before any thread is woken; this bounds how many calls, and
+   * their messages in memory, one connection can have open at once.
    */
   @jakarta.validation.constraints.Min(1)
   private int maxConcurrentCallsPerConnection = 1000;

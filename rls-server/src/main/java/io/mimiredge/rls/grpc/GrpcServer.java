@@ -41,6 +41,10 @@ import org.slf4j.LoggerFactory;
  * once {@link #stop()} begins, so Envoy's health checks drain the host first. Stop then refuses new
  * calls, lets running ones finish for the shutdown grace, and cancels what is left.
  *
+ * <p>Calls are read, refused by the concurrency limit, parsed and completed on the transport's
+ * threads (Netty's event loops); an admitted call's decision is handed once to {@link
+ * DecisionThreads}, which answers it.
+ *
  * <p>The largest message accepted is the evaluator's {@code maxRequestBytes} plus the message
  * overhead (headers and the rest of the CheckRequest); a larger one fails with {@code
  * RESOURCE_EXHAUSTED} before any of it is decided.
@@ -65,6 +69,7 @@ public final class GrpcServer implements Managed {
   private final int maxInboundMessageBytes;
   private final String description;
   private final ServerTls tls; // null: plaintext
+  private final DecisionThreads decisions = new DecisionThreads();
   private final Object lifecycle = new Object();
   private ScheduledExecutorService healthPoller;
   private volatile boolean started;
@@ -96,13 +101,23 @@ public final class GrpcServer implements Managed {
                 + ":"
                 + b.port
                 + (tls == null ? ", plaintext" : tls.clientAuth() ? ", mutual TLS" : ", TLS");
+    // Calls are read, shed and completed on the transport's threads; decisions are handed over
+    // once.
+    sb.directExecutor();
     // Check requests read into pooled buffers, their bodies parsed as views of them.
     io.grpc.ServerServiceDefinition check =
         PooledCheckRequests.bind(
-            new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock), b.bodies);
+            new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock),
+            b.bodies,
+            decisions);
+    RateLimitService rateLimitService =
+        new RateLimitService(b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock);
     io.grpc.ServerServiceDefinition rateLimit =
-        new RateLimitService(b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock)
-            .bindService();
+        io.grpc.ServerServiceDefinition.builder(RateLimitServiceGrpc.getServiceDescriptor())
+            .addMethod(
+                RateLimitServiceGrpc.getShouldRateLimitMethod(),
+                decisions.unary(rateLimitService::shouldRateLimit, request -> {}))
+            .build();
     if (b.limiter != null) {
       // one concurrency limit over both deciding services; health always answers
       SheddingInterceptor shedding = new SheddingInterceptor(b.limiter);
@@ -178,6 +193,7 @@ public final class GrpcServer implements Managed {
           server.awaitTermination(5, TimeUnit.SECONDS);
         }
       } finally {
+        decisions.close();
         if (tls != null) {
           tls.close();
         }

@@ -8,7 +8,6 @@ import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.protobuf.ProtoUtils;
-import io.grpc.stub.ServerCalls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,8 +21,8 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
  * CheckRequestWire}): the {@code raw_body} (the push, most of the message) is decided from that
  * buffer, and no message is built. grpc-java's default marshaller reads a message into a reused
  * array and parses it into objects, with a copy of every {@code bytes} field; here the buffer stays
- * the call's until its answer is sent, then goes back to the pool (a call cancelled between the two
- * leaves it to the collector).
+ * the call's until its answer is sent, then goes back to the pool (a call cancelled after its
+ * message is read and before it is half-closed leaves it to the collector).
  *
  * <p>Only the request's reading changes: the service, its answers and its errors are {@link
  * ExtAuthzService}'s; a message protobuf-java would refuse is gRPC's {@code INTERNAL}, as with its
@@ -42,8 +41,12 @@ final class PooledCheckRequests {
 
   private PooledCheckRequests() {}
 
-  /** {@code service}'s {@code Check}, its requests parsed into buffers of {@code pool}. */
-  static ServerServiceDefinition bind(ExtAuthzService service, ByteBufferPool pool) {
+  /**
+   * {@code service}'s {@code Check}, its requests parsed into buffers of {@code pool} on the event
+   * loop and decided on {@code threads}.
+   */
+  static ServerServiceDefinition bind(
+      ExtAuthzService service, ByteBufferPool pool, DecisionThreads threads) {
     MethodDescriptor<Parsed, CheckResponse> check =
         AuthorizationGrpc.getCheckMethod().toBuilder(
                 new Marshaller(pool), ProtoUtils.marshaller(CheckResponse.getDefaultInstance()))
@@ -51,14 +54,15 @@ final class PooledCheckRequests {
     return ServerServiceDefinition.builder(AuthorizationGrpc.SERVICE_NAME)
         .addMethod(
             check,
-            ServerCalls.asyncUnaryCall(
+            threads.unary(
                 (Parsed parsed, io.grpc.stub.StreamObserver<CheckResponse> answer) -> {
                   try {
                     service.check(parsed.request(), answer); // answers before it returns
                   } finally {
                     parsed.release();
                   }
-                }))
+                },
+                Parsed::release))
         .build();
   }
 

@@ -212,7 +212,7 @@ class GrpcServerNettyTest {
 
   /**
    * With one call at a time per connection, a second call on the channel waits in the client (as
-   * Envoy would hold it) until the first is answered: it never reaches the server's executor.
+   * Envoy would hold it) until the first is answered: it never reaches the server.
    */
   @Test
   void maxConcurrentCallsPerConnectionHoldsTheRestOnTheClientsSide() throws Exception {
@@ -240,6 +240,58 @@ class GrpcServerNettyTest {
     assertThat(first.get(10, TimeUnit.SECONDS).hasDeniedResponse()).isFalse();
     assertThat(second.get(10, TimeUnit.SECONDS).hasDeniedResponse()).isFalse();
     assertThat(entered.get()).isEqualTo(2);
+  }
+
+  /**
+   * Calls are read on Netty's event loops and decided on the decision threads: one hand-off per
+   * call, never a decision on an event loop (it may wait on Redis).
+   */
+  @Test
+  void decidesEveryCallOnTheDecisionThreads() throws Exception {
+    java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    start((door, d, n) -> threads.add(door + " " + Thread.currentThread().getName()), "1s");
+
+    AuthorizationGrpc.newBlockingStub(channel)
+        .check(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a")));
+    RateLimitServiceGrpc.newBlockingStub(channel)
+        .shouldRateLimit(EnvoyRequests.rateLimit(EnvoyRequests.DOMAIN, "tenant", "tenant-a", 1));
+
+    assertThat(threads)
+        .hasSize(2)
+        .allSatisfy(t -> assertThat(t).containsPattern(" rls-grpc-decide-\\d+$"));
+  }
+
+  /** A decision that throws is answered at once, as grpc-java answers a failing handler. */
+  @Test
+  void aDecisionThatThrowsIsAnsweredUnknownNotLeftHanging() throws Exception {
+    start(
+        (door, d, n) -> {
+          throw new IllegalStateException("a broken recorder");
+        },
+        "1s");
+
+    assertThatThrownBy(
+            () ->
+                AuthorizationGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .check(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a"))))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN);
+              assertThat(e.getStatus().getDescription())
+                  .isEqualTo(DecisionThreads.APPLICATION_ERROR);
+            });
+    // the server is still deciding
+    assertThatThrownBy(
+            () ->
+                RateLimitServiceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .shouldRateLimit(
+                        EnvoyRequests.rateLimit(EnvoyRequests.DOMAIN, "tenant", "tenant-a", 1)))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
   }
 
   /** Starts a server whose decisions signal {@code inCall}, then wait for {@code release}. */
