@@ -19,15 +19,22 @@ public final class Utf8 {
     return ascii(b, from, to) || validSequences(b, from, to);
   }
 
-  /** Whether {@code b[from, to)} is all ASCII: its bytes OR-ed a word at a time, no branch. */
+  /**
+   * Whether {@code b[from, to)} is all ASCII: its bytes OR-ed a word at a time, no branch. A range
+   * of eight bytes or more ends with one word read over its last eight (overlapping what was read:
+   * OR does not mind), not a byte at a time.
+   */
   static boolean ascii(byte[] b, int from, int to) {
     long or = 0;
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      or |= (long) LONGS.get(b, i);
-    }
-    for (; i < to; i++) {
-      or |= b[i];
+    if (to - from >= 8) {
+      for (int i = from; i < to - 8; i += 8) {
+        or |= (long) LONGS.get(b, i);
+      }
+      or |= (long) LONGS.get(b, to - 8);
+    } else {
+      for (int i = from; i < to; i++) {
+        or |= b[i];
+      }
     }
     return (or & HIGH_BITS) == 0;
   }
