@@ -296,7 +296,8 @@ public class RlsConfiguration extends Configuration {
       io.mimiredge.rls.overload.DoorLimiter limiter,
       org.eclipse.jetty.io.ByteBufferPool bodies)
       throws io.mimiredge.rls.tls.TlsFileException {
-    return grpc.build(evaluator, recorder, limitsLoaded, buildTenantResolver(), limiter, bodies);
+    return grpc.build(
+        evaluator, recorder, limitsLoaded, buildTenantResolver(), limiter, bodies, redis != null);
   }
 
   /**

@@ -69,6 +69,8 @@ final class GrpcDoors implements AutoCloseable {
             .evaluator(evaluator)
             .recorder((door, d, nanos) -> {})
             .limitsLoaded(() -> true)
+            // as rls.yml's default does without Redis: small calls decided where they are read
+            .decideOnEventLoop(true)
             .healthPollInterval(Duration.ZERO)
             .shutdownGrace(Duration.ofSeconds(1));
     ChannelCredentials credentials = InsecureChannelCredentials.create();

@@ -29,6 +29,7 @@ import java.util.function.BooleanSupplier;
  *   messageOverhead: 2MiB           # room for headers on top of enforcement.maxRequestBytes
  *   shutdownGrace: 10s
  *   maxConcurrentCallsPerConnection: 1000   # HTTP/2 MAX_CONCURRENT_STREAMS: more wait in Envoy
+ *   decideOnEventLoop: true         # small calls decided where they are read, while there is time
  *   tls:                            # absent: plaintext; see TlsFactory
  *     certFile: /etc/rls/tls/tls.crt
  *     keyFile: /etc/rls/tls/tls.key
@@ -90,6 +91,15 @@ public class GrpcFactory {
   @jakarta.validation.constraints.Min(1)
   private int maxConcurrentCallsPerConnection = 1000;
 
+  /**
+   * Whether a small call ({@code Check} of at most 64 KiB, {@code ShouldRateLimit}) may be decided
+   * on the Netty event loop that read it, while that loop has spent less than half of the last 100
+   * ms deciding: no thread woken, about 13 % less CPU per {@code Check}. Past that budget, or for a
+   * larger call, the decision goes to a thread of its own, as it always does with {@code redis:}
+   * configured (a decision may then wait on the network). False: always handed over.
+   */
+  private boolean decideOnEventLoop = true;
+
   @Valid @NotNull private RateLimit ratelimit = new RateLimit();
 
   @Valid private TlsFactory tls; // null: plaintext
@@ -104,6 +114,8 @@ public class GrpcFactory {
    * @param tenants how the tenant is found (the RLS' top-level {@code tenantFrom} and {@code
    *     tenantHeader}: the HTTP door's resolver)
    * @param bodies the pool {@code Check} requests are read into (the service's {@code BodyPool})
+   * @param decisionsMayWait whether a decision may wait on the network (buckets or HA elections in
+   *     Redis): then none is made on an event loop, whatever {@code decideOnEventLoop} says
    */
   public GrpcServer build(
       PushEvaluator evaluator,
@@ -111,9 +123,14 @@ public class GrpcFactory {
       BooleanSupplier limitsLoaded,
       TenantResolver tenants,
       io.mimiredge.rls.overload.DoorLimiter limiter,
-      org.eclipse.jetty.io.ByteBufferPool bodies)
+      org.eclipse.jetty.io.ByteBufferPool bodies,
+      boolean decisionsMayWait)
       throws TlsFileException {
-    GrpcServer.Builder b = configure(GrpcServer.builder()).limiter(limiter).bodies(bodies);
+    GrpcServer.Builder b =
+        configure(GrpcServer.builder())
+            .limiter(limiter)
+            .bodies(bodies)
+            .decideOnEventLoop(decideOnEventLoop && !decisionsMayWait);
     if (tls != null) {
       b.tls(tls.build("grpc", Clock.systemUTC()));
     }
@@ -167,6 +184,16 @@ public class GrpcFactory {
   @JsonProperty
   public Duration getShutdownGrace() {
     return shutdownGrace;
+  }
+
+  @JsonProperty
+  public boolean isDecideOnEventLoop() {
+    return decideOnEventLoop;
+  }
+
+  @JsonProperty
+  public void setDecideOnEventLoop(boolean decideOnEventLoop) {
+    this.decideOnEventLoop = decideOnEventLoop;
   }
 
   @JsonProperty

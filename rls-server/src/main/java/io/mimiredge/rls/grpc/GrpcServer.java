@@ -2,6 +2,7 @@ package io.mimiredge.rls.grpc;
 
 import io.dropwizard.lifecycle.Managed;
 import io.envoyproxy.envoy.service.auth.v3.AuthorizationGrpc;
+import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitRequest;
 import io.envoyproxy.envoy.service.ratelimit.v3.RateLimitServiceGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -42,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * calls, lets running ones finish for the shutdown grace, and cancels what is left.
  *
  * <p>Calls are read, refused by the concurrency limit, parsed and completed on the transport's
- * threads (Netty's event loops); an admitted call's decision is handed once to {@link
- * DecisionThreads}, which answers it.
+ * threads (Netty's event loops); an admitted call is decided and answered where {@link
+ * DecisionThreads} says: on that event loop while it has time to spare (when allowed, {@link
+ * Builder#decideOnEventLoop}), else on a thread of its own.
  *
  * <p>The largest message accepted is the evaluator's {@code maxRequestBytes} plus the message
  * overhead (headers and the rest of the CheckRequest); a larger one fails with {@code
@@ -69,7 +71,7 @@ public final class GrpcServer implements Managed {
   private final int maxInboundMessageBytes;
   private final String description;
   private final ServerTls tls; // null: plaintext
-  private final DecisionThreads decisions = new DecisionThreads();
+  private final DecisionThreads decisions;
   private final Object lifecycle = new Object();
   private ScheduledExecutorService healthPoller;
   private volatile boolean started;
@@ -79,6 +81,7 @@ public final class GrpcServer implements Managed {
     this.limitsLoaded = b.limitsLoaded;
     this.shutdownGrace = b.shutdownGrace;
     this.healthPollInterval = b.healthPollInterval;
+    this.decisions = new DecisionThreads(b.decideOnEventLoop, b.nanoClock);
     this.maxInboundMessageBytes =
         (int) Math.min(Integer.MAX_VALUE, b.evaluator.maxRequestBytes() + b.messageOverheadBytes);
     EnvoyMapping mapping = new EnvoyMapping(b.tenants, b.descriptorKey);
@@ -101,8 +104,8 @@ public final class GrpcServer implements Managed {
                 + ":"
                 + b.port
                 + (tls == null ? ", plaintext" : tls.clientAuth() ? ", mutual TLS" : ", TLS");
-    // Calls are read, shed and completed on the transport's threads; decisions are handed over
-    // once.
+    // Calls are read, shed and completed on the transport's threads; decisions are made there or
+    // handed over once (DecisionThreads).
     sb.directExecutor();
     // Check requests read into pooled buffers, their bodies parsed as views of them.
     io.grpc.ServerServiceDefinition check =
@@ -116,7 +119,10 @@ public final class GrpcServer implements Managed {
         io.grpc.ServerServiceDefinition.builder(RateLimitServiceGrpc.getServiceDescriptor())
             .addMethod(
                 RateLimitServiceGrpc.getShouldRateLimitMethod(),
-                decisions.unary(rateLimitService::shouldRateLimit, request -> {}))
+                decisions.unary(
+                    rateLimitService::shouldRateLimit,
+                    RateLimitRequest::getSerializedSize,
+                    request -> {}))
             .build();
     if (b.limiter != null) {
       // one concurrency limit over both deciding services; health always answers
@@ -255,6 +261,7 @@ public final class GrpcServer implements Managed {
     private Duration healthPollInterval = Duration.ofSeconds(1);
     private long messageOverheadBytes = 2 << 20; // GrpcFactory's default
     private LongSupplier nanoClock = System::nanoTime;
+    private boolean decideOnEventLoop;
     private DoorLimiter limiter;
     private ByteBufferPool bodies = BodyPool.create();
     private int maxConcurrentCallsPerConnection = Integer.MAX_VALUE;
@@ -390,6 +397,16 @@ public final class GrpcServer implements Managed {
         throw new IllegalArgumentException("messageOverheadBytes must be >= 0, got " + bytes);
       }
       this.messageOverheadBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether a small request may be decided on the event loop that read it while that loop has
+     * time to spare (see {@link DecisionThreads}); default false: every decision is handed to a
+     * thread of its own. Never true where a decision may wait on the network (Redis).
+     */
+    public Builder decideOnEventLoop(boolean decideOnEventLoop) {
+      this.decideOnEventLoop = decideOnEventLoop;
       return this;
     }
 

@@ -43,7 +43,7 @@ final class PooledCheckRequests {
 
   /**
    * {@code service}'s {@code Check}, its requests parsed into buffers of {@code pool} on the event
-   * loop and decided on {@code threads}.
+   * loop and decided where {@code threads} says.
    */
   static ServerServiceDefinition bind(
       ExtAuthzService service, ByteBufferPool pool, DecisionThreads threads) {
@@ -62,6 +62,7 @@ final class PooledCheckRequests {
                     parsed.release();
                   }
                 },
+                parsed -> parsed.request().length(),
                 Parsed::release))
         .build();
   }

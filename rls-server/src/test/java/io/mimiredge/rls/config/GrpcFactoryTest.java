@@ -38,6 +38,7 @@ class GrpcFactoryTest {
     assertThat(c.getMessageOverhead()).isEqualTo(DataSize.mebibytes(2));
     assertThat(c.getRatelimit().getDomain()).isEqualTo("mimir_remote_write");
     assertThat(c.getRatelimit().getDescriptorKey()).isEqualTo("tenant");
+    assertThat(c.isDecideOnEventLoop()).isTrue();
   }
 
   @Test
@@ -49,6 +50,7 @@ class GrpcFactoryTest {
             bindHost: 127.0.0.1
             messageOverhead: 256KiB
             shutdownGrace: 2s
+            decideOnEventLoop: false
             ratelimit:
               domain: edge
               descriptorKey: org_id
@@ -58,6 +60,7 @@ class GrpcFactoryTest {
     assertThat(c.getBindHost()).isEqualTo("127.0.0.1");
     assertThat(c.getMessageOverhead()).isEqualTo(DataSize.kibibytes(256));
     assertThat(c.getShutdownGrace()).isEqualTo(Duration.seconds(2));
+    assertThat(c.isDecideOnEventLoop()).isFalse();
     assertThat(c.getRatelimit().getDomain()).isEqualTo("edge");
     assertThat(c.getRatelimit().getDescriptorKey()).isEqualTo("org_id");
   }

@@ -41,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The gRPC doors over a real Netty port on 127.0.0.1, built from the configuration bean. */
 class GrpcServerNettyTest {
@@ -63,10 +65,15 @@ class GrpcServerNettyTest {
   }
 
   private GrpcServer start(DecisionRecorder recorder, String grace) throws Exception {
-    return start(recorder, grace, new GrpcFactory());
+    return start(recorder, grace, new GrpcFactory(), false);
   }
 
-  private GrpcServer start(DecisionRecorder recorder, String grace, GrpcFactory config)
+  /**
+   * @param mayWait whether decisions may wait on the network (Redis configured): the tests whose
+   *     decisions block stand for those
+   */
+  private GrpcServer start(
+      DecisionRecorder recorder, String grace, GrpcFactory config, boolean mayWait)
       throws Exception {
     config.setBindHost("127.0.0.1");
     config.setPort(0);
@@ -91,7 +98,8 @@ class GrpcServerNettyTest {
             () -> true,
             TenantResolver.header("X-Scope-OrgID"),
             null,
-            io.mimiredge.rls.internal.BodyPool.create());
+            io.mimiredge.rls.internal.BodyPool.create(),
+            mayWait);
     server.start();
     channel =
         Grpc.newChannelBuilderForAddress(
@@ -227,7 +235,8 @@ class GrpcServerNettyTest {
           await(release);
         },
         "10s",
-        config);
+        config,
+        true);
     AuthorizationGrpc.AuthorizationBlockingStub stub = AuthorizationGrpc.newBlockingStub(channel);
     CheckRequest push = EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a"));
     Future<CheckResponse> first = executor.submit(() -> stub.check(push));
@@ -242,33 +251,78 @@ class GrpcServerNettyTest {
     assertThat(entered.get()).isEqualTo(2);
   }
 
-  /**
-   * Calls are read on Netty's event loops and decided on the decision threads: one hand-off per
-   * call, never a decision on an event loop (it may wait on Redis).
-   */
-  @Test
-  void decidesEveryCallOnTheDecisionThreads() throws Exception {
-    java.util.List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
-    start((door, d, n) -> threads.add(door + " " + Thread.currentThread().getName()), "1s");
+  /** The door and the thread of each decision the server records. */
+  private final java.util.List<String> deciders = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private void checkAndRateLimit() {
     AuthorizationGrpc.newBlockingStub(channel)
         .check(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-a")));
     RateLimitServiceGrpc.newBlockingStub(channel)
         .shouldRateLimit(EnvoyRequests.rateLimit(EnvoyRequests.DOMAIN, "tenant", "tenant-a", 1));
+  }
 
-    assertThat(threads)
+  /**
+   * With buckets of its own (no Redis), a small call is decided on the Netty event loop that read
+   * it: no thread is woken.
+   */
+  @Test
+  void decidesSmallCallsOnTheEventLoopThatReadThem() throws Exception {
+    start((door, d, n) -> deciders.add(door + " " + Thread.currentThread().getName()), "1s");
+
+    checkAndRateLimit();
+
+    assertThat(deciders)
+        .hasSize(2)
+        .allSatisfy(t -> assertThat(t).containsPattern(" grpc-default-worker-ELG-\\d+-\\d+$"));
+  }
+
+  /** A call over 64 KiB is handed over: one decision never holds a loop for long. */
+  @Test
+  void handsALargeCallOver() throws Exception {
+    start((door, d, n) -> deciders.add(Thread.currentThread().getName()), "1s");
+
+    AuthorizationGrpc.newBlockingStub(channel)
+        .check(randomBody(DecisionThreads.MAX_INLINE_BYTES + 1));
+
+    assertThat(deciders).singleElement().asString().startsWith("rls-grpc-decide-");
+  }
+
+  /**
+   * When a decision may wait on Redis, or with {@code decideOnEventLoop: false}, every call is
+   * handed once to the decision threads, never decided on an event loop.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void handsEveryDecisionOverWhenOneMayWaitOrWhenTurnedOff(boolean mayWait) throws Exception {
+    GrpcFactory config = new GrpcFactory();
+    config.setDecideOnEventLoop(mayWait); // on: Redis rules it out; off: the setting does
+    start(
+        (door, d, n) -> deciders.add(door + " " + Thread.currentThread().getName()),
+        "1s",
+        config,
+        mayWait);
+
+    checkAndRateLimit();
+
+    assertThat(deciders)
         .hasSize(2)
         .allSatisfy(t -> assertThat(t).containsPattern(" rls-grpc-decide-\\d+$"));
   }
 
-  /** A decision that throws is answered at once, as grpc-java answers a failing handler. */
-  @Test
-  void aDecisionThatThrowsIsAnsweredUnknownNotLeftHanging() throws Exception {
+  /**
+   * A decision that throws is answered at once, as grpc-java answers a failing handler, whether it
+   * ran on the event loop or was handed over.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aDecisionThatThrowsIsAnsweredUnknownNotLeftHanging(boolean mayWait) throws Exception {
     start(
         (door, d, n) -> {
           throw new IllegalStateException("a broken recorder");
         },
-        "1s");
+        "1s",
+        new GrpcFactory(),
+        mayWait);
 
     assertThatThrownBy(
             () ->
@@ -294,7 +348,10 @@ class GrpcServerNettyTest {
             e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
   }
 
-  /** Starts a server whose decisions signal {@code inCall}, then wait for {@code release}. */
+  /**
+   * Starts a server whose decisions signal {@code inCall}, then wait for {@code release}: as
+   * decisions that wait on Redis do, so never on an event loop.
+   */
   private void startBlocking(CountDownLatch inCall, CountDownLatch release, String grace)
       throws Exception {
     start(
@@ -302,7 +359,9 @@ class GrpcServerNettyTest {
           inCall.countDown();
           await(release);
         },
-        grace);
+        grace,
+        new GrpcFactory(),
+        true);
   }
 
   private static void await(CountDownLatch latch) {

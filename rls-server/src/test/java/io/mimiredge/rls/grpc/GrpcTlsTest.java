@@ -102,7 +102,8 @@ class GrpcTlsTest {
             () -> true,
             TenantResolver.header("X-Scope-OrgID"),
             null,
-            io.mimiredge.rls.internal.BodyPool.create());
+            io.mimiredge.rls.internal.BodyPool.create(),
+            false);
     server.start();
     return server;
   }
