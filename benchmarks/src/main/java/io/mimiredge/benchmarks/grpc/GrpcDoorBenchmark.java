@@ -24,9 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Envoy's {@code Check} through the RLS's gRPC door on a real Netty port (plaintext, {@link
  * GrpcDoors}), one call at a time on a kept-alive channel, with the captured requests of {@code
  * testdata/remote-write} round robin as {@code raw_body}. Run with {@link ThreadCostProfiler} to
- * read what the server's own threads ({@code grpc-default-*}, its event loops, and {@code
- * rls-grpc-decide-*}, where it decides; the client has event loops of its own) allocate and spend
- * per {@code Check}.
+ * read what the server's own threads ({@code grpc-default-*}, its event loops, where it decides a
+ * small call while they have time, and {@code rls-grpc-decide-*}, where it decides the rest; the
+ * client has event loops of its own) allocate and spend per {@code Check}.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar GrpcDoorBenchmark \
