@@ -288,6 +288,14 @@ public class RlsConfiguration extends Configuration {
     this.redis = redis;
   }
 
+  /**
+   * Whether a decision may wait on the network: with {@code redis:} the buckets and the HA
+   * elections live there. Then the gRPC doors never decide on an event loop.
+   */
+  public boolean decisionsMayWait() {
+    return redis != null;
+  }
+
   /** Envoy's doors (ext_authz, ratelimit, health), with the same tenant settings as HTTP's. */
   public GrpcServer buildGrpcServer(
       PushEvaluator evaluator,
@@ -297,7 +305,13 @@ public class RlsConfiguration extends Configuration {
       org.eclipse.jetty.io.ByteBufferPool bodies)
       throws io.mimiredge.rls.tls.TlsFileException {
     return grpc.build(
-        evaluator, recorder, limitsLoaded, buildTenantResolver(), limiter, bodies, redis != null);
+        evaluator,
+        recorder,
+        limitsLoaded,
+        buildTenantResolver(),
+        limiter,
+        bodies,
+        decisionsMayWait());
   }
 
   /**

@@ -81,6 +81,13 @@ class RlsConfigurationTest {
         .hasMessageContaining("must be adaptive or fixed");
   }
 
+  /** With Redis a decision may wait on the network: the gRPC doors then never decide on a loop. */
+  @Test
+  void decisionsMayWaitOnlyWithRedis() throws Exception {
+    assertThat(load("{}\n").decisionsMayWait()).isFalse();
+    assertThat(load("redis: {uri: redis://127.0.0.1:6379}\n").decisionsMayWait()).isTrue();
+  }
+
   @Test
   void theExampleFileIsValid() throws Exception {
     RlsConfiguration c =

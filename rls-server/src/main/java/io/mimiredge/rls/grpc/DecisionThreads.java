@@ -32,13 +32,16 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li><b>on the event loop itself</b>, when deciding there is allowed ({@code onEventLoop}: only
- *       when no decision can wait on Redis), the request is small ({@value #MAX_INLINE_BYTES} bytes
- *       at most: a decision of a few milliseconds at worst), and the loop has spent less than half
- *       of the current {@value #WINDOW_MILLIS} ms window deciding. No thread is woken at all (about
- *       13 % less CPU per {@code Check}, measured with {@code benchmarks/grpc-ab}). The budget
- *       keeps at least half of every loop's time for reading: calls past what the RLS can decide
- *       are read, reach the concurrency limit and are shed, instead of waiting unseen in the
- *       socket;
+ *       when no decision can wait on Redis), the request is small (at most {@value
+ *       #MAX_INLINE_BYTES} bytes as its door measures it: a snappy body decodes to at most about
+ *       1.4 MB, a decision of a few milliseconds; a compressed OTLP body, which may inflate much
+ *       further, counts as too large), and the loop owes less than half a window of deciding: each
+ *       {@value #WINDOW_MILLIS} ms window pays off half a window of the time it spent, so over time
+ *       a loop decides at most about half of its time, and one long decision keeps it from deciding
+ *       again until it is paid back. No thread is woken at all (about 11 % less CPU per {@code
+ *       Check}, measured with {@code benchmarks/grpc-ab}). The other half of every loop's time is
+ *       for reading: calls past what the RLS can decide are read, reach the concurrency limit and
+ *       are shed, instead of waiting unseen in the socket;
  *   <li><b>else on one of these threads</b>, which answers it: a cached pool, a thread per decision
  *       in progress, idle ones kept a minute. How many decisions are in progress is what the doors'
  *       concurrency limit bounds (with none configured, as many as calls are admitted, like
@@ -157,7 +160,9 @@ final class DecisionThreads implements AutoCloseable {
   }
 
   /**
-   * One event loop's time spent deciding in the current window (only its own thread touches it).
+   * One event loop's time spent deciding, owed against half of each window (only its own thread
+   * touches it). Each window that passes pays off half a window of it: a decision that ran past its
+   * window (a large body) keeps the loop from deciding again until the time is paid back.
    */
   private static final class Budget {
     private long windowStart;
@@ -167,11 +172,12 @@ final class DecisionThreads implements AutoCloseable {
       windowStart = now;
     }
 
-    /** Whether the loop may decide a call itself at {@code now}; a new window starts afresh. */
+    /** Whether the loop may decide a call itself at {@code now}. */
     boolean admits(long now) {
-      if (now - windowStart >= WINDOW_NANOS) {
-        windowStart = now;
-        spent = 0;
+      long windows = (now - windowStart) / WINDOW_NANOS;
+      if (windows > 0) {
+        windowStart += windows * WINDOW_NANOS;
+        spent = Math.max(0, spent - windows * BUDGET_NANOS);
       }
       return spent < BUDGET_NANOS;
     }

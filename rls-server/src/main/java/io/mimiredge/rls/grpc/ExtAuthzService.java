@@ -41,6 +41,23 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
     check(CheckRequestWire.of(request), response);
   }
 
+  /**
+   * What deciding {@code check} may cost, in bytes, for {@link DecisionThreads} to judge whether an
+   * event loop may decide it: the message's size, which bounds a remote-write body's decoded size
+   * (snappy expands at most about 21 times); but {@link Integer#MAX_VALUE} for an OTLP body with a
+   * {@code Content-Encoding} (gzip, zstd, lz4), which may inflate up to the scanner's {@code
+   * maxDecodedBytes} and is never decided on an event loop.
+   */
+  static int decisionBytes(CheckRequestWire check) {
+    if (check.length() <= DecisionThreads.MAX_INLINE_BYTES && EnvoyMapping.otlp(check)) {
+      String encoding = check.header("content-encoding");
+      if (encoding != null && !encoding.isBlank()) {
+        return Integer.MAX_VALUE;
+      }
+    }
+    return check.length();
+  }
+
   /** Decides the request {@code check} is about; the body is read where it lies, not copied. */
   void check(CheckRequestWire check, StreamObserver<CheckResponse> response) {
     if (!check.hasHttp()) {

@@ -410,7 +410,10 @@ public final class GrpcServer implements Managed {
       return this;
     }
 
-    /** Monotonic nanoseconds for decision durations (default {@code System::nanoTime}). */
+    /**
+     * Monotonic nanoseconds for decision durations and the event loops' deciding budgets (default
+     * {@code System::nanoTime}).
+     */
     public Builder nanoClock(LongSupplier nanoClock) {
       this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
       return this;

@@ -62,7 +62,7 @@ final class PooledCheckRequests {
                     parsed.release();
                   }
                 },
-                parsed -> parsed.request().length(),
+                parsed -> ExtAuthzService.decisionBytes(parsed.request()),
                 Parsed::release))
         .build();
   }

@@ -119,7 +119,7 @@ class DecisionThreadsTest {
    */
   @Test
   void decidesWhereTheCallIsReadUntilHalfTheWindowIsSpentThenHandsOver() throws Exception {
-    threads = new DecisionThreads(true, now::get);
+    onEventLoop();
     String caller = Thread.currentThread().getName();
     RateLimitServiceGrpc.RateLimitServiceBlockingStub stub = serve(taking(30));
 
@@ -131,10 +131,59 @@ class DecisionThreadsTest {
     assertThat(released).isEmpty();
   }
 
+  private void onEventLoop() {
+    threads.close();
+    threads = new DecisionThreads(true, now::get);
+  }
+
+  /**
+   * A decision that runs past its window is owed: each window pays back half a window of it, and
+   * the thread decides nothing itself until it is paid.
+   */
+  @Test
+  void aLongDecisionIsPaidBackBeforeTheLoopDecidesAgain() throws Exception {
+    onEventLoop();
+    String caller = Thread.currentThread().getName();
+    AtomicLong millis = new AtomicLong(250);
+    RateLimitServiceGrpc.RateLimitServiceBlockingStub stub =
+        serve(
+            (request, answer) ->
+                taking(millis.getAndSet(0)).invoke(request, answer)); // 250 ms, then nothing
+
+    assertThat(decider(stub)).isEqualTo(caller); // owes 250 ms
+    assertThat(decider(stub)).startsWith("rls-grpc-decide-"); // 2 windows later: 150 ms owed
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+    assertThat(decider(stub)).startsWith("rls-grpc-decide-"); // 2 more: 50 ms, not under 50
+    now.addAndGet(TimeUnit.MILLISECONDS.toNanos(100));
+    assertThat(decider(stub)).isEqualTo(caller); // paid
+  }
+
+  /** The time of a decision that throws counts all the same. */
+  @Test
+  void aDecisionThatThrowsIsChargedToo() throws Exception {
+    onEventLoop();
+    AtomicInteger calls = new AtomicInteger();
+    RateLimitServiceGrpc.RateLimitServiceBlockingStub stub =
+        serve(
+            (request, answer) -> {
+              if (calls.getAndIncrement() == 0) {
+                now.addAndGet(TimeUnit.MILLISECONDS.toNanos(60));
+                throw new IllegalStateException("a broken decision");
+              }
+              taking(0).invoke(request, answer);
+            });
+
+    assertThatThrownBy(() -> decider(stub))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNKNOWN));
+    assertThat(decider(stub)).startsWith("rls-grpc-decide-");
+  }
+
   /** A request over {@link DecisionThreads#MAX_INLINE_BYTES} is always handed over. */
   @Test
   void handsALargeRequestOver() throws Exception {
-    threads = new DecisionThreads(true, now::get);
+    onEventLoop();
     String caller = Thread.currentThread().getName();
     AtomicInteger size = new AtomicInteger(DecisionThreads.MAX_INLINE_BYTES);
     RateLimitServiceGrpc.RateLimitServiceBlockingStub stub = serve(taking(0), r -> size.get());
@@ -147,6 +196,7 @@ class DecisionThreadsTest {
   /** Without {@code onEventLoop}, every call is handed over, however much time there is. */
   @Test
   void withoutOnEventLoopEveryCallIsHandedOver() throws Exception {
+    threads.close();
     threads = new DecisionThreads(false, now::get);
     RateLimitServiceGrpc.RateLimitServiceBlockingStub stub = serve(taking(0));
 

@@ -190,6 +190,41 @@ class ExtAuthzServiceTest {
         .build();
   }
 
+  /**
+   * What a Check may cost for an event loop to decide it ({@link DecisionThreads}): its size, but
+   * no bound for a compressed OTLP body (a 64 KiB gzip may inflate to the scanner's limit).
+   */
+  @Test
+  void aCompressedOtlpBodyIsNeverSmallEnoughForAnEventLoop() throws IOException {
+    byte[] plain = io.mimiredge.rls.testing.OtlpRequests.gauge("g", 30);
+    CheckRequestWire gzip =
+        CheckRequestWire.of(
+            otlpPush(
+                "tenant-a",
+                io.mimiredge.rls.testing.OtlpRequests.gzip(
+                    io.mimiredge.rls.testing.OtlpRequests.gauge("g", 30))));
+    CheckRequest unzipped = otlpPush("tenant-a", plain);
+    unzipped =
+        unzipped.toBuilder()
+            .setAttributes(
+                unzipped.getAttributes().toBuilder()
+                    .setRequest(
+                        unzipped.getAttributes().getRequest().toBuilder()
+                            .setHttp(
+                                unzipped.getAttributes().getRequest().getHttp().toBuilder()
+                                    .removeHeaders("content-encoding"))))
+            .build();
+    CheckRequestWire remoteWrite =
+        CheckRequestWire.of(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "t")));
+
+    assertThat(ExtAuthzService.decisionBytes(gzip)).isEqualTo(Integer.MAX_VALUE);
+    CheckRequestWire plainWire = CheckRequestWire.of(unzipped);
+    assertThat(ExtAuthzService.decisionBytes(plainWire)).isEqualTo(plainWire.length());
+    assertThat(ExtAuthzService.decisionBytes(remoteWrite))
+        .isEqualTo(remoteWrite.length())
+        .isLessThan(DecisionThreads.MAX_INLINE_BYTES);
+  }
+
   @Test
   void picksTheOtlpScannerByPathAndDeniesWithAGoogleRpcStatus() throws IOException {
     byte[] gzip =

@@ -273,7 +273,7 @@ class GrpcServerNettyTest {
 
     assertThat(deciders)
         .hasSize(2)
-        .allSatisfy(t -> assertThat(t).containsPattern(" grpc-default-worker-ELG-\\d+-\\d+$"));
+        .allSatisfy(t -> assertThat(t).containsPattern(" grpc-[a-z]+-worker-ELG-\\d+-\\d+$"));
   }
 
   /** A call over 64 KiB is handed over: one decision never holds a loop for long. */
