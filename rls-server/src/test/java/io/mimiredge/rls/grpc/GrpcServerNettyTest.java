@@ -75,6 +75,16 @@ class GrpcServerNettyTest {
   private GrpcServer start(
       DecisionRecorder recorder, String grace, GrpcFactory config, boolean mayWait)
       throws Exception {
+    return start(recorder, grace, config, mayWait, null);
+  }
+
+  private GrpcServer start(
+      DecisionRecorder recorder,
+      String grace,
+      GrpcFactory config,
+      boolean mayWait,
+      io.mimiredge.rls.overload.DoorLimiter limiter)
+      throws Exception {
     config.setBindHost("127.0.0.1");
     config.setPort(0);
     config.setMessageOverhead(DataSize.kibibytes(OVERHEAD_BYTES >> 10));
@@ -97,7 +107,7 @@ class GrpcServerNettyTest {
             recorder,
             () -> true,
             TenantResolver.header("X-Scope-OrgID"),
-            null,
+            limiter,
             io.mimiredge.rls.internal.BodyPool.create(),
             mayWait);
     server.start();
@@ -274,6 +284,35 @@ class GrpcServerNettyTest {
     assertThat(deciders)
         .hasSize(2)
         .allSatisfy(t -> assertThat(t).containsPattern(" grpc-[a-z]+-worker-ELG-\\d+-\\d+$"));
+  }
+
+  /**
+   * A call decided on the event loop gives its concurrency permit back when it is answered: under a
+   * limit of one, calls one after another are all admitted, and none is left in flight.
+   */
+  @Test
+  void aCallDecidedOnTheLoopGivesItsPermitBack() throws Exception {
+    io.mimiredge.rls.overload.DoorLimiter limiter =
+        new io.mimiredge.rls.overload.DoorLimiter(
+            "grpc",
+            "concurrency",
+            com.netflix.concurrency.limits.limit.FixedLimit.of(1),
+            System::nanoTime,
+            (door, cause) -> {});
+    start(
+        (door, d, n) -> deciders.add(Thread.currentThread().getName()),
+        "1s",
+        new GrpcFactory(),
+        false,
+        limiter);
+
+    for (int i = 0; i < 3; i++) {
+      checkAndRateLimit();
+    }
+
+    assertThat(deciders).hasSize(6).noneMatch(t -> t.startsWith("rls-grpc-decide-"));
+    Await.await("every permit back", () -> limiter.inFlight() == 0, Duration.ofSeconds(10));
+    assertThat(limiter.shed()).isZero();
   }
 
   /** A call over 64 KiB is handed over: one decision never holds a loop for long. */
