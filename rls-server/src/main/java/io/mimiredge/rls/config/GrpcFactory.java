@@ -92,12 +92,13 @@ public class GrpcFactory {
   private int maxConcurrentCallsPerConnection = 1000;
 
   /**
-   * Whether a small call ({@code Check} of at most 64 KiB, not a compressed OTLP body; {@code
-   * ShouldRateLimit}) may be decided on the Netty event loop that read it, while that loop has
-   * decided for less than half of its time (a budget of half of each 100 ms window, overruns paid
-   * back from the next): no thread woken, about 11 % less CPU per {@code Check}. Past that budget,
-   * or for another call, the decision goes to a thread of its own, as it always does with {@code
-   * redis:} configured (a decision may then wait on the network). False: always handed over.
+   * Whether a small call ({@code Check} of at most 64 KiB, not a compressed OTLP body, not a
+   * tenant's with {@code metric_relabel_configs}; {@code ShouldRateLimit}) may be decided on the
+   * Netty event loop that read it, while that loop has decided for less than half of its time (a
+   * budget of half of each 100 ms window, overruns paid back from the next): no thread woken, about
+   * 11 % less CPU per {@code Check}. Past that budget, or for another call, the decision goes to a
+   * thread of its own, as it always does with {@code redis:} configured (a decision may then wait
+   * on the network). False: always handed over.
    */
   private boolean decideOnEventLoop = true;
 

@@ -44,18 +44,28 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
   /**
    * What deciding {@code check} may cost, in bytes, for {@link DecisionThreads} to judge whether an
    * event loop may decide it: the message's size, which bounds a remote-write body's decoded size
-   * (snappy expands at most about 21 times); but {@link Integer#MAX_VALUE} for an OTLP body with a
-   * {@code Content-Encoding} (gzip, zstd, lz4), which may inflate up to the scanner's {@code
-   * maxDecodedBytes} and is never decided on an event loop.
+   * (snappy expands at most about 21 times); but {@link Integer#MAX_VALUE}, never decided on an
+   * event loop, for an OTLP body with a {@code Content-Encoding} (gzip, zstd, lz4), which may
+   * inflate up to the scanner's {@code maxDecodedBytes}, and for a tenant with {@code
+   * metric_relabel_configs}, whose regular expressions run on every series (Java's engine
+   * backtracks where Mimir's RE2 does not: a rule can take far longer than the body's size says).
    */
-  static int decisionBytes(CheckRequestWire check) {
-    if (check.length() <= DecisionThreads.MAX_INLINE_BYTES && EnvoyMapping.otlp(check)) {
+  int decisionBytes(CheckRequestWire check) {
+    int n = check.length();
+    if (n > DecisionThreads.MAX_INLINE_BYTES) {
+      return n;
+    }
+    if (EnvoyMapping.otlp(check)) {
       String encoding = check.header("content-encoding");
       if (encoding != null && !encoding.isBlank()) {
         return Integer.MAX_VALUE;
       }
     }
-    return check.length();
+    String orgId = mapping.orgId(check);
+    if (orgId != null && !evaluator.enforcer().limitsFor(orgId).metricRelabelConfigs().isEmpty()) {
+      return Integer.MAX_VALUE;
+    }
+    return n;
   }
 
   /** Decides the request {@code check} is about; the body is read where it lies, not copied. */

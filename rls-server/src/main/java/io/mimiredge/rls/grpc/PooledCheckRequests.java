@@ -62,7 +62,7 @@ final class PooledCheckRequests {
                     parsed.release();
                   }
                 },
-                parsed -> ExtAuthzService.decisionBytes(parsed.request()),
+                parsed -> service.decisionBytes(parsed.request()),
                 Parsed::release))
         .build();
   }

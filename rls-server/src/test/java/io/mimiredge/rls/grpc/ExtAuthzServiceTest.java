@@ -15,10 +15,12 @@ import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.mimiredge.rls.enforce.Door;
+import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
 import io.mimiredge.rls.enforce.TenantResolver;
 import io.mimiredge.rls.enforce.Verdict;
 import io.mimiredge.rls.remotewrite.Protocol;
+import io.mimiredge.rls.remotewrite.WriteRequestScanner;
 import io.mimiredge.rls.testing.BasicAuthCases;
 import io.mimiredge.rls.testing.Rw2Fixtures;
 import io.mimiredge.rls.testing.TestFixtures;
@@ -49,6 +51,9 @@ class ExtAuthzServiceTest {
           ingestion_burst_size: 500
           edge_enforcement:
             mode: shadow
+        tenant-relabeled:
+          metric_relabel_configs:
+            - {action: drop, source_labels: [__name__], regex: "debug_.*"}
       """;
 
   private static final String FIXTURE = "000.bin"; // 500 series, 500 samples
@@ -199,10 +204,17 @@ class ExtAuthzServiceTest {
 
   /**
    * What a Check may cost for an event loop to decide it ({@link DecisionThreads}): its size, but
-   * no bound for a compressed OTLP body (a 64 KiB gzip may inflate to the scanner's limit).
+   * no bound for a compressed OTLP body (a 64 KiB gzip may inflate to the scanner's limit) or for a
+   * tenant with relabeling rules (regular expressions on every series).
    */
   @Test
-  void aCompressedOtlpBodyIsNeverSmallEnoughForAnEventLoop() throws IOException {
+  void aCompressedOtlpBodyOrARelabeledTenantIsNeverSmallEnoughForAnEventLoop() throws IOException {
+    ExtAuthzService service =
+        new ExtAuthzService(
+            new PushEvaluator(doors.enforcer, new WriteRequestScanner(1 << 20), 1 << 20, () -> 0L),
+            new EnvoyMapping(TenantResolver.header("X-Scope-OrgID"), "tenant"),
+            io.mimiredge.rls.enforce.DecisionRecorder.NONE,
+            System::nanoTime);
     byte[] plain = io.mimiredge.rls.testing.OtlpRequests.gauge("g", 30);
     CheckRequestWire gzip =
         CheckRequestWire.of(
@@ -211,11 +223,19 @@ class ExtAuthzServiceTest {
     CheckRequestWire remoteWrite =
         CheckRequestWire.of(EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "t")));
 
-    assertThat(ExtAuthzService.decisionBytes(gzip)).isEqualTo(Integer.MAX_VALUE);
-    assertThat(ExtAuthzService.decisionBytes(unzipped)).isEqualTo(unzipped.length());
-    assertThat(ExtAuthzService.decisionBytes(remoteWrite))
+    assertThat(service.decisionBytes(gzip)).isEqualTo(Integer.MAX_VALUE);
+    assertThat(service.decisionBytes(unzipped)).isEqualTo(unzipped.length());
+    assertThat(service.decisionBytes(remoteWrite))
         .isEqualTo(remoteWrite.length())
         .isLessThan(DecisionThreads.MAX_INLINE_BYTES);
+    assertThat(
+            service.decisionBytes(
+                CheckRequestWire.of(
+                    EnvoyRequests.fixture("000.bin", Map.of("X-Scope-OrgID", "tenant-relabeled")))))
+        .isEqualTo(Integer.MAX_VALUE);
+    CheckRequestWire noTenant = CheckRequestWire.of(EnvoyRequests.fixture("000.bin", Map.of()));
+    assertThat(service.decisionBytes(noTenant))
+        .isEqualTo(noTenant.length()); // no tenant: refused at once, nothing to fear
   }
 
   @Test
