@@ -92,8 +92,8 @@ public class GrpcFactory {
   private int maxConcurrentCallsPerConnection = 1000;
 
   /**
-   * Whether a small call ({@code Check} of at most 64 KiB, not a compressed OTLP body, not a
-   * tenant's with {@code metric_relabel_configs}; {@code ShouldRateLimit}) may be decided on the
+   * Whether a small call ({@code Check} of at most 64 KiB, not a compressed OTLP body, not from a
+   * tenant with {@code metric_relabel_configs}; {@code ShouldRateLimit}) may be decided on the
    * Netty event loop that read it, while that loop has decided for less than half of its time (a
    * budget of half of each 100 ms window, overruns paid back from the next): no thread woken, about
    * 11 % less CPU per {@code Check}. Past that budget, or for another call, the decision goes to a

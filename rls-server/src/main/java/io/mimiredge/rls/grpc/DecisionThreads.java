@@ -35,14 +35,14 @@ import org.slf4j.LoggerFactory;
  *       when no decision can wait on Redis), the request is small (at most {@value
  *       #MAX_INLINE_BYTES} bytes as its door measures it: a snappy body decodes to at most about
  *       1.4 MB, a decision of a few milliseconds; a compressed OTLP body, which may inflate much
- *       further, or a tenant's whose relabeling rules run regular expressions on every series,
- *       counts as too large), and the loop owes less than half a window of deciding: each {@value
- *       #WINDOW_MILLIS} ms window pays off half a window of the time it spent, so over time a loop
- *       decides at most about half of its time, and one long decision keeps it from deciding again
- *       until it is paid back. No thread is woken at all (about 11 % less CPU per {@code Check},
- *       measured with {@code benchmarks/grpc-ab}). The other half of every loop's time is for
- *       reading: calls past what the RLS can decide are read, reach the concurrency limit and are
- *       shed, instead of waiting unseen in the socket;
+ *       further, or one from a tenant whose relabeling rules run regular expressions on every
+ *       series, counts as too large), and the loop owes less than half a window of deciding: each
+ *       {@value #WINDOW_MILLIS} ms window pays off half a window of the time it spent, so over time
+ *       a loop decides at most about half of its time, and one long decision keeps it from deciding
+ *       again until it is paid back. No thread is woken at all (about 11 % less CPU per {@code
+ *       Check}, measured with {@code benchmarks/grpc-ab}). The other half of every loop's time is
+ *       for reading: calls past what the RLS can decide are read, reach the concurrency limit and
+ *       are shed, instead of waiting unseen in the socket;
  *   <li><b>else on one of these threads</b>, which answers it: a cached pool, a thread per decision
  *       in progress, idle ones kept a minute. How many decisions are in progress is what the doors'
  *       concurrency limit bounds (with none configured, as many as calls are admitted, like
