@@ -97,7 +97,8 @@ public class HaDecisionBenchmark {
           0,
           cluster,
           replica,
-          List.of());
+          List.of(),
+          Long.MAX_VALUE);
     }
   }
 

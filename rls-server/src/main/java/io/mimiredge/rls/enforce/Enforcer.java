@@ -156,8 +156,15 @@ public final class Enforcer {
       violations = violation != null;
     } else if (stats.ha()) {
       // prePushHaDedupeMiddleware: after the request rate, before validation.
+      HaTracker.Settings settings = haSettings(limits);
       HaTracker.Result r =
-          ha.check(tenant, stats.haCluster(), stats.haReplica(), haSettings(limits), nowMillis);
+          ha.check(
+              tenant,
+              stats.haCluster(),
+              stats.haReplica(),
+              settings,
+              nowMillis,
+              HaTracker.sampleTime(settings, nowMillis, stats.earliestSampleMillis()));
       if (r.verdict() == HaTracker.Verdict.NOT_ELECTED) {
         return Decision.haDeduped(tenant, mode, stats);
       }
@@ -239,8 +246,10 @@ public final class Enforcer {
     for (WriteRequestStats.HaGroup g : stats.haGroups()) {
       boolean keep = true;
       if (g.ha()) {
+        // processHaReplicas: each replica with its own earliest sample
+        long sampleTime = HaTracker.sampleTime(settings, nowMillis, g.earliestSampleMillis());
         HaTracker.Verdict v =
-            ha.check(tenant, g.cluster(), g.replica(), settings, nowMillis).verdict();
+            ha.check(tenant, g.cluster(), g.replica(), settings, nowMillis, sampleTime).verdict();
         keep = v == HaTracker.Verdict.ELECTED;
         tooMany |= v == HaTracker.Verdict.TOO_MANY_CLUSTERS;
       }
@@ -297,7 +306,8 @@ public final class Enforcer {
     return new HaTracker.Settings(
         l.haTrackerFailoverTimeout().toMillis(),
         l.haTrackerUpdateTimeout().toMillis(),
-        l.haMaxClusters());
+        l.haMaxClusters(),
+        l.haTrackerSampleFailoverTimeout().toMillis());
   }
 
   /**

@@ -8,9 +8,11 @@ import java.util.Objects;
  * one elected replica, whose requests are counted; another replica's requests are not (Mimir
  * answers them 202 and drops their samples). The first replica seen is elected; when the elected
  * one has not been seen for the failover timeout, the next replica seen takes over. A new cluster
- * beyond the tenant's limit is refused ({@code err-mimir-tenant-too-many-ha-clusters}). A cluster
- * not seen for {@link #IDLE_CLUSTER_MILLIS} is forgotten and frees its place, as Mimir's cleanup
- * does.
+ * beyond the tenant's limit is refused ({@code err-mimir-tenant-too-many-ha-clusters}). With {@code
+ * ha_tracker_sample_failover_timeout} the new replica must also be sending samples that are that
+ * much newer than the elected one's last-seen time ({@code updateKVStore}), so that a replica
+ * sending old samples (a backlog) does not take over. A cluster not seen for {@link
+ * #IDLE_CLUSTER_MILLIS} is forgotten and frees its place, as Mimir's cleanup does.
  *
  * <p>The edge's election can differ from Mimir's for a few seconds around a failover: Mimir fails
  * over in a background loop every {@code ha_tracker_update_timeout}, the edge on the first request
@@ -26,8 +28,53 @@ public interface HaTracker {
   /**
    * Judges a request of {@code replica} in {@code cluster} at {@code nowMillis} (wall clock, Unix
    * ms: elections shared between processes compare it).
+   *
+   * @param sampleTimeMillis the request's sample time for {@code
+   *     ha_tracker_sample_failover_timeout}: its earliest sample (see {@link #sampleTime}); read
+   *     only when that setting is on
    */
-  Result check(String tenant, String cluster, String replica, Settings settings, long nowMillis);
+  Result check(
+      String tenant,
+      String cluster,
+      String replica,
+      Settings settings,
+      long nowMillis,
+      long sampleTimeMillis);
+
+  /** {@link #check(String, String, String, Settings, long, long)} with the sample time now. */
+  default Result check(
+      String tenant, String cluster, String replica, Settings settings, long nowMillis) {
+    return check(tenant, cluster, replica, settings, nowMillis, nowMillis);
+  }
+
+  /**
+   * The sample time Mimir's HA dedupe gives the tracker ({@code ha_dedupe_per_request.go}, {@code
+   * getEarliestSampleTimestamp}; per replica in {@code ha_dedupe_per_sample.go}): now, or the
+   * earliest of the series' first samples and first histograms when that is earlier and {@code
+   * ha_tracker_sample_failover_timeout} is on.
+   *
+   * @param earliestSampleMillis the earliest first sample, {@link Long#MAX_VALUE} when none
+   */
+  static long sampleTime(Settings settings, long nowMillis, long earliestSampleMillis) {
+    return settings.failoverSampleTimeoutMillis() > 0
+        ? Math.min(nowMillis, earliestSampleMillis)
+        : nowMillis;
+  }
+
+  /**
+   * Whether another replica may take over from the elected one, last seen at {@code lastSeen}
+   * ({@code ha_tracker.go}, {@code updateKVStore}): the elected one silent for the failover timeout
+   * and, with {@code ha_tracker_sample_failover_timeout}, the newcomer's sample time at least that
+   * much after {@code lastSeen}.
+   */
+  static boolean mayFailOver(
+      Settings settings, long lastSeen, long nowMillis, long sampleTimeMillis) {
+    if (nowMillis - lastSeen < settings.failoverTimeoutMillis()) {
+      return false;
+    }
+    long sampleTimeout = settings.failoverSampleTimeoutMillis();
+    return sampleTimeout <= 0 || sampleTimeMillis - lastSeen >= sampleTimeout;
+  }
 
   /** The tenant's clusters and their elected replicas, by cluster name; empty when none. */
   List<Election> elections(String tenant, long nowMillis);
@@ -39,18 +86,34 @@ public interface HaTracker {
    * @param updateTimeoutMillis {@code ha_tracker_update_timeout}: how stale a shared store's view
    *     of the elected replica may get
    * @param maxClusters {@code ha_max_clusters}; 0 = no limit
+   * @param failoverSampleTimeoutMillis {@code ha_tracker_sample_failover_timeout}; 0 = off
    */
-  record Settings(long failoverTimeoutMillis, long updateTimeoutMillis, int maxClusters) {
+  record Settings(
+      long failoverTimeoutMillis,
+      long updateTimeoutMillis,
+      int maxClusters,
+      long failoverSampleTimeoutMillis) {
     public Settings {
-      if (failoverTimeoutMillis < 0 || updateTimeoutMillis < 0 || maxClusters < 0) {
+      if (failoverTimeoutMillis < 0
+          || updateTimeoutMillis < 0
+          || maxClusters < 0
+          || failoverSampleTimeoutMillis < 0) {
         throw new IllegalArgumentException(
             "HA settings must be >= 0, got failover "
                 + failoverTimeoutMillis
                 + " ms, update "
                 + updateTimeoutMillis
                 + " ms, max clusters "
-                + maxClusters);
+                + maxClusters
+                + ", sample failover "
+                + failoverSampleTimeoutMillis
+                + " ms");
       }
+    }
+
+    /** Without {@code ha_tracker_sample_failover_timeout}. */
+    public Settings(long failoverTimeoutMillis, long updateTimeoutMillis, int maxClusters) {
+      this(failoverTimeoutMillis, updateTimeoutMillis, maxClusters, 0);
     }
   }
 

@@ -269,7 +269,9 @@ public final class Inspector {
       invalid.put("first_error", "err-mimir-" + v.id());
     }
     if (s.ha()) {
-      line.putObject("ha").put("cluster", s.haCluster()).put("replica", s.haReplica());
+      ObjectNode ha =
+          line.putObject("ha").put("cluster", s.haCluster()).put("replica", s.haReplica());
+      putEarliest(ha, s.earliestSampleMillis());
     }
     if (s.perSampleHa()) {
       // ha_tracker_per_sample_dedupe: what each replica's series add, kept only if it is elected
@@ -280,10 +282,21 @@ public final class Inspector {
           n.put("cluster", g.cluster()).put("replica", g.replica());
         }
         n.put("series", g.series()).put("items", g.items() + g.exemplars());
+        putEarliest(n, g.earliestSampleMillis());
         if (g.firstViolation() != null) {
           n.put("first_error", "err-mimir-" + g.firstViolation().id());
         }
       }
+    }
+  }
+
+  /**
+   * The earliest of the series' first samples: what {@code ha_tracker_sample_failover_timeout}
+   * compares with the elected replica's last-seen time.
+   */
+  private static void putEarliest(ObjectNode node, long earliestSampleMillis) {
+    if (earliestSampleMillis != Long.MAX_VALUE) {
+      node.put("earliest_sample_ms", earliestSampleMillis);
     }
   }
 

@@ -175,6 +175,11 @@ public enum LimitKey {
       Kind.DURATION,
       TenantLimits::haTrackerFailoverTimeout,
       (b, v) -> b.haTrackerFailoverTimeout((Duration) v)),
+  HA_TRACKER_SAMPLE_FAILOVER_TIMEOUT(
+      "ha_tracker_sample_failover_timeout",
+      Kind.DURATION,
+      TenantLimits::haTrackerSampleFailoverTimeout,
+      (b, v) -> b.haTrackerSampleFailoverTimeout((Duration) v)),
   MODE("edge_enforcement.mode", Kind.MODE, TenantLimits::mode, (b, v) -> b.mode((Mode) v)),
   VALIDATION(
       "edge_enforcement.validation",

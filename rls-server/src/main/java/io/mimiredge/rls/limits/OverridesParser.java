@@ -53,8 +53,6 @@ public final class OverridesParser {
               + " drops or relabels are counted as sent (drop_labels still applies)",
           "enforce_out_of_order_window_on_distributor",
           "samples older than the out-of-order window are counted",
-          "ha_tracker_sample_failover_timeout",
-          "a new HA replica may be counted before Mimir fails over to it",
           "otel_promote_scope_metadata",
           "OTLP scope labels do not count towards the label limits",
           "otel_created_timestamp_zero_ingestion_enabled",

@@ -66,6 +66,10 @@ import java.util.Objects;
  *     last-seen time is written to the shared store
  * @param haTrackerFailoverTimeout {@code ha_tracker_failover_timeout}: how long the elected replica
  *     may be silent before another takes over
+ * @param haTrackerSampleFailoverTimeout {@code ha_tracker_sample_failover_timeout}: 0 = off; else
+ *     another replica takes over only once its request's earliest sample is at least this much
+ *     newer than the elected replica's last-seen time ({@code ha_tracker.go}, {@code
+ *     updateKVStore})
  * @param mode {@code edge_enforcement.mode}
  * @param validation {@code edge_enforcement.validation}
  */
@@ -103,6 +107,7 @@ public record TenantLimits(
     boolean haTrackerPerSampleDedupe,
     Duration haTrackerUpdateTimeout,
     Duration haTrackerFailoverTimeout,
+    Duration haTrackerSampleFailoverTimeout,
     Mode mode,
     ValidationPolicy validation) {
 
@@ -139,6 +144,7 @@ public record TenantLimits(
     requireNonNegative("haMaxClusters", haMaxClusters);
     requireDuration("haTrackerUpdateTimeout", haTrackerUpdateTimeout);
     requireDuration("haTrackerFailoverTimeout", haTrackerFailoverTimeout);
+    requireDuration("haTrackerSampleFailoverTimeout", haTrackerSampleFailoverTimeout);
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(validation, "validation");
   }
@@ -257,6 +263,7 @@ public record TenantLimits(
     private boolean haTrackerPerSampleDedupe = false;
     private Duration haTrackerUpdateTimeout = Duration.ofSeconds(15);
     private Duration haTrackerFailoverTimeout = Duration.ofSeconds(30);
+    private Duration haTrackerSampleFailoverTimeout = Duration.ZERO;
     private Mode mode = Mode.ENFORCE;
     private ValidationPolicy validation = ValidationPolicy.FORWARD;
 
@@ -296,6 +303,7 @@ public record TenantLimits(
       haTrackerPerSampleDedupe = from.haTrackerPerSampleDedupe;
       haTrackerUpdateTimeout = from.haTrackerUpdateTimeout;
       haTrackerFailoverTimeout = from.haTrackerFailoverTimeout;
+      haTrackerSampleFailoverTimeout = from.haTrackerSampleFailoverTimeout;
       mode = from.mode;
       validation = from.validation;
     }
@@ -488,6 +496,12 @@ public record TenantLimits(
       return this;
     }
 
+    public Builder haTrackerSampleFailoverTimeout(Duration v) {
+      requireDuration("haTrackerSampleFailoverTimeout", v);
+      haTrackerSampleFailoverTimeout = v;
+      return this;
+    }
+
     public Builder mode(Mode v) {
       Objects.requireNonNull(v, "mode");
       mode = v;
@@ -535,6 +549,7 @@ public record TenantLimits(
           haTrackerPerSampleDedupe,
           haTrackerUpdateTimeout,
           haTrackerFailoverTimeout,
+          haTrackerSampleFailoverTimeout,
           mode,
           validation);
     }

@@ -422,6 +422,7 @@ final class OtlpTranslation extends RequestTally {
     }
     series++;
     floatSamples += samples;
+    firstSample(Math.floorDiv(Math.min(e, last), 1_000_000L)); // its first: the earliest point
     if (labels == 0) { // no label left (a rule, drop_labels): removed without a word, metadata kept
       removedSeries++;
       if (perSampleHa) {
@@ -1375,6 +1376,10 @@ final class OtlpTranslation extends RequestTally {
     } else {
       floatSamples += count;
     }
+    // HA dedupe's earliest sample: every translated series' point, as Mimir's appender made it
+    // (a later point of a series already seen is not its first one; counting it too differs only
+    // when that point is the older one)
+    firstSample(ts);
     if (withExemplars) {
       exemplars += pointExemplars;
     }
@@ -1779,7 +1784,8 @@ final class OtlpTranslation extends RequestTally {
         firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,
         haReplica,
-        haGroups());
+        haGroups(),
+        earliestFirstSample);
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ final class HaGroups {
   private Violation[] firstViolation = new Violation[4];
   private long[] firstActual = new long[4];
   private long[] firstSeries = new long[4];
+  private long[] earliest = new long[4]; // getReplicasAndInfos' earliestSampleTimestamp
   private int[] table = new int[16]; // group index + 1, 0 = empty
   private int last; // the group last found: consecutive series mostly share one
 
@@ -93,6 +94,13 @@ final class HaGroups {
     }
   }
 
+  /** A series of group {@code g} whose first sample or histogram is at {@code millis}. */
+  void firstSample(int g, long millis) {
+    if (millis < earliest[g]) {
+      earliest[g] = millis;
+    }
+  }
+
   /** The groups that hold a series, in the order first seen. */
   List<WriteRequestStats.HaGroup> result() {
     List<WriteRequestStats.HaGroup> out = new ArrayList<>(n);
@@ -109,7 +117,8 @@ final class HaGroups {
               exemplars[g],
               firstViolation[g],
               firstActual[g],
-              firstSeries[g]));
+              firstSeries[g],
+              earliest[g]));
     }
     return out;
   }
@@ -126,6 +135,7 @@ final class HaGroups {
       firstViolation = Arrays.copyOf(firstViolation, m);
       firstActual = Arrays.copyOf(firstActual, m);
       firstSeries = Arrays.copyOf(firstSeries, m);
+      earliest = Arrays.copyOf(earliest, m);
     }
     int g = n++;
     clusters[g] = cluster;
@@ -142,6 +152,7 @@ final class HaGroups {
     firstViolation[g] = null;
     firstActual[g] = 0;
     firstSeries[g] = 0;
+    earliest[g] = Long.MAX_VALUE;
   }
 
   private void rehash() {

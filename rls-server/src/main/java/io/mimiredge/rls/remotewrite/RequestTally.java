@@ -57,6 +57,13 @@ public abstract class RequestTally {
   protected String haCluster;
   protected String haReplica;
 
+  /**
+   * The earliest of every series' first float sample and first histogram, as received, before any
+   * series is dropped (Mimir's {@code getEarliestSampleTimestamp}, for {@code
+   * ha_tracker_sample_failover_timeout}); {@link Long#MAX_VALUE} while none.
+   */
+  protected long earliestFirstSample;
+
   // ---- per-sample HA ({@code ha_dedupe_per_sample.go}, {@code ha_tracker_per_sample_dedupe}) ----
   /** Each series' own HA labels decide: the series are tallied by group as well. */
   protected boolean perSampleHa;
@@ -112,6 +119,7 @@ public abstract class RequestTally {
     stripReplica = false;
     haCluster = null;
     haReplica = null;
+    earliestFirstSample = Long.MAX_VALUE;
     perSampleHa = limits.acceptHaSamples() && limits.haPerSampleDedupe();
     haGroup = 0;
     if (perSampleHa) {
@@ -137,6 +145,19 @@ public abstract class RequestTally {
     byte[] r = replica.getBytes(StandardCharsets.UTF_8);
     stripReplica = haRequest(c.length, r.length);
     haGroup = stripReplica ? haGroups.group(c, 0, c.length, r, 0, r.length) : 0;
+  }
+
+  /**
+   * A series (of the current group, under per-sample dedupe) whose first sample or histogram is at
+   * {@code millis}: see {@link #earliestFirstSample}.
+   */
+  protected final void firstSample(long millis) {
+    if (millis < earliestFirstSample) {
+      earliestFirstSample = millis;
+    }
+    if (perSampleHa) {
+      haGroups.firstSample(haGroup, millis);
+    }
   }
 
   /**

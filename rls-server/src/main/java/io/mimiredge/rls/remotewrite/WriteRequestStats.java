@@ -48,6 +48,9 @@ import java.util.Objects;
  * @param haReplica the HA replica label of the first series, under the same condition
  * @param haGroups under {@code ha_tracker_per_sample_dedupe}, the series by HA cluster and replica
  *     (the non-HA ones first, as one group without labels); empty otherwise
+ * @param earliestSampleMillis the earliest of every series' first float sample and first histogram,
+ *     as received (Mimir's {@code getEarliestSampleTimestamp}, for {@code
+ *     ha_tracker_sample_failover_timeout}); {@link Long#MAX_VALUE} when there is none
  */
 public record WriteRequestStats(
     Protocol protocol,
@@ -77,7 +80,8 @@ public record WriteRequestStats(
     long firstActual,
     String haCluster,
     String haReplica,
-    List<HaGroup> haGroups) {
+    List<HaGroup> haGroups,
+    long earliestSampleMillis) {
 
   /**
    * The series of one HA cluster and replica in a request, under per-sample dedupe ({@code
@@ -91,6 +95,8 @@ public record WriteRequestStats(
    * @param firstActual the value that broke it
    * @param firstSeries that series' index in the request, to find the request's first violation
    *     among the groups kept
+   * @param earliestSampleMillis the earliest of the group's series' first samples and first
+   *     histograms ({@code getReplicasAndInfos}); {@link Long#MAX_VALUE} when none
    */
   public record HaGroup(
       String cluster,
@@ -100,7 +106,8 @@ public record WriteRequestStats(
       long exemplars,
       Violation firstViolation,
       long firstActual,
-      long firstSeries) {
+      long firstSeries,
+      long earliestSampleMillis) {
     public HaGroup {
       if ((cluster == null) != (replica == null)) {
         throw new IllegalArgumentException("cluster and replica go together");
@@ -160,7 +167,8 @@ public record WriteRequestStats(
         0,
         null,
         null,
-        List.of());
+        List.of(),
+        Long.MAX_VALUE);
   }
 
   /** Items received, before anything is dropped: samples + histograms + exemplars + metadata. */
@@ -263,7 +271,8 @@ public record WriteRequestStats(
         && firstActual == s.firstActual
         && Objects.equals(haCluster, s.haCluster)
         && Objects.equals(haReplica, s.haReplica)
-        && haGroups.equals(s.haGroups);
+        && haGroups.equals(s.haGroups)
+        && earliestSampleMillis == s.earliestSampleMillis;
   }
 
   @Override
@@ -334,6 +343,7 @@ public record WriteRequestStats(
         + "), ha="
         + (haCluster == null ? "none" : haCluster + "/" + haReplica)
         + (haGroups.isEmpty() ? "" : ", haGroups=" + haGroups)
+        + (earliestSampleMillis == Long.MAX_VALUE ? "" : ", earliest=" + earliestSampleMillis)
         + "]";
   }
 }

@@ -213,6 +213,7 @@ final class WriteRequestWalker extends RequestTally {
   private int seriesExemplars;
   private int exemplarsAtSeriesStart;
   private long seriesEarliest;
+  private long seriesFirst; // the earliest of its first sample and first histogram
 
   // ---- relabeling (metric_relabel_configs, drop_labels): null when the tenant has none ----
   private SeriesRelabeling relabeling;
@@ -443,6 +444,7 @@ final class WriteRequestWalker extends RequestTally {
     seriesExemplars = 0;
     exemplarsAtSeriesStart = keptExemplars;
     seriesEarliest = Long.MAX_VALUE;
+    seriesFirst = Long.MAX_VALUE;
   }
 
   /** A sample of the series (the same message in 1.0 and 2.0). */
@@ -842,6 +844,9 @@ final class WriteRequestWalker extends RequestTally {
 
   /** The series is complete: Mimir's verdict on it, and what it adds to the counts. */
   private void endSeries(int start, int end) throws RemoteWriteException {
+    if (seriesFirst != Long.MAX_VALUE) {
+      firstSample(seriesFirst); // HA dedupe sees every series as received
+    }
     long index = series;
     series++;
     floatSamples += seriesSamples;
@@ -1426,6 +1431,9 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   private void sample(long ts) {
+    if (seriesSamples == 0 && ts < seriesFirst) {
+      seriesFirst = ts; // Samples[0]
+    }
     seriesSamples++;
     if (ts <= lastSampleTs) {
       samplesRepeat = true;
@@ -1486,6 +1494,9 @@ final class WriteRequestWalker extends RequestTally {
         case H_POSITIVE_SPANS, H_NEGATIVE_SPANS -> span(tag);
         default -> skip(tag);
       }
+    }
+    if (seriesHistograms == 0 && ts < seriesFirst) {
+      seriesFirst = ts; // Histograms[0]
     }
     seriesHistograms++;
     if (ts <= lastHistogramTs) {
@@ -2644,6 +2655,7 @@ final class WriteRequestWalker extends RequestTally {
         firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,
         haReplica,
-        haGroups());
+        haGroups(),
+        earliestFirstSample);
   }
 }

@@ -611,6 +611,40 @@ class EnforcerTest {
     assertThat(e.decide(T, haRequest("r1", 5), NOW + 31_000).reason()).isEqualTo(Reason.HA_DEDUPED);
   }
 
+  /**
+   * ha_dedupe_per_request.go with ha_tracker_sample_failover_timeout
+   * (HATrackerUseSampleTimeForFailover): the request's earliest sample, capped at now, is the
+   * sample time the tracker compares with the elected replica's last-seen time (ha_tracker.go
+   * updateKVStore).
+   */
+  @Test
+  void aSampleFailoverTimeoutCountsTheOtherReplicaOnlyOnceItsEarliestSampleIsThatMuchNewer() {
+    Enforcer e =
+        enforcer(
+            D.toBuilder()
+                .acceptHaSamples(true)
+                .haTrackerSampleFailoverTimeout(Duration.ofSeconds(40))
+                .build());
+    assertThat(e.decide(T, haRequest("r1", 5, NOW - 20_000), NOW).items()).isEqualTo(5);
+    // silent for the 30 s failover timeout, but r2's earliest sample is 10 s past r1's last seen
+    assertThat(e.decide(T, haRequest("r2", 5, NOW + 10_000), NOW + 30_000).reason())
+        .isEqualTo(Reason.HA_DEDUPED);
+    // samples from the future count as now: 30 s, still short of 40
+    assertThat(e.decide(T, haRequest("r2", 5, NOW + 90_000), NOW + 30_000).reason())
+        .isEqualTo(Reason.HA_DEDUPED);
+    // no sample at all (metadata only): the sample time is now, 40 s
+    Decision failover =
+        e.decide(T, Stats.builder().series(0).metadata(2).ha("c1", "r2").build(), NOW + 40_000);
+    assertThat(failover.reason()).isEqualTo(Reason.ALLOWED);
+    assertThat(failover.items()).isEqualTo(2);
+    assertThat(e.decide(T, haRequest("r1", 5, NOW + 40_000), NOW + 41_000).reason())
+        .isEqualTo(Reason.HA_DEDUPED);
+  }
+
+  private static WriteRequestStats haRequest(String replica, long samples, long earliest) {
+    return Stats.builder().samples(samples).ha("c1", replica).earliestSample(earliest).build();
+  }
+
   /** TestHaDedupeMiddleware: a new cluster over ha_max_clusters is Mimir's 400. */
   @Test
   void aNewClusterOverTheLimitIsRefusedWithMimirsMessage() {

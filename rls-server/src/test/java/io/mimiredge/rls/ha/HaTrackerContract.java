@@ -52,6 +52,45 @@ public abstract class HaTrackerContract {
         .isEqualTo(Result.notElected("r2"));
   }
 
+  /**
+   * TestHATracker_UseSampleTimeForFailoverEnabled: with {@code ha_tracker_sample_failover_timeout}
+   * the new replica's sample time must also be that far past the elected one's last-seen time
+   * ({@code updateKVStore}: {@code sampleTime.Sub(ReceivedAt) < failoverSampleTimeout} blocks it).
+   */
+  @Test
+  void aSampleFailoverTimeoutWaitsUntilTheNewReplicasSamplesAreThatMuchNewer() {
+    Settings s = new Settings(30_000, 1_000, 100, 30_000);
+    long lag = 20_000; // the replicas' samples are 20 s behind the wall clock
+    assertThat(tracker.check("t", "c1", "r1", s, T0, T0 - lag).verdict())
+        .isEqualTo(Verdict.ELECTED);
+    // silent for the failover timeout, but r2's samples are only 10 s past r1's last-seen time
+    assertThat(tracker.check("t", "c1", "r2", s, T0 + 30_000, T0 + 30_000 - lag))
+        .isEqualTo(Result.notElected("r1"));
+    assertThat(tracker.check("t", "c1", "r2", s, T0 + 49_999, T0 + 49_999 - lag))
+        .isEqualTo(Result.notElected("r1"));
+    assertThat(tracker.check("t", "c1", "r2", s, T0 + 50_000, T0 + 50_000 - lag).verdict())
+        .isEqualTo(Verdict.ELECTED);
+    assertThat(tracker.check("t", "c1", "r1", s, T0 + 50_001, T0 + 50_001 - lag))
+        .isEqualTo(Result.notElected("r2"));
+  }
+
+  /** TestHATracker_UseSampleTimeForFailoverDisabled: without it the sample time is not read. */
+  @Test
+  void withoutASampleFailoverTimeoutTheSampleTimeDoesNotMatter() {
+    Settings s = new Settings(30_000, 1_000, 100, 0);
+    assertThat(tracker.check("t", "c1", "r1", s, T0, T0 - 20_000).verdict())
+        .isEqualTo(Verdict.ELECTED);
+    assertThat(tracker.check("t", "c1", "r2", s, T0 + 30_000, T0 + 10_000).verdict())
+        .isEqualTo(Verdict.ELECTED);
+  }
+
+  /** A new cluster is elected whatever its samples' time (updateKVStore creates the entry). */
+  @Test
+  void aNewClusterIsElectedWhateverItsSampleTime() {
+    Settings s = new Settings(30_000, 1_000, 100, 30_000);
+    assertThat(tracker.check("t", "c1", "r1", s, T0, 0).verdict()).isEqualTo(Verdict.ELECTED);
+  }
+
   @Test
   void anElectedReplicaThatKeepsSendingKeepsItsElection() {
     for (long t = 0; t <= 120_000; t += 10_000) {

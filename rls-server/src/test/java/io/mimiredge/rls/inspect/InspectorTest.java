@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnknownFieldSet;
 import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.util.JarLocation;
@@ -22,6 +24,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xerial.snappy.Snappy;
 
 class InspectorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -123,9 +126,32 @@ class InspectorTest {
         .isPositive();
     // the same pair's next request, from the same replica: still counted
     JsonNode next = inspector.inspect(FIXTURES.resolve("059.bin"));
-    assertThat(next.get("ha")).isEqualTo(first.get("ha"));
+    assertThat(next.get("ha").get("cluster")).isEqualTo(first.get("ha").get("cluster"));
+    assertThat(next.get("ha").get("replica")).isEqualTo(first.get("ha").get("replica"));
+    // the earliest first sample, for ha_tracker_sample_failover_timeout
+    assertThat(first.get("ha").get("earliest_sample_ms").asLong())
+        .isEqualTo(earliestFirstSample(FIXTURES.resolve("058.bin")));
     assertThat(next.get("decision").get("reason").asText()).isEqualTo("allowed");
     assertThat(next.get("not_counted").has("ha_deduped")).isFalse();
+  }
+
+  /**
+   * getEarliestSampleTimestamp read with protobuf's generic parser: the earliest of each series'
+   * first sample (the fixtures hold no histograms).
+   */
+  private static long earliestFirstSample(Path body) throws Exception {
+    byte[] protobuf = Snappy.uncompress(Files.readAllBytes(body));
+    long earliest = Long.MAX_VALUE;
+    for (ByteString series :
+        UnknownFieldSet.parseFrom(protobuf).getField(1).getLengthDelimitedList()) {
+      List<ByteString> samples =
+          UnknownFieldSet.parseFrom(series).getField(2).getLengthDelimitedList();
+      if (!samples.isEmpty()) {
+        long t = UnknownFieldSet.parseFrom(samples.get(0)).getField(2).getVarintList().get(0);
+        earliest = Math.min(earliest, t);
+      }
+    }
+    return earliest;
   }
 
   @Test

@@ -86,6 +86,7 @@ class OverridesParserTest {
                 ha_tracker_per_sample_dedupe: true
                 ha_tracker_update_timeout: 5s
                 ha_tracker_failover_timeout: 500ms
+                ha_tracker_sample_failover_timeout: 1m
                 edge_enforcement:
                   mode: shadow
                   validation: deny
@@ -143,6 +144,7 @@ class OverridesParserTest {
                 .haTrackerPerSampleDedupe(true)
                 .haTrackerUpdateTimeout(Duration.ofSeconds(5))
                 .haTrackerFailoverTimeout(Duration.ofMillis(500))
+                .haTrackerSampleFailoverTimeout(Duration.ofMinutes(1))
                 .mode(Mode.SHADOW)
                 .validation(ValidationPolicy.DENY)
                 .build(),
@@ -718,12 +720,11 @@ class OverridesParserTest {
                 metric_relabel_configs:
                   - {source_labels: [__name__], regex: "debug_.*", action: drop}
               only-unmirrored:
-                ha_tracker_sample_failover_timeout: 1m
+                otel_promote_scope_metadata: true
                 enforce_out_of_order_window_on_distributor: true
               at-their-defaults:
                 metric_relabel_configs: []
                 drop_labels: []
-                ha_tracker_sample_failover_timeout: 0s
                 enforce_out_of_order_window_on_distributor: false
                 otel_promote_scope_metadata: false
               plain:
@@ -735,9 +736,7 @@ class OverridesParserTest {
         .containsEntry("relabels", List.of("metric_relabel_configs")) // drop_labels is mirrored
         .containsEntry(
             "only-unmirrored",
-            List.of(
-                "ha_tracker_sample_failover_timeout",
-                "enforce_out_of_order_window_on_distributor"));
+            List.of("otel_promote_scope_metadata", "enforce_out_of_order_window_on_distributor"));
     assertThat(o.notMirroredFor("plain")).isEmpty();
     assertThat(o.notMirroredFor("runnable")).isEmpty();
     assertThat(o.limitsFor("runnable").metricRelabelConfigs()).hasSize(1);

@@ -1598,8 +1598,8 @@ public class OtlpScannerTest {
     // target_info (last) carries the resource's cluster and replica: c1/r1
     assertThat(s.haGroups())
         .containsExactly(
-            new WriteRequestStats.HaGroup("c1", "r1", 7, 7, 0, null, 0, 0),
-            new WriteRequestStats.HaGroup("c1", "r2", 1, 1, 0, null, 0, 0));
+            new WriteRequestStats.HaGroup("c1", "r1", 7, 7, 0, null, 0, 0, NOW_NANOS / 1_000_000),
+            new WriteRequestStats.HaGroup("c1", "r2", 1, 1, 0, null, 0, 0, NOW_NANOS / 1_000_000));
     assertThat(s.validSamples()).isEqualTo(8);
   }
 

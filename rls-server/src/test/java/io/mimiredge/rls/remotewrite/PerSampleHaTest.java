@@ -67,10 +67,10 @@ class PerSampleHaTest {
           .as("%s", p)
           .containsExactly(
               // non-HA first: a series without the replica label is one, labels kept
-              new WriteRequestStats.HaGroup(null, null, 2, 2, 0, null, 0, 0),
+              new WriteRequestStats.HaGroup(null, null, 2, 2, 0, null, 0, 0, T0),
               // the replica removed: __name__, a, cluster = 3 labels, within the limit
-              new WriteRequestStats.HaGroup("c1", "r1", 2, 2, 0, null, 0, 0),
-              new WriteRequestStats.HaGroup("c1", "r2", 1, 2, 0, null, 0, 0));
+              new WriteRequestStats.HaGroup("c1", "r1", 2, 2, 0, null, 0, 0, T0),
+              new WriteRequestStats.HaGroup("c1", "r2", 1, 2, 0, null, 0, 0, T0));
       assertThat(s.items()).isEqualTo(6);
       assertThat(s.invalidSeries()).isZero();
     }
@@ -98,6 +98,59 @@ class PerSampleHaTest {
 
   private static Decision push(PushEvaluator e, byte[]... series) {
     return e.evaluate("t", Proto.body(Proto.request(series)));
+  }
+
+  /** A series of these labels whose samples and then histograms are at these times, in order. */
+  private static byte[] seriesAt(String[] labels, long[] samples, long... histograms) {
+    return Proto.message(
+        out -> {
+          for (int i = 0; i + 1 < labels.length; i += 2) {
+            out.writeByteArray(1, Proto.label(labels[i], labels[i + 1]));
+          }
+          for (long t : samples) {
+            out.writeByteArray(2, sampleAt(t));
+          }
+          for (long t : histograms) {
+            out.writeByteArray(4, Proto.histogram(3, t, 0, 1));
+          }
+        });
+  }
+
+  /**
+   * ha_dedupe_per_request.go getEarliestSampleTimestamp, ha_dedupe_per_sample.go
+   * updateEarliestSampleTimestamp: the earliest of each series' first sample and first histogram,
+   * over every series as received (an invalid one too: HA dedupe runs before validation), per
+   * replica under per-sample dedupe.
+   */
+  @Test
+  void theEarliestSampleIsTheEarliestOfEachSeriesFirstSampleAndFirstHistogram() throws Exception {
+    String[] r1 = {"__name__", "up", "__replica__", "r1", "cluster", "c1"};
+    String[] r2 = {"__name__", "up", "__replica__", "r2", "cluster", "c1"};
+    String[] tooMany = {"__name__", "up", "a", "1", "b", "2", "c", "3"}; // invalid: 4 labels
+    byte[] request =
+        Proto.request(
+            // Samples[0] is T0 + 5000, not the earlier sample after it
+            seriesAt(r1, new long[] {T0 + 5_000, T0 + 1_000}),
+            // its first histogram (T0 + 4000) is earlier than its first sample
+            seriesAt(r1, new long[] {T0 + 6_000}, T0 + 4_000, T0 + 500),
+            seriesAt(r2, new long[] {T0 + 3_000}),
+            seriesAt(tooMany, new long[] {T0 + 2_000}),
+            seriesAt(r2, new long[0])); // nothing in it
+    for (Protocol p : List.of(Protocol.RW1, Protocol.RW2)) {
+      WriteRequestStats perRequest =
+          scan(request, perSample().haTrackerPerSampleDedupe(false).build(), p);
+      assertThat(perRequest.invalidSeries()).as("%s", p).isEqualTo(1);
+      assertThat(perRequest.earliestSampleMillis()).as("%s", p).isEqualTo(T0 + 2_000);
+      WriteRequestStats perSample = scan(request, perSample().build(), p);
+      assertThat(perSample.haGroups())
+          .as("%s", p)
+          .extracting(g -> g.replica() + "@" + (g.earliestSampleMillis() - T0))
+          .containsExactly("null@2000", "r1@4000", "r2@3000");
+    }
+    assertThat(
+            scan(Proto.request(seriesAt(r1, new long[0])), perSample().build(), Protocol.RW1)
+                .earliestSampleMillis())
+        .isEqualTo(Long.MAX_VALUE);
   }
 
   @Test

@@ -107,6 +107,7 @@ final class ReferenceDecoder {
     Violation first = null;
     long firstActual = 0;
     long earliest = Long.MAX_VALUE;
+    long earliestFirst = Long.MAX_VALUE; // getEarliestSampleTimestamp, over every series received
     List<Long> keptExemplars = new ArrayList<>();
 
     for (ByteString bytes : series) {
@@ -119,6 +120,12 @@ final class ReferenceDecoder {
       List<Histogram> hists = new ArrayList<>();
       for (ByteString h : messages(ts, 4)) {
         hists.add(histogram(h));
+      }
+      if (!samples.isEmpty()) {
+        earliestFirst = Math.min(earliestFirst, samples.get(0));
+      }
+      if (!hists.isEmpty()) {
+        earliestFirst = Math.min(earliestFirst, hists.get(0).timestamp());
       }
       List<ByteString> exs = messages(ts, 3);
       // Mimir unmarshals every exemplar, kept or not: a malformed one fails the request. (When
@@ -288,7 +295,8 @@ final class ReferenceDecoder {
         firstActual,
         cluster == null ? null : new String(cluster, StandardCharsets.UTF_8),
         replica == null ? null : new String(replica, StandardCharsets.UTF_8),
-        List.of());
+        List.of(),
+        earliestFirst);
   }
 
   /** validateLabels, validateSamples, validateHistograms: the first violation of the series. */

@@ -108,7 +108,7 @@ class WriteRequestScannerTest {
             Proto.message(unknowns),
             Proto.message(out -> out.writeByteArray(1, oddLabel)),
             Proto.message(unknowns),
-            Proto.message(out -> out.writeByteArray(2, Proto.sample(1, 2))));
+            Proto.message(out -> out.writeByteArray(2, Proto.sample(1, 1_795_400_000_000L))));
     byte[] oddMetadata = Proto.concat(Proto.message(unknowns), metadata("up", "help", "s"));
     byte[] odd =
         Proto.message(

@@ -22,6 +22,7 @@ public final class Stats {
   private Violation first;
   private long firstActual;
   private String haCluster;
+  private long earliestSampleMillis = Long.MAX_VALUE;
   private String haReplica;
 
   private Stats() {}
@@ -60,7 +61,8 @@ public final class Stats {
         s.firstActual(),
         s.haCluster(),
         s.haReplica(),
-        List.of());
+        List.of(),
+        s.earliestSampleMillis());
   }
 
   public static Stats builder() {
@@ -114,6 +116,12 @@ public final class Stats {
     return this;
   }
 
+  /** The earliest of the series' first samples (for {@code ha_tracker_sample_failover_timeout}). */
+  public Stats earliestSample(long millis) {
+    earliestSampleMillis = millis;
+    return this;
+  }
+
   public Stats ha(String cluster, String replica) {
     haCluster = cluster;
     haReplica = replica;
@@ -151,6 +159,7 @@ public final class Stats {
         firstActual,
         haCluster,
         haReplica,
-        List.of());
+        List.of(),
+        earliestSampleMillis);
   }
 }

@@ -58,12 +58,17 @@ public final class LocalHaTracker implements HaTracker {
 
   @Override
   public Result check(
-      String tenant, String cluster, String replica, Settings settings, long nowMillis) {
+      String tenant,
+      String cluster,
+      String replica,
+      Settings settings,
+      long nowMillis,
+      long sampleTimeMillis) {
     while (true) {
       Clusters c = tenants.computeIfAbsent(tenant, t -> new Clusters());
       synchronized (c) {
         if (tenants.get(tenant) == c) { // not evicted while this thread waited for it
-          return check(c, cluster, replica, settings, nowMillis);
+          return check(c, cluster, replica, settings, nowMillis, sampleTimeMillis);
         }
       }
     }
@@ -71,7 +76,12 @@ public final class LocalHaTracker implements HaTracker {
 
   /** {@link #check} with the tenant's lock held. */
   private Result check(
-      Clusters c, String cluster, String replica, Settings settings, long nowMillis) {
+      Clusters c,
+      String cluster,
+      String replica,
+      Settings settings,
+      long nowMillis,
+      long sampleTimeMillis) {
     {
       Entry e = c.byName.get(cluster);
       if (e != null && nowMillis - e.lastSeen >= IDLE_CLUSTER_MILLIS) {
@@ -96,7 +106,7 @@ public final class LocalHaTracker implements HaTracker {
         e.lastSeen = Math.max(e.lastSeen, nowMillis);
         return Result.ELECTED;
       }
-      if (nowMillis - e.lastSeen >= settings.failoverTimeoutMillis()) {
+      if (HaTracker.mayFailOver(settings, e.lastSeen, nowMillis, sampleTimeMillis)) {
         e.replica = replica; // failover: the silent replica loses the election
         e.lastSeen = nowMillis;
         e.electedAt = nowMillis;

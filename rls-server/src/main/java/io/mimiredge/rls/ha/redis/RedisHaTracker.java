@@ -33,14 +33,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RedisHaTracker implements HaTracker {
   // KEYS: the cluster's hash, the tenant's live clusters. ARGV: replica, now, failover timeout,
-  // max clusters, idle timeout, cluster. Reply: {verdict (1 elected, 0 not, 2 too many clusters),
-  // elected replica, its last seen, elected at}.
+  // max clusters, idle timeout, cluster, sample time, sample failover timeout (0 = off). Reply:
+  // {verdict (1 elected, 0 not, 2 too many clusters), elected replica, its last seen, elected at}.
+  // The failover test is HaTracker.mayFailOver's (ha_tracker.go, updateKVStore).
   static final String CHECK =
       """
       local key, clusters = KEYS[1], KEYS[2]
       local replica, cluster = ARGV[1], ARGV[6]
       local now, failover = tonumber(ARGV[2]), tonumber(ARGV[3])
       local max, idle = tonumber(ARGV[4]), tonumber(ARGV[5])
+      local sample, sampleFailover = tonumber(ARGV[7]), tonumber(ARGV[8])
       local cur = redis.call('HMGET', key, 'replica', 'seen', 'elected')
       if cur[1] then
         local seen, elected = tonumber(cur[2]), tonumber(cur[3])
@@ -49,7 +51,7 @@ public final class RedisHaTracker implements HaTracker {
             redis.call('HSET', key, 'seen', now)
             seen = now
           end
-        elseif now - seen < failover then
+        elseif now - seen < failover or (sampleFailover > 0 and sample - seen < sampleFailover) then
           return {0, cur[1], seen, elected}
         else
           redis.call('HSET', key, 'replica', replica, 'seen', now, 'elected', now)
@@ -119,9 +121,14 @@ public final class RedisHaTracker implements HaTracker {
 
   @Override
   public Result check(
-      String tenant, String cluster, String replica, Settings settings, long nowMillis) {
+      String tenant,
+      String cluster,
+      String replica,
+      Settings settings,
+      long nowMillis,
+      long sampleTimeMillis) {
     if (buckets.mode() != FailoverBucketStore.Mode.SHARED) {
-      return local.check(tenant, cluster, replica, settings, nowMillis);
+      return local.check(tenant, cluster, replica, settings, nowMillis, sampleTimeMillis);
     }
     String cacheKey = tenant + '\u0000' + cluster;
     Seen seen = cache.get(cacheKey);
@@ -130,7 +137,8 @@ public final class RedisHaTracker implements HaTracker {
         if (nowMillis - seen.lastSeen() < settings.updateTimeoutMillis()) {
           return Result.ELECTED; // its last-seen time in Redis is fresh enough
         }
-      } else if (nowMillis - seen.lastSeen() < settings.failoverTimeoutMillis()) {
+      } else if (!HaTracker.mayFailOver(settings, seen.lastSeen(), nowMillis, sampleTimeMillis)) {
+        // Redis's last-seen time is at least the one remembered: no failover there either
         return Result.notElected(seen.replica());
       }
     }
@@ -146,10 +154,12 @@ public final class RedisHaTracker implements HaTracker {
                   Long.toString(settings.failoverTimeoutMillis()),
                   Integer.toString(settings.maxClusters()),
                   Long.toString(IDLE_CLUSTER_MILLIS),
-                  cluster));
+                  cluster,
+                  Long.toString(sampleTimeMillis),
+                  Long.toString(settings.failoverSampleTimeoutMillis())));
     } catch (StoreUnavailableException e) {
       buckets.sharedFailed(e.getMessage());
-      return local.check(tenant, cluster, replica, settings, nowMillis);
+      return local.check(tenant, cluster, replica, settings, nowMillis, sampleTimeMillis);
     }
     long verdict = (Long) reply.get(0);
     if (verdict == 2) {
