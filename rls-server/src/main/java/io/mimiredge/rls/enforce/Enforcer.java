@@ -12,6 +12,7 @@ import io.mimiredge.rls.remotewrite.RemoteWriteException;
 import io.mimiredge.rls.remotewrite.Violation;
 import io.mimiredge.rls.remotewrite.WriteRequestStats;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -143,7 +144,7 @@ public final class Enforcer {
     Violation violation = stats.firstViolation();
     long actual = stats.firstActual();
     if (stats.perSampleHa()) {
-      PerSample p = perSample(tenant, limits, stats, nowMillis);
+      PerSample p = perSample(t, stats, nowMillis);
       if (!p.kept()) {
         // nothing left: Mimir does not push at all (the metadata goes too) and answers its error
         return p.tooMany()
@@ -231,15 +232,17 @@ public final class Enforcer {
    * {@code ha_dedupe_per_sample.go}: each (cluster, replica) of the request judged once; the series
    * of a replica that is not elected, or of a cluster over {@code ha_max_clusters}, dropped before
    * validation and the limiter; the rest pushed (then Mimir answers 202 or 400 for the dropped
-   * ones: the edge forwards, and Mimir keeps what it keeps).
+   * ones: the edge forwards, and Mimir keeps what it keeps). The exemplars' lower bound is then
+   * taken over the series kept, as {@code prePushValidationMiddleware} sees them.
    */
-  private PerSample perSample(
-      String tenant, TenantLimits limits, WriteRequestStats stats, long nowMillis) {
-    HaTracker.Settings settings = haSettings(limits);
+  private PerSample perSample(TenantSnapshot t, WriteRequestStats stats, long nowMillis) {
+    String tenant = t.id();
+    HaTracker.Settings settings = haSettings(t.limits());
     boolean kept = false;
     boolean tooMany = false;
     long droppedItems = 0;
-    long droppedExemplars = 0;
+    long keptEarliest = Long.MAX_VALUE;
+    List<WriteRequestStats.HaGroup> keptGroups = new ArrayList<>(stats.haGroups().size());
     Violation keptViolation = null;
     long keptActual = 0;
     long keptFirst = Long.MAX_VALUE;
@@ -255,10 +258,11 @@ public final class Enforcer {
       }
       if (!keep) {
         droppedItems += g.items();
-        droppedExemplars += g.exemplars();
         continue;
       }
       kept = true;
+      keptGroups.add(g);
+      keptEarliest = Math.min(keptEarliest, g.validatedEarliestMillis());
       if (g.firstViolation() != null && g.firstSeries() < keptFirst) {
         keptFirst = g.firstSeries();
         keptViolation = g.firstViolation();
@@ -266,12 +270,15 @@ public final class Enforcer {
       }
     }
     long samples = stats.validSamples() - droppedItems;
+    long floor = t.validation().exemplarFloor(keptEarliest, nowMillis);
+    long exemplars = 0;
+    for (WriteRequestStats.HaGroup g : keptGroups) {
+      exemplars += g.exemplarsFrom(floor);
+    }
     long items =
         samples == 0 && stats.validMetadata() == 0
             ? 0
-            : samples
-                + Math.max(0, stats.validExemplars() - droppedExemplars)
-                + stats.validMetadata();
+            : samples + exemplars + stats.validMetadata();
     Violation violation = stats.firstViolation();
     long actual = stats.firstActual();
     if (keptViolation != null) {

@@ -122,7 +122,6 @@ final class OtlpTranslation extends RequestTally {
   private static final long INSTANCE_HASH = plainHash(INSTANCE);
   private static final long LE_HASH = plainHash(LE);
   private static final long QUANTILE_HASH = plainHash(QUANTILE);
-  private static final long EXEMPLAR_MAX_AGE_MILLIS = 5 * 60 * 1000L;
   private static final int MAX_TARGET_INFO_REMEMBERED = 4096;
 
   // ---- the request ----
@@ -190,7 +189,7 @@ final class OtlpTranslation extends RequestTally {
   private String serviceNamespace;
   private String instanceValue;
 
-  private long earliestSample;
+  private long earliestSample; // of the series validation sees: the exemplars' lower bound
   private long rejectedMetrics; // translation errors: Mimir answers 400 after pushing the rest
   private long[] exemplarTimes = new long[16];
   private int keptExemplars;
@@ -426,22 +425,23 @@ final class OtlpTranslation extends RequestTally {
     if (labels == 0) { // no label left (a rule, drop_labels): removed without a word, metadata kept
       removedSeries++;
       if (perSampleHa) {
-        haSeries(series - 1, 1, 0, 0, null, 0);
+        haSeries(series - 1, 1, 0, null, 0);
       }
       family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
       return;
     }
     long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
+    validated(firstMs);
     if (v == null) {
       v = timestampViolation(firstMs, Math.floorDiv(last, 1_000_000L));
     }
     if (v != null) {
       invalid(v, samples, 1);
     } else {
-      valid(samples, firstMs);
+      validSamples += samples;
     }
     if (perSampleHa) {
-      haSeries(series - 1, 1, v == null ? samples : 0, 0, v, actual);
+      haSeries(series - 1, 1, v == null ? samples : 0, v, actual);
     }
     family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
   }
@@ -1387,6 +1387,7 @@ final class OtlpTranslation extends RequestTally {
       removed(index, count, withExemplars);
       return;
     }
+    validated(ts);
     if (v == null) {
       v = timestampViolation(ts, ts);
     }
@@ -1396,7 +1397,7 @@ final class OtlpTranslation extends RequestTally {
         dropPointExemplars();
       }
       if (perSampleHa) {
-        haSeries(index, count, 0, 0, v, actual);
+        haSeries(index, count, 0, v, actual);
       }
       return;
     }
@@ -1407,7 +1408,7 @@ final class OtlpTranslation extends RequestTally {
       // a repeat of labels and millisecond counts once.
       duplicateSamples += count;
     } else {
-      valid(count, ts);
+      validSamples += count;
     }
     if (withExemplars) {
       keepPointExemplars();
@@ -1424,14 +1425,16 @@ final class OtlpTranslation extends RequestTally {
       dropPointExemplars();
     }
     if (perSampleHa) {
-      haSeries(index, count, 0, 0, null, 0);
+      haSeries(index, count, 0, null, 0);
     }
   }
 
   /** {@link #series}' valid series under per-sample dedupe: their group's share. */
   private void perSampleSeries(long index, long count, boolean repeat, boolean withExemplars) {
-    long exemplarsKept = withExemplars && limits.exemplarsEnabled() ? pointKeptExemplars : 0;
-    haSeries(index, count, repeat ? 0 : count, exemplarsKept, null, 0);
+    haSeries(index, count, repeat ? 0 : count, null, 0);
+    if (withExemplars && limits.exemplarsEnabled()) {
+      haExemplars(pointExemplarTimes, 0, pointKeptExemplars);
+    }
   }
 
   private static final byte[] SUM_SUFFIX = ascii("_sum");
@@ -1690,9 +1693,15 @@ final class OtlpTranslation extends RequestTally {
     }
   }
 
-  private void valid(long samples, long earliestMs) {
-    validSamples += samples;
-    earliestSample = Math.min(earliestSample, earliestMs);
+  /**
+   * Series that validation sees (valid or not), their earliest sample at {@code ms}: the exemplars'
+   * lower bound comes from them ({@code prePushValidationMiddleware}).
+   */
+  private void validated(long ms) {
+    earliestSample = Math.min(earliestSample, ms);
+    if (perSampleHa) {
+      haValidated(ms);
+    }
   }
 
   /**
@@ -1734,13 +1743,7 @@ final class OtlpTranslation extends RequestTally {
   // ---------------------------------------------------------------------------------------------
 
   WriteRequestStats stats(long compressedBytes, long uncompressedBytes) {
-    long minExemplar = 0;
-    if (earliestSample != Long.MAX_VALUE) {
-      minExemplar = earliestSample - EXEMPLAR_MAX_AGE_MILLIS;
-      if (limits.pastGraceMillis() > 0) {
-        minExemplar = Math.max(minExemplar, minTimestamp);
-      }
-    }
+    long minExemplar = limits.exemplarFloor(earliestSample, nowMillis);
     long validExemplars = 0;
     for (int i = 0; i < keptExemplars; i++) {
       if (exemplarTimes[i] >= minExemplar) {

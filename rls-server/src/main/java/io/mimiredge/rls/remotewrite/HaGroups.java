@@ -20,7 +20,9 @@ final class HaGroups {
   private long[] hashes = new long[4];
   private long[] series = new long[4];
   private long[] items = new long[4];
-  private long[] exemplars = new long[4];
+  private long[][] exemplars = new long[4][]; // kept exemplars' timestamps, reused
+  private int[] exemplarCount = new int[4];
+  private long[] validated = new long[4]; // earliest sample of the series validation sees
   private Violation[] firstViolation = new Violation[4];
   private long[] firstActual = new long[4];
   private long[] firstSeries = new long[4];
@@ -76,22 +78,33 @@ final class HaGroups {
    * {@code count} series of group {@code g} from {@code seriesIndex} on: what they add when kept,
    * their violation (null when valid).
    */
-  void series(
-      int g,
-      long seriesIndex,
-      long count,
-      long seriesItems,
-      long seriesExemplars,
-      Violation v,
-      long a) {
+  void series(int g, long seriesIndex, long count, long seriesItems, Violation v, long a) {
     series[g] += count;
     items[g] += seriesItems;
-    exemplars[g] += seriesExemplars;
     if (v != null && firstViolation[g] == null) {
       firstViolation[g] = v;
       firstActual[g] = a;
       firstSeries[g] = seriesIndex;
     }
+  }
+
+  /** A series of group {@code g} that validation sees, its earliest sample at {@code millis}. */
+  void validated(int g, long millis) {
+    if (millis < validated[g]) {
+      validated[g] = millis;
+    }
+  }
+
+  /** Exemplars of a valid series of group {@code g}: their timestamps {@code ts[from, to)}. */
+  void exemplars(int g, long[] ts, int from, int to) {
+    int n = exemplarCount[g];
+    int m = n + to - from;
+    long[] a = exemplars[g];
+    if (a == null || a.length < m) {
+      a = exemplars[g] = Arrays.copyOf(a == null ? new long[0] : a, Math.max(8, 2 * m));
+    }
+    System.arraycopy(ts, from, a, n, to - from);
+    exemplarCount[g] = m;
   }
 
   /** A series of group {@code g} whose first sample or histogram is at {@code millis}. */
@@ -114,12 +127,24 @@ final class HaGroups {
               g == 0 ? null : new String(replicas[g], StandardCharsets.UTF_8),
               series[g],
               items[g],
-              exemplars[g],
+              sortedExemplars(g),
+              validated[g],
               firstViolation[g],
               firstActual[g],
               firstSeries[g],
               earliest[g]));
     }
+    return out;
+  }
+
+  private static final long[] NONE = {};
+
+  private long[] sortedExemplars(int g) {
+    if (exemplarCount[g] == 0) {
+      return NONE;
+    }
+    long[] out = Arrays.copyOf(exemplars[g], exemplarCount[g]);
+    Arrays.sort(out);
     return out;
   }
 
@@ -132,6 +157,8 @@ final class HaGroups {
       series = Arrays.copyOf(series, m);
       items = Arrays.copyOf(items, m);
       exemplars = Arrays.copyOf(exemplars, m);
+      exemplarCount = Arrays.copyOf(exemplarCount, m);
+      validated = Arrays.copyOf(validated, m);
       firstViolation = Arrays.copyOf(firstViolation, m);
       firstActual = Arrays.copyOf(firstActual, m);
       firstSeries = Arrays.copyOf(firstSeries, m);
@@ -148,7 +175,8 @@ final class HaGroups {
   private void reset(int g) {
     series[g] = 0;
     items[g] = 0;
-    exemplars[g] = 0;
+    exemplarCount[g] = 0;
+    validated[g] = Long.MAX_VALUE;
     firstViolation[g] = null;
     firstActual[g] = 0;
     firstSeries[g] = 0;

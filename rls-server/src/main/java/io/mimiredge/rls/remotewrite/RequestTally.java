@@ -162,12 +162,31 @@ public abstract class RequestTally {
 
   /**
    * Under per-sample dedupe, {@code count} series of the current group: what they add when kept
-   * (samples and histograms, exemplars), or their violation; {@code seriesIndex} is the first's
-   * place in the request.
+   * (samples and histograms), or their violation; {@code seriesIndex} is the first's place in the
+   * request.
    */
   protected final void haSeries(
-      long seriesIndex, long count, long items, long exemplars, Violation v, long actual) {
-    haGroups.series(haGroup, seriesIndex, count, items, exemplars, v, actual);
+      long seriesIndex, long count, long items, Violation v, long actual) {
+    haGroups.series(haGroup, seriesIndex, count, items, v, actual);
+  }
+
+  /**
+   * Under per-sample dedupe, a series of the current group that validation sees, whose earliest
+   * sample or histogram is at {@code earliestMillis}: the exemplars' lower bound comes from the
+   * series of the replicas kept ({@code prePushValidationMiddleware} runs after the dedupe).
+   */
+  protected final void haValidated(long earliestMillis) {
+    haGroups.validated(haGroup, earliestMillis);
+  }
+
+  /**
+   * Under per-sample dedupe, the exemplars a valid series of the current group keeps before the
+   * lower bound, by timestamp: {@code timestamps[from, to)}.
+   */
+  protected final void haExemplars(long[] timestamps, int from, int to) {
+    if (perSampleHa && to > from) {
+      haGroups.exemplars(haGroup, timestamps, from, to);
+    }
   }
 
   /** The per-sample groups of the request; empty unless per-sample dedupe. */

@@ -156,6 +156,28 @@ public final class ValidationLimits {
     return outOfOrderWindowMillis;
   }
 
+  /**
+   * distributor.go: exemplars up to 5 minutes older than the request's earliest sample are kept.
+   */
+  private static final long EXEMPLAR_MAX_AGE_MILLIS = 5 * 60 * 1000L;
+
+  /**
+   * The oldest exemplar timestamp kept ({@code prePushValidationMiddleware}'s {@code
+   * minExemplarTS}): 5 minutes before {@code earliestSampleMillis}, the earliest sample or
+   * histogram of the series validation sees, and with {@code past_grace_period} no older than
+   * samples may be; 0 (no bound) when there is no sample ({@link Long#MAX_VALUE}).
+   */
+  public long exemplarFloor(long earliestSampleMillis, long nowMillis) {
+    if (earliestSampleMillis == Long.MAX_VALUE) {
+      return 0;
+    }
+    long floor = earliestSampleMillis - EXEMPLAR_MAX_AGE_MILLIS;
+    if (pastGraceMillis > 0) {
+      floor = Math.max(floor, nowMillis - pastGraceMillis - outOfOrderWindowMillis);
+    }
+    return floor;
+  }
+
   /** {@code max_global_exemplars_per_user} (0: Mimir clears every exemplar before counting). */
   public int maxGlobalExemplarsPerUser() {
     return maxGlobalExemplarsPerUser;

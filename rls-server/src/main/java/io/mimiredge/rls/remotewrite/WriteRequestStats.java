@@ -90,7 +90,12 @@ public record WriteRequestStats(
    *
    * @param series the group's series
    * @param items float samples + histograms the group's valid series add to the ingestion limiter
-   * @param exemplars exemplars they keep
+   * @param exemplarTimestamps the timestamps of the exemplars its valid series keep before the
+   *     request's lower bound, sorted (empty unless {@code max_global_exemplars_per_user} &gt; 0);
+   *     owned by this record
+   * @param validatedEarliestMillis the earliest sample or histogram of its series that validation
+   *     sees (valid or not), for that lower bound over the groups kept; {@link Long#MAX_VALUE} when
+   *     none
    * @param firstViolation the group's first invalid series' violation, null when none
    * @param firstActual the value that broke it
    * @param firstSeries that series' index in the request, to find the request's first violation
@@ -103,7 +108,8 @@ public record WriteRequestStats(
       String replica,
       long series,
       long items,
-      long exemplars,
+      long[] exemplarTimestamps,
+      long validatedEarliestMillis,
       Violation firstViolation,
       long firstActual,
       long firstSeries,
@@ -112,11 +118,78 @@ public record WriteRequestStats(
       if ((cluster == null) != (replica == null)) {
         throw new IllegalArgumentException("cluster and replica go together");
       }
+      Objects.requireNonNull(exemplarTimestamps, "exemplarTimestamps");
     }
 
     /** Whether these are HA series (else Mimir keeps them whatever the elections). */
     public boolean ha() {
       return cluster != null;
+    }
+
+    /** The exemplars its valid series keep before the request's lower bound. */
+    public long exemplars() {
+      return exemplarTimestamps.length;
+    }
+
+    /** Of those, the ones at or after {@code floor} (Mimir's {@code minExemplarTS}). */
+    public long exemplarsFrom(long floor) {
+      int lo = 0;
+      int hi = exemplarTimestamps.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (exemplarTimestamps[mid] < floor) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return exemplarTimestamps.length - lo;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HaGroup g
+          && Objects.equals(cluster, g.cluster)
+          && Objects.equals(replica, g.replica)
+          && series == g.series
+          && items == g.items
+          && Arrays.equals(exemplarTimestamps, g.exemplarTimestamps)
+          && validatedEarliestMillis == g.validatedEarliestMillis
+          && firstViolation == g.firstViolation
+          && firstActual == g.firstActual
+          && firstSeries == g.firstSeries
+          && earliestSampleMillis == g.earliestSampleMillis;
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(cluster, replica, series, items, firstViolation)
+          + Arrays.hashCode(exemplarTimestamps);
+    }
+
+    @Override
+    public String toString() {
+      return "HaGroup["
+          + cluster
+          + "/"
+          + replica
+          + ", series="
+          + series
+          + ", items="
+          + items
+          + ", exemplars="
+          + Arrays.toString(exemplarTimestamps)
+          + ", validatedEarliest="
+          + validatedEarliestMillis
+          + ", first="
+          + firstViolation
+          + "("
+          + firstActual
+          + ") at "
+          + firstSeries
+          + ", earliest="
+          + earliestSampleMillis
+          + "]";
     }
   }
 

@@ -111,10 +111,8 @@ final class WriteRequestWalker extends RequestTally {
   private static final int MIN_SCHEMA = -4;
   private static final int MAX_SCHEMA = 8;
   private static final int CUSTOM_BUCKETS_SCHEMA = -53;
-  // validate.go: ExemplarMaxLabelSetLength (runes); distributor.go: exemplars up to 5m older than
-  // the request's earliest sample are kept.
+  // validate.go: ExemplarMaxLabelSetLength (runes)
   private static final int EXEMPLAR_MAX_LABEL_RUNES = 128;
-  private static final long EXEMPLAR_MAX_AGE_MILLIS = 5 * 60 * 1000L;
 
   private static final String[] WIRE_TYPES = {
     "varint",
@@ -863,12 +861,16 @@ final class WriteRequestWalker extends RequestTally {
       removedSeries++;
       dropExemplars();
       if (perSampleHa) {
-        haSeries(index, 1, 0, 0, null, 0);
+        haSeries(index, 1, 0, null, 0);
       }
       return;
     }
-    // validateExemplars' bound comes from the samples of the series validation sees.
+    // validateExemplars' bound comes from the samples of the series validation sees (under
+    // per-sample dedupe, of the replicas kept: see HaGroups).
     earliestTimestamp = Math.min(earliestTimestamp, seriesEarliest);
+    if (perSampleHa) {
+      haValidated(seriesEarliest);
+    }
     Violation v;
     long actual;
     if (relabeling != null) {
@@ -899,7 +901,7 @@ final class WriteRequestWalker extends RequestTally {
         firstActual = actual;
       }
       if (perSampleHa) {
-        haSeries(index, 1, 0, 0, v, actual);
+        haSeries(index, 1, 0, v, actual);
       }
       return;
     }
@@ -914,7 +916,8 @@ final class WriteRequestWalker extends RequestTally {
       exemplarsCleared += seriesExemplars;
     }
     if (perSampleHa) {
-      haSeries(index, 1, samples + hists, keptExemplars - exemplarsAtSeriesStart, null, 0);
+      haSeries(index, 1, samples + hists, null, 0);
+      haExemplars(exemplarTimestamps, exemplarsAtSeriesStart, keptExemplars);
     }
   }
 
@@ -2610,15 +2613,7 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   private WriteRequestStats stats(long compressedBytes) {
-    // validateExemplars' lower bound: 5 minutes before the request's earliest sample (and no
-    // older than the past grace period allows); no bound when the request has no samples.
-    long minExemplar = 0;
-    if (earliestTimestamp != Long.MAX_VALUE) {
-      minExemplar = earliestTimestamp - EXEMPLAR_MAX_AGE_MILLIS;
-      if (limits.pastGraceMillis() > 0) {
-        minExemplar = Math.max(minExemplar, minTimestamp);
-      }
-    }
+    long minExemplar = limits.exemplarFloor(earliestTimestamp, nowMillis);
     long validExemplars = 0;
     for (int i = 0; i < keptExemplars; i++) {
       if (exemplarTimestamps[i] >= minExemplar) {

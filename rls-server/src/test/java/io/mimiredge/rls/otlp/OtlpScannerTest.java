@@ -859,6 +859,36 @@ public class OtlpScannerTest {
     assertThat(s.items()).isEqualTo(22 + 1 + 1 + 6);
   }
 
+  /**
+   * distributor.go prePushValidationMiddleware: the exemplars' lower bound (5 minutes before the
+   * earliest sample) is taken over every series validation sees, an invalid one too.
+   */
+  @Test
+  void anInvalidSeriesSampleLowersTheExemplarsBoundAsInMimir() throws Exception {
+    long minute = 60_000_000_000L;
+    NumberDataPoint withOldExemplar =
+        number(NOW_NANOS, 10).toBuilder().addExemplars(exemplar(NOW_NANOS - 7 * minute, 1)).build();
+    ValidationLimits limits =
+        ValidationLimits.builder().maxGlobalExemplarsPerUser(10).maxLabelValueLength(20).build();
+    ExportMetricsServiceRequest alone =
+        request(
+            SERVICE,
+            sum("s", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, withOldExemplar));
+    assertThat(scan(alone, limits).validExemplars()).as("7 minutes before the earliest").isZero();
+    // a resource with no attribute besides service.name: no target_info, whose samples would
+    // reach back to the earliest point too
+    ExportMetricsServiceRequest withOld =
+        request(
+            resource(attr("service.name", "checkout")),
+            sum("s", AggregationTemporality.AGGREGATION_TEMPORALITY_CUMULATIVE, withOldExemplar),
+            // invalid (a value over 20 bytes), and 8 minutes old: the bound moves to 13 minutes
+            gauge("g", number(NOW_NANOS - 8 * minute, 1, attr("x", "y".repeat(30)))));
+    WriteRequestStats s = scan(withOld, limits);
+    assertThat(s.series()).as("s and g").isEqualTo(2);
+    assertThat(s.violations(Violation.LABEL_VALUE_TOO_LONG)).isEqualTo(1);
+    assertThat(s.validExemplars()).isEqualTo(1);
+  }
+
   @Test
   void nativeHistogramsWithCustomBucketsCountOnePerPoint() throws Exception {
     ExportMetricsServiceRequest r = everyType();
@@ -1598,8 +1628,8 @@ public class OtlpScannerTest {
     // target_info (last) carries the resource's cluster and replica: c1/r1
     assertThat(s.haGroups())
         .containsExactly(
-            new WriteRequestStats.HaGroup("c1", "r1", 7, 7, 0, null, 0, 0, NOW_NANOS / 1_000_000),
-            new WriteRequestStats.HaGroup("c1", "r2", 1, 1, 0, null, 0, 0, NOW_NANOS / 1_000_000));
+            new WriteRequestStats.HaGroup("c1", "r1", 7, 7, new long[0], NOW, null, 0, 0, NOW),
+            new WriteRequestStats.HaGroup("c1", "r2", 1, 1, new long[0], NOW, null, 0, 0, NOW));
     assertThat(s.validSamples()).isEqualTo(8);
   }
 

@@ -67,10 +67,10 @@ class PerSampleHaTest {
           .as("%s", p)
           .containsExactly(
               // non-HA first: a series without the replica label is one, labels kept
-              new WriteRequestStats.HaGroup(null, null, 2, 2, 0, null, 0, 0, T0),
+              new WriteRequestStats.HaGroup(null, null, 2, 2, new long[0], T0, null, 0, 0, T0),
               // the replica removed: __name__, a, cluster = 3 labels, within the limit
-              new WriteRequestStats.HaGroup("c1", "r1", 2, 2, 0, null, 0, 0, T0),
-              new WriteRequestStats.HaGroup("c1", "r2", 1, 2, 0, null, 0, 0, T0));
+              new WriteRequestStats.HaGroup("c1", "r1", 2, 2, new long[0], T0, null, 0, 0, T0),
+              new WriteRequestStats.HaGroup("c1", "r2", 1, 2, new long[0], T0, null, 0, 0, T0));
       assertThat(s.items()).isEqualTo(6);
       assertThat(s.invalidSeries()).isZero();
     }
@@ -151,6 +151,57 @@ class PerSampleHaTest {
             scan(Proto.request(seriesAt(r1, new long[0])), perSample().build(), Protocol.RW1)
                 .earliestSampleMillis())
         .isEqualTo(Long.MAX_VALUE);
+  }
+
+  /**
+   * ha_dedupe_per_sample.go drops a replica's series before prePushValidationMiddleware, whose
+   * exemplar bound (5 minutes before the earliest sample) is then over the series kept only.
+   */
+  @Test
+  void theExemplarBoundIsTakenOverTheReplicasKept() throws Exception {
+    long minute = 60_000;
+    String[] r1 = {"__name__", "up", "__replica__", "r1", "cluster", "c1"};
+    String[] r2 = {"__name__", "up", "__replica__", "r2", "cluster", "c1"};
+    // r1's sample is a minute old, its exemplar 7 minutes: 6 minutes before r1's sample
+    byte[] r1WithExemplar =
+        Proto.message(
+            out -> {
+              out.writeByteArray(1, Proto.label("__name__", "up"));
+              out.writeByteArray(1, Proto.label("__replica__", "r1"));
+              out.writeByteArray(1, Proto.label("cluster", "c1"));
+              out.writeByteArray(2, sampleAt(T0));
+              out.writeByteArray(3, Proto.exemplar(T0 - 6 * minute, "trace_id", "abc"));
+            });
+    // r2 lags 10 minutes: with its series the bound would be 15 minutes before r1's sample
+    byte[] request = Proto.request(r1WithExemplar, seriesAt(r2, new long[] {T0 - 10 * minute}));
+    TenantLimits limits = perSample().maxGlobalExemplarsPerUser(100).build();
+    for (Protocol p : List.of(Protocol.RW1, Protocol.RW2)) {
+      WriteRequestStats s = scan(request, limits, p);
+      assertThat(s.validExemplars()).as("%s: every series' bound", p).isEqualTo(1);
+      assertThat(s.haGroups())
+          .as("%s", p)
+          .containsExactly(
+              new WriteRequestStats.HaGroup(
+                  "c1", "r1", 1, 1, new long[] {T0 - 6 * minute}, T0, null, 0, 0, T0),
+              new WriteRequestStats.HaGroup(
+                  "c1", "r2", 1, 1, new long[0], T0 - 10 * minute, null, 0, 0, T0 - 10 * minute));
+    }
+    PushEvaluator e = MimirRulesTest.evaluator(limits);
+    assertThat(push(e, seriesAt(r1, new long[] {T0})).items()).isEqualTo(1); // r1 elected
+    // r2's series dropped: the bound is 5 minutes before r1's sample, its exemplar goes
+    assertThat(push(e, r1WithExemplar, seriesAt(r2, new long[] {T0 - 10 * minute})).items())
+        .isEqualTo(1);
+    // alone, r1 with an exemplar 4 minutes before its sample keeps it
+    byte[] recent =
+        Proto.message(
+            out -> {
+              out.writeByteArray(1, Proto.label("__name__", "up"));
+              out.writeByteArray(1, Proto.label("__replica__", "r1"));
+              out.writeByteArray(1, Proto.label("cluster", "c1"));
+              out.writeByteArray(2, sampleAt(T0));
+              out.writeByteArray(3, Proto.exemplar(T0 - 4 * minute, "trace_id", "abc"));
+            });
+    assertThat(push(e, recent, seriesAt(r2, new long[] {T0 - 10 * minute})).items()).isEqualTo(2);
   }
 
   @Test
