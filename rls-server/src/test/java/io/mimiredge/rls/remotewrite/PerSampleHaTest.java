@@ -154,6 +154,20 @@ class PerSampleHaTest {
   }
 
   /**
+   * c1/r1's series {@code up} with a sample at {@code T0} and an exemplar at {@code exemplarAt}.
+   */
+  private static byte[] r1WithExemplarAt(long exemplarAt) {
+    return Proto.message(
+        out -> {
+          out.writeByteArray(1, Proto.label("__name__", "up"));
+          out.writeByteArray(1, Proto.label("__replica__", "r1"));
+          out.writeByteArray(1, Proto.label("cluster", "c1"));
+          out.writeByteArray(2, sampleAt(T0));
+          out.writeByteArray(3, Proto.exemplar(exemplarAt, "trace_id", "abc"));
+        });
+  }
+
+  /**
    * ha_dedupe_per_sample.go drops a replica's series before prePushValidationMiddleware, whose
    * exemplar bound (5 minutes before the earliest sample) is then over the series kept only.
    */
@@ -163,15 +177,7 @@ class PerSampleHaTest {
     String[] r1 = {"__name__", "up", "__replica__", "r1", "cluster", "c1"};
     String[] r2 = {"__name__", "up", "__replica__", "r2", "cluster", "c1"};
     // r1's sample is a minute old, its exemplar 7 minutes: 6 minutes before r1's sample
-    byte[] r1WithExemplar =
-        Proto.message(
-            out -> {
-              out.writeByteArray(1, Proto.label("__name__", "up"));
-              out.writeByteArray(1, Proto.label("__replica__", "r1"));
-              out.writeByteArray(1, Proto.label("cluster", "c1"));
-              out.writeByteArray(2, sampleAt(T0));
-              out.writeByteArray(3, Proto.exemplar(T0 - 6 * minute, "trace_id", "abc"));
-            });
+    byte[] r1WithExemplar = r1WithExemplarAt(T0 - 6 * minute);
     // r2 lags 10 minutes: with its series the bound would be 15 minutes before r1's sample
     byte[] request = Proto.request(r1WithExemplar, seriesAt(r2, new long[] {T0 - 10 * minute}));
     TenantLimits limits = perSample().maxGlobalExemplarsPerUser(100).build();
@@ -192,15 +198,7 @@ class PerSampleHaTest {
     assertThat(push(e, r1WithExemplar, seriesAt(r2, new long[] {T0 - 10 * minute})).items())
         .isEqualTo(1);
     // alone, r1 with an exemplar 4 minutes before its sample keeps it
-    byte[] recent =
-        Proto.message(
-            out -> {
-              out.writeByteArray(1, Proto.label("__name__", "up"));
-              out.writeByteArray(1, Proto.label("__replica__", "r1"));
-              out.writeByteArray(1, Proto.label("cluster", "c1"));
-              out.writeByteArray(2, sampleAt(T0));
-              out.writeByteArray(3, Proto.exemplar(T0 - 4 * minute, "trace_id", "abc"));
-            });
+    byte[] recent = r1WithExemplarAt(T0 - 4 * minute);
     assertThat(push(e, recent, seriesAt(r2, new long[] {T0 - 10 * minute})).items()).isEqualTo(2);
   }
 
