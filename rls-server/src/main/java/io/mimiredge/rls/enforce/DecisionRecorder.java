@@ -12,7 +12,8 @@ public interface DecisionRecorder {
   /**
    * @param door where the request came in
    * @param decision what was decided
-   * @param durationNanos how long deciding took, from the body in hand to the decision
+   * @param durationNanos how long deciding took, from the body in hand to the decision (for a gRPC
+   *     {@code Check}: from its request read, a wait for a decision thread included)
    */
   void record(Door door, Decision decision, long durationNanos);
 

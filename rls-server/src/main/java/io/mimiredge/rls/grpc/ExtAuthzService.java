@@ -68,8 +68,17 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
     return n;
   }
 
-  /** Decides the request {@code check} is about; the body is read where it lies, not copied. */
+  /** Decides the request {@code check} is about, read now (see below). */
   void check(CheckRequestWire check, StreamObserver<CheckResponse> response) {
+    check(check, nanoClock.getAsLong(), response);
+  }
+
+  /**
+   * Decides the request {@code check} is about; the body is read where it lies, not copied. The
+   * decision's recorded time ({@code rls_check_duration_seconds}) runs from {@code readNanos}, when
+   * the request was read: a wait for a decision thread counts, as it does for the client.
+   */
+  void check(CheckRequestWire check, long readNanos, StreamObserver<CheckResponse> response) {
     if (!check.hasHttp()) {
       response.onError(
           Status.INVALID_ARGUMENT
@@ -78,7 +87,7 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
       return;
     }
     String orgId = mapping.orgId(check);
-    long start = nanoClock.getAsLong();
+    long start = readNanos;
     Decision d;
     String contentType = check.header("content-type");
     boolean otlp = EnvoyMapping.otlp(check);

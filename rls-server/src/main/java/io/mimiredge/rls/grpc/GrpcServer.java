@@ -112,7 +112,8 @@ public final class GrpcServer implements Managed {
         PooledCheckRequests.bind(
             new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock),
             b.bodies,
-            decisions);
+            decisions,
+            b.nanoClock);
     RateLimitService rateLimitService =
         new RateLimitService(b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock);
     io.grpc.ServerServiceDefinition rateLimit =

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.RetainableByteBuffer;
 
@@ -30,8 +31,12 @@ import org.eclipse.jetty.io.RetainableByteBuffer;
  * of its own.
  */
 final class PooledCheckRequests {
-  /** A request read in place, and the pooled buffer it lies in (null: none). */
-  record Parsed(CheckRequestWire request, RetainableByteBuffer buffer) {
+  /**
+   * A request read in place, the pooled buffer it lies in (null: none), and when it was read (the
+   * doors' clock, on the event loop): its decision's recorded time runs from then, so that the wait
+   * for a decision thread counts.
+   */
+  record Parsed(CheckRequestWire request, RetainableByteBuffer buffer, long readNanos) {
     void release() {
       if (buffer != null) {
         buffer.release();
@@ -46,10 +51,14 @@ final class PooledCheckRequests {
    * loop and decided where {@code threads} says.
    */
   static ServerServiceDefinition bind(
-      ExtAuthzService service, ByteBufferPool pool, DecisionThreads threads) {
+      ExtAuthzService service,
+      ByteBufferPool pool,
+      DecisionThreads threads,
+      LongSupplier nanoClock) {
     MethodDescriptor<Parsed, CheckResponse> check =
         AuthorizationGrpc.getCheckMethod().toBuilder(
-                new Marshaller(pool), ProtoUtils.marshaller(CheckResponse.getDefaultInstance()))
+                new Marshaller(pool, nanoClock),
+                ProtoUtils.marshaller(CheckResponse.getDefaultInstance()))
             .build();
     return ServerServiceDefinition.builder(AuthorizationGrpc.SERVICE_NAME)
         .addMethod(
@@ -57,7 +66,8 @@ final class PooledCheckRequests {
             threads.unary(
                 (Parsed parsed, io.grpc.stub.StreamObserver<CheckResponse> answer) -> {
                   try {
-                    service.check(parsed.request(), answer); // answers before it returns
+                    // answers before it returns
+                    service.check(parsed.request(), parsed.readNanos(), answer);
                   } finally {
                     parsed.release();
                   }
@@ -70,9 +80,11 @@ final class PooledCheckRequests {
   /** Reads a request into a pooled buffer and parses it with aliasing. */
   static final class Marshaller implements MethodDescriptor.Marshaller<Parsed> {
     private final ByteBufferPool pool;
+    private final LongSupplier nanoClock;
 
-    Marshaller(ByteBufferPool pool) {
+    Marshaller(ByteBufferPool pool, LongSupplier nanoClock) {
       this.pool = Objects.requireNonNull(pool, "pool");
+      this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     @Override
@@ -87,7 +99,8 @@ final class PooledCheckRequests {
         int size = stream instanceof KnownLength ? stream.available() : -1;
         if (size < 0) {
           byte[] bytes = stream.readAllBytes();
-          return new Parsed(CheckRequestWire.read(bytes, 0, bytes.length), null);
+          return new Parsed(
+              CheckRequestWire.read(bytes, 0, bytes.length), null, nanoClock.getAsLong());
         }
         RetainableByteBuffer buffer = pool.acquire(Math.max(1, size), false);
         try {
@@ -103,7 +116,8 @@ final class PooledCheckRequests {
             read += n;
           }
           // read where it lies: the buffer stays the request's until it is released, after the call
-          return new Parsed(CheckRequestWire.read(array, offset, size), buffer);
+          return new Parsed(
+              CheckRequestWire.read(array, offset, size), buffer, nanoClock.getAsLong());
         } catch (IOException | RuntimeException e) {
           buffer.release();
           throw e;

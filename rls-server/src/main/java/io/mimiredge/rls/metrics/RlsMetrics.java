@@ -195,7 +195,9 @@ public final class RlsMetrics implements DecisionRecorder, ReloadListener, Upstr
     checkDuration =
         Histogram.builder()
             .name("rls_check_duration_seconds")
-            .help("Time from the body in hand to the decision, by door")
+            .help(
+                "Time from the body in hand to the decision, by door (ext_authz: from the"
+                    + " Check read, a wait for a decision thread included)")
             .labelNames("door")
             .classicOnly()
             .classicUpperBounds(CHECK_BUCKETS)

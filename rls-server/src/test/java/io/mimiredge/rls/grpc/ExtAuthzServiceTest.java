@@ -14,6 +14,7 @@ import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.envoyproxy.envoy.type.v3.StatusCode;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import io.mimiredge.rls.enforce.Door;
 import io.mimiredge.rls.enforce.PushEvaluator;
 import io.mimiredge.rls.enforce.Reason;
@@ -27,11 +28,13 @@ import io.mimiredge.rls.testing.TestFixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -200,6 +203,40 @@ class ExtAuthzServiceTest {
                                 .setPath("/otlp/v1/metrics")
                                 .putHeaders(":path", "/otlp/v1/metrics"))))
         .build();
+  }
+
+  /**
+   * rls_check_duration_seconds of a Check runs from when its request was read (on the event loop),
+   * so that a wait for a decision thread counts as it does for Envoy.
+   */
+  @Test
+  void theRecordedTimeRunsFromTheRequestsReading() {
+    AtomicLong recorded = new AtomicLong(-1);
+    ExtAuthzService service =
+        new ExtAuthzService(
+            new PushEvaluator(doors.enforcer, new WriteRequestScanner(1 << 20), 1 << 20, () -> 0L),
+            new EnvoyMapping(TenantResolver.header("X-Scope-OrgID"), "tenant"),
+            (door, decision, nanos) -> recorded.set(nanos),
+            () -> 6_000_000L);
+    List<CheckResponse> answers = new ArrayList<>();
+    StreamObserver<CheckResponse> answer =
+        new StreamObserver<>() {
+          @Override
+          public void onNext(CheckResponse r) {
+            answers.add(r);
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            throw new AssertionError(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        };
+    service.check(CheckRequestWire.of(fixtureFor("tenant-a")), 1_000_000L, answer);
+    assertThat(answers).hasSize(1);
+    assertThat(recorded.get()).isEqualTo(5_000_000L);
   }
 
   /**

@@ -28,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,9 @@ import org.junit.jupiter.api.Test;
 /** Check requests read into pooled buffers, their bodies parsed as views of them. */
 class PooledCheckRequestsTest {
   private final ArrayByteBufferPool.Tracking pool = new ArrayByteBufferPool.Tracking();
+  private final AtomicLong clock = new AtomicLong(1_000);
   private final PooledCheckRequests.Marshaller marshaller =
-      new PooledCheckRequests.Marshaller(pool);
+      new PooledCheckRequests.Marshaller(pool, clock::getAndIncrement);
 
   private static final CheckRequest PUSH =
       EnvoyRequests.fixture(TestFixtures.SMALL, Map.of("x-scope-orgid", "tenant-a"));
@@ -56,6 +58,7 @@ class PooledCheckRequestsTest {
     PooledCheckRequests.Parsed parsed = marshaller.parse(onTheWire(PUSH));
 
     CheckRequestWire r = parsed.request();
+    assertThat(parsed.readNanos()).as("stamped when read").isEqualTo(1_000);
     byte[] buffer = parsed.buffer().getByteBuffer().array();
     assertThat(r.buffer()).isSameAs(buffer); // read where it lies, not copied
     byte[] body = TestFixtures.body(TestFixtures.SMALL);
