@@ -95,12 +95,12 @@ final class PooledCheckRequests {
 
     @Override
     public Parsed parse(InputStream stream) {
+      long readNanos = nanoClock.getAsLong(); // the message is complete: from here it is held
       try (stream) {
         int size = stream instanceof KnownLength ? stream.available() : -1;
         if (size < 0) {
           byte[] bytes = stream.readAllBytes();
-          return new Parsed(
-              CheckRequestWire.read(bytes, 0, bytes.length), null, nanoClock.getAsLong());
+          return new Parsed(CheckRequestWire.read(bytes, 0, bytes.length), null, readNanos);
         }
         RetainableByteBuffer buffer = pool.acquire(Math.max(1, size), false);
         try {
@@ -116,8 +116,7 @@ final class PooledCheckRequests {
             read += n;
           }
           // read where it lies: the buffer stays the request's until it is released, after the call
-          return new Parsed(
-              CheckRequestWire.read(array, offset, size), buffer, nanoClock.getAsLong());
+          return new Parsed(CheckRequestWire.read(array, offset, size), buffer, readNanos);
         } catch (IOException | RuntimeException e) {
           buffer.release();
           throw e;
