@@ -189,7 +189,6 @@ final class OtlpTranslation extends RequestTally {
   private String serviceNamespace;
   private String instanceValue;
 
-  private long earliestSample; // of the series validation sees: the exemplars' lower bound
   private long rejectedMetrics; // translation errors: Mimir answers 400 after pushing the rest
   private long[] exemplarTimes = new long[16];
   private int keptExemplars;
@@ -271,7 +270,6 @@ final class OtlpTranslation extends RequestTally {
       clusterNameHash = nameHash(limits.clusterLabelBytes());
       replicaNameHash = nameHash(limits.replicaLabelBytes());
     }
-    earliestSample = Long.MAX_VALUE;
     rejectedMetrics = 0;
     keptExemplars = 0;
     targetInfoSeen.clear();
@@ -1694,17 +1692,6 @@ final class OtlpTranslation extends RequestTally {
   }
 
   /**
-   * Series that validation sees (valid or not), their earliest sample at {@code ms}: the exemplars'
-   * lower bound comes from them ({@code prePushValidationMiddleware}).
-   */
-  private void validated(long ms) {
-    earliestSample = Math.min(earliestSample, ms);
-    if (perSampleHa) {
-      haValidated(ms);
-    }
-  }
-
-  /**
    * A metric family that produced a sample: a metadata entry when it is new in this request or its
    * type, help or unit changed ({@code otlpappender} {@code appendMetadata}), then validated as
    * {@code cleanAndValidateMetadata}.
@@ -1743,7 +1730,7 @@ final class OtlpTranslation extends RequestTally {
   // ---------------------------------------------------------------------------------------------
 
   WriteRequestStats stats(long compressedBytes, long uncompressedBytes) {
-    long minExemplar = limits.exemplarFloor(earliestSample, nowMillis);
+    long minExemplar = exemplarFloor();
     long validExemplars = 0;
     for (int i = 0; i < keptExemplars; i++) {
       if (exemplarTimes[i] >= minExemplar) {

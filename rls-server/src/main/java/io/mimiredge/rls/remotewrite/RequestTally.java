@@ -64,6 +64,13 @@ public abstract class RequestTally {
    */
   protected long earliestFirstSample;
 
+  /**
+   * The earliest sample or histogram of the series validation sees, valid or not ({@code
+   * prePushValidationMiddleware}'s {@code earliestSampleTimestampMs}): the exemplars' lower bound;
+   * {@link Long#MAX_VALUE} while none.
+   */
+  private long earliestValidated;
+
   // ---- per-sample HA ({@code ha_dedupe_per_sample.go}, {@code ha_tracker_per_sample_dedupe}) ----
   /** Each series' own HA labels decide: the series are tallied by group as well. */
   protected boolean perSampleHa;
@@ -120,6 +127,7 @@ public abstract class RequestTally {
     haCluster = null;
     haReplica = null;
     earliestFirstSample = Long.MAX_VALUE;
+    earliestValidated = Long.MAX_VALUE;
     perSampleHa = limits.acceptHaSamples() && limits.haPerSampleDedupe();
     haGroup = 0;
     if (perSampleHa) {
@@ -171,12 +179,23 @@ public abstract class RequestTally {
   }
 
   /**
-   * Under per-sample dedupe, a series of the current group that validation sees, whose earliest
-   * sample or histogram is at {@code earliestMillis}: the exemplars' lower bound comes from the
-   * series of the replicas kept ({@code prePushValidationMiddleware} runs after the dedupe).
+   * A series (of the current group, under per-sample dedupe) that validation sees, its earliest
+   * sample or histogram at {@code earliestMillis}: see {@link #exemplarFloor}. Under per-sample
+   * dedupe the bound comes from the series of the replicas kept ({@code
+   * prePushValidationMiddleware} runs after the dedupe), so each group keeps its own too.
    */
-  protected final void haValidated(long earliestMillis) {
-    haGroups.validated(haGroup, earliestMillis);
+  protected final void validated(long earliestMillis) {
+    if (earliestMillis < earliestValidated) {
+      earliestValidated = earliestMillis;
+    }
+    if (perSampleHa) {
+      haGroups.validated(haGroup, earliestMillis);
+    }
+  }
+
+  /** The oldest exemplar timestamp kept, from the series validation sees in the whole request. */
+  protected final long exemplarFloor() {
+    return limits.exemplarFloor(earliestValidated, nowMillis);
   }
 
   /**

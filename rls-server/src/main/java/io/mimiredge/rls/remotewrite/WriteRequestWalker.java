@@ -172,7 +172,6 @@ final class WriteRequestWalker extends RequestTally {
   // ---- the request's totals ----
   private long duplicateSamples;
   private long removedSeries;
-  private long earliestTimestamp; // over every sample and histogram, for the exemplars' bound
 
   // the metric name checked last (metricNameValid), in this walk's buffer
   private int lastMetricAt;
@@ -325,7 +324,6 @@ final class WriteRequestWalker extends RequestTally {
     this.tagAt = 0;
     duplicateSamples = 0;
     removedSeries = 0;
-    earliestTimestamp = Long.MAX_VALUE;
     haUndecided = limits.acceptHaSamples();
     relabeling = limits.relabeling().isEmpty() ? null : limits.relabeling();
     lastMetricLength = -1;
@@ -867,10 +865,7 @@ final class WriteRequestWalker extends RequestTally {
     }
     // validateExemplars' bound comes from the samples of the series validation sees (under
     // per-sample dedupe, of the replicas kept: see HaGroups).
-    earliestTimestamp = Math.min(earliestTimestamp, seriesEarliest);
-    if (perSampleHa) {
-      haValidated(seriesEarliest);
-    }
+    validated(seriesEarliest);
     Violation v;
     long actual;
     if (relabeling != null) {
@@ -2613,7 +2608,7 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   private WriteRequestStats stats(long compressedBytes) {
-    long minExemplar = limits.exemplarFloor(earliestTimestamp, nowMillis);
+    long minExemplar = exemplarFloor();
     long validExemplars = 0;
     for (int i = 0; i < keptExemplars; i++) {
       if (exemplarTimestamps[i] >= minExemplar) {
