@@ -68,6 +68,11 @@ final class ExtAuthzService extends AuthorizationGrpc.AuthorizationImplBase {
     return n;
   }
 
+  /** The clock its recorded times run on: a request's reading is stamped by it too. */
+  LongSupplier nanoClock() {
+    return nanoClock;
+  }
+
   /** Decides the request {@code check} is about, read now (see below). */
   void check(CheckRequestWire check, StreamObserver<CheckResponse> response) {
     check(check, nanoClock.getAsLong(), response);

@@ -112,8 +112,7 @@ public final class GrpcServer implements Managed {
         PooledCheckRequests.bind(
             new ExtAuthzService(b.evaluator, mapping, b.recorder, b.nanoClock),
             b.bodies,
-            decisions,
-            b.nanoClock);
+            decisions);
     RateLimitService rateLimitService =
         new RateLimitService(b.evaluator.enforcer(), mapping, b.domain, b.recorder, b.nanoClock);
     io.grpc.ServerServiceDefinition rateLimit =

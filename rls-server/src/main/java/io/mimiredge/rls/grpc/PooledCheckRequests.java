@@ -48,16 +48,13 @@ final class PooledCheckRequests {
 
   /**
    * {@code service}'s {@code Check}, its requests parsed into buffers of {@code pool} on the event
-   * loop and decided where {@code threads} says.
+   * loop, stamped by the service's clock, and decided where {@code threads} says.
    */
   static ServerServiceDefinition bind(
-      ExtAuthzService service,
-      ByteBufferPool pool,
-      DecisionThreads threads,
-      LongSupplier nanoClock) {
+      ExtAuthzService service, ByteBufferPool pool, DecisionThreads threads) {
     MethodDescriptor<Parsed, CheckResponse> check =
         AuthorizationGrpc.getCheckMethod().toBuilder(
-                new Marshaller(pool, nanoClock),
+                new Marshaller(pool, service.nanoClock()),
                 ProtoUtils.marshaller(CheckResponse.getDefaultInstance()))
             .build();
     return ServerServiceDefinition.builder(AuthorizationGrpc.SERVICE_NAME)
