@@ -29,8 +29,9 @@ import java.util.Arrays;
  * And an unknown group nested close to protobuf's recursion limit (100) inside the HTTP request is
  * counted from where it starts, not from the top of the message (Envoy sends no groups).
  *
- * <p>The buffer is read, never written, and must not change while the instance is in use. Not
- * thread-safe.
+ * <p>The buffer is read, never written, and must not change while the instance is in use. An
+ * instance may be read into again ({@link #readInto}) once its previous message is no longer used,
+ * keeping its arrays. Not thread-safe.
  */
 final class CheckRequestWire {
   private static final int LEN = WireFormat.WIRETYPE_LENGTH_DELIMITED;
@@ -73,9 +74,9 @@ final class CheckRequestWire {
   // A span of the buffer is its start and its length, packed in a long (start << 32 | length); an
   // absent field is the empty span 0, as protobuf reads an absent scalar as empty.
 
-  private final byte[] buf;
-  private final int offset;
-  private final int length;
+  private byte[] buf;
+  private int offset;
+  private int length;
   private CodedInputStream in;
 
   private boolean http;
@@ -94,10 +95,11 @@ final class CheckRequestWire {
   private long value;
   private long rawValue;
 
-  private CheckRequestWire(byte[] buf, int offset, int length) {
-    this.buf = buf;
-    this.offset = offset;
-    this.length = length;
+  private CheckRequestWire() {}
+
+  /** An instance with no message yet, to {@link #readInto}. */
+  static CheckRequestWire empty() {
+    return new CheckRequestWire();
   }
 
   private static int tag(int field) {
@@ -112,19 +114,55 @@ final class CheckRequestWire {
    */
   static CheckRequestWire read(byte[] buf, int offset, int length)
       throws InvalidProtocolBufferException {
-    CheckRequestWire r = new CheckRequestWire(buf, offset, length);
-    r.in = CodedInputStream.newInstance(buf, offset, length);
+    CheckRequestWire r = new CheckRequestWire();
+    r.readInto(buf, offset, length);
+    return r;
+  }
+
+  /**
+   * {@link #read} into this instance: whatever it held before is forgotten (its arrays are kept).
+   * After a refusal it holds no message until it reads one.
+   *
+   * @throws InvalidProtocolBufferException where protobuf-java's parse would refuse it
+   */
+  void readInto(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
+    this.buf = buf;
+    this.offset = offset;
+    this.length = length;
+    http = false;
+    path = 0;
+    body = 0;
+    rawBody = 0;
+    headerMap = false;
+    headerCount = 0;
+    rawHeaderCount = 0;
+    in = CodedInputStream.newInstance(buf, offset, length);
     try {
-      r.in.pushLimit(length); // so that every level knows how much is left
-      r.message(IN_CHECK);
+      in.pushLimit(length); // so that every level knows how much is left
+      message(IN_CHECK);
     } catch (InvalidProtocolBufferException e) {
+      forget();
       throw e;
     } catch (IOException e) {
+      forget();
       throw new InvalidProtocolBufferException(e);
     } finally {
-      r.in = null;
+      in = null;
     }
-    return r;
+  }
+
+  /** Keeps nothing of the message it read (nor its buffer reachable); {@link #readInto} again. */
+  void forget() {
+    buf = null;
+    offset = 0;
+    length = 0;
+    http = false;
+    path = 0;
+    body = 0;
+    rawBody = 0;
+    headerMap = false;
+    headerCount = 0;
+    rawHeaderCount = 0;
   }
 
   /** {@code request} as it goes on the wire, read (tests, and streams of unknown length). */

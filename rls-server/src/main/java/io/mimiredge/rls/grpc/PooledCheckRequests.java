@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.LongSupplier;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.RetainableByteBuffer;
@@ -34,13 +35,74 @@ final class PooledCheckRequests {
   /**
    * A request read in place, the pooled buffer it lies in (null: none), and when it was read (the
    * doors' clock, on the event loop): its decision's recorded time runs from then, so that the wait
-   * for a decision thread counts.
+   * for a decision thread counts. Released once, after its answer: its buffer goes back to the
+   * buffer pool and its reader (with its arrays) to the marshaller's spares, so neither may be used
+   * after that.
    */
-  record Parsed(CheckRequestWire request, RetainableByteBuffer buffer, long readNanos) {
+  static final class Parsed {
+    private final CheckRequestWire request;
+    private final RetainableByteBuffer buffer;
+    private final long readNanos;
+    private final Spares spares; // null: the reader is not reused
+    private boolean released;
+
+    Parsed(CheckRequestWire request, RetainableByteBuffer buffer, long readNanos, Spares spares) {
+      this.request = request;
+      this.buffer = buffer;
+      this.readNanos = readNanos;
+      this.spares = spares;
+    }
+
+    CheckRequestWire request() {
+      return request;
+    }
+
+    RetainableByteBuffer buffer() {
+      return buffer;
+    }
+
+    long readNanos() {
+      return readNanos;
+    }
+
+    /** Frees what the request holds; a second call does nothing (by the call's one thread). */
     void release() {
+      if (released) {
+        return;
+      }
+      released = true;
+      request.forget();
       if (buffer != null) {
         buffer.release();
       }
+      if (spares != null) {
+        spares.put(request);
+      }
+    }
+  }
+
+  /**
+   * Readers kept for reuse, each with its header arrays (about 300 bytes a {@code Check} would
+   * otherwise allocate): as many as calls are decided at once, up to {@value #MAX}; more are left
+   * to the collector. Thread-safe (a call is read on an event loop and may be released on a
+   * decision thread).
+   */
+  static final class Spares {
+    static final int MAX = 256;
+
+    private final ArrayBlockingQueue<CheckRequestWire> readers = new ArrayBlockingQueue<>(MAX);
+
+    CheckRequestWire take() {
+      CheckRequestWire r = readers.poll();
+      return r != null ? r : CheckRequestWire.empty();
+    }
+
+    void put(CheckRequestWire r) {
+      readers.offer(r);
+    }
+
+    int size() {
+      return readers.size();
     }
   }
 
@@ -78,6 +140,12 @@ final class PooledCheckRequests {
   static final class Marshaller implements MethodDescriptor.Marshaller<Parsed> {
     private final ByteBufferPool pool;
     private final LongSupplier nanoClock;
+    private final Spares spares = new Spares();
+
+    /** The readers kept for reuse. */
+    Spares spares() {
+      return spares;
+    }
 
     Marshaller(ByteBufferPool pool, LongSupplier nanoClock) {
       this.pool = Objects.requireNonNull(pool, "pool");
@@ -97,9 +165,10 @@ final class PooledCheckRequests {
         int size = stream instanceof KnownLength ? stream.available() : -1;
         if (size < 0) {
           byte[] bytes = stream.readAllBytes();
-          return new Parsed(CheckRequestWire.read(bytes, 0, bytes.length), null, readNanos);
+          return new Parsed(CheckRequestWire.read(bytes, 0, bytes.length), null, readNanos, null);
         }
         RetainableByteBuffer buffer = pool.acquire(Math.max(1, size), false);
+        CheckRequestWire reader = spares.take();
         try {
           ByteBuffer b = buffer.getByteBuffer();
           byte[] array = b.array();
@@ -113,8 +182,11 @@ final class PooledCheckRequests {
             read += n;
           }
           // read where it lies: the buffer stays the request's until it is released, after the call
-          return new Parsed(CheckRequestWire.read(array, offset, size), buffer, readNanos);
+          reader.readInto(array, offset, size);
+          return new Parsed(reader, buffer, readNanos, spares);
         } catch (IOException | RuntimeException e) {
+          reader.forget();
+          spares.put(reader);
           buffer.release();
           throw e;
         }

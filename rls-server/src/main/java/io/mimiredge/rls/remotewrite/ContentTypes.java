@@ -41,6 +41,9 @@ public final class ContentTypes {
     if (contentType == null || contentType.isEmpty()) {
       return Protocol.RW1;
     }
+    if (contentType.indexOf(';') < 0) {
+      return Protocol.RW1; // one part: PROTOBUF or another type, 1.0 either way (nothing split)
+    }
     String[] parts = contentType.split(";", -1); // Go's strings.Split keeps empty parts
     if (!parts[0].equals(PROTOBUF)) {
       return Protocol.RW1;

@@ -78,6 +78,51 @@ class PooledCheckRequestsTest {
         .isInstanceOf(StatusRuntimeException.class)
         .extracting(e -> ((StatusRuntimeException) e).getStatus().getCode())
         .isEqualTo(Status.Code.INTERNAL);
+    assertThat(marshaller.spares().size()).as("the reader kept for the next one").isEqualTo(1);
+  }
+
+  /**
+   * A released request's reader is read into again by the next request: nothing of the first
+   * survives in it (its headers, its body, its path), and a second release puts nothing back twice
+   * (two requests sharing one reader would decide each other's bodies).
+   */
+  @Test
+  void aReleasedReadersArraysServeTheNextRequestWhichSeesNothingOfTheFirst() {
+    CheckRequest first =
+        EnvoyRequests.fixture(
+            TestFixtures.SMALL,
+            Map.of("x-scope-orgid", "tenant-a", "content-encoding", "snappy", "x-first", "1"));
+    PooledCheckRequests.Parsed a = marshaller.parse(onTheWire(first));
+    CheckRequestWire reader = a.request();
+    assertThat(reader.header("x-first")).isEqualTo("1");
+    a.release();
+    a.release();
+    assertThat(marshaller.spares().size()).isEqualTo(1);
+    assertThat(reader.buffer()).as("forgotten: the buffer went back").isNull();
+
+    CheckRequest second =
+        CheckRequest.newBuilder()
+            .setAttributes(
+                io.envoyproxy.envoy.service.auth.v3.AttributeContext.newBuilder()
+                    .setRequest(
+                        io.envoyproxy.envoy.service.auth.v3.AttributeContext.Request.newBuilder()
+                            .setHttp(
+                                io.envoyproxy.envoy.service.auth.v3.AttributeContext.HttpRequest
+                                    .newBuilder()
+                                    .putHeaders("x-scope-orgid", "tenant-b")
+                                    .setRawBody(com.google.protobuf.ByteString.copyFromUtf8("b")))))
+            .build();
+    PooledCheckRequests.Parsed b = marshaller.parse(onTheWire(second));
+    assertThat(b.request()).isSameAs(reader);
+    assertThat(marshaller.spares().size()).isZero();
+    assertThat(b.request().header("x-scope-orgid")).isEqualTo("tenant-b");
+    assertThat(b.request().header("x-first")).isNull();
+    assertThat(b.request().header("content-encoding")).isNull();
+    assertThat(b.request().path()).isEmpty();
+    assertThat(b.request().bodyLength()).isEqualTo(1);
+    assertThat(b.request().buffer()[b.request().bodyOffset()]).isEqualTo((byte) 'b');
+    b.release();
+    assertThat(marshaller.spares().size()).isEqualTo(1);
   }
 
   @Test
