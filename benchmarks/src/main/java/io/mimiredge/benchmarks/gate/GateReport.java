@@ -39,6 +39,12 @@ public final class GateReport {
   /** Envoy's Check through the gRPC door ({@code GrpcDoorBenchmark.check}, the fixture mix). */
   static final String CHECK = "GrpcDoorBenchmark.check";
 
+  /**
+   * A call of gRPC's own health service on that server ({@code GrpcDoorBenchmark.health}): what
+   * grpc-java and Netty spend per unary call, the floor under {@link #CHECK}'s figures.
+   */
+  static final String GRPC_CALL = "GrpcDoorBenchmark.health";
+
   /** A limit a figure is compared with. */
   record Bound(String operator, double limit) {
     static Bound atMost(double limit) {
@@ -184,6 +190,8 @@ public final class GateReport {
     double pushCpu = threadCost(results, PUSH, "rls.cpu.norm");
     double checkAlloc = threadCost(results, CHECK, "rls.alloc.norm");
     double checkCpu = threadCost(results, CHECK, "rls.cpu.norm");
+    double callAlloc = threadCost(results, GRPC_CALL, "rls.alloc.norm");
+    double callCpu = threadCost(results, GRPC_CALL, "rls.cpu.norm");
     double scanVsDecode = paired(results, PAIRED_SCAN);
     double parseVsScan = ratio(parse, scan);
     double alloc =
@@ -286,6 +294,23 @@ public final class GateReport {
             null,
             "CPU per Check of the gRPC server's threads, one call at a time",
             missing(checkCpu, CHECK + " avgt with ThreadCostProfiler", "")),
+        new Figure(
+            "grpc_call_alloc_bytes",
+            callAlloc,
+            "%.0f",
+            null,
+            null,
+            "bytes allocated per call of gRPC's own health service on that server: grpc-java's"
+                + " and Netty's floor under check_alloc_bytes",
+            missing(callAlloc, GRPC_CALL + " avgt with ThreadCostProfiler", "")),
+        new Figure(
+            "grpc_call_cpu_us",
+            callCpu,
+            "%.0f",
+            null,
+            null,
+            "CPU per health call of the gRPC server's threads: the floor under check_cpu_us",
+            missing(callCpu, GRPC_CALL + " avgt with ThreadCostProfiler", "")),
         new Figure(
             "scan_vs_decode",
             scanVsDecode,

@@ -2,6 +2,9 @@ package io.mimiredge.benchmarks.grpc;
 
 import io.envoyproxy.envoy.service.auth.v3.CheckResponse;
 import io.grpc.CallOptions;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.stub.ClientCalls;
 import io.mimiredge.benchmarks.http.ThreadCostProfiler;
 import io.mimiredge.benchmarks.requests.Fixtures;
@@ -78,6 +81,18 @@ public class GrpcDoorBenchmark {
   public void stop() throws Exception {
     doors.close();
   }
+
+  /**
+   * One call of gRPC's own health service on the same server (the smallest unary call it serves, no
+   * decision, nothing of ours): what grpc-java and Netty themselves allocate and spend per call,
+   * the floor under {@link #check}'s figures.
+   */
+  @Benchmark
+  public HealthCheckResponse health() {
+    return HealthGrpc.newBlockingStub(doors.channel()).check(HEALTH);
+  }
+
+  private static final HealthCheckRequest HEALTH = HealthCheckRequest.getDefaultInstance();
 
   /** One Check, answered. */
   @Benchmark

@@ -189,6 +189,23 @@ class GateReportTest {
         .containsPattern("push_alloc_bytes +14100 +goal <= 4096 +CI gate <= 16384 +misses goal");
   }
 
+  /** gRPC's own call beside the Check: printed as the floor, never gated, never required. */
+  @Test
+  void printsGrpcsOwnCallBesideTheCheckWithoutGatingIt() throws IOException {
+    List<String> results = new ArrayList<>(WITHIN_BUDGET);
+    results.add(check(5_600, 220));
+    results.add(grpcCall(4_614, 101));
+    Report report = report(results.toArray(String[]::new));
+    assertThat(report.output)
+        .containsPattern("grpc_call_alloc_bytes +4614 +goal - +CI gate - +meets goal")
+        .containsPattern("grpc_call_cpu_us +101 +goal - ");
+
+    results.remove(results.size() - 1);
+    report = report(results.toArray(String[]::new));
+    assertThat(report.output).containsPattern("grpc_call_alloc_bytes +n/a ");
+    assertThat(report.output).doesNotContain("no value for grpc_call");
+  }
+
   @Test
   void failsWhenThePushDoorWasNotMeasured() throws IOException {
     List<String> results = new ArrayList<>(WITHIN_BUDGET);
@@ -331,6 +348,10 @@ class GateReportTest {
             "io.mimiredge.benchmarks.http.PushDoorBenchmark.push",
             "io.mimiredge.benchmarks.grpc.GrpcDoorBenchmark.check")
         .replace("\"params\":{\"body\":\"mix\"},", "\"params\":{},");
+  }
+
+  private static String grpcCall(double allocNorm, double cpuUs) {
+    return check(allocNorm, cpuUs).replace("GrpcDoorBenchmark.check", "GrpcDoorBenchmark.health");
   }
 
   /** A JMH sample entry with its mean and p99 in ms. */
