@@ -542,11 +542,24 @@ final class WriteRequestWalker extends RequestTally {
           w2 = (long) LONGS.get(b, na + 8) & m2;
         }
       }
+      int slot = effective & (NAME_SLOTS - 1);
       effective++;
       if (!legacy) {
         recheck = true; // the UTF-8 scheme: left to the exact checks
-      } else if (words ? !legacyName(w1, m1, w2, m2, nl) : !validLabelName(na, nl)) {
-        recheck = true; // an invalid name: endSeries finds which violation comes first
+      } else if (words) {
+        // The name at this place in the series before (series of a family share their names) was
+        // found valid: the same bytes are. Otherwise checked, and remembered when valid.
+        if (w1 != validW1[slot] || w2 != validW2[slot] || nl != validLength[slot]) {
+          if (legacyName(w1, m1, w2, m2, nl)) {
+            validW1[slot] = w1;
+            validW2[slot] = w2;
+            validLength[slot] = nl;
+          } else {
+            recheck = true; // an invalid name: endSeries finds which violation comes first
+          }
+        }
+      } else if (!validLabelName(na, nl)) {
+        recheck = true;
       }
       if (prevAt >= 0) {
         // Sorted and unique: each name strictly greater than the one before (bytewise).
@@ -602,6 +615,24 @@ final class WriteRequestWalker extends RequestTally {
     metricLength = metricL;
     labelViolation = null; // when recheck is set, endSeries finds it in Mimir's order
     labelActual = 0;
+  }
+
+  /**
+   * Legacy-valid label names seen lately, by their place in a series (mod {@value #NAME_SLOTS}):
+   * two zero-padded words and the length, as {@link #fastLabels} reads a name of up to 16 bytes.
+   * Whether a name is valid depends on its bytes alone, so an entry stays true across requests and
+   * tenants; only the legacy scheme consults it.
+   */
+  private static final int NAME_SLOTS = 32;
+
+  private final long[] validW1 = new long[NAME_SLOTS];
+  private final long[] validW2 = new long[NAME_SLOTS];
+  private final int[] validLength = filled(NAME_SLOTS, -1);
+
+  private static int[] filled(int n, int value) {
+    int[] a = new int[n];
+    Arrays.fill(a, value);
+    return a;
   }
 
   private static int nameSlot(long word) {

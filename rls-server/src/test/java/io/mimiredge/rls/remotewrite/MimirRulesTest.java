@@ -146,6 +146,24 @@ class MimirRulesTest {
             request(series("__name__", "up", "a b", "x")),
             0,
             LABEL_INVALID));
+    // The walker remembers the names it found valid by their place in a series: a name at that
+    // place in a later series passes only when it is the same bytes.
+    all.add(
+        c(
+            "a valid name does not pass another at its place in a later series",
+            request(series("__name__", "up", "job", "x"), series("__name__", "up", "jo b", "x")),
+            1,
+            LABEL_INVALID));
+    all.add(
+        c(
+            "nor a longer one that starts with it (a NUL past its eighth byte)",
+            request(
+                series("__name__", "up", "abcdefgh", "x"),
+                series("__name__", "up", "abcdefgh\u0000", "x"),
+                series("__name__", "up", "abcdefghijklmnop", "x"),
+                series("__name__", "up", "abcdefghijklmno\u0000", "x")),
+            2,
+            LABEL_INVALID));
     all.add(
         c(
             "legacy label names hold no colon",
