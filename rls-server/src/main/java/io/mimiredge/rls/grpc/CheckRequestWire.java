@@ -151,8 +151,24 @@ final class CheckRequestWire {
     }
   }
 
-  /** Keeps nothing of the message it read (nor its buffer reachable); {@link #readInto} again. */
+  /**
+   * The most header entries whose arrays a reader keeps between messages: a message with more (a
+   * client past Envoy's own limit of 100 headers) grows them for itself only, so that reused
+   * readers do not pin what the largest message made them.
+   */
+  static final int KEPT_HEADERS = 64;
+
+  /**
+   * Keeps nothing of the message it read (nor its buffer reachable, nor arrays grown past {@link
+   * #KEPT_HEADERS} entries); {@link #readInto} again.
+   */
   void forget() {
+    if (headers.length > 2 * KEPT_HEADERS) {
+      headers = new long[32];
+    }
+    if (rawHeaders != null && rawHeaders.length > 3 * KEPT_HEADERS) {
+      rawHeaders = null;
+    }
     buf = null;
     offset = 0;
     length = 0;
@@ -235,6 +251,11 @@ final class CheckRequestWire {
       }
     }
     return null;
+  }
+
+  /** How many longs the reader's header arrays hold now (tests: what a reused reader keeps). */
+  int headerCapacity() {
+    return headers.length + (rawHeaders == null ? 0 : rawHeaders.length);
   }
 
   // ---- the walk ----

@@ -150,6 +150,86 @@ class CheckRequestWireTest {
     assertThat(wire.header("k")).isEqualTo("value");
   }
 
+  /**
+   * A reader read into again keeps nothing of the message before: not its headers, raw headers,
+   * path or body, not even where no field of the new message replaces them; a refused message
+   * leaves it empty.
+   */
+  @Test
+  void aReaderReadIntoAgainKeepsNothingOfTheMessageBefore() throws IOException {
+    CheckRequest rich =
+        request(
+            AttributeContext.HttpRequest.newBuilder()
+                .setPath("/otlp/v1/metrics")
+                .putHeaders("x-first", "1")
+                .putHeaders("x-scope-orgid", "tenant-a")
+                .setBody("a body")
+                .setRawBody(ByteString.copyFromUtf8("a raw body"))
+                .setHeaderMap(HeaderMap.newBuilder().addHeaders(raw("X-Raw", "", "r"))));
+    CheckRequestWire reader = CheckRequestWire.empty();
+    byte[] first = rich.toByteArray();
+    reader.readInto(first, 0, first.length);
+    assertThat(reader.header("x-first")).isEqualTo("1");
+    assertThat(reader.header("x-raw")).isEqualTo("r");
+
+    // the same array, so that a span left behind would still point at the first message's bytes
+    CheckRequest bare =
+        CheckRequest.newBuilder()
+            .setAttributes(
+                AttributeContext.newBuilder()
+                    .setRequest(AttributeContext.Request.getDefaultInstance()))
+            .build();
+    byte[] second = bare.toByteArray();
+    byte[] reused = first.clone();
+    System.arraycopy(second, 0, reused, 0, second.length);
+    reader.readInto(reused, 0, second.length);
+    assertThat(reader.hasHttp()).isFalse();
+    assertThat(reader.header("x-first")).isNull();
+    assertThat(reader.header("x-raw")).isNull();
+    assertThat(reader.path()).isEmpty();
+    assertThat(reader.bodyLength()).isZero();
+
+    CheckRequest rawOnly =
+        request(
+            AttributeContext.HttpRequest.newBuilder()
+                .setHeaderMap(
+                    HeaderMap.newBuilder().addHeaders(raw("x-scope-orgid", "tenant-b", ""))));
+    byte[] third = rawOnly.toByteArray();
+    reader.readInto(third, 0, third.length);
+    assertThat(reader.header("x-scope-orgid")).isEqualTo("tenant-b");
+    assertThat(reader.header("x-first")).isNull();
+    assertThat(reader.header("x-raw")).isNull();
+
+    // cut short: the attributes run past the end
+    assertThatThrownBy(() -> reader.readInto(first, 0, first.length - 3))
+        .isInstanceOf(InvalidProtocolBufferException.class);
+    assertThat(reader.hasHttp()).isFalse();
+    assertThat(reader.header("x-scope-orgid")).isNull();
+    assertThat(reader.buffer()).isNull();
+  }
+
+  /** A message with many headers grows a reader's arrays for itself only. */
+  @Test
+  void aReaderForgetsArraysGrownPastWhatItKeeps() throws IOException {
+    AttributeContext.HttpRequest.Builder many = AttributeContext.HttpRequest.newBuilder();
+    HeaderMap.Builder raws = HeaderMap.newBuilder();
+    for (int i = 0; i < 10 * CheckRequestWire.KEPT_HEADERS; i++) {
+      many.putHeaders("h" + i, "v");
+      raws.addHeaders(raw("r" + i, "v", ""));
+    }
+    byte[] big = request(many.setHeaderMap(raws)).toByteArray();
+    CheckRequestWire reader = CheckRequestWire.empty();
+    reader.readInto(big, 0, big.length);
+    assertThat(reader.header("h" + (10 * CheckRequestWire.KEPT_HEADERS - 1))).isEqualTo("v");
+    assertThat(reader.headerCapacity()).isGreaterThan(20 * CheckRequestWire.KEPT_HEADERS);
+
+    reader.forget();
+    assertThat(reader.headerCapacity()).isLessThanOrEqualTo(2 * CheckRequestWire.KEPT_HEADERS);
+    byte[] push = PUSH.toByteArray();
+    reader.readInto(push, 0, push.length);
+    assertThat(reader.header("x-scope-orgid")).isEqualTo("tenant-a");
+  }
+
   @Test
   void anEmptyHttpRequestIsThereAndAMissingOneIsNot() {
     assertThat(CheckRequestWire.of(request(AttributeContext.HttpRequest.newBuilder())).hasHttp())
