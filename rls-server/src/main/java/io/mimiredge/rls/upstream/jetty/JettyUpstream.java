@@ -119,7 +119,7 @@ public final class JettyUpstream implements Upstream, Managed {
     try {
       request =
           client
-              .newRequest(target(pathAndQuery))
+              .newRequest(targetUri(pathAndQuery))
               .method(HttpMethod.POST)
               .timeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
               .headers(
@@ -152,6 +152,25 @@ public final class JettyUpstream implements Upstream, Managed {
               return new UpstreamResponse(
                   Outcome.RESPONSE, response.getStatus(), answer, response.getContent());
             });
+  }
+
+  /** A request's target and its URI, parsed once while the doors forward to the same one. */
+  private record Target(String pathAndQuery, URI uri) {}
+
+  private volatile Target lastTarget = new Target("", null);
+
+  /**
+   * {@link #target} as a URI: the one parsed last when the path and query are the same (every push
+   * of a door goes to one path), else parsed now (refused as {@link URI#create} refuses it).
+   */
+  URI targetUri(String pathAndQuery) {
+    Target last = lastTarget;
+    if (last.uri() != null && last.pathAndQuery().equals(pathAndQuery)) {
+      return last.uri();
+    }
+    URI uri = URI.create(target(pathAndQuery));
+    lastTarget = new Target(pathAndQuery, uri);
+    return uri;
   }
 
   /**

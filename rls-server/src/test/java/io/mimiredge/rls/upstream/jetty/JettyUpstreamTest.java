@@ -93,6 +93,63 @@ class JettyUpstreamTest {
     }
   }
 
+  /**
+   * The target's URI is parsed once for the path pushes go to, and each forward still goes where
+   * its own path and query say, over one kept-alive connection.
+   */
+  @Test
+  void eachForwardGoesToItsOwnPathAndQueryThoughTheLastTargetIsKept() throws Exception {
+    List<String> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread distributor =
+          new Thread(
+              () -> {
+                try (Socket s = server.accept()) {
+                  for (int i = 0; i < 4; i++) {
+                    String head = readRequest(s.getInputStream());
+                    targets.add(head.substring(0, head.indexOf("\r\n")));
+                    s.getOutputStream()
+                        .write(
+                            "HTTP/1.1 204 No Content\r\n\r\n"
+                                .getBytes(StandardCharsets.ISO_8859_1));
+                  }
+                } catch (IOException e) {
+                  // the test's assertions say what went wrong
+                }
+              });
+      distributor.setDaemon(true);
+      distributor.start();
+      JettyUpstream upstream =
+          JettyUpstream.builder()
+              .baseUri(URI.create("http://127.0.0.1:" + server.getLocalPort()))
+              .connectTimeout(Duration.ofSeconds(1))
+              .timeout(Duration.ofSeconds(5))
+              .build();
+      upstream.start();
+      try {
+        byte[] body = {1, 2, 3};
+        for (String target :
+            List.of("/api/v1/push", "/api/v1/push", "/api/v1/push?x=1", "/otlp/v1/metrics")) {
+          UpstreamResponse r =
+              upstream
+                  .forwardAsync(target, List.of(new Header("X-Scope-OrgID", "t")), body, 0, 3)
+                  .join();
+          assertThat(r.status()).isEqualTo(204);
+        }
+        assertThat(targets)
+            .containsExactly(
+                "POST /api/v1/push HTTP/1.1",
+                "POST /api/v1/push HTTP/1.1",
+                "POST /api/v1/push?x=1 HTTP/1.1",
+                "POST /otlp/v1/metrics HTTP/1.1");
+        assertThat(upstream.targetUri("/api/v1/push?x=1"))
+            .isSameAs(upstream.targetUri("/api/v1/push?x=1"));
+      } finally {
+        upstream.stop();
+      }
+    }
+  }
+
   @Test
   void aDistributorThatIsGoneIsA502ThatSaysSoBriefly() throws Exception {
     int port;
