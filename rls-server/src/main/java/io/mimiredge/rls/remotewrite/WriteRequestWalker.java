@@ -145,6 +145,14 @@ final class WriteRequestWalker extends RequestTally {
   private static final byte SAMPLE_TIMESTAMP_TAG = (SAMPLE_TIMESTAMP << 3);
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INTS =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** A label's first and third bytes as a little-endian int holds them: its tag, its name's. */
+  private static final int LABEL_HEAD_TAGS_MASK = 0x00ff_00ff;
+
+  private static final int LABEL_HEAD_TAGS = (NAME_TAG & 0xff) << 16 | (LABELS_TAG & 0xff);
+
   private static final long HIGH_BITS = 0x8080_8080_8080_8080L;
   private static final long LOW_BITS = 0x7f7f_7f7f_7f7f_7f7fL;
   private static final long ONES = 0x0101_0101_0101_0101L;
@@ -505,9 +513,14 @@ final class WriteRequestWalker extends RequestTally {
     int metricL = 0;
     boolean strip = replicaPending;
     boolean legacy = limits.nameValidation() == NameValidation.LEGACY;
-    while (p + 5 < end && b[p] == LABELS_TAG && b[p + 2] == NAME_TAG) {
-      int size = b[p + 1];
-      int nl = b[p + 3];
+    while (p + 5 < end) {
+      // a label's first four bytes in one read: its tag, its size, the name's tag, its length
+      int head = (int) INTS.get(b, p);
+      if ((head & LABEL_HEAD_TAGS_MASK) != LABEL_HEAD_TAGS) {
+        break;
+      }
+      int size = (byte) (head >>> 8);
+      int nl = head >> 24;
       if (size < 4 || size > end - p - 2 || nl < 0 || nl > size - 4) {
         break;
       }
