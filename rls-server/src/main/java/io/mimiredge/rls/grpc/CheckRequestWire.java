@@ -126,16 +126,7 @@ final class CheckRequestWire {
    * @throws InvalidProtocolBufferException where protobuf-java's parse would refuse it
    */
   void readInto(byte[] buf, int offset, int length) throws InvalidProtocolBufferException {
-    this.buf = buf;
-    this.offset = offset;
-    this.length = length;
-    http = false;
-    path = 0;
-    body = 0;
-    rawBody = 0;
-    headerMap = false;
-    headerCount = 0;
-    rawHeaderCount = 0;
+    at(buf, offset, length);
     in = CodedInputStream.newInstance(buf, offset, length);
     try {
       in.pushLimit(length); // so that every level knows how much is left
@@ -169,9 +160,14 @@ final class CheckRequestWire {
     if (rawHeaders != null && rawHeaders.length > 3 * KEPT_HEADERS) {
       rawHeaders = null;
     }
-    buf = null;
-    offset = 0;
-    length = 0;
+    at(null, 0, 0);
+  }
+
+  /** The message in {@code buf[offset, offset + length)}, nothing of it read yet. */
+  private void at(byte[] buf, int offset, int length) {
+    this.buf = buf;
+    this.offset = offset;
+    this.length = length;
     http = false;
     path = 0;
     body = 0;

@@ -40,12 +40,32 @@ class JettyUpstreamTest {
     return head.toString(StandardCharsets.ISO_8859_1);
   }
 
+  /**
+   * An upstream, started, that forwards to {@code server}, where {@code distributor} (on a daemon
+   * thread of its own) answers.
+   */
+  private static JettyUpstream upstreamTo(ServerSocket server, Runnable distributor)
+      throws Exception {
+    Thread t = new Thread(distributor);
+    t.setDaemon(true);
+    t.start();
+    JettyUpstream upstream =
+        JettyUpstream.builder()
+            .baseUri(URI.create("http://127.0.0.1:" + server.getLocalPort()))
+            .connectTimeout(Duration.ofSeconds(1))
+            .timeout(Duration.ofSeconds(5))
+            .build();
+    upstream.start();
+    return upstream;
+  }
+
   @Test
   void aConnectionClosedUnderTheRequestIsRetriedOnceOnAFreshOne() throws Exception {
     AtomicInteger connections = new AtomicInteger();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread distributor =
-          new Thread(
+      JettyUpstream upstream =
+          upstreamTo(
+              server,
               () -> {
                 try {
                   // First connection: read the request, then close without answering (a
@@ -67,15 +87,6 @@ class JettyUpstreamTest {
                   // the test's assertions say what went wrong
                 }
               });
-      distributor.setDaemon(true);
-      distributor.start();
-      JettyUpstream upstream =
-          JettyUpstream.builder()
-              .baseUri(URI.create("http://127.0.0.1:" + server.getLocalPort()))
-              .connectTimeout(Duration.ofSeconds(1))
-              .timeout(Duration.ofSeconds(5))
-              .build();
-      upstream.start();
       try {
         byte[] body = {1, 2, 3};
         UpstreamResponse r =
@@ -101,8 +112,9 @@ class JettyUpstreamTest {
   void eachForwardGoesToItsOwnPathAndQueryThoughTheLastTargetIsKept() throws Exception {
     List<String> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread distributor =
-          new Thread(
+      JettyUpstream upstream =
+          upstreamTo(
+              server,
               () -> {
                 try (Socket s = server.accept()) {
                   for (int i = 0; i < 4; i++) {
@@ -117,15 +129,6 @@ class JettyUpstreamTest {
                   // the test's assertions say what went wrong
                 }
               });
-      distributor.setDaemon(true);
-      distributor.start();
-      JettyUpstream upstream =
-          JettyUpstream.builder()
-              .baseUri(URI.create("http://127.0.0.1:" + server.getLocalPort()))
-              .connectTimeout(Duration.ofSeconds(1))
-              .timeout(Duration.ofSeconds(5))
-              .build();
-      upstream.start();
       try {
         byte[] body = {1, 2, 3};
         for (String target :
