@@ -186,6 +186,83 @@ class PooledCheckRequestsTest {
             });
   }
 
+  /**
+   * Many Checks at once over a real Netty port, four tenants each with its own push, decided on the
+   * event loops and on decision threads while readers go back to the spares and are read into
+   * again: every decision is its own request's (its tenant's push, sample for sample).
+   */
+  @Test
+  void concurrentChecksEachDecideTheirOwnRequestWhileReadersAreReused() throws Exception {
+    List<Decision> decisions = new CopyOnWriteArrayList<>();
+    PushEvaluator evaluator =
+        new PushEvaluator(
+            Enforcer.builder()
+                .overrides(
+                    Overrides.of(
+                        TenantLimits.MIMIR_DEFAULTS.toBuilder()
+                            .ingestionRate(1e9)
+                            .ingestionBurstSize(2_000_000_000)
+                            .requestRate(0)
+                            .build()))
+                .buckets(new LocalBucketStore(System::nanoTime))
+                .build(),
+            new WriteRequestScanner(1 << 20),
+            1 << 20,
+            () -> TestFixtures.NOW_MILLIS);
+    GrpcServer server =
+        GrpcServer.builder()
+            .bind("127.0.0.1", 0)
+            .evaluator(evaluator)
+            .recorder((door, d, nanos) -> decisions.add(d))
+            .limitsLoaded(() -> true)
+            .decideOnEventLoop(true)
+            .healthPollInterval(Duration.ZERO)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .bodies(pool)
+            .build();
+    server.start();
+    // pushes of 139, 229, 307 and 500 samples (testdata/remote-write/expected.jsonl)
+    List<String> files = List.of("247.bin", "259.bin", "057.bin", "000.bin");
+    List<CheckRequest> requests = new java.util.ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      requests.add(EnvoyRequests.fixture(files.get(i), Map.of("x-scope-orgid", "tenant-" + i)));
+    }
+    List<ManagedChannel> channels = new java.util.ArrayList<>();
+    Map<String, Long> samples = new java.util.HashMap<>();
+    try {
+      for (int c = 0; c < 4; c++) {
+        channels.add(
+            Grpc.newChannelBuilderForAddress(
+                    "127.0.0.1", server.port(), InsecureChannelCredentials.create())
+                .build());
+      }
+      // each push alone first: what its tenant's decision counts
+      for (CheckRequest r : requests) {
+        AuthorizationGrpc.newBlockingStub(channels.get(0)).check(r);
+        Decision d = decisions.remove(decisions.size() - 1);
+        samples.put(d.tenant(), d.stats().floatSamples());
+      }
+      assertThat(new java.util.HashSet<>(samples.values())).as("four different pushes").hasSize(4);
+
+      List<com.google.common.util.concurrent.ListenableFuture<CheckResponse>> answers =
+          new java.util.ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        answers.add(
+            AuthorizationGrpc.newFutureStub(channels.get(i % 4)).check(requests.get(i / 4 % 4)));
+      }
+      for (var answer : answers) {
+        answer.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      channels.forEach(ManagedChannel::shutdownNow);
+      server.stop();
+    }
+    assertThat(decisions).hasSize(400);
+    assertThat(decisions)
+        .allSatisfy(d -> assertThat(d.stats().floatSamples()).isEqualTo(samples.get(d.tenant())));
+    assertThat(decisions.stream().map(Decision::tenant).distinct()).hasSize(4);
+  }
+
   private static int indexOf(byte[] in, byte[] part) {
     outer:
     for (int i = 0; i + part.length <= in.length; i++) {
