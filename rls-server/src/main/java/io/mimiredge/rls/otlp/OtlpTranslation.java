@@ -1769,7 +1769,7 @@ final class OtlpTranslation extends RequestTally {
         exemplarsCleared,
         dropped,
         invalidMetadata,
-        violations.clone(),
+        violationsForStats(),
         firstViolation != null ? firstViolation : firstMetadataViolation,
         firstViolation != null ? firstActual : firstMetadataActual,
         haCluster,

@@ -43,6 +43,22 @@ public abstract class RequestTally {
   protected long invalidMetadata;
   protected final long[] violations = new long[Violation.count()];
 
+  /** The violations of a request that has none, shared by their statistics (never written). */
+  private static final long[] NO_VIOLATIONS = new long[Violation.count()];
+
+  /**
+   * The request's violations for its statistics, which own them: a copy, or, when there are none
+   * (nearly every request), one shared array of zeros.
+   */
+  protected final long[] violationsForStats() {
+    for (long v : violations) {
+      if (v != 0) {
+        return violations.clone();
+      }
+    }
+    return NO_VIOLATIONS;
+  }
+
   /** The first series' violation: Mimir validates every series before the metadata. */
   protected Violation firstViolation;
 

@@ -277,6 +277,12 @@ public record WriteRequestStats(
   }
 
   /** How many series or metadata entries broke {@code v}. */
+  /** The violations by {@link Violation} ordinal: a copy (the record's array may be shared). */
+  @Override
+  public long[] violations() {
+    return violations.clone();
+  }
+
   public long violations(Violation v) {
     return violations[v.ordinal()];
   }

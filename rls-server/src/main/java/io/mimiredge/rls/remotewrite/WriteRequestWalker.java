@@ -2683,7 +2683,7 @@ final class WriteRequestWalker extends RequestTally {
         exemplarsCleared,
         exemplarsDropped,
         invalidMetadata,
-        violations.clone(),
+        violationsForStats(),
         // prePushValidationMiddleware: series first, then metadata, whatever the wire order
         firstViolation != null ? firstViolation : firstMetadataViolation,
         firstViolation != null ? firstActual : firstMetadataActual,

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -612,6 +613,28 @@ class MimirRulesTest {
     if (c.violation() != null && c.violation() != NATIVE_HISTOGRAM_CUSTOM_BUCKETS_NOT_REDUCIBLE) {
       assertThat(deny.message()).contains("err-mimir-" + c.violation().id());
     }
+  }
+
+  /**
+   * Requests without violations share one array of zeros in their statistics: a later request's
+   * violations do not reach an earlier one's, nor does a caller that writes into what it is given.
+   */
+  @Test
+  void statisticsWithoutViolationsKeepNoneWhateverComesAfter() throws Exception {
+    ValidationLimits v = TenantLimits.MIMIR_DEFAULTS.validationLimits();
+    WriteRequestStats clean = SCANNER.scan(Proto.body(request(series("__name__", "up"))), v, NOW);
+    long[] given = clean.violations();
+    given[LABEL_INVALID.ordinal()] = 7;
+    WriteRequestStats invalid =
+        SCANNER.scan(Proto.body(request(series("__name__", "up", "a b", "x"))), v, NOW);
+    WriteRequestStats cleanAgain =
+        SCANNER.scan(Proto.body(request(series("__name__", "up"))), v, NOW);
+
+    assertThat(invalid.violations(LABEL_INVALID)).isEqualTo(1);
+    assertThat(clean.violations(LABEL_INVALID)).isZero();
+    assertThat(cleanAgain.violations(LABEL_INVALID)).isZero();
+    assertThat(clean.violationsByLabel()).isEmpty();
+    assertThat(clean).isEqualTo(cleanAgain);
   }
 
   /** The push doors' evaluation for a tenant of these limits, on local buckets, at {@code NOW}. */
