@@ -143,26 +143,7 @@ class PooledCheckRequestsTest {
   @Test
   void checksOverNettyDecideTheWholeBodyAndGiveEveryBufferBack() throws Exception {
     List<Decision> decisions = new CopyOnWriteArrayList<>();
-    PushEvaluator evaluator =
-        new PushEvaluator(
-            Enforcer.builder()
-                .overrides(Overrides.of(TenantLimits.MIMIR_DEFAULTS))
-                .buckets(new LocalBucketStore(System::nanoTime))
-                .build(),
-            new WriteRequestScanner(1 << 20),
-            1 << 20,
-            () -> TestFixtures.NOW_MILLIS);
-    GrpcServer server =
-        GrpcServer.builder()
-            .bind("127.0.0.1", 0)
-            .evaluator(evaluator)
-            .recorder((door, d, nanos) -> decisions.add(d))
-            .limitsLoaded(() -> true)
-            .healthPollInterval(Duration.ZERO)
-            .shutdownGrace(Duration.ofSeconds(1))
-            .bodies(pool)
-            .build();
-    server.start();
+    GrpcServer server = doors(TenantLimits.MIMIR_DEFAULTS, false, decisions);
     ManagedChannel channel =
         Grpc.newChannelBuilderForAddress(
                 "127.0.0.1", server.port(), InsecureChannelCredentials.create())
@@ -194,33 +175,13 @@ class PooledCheckRequestsTest {
   @Test
   void concurrentChecksEachDecideTheirOwnRequestWhileReadersAreReused() throws Exception {
     List<Decision> decisions = new CopyOnWriteArrayList<>();
-    PushEvaluator evaluator =
-        new PushEvaluator(
-            Enforcer.builder()
-                .overrides(
-                    Overrides.of(
-                        TenantLimits.MIMIR_DEFAULTS.toBuilder()
-                            .ingestionRate(1e9)
-                            .ingestionBurstSize(2_000_000_000)
-                            .requestRate(0)
-                            .build()))
-                .buckets(new LocalBucketStore(System::nanoTime))
-                .build(),
-            new WriteRequestScanner(1 << 20),
-            1 << 20,
-            () -> TestFixtures.NOW_MILLIS);
-    GrpcServer server =
-        GrpcServer.builder()
-            .bind("127.0.0.1", 0)
-            .evaluator(evaluator)
-            .recorder((door, d, nanos) -> decisions.add(d))
-            .limitsLoaded(() -> true)
-            .decideOnEventLoop(true)
-            .healthPollInterval(Duration.ZERO)
-            .shutdownGrace(Duration.ofSeconds(1))
-            .bodies(pool)
+    TenantLimits generous =
+        TenantLimits.MIMIR_DEFAULTS.toBuilder()
+            .ingestionRate(1e9)
+            .ingestionBurstSize(2_000_000_000)
+            .requestRate(0)
             .build();
-    server.start();
+    GrpcServer server = doors(generous, true, decisions);
     // pushes of 139, 229, 307 and 500 samples (testdata/remote-write/expected.jsonl)
     List<String> files = List.of("247.bin", "259.bin", "057.bin", "000.bin");
     List<CheckRequest> requests = new java.util.ArrayList<>();
@@ -261,6 +222,36 @@ class PooledCheckRequestsTest {
     assertThat(decisions)
         .allSatisfy(d -> assertThat(d.stats().floatSamples()).isEqualTo(samples.get(d.tenant())));
     assertThat(decisions.stream().map(Decision::tenant).distinct()).hasSize(4);
+  }
+
+  /**
+   * The gRPC doors on a Netty port on 127.0.0.1, started: tenants of {@code limits} on local
+   * buckets, requests read into this test's pool, every decision added to {@code decisions}.
+   */
+  private GrpcServer doors(TenantLimits limits, boolean decideOnEventLoop, List<Decision> decisions)
+      throws Exception {
+    PushEvaluator evaluator =
+        new PushEvaluator(
+            Enforcer.builder()
+                .overrides(Overrides.of(limits))
+                .buckets(new LocalBucketStore(System::nanoTime))
+                .build(),
+            new WriteRequestScanner(1 << 20),
+            1 << 20,
+            () -> TestFixtures.NOW_MILLIS);
+    GrpcServer server =
+        GrpcServer.builder()
+            .bind("127.0.0.1", 0)
+            .evaluator(evaluator)
+            .recorder((door, d, nanos) -> decisions.add(d))
+            .limitsLoaded(() -> true)
+            .decideOnEventLoop(decideOnEventLoop)
+            .healthPollInterval(Duration.ZERO)
+            .shutdownGrace(Duration.ofSeconds(1))
+            .bodies(pool)
+            .build();
+    server.start();
+    return server;
   }
 
   private static int indexOf(byte[] in, byte[] part) {
