@@ -419,7 +419,8 @@ final class OtlpTranslation extends RequestTally {
     }
     series++;
     floatSamples += samples;
-    firstSample(Math.floorDiv(Math.min(e, last), 1_000_000L)); // its first: the earliest point
+    long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L); // its first: the earliest point
+    firstSample(firstMs);
     if (labels == 0) { // no label left (a rule, drop_labels): removed without a word, metadata kept
       removedSeries++;
       if (perSampleHa) {
@@ -428,7 +429,6 @@ final class OtlpTranslation extends RequestTally {
       family(TARGET_INFO, 0, TARGET_INFO.length, GAUGE, hashOf(TARGET_INFO_HELP), 0, 0);
       return;
     }
-    long firstMs = Math.floorDiv(Math.min(e, last), 1_000_000L);
     validated(firstMs);
     if (v == null) {
       v = timestampViolation(firstMs, Math.floorDiv(last, 1_000_000L));
@@ -1730,13 +1730,7 @@ final class OtlpTranslation extends RequestTally {
   // ---------------------------------------------------------------------------------------------
 
   WriteRequestStats stats(long compressedBytes, long uncompressedBytes) {
-    long minExemplar = exemplarFloor();
-    long validExemplars = 0;
-    for (int i = 0; i < keptExemplars; i++) {
-      if (exemplarTimes[i] >= minExemplar) {
-        validExemplars++;
-      }
-    }
+    long validExemplars = exemplarsFromFloor(exemplarTimes, keptExemplars);
     long dropped = exemplarsDropped + keptExemplars - validExemplars;
     long samples = validSamples;
     long meta = validMetadata;

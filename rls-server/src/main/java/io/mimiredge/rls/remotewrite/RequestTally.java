@@ -215,6 +215,21 @@ public abstract class RequestTally {
   }
 
   /**
+   * Of the exemplars valid series kept, {@code timestamps[0, count)}, the ones at or after the
+   * request's {@link #exemplarFloor} (Mimir's {@code minExemplarTS}).
+   */
+  protected final long exemplarsFromFloor(long[] timestamps, int count) {
+    long floor = exemplarFloor();
+    long n = 0;
+    for (int i = 0; i < count; i++) {
+      if (timestamps[i] >= floor) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
    * Under per-sample dedupe, the exemplars a valid series of the current group keeps before the
    * lower bound, by timestamp: {@code timestamps[from, to)}.
    */

@@ -2652,13 +2652,7 @@ final class WriteRequestWalker extends RequestTally {
   }
 
   private WriteRequestStats stats(long compressedBytes) {
-    long minExemplar = exemplarFloor();
-    long validExemplars = 0;
-    for (int i = 0; i < keptExemplars; i++) {
-      if (exemplarTimestamps[i] >= minExemplar) {
-        validExemplars++;
-      }
-    }
+    long validExemplars = exemplarsFromFloor(exemplarTimestamps, keptExemplars);
     exemplarsDropped += keptExemplars - validExemplars;
     return new WriteRequestStats(
         protocol,
